@@ -1,0 +1,265 @@
+/**
+ * IPv4, IPv6 and MAC addresses: parsing to bytes and formatting from bytes,
+ * as iproute2 prints them (RFC 5952 for IPv6, glibc's inet_ntop rules).
+ *
+ * @module
+ */
+import { ArgumentError } from "./errors.ts";
+
+/** Address family numbers. */
+export const AF_UNSPEC = 0;
+/** IPv4. */
+export const AF_INET = 2;
+/** IPv6. */
+export const AF_INET6 = 10;
+/** Bridge (fdb, bridge port info). */
+export const AF_BRIDGE = 7;
+/** MPLS. */
+export const AF_MPLS = 28;
+/** Link layer (AF_PACKET), used by link messages. */
+export const AF_PACKET = 17;
+
+const OCTET: string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+
+/**
+ * Formats 4 bytes at `off` as dotted IPv4.
+ *
+ * @example
+ * ```ts
+ * import { formatIPv4 } from "./address.ts";
+ * formatIPv4(new Uint8Array([10, 0, 0, 1]), 0); // "10.0.0.1"
+ * ```
+ */
+export function formatIPv4(b: Uint8Array, off = 0): string {
+  return OCTET[b[off]!]! + "." + OCTET[b[off + 1]!]! + "." + OCTET[b[off + 2]!]! + "." +
+    OCTET[b[off + 3]!]!;
+}
+
+/**
+ * Formats 16 bytes at `off` as IPv6 (RFC 5952: lowercase, longest zero run
+ * compressed; IPv4-mapped and -compatible forms end in dotted IPv4 as glibc does).
+ *
+ * @example
+ * ```ts
+ * import { formatIPv6 } from "./address.ts";
+ * formatIPv6(new Uint8Array([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), 0); // "fe80::1"
+ * ```
+ */
+export function formatIPv6(b: Uint8Array, off = 0): string {
+  const w: number[] = new Array(8);
+  for (let i = 0; i < 8; i++) w[i] = (b[off + 2 * i]! << 8) | b[off + 2 * i + 1]!;
+  let bestBase = -1, bestLen = 0, curBase = -1, curLen = 0;
+  for (let i = 0; i < 8; i++) {
+    if (w[i] === 0) {
+      if (curBase < 0) curBase = i, curLen = 1;
+      else curLen++;
+      if (curLen > bestLen) bestBase = curBase, bestLen = curLen;
+    } else curBase = -1;
+  }
+  if (bestLen < 2) bestBase = -1;
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
+      if (i === bestBase) out += "::";
+      continue;
+    }
+    if (out.length && !out.endsWith(":")) out += ":";
+    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[5] === 0xffff))) {
+      return out + formatIPv4(b, off + 12);
+    }
+    out += w[i]!.toString(16);
+  }
+  return out;
+}
+
+/**
+ * Formats an address of 4 or 16 bytes; other lengths come back as hex.
+ *
+ * @example
+ * ```ts
+ * import { formatIP } from "./address.ts";
+ * formatIP(new Uint8Array([192, 168, 1, 1])); // "192.168.1.1"
+ * ```
+ */
+export function formatIP(b: Uint8Array, off = 0, len = b.length - off): string {
+  if (len === 4) return formatIPv4(b, off);
+  if (len === 16) return formatIPv6(b, off);
+  return formatHex(b, off, len);
+}
+
+/**
+ * Formats bytes as a colon-separated MAC-style string (`aa:bb:cc:dd:ee:ff`).
+ *
+ * @example
+ * ```ts
+ * import { formatMAC } from "./address.ts";
+ * formatMAC(new Uint8Array([2, 0, 0, 0, 0, 1])); // "02:00:00:00:00:01"
+ * ```
+ */
+export function formatMAC(b: Uint8Array, off = 0, len = b.length - off): string {
+  let s = "";
+  for (let i = 0; i < len; i++) s += (i ? ":" : "") + HEX2[b[off + i]!]!;
+  return s;
+}
+
+/**
+ * Formats bytes as plain lowercase hex.
+ *
+ * @example
+ * ```ts
+ * import { formatHex } from "./address.ts";
+ * formatHex(new Uint8Array([1, 255])); // "01ff"
+ * ```
+ */
+export function formatHex(b: Uint8Array, off = 0, len = b.length - off): string {
+  let s = "";
+  for (let i = 0; i < len; i++) s += HEX2[b[off + i]!]!;
+  return s;
+}
+
+/**
+ * Parses dotted IPv4 into 4 bytes, or returns `undefined` when malformed.
+ *
+ * @example
+ * ```ts
+ * import { parseIPv4 } from "./address.ts";
+ * parseIPv4("10.0.0.1"); // Uint8Array [10, 0, 0, 1]
+ * parseIPv4("10.0.0.256"); // undefined
+ * ```
+ */
+export function parseIPv4(s: string): Uint8Array | undefined {
+  const parts = s.split(".");
+  if (parts.length !== 4) return undefined;
+  const out = new Uint8Array(4);
+  for (let i = 0; i < 4; i++) {
+    const p = parts[i]!;
+    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return undefined;
+    const n = Number(p);
+    if (n > 255) return undefined;
+    out[i] = n;
+  }
+  return out;
+}
+
+/**
+ * Parses IPv6 (with `::` and an optional dotted IPv4 tail) into 16 bytes, or
+ * returns `undefined` when malformed. Zone suffixes (`%eth0`) are not accepted.
+ *
+ * @example
+ * ```ts
+ * import { parseIPv6 } from "./address.ts";
+ * parseIPv6("fe80::1")?.[15]; // 1
+ * ```
+ */
+export function parseIPv6(s: string): Uint8Array | undefined {
+  if (s.length < 2 || s.length > 45 || !/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
+  let tail: Uint8Array | undefined;
+  let text = s;
+  if (s.includes(".")) {
+    const cut = s.lastIndexOf(":");
+    tail = parseIPv4(s.slice(cut + 1));
+    if (!tail) return undefined;
+    text = s.slice(0, cut + 1) + "0:0";
+  }
+  const dbl = text.indexOf("::");
+  if (dbl >= 0 && text.indexOf("::", dbl + 1) >= 0) return undefined;
+  const head = dbl >= 0 ? text.slice(0, dbl) : text;
+  const rest = dbl >= 0 ? text.slice(dbl + 2) : "";
+  const hs = head ? head.split(":") : [];
+  const rs = rest ? rest.split(":") : [];
+  const total = hs.length + rs.length;
+  if (dbl < 0 ? total !== 8 : total > 7) return undefined;
+  const words = dbl < 0 ? hs : [...hs, ...new Array<string>(8 - total).fill("0"), ...rs];
+  const out = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const w = words[i]!;
+    if (!/^[0-9a-fA-F]{1,4}$/.test(w)) return undefined;
+    const n = parseInt(w, 16);
+    out[2 * i] = n >> 8;
+    out[2 * i + 1] = n & 255;
+  }
+  if (tail) out.set(tail, 12);
+  return out;
+}
+
+/**
+ * Parses an IPv4 or IPv6 address: bytes and family, or `undefined`.
+ *
+ * @example
+ * ```ts
+ * import { parseIP } from "./address.ts";
+ * parseIP("::1")?.family; // 10
+ * ```
+ */
+export function parseIP(s: string): { bytes: Uint8Array; family: number } | undefined {
+  if (s.includes(":")) {
+    const bytes = parseIPv6(s);
+    return bytes && { bytes, family: AF_INET6 };
+  }
+  const bytes = parseIPv4(s);
+  return bytes && { bytes, family: AF_INET };
+}
+
+/**
+ * Parses a MAC address (`aa:bb:cc:dd:ee:ff`, also `-` separated), or `undefined`.
+ * Other lengths of colon-separated hex (e.g. 20-byte InfiniBand) are accepted.
+ *
+ * @example
+ * ```ts
+ * import { parseMAC } from "./address.ts";
+ * parseMAC("02:00:00:00:00:01")?.length; // 6
+ * ```
+ */
+export function parseMAC(s: string): Uint8Array | undefined {
+  const parts = s.split(/[:-]/);
+  if (parts.length < 2 || parts.length > 32) return undefined;
+  const out = new Uint8Array(parts.length);
+  for (let i = 0; i < parts.length; i++) {
+    if (!/^[0-9a-fA-F]{1,2}$/.test(parts[i]!)) return undefined;
+    out[i] = parseInt(parts[i]!, 16);
+  }
+  return out;
+}
+
+/** An address with its prefix length and family. */
+export interface Prefix {
+  /** The address as written back by {@link formatIP}. */
+  address: string;
+  /** Address bytes (4 or 16). */
+  bytes: Uint8Array;
+  /** Prefix length. */
+  prefixlen: number;
+  /** AF_INET or AF_INET6. */
+  family: number;
+}
+
+/**
+ * Parses `"10.0.0.1/24"`, `"fd00::/64"` or a bare address (full-length prefix).
+ * Throws {@link ArgumentError} naming `argument` when malformed.
+ *
+ * @example
+ * ```ts
+ * import { parsePrefix } from "./address.ts";
+ * parsePrefix("10.0.0.1/24", "address").prefixlen; // 24
+ * ```
+ */
+export function parsePrefix(s: unknown, argument: string, defaultLen?: number): Prefix {
+  if (typeof s !== "string") {
+    throw new ArgumentError(argument, "an address string such as \"10.0.0.1/24\"", s);
+  }
+  const slash = s.indexOf("/");
+  const addr = slash >= 0 ? s.slice(0, slash) : s;
+  const ip = parseIP(addr);
+  if (!ip) throw new ArgumentError(argument, "an IPv4 or IPv6 address", s);
+  const max = ip.family === AF_INET ? 32 : 128;
+  let prefixlen = defaultLen ?? max;
+  if (slash >= 0) {
+    const p = s.slice(slash + 1);
+    if (!/^\d{1,3}$/.test(p) || Number(p) > max) {
+      throw new ArgumentError(argument, `a prefix length from 0 to ${max}`, s);
+    }
+    prefixlen = Number(p);
+  }
+  return { address: formatIP(ip.bytes), bytes: ip.bytes, prefixlen, family: ip.family };
+}

@@ -1,0 +1,112 @@
+/**
+ * The Deno adapter: converts the neutral table into `Deno.dlopen` definitions.
+ *
+ * @module
+ */
+import {
+  type Adapter,
+  allocBuffer,
+  type EpollWaiter,
+  type Libc,
+  type ParamKind,
+  type ResultKind,
+  SYMBOLS,
+} from "./symbols.ts";
+import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAKE_TOKEN } from "./epoll.ts";
+import { wrapErrno } from "./wrap.ts";
+
+const PARAM: Record<ParamKind, Deno.NativeType> = {
+  i32: "i32",
+  u32: "u32",
+  u64: "u64",
+  buffer: "buffer",
+  pointer: "pointer",
+};
+const RESULT: Record<ResultKind, Deno.NativeResultType> = {
+  i32: "i32",
+  ssize: "i32",
+  void: "void",
+};
+
+function open(path: string): Libc {
+  const defs: Record<string, Deno.ForeignFunction> = {
+    __errno_location: { parameters: [], result: "pointer" },
+  };
+  for (const [name, spec] of Object.entries(SYMBOLS)) {
+    defs[name] = {
+      parameters: spec.params.map((p) => PARAM[p]),
+      result: RESULT[spec.result],
+    };
+  }
+  const lib = Deno.dlopen(path, defs);
+  // deno-lint-ignore no-explicit-any
+  const sym = lib.symbols as Record<string, (...args: any[]) => any>;
+  // errno lives at a per-thread address; this module instance runs on one thread.
+  let view: Deno.UnsafePointerView | undefined;
+  const errno = (): number => {
+    view ??= new Deno.UnsafePointerView(sym.__errno_location!() as Deno.PointerObject);
+    return view.getInt32(0);
+  };
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(SYMBOLS)) {
+    let fn = sym[name]!;
+    if ((spec.params as readonly ParamKind[]).includes("pointer")) {
+      const raw = fn;
+      const kinds = spec.params as readonly ParamKind[];
+      fn = (...args: unknown[]) =>
+        raw(
+          ...args.map((a, i) =>
+            kinds[i] === "pointer" && a !== null ? Deno.UnsafePointer.create(a as bigint) : a
+          ),
+        );
+    }
+    out[name] = wrapErrno(fn, spec.params.length, errno);
+  }
+  return out as Libc;
+}
+
+/**
+ * Deno's waiter: epoll_wait as a `nonblocking` FFI call (it runs on Deno's
+ * blocking pool). A pending call keeps the process alive, so nlroute only leaves
+ * one pending while somebody waits, and wakes it through the eventfd otherwise.
+ * errno is never read after it (it ran on another thread): a failure (EINTR)
+ * simply returns no tokens.
+ */
+function waiter(epfd: number, path: string): EpollWaiter {
+  const lib = Deno.dlopen(path, {
+    epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
+  });
+  const events = allocBuffer(EPOLL_EVENT_SIZE * MAX_EVENTS);
+  const dv = new DataView(events.buffer);
+  let pending = false;
+  let stopped = false;
+  return {
+    async wait(): Promise<number[]> {
+      pending = true;
+      try {
+        const n = await lib.symbols.epoll_wait(epfd, events, MAX_EVENTS, -1);
+        return n > 0 ? readTokens(dv, n).filter((t) => t !== WAKE_TOKEN) : [];
+      } finally {
+        pending = false;
+        if (stopped) lib.close();
+      }
+    },
+    ref() {},
+    unref() {},
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (!pending) lib.close();
+    },
+  };
+}
+
+/** The Deno runtime adapter. */
+export const adapter: Adapter = {
+  runtime: "deno",
+  open,
+  waiter,
+  addressOf(buf: Uint8Array): bigint {
+    return Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf));
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * `struct epoll_event` layout and constants. The struct is packed (12 bytes) on
+ * x86_64 and naturally aligned (16 bytes) elsewhere.
+ *
+ * @module
+ */
+import process from "node:process";
+
+/** Size of `struct epoll_event` on this architecture. */
+export const EPOLL_EVENT_SIZE = process.arch === "x64" ? 12 : 16;
+/** Offset of `data` inside `struct epoll_event`. */
+export const EPOLL_DATA_OFFSET = process.arch === "x64" ? 4 : 8;
+
+/** epoll event bits and commands. */
+export const EPOLLIN = 0x001;
+/** Error condition. */
+export const EPOLLERR = 0x008;
+/** Hang up. */
+export const EPOLLHUP = 0x010;
+/** Edge triggered. */
+export const EPOLLET = 0x80000000;
+/** Disarm after one event. */
+export const EPOLLONESHOT = 0x40000000;
+/** epoll_ctl: add. */
+export const EPOLL_CTL_ADD = 1;
+/** epoll_ctl: delete. */
+export const EPOLL_CTL_DEL = 2;
+/** epoll_ctl: modify. */
+export const EPOLL_CTL_MOD = 3;
+/** Token of the wake-up eventfd. */
+export const WAKE_TOKEN = 0xffffffff;
+/** How many events one epoll_wait returns at most. */
+export const MAX_EVENTS = 256;
+
+/**
+ * Reads the tokens of `n` events from an epoll_wait buffer.
+ *
+ * @example
+ * ```ts
+ * import { readTokens } from "./epoll.ts";
+ * const tokens = readTokens(new DataView(new ArrayBuffer(24)), 0); // []
+ * ```
+ */
+export function readTokens(dv: DataView, n: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) out.push(dv.getUint32(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET, true));
+  return out;
+}

@@ -1,0 +1,104 @@
+/**
+ * errno names and messages, and the typed error for a failed libc call.
+ *
+ * @module
+ */
+import { ERRNO_TABLE } from "./errno_table.ts";
+
+const BY_CODE = new Map<number, readonly [number, string, string]>(
+  ERRNO_TABLE.map((row) => [row[0], row]),
+);
+const BY_NAME = new Map<string, number>(ERRNO_TABLE.map((row) => [row[1], row[0]]));
+
+/**
+ * The symbolic name of an errno value (`1` → `"EPERM"`), or `"E<code>"` when unknown.
+ *
+ * @example
+ * ```ts
+ * import { errnoName } from "./errno.ts";
+ * errnoName(17); // "EEXIST"
+ * ```
+ */
+export function errnoName(code: number): string {
+  return BY_CODE.get(code)?.[1] ?? `E${code}`;
+}
+
+/**
+ * The message for an errno value, as strerror(3) words it.
+ *
+ * @example
+ * ```ts
+ * import { strerror } from "./errno.ts";
+ * strerror(2); // "No such file or directory"
+ * ```
+ */
+export function strerror(code: number): string {
+  return BY_CODE.get(code)?.[2] ?? `Unknown error ${code}`;
+}
+
+/**
+ * The errno value of a symbolic name (`"ENOBUFS"` → `105`).
+ *
+ * @example
+ * ```ts
+ * import { errnoCode } from "./errno.ts";
+ * errnoCode("EAGAIN"); // 11
+ * ```
+ */
+export function errnoCode(name: string): number {
+  const code = BY_NAME.get(name);
+  if (code === undefined) throw new TypeError(`Cannot find errno: unknown name "${name}"`);
+  return code;
+}
+
+/** Frequently tested errno values. */
+export const Errno = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EBUSY: 16,
+  EEXIST: 17,
+  ENODEV: 19,
+  EINVAL: 22,
+  EMSGSIZE: 90,
+  EOPNOTSUPP: 95,
+  ENOBUFS: 105,
+  ENOTCONN: 107,
+} as const;
+
+/**
+ * A libc call failed: carries the call's name, the errno number, its name and message.
+ *
+ * @example
+ * ```ts
+ * import { SyscallError } from "./errno.ts";
+ * const err = new SyscallError("bind", 98);
+ * err.message; // "Cannot bind: EADDRINUSE (98): Address already in use"
+ * ```
+ */
+export class SyscallError extends Error {
+  /** The libc function that failed. */
+  readonly call: string;
+  /** errno value. */
+  readonly errno: number;
+  /** errno name, e.g. `"EPERM"`. */
+  readonly code: string;
+  /** strerror text. */
+  readonly reason: string;
+
+  constructor(call: string, errno: number, context?: string) {
+    const code = errnoName(errno);
+    const reason = strerror(errno);
+    super(`Cannot ${call}${context ? ` ${context}` : ""}: ${code} (${errno}): ${reason}`);
+    this.name = "SyscallError";
+    this.call = call;
+    this.errno = errno;
+    this.code = code;
+    this.reason = reason;
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * libc for the running runtime, opened once and lazily.
+ *
+ * Every function returns its result, or `-errno` on failure; {@link check}
+ * turns a negative result into a {@link SyscallError}.
+ *
+ * @module
+ */
+import type { Adapter, EpollWaiter, Libc } from "./symbols.ts";
+import { SyscallError } from "./errno.ts";
+
+/** The name of the running JavaScript runtime. */
+export const RUNTIME: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
+
+const adapter: Adapter = RUNTIME === "bun"
+  ? (await import("./bun.ts")).adapter
+  : (await import("./deno.ts")).adapter;
+
+let loaded: Libc | undefined;
+
+/** The path libc is loaded from (glibc's soname). */
+export const LIBC_PATH = "libc.so.6";
+
+/**
+ * The loaded libc. Opened on first use.
+ *
+ * @example
+ * ```ts
+ * import { libc } from "./libc.ts";
+ * const pid = libc().getpid();
+ * ```
+ */
+export function libc(): Libc {
+  return loaded ??= adapter.open(LIBC_PATH);
+}
+
+/**
+ * Address of a buffer's first byte, for pointers stored inside structs
+ * (`msghdr.msg_iov`, `iovec.iov_base`). Allocate the buffer with `allocBuffer`.
+ *
+ * @example
+ * ```ts
+ * import { addressOf } from "./libc.ts";
+ * import { allocBuffer } from "./symbols.ts";
+ * const addr = addressOf(allocBuffer(16));
+ * ```
+ */
+export function addressOf(buf: Uint8Array): bigint {
+  return adapter.addressOf(buf);
+}
+
+/**
+ * Returns `result` when it is not negative; throws a {@link SyscallError} for `-errno`.
+ *
+ * @example
+ * ```ts
+ * import { check, libc } from "./libc.ts";
+ * const fd = check("socket", libc().socket(16, 0x80003, 0));
+ * libc().close(fd);
+ * ```
+ */
+export function check(call: string, result: number, context?: string): number {
+  if (result < 0) throw new SyscallError(call, -result, context);
+  return result;
+}
+
+/**
+ * Creates the runtime's waiter on an epoll descriptor (used by the poller).
+ *
+ * @example
+ * ```ts
+ * import { makeWaiter } from "./libc.ts";
+ * // const waiter = makeWaiter(epfd); await waiter.wait();
+ * ```
+ */
+export function makeWaiter(epfd: number): EpollWaiter {
+  return adapter.waiter(epfd, LIBC_PATH);
+}

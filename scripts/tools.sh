@@ -1,0 +1,30 @@
+# Sourced by the project's scripts: makes the pinned Deno and Bun available,
+# installs the dev dependencies (types) and the system tools the tests use.
+# Runtimes are installed outside the project tree (never node_modules/.bin/deno
+# inside it: `deno task` would pick it up), into $NLROUTE_TOOLS.
+DENO_VERSION=2.9.6
+BUN_VERSION=1.4.5
+NLROUTE_TOOLS="${NLROUTE_TOOLS:-$HOME/.cache/nlroute/tools}"
+export PATH="$NLROUTE_TOOLS/node_modules/.bin:$PATH"
+
+nlroute_have() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | head -1 | grep -q "$2"; }
+
+if ! nlroute_have deno "$DENO_VERSION" || ! nlroute_have bun "$BUN_VERSION"; then
+  echo "nlroute: installing deno@$DENO_VERSION and bun@$BUN_VERSION into $NLROUTE_TOOLS" >&2
+  mkdir -p "$NLROUTE_TOOLS"
+  (cd "$NLROUTE_TOOLS" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
+    npm install --no-audit --no-fund --loglevel=error "deno@$DENO_VERSION" "bun@$BUN_VERSION" >&2)
+fi
+
+nlroute_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if [ ! -d "$nlroute_root/node_modules/bun-types" ] || [ ! -d "$nlroute_root/node_modules/@types/node" ]; then
+  (cd "$nlroute_root" && npm ci --no-audit --no-fund --loglevel=error >&2)
+fi
+
+# iproute2 is the tests' oracle (ip -j, bridge -j).
+if ! command -v ip >/dev/null 2>&1 || ! command -v bridge >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "nlroute: installing iproute2" >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2) >&2
+  fi
+fi

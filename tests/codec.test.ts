@@ -1,0 +1,238 @@
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { AttrCursor, NLA_F_NESTED, readHeader, Writer } from "../core/codec.ts";
+import { DecodeError } from "../core/errors.ts";
+import { decodeAttrs, encodeAttrs, Registry } from "../core/schema.ts";
+import { RT_LINK } from "../core/tables/rt_link.ts";
+import { RT_ROUTE } from "../core/tables/rt_route.ts";
+import { UAPI } from "../core/tables/uapi.ts";
+import {
+  formatIPv6,
+  formatMAC,
+  parseIPv4,
+  parseIPv6,
+  parseMAC,
+  parsePrefix,
+} from "../core/address.ts";
+import { ArgumentError } from "../core/errors.ts";
+
+const reg = new Registry([RT_LINK, RT_ROUTE, UAPI], {
+  linkinfoDataMsg: { veth: "linkinfoVethAttrs", vxlan: "linkinfoVxlanAttrs" },
+});
+const link = reg.set("linkAttrs");
+
+function bytes(...v: number[]): Uint8Array {
+  return new Uint8Array(v);
+}
+
+describe("Writer", () => {
+  it("encodes a message header and aligned attributes byte for byte", () => {
+    const w = new Writer(8);
+    const m = w.beginMessage(18, 0x301, 7, 0);
+    w.zeros(16);
+    w.attrU32(29, 1);
+    w.attrString(3, "lo");
+    w.endMessage(m);
+    assert.deepEqual(
+      [...w.finish()],
+      [
+        ...[48, 0, 0, 0, 18, 0, 0x01, 0x03, 7, 0, 0, 0, 0, 0, 0, 0],
+        ...new Array(16).fill(0),
+        ...[8, 0, 29, 0, 1, 0, 0, 0],
+        ...[7, 0, 3, 0, 0x6c, 0x6f, 0, 0],
+      ],
+    );
+  });
+
+  it("writes nested attributes with NLA_F_NESTED and big-endian values", () => {
+    const w = new Writer();
+    const a = w.beginNested(18);
+    w.attrU16(15, 4789, true);
+    w.endAttr(a);
+    assert.deepEqual([...w.finish()], [12, 0, 18, 0x80, 6, 0, 15, 0, 0x12, 0xb5, 0, 0]);
+  });
+
+  it("refuses an attribute over 65535 bytes", () => {
+    const w = new Writer();
+    assert.throws(() => w.attrBytes(1, new Uint8Array(70000)), RangeError);
+  });
+});
+
+describe("AttrCursor", () => {
+  it("reads u8/u16/u32/u64/string/nested", () => {
+    const b = bytes(
+      ...[5, 0, 1, 0, 7, 0, 0, 0],
+      ...[6, 0, 2, 0, 0x34, 0x12, 0, 0],
+      ...[8, 0, 3, 0, 0x78, 0x56, 0x34, 0x12],
+      ...[12, 0, 4, 0, 1, 0, 0, 0, 0, 0, 0, 0x80],
+      ...[7, 0, 5, 0, 0x61, 0x62, 0, 0],
+      ...[12, 0, 6, 0x80, 8, 0, 1, 0, 9, 0, 0, 0],
+    );
+    const c = new AttrCursor(b, 0, b.length);
+    const seen: unknown[] = [];
+    while (c.next()) {
+      switch (c.type) {
+        case 1:
+          seen.push(c.u8());
+          break;
+        case 2:
+          seen.push(c.u16());
+          break;
+        case 3:
+          seen.push(c.u32());
+          break;
+        case 4:
+          seen.push(c.u64());
+          break;
+        case 5:
+          seen.push(c.string());
+          break;
+        case 6: {
+          assert.equal(c.flags, NLA_F_NESTED);
+          const n = c.nested();
+          assert.ok(n.next());
+          seen.push(n.u32());
+          assert.equal(n.next(), false);
+        }
+      }
+    }
+    assert.deepEqual(seen, [7, 0x1234, 0x12345678, 0x8000000000000001n, "ab", 9]);
+  });
+
+  for (
+    const [name, b] of [
+      ["length below the header", bytes(2, 0, 1, 0)],
+      ["length past the end", bytes(12, 0, 1, 0, 0, 0, 0, 0)],
+      ["truncated header", bytes(8, 0)],
+      ["zero length", bytes(0, 0, 1, 0, 0, 0, 0, 0)],
+    ] as const
+  ) {
+    it(`raises DecodeError on ${name}`, () => {
+      const c = new AttrCursor(b, 0, b.length);
+      assert.throws(() => {
+        while (c.next());
+      }, DecodeError);
+    });
+  }
+
+  it("raises DecodeError when a value is too short for its type", () => {
+    const b = bytes(6, 0, 4, 0, 1, 0, 0, 0);
+    const c = new AttrCursor(b, 0, b.length);
+    c.next();
+    assert.throws(() => c.u32(), DecodeError);
+  });
+});
+
+describe("readHeader", () => {
+  it("rejects lengths below 16 and past the datagram", () => {
+    const b = new Uint8Array(32);
+    const dv = new DataView(b.buffer);
+    dv.setUint32(0, 8, true);
+    assert.throws(() => readHeader(dv, 0, 32), DecodeError);
+    dv.setUint32(0, 48, true);
+    assert.throws(() => readHeader(dv, 0, 32), DecodeError);
+    dv.setUint32(0, 32, true);
+    assert.equal(readHeader(dv, 0, 32).len, 32);
+  });
+});
+
+describe("schema tables", () => {
+  it("come from the YNL specs with the kernel's numbers", () => {
+    assert.equal(link.get("ifname").type, 3);
+    assert.equal(link.get("mtu").type, 4);
+    assert.equal(link.get("linkinfo").type, 18);
+    assert.equal(link.get("netNsFd").type, 28);
+    assert.equal(reg.set("routeAttrs").get("table").type, 15);
+    assert.equal(reg.set("linkinfoVxlanAttrs").get("port").type, 15);
+    assert.equal(reg.set("nexthopAttrs").get("gateway").type, 6);
+  });
+
+  it("decodes nested and sub-message attributes and keeps unknown ones", () => {
+    const w = new Writer();
+    w.attrString(3, "v0");
+    w.attrU32(4, 1500);
+    const li = w.beginNested(18);
+    w.attrString(1, "vxlan");
+    const data = w.beginNested(2);
+    w.attrU32(1, 42);
+    w.attrU16(15, 4789, true);
+    w.attrBytes(2, bytes(239, 1, 1, 1));
+    w.endAttr(data);
+    w.endAttr(li);
+    w.attrBytes(999, bytes(1, 2, 3));
+    const b = w.finish();
+    const out = decodeAttrs(link, b, 0, b.length);
+    assert.deepEqual(out, {
+      ifname: "v0",
+      mtu: 1500,
+      linkinfo: { kind: "vxlan", data: { id: 42, port: 4789, group: "239.1.1.1" } },
+      "#999": bytes(1, 2, 3),
+    });
+  });
+
+  it("round-trips an object through encode and decode", () => {
+    const v = {
+      ifname: "br0",
+      mtu: 9000,
+      address: "02:00:00:00:00:01",
+      linkinfo: { kind: "bridge", data: { stpState: 1, forwardDelay: 400 } },
+    };
+    const w = new Writer();
+    encodeAttrs(w, link, v);
+    const b = w.finish();
+    assert.deepEqual(decodeAttrs(link, b, 0, b.length), v);
+  });
+
+  it("encodes a veth peer with its ifinfomsg header", () => {
+    const w = new Writer();
+    encodeAttrs(w, link, { linkinfo: { kind: "veth", data: { peer: { ifiIndex: 0, ifname: "v1" } } } });
+    const b = w.finish();
+    const out = decodeAttrs(link, b, 0, b.length) as { linkinfo: { data: { peer: Record<string, unknown> } } };
+    assert.equal(out.linkinfo.data.peer.ifname, "v1");
+    assert.equal(out.linkinfo.data.peer.ifiIndex, 0);
+  });
+
+  it("names the attribute in encode errors", () => {
+    const w = new Writer();
+    assert.throws(() => encodeAttrs(w, link, { mtu: -1 }), (e: ArgumentError) => e.argument === "mtu");
+    assert.throws(() => encodeAttrs(w, link, { bogus: 1 }), (e: ArgumentError) => e.argument === "bogus");
+    assert.throws(
+      () => encodeAttrs(w, link, { linkinfo: { kind: "vxlan", data: { group: "1.2.3" } } }),
+      (e: ArgumentError) => e.argument === "linkinfo.data.group",
+    );
+  });
+
+  it("keeps attributes nested thousands deep as raw bytes when the table has no nesting", () => {
+    const w = new Writer();
+    const starts: number[] = [];
+    for (let i = 0; i < 2000; i++) starts.push(w.beginNested(0x3000));
+    while (starts.length) w.endAttr(starts.pop()!);
+    const b = w.finish();
+    const out = decodeAttrs(link, b, 0, b.length);
+    assert.ok(out["#12288"] instanceof Uint8Array);
+    assert.equal((out["#12288"] as Uint8Array).length, 2000 * 4 - 4);
+  });
+});
+
+describe("addresses", () => {
+  it("parses and formats IPv4, IPv6 and MAC", () => {
+    assert.deepEqual([...parseIPv4("192.168.1.254")!], [192, 168, 1, 254]);
+    assert.equal(parseIPv4("1.2.3"), undefined);
+    assert.equal(parseIPv4("01.2.3.4"), undefined);
+    assert.equal(formatIPv6(parseIPv6("2001:db8::1")!), "2001:db8::1");
+    assert.equal(formatIPv6(parseIPv6("::ffff:10.0.0.1")!), "::ffff:10.0.0.1");
+    assert.equal(formatIPv6(parseIPv6("fe80:0:0:0:1:0:0:1")!), "fe80::1:0:0:1");
+    assert.equal(formatIPv6(parseIPv6("::")!), "::");
+    assert.equal(parseIPv6("1::2::3"), undefined);
+    assert.equal(parseIPv6("1:2:3:4:5:6:7"), undefined);
+    assert.equal(formatMAC(parseMAC("02:AB:00:00:00:01")!), "02:ab:00:00:00:01");
+    assert.equal(parseMAC("02:ab:00:00:00:zz"), undefined);
+  });
+
+  it("parses prefixes and names the argument on error", () => {
+    assert.deepEqual(parsePrefix("10.0.0.1/24", "address").prefixlen, 24);
+    assert.equal(parsePrefix("fd00::1", "address").prefixlen, 128);
+    assert.throws(() => parsePrefix("10.0.0.1/33", "address"), /prefix length from 0 to 32/);
+    assert.throws(() => parsePrefix("10.0.0/8", "dst"), (e: ArgumentError) => e.argument === "dst");
+  });
+});

@@ -1,0 +1,98 @@
+/**
+ * Test helpers: throwaway namespaces (never the host's), iproute2 as the oracle,
+ * descriptor counts. Shared by every test file; runs under Deno and Bun.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import process from "node:process";
+
+let counter = 0;
+const live = new Set<string>();
+
+/** Removes every namespace this process created (also on exit). */
+function cleanup(): void {
+  for (const ns of live) spawnSync("ip", ["netns", "del", ns]);
+  live.clear();
+}
+process.on("exit", cleanup);
+
+/** Runs iproute2's `ip` (in namespace `ns` when given); returns stdout. */
+export function ip(args: string[], ns?: string): string {
+  const full = ns ? ["-n", ns, ...args] : args;
+  return execFileSync("ip", full, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+}
+
+/** Runs `ip -j` and parses the JSON (empty output is []). */
+// deno-lint-ignore no-explicit-any
+export function ipJson(args: string[], ns?: string): any {
+  const out = ip(["-j", ...args], ns).trim();
+  return out ? JSON.parse(out) : [];
+}
+
+/** Runs `bridge -j` in a namespace and parses the JSON. */
+// deno-lint-ignore no-explicit-any
+export function bridgeJson(args: string[], ns: string): any {
+  const out = execFileSync("ip", ["netns", "exec", ns, "bridge", "-j", ...args], { encoding: "utf8" }).trim();
+  return out ? JSON.parse(out) : [];
+}
+
+/** Runs a shell command inside the namespace with `ip netns exec`. */
+export function nsExec(ns: string, cmd: string[]): string {
+  return execFileSync("ip", ["netns", "exec", ns, ...cmd], { encoding: "utf8" });
+}
+
+/** Creates a throwaway namespace with `ip netns add`; returns its name. */
+export function createTestNetns(): string {
+  const name = `nlrt-${process.pid}-${++counter}`;
+  ip(["netns", "add", name]);
+  live.add(name);
+  ip(["link", "set", "lo", "up"], name);
+  return name;
+}
+
+/** Removes a namespace made by {@link createTestNetns}. */
+export function removeTestNetns(name: string): void {
+  spawnSync("ip", ["netns", "del", name]);
+  live.delete(name);
+}
+
+/** Runs `fn` with a fresh namespace, removed afterwards even when `fn` fails. */
+export async function withTestNetns<T>(fn: (ns: string) => Promise<T> | T): Promise<T> {
+  const ns = createTestNetns();
+  try {
+    return await fn(ns);
+  } finally {
+    removeTestNetns(ns);
+  }
+}
+
+/** Number of open descriptors of this process. */
+export function fdCount(): number {
+  return readdirSync("/proc/self/fd").length;
+}
+
+/** Inode of the calling thread's network namespace. */
+export function nsInode(): number {
+  return statSync("/proc/thread-self/ns/net").ino;
+}
+
+const kinds = new Map<string, boolean>();
+/** Whether this kernel can create links of `kind` (probed once in a throwaway namespace). */
+export function kernelHasKind(kind: string, extra: string[] = []): boolean {
+  const known = kinds.get(kind);
+  if (known !== undefined) return known;
+  const ns = createTestNetns();
+  try {
+    const r = spawnSync("ip", ["-n", ns, "link", "add", "probe0", "type", kind, ...extra]);
+    kinds.set(kind, r.status === 0);
+  } finally {
+    removeTestNetns(ns);
+  }
+  return kinds.get(kind)!;
+}
+
+/** Whether we run as root (namespace tests need it). */
+export const isRoot: boolean = process.getuid?.() === 0;
+
+/** The runtime running the tests. */
+export const runtime: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
