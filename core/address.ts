@@ -246,7 +246,7 @@ export interface Prefix {
  */
 export function parsePrefix(s: unknown, argument: string, defaultLen?: number): Prefix {
   if (typeof s !== "string") {
-    throw new ArgumentError(argument, "an address string such as \"10.0.0.1/24\"", s);
+    throw new ArgumentError(argument, 'an address string such as "10.0.0.1/24"', s);
   }
   const slash = s.indexOf("/");
   const addr = slash >= 0 ? s.slice(0, slash) : s;

@@ -271,7 +271,10 @@ export class AttrCursor {
 
   constructor(bytes: Uint8Array, start: number, end: number, dv?: DataView) {
     if (start < 0 || end > bytes.length || start > end) {
-      throw new DecodeError("attributes", `range ${start}..${end} is outside ${bytes.length} bytes`);
+      throw new DecodeError(
+        "attributes",
+        `range ${start}..${end} is outside ${bytes.length} bytes`,
+      );
     }
     this.bytes = bytes;
     this.dv = dv ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -284,10 +287,16 @@ export class AttrCursor {
     const pos = this.pos;
     if (pos >= this.end) return false;
     if (this.end - pos < NLA_HDRLEN) {
-      throw new DecodeError("attribute", `${this.end - pos} trailing bytes are too few for a header`, pos);
+      throw new DecodeError(
+        "attribute",
+        `${this.end - pos} trailing bytes are too few for a header`,
+        pos,
+      );
     }
     const len = this.dv.getUint16(pos, true);
-    if (len < NLA_HDRLEN) throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
+    if (len < NLA_HDRLEN) {
+      throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
+    }
     if (pos + len > this.end) {
       throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
     }
@@ -302,7 +311,11 @@ export class AttrCursor {
 
   private need(n: number, what: string): void {
     if (this.length < n) {
-      throw new DecodeError(what, `attribute ${this.type} has ${this.length} bytes, needs ${n}`, this.offset);
+      throw new DecodeError(
+        what,
+        `attribute ${this.type} has ${this.length} bytes, needs ${n}`,
+        this.offset,
+      );
     }
   }
   /** The payload as u8. */
@@ -384,8 +397,12 @@ export function readHeader(dv: DataView, off: number, end: number): NlMsgHeader 
     throw new DecodeError("message", `${end - off} bytes are too few for a header`, off);
   }
   const len = dv.getUint32(off, true);
-  if (len < NLMSG_HDRLEN) throw new DecodeError("message", `length ${len} is below the header size`, off);
-  if (off + len > end) throw new DecodeError("message", `length ${len} runs past the end of the datagram`, off);
+  if (len < NLMSG_HDRLEN) {
+    throw new DecodeError("message", `length ${len} is below the header size`, off);
+  }
+  if (off + len > end) {
+    throw new DecodeError("message", `length ${len} runs past the end of the datagram`, off);
+  }
   return {
     len,
     type: dv.getUint16(off + 4, true),

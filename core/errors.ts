@@ -98,7 +98,9 @@ export class DumpInterruptedError<T = unknown> extends Error {
   readonly partial: T[];
 
   constructor(request: string, partial: T[]) {
-    super(`Cannot complete dump ${request}: interrupted (NLM_F_DUMP_INTR), the result may be inconsistent`);
+    super(
+      `Cannot complete dump ${request}: interrupted (NLM_F_DUMP_INTR), the result may be inconsistent`,
+    );
     this.name = "DumpInterruptedError";
     this.partial = partial;
   }

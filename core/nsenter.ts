@@ -50,9 +50,13 @@ export type NetnsRef = string | number | { path: string } | { fd: number } | { p
  * ```
  */
 export function checkNetnsName(name: unknown, argument = "name"): asserts name is string {
-  if (typeof name !== "string") throw new ArgumentError(argument, "a namespace name (string)", name);
+  if (typeof name !== "string") {
+    throw new ArgumentError(argument, "a namespace name (string)", name);
+  }
   if (name === "") throw new ArgumentError(argument, "a non-empty namespace name", name);
-  if (name === "." || name === "..") throw new ArgumentError(argument, "a name other than . and ..", name);
+  if (name === "." || name === "..") {
+    throw new ArgumentError(argument, "a name other than . and ..", name);
+  }
   if (name.includes("/")) throw new ArgumentError(argument, "a name without /", name);
   if (name.includes("\0")) throw new ArgumentError(argument, "a name without NUL", name);
   if (encoder.encode(name).length > 255) {
@@ -71,18 +75,28 @@ export function checkNetnsName(name: unknown, argument = "name"): asserts name i
  * ```
  */
 export function netnsPath(ns: NetnsRef, argument = "netns"): string | undefined {
-  if (typeof ns === "number" || (typeof ns === "object" && ns !== null && "fd" in ns)) return undefined;
+  if (typeof ns === "number" || (typeof ns === "object" && ns !== null && "fd" in ns)) {
+    return undefined;
+  }
   if (typeof ns === "string") {
     if (ns.startsWith("/")) return ns;
     checkNetnsName(ns, argument);
     return `${NETNS_RUN_DIR}/${ns}`;
   }
-  if (typeof ns === "object" && ns !== null && "path" in ns && typeof ns.path === "string") return ns.path;
+  if (typeof ns === "object" && ns !== null && "path" in ns && typeof ns.path === "string") {
+    return ns.path;
+  }
   if (typeof ns === "object" && ns !== null && "pid" in ns) {
-    if (!Number.isInteger(ns.pid) || ns.pid <= 0) throw new ArgumentError(`${argument}.pid`, "a process id", ns.pid);
+    if (!Number.isInteger(ns.pid) || ns.pid <= 0) {
+      throw new ArgumentError(`${argument}.pid`, "a process id", ns.pid);
+    }
     return `/proc/${ns.pid}/ns/net`;
   }
-  throw new ArgumentError(argument, "a namespace name, a path, a descriptor, { path }, { fd } or { pid }", ns);
+  throw new ArgumentError(
+    argument,
+    "a namespace name, a path, a descriptor, { path }, { fd } or { pid }",
+    ns,
+  );
 }
 
 /**
@@ -100,7 +114,9 @@ export function netnsPath(ns: NetnsRef, argument = "netns"): string | undefined 
 export function openNetns(ns: NetnsRef, argument = "netns"): [number, boolean] {
   if (typeof ns === "number" || (typeof ns === "object" && ns !== null && "fd" in ns)) {
     const fd = typeof ns === "number" ? ns : ns.fd;
-    if (!Number.isInteger(fd) || fd < 0) throw new ArgumentError(argument, "an open descriptor", fd);
+    if (!Number.isInteger(fd) || fd < 0) {
+      throw new ArgumentError(argument, "an open descriptor", fd);
+    }
     return [fd, false];
   }
   const path = netnsPath(ns, argument)!;
@@ -129,15 +145,20 @@ export function withNetns<T>(ns: NetnsRef, fn: () => T): T {
     saved = c.open(cstr("/proc/thread-self/ns/net"), O_RDONLY | O_CLOEXEC, 0);
     if (saved < 0) throw new SyscallError("open", -saved, "/proc/thread-self/ns/net");
     check("setns", c.setns(target, CLONE_NEWNET), "(enter namespace)");
+    let result: T | undefined;
+    let error: unknown;
+    let failed = false;
     try {
-      return fn();
-    } finally {
-      const r = c.setns(saved, CLONE_NEWNET);
-      if (r < 0) {
-        // Never continue in the wrong namespace.
-        throw new SyscallError("setns", -r, "(return to the original namespace)");
-      }
+      result = fn();
+    } catch (e) {
+      error = e;
+      failed = true;
     }
+    const r = c.setns(saved, CLONE_NEWNET);
+    // Never continue in the wrong namespace.
+    if (r < 0) throw new SyscallError("setns", -r, "(return to the original namespace)");
+    if (failed) throw error;
+    return result as T;
   } finally {
     if (saved >= 0) c.close(saved);
     if (owned) c.close(target);

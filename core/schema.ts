@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { AttrCursor, NLA_F_NESTED, NLA_F_NET_BYTEORDER, Writer } from "./codec.ts";
+import { AttrCursor, NLA_F_NET_BYTEORDER, Writer } from "./codec.ts";
 import { ArgumentError, DecodeError } from "./errors.ts";
 import { formatHex, formatIP, formatMAC, parseIP, parseMAC } from "./address.ts";
 
@@ -111,7 +111,9 @@ export class AttrSet {
   /** The definition of an attribute name; throws {@link ArgumentError} when unknown. */
   get(name: string, path = name): AttrDef {
     const def = this.byName.get(name);
-    if (!def) throw new ArgumentError(path, `an attribute of ${this.name}`, name, "Unknown attribute");
+    if (!def) {
+      throw new ArgumentError(path, `an attribute of ${this.name}`, name, "Unknown attribute");
+    }
     return def;
   }
 }
@@ -163,9 +165,13 @@ export class Registry {
     }
     const subs = new Map<string, Record<string, string>>();
     for (const spec of specs) {
-      for (const [name, f] of Object.entries(spec.subMessages)) subs.set(name, { ...subs.get(name), ...f });
+      for (const [name, f] of Object.entries(spec.subMessages)) {
+        subs.set(name, { ...subs.get(name), ...f });
+      }
     }
-    for (const [name, f] of Object.entries(extraFormats)) subs.set(name, { ...subs.get(name), ...f });
+    for (const [name, f] of Object.entries(extraFormats)) {
+      subs.set(name, { ...subs.get(name), ...f });
+    }
     const done = new Set<string>();
     for (const spec of specs) {
       for (const [name, rows] of Object.entries(spec.sets)) {
@@ -359,7 +365,12 @@ function put(
   }
 }
 
-function decodeValue(def: AttrDef, c: AttrCursor, siblings: Record<string, unknown>, depth: number): unknown {
+function decodeValue(
+  def: AttrDef,
+  c: AttrCursor,
+  siblings: Record<string, unknown>,
+  depth: number,
+): unknown {
   const { bytes, offset, length } = c;
   switch (def.kind) {
     case "u8":
@@ -372,14 +383,32 @@ function decodeValue(def: AttrDef, c: AttrCursor, siblings: Record<string, unkno
     case "s64": {
       const size = INT_SIZE[def.kind]!;
       if (length < size) {
-        throw new DecodeError(`${def.name} (${def.kind})`, `${length} bytes, needs ${size}`, offset);
+        throw new DecodeError(
+          `${def.name} (${def.kind})`,
+          `${length} bytes, needs ${size}`,
+          offset,
+        );
       }
-      return readScalar(def.kind, def.hint, def.be || (c.flags & NLA_F_NET_BYTEORDER) !== 0, bytes, c.dv, offset, size);
+      return readScalar(
+        def.kind,
+        def.hint,
+        def.be || (c.flags & NLA_F_NET_BYTEORDER) !== 0,
+        bytes,
+        c.dv,
+        offset,
+        size,
+      );
     }
     case "uint":
     case "sint":
-      if (length === 4) return def.kind === "uint" ? c.dv.getUint32(offset, true) : c.dv.getInt32(offset, true);
-      if (length === 8) return def.kind === "uint" ? c.dv.getBigUint64(offset, true) : c.dv.getBigInt64(offset, true);
+      if (length === 4) {
+        return def.kind === "uint" ? c.dv.getUint32(offset, true) : c.dv.getInt32(offset, true);
+      }
+      if (length === 8) {
+        return def.kind === "uint"
+          ? c.dv.getBigUint64(offset, true)
+          : c.dv.getBigInt64(offset, true);
+      }
       throw new DecodeError(`${def.name} (${def.kind})`, `${length} bytes, needs 4 or 8`, offset);
     case "string":
       return c.string();
@@ -408,18 +437,34 @@ function decodeValue(def: AttrDef, c: AttrCursor, siblings: Record<string, unkno
       const inner = c.nested();
       while (inner.next()) {
         if (def.nested) {
-          items.push(decodeAttrs(def.nested, bytes, inner.offset, inner.offset + inner.length, depth + 1));
+          items.push(
+            decodeAttrs(def.nested, bytes, inner.offset, inner.offset + inner.length, depth + 1),
+          );
         } else if (def.subType && INT_SIZE[def.subType] && inner.length >= INT_SIZE[def.subType]!) {
-          items.push(readScalar(def.subType, undefined, false, bytes, inner.dv, inner.offset, INT_SIZE[def.subType]!));
+          items.push(
+            readScalar(
+              def.subType,
+              undefined,
+              false,
+              bytes,
+              inner.dv,
+              inner.offset,
+              INT_SIZE[def.subType]!,
+            ),
+          );
         } else items.push(inner.payload().slice());
       }
       return items;
     }
     case "bitfield32":
-      if (length < 8) throw new DecodeError(`${def.name} (bitfield32)`, `${length} bytes, needs 8`, offset);
+      if (length < 8) {
+        throw new DecodeError(`${def.name} (bitfield32)`, `${length} bytes, needs 8`, offset);
+      }
       return { value: c.dv.getUint32(offset, true), selector: c.dv.getUint32(offset + 4, true) };
     default:
-      if (def.struct && length >= def.struct.size) return decodeStruct(def.struct, bytes, offset, length);
+      if (def.struct && length >= def.struct.size) {
+        return decodeStruct(def.struct, bytes, offset, length);
+      }
       return binaryValue(def.hint, bytes, offset, length);
   }
 }
@@ -451,7 +496,7 @@ export function encodeAttrs(
     if (key.startsWith("#")) {
       const type = Number(key.slice(1));
       if (!Number.isInteger(type) || type < 0 || type > 0x3fff || !(value instanceof Uint8Array)) {
-        throw new ArgumentError(where, "raw bytes (Uint8Array) under \"#<type number>\"", value);
+        throw new ArgumentError(where, 'raw bytes (Uint8Array) under "#<type number>"', value);
       }
       w.attrBytes(type, value);
       continue;
@@ -485,6 +530,11 @@ const RANGE: Record<string, [number, number]> = {
  */
 export function checkInt(v: unknown, type: string, path: string, enumDef?: EnumDef): number {
   const [lo, hi] = RANGE[type] ?? [0, 0xffffffff];
+  if (Array.isArray(v) && enumDef?.flags) {
+    let mask = 0;
+    for (const [i, name] of v.entries()) mask |= checkInt(name, type, `${path}[${i}]`, enumDef);
+    return mask >>> 0;
+  }
   if (typeof v === "string" && enumDef) {
     const n = enumDef.byName.get(v);
     if (n === undefined) {
@@ -494,7 +544,11 @@ export function checkInt(v: unknown, type: string, path: string, enumDef?: EnumD
   }
   if (typeof v === "boolean" && type === "u8") return v ? 1 : 0;
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
-    throw new ArgumentError(path, `an integer from ${lo} to ${hi}${enumDef ? " or a name" : ""}`, v);
+    throw new ArgumentError(
+      path,
+      `an integer from ${lo} to ${hi}${enumDef ? " or a name" : ""}`,
+      v,
+    );
   }
   return v;
 }
@@ -548,7 +602,9 @@ function encodeValue(
       return;
     }
     case "string":
-      if (typeof v !== "string" || v.includes("\0")) throw new ArgumentError(path, "a string without NUL", v);
+      if (typeof v !== "string" || v.includes("\0")) {
+        throw new ArgumentError(path, "a string without NUL", v);
+      }
       w.attrString(def.type, v);
       return;
     case "flag":
@@ -616,7 +672,7 @@ function binaryBytes(def: AttrDef, v: unknown, path: string): Uint8Array {
   }
   if (def.hint === "mac") {
     const mac = typeof v === "string" ? parseMAC(v) : undefined;
-    if (!mac) throw new ArgumentError(path, "a MAC address such as \"02:00:00:00:00:01\"", v);
+    if (!mac) throw new ArgumentError(path, 'a MAC address such as "02:00:00:00:00:01"', v);
     return mac;
   }
   if (def.struct && isObject(v)) {
@@ -624,7 +680,11 @@ function binaryBytes(def: AttrDef, v: unknown, path: string): Uint8Array {
     encodeStruct(w, def.struct, v, path, true);
     return w.finish();
   }
-  throw new ArgumentError(path, def.struct ? `an object of struct ${def.struct.name}` : "raw bytes (Uint8Array)", v);
+  throw new ArgumentError(
+    path,
+    def.struct ? `an object of struct ${def.struct.name}` : "raw bytes (Uint8Array)",
+    v,
+  );
 }
 
 /**
@@ -679,7 +739,12 @@ export function encodeStruct(
   if (strict) {
     const extra = Object.keys(rest)[0];
     if (extra !== undefined) {
-      throw new ArgumentError(`${path}.${extra}`, `a member of struct ${def.name}`, extra, "Unknown member");
+      throw new ArgumentError(
+        `${path}.${extra}`,
+        `a member of struct ${def.name}`,
+        extra,
+        "Unknown member",
+      );
     }
   }
   return rest;

@@ -300,7 +300,8 @@ export class NetlinkSocket implements AsyncDisposable {
     }
     this.extAck = opts.extAck !== false && setIntOpt(fd, SOL_NETLINK, NETLINK_OPT.EXT_ACK, 1) === 0;
     setIntOpt(fd, SOL_NETLINK, NETLINK_OPT.CAP_ACK, 1);
-    this.strict = opts.strict !== false && setIntOpt(fd, SOL_NETLINK, NETLINK_OPT.GET_STRICT_CHK, 1) === 0;
+    this.strict = opts.strict !== false &&
+      setIntOpt(fd, SOL_NETLINK, NETLINK_OPT.GET_STRICT_CHK, 1) === 0;
     // Bind with port 0: the kernel chooses a unique port id.
     const sa = allocBuffer(12);
     const sv = new DataView(sa.buffer);
@@ -325,7 +326,8 @@ export class NetlinkSocket implements AsyncDisposable {
     if (!Number.isInteger(protocol) || protocol < 0 || protocol > 31) {
       throw new ArgumentError("protocol", "a netlink protocol number from 0 to 31", protocol);
     }
-    const create = () => check("socket", libc().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
+    const create = () =>
+      check("socket", libc().socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
     const fd = opts.fd ?? (opts.netns !== undefined ? withNetns(opts.netns, create) : create());
     try {
       return new NetlinkSocket(fd, protocol, opts);
@@ -356,14 +358,22 @@ export class NetlinkSocket implements AsyncDisposable {
     if (!Number.isInteger(group) || group < 1 || group > 0xffff) {
       throw new ArgumentError("group", "a multicast group number from 1", group);
     }
-    check("setsockopt", setIntOpt(this.fd, SOL_NETLINK, NETLINK_OPT.ADD_MEMBERSHIP, group), `(join group ${group})`);
+    check(
+      "setsockopt",
+      setIntOpt(this.fd, SOL_NETLINK, NETLINK_OPT.ADD_MEMBERSHIP, group),
+      `(join group ${group})`,
+    );
     this.#groups.add(group);
   }
 
   /** Leaves a multicast group. */
   leave(group: number): void {
     this.#assertOpen("leave a group");
-    check("setsockopt", setIntOpt(this.fd, SOL_NETLINK, NETLINK_OPT.DROP_MEMBERSHIP, group), `(leave group ${group})`);
+    check(
+      "setsockopt",
+      setIntOpt(this.fd, SOL_NETLINK, NETLINK_OPT.DROP_MEMBERSHIP, group),
+      `(leave group ${group})`,
+    );
     this.#groups.delete(group);
   }
 
@@ -542,7 +552,12 @@ export class NetlinkSocket implements AsyncDisposable {
     const w = new Writer();
     let seq = 1;
     for (const req of reqs) {
-      const start = w.beginMessage(req.type, NLM_F.REQUEST | (ack ? NLM_F.ACK : 0) | (req.flags ?? 0), seq++, 0);
+      const start = w.beginMessage(
+        req.type,
+        NLM_F.REQUEST | (ack ? NLM_F.ACK : 0) | (req.flags ?? 0),
+        seq++,
+        0,
+      );
       req.body?.(w);
       w.endMessage(start);
     }
@@ -651,7 +666,9 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       if (n > RBUF_SIZE) {
         this.stats.malformed++;
-        this.#failAll(new DecodeError("datagram", `${n} bytes exceed the ${RBUF_SIZE}-byte receive buffer`));
+        this.#failAll(
+          new DecodeError("datagram", `${n} bytes exceed the ${RBUF_SIZE}-byte receive buffer`),
+        );
         continue;
       }
       this.#dispatch(buf, n, srcView.getUint32(8, true) !== 0);
@@ -663,9 +680,12 @@ export class NetlinkSocket implements AsyncDisposable {
     if (overrun && this.protocol === NETLINK_ROUTE) {
       for (const p of this.#pending.values()) {
         if (!p.done && !p.dump) {
-          this.#finish(p, new NetlinkError(Errno.ENOBUFS, {
-            message: "the reply was lost: the receive buffer overflowed",
-          }, p.name));
+          this.#finish(
+            p,
+            new NetlinkError(Errno.ENOBUFS, {
+              message: "the reply was lost: the receive buffer overflowed",
+            }, p.name),
+          );
         }
       }
     }

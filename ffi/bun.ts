@@ -5,6 +5,7 @@
  */
 import { dlopen, FFIType, ptr, read } from "bun:ffi";
 import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
 import {
   type Adapter,
   type EpollWaiter,
@@ -62,9 +63,12 @@ const RING = 65536;
 function waiter(epfd: number, path: string): EpollWaiter {
   const sab = new SharedArrayBuffer(4 * (4 + RING));
   const ctl = new Int32Array(sab);
-  const worker = new Worker(new URL("./bun_poller_worker.ts", import.meta.url), {
-    workerData: { sab, epfd, path },
-  });
+  const worker = new Worker(
+    fileURLToPath(new URL("./bun_poller_worker.ts", import.meta.url).href),
+    {
+      workerData: { sab, epfd, path },
+    },
+  );
   worker.unref();
   return {
     async wait(): Promise<number[]> {

@@ -43,6 +43,8 @@ export const MAX_EVENTS = 256;
  */
 export function readTokens(dv: DataView, n: number): number[] {
   const out: number[] = [];
-  for (let i = 0; i < n; i++) out.push(dv.getUint32(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET, true));
+  for (let i = 0; i < n; i++) {
+    out.push(dv.getUint32(i * EPOLL_EVENT_SIZE + EPOLL_DATA_OFFSET, true));
+  }
   return out;
 }

@@ -82,8 +82,14 @@ export class Poller {
     }
     this.#efd = efd;
     new DataView(this.#one.buffer).setBigUint64(0, 1n, true);
-    this.#ctl(EPOLL_CTL_ADD, efd, EPOLLIN | EPOLLET, WAKE_TOKEN);
-    this.#waiter = makeWaiter(this.#epfd);
+    try {
+      check("epoll_ctl", this.#ctl(EPOLL_CTL_ADD, efd, EPOLLIN | EPOLLET, WAKE_TOKEN));
+      this.#waiter = makeWaiter(this.#epfd);
+    } catch (e) {
+      c.close(this.#epfd);
+      c.close(efd);
+      throw e;
+    }
   }
 
   #ctl(op: number, fd: number, events: number, token: number): number {

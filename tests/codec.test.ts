@@ -14,7 +14,7 @@ import {
   parseMAC,
   parsePrefix,
 } from "../core/address.ts";
-import { ArgumentError } from "../core/errors.ts";
+import type { ArgumentError } from "../core/errors.ts";
 
 const reg = new Registry([RT_LINK, RT_ROUTE, UAPI], {
   linkinfoDataMsg: { veth: "linkinfoVethAttrs", vxlan: "linkinfoVxlanAttrs" },
@@ -185,17 +185,27 @@ describe("schema tables", () => {
 
   it("encodes a veth peer with its ifinfomsg header", () => {
     const w = new Writer();
-    encodeAttrs(w, link, { linkinfo: { kind: "veth", data: { peer: { ifiIndex: 0, ifname: "v1" } } } });
+    encodeAttrs(w, link, {
+      linkinfo: { kind: "veth", data: { peer: { ifiIndex: 0, ifname: "v1" } } },
+    });
     const b = w.finish();
-    const out = decodeAttrs(link, b, 0, b.length) as { linkinfo: { data: { peer: Record<string, unknown> } } };
+    const out = decodeAttrs(link, b, 0, b.length) as {
+      linkinfo: { data: { peer: Record<string, unknown> } };
+    };
     assert.equal(out.linkinfo.data.peer.ifname, "v1");
     assert.equal(out.linkinfo.data.peer.ifiIndex, 0);
   });
 
   it("names the attribute in encode errors", () => {
     const w = new Writer();
-    assert.throws(() => encodeAttrs(w, link, { mtu: -1 }), (e: ArgumentError) => e.argument === "mtu");
-    assert.throws(() => encodeAttrs(w, link, { bogus: 1 }), (e: ArgumentError) => e.argument === "bogus");
+    assert.throws(
+      () => encodeAttrs(w, link, { mtu: -1 }),
+      (e: ArgumentError) => e.argument === "mtu",
+    );
+    assert.throws(
+      () => encodeAttrs(w, link, { bogus: 1 }),
+      (e: ArgumentError) => e.argument === "bogus",
+    );
     assert.throws(
       () => encodeAttrs(w, link, { linkinfo: { kind: "vxlan", data: { group: "1.2.3" } } }),
       (e: ArgumentError) => e.argument === "linkinfo.data.group",

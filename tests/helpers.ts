@@ -32,7 +32,9 @@ export function ipJson(args: string[], ns?: string): any {
 /** Runs `bridge -j` in a namespace and parses the JSON. */
 // deno-lint-ignore no-explicit-any
 export function bridgeJson(args: string[], ns: string): any {
-  const out = execFileSync("ip", ["netns", "exec", ns, "bridge", "-j", ...args], { encoding: "utf8" }).trim();
+  const out = execFileSync("ip", ["netns", "exec", ns, "bridge", "-j", ...args], {
+    encoding: "utf8",
+  }).trim();
   return out ? JSON.parse(out) : [];
 }
 

@@ -109,7 +109,7 @@ export const RT_NEIGH: SpecData = {
       [3, "cacheinfo", "binary", { "struct": "ndaCacheinfo" }],
       [4, "probes", "u32"],
       [5, "vlan", "u16"],
-      [6, "port", "u16"],
+      [6, "port", "u16", { "be": true }],
       [7, "vni", "u32"],
       [8, "ifindex", "u32"],
       [9, "master", "u32"],

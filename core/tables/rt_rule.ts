@@ -47,8 +47,8 @@ export const RT_RULE: SpecData = {
   },
   "sets": {
     "fibRuleAttrs": [
-      [1, "dst", "u32"],
-      [2, "src", "u32"],
+      [1, "dst", "binary", { "hint": "ip" }],
+      [2, "src", "binary", { "hint": "ip" }],
       [3, "iifname", "string"],
       [4, "goto", "u32"],
       [5, "unused2", "pad"],

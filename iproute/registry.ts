@@ -1,0 +1,46 @@
+/**
+ * The rtnetlink attribute registry: every generated table, compiled once.
+ *
+ * @module
+ */
+import { Registry } from "../core/schema.ts";
+import { RT_ADDR } from "../core/tables/rt_addr.ts";
+import { RT_LINK } from "../core/tables/rt_link.ts";
+import { RT_NEIGH } from "../core/tables/rt_neigh.ts";
+import { RT_ROUTE } from "../core/tables/rt_route.ts";
+import { RT_RULE } from "../core/tables/rt_rule.ts";
+import { UAPI } from "../core/tables/uapi.ts";
+
+/**
+ * The compiled rtnetlink tables (links, addresses, routes, neighbours, rules,
+ * nexthops, netconf), with the link kinds the YNL specs lack added from the
+ * uapi headers (veth, vxlan, macvlan, macvtap).
+ *
+ * @example
+ * ```ts
+ * import { RTNL } from "./registry.ts";
+ * RTNL.set("linkAttrs").get("mtu").type; // 4
+ * ```
+ */
+export const RTNL: Registry = new Registry([RT_LINK, RT_ADDR, RT_ROUTE, RT_NEIGH, RT_RULE, UAPI], {
+  linkinfoDataMsg: {
+    veth: "linkinfoVethAttrs",
+    vxlan: "linkinfoVxlanAttrs",
+    macvlan: "linkinfoMacvlanAttrs",
+    macvtap: "linkinfoMacvlanAttrs",
+  },
+});
+
+/** Attribute sets used directly by IPRoute. */
+export const SETS = {
+  link: RTNL.set("linkAttrs"),
+  linkinfo: RTNL.set("linkinfoAttrs"),
+  brport: RTNL.set("linkinfoBrportAttrs"),
+  addr: RTNL.set("addrAttrs"),
+  route: RTNL.set("routeAttrs"),
+  metrics: RTNL.set("metrics"),
+  neigh: RTNL.set("neighbourAttrs"),
+  rule: RTNL.set("fibRuleAttrs"),
+  nexthop: RTNL.set("nexthopAttrs"),
+  netconf: RTNL.set("netconfAttrs"),
+} as const;

@@ -1,0 +1,199 @@
+/**
+ * Argument checks shared by IPRoute's request builders. Every failure is an
+ * {@link ArgumentError} naming the argument, raised before anything is sent.
+ *
+ * @module
+ */
+import { ArgumentError } from "../core/errors.ts";
+import { AF_INET, AF_INET6, parseIP, parsePrefix, type Prefix } from "../core/address.ts";
+
+/** A plain object of arguments. */
+export type Spec = Record<string, unknown>;
+
+/**
+ * Checks that `spec` is an object whose keys are all in `allowed`.
+ *
+ * @example
+ * ```ts
+ * import { checkKeys } from "./spec.ts";
+ * checkKeys({ index: 1 }, ["index", "ifname"], "link");
+ * ```
+ */
+export function checkKeys(
+  spec: unknown,
+  allowed: readonly string[],
+  context: string,
+): asserts spec is Spec {
+  if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
+    throw new ArgumentError(context, "an object of arguments", spec);
+  }
+  for (const key of Object.keys(spec)) {
+    if (!allowed.includes(key)) {
+      throw new ArgumentError(
+        key,
+        `one of ${allowed.join(", ")}`,
+        key,
+        `Unknown argument for ${context}`,
+      );
+    }
+  }
+}
+
+/**
+ * An integer within bounds.
+ *
+ * @example
+ * ```ts
+ * import { int } from "./spec.ts";
+ * int(1400, "mtu", 0, 0xffffffff); // 1400
+ * ```
+ */
+export function int(v: unknown, argument: string, lo: number, hi: number): number {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new ArgumentError(argument, `an integer from ${lo} to ${hi}`, v);
+  }
+  return v;
+}
+
+/** An optional integer within bounds. */
+export function optInt(v: unknown, argument: string, lo: number, hi: number): number | undefined {
+  return v === undefined ? undefined : int(v, argument, lo, hi);
+}
+
+/** A u32 value. */
+export function u32(v: unknown, argument: string): number {
+  return int(v, argument, 0, 0xffffffff);
+}
+
+/**
+ * A boolean.
+ *
+ * @example
+ * ```ts
+ * import { bool } from "./spec.ts";
+ * bool(true, "learning"); // true
+ * ```
+ */
+export function bool(v: unknown, argument: string): boolean {
+  if (typeof v !== "boolean") throw new ArgumentError(argument, "true or false", v);
+  return v;
+}
+
+/**
+ * A string (optionally with a byte limit).
+ *
+ * @example
+ * ```ts
+ * import { str } from "./spec.ts";
+ * str("eth0", "ifname", 15); // "eth0"
+ * ```
+ */
+export function str(v: unknown, argument: string, maxBytes = 0xfff0): string {
+  if (typeof v !== "string") throw new ArgumentError(argument, "a string", v);
+  if (v.includes("\0")) throw new ArgumentError(argument, "a string without NUL", v);
+  if (new TextEncoder().encode(v).length > maxBytes) {
+    throw new ArgumentError(argument, `a string of at most ${maxBytes} bytes`, v);
+  }
+  return v;
+}
+
+/**
+ * An interface name: 1 to 15 bytes, no `/`, no whitespace, not `.` or `..`.
+ *
+ * @example
+ * ```ts
+ * import { ifname } from "./spec.ts";
+ * ifname("veth0", "ifname"); // "veth0"
+ * ```
+ */
+export function ifname(v: unknown, argument: string): string {
+  const s = str(v, argument, 15);
+  if (s === "" || s === "." || s === ".." || /[/\s:]/.test(s)) {
+    throw new ArgumentError(
+      argument,
+      "an interface name of 1 to 15 bytes without '/', ':' or spaces",
+      v,
+    );
+  }
+  return s;
+}
+
+/**
+ * One address (no prefix), with its family.
+ *
+ * @example
+ * ```ts
+ * import { address } from "./spec.ts";
+ * address("fe80::1", "gateway").family; // 10
+ * ```
+ */
+export function address(
+  v: unknown,
+  argument: string,
+  family?: number,
+): { bytes: Uint8Array; family: number } {
+  const ip = typeof v === "string" ? parseIP(v) : undefined;
+  if (!ip) throw new ArgumentError(argument, "an IPv4 or IPv6 address", v);
+  if (family && family !== ip.family) {
+    throw new ArgumentError(
+      argument,
+      `an ${family === AF_INET ? "IPv4" : "IPv6"} address (same family as the rest)`,
+      v,
+    );
+  }
+  return ip;
+}
+
+/**
+ * A prefix `"10.0.0.0/24"` or an address with a separate length.
+ *
+ * @example
+ * ```ts
+ * import { prefix } from "./spec.ts";
+ * prefix("10.0.0.1/24", undefined, "address").prefixlen; // 24
+ * ```
+ */
+export function prefix(
+  v: unknown,
+  len: unknown,
+  argument: string,
+  lenArgument = "prefixlen",
+): Prefix {
+  if (typeof v === "string" && v.includes("/") && len !== undefined) {
+    throw new ArgumentError(lenArgument, `no separate length when ${argument} has one`, len);
+  }
+  const p = parsePrefix(v, argument);
+  if (len !== undefined) {
+    p.prefixlen = int(len, lenArgument, 0, p.family === AF_INET ? 32 : 128);
+  }
+  return p;
+}
+
+/**
+ * Reconciles an explicit family with one inferred from addresses.
+ *
+ * @example
+ * ```ts
+ * import { family } from "./spec.ts";
+ * family(undefined, 10, "family"); // 10
+ * ```
+ */
+export function family(
+  explicit: unknown,
+  inferred: number | undefined,
+  argument: string,
+): number | undefined {
+  if (explicit === undefined) return inferred;
+  let f: number;
+  if (explicit === "inet" || explicit === 4) f = AF_INET;
+  else if (explicit === "inet6" || explicit === 6) f = AF_INET6;
+  else f = int(explicit, argument, 0, 255);
+  if (inferred !== undefined && f !== inferred && (f === AF_INET || f === AF_INET6)) {
+    throw new ArgumentError(
+      argument,
+      `${inferred === AF_INET ? "inet" : "inet6"}, as the addresses given`,
+      explicit,
+    );
+  }
+  return f;
+}

@@ -1,0 +1,50 @@
+/**
+ * nlroute: Linux netlink for Deno and Bun, through libc FFI, with no native
+ * build step. IPRoute for links, addresses, routes, neighbours, rules, nexthop
+ * objects and bridge fdb; typed results; the async netlink core underneath.
+ *
+ * @example
+ * ```ts
+ * import { IPRoute } from "@nlroute/nlroute";
+ * await using ipr = await IPRoute.open();
+ * for (const link of await ipr.getLinks()) console.log(link.index, link.ifname, link.state);
+ * ```
+ *
+ * @module
+ */
+export { type Ack, Batch, IPRoute, type IPRouteOptions, LazyDump } from "./iproute/iproute.ts";
+export { Link, type LinkSpec } from "./iproute/link.ts";
+export { Address, type AddrSpec } from "./iproute/addr.ts";
+export { type NextHop, Route, type RouteSpec } from "./iproute/route.ts";
+export { type FdbSpec, Neighbour, type NeighSpec } from "./iproute/neigh.ts";
+export { type Range, Rule, type RuleSpec } from "./iproute/rule.ts";
+export { type GroupMember, Nexthop, type NexthopSpec } from "./iproute/nexthop.ts";
+export { messageName, RtMessage } from "./iproute/message.ts";
+export {
+  ArgumentError,
+  ClosedError,
+  DecodeError,
+  DumpInterruptedError,
+  type ExtAck,
+  NetlinkError,
+  OverrunError,
+  SyscallError,
+} from "./core/errors.ts";
+export {
+  type BatchResult,
+  type Decoder,
+  Dump,
+  type MessageRef,
+  NetlinkMessage,
+  NetlinkSocket,
+  type Overrun,
+  type Request,
+  type Response,
+  type SocketOptions,
+  type SocketStats,
+  Subscription,
+} from "./core/socket.ts";
+export { type NetnsRef } from "./core/nsenter.ts";
+export { RTM, RTNLGRP } from "./core/tables/constants.ts";
+export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
+export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
