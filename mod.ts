@@ -20,6 +20,15 @@ export { type FdbSpec, Neighbour, type NeighSpec } from "./iproute/neigh.ts";
 export { type Range, Rule, type RuleSpec } from "./iproute/rule.ts";
 export { type GroupMember, Nexthop, type NexthopSpec } from "./iproute/nexthop.ts";
 export { messageName, RtMessage } from "./iproute/message.ts";
+export { type ConsumerOptions, Monitor, type MonitorOptions } from "./iproute/monitor.ts";
+export {
+  DEFAULT_GROUPS,
+  decodeEvent,
+  groupNumbers,
+  type MonitorEvent,
+  Netconf,
+  type OverrunEvent,
+} from "./iproute/events.ts";
 export {
   ArgumentError,
   ClosedError,
@@ -48,3 +57,22 @@ export { type NetnsRef } from "./core/nsenter.ts";
 export { RTM, RTNLGRP } from "./core/tables/constants.ts";
 export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
 export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
+export {
+  type Callback,
+  type CommitHook,
+  type Interfaces,
+  InterfacesView,
+  IPDB,
+  type IPDBOptions,
+  type Routes,
+  RoutesView,
+  type RoutingTable,
+  RoutingTableView,
+  type Rules,
+  RulesView,
+} from "./ipdb/ipdb.ts";
+export { Interface, type IpAddr } from "./ipdb/interface.ts";
+export { RouteRecord } from "./ipdb/routes.ts";
+export { RuleRecord } from "./ipdb/rules.ts";
+export { CommitError, type Step } from "./ipdb/plan.ts";
+export { Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";

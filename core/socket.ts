@@ -130,6 +130,8 @@ export type BatchResult<T> =
 export interface Overrun {
   /** Always `"overrun"`. */
   readonly event: "overrun";
+  /** Always `"overrun"` (so typed event unions can narrow on `kind` too). */
+  readonly kind: "overrun";
   /** `"kernel"`: the socket buffer overflowed (ENOBUFS); `"queue"`: this consumer fell behind. */
   readonly source: "kernel" | "queue";
   /** Messages dropped from this consumer's queue (0 when unknown: kernel losses). */
@@ -277,7 +279,7 @@ export class NetlinkSocket implements AsyncDisposable {
     seq: 0,
     pid: 0,
   };
-  readonly #decodeEvent: Decoder<unknown>;
+  #decodeEvent: Decoder<unknown>;
 
   private constructor(fd: number, protocol: number, opts: SocketOptions) {
     this.fd = fd;
@@ -345,6 +347,11 @@ export class NetlinkSocket implements AsyncDisposable {
   /** The receive buffer size the kernel reports (twice the requested value). */
   get rcvbuf(): number {
     return getIntOpt(this.fd, SOL_SOCKET, SO.RCVBUF);
+  }
+
+  /** Sets the decoder of multicast messages (for subscriptions created afterwards and before). */
+  setEventDecoder(decode: Decoder<unknown>): void {
+    this.#decodeEvent = decode;
   }
 
   /** Groups joined through {@link join}. */
@@ -581,6 +588,11 @@ export class NetlinkSocket implements AsyncDisposable {
     this.#interestChanged();
   }
 
+  /** @internal Receives what is queued, without waiting. */
+  _drain(): void {
+    this.#pump();
+  }
+
   /** @internal Ensures the reader runs while a subscription waits. */
   _wantEvents(): void {
     this.#pump();
@@ -653,7 +665,7 @@ export class NetlinkSocket implements AsyncDisposable {
         if (n === -Errno.ENOBUFS) {
           overrun = true;
           this.stats.overruns++;
-          for (const s of this.#subs) s._overrun("kernel", 0);
+          for (const s of this.#subs) s._kernelOverrun();
           continue;
         }
         this.#failAll(new SyscallError("recvfrom", -n, "(netlink socket)"));
@@ -742,7 +754,10 @@ export class NetlinkSocket implements AsyncDisposable {
       }
       if (multicast) {
         this.#event(ref);
-        continue;
+        // An NLM_F_ECHO copy of our own change comes with the group set (the kernel
+        // multicast it first, leaving us out): it answers our request too.
+        const echo = h.pid === this.portId ? this.#pending.get(h.seq) : undefined;
+        if (!echo || h.type < NLMSG_MIN_TYPE) continue;
       }
       const p = this.#pending.get(h.seq);
       if (!p || h.pid !== this.portId) {
@@ -1025,8 +1040,12 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
     opts.signal?.addEventListener("abort", this.#onAbort, { once: true });
   }
 
-  /** Messages waiting in the queue. */
+  /** Items waiting: queued messages, plus one for a pending overrun notice. */
   get size(): number {
+    return this.#queued() + (this.#lost > 0 || this.#kernelLoss ? 1 : 0);
+  }
+
+  #queued(): number {
     return this.#queue.length - this.#head;
   }
 
@@ -1034,7 +1053,7 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
   _push(value: unknown): void {
     if (this.#ended) return;
     if (this.#filter && !this.#filter(value as T)) return;
-    if (this.size >= this.#limit) {
+    if (this.#queued() >= this.#limit) {
       this.#lost++;
       return;
     }
@@ -1043,23 +1062,21 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
     this.#notify();
   }
 
-  /** @internal The kernel dropped messages. */
-  _overrun(source: "kernel", lost: number): void {
+  /** @internal The kernel dropped messages (ENOBUFS). */
+  _kernelOverrun(): void {
     if (this.#ended) return;
-    void source;
-    void lost;
     this.#kernelLoss = true;
-    if (this.size < this.#limit) this.#flushLoss();
+    if (this.#queued() < this.#limit) this.#flushLoss();
     this.#notify();
   }
 
   #flushLoss(): void {
     if (this.#lost > 0) {
-      this.#queue.push({ event: "overrun", source: "queue", lost: this.#lost });
+      this.#queue.push({ event: "overrun", kind: "overrun", source: "queue", lost: this.#lost });
       this.#lost = 0;
     }
     if (this.#kernelLoss) {
-      this.#queue.push({ event: "overrun", source: "kernel", lost: 0 });
+      this.#queue.push({ event: "overrun", kind: "overrun", source: "kernel", lost: 0 });
       this.#kernelLoss = false;
     }
   }
@@ -1076,21 +1093,37 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
     this.#notify();
   }
 
+  /**
+   * The next queued message or overrun notice without waiting (the socket is
+   * read first, without blocking, when the queue is empty), or `undefined`.
+   */
+  poll(): T | Overrun | undefined {
+    if (this.#head >= this.#queue.length && !this.#ended) this.#sock._drain();
+    return this.#take();
+  }
+
+  /** Takes the next queued item (or a pending overrun notice), if any. */
+  #take(): T | Overrun | undefined {
+    if (this.#head >= this.#queue.length && (this.#lost > 0 || this.#kernelLoss)) this.#flushLoss();
+    if (this.#head >= this.#queue.length) return undefined;
+    const value = this.#queue[this.#head++]!;
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+    return value;
+  }
+
+  /** Whether the subscription has ended (closed, aborted, or its socket closed). */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
   /** The next message or overrun notice. */
   async next(): Promise<IteratorResult<T | Overrun>> {
     for (;;) {
-      if (this.#head < this.#queue.length) {
-        const value = this.#queue[this.#head++]!;
-        if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-          this.#queue = this.#queue.slice(this.#head);
-          this.#head = 0;
-        }
-        return { value, done: false };
-      }
-      if (this.#lost > 0 || this.#kernelLoss) {
-        this.#flushLoss();
-        continue;
-      }
+      const value = this.#take();
+      if (value !== undefined) return { value, done: false };
       if (this.#ended) return { value: undefined, done: true };
       const woke = new Promise<void>((r) => (this.#wake = r));
       this._waiting = true;

@@ -1,0 +1,95 @@
+/**
+ * A commit as a list of steps, each with its undo. Steps run in order; when one
+ * fails (or a commit hook vetoes), the steps already applied are undone in
+ * reverse order and the error says which step failed and why.
+ *
+ * @module
+ */
+import { NetlinkError } from "../core/errors.ts";
+
+/** One kernel change and the change that reverts it. */
+export interface Step {
+  /** What the step does, for errors (`"link set v0 mtu 1400"`). */
+  readonly describe: string;
+  /** Applies the change; resolves when the kernel acknowledged it. */
+  readonly apply: () => Promise<void>;
+  /** Reverts the change (after `apply` succeeded). */
+  readonly undo?: () => Promise<void>;
+}
+
+/**
+ * A commit failed and was rolled back. `step` names the failed step, `cause`
+ * holds the kernel's error (a {@link NetlinkError} with its extended-ack text)
+ * or the hook's veto; `rollbackErrors` lists undo steps that failed too.
+ *
+ * @example
+ * ```ts
+ * import { CommitError } from "./plan.ts";
+ * const e = new CommitError("link set v0 address", new Error("bad"), []);
+ * e.step; // "link set v0 address"
+ * ```
+ */
+export class CommitError extends Error {
+  /** The step that failed (or `"commit hook"`). */
+  readonly step: string;
+  /** Undo steps that failed as well (the kernel may differ from the snapshot). */
+  readonly rollbackErrors: { step: string; error: unknown }[];
+
+  constructor(step: string, cause: unknown, rollbackErrors: { step: string; error: unknown }[]) {
+    const why = cause instanceof Error ? cause.message : String(cause);
+    const tail = rollbackErrors.length
+      ? `; rollback incomplete: ${rollbackErrors.map((r) => r.step).join(", ")}`
+      : "; rolled back";
+    super(`Cannot commit: step "${step}" failed: ${why}${tail}`, { cause });
+    this.name = "CommitError";
+    this.step = step;
+    this.rollbackErrors = rollbackErrors;
+  }
+
+  /** The kernel's error, when a step failed in the kernel. */
+  get netlinkError(): NetlinkError | undefined {
+    return this.cause instanceof NetlinkError ? this.cause : undefined;
+  }
+}
+
+/**
+ * Runs steps in order; then `check` (commit hooks). On any failure, undoes the
+ * applied steps in reverse and throws {@link CommitError}.
+ *
+ * @example
+ * ```ts
+ * import { runPlan } from "./plan.ts";
+ * await runPlan([{ describe: "nothing", apply: async () => {} }]);
+ * ```
+ */
+export async function runPlan(steps: readonly Step[], check?: () => Promise<void>): Promise<void> {
+  const done: Step[] = [];
+  let failed: { step: string; error: unknown } | undefined;
+  for (const step of steps) {
+    try {
+      await step.apply();
+      done.push(step);
+    } catch (error) {
+      failed = { step: step.describe, error };
+      break;
+    }
+  }
+  if (!failed && check) {
+    try {
+      await check();
+    } catch (error) {
+      failed = { step: "commit hook", error };
+    }
+  }
+  if (!failed) return;
+  const rollbackErrors: { step: string; error: unknown }[] = [];
+  for (const step of done.reverse()) {
+    if (!step.undo) continue;
+    try {
+      await step.undo();
+    } catch (error) {
+      rollbackErrors.push({ step: `undo ${step.describe}`, error });
+    }
+  }
+  throw new CommitError(failed.step, failed.error, rollbackErrors);
+}

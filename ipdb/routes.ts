@@ -1,0 +1,385 @@
+/**
+ * IPDB routes: records keyed like pyroute2's (destination prefix and
+ * priority), tables, metrics, multipath next hops, and commit steps.
+ *
+ * @module
+ */
+import { ArgumentError } from "../core/errors.ts";
+import { NLM_F } from "../core/constants.ts";
+import { parsePrefix } from "../core/address.ts";
+import type { IPRoute } from "../iproute/iproute.ts";
+import type { NextHop, Route } from "../iproute/route.ts";
+import { ROUTE } from "../iproute/objects.ts";
+import { tableId } from "../iproute/route.ts";
+import type { Spec } from "../iproute/spec.ts";
+import type { Step } from "./plan.ts";
+import { type Owner, Record_, type Tx } from "./record.ts";
+
+/** What a route record needs from its database. */
+export interface RouteDb extends Owner {
+  readonly ipr: IPRoute;
+  /** Registers (or re-keys) a route record under the identity of a kernel route. */
+  rekeyRoute(record: RouteRecord, route: Route): void;
+  /** Makes a record pending again (its creation was rolled back). */
+  unadoptRoute(record: RouteRecord): void;
+  /** Resolves an interface name to its index (for `oif`). */
+  indexOf(ref: string | number): number | undefined;
+}
+
+/**
+ * The identity of a kernel route: table, family, destination, tos, priority,
+ * and for IPv6 the output interface (IPv6 keeps same-prefix routes per device).
+ *
+ * @example
+ * ```ts
+ * import { routeId } from "./routes.ts";
+ * routeId({ table: 254, family: 2, dst: "default", tos: 0, priority: 100, oif: 2 }); // "254|2|default|0|100|"
+ * ```
+ */
+export function routeId(r: {
+  table: number;
+  family: number;
+  dst: string;
+  tos: number;
+  priority: number | undefined;
+  oif: number | undefined;
+  multipath?: unknown;
+}): string {
+  const v6dev = r.family === 10 && !r.multipath ? String(r.oif ?? "") : "";
+  return `${r.table}|${r.family}|${r.dst}|${r.tos}|${r.priority ?? ""}|${v6dev}`;
+}
+
+/** The lookup key pyroute2 users know: `"dst/len"` (or `"default"`) and priority. */
+export function routeKey(dst: string, priority: number | undefined): string {
+  return `${dst}@${priority ?? ""}`;
+}
+
+/** Canonical destination of a spec: `"10.0.0.0/24"` or `"default"`. */
+export function canonicalDst(dst: unknown): string {
+  if (dst === undefined || dst === "default") return "default";
+  const p = parsePrefix(dst, "dst");
+  return p.prefixlen === 0 ? "default" : `${p.address}/${p.prefixlen}`;
+}
+
+/** Fields a transaction may change on a route. */
+const FIELDS = ["gateway", "oif", "prefsrc", "priority", "type", "scope", "proto", "tos", "table", "dst"] as const;
+
+/**
+ * A route in IPDB.
+ *
+ * @example
+ * ```ts
+ * import { IPDB } from "../mod.ts";
+ * await using ipdb = await IPDB.open();
+ * await ipdb.routes.add({ dst: "10.5.0.0/16", gateway: "10.0.0.2" }).commit();
+ * const r = ipdb.routes["10.5.0.0/16"]!;
+ * r.gateway = "10.0.0.3";
+ * r.metrics.mtu = 1400;
+ * await r.commit();
+ * ```
+ */
+export class RouteRecord extends Record_ {
+  #route: Route | undefined;
+  #spec: Spec | undefined;
+  /** @internal The identity it is stored under. */
+  _id = "";
+  /** Metrics as a live object: reads pending-or-kernel values, writes into the transaction. */
+  readonly metrics: Record<string, unknown>;
+
+  constructor(owner: RouteDb, route?: Route, spec?: Spec) {
+    super(owner, route ? "system" : "pending");
+    this.#route = route;
+    this.#spec = spec;
+    this.metrics = new Proxy({}, {
+      get: (_t, k) => typeof k === "string" ? this.#metrics()[k] : undefined,
+      set: (_t, k, v) => {
+        if (typeof k !== "string") return false;
+        this.change("metrics", { ...this.#metrics(), [k]: v });
+        return true;
+      },
+      ownKeys: () => Object.keys(this.#metrics()),
+      getOwnPropertyDescriptor: (_t, k) =>
+        typeof k === "string" && k in this.#metrics()
+          ? { value: this.#metrics()[k], enumerable: true, configurable: true, writable: true }
+          : undefined,
+    });
+  }
+
+  #db(): RouteDb {
+    return this._owner as RouteDb;
+  }
+
+  /** @internal Back to pending with the spec it was created from. */
+  _revert(spec: Spec): void {
+    this.#route = undefined;
+    this.#spec = spec;
+    this.ipdbScope = "pending";
+    this._id = "";
+  }
+
+  /** @internal Replaces the kernel state (identity kept). */
+  _update(route: Route): void {
+    this.#route = route;
+    if (this.ipdbScope !== "system") {
+      this.ipdbScope = "system";
+      this.#spec = undefined;
+    }
+  }
+
+  /** The latest route message from the kernel. */
+  get route(): Route | undefined {
+    return this.#route;
+  }
+
+  get label(): string {
+    return `route ${this.dst}${this.table !== 254 ? ` table ${this.table}` : ""}`;
+  }
+
+  get rank(): number {
+    return 1;
+  }
+
+  protected committed(field: string): unknown {
+    const r = this.#route;
+    if (!r) {
+      const s = this.#spec!;
+      if (field === "dst") return canonicalDst(s.dst);
+      if (field === "table") return s.table === undefined ? 254 : tableId(s.table);
+      if (field === "family") return s.dst !== undefined && s.dst !== "default" ? parsePrefix(s.dst, "dst").family : 2;
+      return s[field];
+    }
+    if (field === "type") return r.routeType;
+    return (r as unknown as Record<string, unknown>)[field];
+  }
+
+  /** Destination (`"10.0.0.0/24"` or `"default"`). */
+  get dst(): string {
+    return this.value("dst") as string;
+  }
+  /** Table id. */
+  get table(): number {
+    return this.value("table") as number;
+  }
+  /** Family. */
+  get family(): number {
+    return this.committed("family") as number;
+  }
+  /** Gateway (pending value inside a transaction). */
+  get gateway(): string | undefined {
+    return this.value("gateway") as string | undefined;
+  }
+  set gateway(v: string | undefined) {
+    this.change("gateway", v);
+  }
+  /** Output interface index. */
+  get oif(): number | undefined {
+    return this.value("oif") as number | undefined;
+  }
+  set oif(v: number | string | undefined) {
+    this.change("oif", v === undefined ? undefined : this.#index(v));
+  }
+  /** Priority (iproute2's metric). */
+  get priority(): number | undefined {
+    return this.value("priority") as number | undefined;
+  }
+  set priority(v: number | undefined) {
+    this.change("priority", v);
+  }
+  /** Preferred source. */
+  get prefsrc(): string | undefined {
+    return this.value("prefsrc") as string | undefined;
+  }
+  set prefsrc(v: string | undefined) {
+    this.change("prefsrc", v);
+  }
+  /** Route type. */
+  get type(): string | number | undefined {
+    return this.value("type") as string | number | undefined;
+  }
+  /** Protocol. */
+  get proto(): string | number | undefined {
+    return this.value("proto") as string | number | undefined;
+  }
+  /** Scope. */
+  get scope(): string | number | undefined {
+    return this.value("scope") as string | number | undefined;
+  }
+  /** TOS. */
+  get tos(): number {
+    return (this.value("tos") as number | undefined) ?? 0;
+  }
+  /** Next hops (pending changes included); a plain route has none. */
+  get multipath(): NextHop[] {
+    return this.#hops().length > 1 ? this.#hops() : (this.#route?.multipath ?? []);
+  }
+
+  /** Sets a field (`gateway`, `oif`, `priority`, `prefsrc`, `type`, `scope`, `proto`, `tos`, `table`, `dst`). */
+  set(field: (typeof FIELDS)[number], v: unknown): this {
+    if (!FIELDS.includes(field)) throw new ArgumentError("field", `one of ${FIELDS.join(", ")}`, field);
+    if (field === "oif" && v !== undefined) v = this.#index(v as string | number);
+    if (field === "dst") v = canonicalDst(v);
+    if (field === "table") v = tableId(v);
+    return this.change(field, v);
+  }
+
+  #index(v: string | number): number {
+    const i = this.#db().indexOf(v);
+    if (i === undefined) throw new ArgumentError("oif", "an interface name or index", v);
+    return i;
+  }
+
+  #metrics(): Record<string, unknown> {
+    const tx = this.txOf();
+    if (tx?.set.has("metrics")) return tx.set.get("metrics") as Record<string, unknown>;
+    return (this.#route?.metrics ?? (this.#spec?.metrics as Record<string, unknown> | undefined) ?? {});
+  }
+
+  /** The committed next hops: the multipath list, or the single gateway/oif. */
+  #baseHops(): NextHop[] {
+    const r = this.#route;
+    const mp = r ? r.multipath : (this.#spec?.multipath as NextHop[] | undefined);
+    if (mp && mp.length) return mp.map((h) => ({ ...h }));
+    const gateway = this.committed("gateway") as string | undefined;
+    const oif = this.committed("oif") as number | undefined;
+    if (gateway === undefined && oif === undefined) return [];
+    return [{ ...(gateway ? { gateway } : {}), ...(oif !== undefined ? { oif } : {}) }];
+  }
+
+  #hops(): NextHop[] {
+    const tx = this.txOf();
+    let hops = this.#baseHops();
+    if (!tx) return hops;
+    const del = [...(tx.del.get("multipath")?.values() ?? [])] as NextHop[];
+    hops = hops.filter((h) => !del.some((d) => sameHop(h, d)));
+    for (const h of tx.add.get("multipath")?.values() ?? []) hops.push(h as NextHop);
+    return hops;
+  }
+
+  /** Adds a next hop (a plain route becomes multipath). */
+  addNh(nh: NextHop): this {
+    if (typeof nh !== "object" || nh === null || (nh.gateway === undefined && nh.oif === undefined)) {
+      throw new ArgumentError("nh", "{ gateway, oif, hops }", nh);
+    }
+    const hop: NextHop = { ...nh };
+    if (hop.oif !== undefined) hop.oif = this.#index(hop.oif as number | string);
+    return this.collect("multipath", hopKey(hop), hop, 1);
+  }
+
+  /** Removes a next hop (a multipath route of one hop left becomes plain). */
+  delNh(nh: NextHop): this {
+    const found = this.#hops().find((h) => sameHop(h, nh));
+    if (!found) throw new ArgumentError("nh", `a next hop of ${this.label}`, nh);
+    return this.collect("multipath", hopKey(found), found, -1);
+  }
+
+  protected override spec(): Record<string, unknown> {
+    return { ...this.#spec };
+  }
+
+  /** The spec of the route as committed (for recreation and undo). */
+  #committedSpec(): Spec {
+    const s: Spec = { dst: this.committed("dst"), table: this.committed("table") };
+    for (const k of ["gateway", "oif", "prefsrc", "priority", "type", "scope", "proto"] as const) {
+      const v = this.committed(k);
+      if (v !== undefined) s[k] = v;
+    }
+    const tos = this.committed("tos");
+    if (tos) s.tos = tos;
+    const m = this.#route?.metrics;
+    if (m && Object.keys(m).length) s.metrics = m;
+    const mp = this.#route?.multipath;
+    if (mp) {
+      delete s.gateway;
+      delete s.oif;
+      s.multipath = mp.map(cleanHop);
+    }
+    if (this.family === 10 || this.family === 2) s.family = this.family;
+    return s;
+  }
+
+  /** The spec after the transaction. */
+  #nextSpec(tx: Tx): Spec {
+    const s: Spec = this.ipdbScope === "pending" ? { ...this.#spec } : this.#committedSpec();
+    for (const [k, v] of tx.set) {
+      if (v === undefined) delete s[k];
+      else s[k] = v;
+    }
+    if (tx.add.get("multipath")?.size || tx.del.get("multipath")?.size) {
+      const hops = this.#hops().map(cleanHop);
+      delete s.multipath;
+      delete s.gateway;
+      delete s.oif;
+      if (hops.length === 1) {
+        if (hops[0]!.gateway) s.gateway = hops[0]!.gateway;
+        if (hops[0]!.oif) s.oif = hops[0]!.oif;
+      } else if (hops.length > 1) s.multipath = hops;
+    }
+    if (s.dst === "default") s.dst = "default";
+    return s;
+  }
+
+  plan(tx: Tx): Step[] {
+    const db = this.#db();
+    const ipr = db.ipr;
+    const add = async (spec: Spec, replace: boolean) => {
+      const req = ROUTE.build(replace ? "replace" : "add", spec);
+      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, { decode: ROUTE.decode });
+      const echoed = r.messages.find((m) => m.event === "RTM_NEWROUTE");
+      if (echoed) db.rekeyRoute(this, echoed);
+    };
+    const del = (spec: Spec) => (ipr.object(ROUTE, "del", spec) as Promise<unknown>).then(() => {});
+    if (this.ipdbScope === "pending") {
+      if (tx.remove) return [];
+      const pendingSpec = { ...this.#spec };
+      const spec = this.#nextSpec(tx);
+      return [{
+        describe: `route add ${canonicalDst(spec.dst)}`,
+        apply: () => add(spec, false),
+        undo: async () => {
+          await del(spec);
+          db.unadoptRoute(this);
+          this._revert(pendingSpec);
+        },
+      }];
+    }
+    const old = this.#committedSpec();
+    if (tx.remove) {
+      return [{
+        describe: `route del ${old.dst}`,
+        apply: () => del(old),
+        undo: () => add(old, true),
+      }];
+    }
+    const next = this.#nextSpec(tx);
+    const identity = ["dst", "table", "priority", "tos", "family"].some((k) =>
+      JSON.stringify(next[k]) !== JSON.stringify(old[k])
+    );
+    if (identity) {
+      return [
+        { describe: `route del ${old.dst}`, apply: () => del(old), undo: () => add(old, true) },
+        { describe: `route add ${canonicalDst(next.dst)}`, apply: () => add(next, false), undo: () => del(next) },
+      ];
+    }
+    return [{
+      describe: `route replace ${next.dst}`,
+      apply: () => add(next, true),
+      undo: () => add(old, true),
+    }];
+  }
+}
+
+function cleanHop(h: NextHop): NextHop {
+  const o: NextHop = {};
+  if (h.gateway) o.gateway = h.gateway;
+  if (h.oif) o.oif = h.oif;
+  if (h.hops) o.hops = h.hops;
+  return o;
+}
+
+function hopKey(h: NextHop): string {
+  return `${h.gateway ?? ""}|${h.oif ?? ""}`;
+}
+
+function sameHop(a: NextHop, b: NextHop): boolean {
+  return (b.gateway === undefined || a.gateway === b.gateway) && (b.oif === undefined || a.oif === b.oif);
+}
