@@ -22,8 +22,8 @@ export { type GroupMember, Nexthop, type NexthopSpec } from "./iproute/nexthop.t
 export { messageName, RtMessage } from "./iproute/message.ts";
 export { type ConsumerOptions, Monitor, type MonitorOptions } from "./iproute/monitor.ts";
 export {
-  DEFAULT_GROUPS,
   decodeEvent,
+  DEFAULT_GROUPS,
   groupNumbers,
   type MonitorEvent,
   Netconf,
@@ -57,6 +57,7 @@ export { type NetnsRef } from "./core/nsenter.ts";
 export { RTM, RTNLGRP } from "./core/tables/constants.ts";
 export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
 export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
+export * from "./netns/mod.ts";
 export {
   type Callback,
   type CommitHook,

@@ -1,0 +1,43 @@
+/**
+ * Network namespaces. `netns` holds the named-namespace functions, as
+ * pyroute2's `pyroute2.netns` module: `create`, `remove`, `list`, `exists`,
+ * `attach` (iproute2-compatible, under /run/netns), `setns`, `pushns`,
+ * `popns`, `dropns` (moving the calling thread). Next to it: {@link NetNS}
+ * (an IPRoute inside a namespace), process mode's {@link openSocketInProcess},
+ * moving links, veth pairs across namespaces and namespace ids.
+ *
+ * @example
+ * ```ts
+ * import { NetNS, netns } from "./mod.ts";
+ * netns.create("blue");
+ * console.log(netns.list());
+ * await using ns = await NetNS.open("blue", { create: false });
+ * console.log((await ns.getLinks()).length);
+ * netns.remove("blue");
+ * ```
+ *
+ * @module
+ */
+export * as netns from "./netns.ts";
+export type { SetnsOptions } from "./netns.ts";
+export type { HelperExit } from "../ffi/spawn.ts";
+export {
+  DEFAULT_HELPER_TIMEOUT,
+  NetnsHelperError,
+  openSocketInProcess,
+  type ProcessModeOptions,
+} from "./process.ts";
+export {
+  addVeth,
+  getNetnsid,
+  getNetnsInfo,
+  listNetnsids,
+  moveLink,
+  NetNS,
+  NETNSA,
+  NETNSA_NSID_NOT_ASSIGNED,
+  type NetnsInfo,
+  type NetNSOptions,
+  type NsidEntry,
+  setNetnsid,
+} from "./nsnet.ts";
