@@ -237,6 +237,26 @@ export class Writer {
   reset(): void {
     this.pos = 0;
   }
+
+  /**
+   * A reusable writer for one builder (reset on each call): request builders
+   * encode into it and keep `finish()`'s copy, so a request costs one
+   * allocation. Each key gets its own writer; a builder must not call itself.
+   */
+  static scratch(key: string): Writer {
+    let w = SCRATCH.get(key);
+    if (!w) SCRATCH.set(key, w = new Writer(1024));
+    w.reset();
+    return w;
+  }
+}
+
+const SCRATCH = new Map<string, Writer>();
+const EMPTY = new Uint8Array(0);
+
+/** A shared empty byte array (nothing to encode). */
+export function emptyBytes(): Uint8Array {
+  return EMPTY;
 }
 
 /**

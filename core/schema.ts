@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { AttrCursor, NLA_F_NET_BYTEORDER, Writer } from "./codec.ts";
+import { AttrCursor, NLA_F_NESTED, NLA_F_NET_BYTEORDER, Writer } from "./codec.ts";
 import { ArgumentError, DecodeError } from "./errors.ts";
 import { formatHex, formatIP, formatMAC, parseIP, parseMAC } from "./address.ts";
 
@@ -37,6 +37,8 @@ export interface AttrOpts {
   multi?: boolean;
   subType?: string;
   header?: string;
+  /** A binary attribute holding an array of `struct`. */
+  array?: boolean;
 }
 /** A generated attribute row: number, name, type, options. */
 export type AttrRow = readonly [number, string, string, AttrOpts?];
@@ -85,6 +87,8 @@ export interface AttrDef {
   readonly be: boolean;
   readonly multi: boolean;
   readonly subType: string | undefined;
+  /** The payload is an array of {@link AttrDef.struct}. */
+  readonly array: boolean;
   /** Nested attribute set (for `nest`, `indexed-array` of nests). */
   nested: AttrSet | undefined;
   /** Sub-message formats by selector value, and the selector's attribute name. */
@@ -187,6 +191,7 @@ export class Registry {
             be: opts.be === true,
             multi: opts.multi === true,
             subType: opts.subType,
+            array: opts.array === true,
             nested: opts.nest ? this.set(opts.nest) : undefined,
             sub: undefined,
             struct: opts.struct ? this.structs.get(opts.struct) : undefined,
@@ -413,7 +418,8 @@ function decodeValue(
     case "string":
       return c.string();
     case "flag":
-      return true;
+      // A flag has no payload; some kernels dump a "flag" as a u8 (vxlan ttl-inherit).
+      return length === 0 ? true : bytes[offset] !== 0;
     case "nest": {
       if (!def.nested) return c.payload().slice();
       let start = offset;
@@ -624,8 +630,9 @@ function encodeValue(
     case "sub-message": {
       const sel = siblings[def.sub?.selector ?? ""];
       const set = typeof sel === "string" ? def.sub?.formats.get(sel) : undefined;
+      // Raw bytes pass through, with or without a table.
+      if (v instanceof Uint8Array) return w.attrBytes(def.type | NLA_F_NESTED, v);
       if (!set) {
-        if (v instanceof Uint8Array) return w.attrBytes(def.type, v);
         throw new ArgumentError(path, `raw bytes: no attribute table for ${String(sel)}`, v);
       }
       if (!isObject(v)) throw new ArgumentError(path, `an object of ${set.name}`, v);

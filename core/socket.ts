@@ -13,7 +13,7 @@ import { check, libc } from "../ffi/libc.ts";
 import { Errno } from "../ffi/errno.ts";
 import { Poller } from "../ffi/poller.ts";
 import { allocBuffer } from "../ffi/symbols.ts";
-import { AttrCursor, NLMSG_HDRLEN, readHeader, Writer } from "./codec.ts";
+import { AttrCursor, NLMSG_HDRLEN, Writer } from "./codec.ts";
 import { type NetnsRef, withNetns } from "./nsenter.ts";
 import {
   AF_NETLINK,
@@ -201,6 +201,34 @@ const NLMSG_MIN_TYPE = 0x10;
 const RBUF_SIZE = 1 << 20;
 let rbuf: Uint8Array | undefined;
 let rbufView: DataView | undefined;
+
+/**
+ * Small datagrams (replies, events) are copied into a shared slab rather than
+ * each into a buffer of its own: allocating typed arrays is slow in Deno
+ * (~1 µs each). A message kept alive keeps its slab alive (64 KiB at most).
+ */
+const SLAB_SIZE = 1 << 16;
+const SLAB_MAX = 4096;
+let slab: Uint8Array | undefined;
+let slabView: DataView | undefined;
+let slabPos = SLAB_SIZE;
+
+/** Copies a received datagram to memory that is never reused: [bytes, view, offset]. */
+function ownCopy(src: Uint8Array, len: number): [Uint8Array, DataView, number] {
+  if (len > SLAB_MAX) {
+    const b = src.slice(0, len);
+    return [b, new DataView(b.buffer), 0];
+  }
+  if (slabPos + len > SLAB_SIZE) {
+    slab = new Uint8Array(new ArrayBuffer(SLAB_SIZE));
+    slabView = new DataView(slab.buffer);
+    slabPos = 0;
+  }
+  const at = slabPos;
+  slab!.set(src.subarray(0, len), at);
+  slabPos = (at + len + 7) & ~7;
+  return [slab!, slabView!, at];
+}
 const srcAddr = allocBuffer(12);
 const srcView = new DataView(srcAddr.buffer);
 const srcLen = allocBuffer(4);
@@ -722,58 +750,69 @@ export class NetlinkSocket implements AsyncDisposable {
    * message is handed to a decoder, so decoded objects may keep references.
    */
   #dispatch(shared: Uint8Array, end: number, multicast: boolean): void {
+    const sdv = rbufView ??= new DataView(shared.buffer);
     let bytes = shared;
-    let dv = rbufView ??= new DataView(shared.buffer);
+    let dv = sdv;
+    let base = 0; // where the datagram starts in `bytes` once copied
     let owned = false;
     const ref = this.#ref;
     ref.bytes = bytes;
     ref.dv = dv;
     let off = 0;
-    const touched: Pending[] = [];
+    let touched: Pending[] | undefined;
     while (off + NLMSG_HDRLEN <= end) {
-      let h;
-      try {
-        h = readHeader(dv, off, end);
-      } catch {
+      // Header fields read in place (no object per message).
+      const len = sdv.getUint32(off, true);
+      if (len < NLMSG_HDRLEN || off + len > end) {
         this.stats.malformed++;
         break;
       }
-      ref.offset = off;
-      ref.length = h.len;
-      ref.type = h.type;
-      ref.flags = h.flags;
-      ref.seq = h.seq;
-      ref.pid = h.pid;
-      off += (h.len + 3) & ~3;
-      if (!owned && (multicast || h.type >= NLMSG_MIN_TYPE)) {
-        bytes = shared.slice(0, end);
-        dv = new DataView(bytes.buffer);
+      const type = sdv.getUint16(off + 4, true);
+      const flags = sdv.getUint16(off + 6, true);
+      const seq = sdv.getUint32(off + 8, true);
+      const pid = sdv.getUint32(off + 12, true);
+      if (!owned && (multicast || type >= NLMSG_MIN_TYPE)) {
+        // Decoded objects may keep references: copy the datagram, once.
+        [bytes, dv, base] = ownCopy(shared, end);
         ref.bytes = bytes;
         ref.dv = dv;
         owned = true;
       }
+      ref.offset = base + off;
+      ref.length = len;
+      ref.type = type;
+      ref.flags = flags;
+      ref.seq = seq;
+      ref.pid = pid;
+      const at = off;
+      off += (len + 3) & ~3;
       if (multicast) {
         this.#event(ref);
         // An NLM_F_ECHO copy of our own change comes with the group set (the kernel
         // multicast it first, leaving us out): it answers our request too.
-        const echo = h.pid === this.portId ? this.#pending.get(h.seq) : undefined;
-        if (!echo || h.type < NLMSG_MIN_TYPE) continue;
+        const echo = pid === this.portId ? this.#pending.get(seq) : undefined;
+        if (!echo || type < NLMSG_MIN_TYPE) continue;
       }
-      const p = this.#pending.get(h.seq);
-      if (!p || h.pid !== this.portId) {
+      const p = this.#pending.get(seq);
+      if (!p || pid !== this.portId) {
         this.stats.stray++;
         continue;
       }
-      if (h.type === NLMSG.NOOP) continue;
-      if (h.type === NLMSG.ERROR || h.type === NLMSG.DONE) {
-        this.#complete(p, dv, bytes, ref);
+      if (type === NLMSG.NOOP) continue;
+      if (type === NLMSG.ERROR || type === NLMSG.DONE) {
+        ref.offset = at;
+        ref.bytes = shared;
+        ref.dv = sdv;
+        this.#complete(p, sdv, shared, ref);
+        ref.bytes = bytes;
+        ref.dv = dv;
         continue;
       }
-      if (h.type === NLMSG.OVERRUN) {
+      if (type === NLMSG.OVERRUN) {
         this.#finish(p, new NetlinkError(Errno.ENOBUFS, { message: "NLMSG_OVERRUN" }, p.name));
         continue;
       }
-      if (h.flags & NLM_F.DUMP_INTR) p.intr = true;
+      if (flags & NLM_F.DUMP_INTR) p.intr = true;
       if (p.error) continue; // draining after a decode failure
       try {
         p.items.push(p.decode(ref));
@@ -785,9 +824,11 @@ export class NetlinkSocket implements AsyncDisposable {
         this.#finish(p);
         continue;
       }
+      touched ??= [];
       if (touched[touched.length - 1] !== p) touched.push(p);
     }
-    if (off < end && off + NLMSG_HDRLEN > end && off !== end) this.stats.malformed++;
+    if (off < end) this.stats.malformed++;
+    if (!touched) return;
     for (const p of touched) {
       const wake = p.wake;
       p.wake = undefined;

@@ -4,12 +4,13 @@
  *
  * @module
  */
-import process from "node:process";
+// Read the architecture without loading Node's compatibility layer in Deno.
+const X64: boolean = "Deno" in globalThis ? Deno.build.arch === "x86_64" : process.arch === "x64";
 
 /** Size of `struct epoll_event` on this architecture. */
-export const EPOLL_EVENT_SIZE = process.arch === "x64" ? 12 : 16;
+export const EPOLL_EVENT_SIZE: number = X64 ? 12 : 16;
 /** Offset of `data` inside `struct epoll_event`. */
-export const EPOLL_DATA_OFFSET = process.arch === "x64" ? 4 : 8;
+export const EPOLL_DATA_OFFSET: number = X64 ? 4 : 8;
 
 /** epoll event bits and commands. */
 export const EPOLLIN = 0x001;

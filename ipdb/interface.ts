@@ -13,7 +13,7 @@ import type { Address } from "../iproute/addr.ts";
 import type { Neighbour } from "../iproute/neigh.ts";
 import type { Route } from "../iproute/route.ts";
 import { ifname as checkIfname, int } from "../iproute/spec.ts";
-import type { Step } from "./plan.ts";
+import { PHASE, type Step } from "./plan.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What an interface record needs from its database. */
@@ -42,8 +42,28 @@ export interface IpAddr {
 
 /** Kind data that can be set again when an interface is recreated by a rollback. */
 const SETTABLE_DATA: Record<string, readonly string[]> = {
-  bridge: ["forwardDelay", "helloTime", "maxAge", "ageingTime", "stpState", "priority", "vlanFiltering"],
-  vxlan: ["id", "group", "group6", "link", "local", "local6", "ttl", "tos", "learning", "ageing", "port"],
+  bridge: [
+    "forwardDelay",
+    "helloTime",
+    "maxAge",
+    "ageingTime",
+    "stpState",
+    "priority",
+    "vlanFiltering",
+  ],
+  vxlan: [
+    "id",
+    "group",
+    "group6",
+    "link",
+    "local",
+    "local6",
+    "ttl",
+    "tos",
+    "learning",
+    "ageing",
+    "port",
+  ],
   macvlan: ["mode"],
   macvtap: ["mode"],
   vlan: ["id", "protocol"],
@@ -70,11 +90,15 @@ export class Interface extends Record_ {
   #link: Link | undefined;
   #create: { kind: string; ifname: string; spec: Partial<LinkSpec> } | undefined;
   /** @internal Addresses by `"addr/len"`. */
-  readonly _addrs = new Map<string, IpAddr>();
+  readonly _addrs: Map<string, IpAddr> = new Map();
   /** @internal Neighbours by destination. */
-  readonly _neigh = new Map<string, Neighbour>();
+  readonly _neigh: Map<string, Neighbour> = new Map();
 
-  constructor(owner: InterfaceDb, link?: Link, create?: { kind: string; ifname: string; spec: Partial<LinkSpec> }) {
+  constructor(
+    owner: InterfaceDb,
+    link?: Link,
+    create?: { kind: string; ifname: string; spec: Partial<LinkSpec> },
+  ) {
     super(owner, link ? "system" : "pending");
     this.#link = link;
     this.#create = create;
@@ -110,10 +134,6 @@ export class Interface extends Record_ {
     return `interface ${this.ifname ?? this.#create?.ifname ?? "?"}`;
   }
 
-  get rank(): number {
-    return this.txOf()?.remove ? 3 : 0;
-  }
-
   protected committed(field: string): unknown {
     const l = this.#link;
     if (!l) {
@@ -138,11 +158,15 @@ export class Interface extends Record_ {
   }
   /** Kind (`veth`, `bridge`, …), undefined for physical devices. */
   get kind(): string | undefined {
-    return this.ipdbScope === "pending" ? this.value("kind") as string : this.committed("kind") as string | undefined;
+    return this.ipdbScope === "pending"
+      ? this.value("kind") as string
+      : this.committed("kind") as string | undefined;
   }
   /** Changes the kind of an interface not created yet (to fix a failed create). */
   set kind(v: string) {
-    if (this.ipdbScope !== "pending") throw new Error(`Cannot change the kind of ${this.label}: it exists`);
+    if (this.ipdbScope !== "pending") {
+      throw new Error(`Cannot change the kind of ${this.label}: it exists`);
+    }
     if (typeof v !== "string" || v === "") throw new ArgumentError("kind", "a link kind", v);
     this.change("kind", v);
   }
@@ -206,7 +230,9 @@ export class Interface extends Record_ {
   }
   /** Indexes of the ports (links whose master is this one), pending changes included. */
   get ports(): number[] {
-    const committed = [...this.#db().allInterfaces()].filter((i) => i.#link?.master === this.index && this.index)
+    const committed = [...this.#db().allInterfaces()].filter((i) =>
+      i.#link?.master === this.index && this.index
+    )
       .map((i) => String(i.index));
     return this.collection("ports", committed).map((k) => this.#resolve(k)?.index ?? Number(k))
       .filter((n) => Number.isInteger(n) && n > 0);
@@ -224,7 +250,9 @@ export class Interface extends Record_ {
   }
   /** Sets the MAC address. */
   setAddress(v: string): this {
-    if (typeof v !== "string" || !parseMAC(v)) throw new ArgumentError("address", "a MAC address", v);
+    if (typeof v !== "string" || !parseMAC(v)) {
+      throw new ArgumentError("address", "a MAC address", v);
+    }
     return this.change("address", v.toLowerCase());
   }
   /** Renames the interface. */
@@ -238,12 +266,16 @@ export class Interface extends Record_ {
   /** Sets the master (name, index or record; 0 or null releases). */
   setMaster(v: string | number | Interface | null): this {
     if (v === null || v === 0) return this.change("master", 0);
-    if (!this.#resolve(v)) throw new ArgumentError("master", "an interface name, index or record", v);
+    if (!this.#resolve(v)) {
+      throw new ArgumentError("master", "an interface name, index or record", v);
+    }
     return this.change("master", v);
   }
   /** Sets kind data (merged with the current). */
   setData(data: Record<string, unknown>): this {
-    if (typeof data !== "object" || data === null) throw new ArgumentError("data", "an object of kind options", data);
+    if (typeof data !== "object" || data === null) {
+      throw new ArgumentError("data", "an object of kind options", data);
+    }
     const prev = (this.txOf()?.set.get("data") as Record<string, unknown> | undefined) ?? {};
     return this.change("data", { ...prev, ...data });
   }
@@ -258,14 +290,22 @@ export class Interface extends Record_ {
   /** Adds an address (`"10.0.0.1/24"`, or address and prefix length). */
   addIp(address: string, prefixlen?: number): this {
     const p = parsePrefix(address, "address");
-    if (prefixlen !== undefined) p.prefixlen = int(prefixlen, "prefixlen", 0, p.family === 2 ? 32 : 128);
+    if (prefixlen !== undefined) {
+      p.prefixlen = int(prefixlen, "prefixlen", 0, p.family === 2 ? 32 : 128);
+    }
     const key = ipKey(p.address, p.prefixlen);
-    return this.collect("ipaddr", key, { address: p.address, prefixlen: p.prefixlen, family: p.family }, 1);
+    return this.collect("ipaddr", key, {
+      address: p.address,
+      prefixlen: p.prefixlen,
+      family: p.family,
+    }, 1);
   }
   /** Removes an address. */
   delIp(address: string, prefixlen?: number): this {
     const p = parsePrefix(address, "address");
-    if (prefixlen !== undefined) p.prefixlen = int(prefixlen, "prefixlen", 0, p.family === 2 ? 32 : 128);
+    if (prefixlen !== undefined) {
+      p.prefixlen = int(prefixlen, "prefixlen", 0, p.family === 2 ? 32 : 128);
+    }
     const key = ipKey(p.address, p.prefixlen);
     if (!address.includes("/") && prefixlen === undefined) {
       // A bare address removes whichever prefix it has.
@@ -288,7 +328,9 @@ export class Interface extends Record_ {
   }
 
   #resolve(ref: string | number | Interface): Interface | undefined {
-    if (typeof ref === "string" && ref.startsWith("name:")) return this.#db().findInterface(ref.slice(5));
+    if (typeof ref === "string" && ref.startsWith("name:")) {
+      return this.#db().findInterface(ref.slice(5));
+    }
     if (typeof ref === "string" && /^\d+$/.test(ref)) return this.#db().findInterface(Number(ref));
     return this.#db().findInterface(ref);
   }
@@ -324,6 +366,7 @@ export class Interface extends Record_ {
       for (const k of ["mtu", "address", "txqlen"]) if (tx.set.has(k)) spec[k] = tx.set.get(k);
       steps.push({
         describe: `link add ${spec.ifname} type ${spec.kind}`,
+        phase: PHASE.createLink,
         apply: async () => {
           await run(ipr, "link", "add", spec);
           const l = await ipr.link("get", { ifname: spec.ifname as string });
@@ -350,18 +393,26 @@ export class Interface extends Record_ {
       if (next === prev) continue;
       steps.push({
         describe: `link set ${name()} ${field} ${String(next)}`,
+        phase: PHASE.setLink,
         apply: () => run(ipr, "link", "set", { index: index(), ...spec(next) }),
-        ...(prev === undefined ? {} : { undo: () => run(ipr, "link", "set", { index: index(), ...spec(prev) }) }),
+        ...(prev === undefined
+          ? {}
+          : { undo: () => run(ipr, "link", "set", { index: index(), ...spec(prev) }) }),
       });
     }
     if (tx.set.has("data")) {
       const kind = this.kind;
-      if (!kind) throw new ArgumentError("data", "kind data only for virtual links", tx.set.get("data"));
+      if (!kind) {
+        throw new ArgumentError("data", "kind data only for virtual links", tx.set.get("data"));
+      }
       const next = tx.set.get("data") as Record<string, unknown>;
       const prevData = this.data ?? {};
-      const prev = Object.fromEntries(Object.keys(next).filter((k) => k in prevData).map((k) => [k, prevData[k]]));
+      const prev = Object.fromEntries(
+        Object.keys(next).filter((k) => k in prevData).map((k) => [k, prevData[k]]),
+      );
       steps.push({
         describe: `link set ${name()} type ${kind} ${JSON.stringify(next)}`,
+        phase: PHASE.setLink,
         apply: () => run(ipr, "link", "set", { index: index(), kind, data: next }),
         undo: () => run(ipr, "link", "set", { index: index(), kind, data: prev }),
       });
@@ -370,9 +421,14 @@ export class Interface extends Record_ {
       const target = tx.set.get("master");
       const prev = this.#link?.master ?? 0;
       steps.push({
-        describe: `link set ${name()} master ${String(target instanceof Interface ? target.ifname : target)}`,
+        describe: `link set ${name()} master ${
+          String(target instanceof Interface ? target.ifname : target)
+        }`,
+        phase: PHASE.ports,
         apply: () => {
-          const m = target === 0 ? 0 : this.#resolve(target as string | number | Interface)?.index ?? 0;
+          const m = target === 0
+            ? 0
+            : this.#resolve(target as string | number | Interface)?.index ?? 0;
           return run(ipr, "link", "set", { index: index(), master: m });
         },
         undo: () => run(ipr, "link", "set", { index: index(), master: prev }),
@@ -383,6 +439,7 @@ export class Interface extends Record_ {
       const prev = port.#link?.master ?? 0;
       steps.push({
         describe: `link set ${port.ifname ?? key} master ${name()}`,
+        phase: PHASE.ports,
         apply: () => run(ipr, "link", "set", { index: port.index, master: index() }),
         undo: () => run(ipr, "link", "set", { index: port.index, master: prev }),
       });
@@ -391,6 +448,7 @@ export class Interface extends Record_ {
       const port = item as Interface;
       steps.push({
         describe: `link set ${port.ifname ?? key} nomaster`,
+        phase: PHASE.ports,
         apply: () => run(ipr, "link", "set", { index: port.index, master: 0 }),
         undo: () => run(ipr, "link", "set", { index: port.index, master: index() }),
       });
@@ -399,7 +457,9 @@ export class Interface extends Record_ {
       const a = item as IpAddr;
       steps.push({
         describe: `addr del ${key} dev ${name()}`,
-        apply: () => run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
+        phase: PHASE.addresses,
+        apply: () =>
+          run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
         undo: () => run(ipr, "addr", "add", { index: index(), ...addrSpec(a) }),
       });
     }
@@ -408,8 +468,10 @@ export class Interface extends Record_ {
       if (this._addrs.has(key)) continue;
       steps.push({
         describe: `addr add ${key} dev ${name()}`,
+        phase: PHASE.addresses,
         apply: () => run(ipr, "addr", "add", { index: index(), ...addrSpec(a) }),
-        undo: () => run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
+        undo: () =>
+          run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
       });
     }
     if (tx.set.has("state")) {
@@ -418,6 +480,7 @@ export class Interface extends Record_ {
       if (next !== prev) {
         steps.push({
           describe: `link set ${name()} ${next}`,
+          phase: PHASE.linkState,
           apply: () => run(ipr, "link", "set", { index: index(), state: next }),
           undo: () => run(ipr, "link", "set", { index: index(), state: prev }),
         });
@@ -431,9 +494,10 @@ export class Interface extends Record_ {
     const db = this.#db();
     const ipr = db.ipr;
     const self = this.#snapshot();
-    const peerRecord = this.kind === "veth" && this.#link?.linkNetnsid === undefined && this.#link?.link
-      ? db.findInterface(this.#link.link)
-      : undefined;
+    const peerRecord =
+      this.kind === "veth" && this.#link?.linkNetnsid === undefined && this.#link?.link
+        ? db.findInterface(this.#link.link)
+        : undefined;
     const peer = peerRecord ? peerRecord.#snapshot() : undefined;
     if (peer) delete peer.spec.kind;
     const gone = [this.index, ...(peerRecord ? [peerRecord.index] : [])];
@@ -441,9 +505,12 @@ export class Interface extends Record_ {
     for (const i of db.allInterfaces()) if (i.index && i.ifname) names.set(i.index, i.ifname);
     const routes = db.routesThrough(gone).filter((r) => r.proto !== "kernel" && r.table !== 255)
       .map((r) => routeSpec(r, names));
-    const ports = [...db.allInterfaces()].filter((i) => i.#link?.master === this.index).map((i) => i.ifname!);
+    const ports = [...db.allInterfaces()].filter((i) => i.#link?.master === this.index).map((i) =>
+      i.ifname!
+    );
     return {
       describe: `link del ${this.ifname}`,
+      phase: PHASE.removeLink,
       apply: () => run(ipr, "link", "del", { index: this.index }),
       undo: async () => {
         const spec: Record<string, unknown> = { ...self.spec };
@@ -453,11 +520,19 @@ export class Interface extends Record_ {
           const l = await ipr.link("get", { ifname: snap.spec.ifname as string });
           const record = snap === self ? this : peerRecord!;
           db.adopt(record, l);
-          if (snap.master) await run(ipr, "link", "set", { index: l.index, master: snap.master }).catch(ignoreExists);
-          for (const a of snap.addrs) await run(ipr, "addr", "add", { index: l.index, ...addrSpec(a) }).catch(ignoreExists);
+          if (snap.master) {
+            await run(ipr, "link", "set", { index: l.index, master: snap.master }).catch(
+              ignoreExists,
+            );
+          }
+          for (const a of snap.addrs) {
+            await run(ipr, "addr", "add", { index: l.index, ...addrSpec(a) }).catch(ignoreExists);
+          }
           if (snap.state === "up") await run(ipr, "link", "set", { index: l.index, state: "up" });
         }
-        for (const p of ports) await run(ipr, "link", "set", { ifname: p, master: this.index }).catch(ignoreExists);
+        for (const p of ports) {
+          await run(ipr, "link", "set", { ifname: p, master: this.index }).catch(ignoreExists);
+        }
         for (const r of routes) {
           for (const h of (r.multipath as Record<string, unknown>[] | undefined) ?? []) {
             if (typeof h.oif === "string") h.oif = (await ipr.linkLookup({ ifname: h.oif }))[0];
@@ -469,7 +544,12 @@ export class Interface extends Record_ {
   }
 
   /** What it takes to recreate this link. */
-  #snapshot(): { spec: Record<string, unknown>; addrs: IpAddr[]; state: string; master: number | undefined } {
+  #snapshot(): {
+    spec: Record<string, unknown>;
+    addrs: IpAddr[];
+    state: string;
+    master: number | undefined;
+  } {
     const l = this.#link!;
     const spec: Record<string, unknown> = { ifname: l.ifname };
     if (l.kind) spec.kind = l.kind;
@@ -483,13 +563,20 @@ export class Interface extends Record_ {
       for (const k of settable) if (data[k] !== undefined) d[k] = data[k];
       if (Object.keys(d).length) spec.data = d;
     }
-    const addrs = [...this._addrs.values()].filter((a) => !(a.family === 10 && a.address.startsWith("fe80:")));
+    const addrs = [...this._addrs.values()].filter((a) =>
+      !(a.family === 10 && a.address.startsWith("fe80:"))
+    );
     return { spec, addrs, state: l.state, master: l.master };
   }
 }
 
 /** Runs an IPRoute command with an untyped spec (records build specs dynamically). */
-function run(ipr: IPRoute, object: "link" | "addr" | "route", cmd: string, spec: Record<string, unknown>): Promise<void> {
+function run(
+  ipr: IPRoute,
+  object: "link" | "addr" | "route",
+  cmd: string,
+  spec: Record<string, unknown>,
+): Promise<void> {
   const kind = object === "link" ? LINK : object === "addr" ? ADDR : ROUTE;
   return (ipr.object(kind as never, cmd, spec) as Promise<unknown>).then(() => {});
 }
@@ -508,7 +595,12 @@ function ignoreExists(e: unknown): void {
 
 /** A route spec that recreates `r`, with interfaces named (indexes change on recreation). */
 export function routeSpec(r: Route, names: ReadonlyMap<number, string>): Record<string, unknown> {
-  const s: Record<string, unknown> = { dst: r.dst, table: r.table, type: r.routeType, proto: r.proto };
+  const s: Record<string, unknown> = {
+    dst: r.dst,
+    table: r.table,
+    type: r.routeType,
+    proto: r.proto,
+  };
   s.scope = r.scope;
   if (r.family) s.family = r.family;
   if (r.gateway) s.gateway = r.gateway;
@@ -532,7 +624,11 @@ export function routeSpec(r: Route, names: ReadonlyMap<number, string>): Record<
 
 /** Builds `ipaddr` entries from address messages. */
 export function ipAddrOf(a: Address): IpAddr {
-  const out: IpAddr = { address: a.address ?? a.local ?? "", prefixlen: a.prefixlen, family: a.family };
+  const out: IpAddr = {
+    address: a.address ?? a.local ?? "",
+    prefixlen: a.prefixlen,
+    family: a.family,
+  };
   if (a.broadcast) out.broadcast = a.broadcast;
   if (a.label && a.label !== undefined) out.label = a.label;
   return out;

@@ -19,7 +19,7 @@
 import { ArgumentError } from "../core/errors.ts";
 import type { Subscription } from "../core/socket.ts";
 import type { NetnsRef } from "../core/nsenter.ts";
-import { IPRoute } from "../iproute/iproute.ts";
+import type { IPRoute } from "../iproute/iproute.ts";
 import { Monitor } from "../iproute/monitor.ts";
 import type { MonitorEvent } from "../iproute/events.ts";
 import type { Link, LinkSpec } from "../iproute/link.ts";
@@ -30,7 +30,7 @@ import { fieldMatch } from "../iproute/kind.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { ROUTE, RULE } from "../iproute/objects.ts";
 import { ifname as checkIfname } from "../iproute/spec.ts";
-import { type InterfaceDb, Interface, ipAddrOf, ipKey } from "./interface.ts";
+import { Interface, type InterfaceDb, ipAddrOf, ipKey } from "./interface.ts";
 import { canonicalDst, type RouteDb, routeId, RouteRecord } from "./routes.ts";
 import { type RuleDb, ruleKey, RuleRecord } from "./rules.ts";
 import { runPlan, type Step } from "./plan.ts";
@@ -53,7 +53,10 @@ export interface IPDBOptions {
 /** A callback: `(ipdb, event)`. Pre callbacks run before the database applies the event, post after. */
 export type Callback = (ipdb: IPDB, event: MonitorEvent) => void;
 /** A commit hook: throw (or return false) to veto a commit, which is then rolled back. */
-export type CommitHook = (ipdb: IPDB, records: readonly Record_[]) => void | boolean | Promise<void | boolean>;
+export type CommitHook = (
+  ipdb: IPDB,
+  records: readonly Record_[],
+) => void | boolean | Promise<void | boolean>;
 
 type Views<T> = { readonly [key: string]: T | undefined };
 
@@ -94,9 +97,9 @@ export type RoutingTable = RoutingTableView & Views<RouteRecord>;
 /** One table's view (see {@link RoutingTable}). */
 export class RoutingTableView implements Iterable<RouteRecord> {
   /** @internal */
-  readonly _byId = new Map<string, RouteRecord>();
+  readonly _byId: Map<string, RouteRecord> = new Map();
   /** @internal */
-  readonly _byDst = new Map<string, RouteRecord[]>();
+  readonly _byDst: Map<string, RouteRecord[]> = new Map();
   readonly #db: IPDB;
   /** Table id. */
   readonly id: number;
@@ -163,7 +166,9 @@ export class RoutesView implements Iterable<RouteRecord> {
   }
   /** A route of the main table (see {@link RoutingTableView.get}). */
   get(key: string | Spec): RouteRecord | undefined {
-    if (typeof key === "object" && key.table !== undefined) return this.#db._table(Number(key.table)).get(key);
+    if (typeof key === "object" && key.table !== undefined) {
+      return this.#db._table(Number(key.table)).get(key);
+    }
     return this.#db._table(254).get(key);
   }
   /** A new route (pending until committed): `routes.add(spec).commit()`. */
@@ -206,7 +211,10 @@ export class RulesView implements Iterable<RuleRecord> {
   }
 }
 
-function viewProxy<T extends object, R>(target: T, lookup: (key: string) => R | undefined): T & Views<R> {
+function viewProxy<T extends object, R>(
+  target: T,
+  lookup: (key: string) => R | undefined,
+): T & Views<R> {
   return new Proxy(target, {
     get(t, k, receiver) {
       if (typeof k === "symbol" || k in t) {
@@ -256,10 +264,10 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
   readonly #byName = new Map<string, Interface>();
   readonly #pendingIfaces = new Set<Interface>();
   /** @internal */
-  readonly _tables = new Map<number, RoutingTableView>();
+  readonly _tables: Map<number, RoutingTableView> = new Map();
   readonly #pendingRoutes = new Set<RouteRecord>();
   /** @internal */
-  readonly _rules = new Map<string, RuleRecord>();
+  readonly _rules: Map<string, RuleRecord> = new Map();
   readonly #pendingRules = new Set<RuleRecord>();
   readonly #ignore: Set<number>;
   readonly #pre = new Map<string, Callback>();
@@ -281,7 +289,10 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     }
     this.#ignore = new Set(opts.ignoreTables ?? []);
     this.#sub = monitor.events({ queue: 1 << 22 });
-    this.interfaces = viewProxy(new InterfacesView(this), (k) => this.findInterface(/^\d+$/.test(k) && !this.#byName.has(k) ? Number(k) : k));
+    this.interfaces = viewProxy(
+      new InterfacesView(this),
+      (k) => this.findInterface(/^\d+$/.test(k) && !this.#byName.has(k) ? Number(k) : k),
+    );
     const routes = new RoutesView(this);
     this.routes = viewProxy(routes, (k) => routes.get(k));
     const rules = new RulesView(this);
@@ -329,7 +340,9 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     }
     for (const [index, i] of [...this.#byIndex]) if (!seen.has(index)) this.#dropLink(i);
     for (const i of this.#byIndex.values()) i._addrs.clear();
-    for (const a of addrs) this.#byIndex.get(a.index)?._addrs.set(ipKey(a.address ?? "", a.prefixlen), ipAddrOf(a));
+    for (const a of addrs) {
+      this.#byIndex.get(a.index)?._addrs.set(ipKey(a.address ?? "", a.prefixlen), ipAddrOf(a));
+    }
     for (const i of this.#byIndex.values()) i._neigh.clear();
     for (const n of neighs) this.#setNeigh(n);
     // Routes
@@ -430,7 +443,9 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
         break;
       case "neigh":
         if (e.event === "RTM_NEWNEIGH") this.#setNeigh(e.object);
-        else this.#byIndex.get(e.object.index)?._neigh.delete(e.object.dst ?? e.object.lladdr ?? "");
+        else {this.#byIndex.get(e.object.index)?._neigh.delete(
+            e.object.dst ?? e.object.lladdr ?? "",
+          );}
         break;
     }
     for (const cb of this.#post.values()) {
@@ -455,7 +470,9 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
       this.#byIndex.set(l.index, i);
     }
     const name = l.ifname;
-    if (oldName !== undefined && oldName !== name && this.#byName.get(oldName) === i) this.#byName.delete(oldName);
+    if (oldName !== undefined && oldName !== name && this.#byName.get(oldName) === i) {
+      this.#byName.delete(oldName);
+    }
     if (name !== undefined) this.#byName.set(name, i);
     // IPv4 routes through a link that goes down are flushed without notification
     // (all but its local addresses' routes).
@@ -477,7 +494,9 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
         if (!r) continue;
         if (linkDown && (r.family !== 2 || r.routeType === "local")) continue;
         const mp = r.multipath;
-        if (r.oif === index || (mp !== undefined && mp.length > 0 && mp.every((h) => h.oif === index))) {
+        if (
+          r.oif === index || (mp !== undefined && mp.length > 0 && mp.every((h) => h.oif === index))
+        ) {
           this.#unindexRoute(rec, true);
         }
       }
@@ -493,7 +512,10 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
   _table(id: number): RoutingTableView {
     let t = this._tables.get(id);
     if (!t) {
-      t = viewProxy(new RoutingTableView(this, id), (k) => t!.get(k)) as unknown as RoutingTableView;
+      t = viewProxy(
+        new RoutingTableView(this, id),
+        (k) => t!.get(k),
+      ) as unknown as RoutingTableView;
       this._tables.set(id, t);
     }
     return t;
@@ -658,14 +680,23 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
    */
   create(kind: string, ifname: string, spec: Partial<LinkSpec> = {}): Interface {
     this.#assertOpen();
-    if (typeof kind !== "string" || kind === "") throw new ArgumentError("kind", "a link kind", kind);
+    if (typeof kind !== "string" || kind === "") {
+      throw new ArgumentError("kind", "a link kind", kind);
+    }
     checkIfname(ifname, "ifname");
-    if (typeof spec !== "object" || spec === null) throw new ArgumentError("spec", "a link spec object", spec);
+    if (typeof spec !== "object" || spec === null) {
+      throw new ArgumentError("spec", "a link spec object", spec);
+    }
     if ("ifname" in spec || "kind" in spec) {
       throw new ArgumentError("spec", "a spec without ifname and kind (they are arguments)", spec);
     }
     if (this.findInterface(ifname)) {
-      throw new ArgumentError("ifname", "a name no interface has", ifname, "Cannot create interface");
+      throw new ArgumentError(
+        "ifname",
+        "a name no interface has",
+        ifname,
+        "Cannot create interface",
+      );
     }
     const i = new Interface(this, undefined, { kind, ifname, spec });
     this.#pendingIfaces.add(i);
@@ -676,15 +707,17 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
   /** @internal */
   _addRoute(spec: Spec): RouteRecord {
     this.#assertOpen();
-    if (typeof spec !== "object" || spec === null) throw new ArgumentError("spec", "a route spec object", spec);
+    if (typeof spec !== "object" || spec === null) {
+      throw new ArgumentError("spec", "a route spec object", spec);
+    }
     const s: Spec = { ...spec };
-    if (s.oif !== undefined) {
-      const i = this.indexOf(s.oif as string | number);
-      if (i === undefined) throw new ArgumentError("oif", "an interface name or index", s.oif);
-      s.oif = i;
+    // A name may refer to an interface created by the same commit: it is
+    // resolved when the route is added.
+    if (typeof s.oif === "string" && !this.findInterface(s.oif)) {
+      throw new ArgumentError("oif", "an interface name or index", s.oif);
     }
     // Validate now: the request builder checks every field.
-    ROUTE.build("add", s);
+    ROUTE.build("add", typeof s.oif === "string" ? { ...s, oif: 1 } : s);
     const rec = new RouteRecord(this, undefined, s);
     this.#pendingRoutes.add(rec);
     if (this.mode === "implicit") rec.begin();
@@ -705,8 +738,8 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
 
   /**
    * Commits every open transaction (the current one of each record) in
-   * dependency order: interfaces, their ports and addresses, routes, rules,
-   * then interface removals. All or nothing.
+   * dependency order: interfaces created, changed, given ports and addresses,
+   * brought up; then routes, rules, and interface removals last. All or nothing.
    */
   async commit(): Promise<void> {
     this.#assertOpen();
@@ -727,13 +760,14 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     this.#assertOpen();
     if (this.#stale) await this.resync();
     this.sync();
-    const ordered = [...records].sort((a, b) => a.rank - b.rank);
+    const ordered = [...records];
     const txs = ordered.map((r) => [r, r.currentTx] as const);
-    // Build every plan first: a bad value fails here, before anything is sent.
+    // Build every plan first (a bad value fails here, before anything is sent),
+    // then run the steps phase by phase (a stable sort keeps each record's order).
     const steps: Step[] = ordered.flatMap((r) => {
       const tx = r._currentTxData();
       return tx ? r.plan(tx) : [];
-    });
+    }).sort((a, b) => a.phase - b.phase);
     let ok = false;
     try {
       await runPlan(steps, async () => {
@@ -750,7 +784,9 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
       throw e;
     } finally {
       // A record still waiting to be created keeps its transaction (fix it and commit again).
-      for (const [r, id] of txs) if (id !== undefined && (ok || r.ipdbScope !== "pending")) r._finish(id);
+      for (const [r, id] of txs) {
+        if (id !== undefined && (ok || r.ipdbScope !== "pending")) r._finish(id);
+      }
     }
     for (const r of ordered) {
       if (r instanceof Interface) this.#pendingIfaces.delete(r);
@@ -795,7 +831,9 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
 
   /** Removes a commit hook. */
   unregisterCommitHook(id: string): void {
-    if (!this.#hooks.delete(id)) throw new ArgumentError("id", "a registered hook id", id, "Cannot unregister hook");
+    if (!this.#hooks.delete(id)) {
+      throw new ArgumentError("id", "a registered hook id", id, "Cannot unregister hook");
+    }
   }
 
   /**
@@ -803,7 +841,10 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
    * `event` (e.g. `"RTM_NEWLINK"`) whose object matches `match` (e.g.
    * `{ ifname: "v0" }`) seen after this call, or rejects after `timeout` ms.
    */
-  watchdog(event: string, match: Spec = {}): { wait(opts?: { timeout?: number }): Promise<MonitorEvent>; cancel(): void } {
+  watchdog(
+    event: string,
+    match: Spec = {},
+  ): { wait(opts?: { timeout?: number }): Promise<MonitorEvent>; cancel(): void } {
     this.#assertOpen();
     const m = fieldMatch<unknown>(match, {});
     let hit: MonitorEvent | undefined;

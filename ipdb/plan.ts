@@ -7,10 +7,28 @@
  */
 import { NetlinkError } from "../core/errors.ts";
 
+/**
+ * Commit phases: a global commit runs every record's steps phase by phase, so
+ * that links exist before they become ports, carry addresses before routes
+ * use them, and are removed last.
+ */
+export const PHASE = {
+  createLink: 0,
+  setLink: 1,
+  ports: 2,
+  addresses: 3,
+  linkState: 4,
+  routes: 5,
+  rules: 6,
+  removeLink: 7,
+} as const;
+
 /** One kernel change and the change that reverts it. */
 export interface Step {
   /** What the step does, for errors (`"link set v0 mtu 1400"`). */
   readonly describe: string;
+  /** When it runs in a commit (see {@link PHASE}); steps of one phase keep their order. */
+  readonly phase: number;
   /** Applies the change; resolves when the kernel acknowledged it. */
   readonly apply: () => Promise<void>;
   /** Reverts the change (after `apply` succeeded). */
@@ -59,7 +77,7 @@ export class CommitError extends Error {
  * @example
  * ```ts
  * import { runPlan } from "./plan.ts";
- * await runPlan([{ describe: "nothing", apply: async () => {} }]);
+ * await runPlan([{ describe: "nothing", phase: 0, apply: async () => {} }]);
  * ```
  */
 export async function runPlan(steps: readonly Step[], check?: () => Promise<void>): Promise<void> {

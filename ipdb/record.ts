@@ -75,9 +75,6 @@ export abstract class Record_ {
   /** Builds the steps that apply a transaction, each with its undo. */
   abstract plan(tx: Tx): Step[];
 
-  /** Dependency rank in a global commit (lower first). */
-  abstract get rank(): number;
-
   get #txs(): Map<string, Tx> {
     return this.#txMap ??= new Map();
   }
@@ -108,7 +105,9 @@ export abstract class Record_ {
 
   /** The transaction changes go into: the current one, begun implicitly when allowed. */
   protected tx(): Tx {
-    if (this.ipdbScope === "removed") throw new Error(`Cannot change ${this.label}: it was removed`);
+    if (this.ipdbScope === "removed") {
+      throw new Error(`Cannot change ${this.label}: it was removed`);
+    }
     const tx = this.txOf();
     if (tx) return tx;
     if (this._owner.mode === "explicit") {
@@ -138,7 +137,7 @@ export abstract class Record_ {
     // Adding what the same transaction removes (or the reverse) cancels out.
     if (from.get(collection)?.delete(key)) return this;
     let m = to.get(collection);
-    if (!m) to.set(collection, (m = new Map()));
+    if (!m) to.set(collection, m = new Map());
     m.set(key, item);
     return this;
   }
@@ -166,7 +165,9 @@ export abstract class Record_ {
    */
   review(id?: string): Record<string, unknown> {
     const tx = this.txOf(id);
-    if (!tx) throw new ArgumentError("id", "an open transaction id", id, `Cannot review ${this.label}`);
+    if (!tx) {
+      throw new ArgumentError("id", "an open transaction id", id, `Cannot review ${this.label}`);
+    }
     const out: Record<string, unknown> = {};
     if (this.ipdbScope === "pending") Object.assign(out, this.spec());
     for (const [k, v] of tx.set) out[k] = v;
@@ -185,7 +186,8 @@ export abstract class Record_ {
   get dirty(): boolean {
     const tx = this.txOf();
     if (!tx) return false;
-    return tx.remove || tx.set.size > 0 || [...tx.add.values(), ...tx.del.values()].some((m) => m.size > 0) ||
+    return tx.remove || tx.set.size > 0 ||
+      [...tx.add.values(), ...tx.del.values()].some((m) => m.size > 0) ||
       this.ipdbScope === "pending";
   }
 
@@ -193,7 +195,9 @@ export abstract class Record_ {
   drop(id?: string): this {
     const key = id ?? this.#current;
     if (key === undefined || !this.#txs.delete(key)) {
-      if (id !== undefined) throw new ArgumentError("id", "an open transaction id", id, `Cannot drop ${this.label}`);
+      if (id !== undefined) {
+        throw new ArgumentError("id", "an open transaction id", id, `Cannot drop ${this.label}`);
+      }
       return this;
     }
     if (this.#current === key) this.#current = [...this.#txs.keys()].at(-1);
@@ -204,7 +208,9 @@ export abstract class Record_ {
   async commit(id?: string): Promise<this> {
     const tx = this.txOf(id);
     if (!tx) {
-      if (id !== undefined) throw new ArgumentError("id", "an open transaction id", id, `Cannot commit ${this.label}`);
+      if (id !== undefined) {
+        throw new ArgumentError("id", "an open transaction id", id, `Cannot commit ${this.label}`);
+      }
       return this;
     }
     if (id !== undefined) this.#current = id;

@@ -12,7 +12,7 @@ import type { NextHop, Route } from "../iproute/route.ts";
 import { ROUTE } from "../iproute/objects.ts";
 import { tableId } from "../iproute/route.ts";
 import type { Spec } from "../iproute/spec.ts";
-import type { Step } from "./plan.ts";
+import { PHASE, type Step } from "./plan.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What a route record needs from its database. */
@@ -62,7 +62,18 @@ export function canonicalDst(dst: unknown): string {
 }
 
 /** Fields a transaction may change on a route. */
-const FIELDS = ["gateway", "oif", "prefsrc", "priority", "type", "scope", "proto", "tos", "table", "dst"] as const;
+const FIELDS = [
+  "gateway",
+  "oif",
+  "prefsrc",
+  "priority",
+  "type",
+  "scope",
+  "proto",
+  "tos",
+  "table",
+  "dst",
+] as const;
 
 /**
  * A route in IPDB.
@@ -135,17 +146,15 @@ export class RouteRecord extends Record_ {
     return `route ${this.dst}${this.table !== 254 ? ` table ${this.table}` : ""}`;
   }
 
-  get rank(): number {
-    return 1;
-  }
-
   protected committed(field: string): unknown {
     const r = this.#route;
     if (!r) {
       const s = this.#spec!;
       if (field === "dst") return canonicalDst(s.dst);
       if (field === "table") return s.table === undefined ? 254 : tableId(s.table);
-      if (field === "family") return s.dst !== undefined && s.dst !== "default" ? parsePrefix(s.dst, "dst").family : 2;
+      if (field === "family") {
+        return s.dst !== undefined && s.dst !== "default" ? parsePrefix(s.dst, "dst").family : 2;
+      }
       return s[field];
     }
     if (field === "type") return r.routeType;
@@ -215,7 +224,9 @@ export class RouteRecord extends Record_ {
 
   /** Sets a field (`gateway`, `oif`, `priority`, `prefsrc`, `type`, `scope`, `proto`, `tos`, `table`, `dst`). */
   set(field: (typeof FIELDS)[number], v: unknown): this {
-    if (!FIELDS.includes(field)) throw new ArgumentError("field", `one of ${FIELDS.join(", ")}`, field);
+    if (!FIELDS.includes(field)) {
+      throw new ArgumentError("field", `one of ${FIELDS.join(", ")}`, field);
+    }
     if (field === "oif" && v !== undefined) v = this.#index(v as string | number);
     if (field === "dst") v = canonicalDst(v);
     if (field === "table") v = tableId(v);
@@ -231,7 +242,8 @@ export class RouteRecord extends Record_ {
   #metrics(): Record<string, unknown> {
     const tx = this.txOf();
     if (tx?.set.has("metrics")) return tx.set.get("metrics") as Record<string, unknown>;
-    return (this.#route?.metrics ?? (this.#spec?.metrics as Record<string, unknown> | undefined) ?? {});
+    return (this.#route?.metrics ?? (this.#spec?.metrics as Record<string, unknown> | undefined) ??
+      {});
   }
 
   /** The committed next hops: the multipath list, or the single gateway/oif. */
@@ -257,7 +269,9 @@ export class RouteRecord extends Record_ {
 
   /** Adds a next hop (a plain route becomes multipath). */
   addNh(nh: NextHop): this {
-    if (typeof nh !== "object" || nh === null || (nh.gateway === undefined && nh.oif === undefined)) {
+    if (
+      typeof nh !== "object" || nh === null || (nh.gateway === undefined && nh.oif === undefined)
+    ) {
       throw new ArgumentError("nh", "{ gateway, oif, hops }", nh);
     }
     const hop: NextHop = { ...nh };
@@ -322,8 +336,15 @@ export class RouteRecord extends Record_ {
     const db = this.#db();
     const ipr = db.ipr;
     const add = async (spec: Spec, replace: boolean) => {
+      if (typeof spec.oif === "string") {
+        const index = db.indexOf(spec.oif);
+        if (!index) throw new ArgumentError("oif", "an existing interface", spec.oif);
+        spec = { ...spec, oif: index };
+      }
       const req = ROUTE.build(replace ? "replace" : "add", spec);
-      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, { decode: ROUTE.decode });
+      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, {
+        decode: ROUTE.decode,
+      });
       const echoed = r.messages.find((m) => m.event === "RTM_NEWROUTE");
       if (echoed) db.rekeyRoute(this, echoed);
     };
@@ -334,6 +355,7 @@ export class RouteRecord extends Record_ {
       const spec = this.#nextSpec(tx);
       return [{
         describe: `route add ${canonicalDst(spec.dst)}`,
+        phase: PHASE.routes,
         apply: () => add(spec, false),
         undo: async () => {
           await del(spec);
@@ -346,6 +368,7 @@ export class RouteRecord extends Record_ {
     if (tx.remove) {
       return [{
         describe: `route del ${old.dst}`,
+        phase: PHASE.routes,
         apply: () => del(old),
         undo: () => add(old, true),
       }];
@@ -356,12 +379,23 @@ export class RouteRecord extends Record_ {
     );
     if (identity) {
       return [
-        { describe: `route del ${old.dst}`, apply: () => del(old), undo: () => add(old, true) },
-        { describe: `route add ${canonicalDst(next.dst)}`, apply: () => add(next, false), undo: () => del(next) },
+        {
+          describe: `route del ${old.dst}`,
+          phase: PHASE.routes,
+          apply: () => del(old),
+          undo: () => add(old, true),
+        },
+        {
+          describe: `route add ${canonicalDst(next.dst)}`,
+          phase: PHASE.routes,
+          apply: () => add(next, false),
+          undo: () => del(next),
+        },
       ];
     }
     return [{
       describe: `route replace ${next.dst}`,
+      phase: PHASE.routes,
       apply: () => add(next, true),
       undo: () => add(old, true),
     }];
@@ -381,5 +415,6 @@ function hopKey(h: NextHop): string {
 }
 
 function sameHop(a: NextHop, b: NextHop): boolean {
-  return (b.gateway === undefined || a.gateway === b.gateway) && (b.oif === undefined || a.oif === b.oif);
+  return (b.gateway === undefined || a.gateway === b.gateway) &&
+    (b.oif === undefined || a.oif === b.oif);
 }

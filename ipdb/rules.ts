@@ -9,7 +9,7 @@ import { ArgumentError } from "../core/errors.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
 import type { Rule, RuleSpec } from "../iproute/rule.ts";
 import type { Spec } from "../iproute/spec.ts";
-import type { Step } from "./plan.ts";
+import { PHASE, type Step } from "./plan.ts";
 import { RULE } from "../iproute/objects.ts";
 import { NLM_F } from "../core/constants.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
@@ -78,10 +78,6 @@ export class RuleRecord extends Record_ {
 
   get label(): string {
     return `rule ${this.priority ?? ""} ${this.src ?? "all"} table ${this.table ?? ""}`.trim();
-  }
-
-  get rank(): number {
-    return 2;
   }
 
   /** The committed spec: the rule's key fields. */
@@ -162,7 +158,9 @@ export class RuleRecord extends Record_ {
     const ipr = db.ipr;
     const add = async (s: Spec) => {
       const req = RULE.build("add", s);
-      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, { decode: RULE.decode });
+      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, {
+        decode: RULE.decode,
+      });
       const echoed = r.messages.find((m) => m.event === "RTM_NEWRULE");
       if (echoed) db.rekeyRule(this, echoed);
     };
@@ -174,13 +172,35 @@ export class RuleRecord extends Record_ {
       else next[k] = v;
     }
     if (this.ipdbScope === "pending") {
-      return tx.remove ? [] : [{ describe: `rule add ${ruleKey(next)}`, apply: () => add(next), undo: () => del(next) }];
+      return tx.remove ? [] : [{
+        describe: `rule add ${ruleKey(next)}`,
+        phase: PHASE.rules,
+        apply: () => add(next),
+        undo: () => del(next),
+      }];
     }
-    if (tx.remove) return [{ describe: `rule del ${ruleKey(old)}`, apply: () => del(old), undo: () => add(old) }];
+    if (tx.remove) {
+      return [{
+        describe: `rule del ${ruleKey(old)}`,
+        phase: PHASE.rules,
+        apply: () => del(old),
+        undo: () => add(old),
+      }];
+    }
     if (tx.set.size === 0) return [];
     return [
-      { describe: `rule del ${ruleKey(old)}`, apply: () => del(old), undo: () => add(old) },
-      { describe: `rule add ${ruleKey(next)}`, apply: () => add(next), undo: () => del(next) },
+      {
+        describe: `rule del ${ruleKey(old)}`,
+        phase: PHASE.rules,
+        apply: () => del(old),
+        undo: () => add(old),
+      },
+      {
+        describe: `rule add ${ruleKey(next)}`,
+        phase: PHASE.rules,
+        apply: () => add(next),
+        undo: () => del(next),
+      },
     ];
   }
 }

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AF_INET, formatIP } from "../core/address.ts";
+import { AF_INET } from "../core/address.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { type AttrSet, encodeAttrs } from "../core/schema.ts";
 import { Writer } from "../core/codec.ts";
@@ -14,7 +14,7 @@ import type { Request } from "../core/socket.ts";
 import { defined, RtMessage } from "./message.ts";
 import { flagMask, flagNames, SCOPES } from "./names.ts";
 import { SETS } from "./registry.ts";
-import { checkKeys, family, int, prefix, type Spec, str, u32 } from "./spec.ts";
+import { address, checkKeys, family, int, prefix, type Spec, str, u32 } from "./spec.ts";
 
 /** Size of `struct ifaddrmsg`. */
 export const IFADDRMSG_SIZE = 8;
@@ -125,8 +125,8 @@ const COMMANDS: Record<string, [number, number]> = {
 
 /** Arguments of `addr(cmd, spec)`. */
 export interface AddrSpec {
-  /** Interface index (required except for dump). */
-  index?: number;
+  /** Interface index, or a name IPRoute resolves (required except for dump). */
+  index?: number | string;
   /** `"10.0.0.1/24"`, or an address with `prefixlen`. */
   address?: string;
   /** Prefix length when `address` has none. */
@@ -170,10 +170,10 @@ const SPEC_KEYS = [
 ];
 
 /** Computes the IPv4 broadcast address of a prefix. */
-function broadcastOf(bytes: Uint8Array, len: number): string {
+function broadcastOf(bytes: Uint8Array, len: number): Uint8Array {
   const b = bytes.slice();
   for (let bit = len; bit < 32; bit++) b[bit >> 3]! |= 0x80 >> (bit & 7);
-  return formatIP(b);
+  return b;
 }
 
 /**
@@ -223,12 +223,15 @@ export function buildAddrRequest(cmd: string, spec: AddrSpec | Spec): Request {
   const p = prefix(spec.address, spec.prefixlen, "address");
   const fam = family(spec.family, p.family, "family")!;
   const attrs: Record<string, unknown> = {};
+  // IFA_BROADCAST is 4 address bytes; the table types it u32 (YNL's display
+  // hint), so it is written here as bytes rather than through the table.
+  let broadcast: Uint8Array | undefined;
   if (fam === AF_INET) {
     attrs.local = spec.local === undefined ? p.address : spec.local;
     attrs.address = p.address;
-    if (spec.broadcast === true) attrs.broadcast = broadcastOf(p.bytes, p.prefixlen);
+    if (spec.broadcast === true) broadcast = broadcastOf(p.bytes, p.prefixlen);
     else if (spec.broadcast !== undefined && spec.broadcast !== false) {
-      attrs.broadcast = spec.broadcast;
+      broadcast = address(spec.broadcast, "broadcast", AF_INET).bytes;
     }
     if (spec.label !== undefined) attrs.label = str(spec.label, "label", 15);
   } else {
@@ -256,8 +259,9 @@ export function buildAddrRequest(cmd: string, spec: AddrSpec | Spec): Request {
   if (spec.metric !== undefined) attrs.rtPriority = u32(spec.metric, "metric");
   if (spec.proto !== undefined) attrs.proto = int(spec.proto, "proto", 0, 255);
   const scope = spec.scope === undefined ? 0 : SCOPES.value(spec.scope, "scope");
-  const w = new Writer(128);
+  const w = Writer.scratch("addr");
   encodeAttrs(w, SETS.addr, attrs);
+  if (broadcast) w.attrBytes(IFA.broadcast!, broadcast);
   const body = w.finish();
   return {
     type,

@@ -171,8 +171,11 @@ export function groupNumbers(groups: readonly (string | number)[]): number[] {
   groups.forEach((g, i) => {
     if (typeof g === "number" && Number.isInteger(g) && g > 0) out.add(g);
     else if (typeof g === "string" && GROUPS[g]) GROUPS[g]!.forEach((n) => out.add(n));
-    else throw new ArgumentError(`groups[${i}]`, `a group name (${Object.keys(GROUPS).join(", ")}) or number`, g);
+    else {throw new ArgumentError(
+        `groups[${i}]`,
+        `a group name (${Object.keys(GROUPS).join(", ")}) or number`,
+        g,
+      );}
   });
   return [...out];
 }
-

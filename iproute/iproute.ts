@@ -15,8 +15,9 @@ import {
   type SocketOptions,
 } from "../core/socket.ts";
 import type { NetnsRef } from "../core/nsenter.ts";
+import { AF_INET, AF_INET6 } from "../core/address.ts";
 import type { RtMessage } from "./message.ts";
-import type { ObjectKind } from "./kind.ts";
+import { linkRefNames, type ObjectKind, substituteLinkRefs } from "./kind.ts";
 import type { Spec } from "./spec.ts";
 import {
   ADDR,
@@ -48,10 +49,14 @@ export interface IPRouteOptions {
   netns?: NetnsRef;
   /**
    * How to reach the namespace: `"thread"` (default: setns on the calling thread
-   * around socket()), `"process"` (a helper process passes the socket back).
-   * `"fork"` is refused: Deno and Bun cannot fork.
+   * around socket()), `"process"` (a helper process of the same runtime enters
+   * the namespace and passes the socket back over SCM_RIGHTS; needs the netns
+   * module, which mod.ts loads). `"fork"` is refused with an error: a forked
+   * Deno or Bun child crashes.
    */
   mode?: "thread" | "process" | "fork";
+  /** Process mode: milliseconds the helper may take before it is killed (default 10,000). */
+  timeout?: number;
   /** Adopt an open netlink socket descriptor instead of creating one. */
   fd?: number;
   /** Receive buffer size (default 1 MiB). */
@@ -87,13 +92,14 @@ export class LazyDump<T> implements AsyncIterable<T> {
   }
 }
 
-/** Hook that opens a socket in another namespace in process mode (set by the netns module). */
-let processModeOpener: ((ns: NetnsRef, opts: SocketOptions) => Promise<number>) | undefined;
+/** Opens a socket in another namespace in process mode; resolves with its descriptor. */
+type ProcessModeOpener = (ns: NetnsRef, opts: SocketOptions, timeout?: number) => Promise<number>;
 
-/** @internal Installs the process-mode socket opener (netns/ does this). */
-export function _setProcessModeOpener(
-  fn: (ns: NetnsRef, opts: SocketOptions) => Promise<number>,
-): void {
+/** Hook that opens a socket in another namespace in process mode (set by the netns module). */
+let processModeOpener: ProcessModeOpener | undefined;
+
+/** @internal Installs the process-mode socket opener (netns/process.ts does this). */
+export function _setProcessModeOpener(fn: ProcessModeOpener): void {
   processModeOpener = fn;
 }
 
@@ -109,8 +115,8 @@ const NOT_FOUND = new Set(["ENODEV", "ENOENT", "ESRCH", "EADDRNOTAVAIL", "ENXIO"
  * await using ipr = await IPRoute.open({ netns: "blue" });
  * await ipr.link("add", { ifname: "v0", kind: "veth", peer: "v1" });
  * const [index] = await ipr.linkLookup({ ifname: "v0" });
- * await ipr.link("set", { index, state: "up", mtu: 1400 });
- * await ipr.addr("add", { index, address: "10.0.0.1/24" });
+ * await ipr.link("set", { index: index!, state: "up", mtu: 1400 });
+ * await ipr.addr("add", { index: "v0", address: "10.0.0.1/24" }); // names are resolved
  * await ipr.route("add", { dst: "10.1.0.0/16", gateway: "10.0.0.2", table: 100 });
  * for await (const r of ipr.route("dump", { table: 100 })) console.log(r.dst, r.gateway);
  * ```
@@ -119,7 +125,8 @@ export class IPRoute implements AsyncDisposable {
   /** The netlink socket. */
   readonly socket: NetlinkSocket;
 
-  protected constructor(socket: NetlinkSocket) {
+  /** Wraps an open NETLINK_ROUTE socket (see {@link IPRoute.open} to create one). */
+  constructor(socket: NetlinkSocket) {
     this.socket = socket;
   }
 
@@ -146,24 +153,26 @@ export class IPRoute implements AsyncDisposable {
 
   /** Replaces interface names by indexes in the keys that accept them. */
   async #resolve(kind: ObjectKind<unknown>, spec: Spec): Promise<Spec> {
-    let out = spec;
-    for (const key of kind.linkRefs) {
-      const v = spec[key];
-      if (typeof v === "string") {
-        const [index] = await this.linkLookup({ ifname: v });
-        if (index === undefined) {
-          throw new ArgumentError(
-            key,
-            "an existing interface name or an index",
-            v,
-            "Cannot resolve interface",
-          );
-        }
-        if (out === spec) out = { ...spec };
-        out[key] = index;
+    const found = new Map<string, number>();
+    for (const [name, argument] of linkRefNames(kind, spec)) {
+      if (found.has(name)) continue;
+      let index: number | undefined;
+      try {
+        [index] = await this.linkLookup({ ifname: name });
+      } catch (e) {
+        if (!(e instanceof ArgumentError)) throw e;
       }
+      if (index === undefined) {
+        throw new ArgumentError(
+          argument,
+          "an existing interface name or an index",
+          name,
+          "Cannot resolve interface",
+        );
+      }
+      found.set(name, index);
     }
-    return out;
+    return substituteLinkRefs(kind, spec, (name) => found.get(name)!);
   }
 
   /** Runs a command on an object kind (what `link()`, `route()`, … call). */
@@ -179,7 +188,23 @@ export class IPRoute implements AsyncDisposable {
       const reqSpec: Spec = {};
       for (const [k, v] of Object.entries(resolved)) if (!filterOnly.includes(k)) reqSpec[k] = v;
       const req = kind.build("dump", reqSpec);
-      const match = kind.match(resolved);
+      let matchSpec = resolved;
+      if (this.socket.strict && kind.kernelFilters) {
+        matchSpec = { ...resolved };
+        for (const k of kind.kernelFilters) delete matchSpec[k];
+      }
+      let match = kind.match(matchSpec);
+      const portKey = kind.masterPortKey;
+      if (portKey !== undefined && typeof resolved.master === "number") {
+        // The kernel filters by the master too; this is the same check client-side.
+        const ports = new Set(
+          (await this.getLinks({ master: resolved.master })).map((l) => l.index),
+        );
+        const base = match;
+        match = (item: T) =>
+          ports.has((item as Record<string, unknown>)[portKey] as number) &&
+          (base === undefined || base(item));
+      }
       return this.socket.dump<T>(
         req,
         match ? { decode: kind.decode, filter: match } : { decode: kind.decode },
@@ -187,8 +212,13 @@ export class IPRoute implements AsyncDisposable {
     });
   }
 
-  async #do<T>(kind: ObjectKind<T>, cmd: string, spec: Spec): Promise<T | Ack> {
-    const resolved = await this.#resolve(kind as ObjectKind<unknown>, spec);
+  #do<T>(kind: ObjectKind<T>, cmd: string, spec: Spec): Promise<T | Ack> {
+    // Without interface names there is nothing to look up: no extra await.
+    if (linkRefNames(kind, spec).length === 0) return this.#send(kind, cmd, spec);
+    return this.#resolve(kind as ObjectKind<unknown>, spec).then((r) => this.#send(kind, cmd, r));
+  }
+
+  async #send<T>(kind: ObjectKind<T>, cmd: string, resolved: Spec): Promise<T | Ack> {
     const req = kind.build(cmd, resolved);
     if (cmd === "get") {
       const r = await this.socket.request(req, { decode: kind.decode, ack: false });
@@ -340,19 +370,26 @@ export class IPRoute implements AsyncDisposable {
     return this.object(RULE, cmd, spec);
   }
 
-  /** All rules (both families unless `family` is given). */
+  /**
+   * All rules (optionally filtered). Without `family` the kernel answers for
+   * every family: IPv4, IPv6 and the multicast routing rules
+   * (RTNL_FAMILY_IPMR 128, RTNL_FAMILY_IP6MR 129) where configured.
+   */
   getRules(filter: Spec = {}): Promise<Rule[]> {
     return this.rule("dump", filter).all();
   }
 
   /**
-   * Removes rules matching the filter; returns how many. The kernel's default
-   * rules (priorities 0, 32766, 32767) are kept unless `all` is true.
+   * Removes IPv4 and IPv6 rules matching the filter; returns how many. The
+   * kernel's default rules (priorities 0, 32766, 32767) are kept unless `all`
+   * is true. Multicast routing rules (families RTNL_FAMILY_IPMR/IP6MR, which an
+   * unfiltered dump also returns) are left alone.
    */
   async flushRules(filter: Spec = {}, { all = false }: { all?: boolean } = {}): Promise<number> {
     const rules = (await this.getRules(filter)).filter((r) =>
-      all || ![0, 32766, 32767].includes(r.priority ?? 0) ||
-      r.table !== defaultRuleTable(r.priority)
+      (r.family === AF_INET || r.family === AF_INET6) &&
+      (all || ![0, 32766, 32767].includes(r.priority) ||
+        r.table !== defaultRuleTable(r.priority))
     );
     await this.#delAll(rules.map((r) => RULE.build("del", r.key())));
     return rules.length;
@@ -423,15 +460,7 @@ export class IPRoute implements AsyncDisposable {
   batch(): Batch {
     return new Batch(this);
   }
-
-  /** @internal */
-  async _resolveFor(object: keyof typeof KINDS, spec: Spec): Promise<Request> {
-    const kind = KINDS[object] as ObjectKind<unknown>;
-    return kind.build(BATCH_CMD.get(spec) ?? "add", await this.#resolve(kind, spec));
-  }
 }
-
-const BATCH_CMD = new WeakMap<Spec, string>();
 
 /** Every object kind by name. */
 const KINDS: Record<string, ObjectKind<unknown>> = {
@@ -444,7 +473,8 @@ const KINDS: Record<string, ObjectKind<unknown>> = {
   nexthop: NEXTHOP as ObjectKind<unknown>,
 };
 
-function defaultRuleTable(priority: number | undefined): number {
+/** The table of the kernel's default rule at `priority` (0 local, 32766 main, 32767 default). */
+function defaultRuleTable(priority: number): number {
   return priority === 0 ? 255 : priority === 32766 ? 254 : 253;
 }
 
@@ -483,7 +513,13 @@ function routeKey(r: Route): Spec {
  */
 export class Batch {
   readonly #ipr: IPRoute;
-  readonly #items: [string, Spec][] = [];
+  /** Requests in order: built at once, or (naming interfaces) when sent. */
+  readonly #items: {
+    kind: ObjectKind<unknown>;
+    cmd: string;
+    spec: Spec;
+    req: Request | undefined;
+  }[] = [];
 
   constructor(ipr: IPRoute) {
     this.#ipr = ipr;
@@ -491,13 +527,14 @@ export class Batch {
 
   #add(object: string, cmd: string, spec: Spec): this {
     const kind = KINDS[object]!;
-    // Validate now with placeholder indexes for names (names are resolved at send).
-    const probe: Spec = { ...spec };
-    for (const k of kind.linkRefs) if (typeof probe[k] === "string") probe[k] = 1;
-    kind.build(cmd, probe);
-    const own = { ...spec };
-    BATCH_CMD.set(own, cmd);
-    this.#items.push([object, own]);
+    if (linkRefNames(kind, spec).length === 0) {
+      // Built (and validated) once; kept for send().
+      this.#items.push({ kind, cmd, spec, req: kind.build(cmd, spec) });
+    } else {
+      // Validate now with placeholder indexes; names are resolved at send.
+      kind.build(cmd, substituteLinkRefs(kind, spec, () => 1));
+      this.#items.push({ kind, cmd, spec: { ...spec }, req: undefined });
+    }
     return this;
   }
 
@@ -541,13 +578,31 @@ export class Batch {
     return this.#items.length;
   }
 
-  /** The requests, built (names resolved). */
+  /** The requests, built (each interface name looked up once). */
   async requests(): Promise<Request[]> {
-    const out: Request[] = [];
-    for (const [object, spec] of this.#items) {
-      out.push(await this.#ipr._resolveFor(object as keyof typeof KINDS, spec));
+    const names = new Map<string, [string, number | undefined]>();
+    for (const it of this.#items) {
+      if (it.req) continue;
+      for (const [name, argument] of linkRefNames(it.kind, it.spec)) {
+        if (!names.has(name)) names.set(name, [argument, undefined]);
+      }
     }
-    return out;
+    for (const [name, entry] of names) {
+      const [index] = await this.#ipr.linkLookup({ ifname: name });
+      if (index === undefined) {
+        throw new ArgumentError(
+          entry[0],
+          "an existing interface name or an index",
+          name,
+          "Cannot resolve interface",
+        );
+      }
+      entry[1] = index;
+    }
+    return this.#items.map((it) =>
+      it.req ??
+        it.kind.build(it.cmd, substituteLinkRefs(it.kind, it.spec, (n) => names.get(n)![1]!))
+    );
   }
 
   /** The requests as bytes, without sending them. */
@@ -571,10 +626,12 @@ async function openSocket(opts: IPRouteOptions): Promise<NetlinkSocket> {
   if (mode === "fork") {
     throw new ArgumentError(
       "mode",
-      '"thread" or "process"',
+      '"thread" (the default: setns on the calling thread around socket()) or "process" ' +
+        "(a helper process of the same runtime sends the socket back over SCM_RIGHTS)",
       mode,
-      "Cannot open a namespace socket with fork(): Deno and Bun crash in a forked child (their heaps are " +
-        "MADV_DONTFORK). Use mode",
+      "Cannot open a namespace socket with fork(): a forked Deno or Bun child crashes, because " +
+        "both engines mark their heaps MADV_DONTFORK and the child has no JS heap; nlroute " +
+        "does not fall back silently. Invalid argument",
     );
   }
   if (mode !== "thread" && mode !== "process") {
@@ -588,7 +645,8 @@ async function openSocket(opts: IPRouteOptions): Promise<NetlinkSocket> {
         "Cannot open a socket in process mode: import the netns module (mod.ts does) first",
       );
     }
-    const fd = await processModeOpener(opts.netns, base);
+    // NetlinkSocket.open closes the descriptor when setting it up fails.
+    const fd = await processModeOpener(opts.netns, base, opts.timeout);
     return NetlinkSocket.open({ ...base, fd });
   }
   return NetlinkSocket.open({ ...base, netns: opts.netns });

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Writer } from "../core/codec.ts";
+import { emptyBytes, Writer } from "../core/codec.ts";
 import { AF_BRIDGE, AF_UNSPEC } from "../core/address.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { type AttrSet, encodeAttrs } from "../core/schema.ts";
@@ -185,12 +185,17 @@ export class Link extends RtMessage {
   }
 }
 
-/** Link commands and their message type and flags. */
+/**
+ * Link commands and their message type and flags. `replace` creates the link
+ * or changes the existing one: it is sent with NLM_F_CREATE alone, because the
+ * kernel refuses NLM_F_REPLACE on an existing link with EOPNOTSUPP (which is
+ * what `ip link replace` runs into).
+ */
 const COMMANDS: Record<string, [number, number]> = {
   add: [RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL],
   set: [RTM.NEWLINK, 0],
   change: [RTM.NEWLINK, 0],
-  replace: [RTM.NEWLINK, NLM_F.CREATE | NLM_F.REPLACE],
+  replace: [RTM.NEWLINK, NLM_F.CREATE],
   del: [RTM.DELLINK, 0],
   get: [RTM.GETLINK, 0],
   dump: [RTM.GETLINK, 0],
@@ -201,10 +206,14 @@ const COMMANDS: Record<string, [number, number]> = {
 /** The commands `link()` accepts. */
 export type LinkCommand = keyof typeof COMMANDS;
 
-/** Arguments of `link(cmd, spec)`. Names (master, link) must already be indexes here. */
+/**
+ * Arguments of `link(cmd, spec)`. `index`, `master` and `link` also take an
+ * interface name, which IPRoute resolves to its index before building the
+ * request ({@link buildLinkRequest} itself takes indexes only).
+ */
 export interface LinkSpec {
-  /** Interface index (to select the link for set/del/get). */
-  index?: number;
+  /** Interface index or name (to select the link for set/del/get). */
+  index?: number | string;
   /** Interface name (select by name, or the new name with `index`). */
   ifname?: string;
   /** Kind of a new virtual link. */
@@ -219,10 +228,10 @@ export interface LinkSpec {
   broadcast?: string;
   /** Transmit queue length. */
   txqlen?: number;
-  /** Master device index (0 to release). */
-  master?: number;
-  /** Underlying link index (vlan, macvlan parent). */
-  link?: number;
+  /** Master device index or name (0 to release). */
+  master?: number | string;
+  /** Underlying link index or name (vlan, macvlan parent). */
+  link?: number | string;
   /** Link group. */
   group?: number;
   /** Interface alias. */
@@ -233,8 +242,11 @@ export interface LinkSpec {
   numRxQueues?: number;
   /** Veth peer: a name or a full link spec (`{ ifname, address, netnsFd, … }`). */
   peer?: string | LinkSpec;
-  /** Kind data, keyed by the kind's attribute names (e.g. vxlan `{ id, port, group }`). */
-  data?: Record<string, unknown>;
+  /**
+   * Kind data, keyed by the kind's attribute names (e.g. vxlan `{ id, port, group }`);
+   * raw IFLA_INFO_DATA bytes for a kind without an attribute table.
+   */
+  data?: Record<string, unknown> | Uint8Array;
   /** Bridge port options (`{ cost, priority, learning, unicastFlood, … }`). */
   brport?: Record<string, unknown>;
   /** Alternative names (for `property_add` / `property_del`). */
@@ -293,7 +305,7 @@ function normaliseData(kind: string, data: Record<string, unknown>): Record<stri
   if (kind === "vxlan") {
     if ("vni" in d) {
       if ("id" in d) throw new ArgumentError("data.vni", "either vni or id", d.vni);
-      d.id = d.vni;
+      d.id = int(d.vni, "data.vni", 0, 0xffffff);
       delete d.vni;
     }
     if ("remote" in d) {
@@ -378,7 +390,7 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
     if (k === "veth") {
       if (spec.peer !== undefined) {
         const peer = typeof spec.peer === "string" ? { ifname: spec.peer } : spec.peer;
-        checkKeys(peer, SPEC_KEYS, `${path}peer`);
+        checkKeys(peer, SPEC_KEYS, `${path}peer`, true);
         if (peer.kind !== undefined || peer.peer !== undefined) {
           throw new ArgumentError(`${path}peer`, "a link spec without kind or peer", peer);
         }
@@ -389,11 +401,15 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
       if (spec.data !== undefined) {
         throw new ArgumentError(`${path}data`, "no data for veth (use peer)", spec.data);
       }
+    } else if (spec.data instanceof Uint8Array) {
+      // Raw IFLA_INFO_DATA bytes, for any kind (the escape hatch for options no table has).
+      info.data = spec.data;
     } else if (spec.data !== undefined) {
-      if (!kindSet(k)) {
+      const set = kindSet(k);
+      if (!set) {
         throw new ArgumentError(
           `${path}data`,
-          `no data: kind "${k}" has no attribute table`,
+          `raw bytes (Uint8Array): kind "${k}" has no attribute table`,
           spec.data,
         );
       }
@@ -401,6 +417,13 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
         throw new ArgumentError(`${path}data`, `an object of ${k} options`, spec.data);
       }
       info.data = normaliseData(k, spec.data as Record<string, unknown>);
+      // Encode once here so that errors name the argument as given (data.x).
+      encodeAttrs(
+        Writer.scratch("link-check"),
+        set,
+        info.data as Record<string, unknown>,
+        `${path}data`,
+      );
     }
     if (spec.peer !== undefined && k !== "veth") {
       throw new ArgumentError(`${path}peer`, "a peer only for kind veth", spec.peer);
@@ -414,9 +437,19 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
     );
   }
   if (spec.brport !== undefined) {
+    const b = spec.brport;
+    if (typeof b !== "object" || b === null || Array.isArray(b) || b instanceof Uint8Array) {
+      throw new ArgumentError(`${path}brport`, "an object of bridge port options", b);
+    }
+    encodeAttrs(
+      Writer.scratch("link-check"),
+      SETS.brport,
+      b as Record<string, unknown>,
+      `${path}brport`,
+    );
     const li = (a.linkinfo ??= {}) as Record<string, unknown>;
     li.slaveKind = "bridge";
-    li.slaveData = spec.brport;
+    li.slaveData = b;
   }
   if (spec.attrs !== undefined) {
     if (typeof spec.attrs !== "object" || spec.attrs === null) {
@@ -514,9 +547,12 @@ export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
 
 /** Encodes attributes now (so errors surface before sending) and returns the bytes. */
 function encodeProbe(attrs: Record<string, unknown>): Uint8Array {
-  const w = new Writer(256);
-  encodeAttrs(w, SETS.link, attrs);
-  return w.finish();
+  for (const _ in attrs) {
+    const w = Writer.scratch("link");
+    encodeAttrs(w, SETS.link, attrs);
+    return w.finish();
+  }
+  return emptyBytes();
 }
 
 /**

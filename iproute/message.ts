@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { AttrCursor, NLMSG_HDRLEN } from "../core/codec.ts";
+import { NLMSG_HDRLEN } from "../core/codec.ts";
 import { formatIP, formatMAC } from "../core/address.ts";
 import { type AttrSet, decodeAttrs } from "../core/schema.ts";
 import { DecodeError } from "../core/errors.ts";
@@ -58,7 +58,12 @@ export abstract class RtMessage {
   readonly end: number;
   /** The message type (`RTM_NEWLINK`, `RTM_DELROUTE`, …). */
   readonly type: number;
-  #index: Int32Array | undefined;
+  /** Offsets and lengths by type, built after a few lookups (plain array: typed arrays are slow to allocate in Deno). */
+  #index: number[] | undefined;
+  /** Lookups so far; 0 also means the attribute run was not validated yet. */
+  #lookups = 0;
+  /** Payload length of the last attribute found (for {@link lenOf}). */
+  #lastLen = 0;
   #attrs: Record<string, unknown> | undefined;
 
   constructor(bytes: Uint8Array, dv: DataView, msgOffset: number, msgLength: number, type: number) {
@@ -90,31 +95,68 @@ export abstract class RtMessage {
     return messageName(this.type);
   }
 
-  /** Builds the attribute index: offsets and lengths by type (first occurrence). */
-  #build(): Int32Array {
-    let max = 0;
-    const c = new AttrCursor(this.bytes, this.off + this.headerSize, this.end, this.dv);
-    const seen: number[] = [];
-    while (c.next()) {
-      seen.push(c.type, c.offset, c.length);
-      if (c.type > max) max = c.type;
+  /**
+   * Walks the attribute run: the first time it validates every header (a
+   * malformed run raises DecodeError); then it returns the payload offset of
+   * the first attribute of `type` (-1 when absent), or, with `type` < 0,
+   * builds the index.
+   */
+  #walk(type: number): number {
+    const dv = this.dv;
+    const end = this.end;
+    const validate = this.#lookups === 0;
+    let found = -1;
+    let pos = this.off + this.headerSize;
+    while (pos < end) {
+      if (end - pos < 4) {
+        throw new DecodeError(
+          "attribute",
+          `${end - pos} trailing bytes are too few for a header`,
+          pos,
+        );
+      }
+      const len = dv.getUint16(pos, true);
+      if (len < 4) {
+        throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
+      }
+      if (pos + len > end) {
+        throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
+      }
+      const t = dv.getUint16(pos + 2, true) & 0x3fff;
+      if (type < 0) {
+        const idx = this.#index!;
+        if (idx[t * 2] === undefined) {
+          idx[t * 2] = pos + 4;
+          idx[t * 2 + 1] = len - 4;
+        }
+      } else if (t === type && found < 0) {
+        found = pos + 4;
+        this.#lastLen = len - 4;
+        if (!validate) return found;
+      }
+      pos += (len + 3) & ~3;
     }
-    const idx = new Int32Array((max + 1) * 2).fill(-1);
-    for (let i = seen.length - 3; i >= 0; i -= 3) {
-      idx[seen[i]! * 2] = seen[i + 1]!;
-      idx[seen[i]! * 2 + 1] = seen[i + 2]!;
-    }
-    return (this.#index = idx);
+    return found;
   }
 
   /** Offset of attribute `type`'s payload, or -1 when absent. */
   protected at(type: number): number {
-    const idx = this.#index ?? this.#build();
-    return type * 2 < idx.length ? idx[type * 2]! : -1;
+    const idx = this.#index;
+    if (idx) {
+      const o = idx[type * 2];
+      if (o === undefined) return -1;
+      this.#lastLen = idx[type * 2 + 1]!;
+      return o;
+    }
+    if (this.#lookups++ < 4) return this.#walk(type);
+    // Many fields read: index the run once.
+    this.#index = [];
+    this.#walk(-1);
+    return this.at(type);
   }
-  /** Length of attribute `type`'s payload (valid when {@link at} ≥ 0). */
-  protected lenOf(type: number): number {
-    return this.#index![type * 2 + 1]!;
+  /** Length of the attribute {@link at} found last (valid when it returned ≥ 0). */
+  protected lenOf(_type: number): number {
+    return this.#lastLen;
   }
   /** Whether attribute `type` is present. */
   protected has(type: number): boolean {

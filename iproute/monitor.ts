@@ -102,11 +102,20 @@ export class Monitor implements AsyncIterable<MonitorEvent>, AsyncDisposable {
     const { timeout, ...rest } = opts;
     const ac = new AbortController();
     const timer = timeout === undefined ? undefined : setTimeout(() => ac.abort(), timeout);
-    const sub = this.events({ ...rest, signal: rest.signal ? AbortSignal.any([rest.signal, ac.signal]) : ac.signal });
+    const sub = this.events({
+      ...rest,
+      signal: rest.signal ? AbortSignal.any([rest.signal, ac.signal]) : ac.signal,
+    });
     try {
       for (;;) {
         const r = await sub.next();
-        if (r.done) throw new Error(`Cannot wait for an event: ${ac.signal.aborted ? `no match within ${timeout} ms` : "the monitor closed"}`);
+        if (r.done) {
+          throw new Error(
+            `Cannot wait for an event: ${
+              ac.signal.aborted ? `no match within ${timeout} ms` : "the monitor closed"
+            }`,
+          );
+        }
         if (r.value.kind !== "overrun") return r.value;
       }
     } finally {
@@ -143,10 +152,16 @@ const KINDS = new Set(["link", "addr", "route", "neigh", "rule", "nexthop", "net
 function consumerFilter(opts: ConsumerOptions): ((e: MonitorEvent) => boolean) | undefined {
   const { events, match, filter } = opts;
   if (events !== undefined) {
-    if (!Array.isArray(events)) throw new ArgumentError("events", "an array of event names or kinds", events);
+    if (!Array.isArray(events)) {
+      throw new ArgumentError("events", "an array of event names or kinds", events);
+    }
     events.forEach((e, i) => {
       if (typeof e !== "string" || (!KINDS.has(e) && !/^RTM_[A-Z]+$/.test(e))) {
-        throw new ArgumentError(`events[${i}]`, "an event name (RTM_NEWLINK, …) or a kind (link, addr, route, …)", e);
+        throw new ArgumentError(
+          `events[${i}]`,
+          "an event name (RTM_NEWLINK, …) or a kind (link, addr, route, …)",
+          e,
+        );
       }
     });
   }

@@ -28,8 +28,10 @@ export const NDA: Record<string, number> = Object.fromEntries(
 
 /** NUD state value for "none" (no bit set). */
 const NUD_NONE = 0;
+const NUD_REACHABLE = 0x02;
 const NUD_NOARP = 0x40;
 const NUD_PERMANENT = 0x80;
+const NTF_PROXY = 0x08;
 
 /**
  * Converts a state name list or number to the NUD mask.
@@ -43,6 +45,32 @@ const NUD_PERMANENT = 0x80;
 export function nudState(v: unknown, argument: string): number {
   if (v === "none") return NUD_NONE;
   return flagMask("nudState", v, argument) & 0xffff;
+}
+
+/**
+ * bridge(8)'s names for forwarding entry states, as `bridge fdb add` encodes
+ * them: `permanent` (a local entry), `static`, `dynamic`.
+ */
+const FDB_STATES: Record<string, number> = {
+  permanent: NUD_NOARP | NUD_PERMANENT,
+  static: NUD_NOARP | NUD_REACHABLE,
+  dynamic: NUD_REACHABLE,
+};
+
+/**
+ * Converts a forwarding entry state to the NUD mask: bridge(8)'s names
+ * (`permanent`, `static`, `dynamic`), else NUD names or a number as for
+ * {@link nudState}.
+ *
+ * @example
+ * ```ts
+ * import { fdbState } from "./neigh.ts";
+ * fdbState("static", "state"); // 66 (NUD_NOARP | NUD_REACHABLE)
+ * ```
+ */
+export function fdbState(v: unknown, argument: string): number {
+  if (typeof v === "string" && FDB_STATES[v] !== undefined) return FDB_STATES[v]!;
+  return nudState(v, argument);
 }
 
 /**
@@ -161,7 +189,10 @@ export interface NeighSpec {
   dst?: string;
   /** Its link-layer address. */
   lladdr?: string;
-  /** NUD state name(s) or mask; default `permanent` for add. */
+  /**
+   * NUD state name(s) or mask; default `permanent` for add. For fdb entries
+   * also bridge(8)'s `permanent`, `static`, `dynamic`; default `permanent`.
+   */
   state?: string | string[] | number;
   /** NTF_* flag names (`router`, `proxy`, `self`, `master`, `extLearned`) or a mask. */
   flags?: string | string[] | number;
@@ -196,6 +227,8 @@ const SPEC_KEYS = [
   "protocol",
 ];
 
+const FDB_KEYS = SPEC_KEYS.filter((k) => k !== "family");
+
 function familyValue(v: unknown): number | undefined {
   if (v === "bridge" || v === AF_BRIDGE) return AF_BRIDGE;
   return family(v, undefined, "family");
@@ -208,15 +241,19 @@ function build(cmd: string, spec: Spec, bridge: boolean): Request {
     const cmds = Object.keys(COMMANDS).filter((c) => !bridge || c !== "get");
     throw new ArgumentError("cmd", `one of ${cmds.join(", ")}`, cmd, `Cannot run ${what} command`);
   }
-  checkKeys(spec, SPEC_KEYS, `${what} ${cmd}`);
+  // fdb entries are always AF_BRIDGE: a family would be silently ignored.
+  checkKeys(spec, bridge ? FDB_KEYS : SPEC_KEYS, `${what} ${cmd}`);
   const [type, flags] = entry;
-  const w = new Writer(64);
+  const w = Writer.scratch("neigh");
   const index = spec.index === undefined ? 0 : int(spec.index, "index", 1, 0x7fffffff);
   let fam = bridge ? AF_BRIDGE : familyValue(spec.family);
   if (cmd === "dump") {
     // Kernel-side filters (strict checking): NDA_IFINDEX and NDA_MASTER.
     if (index) w.attrU32(NDA.ifindex!, index);
     if (spec.master !== undefined) w.attrU32(NDA.master!, u32(spec.master, "master"));
+    // Proxy entries live in their own table, dumped only when NTF_PROXY is asked for.
+    const proxy = !bridge && spec.flags !== undefined &&
+      (flagMask("ntfFlags", spec.flags, "flags") & NTF_PROXY) !== 0;
     const body = w.finish();
     return {
       type,
@@ -224,7 +261,9 @@ function build(cmd: string, spec: Spec, bridge: boolean): Request {
       name: "RTM_GETNEIGH",
       body: (out) => {
         out.u8(fam ?? 0);
-        out.zeros(11);
+        out.zeros(9);
+        out.u8(proxy ? NTF_PROXY : 0);
+        out.u8(0);
         out.bytes(body);
       },
     };
@@ -258,12 +297,16 @@ function build(cmd: string, spec: Spec, bridge: boolean): Request {
   if (spec.protocol !== undefined) attrs.protocol = int(spec.protocol, "protocol", 0, 255);
   encodeAttrs(w, SETS.neigh, attrs);
   const changing = cmd !== "del" && cmd !== "get";
-  let state = spec.state !== undefined
-    ? nudState(spec.state, "state")
+  // Defaults as iproute2: `ip neigh add` permanent; `bridge fdb add/del` NOARP |
+  // PERMANENT for every command (drivers refuse an fdb entry neither permanent
+  // nor reachable, and their default del handler one that is not permanent).
+  const state = spec.state !== undefined
+    ? (bridge ? fdbState : nudState)(spec.state, "state")
+    : bridge
+    ? NUD_NOARP | NUD_PERMANENT
     : changing
-    ? (bridge ? NUD_NOARP : NUD_PERMANENT)
+    ? NUD_PERMANENT
     : 0;
-  if (bridge && spec.state === undefined && cmd === "del") state = 0;
   let ntf = spec.flags === undefined ? 0 : flagMask("ntfFlags", spec.flags, "flags") & 0xff;
   // bridge fdb defaults to NTF_SELF when neither self nor master is given.
   if (bridge && !(ntf & 0x6)) ntf |= 0x2;
@@ -319,13 +362,15 @@ export type FdbSpec = Omit<NeighSpec, "family">;
 
 function matcher(spec: Spec, bridge: boolean): ((n: Neighbour) => boolean) | undefined {
   const s: Spec = {};
-  for (const k of ["index", "dst", "lladdr", "vlan", "master", "vni", "nhId"]) {
-    if (spec[k] !== undefined) s[k] = spec[k];
-  }
+  // An IP neighbour does not carry its device's master: IPRoute checks that one.
+  const keys = ["index", "dst", "lladdr", "vlan", "vni", "nhId", ...(bridge ? ["master"] : [])];
+  for (const k of keys) if (spec[k] !== undefined) s[k] = spec[k];
   if (!bridge && spec.family !== undefined) s.family = familyValue(spec.family);
   if (bridge) s.family = AF_BRIDGE;
   const base = fieldMatch<Neighbour>(s, {});
-  const state = spec.state === undefined ? undefined : nudState(spec.state, "state");
+  const state = spec.state === undefined
+    ? undefined
+    : (bridge ? fdbState : nudState)(spec.state, "state");
   const flags = spec.flags === undefined ? undefined : flagMask("ntfFlags", spec.flags, "flags");
   if (state === undefined && flags === undefined) return base;
   return (n) =>
@@ -342,6 +387,7 @@ export const NEIGH: ObjectKind<Neighbour> = {
   build: buildNeighRequest,
   decode: decoderOf(Neighbour),
   linkRefs: ["index", "master"],
+  masterPortKey: "index",
   match: (spec) => matcher(spec, false),
 };
 

@@ -252,7 +252,7 @@ export function buildNexthopRequest(cmd: string, spec: Spec): Request {
         const g = new Uint8Array(new ArrayBuffer(8 * spec.group.length));
         const dv = new DataView(g.buffer);
         spec.group.forEach((m, i) => {
-          checkKeys(m, ["id", "weight"], `group[${i}]`);
+          checkKeys(m, ["id", "weight"], `group[${i}]`, true);
           dv.setUint32(i * 8, int(m.id, `group[${i}].id`, 1, 0xffffffff), true);
           const weight = m.weight === undefined ? 1 : int(m.weight, `group[${i}].weight`, 1, 256);
           g[i * 8 + 4] = (weight - 1) & 0xff;
@@ -272,8 +272,10 @@ export function buildNexthopRequest(cmd: string, spec: Spec): Request {
       }
     }
     fam = family(spec.family, fam, "family") ?? AF_UNSPEC;
+    // The kernel wants a family for every nexthop but a group; iproute2 uses inet.
     if (
-      spec.gateway === undefined && fam === AF_UNSPEC && spec.oif !== undefined && cmd !== "del"
+      fam === AF_UNSPEC && cmd !== "del" && cmd !== "get" &&
+      (spec.oif !== undefined || spec.blackhole === true)
     ) fam = AF_INET;
   }
   if (fam !== AF_UNSPEC && fam !== AF_INET && fam !== AF_INET6) {
@@ -283,7 +285,7 @@ export function buildNexthopRequest(cmd: string, spec: Spec): Request {
     ? 0
     : ROUTE_PROTOCOLS.value(spec.protocol, "protocol");
   const nhFlags = spec.onlink === undefined ? 0 : bool(spec.onlink, "onlink") ? RTNH_F_ONLINK : 0;
-  const w = new Writer(64);
+  const w = Writer.scratch("nexthop");
   encodeAttrs(w, SETS.nexthop, attrs);
   const body = w.finish();
   const f = fam;
@@ -312,6 +314,7 @@ export const NEXTHOP: ObjectKind<Nexthop> = {
   build: buildNexthopRequest,
   decode: decoderOf(Nexthop),
   linkRefs: ["oif", "master"],
+  masterPortKey: "oif",
   match: (spec) => {
     const s: Spec = {};
     for (const k of ["id", "gateway", "oif"]) if (spec[k] !== undefined) s[k] = spec[k];

@@ -83,6 +83,9 @@ export const ROUTE: ObjectKind<Route> = {
   build: buildRouteRequest,
   decode: decoderOf(Route),
   linkRefs: ["oif", "iif"],
+  nestedLinkRefs: { multipath: ["oif"] },
+  // Not oif: the kernel matches any next hop of a multipath route, Route.oif only RTA_OIF.
+  kernelFilters: ["table", "proto", "type"],
   match: (spec) => {
     const s = pick(spec, [
       "dst",

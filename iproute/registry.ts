@@ -28,6 +28,8 @@ export const RTNL: Registry = new Registry([RT_LINK, RT_ADDR, RT_ROUTE, RT_NEIGH
     vxlan: "linkinfoVxlanAttrs",
     macvlan: "linkinfoMacvlanAttrs",
     macvtap: "linkinfoMacvlanAttrs",
+    ipvlan: "linkinfoIpvlanAttrs",
+    ipvtap: "linkinfoIpvlanAttrs",
   },
 });
 

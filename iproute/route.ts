@@ -48,6 +48,23 @@ export interface NextHop {
   flags?: number;
 }
 
+/**
+ * One path of a multipath route, as given to `route(cmd, { multipath })`:
+ * `oif` may be an interface name, which IPRoute resolves.
+ *
+ * @example
+ * ```ts
+ * import type { NextHopSpec } from "./route.ts";
+ * const hops: NextHopSpec[] = [{ gateway: "10.0.0.2", weight: 3 }, { oif: "eth1" }];
+ * ```
+ */
+export interface NextHopSpec extends Omit<NextHop, "oif"> {
+  /** Output interface index or name. */
+  oif?: number | string;
+  /** Gateway is on-link (RTNH_F_ONLINK). */
+  onlink?: boolean;
+}
+
 /** Decodes RTA_MULTIPATH into next hops. */
 function decodeMultipath(bytes: Uint8Array, dv: DataView, start: number, end: number): NextHop[] {
   const out: NextHop[] = [];
@@ -234,10 +251,10 @@ export interface RouteSpec {
   src?: string;
   /** Gateway. */
   gateway?: string;
-  /** Output interface index. */
-  oif?: number;
-  /** Input interface index. */
-  iif?: number;
+  /** Output interface index, or a name IPRoute resolves. */
+  oif?: number | string;
+  /** Input interface index, or a name IPRoute resolves. */
+  iif?: number | string;
   /** Preferred source address. */
   prefsrc?: string;
   /** Priority (iproute2's metric). IPv6 routes default to 1024, as the kernel does. */
@@ -253,7 +270,7 @@ export interface RouteSpec {
   /** Metrics (`{ mtu: 1400, hoplimit: 64, advmss: 1360, … }`). */
   metrics?: Record<string, unknown>;
   /** Next hops of a multipath route. */
-  multipath?: NextHop[];
+  multipath?: NextHopSpec[];
   /** Use a nexthop object (RTA_NH_ID). */
   nhId?: number;
   /** `inet`/`inet6`; inferred from the addresses. */
@@ -294,6 +311,9 @@ const SPEC_KEYS = [
   "expires",
 ];
 
+/** The arguments of `route("get")`: what the kernel's lookup accepts. */
+const GET_KEYS = ["dst", "dstLen", "src", "iif", "oif", "mark", "family", "tos"];
+
 /** Resolves a table name or number. */
 export function tableId(v: unknown, argument = "table"): number {
   return TABLES.value(v, argument, 0xffffffff);
@@ -306,7 +326,7 @@ function writeMultipath(w: Writer, hops: unknown, fam: number | undefined): numb
   const a = w.beginAttr(RTA.multipath!);
   hops.forEach((nh, i) => {
     const path = `multipath[${i}]`;
-    checkKeys(nh, ["gateway", "oif", "hops", "weight", "flags", "onlink"], path);
+    checkKeys(nh, ["gateway", "oif", "hops", "weight", "flags", "onlink"], path, true);
     if (nh.hops !== undefined && nh.weight !== undefined) {
       throw new ArgumentError(`${path}.weight`, "either hops or weight", nh.weight);
     }
@@ -361,9 +381,11 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
       "Cannot run route command",
     );
   }
-  checkKeys(spec, SPEC_KEYS, `route ${cmd}`);
+  // A lookup takes only what the kernel's route get accepts (anything else in
+  // the header or attributes is refused with EINVAL).
+  checkKeys(spec, cmd === "get" ? GET_KEYS : SPEC_KEYS, `route ${cmd}`);
   const [type, flags] = entry;
-  const w = new Writer(128);
+  const w = Writer.scratch("route");
   let fam: number | undefined;
   let dstLen = 0;
   let srcLen = 0;
@@ -491,8 +513,17 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
   else scope = 0;
   let rtmFlags = 0;
   if (spec.onlink !== undefined && spec.onlink) rtmFlags |= RTNH_F_ONLINK;
-  if (cmd === "get" && spec.dst === undefined) {
-    throw new ArgumentError("dst", "a destination to look up", undefined);
+  if (cmd === "get") {
+    if (spec.dst === undefined) {
+      throw new ArgumentError("dst", "a destination to look up", undefined);
+    }
+    const full = fam === AF_INET6 ? 128 : 32;
+    if (dstLen !== full) {
+      throw new ArgumentError("dst", `one address to look up (a /${full})`, spec.dst);
+    }
+    if (spec.src !== undefined && srcLen !== full) {
+      throw new ArgumentError("src", `one source address (a /${full})`, spec.src);
+    }
   }
   void gwFamily;
   const body = w.finish();

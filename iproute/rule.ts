@@ -82,9 +82,9 @@ export class Rule extends RtMessage {
   get invert(): boolean {
     return (this.flags & FIB_RULE_INVERT) !== 0;
   }
-  /** Priority. */
-  get priority(): number | undefined {
-    return this.u32(FRA.priority!);
+  /** Priority (0 when absent: the kernel omits FRA_PRIORITY for priority 0). */
+  get priority(): number {
+    return this.u32(FRA.priority!) ?? 0;
   }
   /** Source prefix (`"10.0.0.0/8"`). */
   get src(): string | undefined {
@@ -116,9 +116,13 @@ export class Rule extends RtMessage {
   get goto(): number | undefined {
     return this.u32(FRA.goto!);
   }
-  /** Suppress routes with a prefix length at most this. */
+  /**
+   * Suppress routes with a prefix length at most this (undefined when unset:
+   * the kernel reports "unset" as 0xffffffff).
+   */
   get suppressPrefixlen(): number | undefined {
-    return this.u32(FRA.suppressPrefixlen!);
+    const v = this.u32(FRA.suppressPrefixlen!);
+    return v === 0xffffffff ? undefined : v;
   }
   /** Suppress routes through interfaces of this group. */
   get suppressIfgroup(): number | undefined {
@@ -265,7 +269,7 @@ function range(v: unknown, argument: string, max: number): Range {
   if (typeof v !== "object" || v === null) {
     throw new ArgumentError(argument, "{ start, end } or a number", v);
   }
-  checkKeys(v, ["start", "end"], argument);
+  checkKeys(v, ["start", "end"], argument, true);
   const start = int(v.start, `${argument}.start`, 0, max);
   const end = int(v.end, `${argument}.end`, 0, max);
   if (end < start) throw new ArgumentError(`${argument}.end`, `at least start (${start})`, end);
@@ -357,7 +361,7 @@ export function buildRuleRequest(cmd: string, spec: Spec): Request {
   if (spec.invert !== undefined && typeof spec.invert !== "boolean") {
     throw new ArgumentError("invert", "true or false", spec.invert);
   }
-  const w = new Writer(64);
+  const w = Writer.scratch("rule");
   encodeAttrs(w, SETS.rule, attrs);
   const body = w.finish();
   const f = fam;

@@ -11,7 +11,10 @@ import { AF_INET, AF_INET6, parseIP, parsePrefix, type Prefix } from "../core/ad
 export type Spec = Record<string, unknown>;
 
 /**
- * Checks that `spec` is an object whose keys are all in `allowed`.
+ * Checks that `spec` is an object whose keys are all in `allowed`. `context`
+ * names the command (`"link add"`) or, for a nested object, its argument path
+ * (`"multipath[0]"`); with `nested` the unknown key is named under that path
+ * (`"multipath[0].dev"`).
  *
  * @example
  * ```ts
@@ -23,6 +26,7 @@ export function checkKeys(
   spec: unknown,
   allowed: readonly string[],
   context: string,
+  nested = false,
 ): asserts spec is Spec {
   if (typeof spec !== "object" || spec === null || Array.isArray(spec)) {
     throw new ArgumentError(context, "an object of arguments", spec);
@@ -30,7 +34,7 @@ export function checkKeys(
   for (const key of Object.keys(spec)) {
     if (!allowed.includes(key)) {
       throw new ArgumentError(
-        key,
+        nested ? `${context}.${key}` : key,
         `one of ${allowed.join(", ")}`,
         key,
         `Unknown argument for ${context}`,

@@ -134,11 +134,15 @@ function numbers(set: Y): Map<string, number> {
   return out;
 }
 
-/** Reads `enum { PREFIX_UNSPEC, PREFIX_A, ... }` from a uapi header: name → number. */
+/**
+ * Reads `enum { PREFIX_UNSPEC, PREFIX_A, ... }` from a uapi header: name → number.
+ * When an enum starts with `PREFIX_UNSPEC`, only that one is read (so `NHA_`
+ * does not pick up `NHA_RES_GROUP_*`); otherwise every enum with the prefix.
+ */
 function headerEnum(file: string, prefix: string): Map<string, number> {
   const text = readFileSync(`${INCLUDE}/${file}`, "utf8").replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/^\s*#.*$/gm, "");
-  const found = new Map<string, number>();
+  const blocks: Map<string, number>[] = [];
   for (const body of text.matchAll(/enum\s*\w*\s*\{([^}]*)\}/g)) {
     let next = 0;
     const local = new Map<string, number>();
@@ -155,11 +159,14 @@ function headerEnum(file: string, prefix: string): Map<string, number> {
       local.set(m[1]!, v);
       next = v + 1;
     }
-    if ([...local.keys()].some((k) => k.startsWith(prefix))) {
-      for (const [k, v] of local) {
-        if (k.startsWith(prefix) && !k.startsWith("__") && !k.endsWith("_UNSPEC")) {
-          found.set(k.slice(prefix.length), v);
-        }
+    if ([...local.keys()].some((k) => k.startsWith(prefix))) blocks.push(local);
+  }
+  const own = blocks.filter((b) => b.keys().next().value === `${prefix}UNSPEC`);
+  const found = new Map<string, number>();
+  for (const local of own.length ? own : blocks) {
+    for (const [k, v] of local) {
+      if (k.startsWith(prefix) && !k.startsWith("__") && !k.endsWith("_UNSPEC")) {
+        found.set(k.slice(prefix.length), v);
       }
     }
   }
@@ -172,9 +179,13 @@ function headerSet(
   file: string,
   prefix: string,
   types: Record<string, string | [string, Record<string, unknown>]>,
+  newer: Record<string, number> = {},
 ): Row[] {
   const rows: Row[] = [];
-  for (const [name, num] of headerEnum(file, prefix)) {
+  const numbers = headerEnum(file, prefix);
+  // Attributes newer than the installed headers, numbered as in the kernel's uapi.
+  for (const [name, num] of Object.entries(newer)) if (!numbers.has(name)) numbers.set(name, num);
+  for (const [name, num] of numbers) {
     if (name === "MAX" || name.endsWith("_PAD") && num === 0) continue;
     const t = types[name] ?? "binary";
     const [type, opts] = typeof t === "string" ? [t, undefined] : t;
@@ -203,7 +214,7 @@ function supplement(): Out {
     LEARNING: "u8",
     AGEING: "u32",
     LIMIT: "u32",
-    PORT_RANGE: ["binary", { struct: "ifla-vxlan-port-range" }],
+    PORT_RANGE: ["binary", { struct: "iflaVxlanPortRange" }],
     PROXY: "u8",
     RSC: "u8",
     L2MISS: "u8",
@@ -228,7 +239,7 @@ function supplement(): Out {
     LABEL_POLICY: "u32",
     RESERVED_BITS: "binary",
     MC_ROUTE: "u8",
-  });
+  }, { LOCALBYPASS: 31, LABEL_POLICY: 32, RESERVED_BITS: 33, MC_ROUTE: 34 });
   out.structs.iflaVxlanPortRange = [["low", "u16", undefined, { be: true }], [
     "high",
     "u16",
@@ -252,7 +263,7 @@ function supplement(): Out {
   });
   out.sets.nexthopAttrs = headerSet("nexthop.h", "NHA_", {
     ID: "u32",
-    GROUP: ["binary", { struct: "nexthop-grp" }],
+    GROUP: ["binary", { struct: "nexthopGrp", array: true }],
     GROUP_TYPE: "u16",
     BLACKHOLE: "flag",
     OIF: "u32",
@@ -275,6 +286,12 @@ function supplement(): Out {
     UNBALANCED_TIMER: "u32",
     UNBALANCED_TIME: "u64",
   });
+  out.structs.nexthopGrp = [["id", "u32"], ["weight", "u8"], ["weightHigh", "u8"], ["resvd", "u16"]];
+  out.sets.linkinfoIpvlanAttrs = headerSet("if_link.h", "IFLA_IPVLAN_", {
+    MODE: ["u16", { enum: "ipvlanMode" }],
+    FLAGS: "u16",
+  });
+  out.enums.ipvlanMode = { flags: false, entries: [["l2", 0], ["l3", 1], ["l3s", 2]] };
   out.structs.nhmsg = [
     ["nhFamily", "u8"],
     ["nhScope", "u8"],
@@ -300,12 +317,16 @@ function supplement(): Out {
  * accepts. Bridge port booleans are u8 in the kernel's br_port_policy and
  * br_port_fill_attrs (nla_put_u8), though rt-link.yaml declares them flags.
  * FIB rule src/dst carry IPv4 or IPv6 addresses (rt-rule.yaml says u32).
- * NDA_PORT is in network byte order.
+ * NDA_PORT is in network byte order; IFA_BROADCAST is an address. IFLA_PROTINFO
+ * of AF_BRIDGE link messages nests bridge port attributes.
  */
 const OVERRIDES: Record<string, Record<string, string | [string, Record<string, unknown>]>> = {
+  linkAttrs: { protinfo: ["nest", { nest: "linkinfoBrportAttrs" }] },
   fibRuleAttrs: { src: ["binary", { hint: "ip" }], dst: ["binary", { hint: "ip" }] },
   // NDA_PORT is a be16 (vxlan fdb), as neigh_fill_info's callers put it.
   neighbourAttrs: { port: ["u16", { be: true }] },
+  // IFA_BROADCAST is an address (inet_fill_ifaddr puts 4 bytes).
+  addrAttrs: { broadcast: ["binary", { hint: "ip" }], anycast: ["binary", { hint: "ip" }] },
   linkinfoBrportAttrs: Object.fromEntries(
     [
       "mode",

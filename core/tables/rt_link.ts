@@ -414,7 +414,7 @@ export const RT_LINK: SpecData = {
       [9, "priority", "string"],
       [10, "master", "u32"],
       [11, "wireless", "string"],
-      [12, "protinfo", "string"],
+      [12, "protinfo", "nest", { "nest": "linkinfoBrportAttrs" }],
       [13, "txqlen", "u32"],
       [14, "map", "binary", { "struct": "rtnlLinkIfmap" }],
       [15, "weight", "u32"],

@@ -15,11 +15,25 @@ export const UAPI: SpecData = {
         ["source", 16],
       ],
     },
+    "ipvlanMode": {
+      "flags": false,
+      "entries": [
+        ["l2", 0],
+        ["l3", 1],
+        ["l3s", 2],
+      ],
+    },
   },
   "structs": {
     "iflaVxlanPortRange": [
       ["low", "u16", null, { "be": true }],
       ["high", "u16", null, { "be": true }],
+    ],
+    "nexthopGrp": [
+      ["id", "u32"],
+      ["weight", "u8"],
+      ["weightHigh", "u8"],
+      ["resvd", "u16"],
     ],
     "nhmsg": [
       ["nhFamily", "u8"],
@@ -43,7 +57,7 @@ export const UAPI: SpecData = {
       [7, "learning", "u8"],
       [8, "ageing", "u32"],
       [9, "limit", "u32"],
-      [10, "portRange", "binary", { "struct": "ifla-vxlan-port-range" }],
+      [10, "portRange", "binary", { "struct": "iflaVxlanPortRange" }],
       [11, "proxy", "u8"],
       [12, "rsc", "u8"],
       [13, "l2miss", "u8"],
@@ -64,6 +78,10 @@ export const UAPI: SpecData = {
       [28, "ttlInherit", "flag"],
       [29, "df", "u8"],
       [30, "vnifilter", "u8"],
+      [31, "localbypass", "u8"],
+      [32, "labelPolicy", "u32"],
+      [33, "reservedBits", "binary"],
+      [34, "mcRoute", "u8"],
     ],
     "linkinfoMacvlanAttrs": [
       [1, "mode", "u32", { "enum": "macvlanMode" }],
@@ -77,7 +95,7 @@ export const UAPI: SpecData = {
     ],
     "nexthopAttrs": [
       [1, "id", "u32"],
-      [2, "group", "binary", { "struct": "nexthop-grp" }],
+      [2, "group", "binary", { "struct": "nexthopGrp", "array": true }],
       [3, "groupType", "u16"],
       [4, "blackhole", "flag"],
       [5, "oif", "u32"],
@@ -89,13 +107,6 @@ export const UAPI: SpecData = {
       [11, "fdb", "flag"],
       [12, "resGroup", "nest", { "nest": "nexthopResGroupAttrs" }],
       [13, "resBucket", "nest"],
-      [1, "resGroupBuckets", "binary"],
-      [2, "resGroupIdleTimer", "binary"],
-      [3, "resGroupUnbalancedTimer", "binary"],
-      [4, "resGroupUnbalancedTime", "binary"],
-      [1, "resBucketIndex", "binary"],
-      [2, "resBucketIdleTime", "binary"],
-      [3, "resBucketNhId", "binary"],
     ],
     "nexthopResGroupAttrs": [
       [0, "pad", "binary"],
@@ -103,6 +114,10 @@ export const UAPI: SpecData = {
       [2, "idleTimer", "u32"],
       [3, "unbalancedTimer", "u32"],
       [4, "unbalancedTime", "u64"],
+    ],
+    "linkinfoIpvlanAttrs": [
+      [1, "mode", "u16", { "enum": "ipvlanMode" }],
+      [2, "flags", "u16"],
     ],
     "netconfAttrs": [
       [1, "ifindex", "s32"],
