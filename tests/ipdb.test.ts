@@ -195,6 +195,16 @@ describe("IPDB (live, throwaway namespace)", { skip: !isRoot && "needs root for 
     assert.equal(ipdb.interfaces.b0?.ipdbScope ?? "pending", "pending");
   });
 
+  it("creates an interface and a route through it in one global commit", async () => {
+    ipdb.create("veth", "g0", { peer: "g1" }).addIp("10.63.0.1/24").up();
+    ipdb.routes.add({ dst: "10.64.0.0/16", oif: "g0" });
+    await ipdb.commit();
+    const route = ipJson(["route", "show", "10.64.0.0/16"], ns)[0];
+    assert.equal(route.dev, "g0");
+    assert.equal(ipdb.routes["10.64.0.0/16"]!.oif, ipdb.interfaces.g0!.index);
+    assert.deepEqual(addrsOf(ns, "g0"), ["10.63.0.1/24"]);
+  });
+
   it("keeps a create with an unknown kind pending; fixed, it commits", async () => {
     const x = ipdb.create("no-such-kind", "x0", {}).up();
     await assert.rejects(x.commit(), (e: CommitError) => e.netlinkError?.code === "EOPNOTSUPP");
