@@ -290,6 +290,8 @@ export class NetlinkSocket implements AsyncDisposable {
 
   #seq: number;
   #closed = false;
+  /** The descriptor was found closed or replaced: never touch it again. */
+  #gone = false;
   #token = -1;
   #reading = false;
   #waitAbort: AbortController | undefined;
@@ -667,11 +669,24 @@ export class NetlinkSocket implements AsyncDisposable {
         this.#pump();
         if (!this.#interest()) break;
         const poller = Poller.get();
-        if (this.#token < 0) this.#token = poller.register(this.fd);
+        if (this.#token < 0) this.#token = poller.register(this.fd, () => this.#alive());
         const ac = new AbortController();
         this.#waitAbort = ac;
-        await poller.wait(this.#token, ac.signal);
-        this.#waitAbort = undefined;
+        let result;
+        try {
+          result = await poller.wait(this.#token, ac.signal);
+        } catch (e) {
+          // The poller cannot watch this socket: nobody may wait forever.
+          this.#broken(e instanceof Error ? e : new Error(String(e)));
+          break;
+        } finally {
+          this.#waitAbort = undefined;
+        }
+        if (result === "gone") {
+          // Never read the descriptor again: its number may belong to something else now.
+          this.#broken(new SyscallError("recvfrom", Errno.EBADF, "(the descriptor was closed or replaced behind the socket's back)"));
+          break;
+        }
       }
     } finally {
       this.#reading = false;
@@ -680,7 +695,7 @@ export class NetlinkSocket implements AsyncDisposable {
 
   /** Receives everything queued (never blocks) and dispatches it. */
   #pump(): void {
-    if (this.#closed) return;
+    if (this.#closed || this.#gone) return;
     const c = libc();
     const buf = rbuf ??= allocBuffer(RBUF_SIZE);
     let overrun = false;
@@ -696,7 +711,9 @@ export class NetlinkSocket implements AsyncDisposable {
           for (const s of this.#subs) s._kernelOverrun();
           continue;
         }
-        this.#failAll(new SyscallError("recvfrom", -n, "(netlink socket)"));
+        // The descriptor is unusable (closed behind our back, not a socket…):
+        // every request and subscription ends with this typed error.
+        this.#broken(new SyscallError("recvfrom", -n, "(netlink socket)"));
         break;
       }
       this.stats.datagrams++;
@@ -729,6 +746,20 @@ export class NetlinkSocket implements AsyncDisposable {
         }
       }
     }
+  }
+
+  /** The socket cannot be used any more: fail every request and subscription. */
+  #broken(err: Error): void {
+    this.#gone = true;
+    this.#failAll(err);
+    for (const s of this.#subs) s._fail(err);
+  }
+
+  /** Whether the descriptor is still this socket (same netlink port). */
+  #alive(): boolean {
+    srcLenView.setUint32(0, 12, true);
+    if (libc().getsockname(this.fd, srcAddr, srcLen) < 0) return false;
+    return srcView.getUint16(0, true) === AF_NETLINK && srcView.getUint32(4, true) === this.portId;
   }
 
   #failAll(err: Error): void {
@@ -902,7 +933,8 @@ export class NetlinkSocket implements AsyncDisposable {
     for (const p of [...this.#pending.values()]) this.#finish(p, err);
     for (const s of [...this.#subs]) s._end();
     this.#subs.clear();
-    libc().close(this.fd);
+    // A descriptor closed behind our back may have been reused: leave it alone.
+    if (!this.#gone) libc().close(this.fd);
   }
 
   /** Closes the socket (for `await using`). */
@@ -1064,6 +1096,7 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
   #lost = 0;
   #kernelLoss = false;
   #ended = false;
+  #error: Error | undefined;
   #wake: (() => void) | undefined;
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort = () => this.close();
@@ -1134,6 +1167,13 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
     this.#notify();
   }
 
+  /** @internal The socket failed: `next()` rejects with `err` once, then the subscription is done. */
+  _fail(err: Error): void {
+    if (this.#ended) return;
+    this.#error = err;
+    this._end();
+  }
+
   /**
    * The next queued message or overrun notice without waiting (the socket is
    * read first, without blocking, when the queue is empty), or `undefined`.
@@ -1165,6 +1205,11 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
     for (;;) {
       const value = this.#take();
       if (value !== undefined) return { value, done: false };
+      if (this.#error) {
+        const err = this.#error;
+        this.#error = undefined;
+        throw err;
+      }
       if (this.#ended) return { value: undefined, done: true };
       const woke = new Promise<void>((r) => (this.#wake = r));
       this._waiting = true;

@@ -11,7 +11,7 @@
  */
 import { workerData } from "node:worker_threads";
 import { adapter } from "./bun.ts";
-import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAKE_TOKEN } from "./epoll.ts";
+import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAIT_MS, WAKE_TOKEN } from "./epoll.ts";
 import { allocBuffer } from "./symbols.ts";
 
 const data = workerData as { sab: SharedArrayBuffer; epfd: number; path: string };
@@ -22,8 +22,14 @@ const events = allocBuffer(EPOLL_EVENT_SIZE * MAX_EVENTS);
 const dv = new DataView(events.buffer);
 
 while (Atomics.load(ctl, 0) === 0) {
-  const n = c.epoll_wait(data.epfd, events, MAX_EVENTS, -1);
-  if (n <= 0) continue;
+  const n = c.epoll_wait(data.epfd, events, MAX_EVENTS, WAIT_MS);
+  if (n === 0) {
+    // Timed out: ring anyway, so that the main thread re-checks its descriptors.
+    Atomics.add(ctl, 1, 1);
+    Atomics.notify(ctl, 1);
+    continue;
+  }
+  if (n < 0) continue;
   let head = Atomics.load(ctl, 2);
   let ring = false;
   for (const token of readTokens(dv, n)) {

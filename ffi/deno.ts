@@ -12,7 +12,7 @@ import {
   type ResultKind,
   SYMBOLS,
 } from "./symbols.ts";
-import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAKE_TOKEN } from "./epoll.ts";
+import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAIT_MS, WAKE_TOKEN } from "./epoll.ts";
 import { wrapErrno } from "./wrap.ts";
 
 const PARAM: Record<ParamKind, Deno.NativeType> = {
@@ -84,7 +84,7 @@ function waiter(epfd: number, path: string): EpollWaiter {
     async wait(): Promise<number[]> {
       pending = true;
       try {
-        const n = await lib.symbols.epoll_wait(epfd, events, MAX_EVENTS, -1);
+        const n = await lib.symbols.epoll_wait(epfd, events, MAX_EVENTS, WAIT_MS);
         return n > 0 ? readTokens(dv, n).filter((t) => t !== WAKE_TOKEN) : [];
       } finally {
         pending = false;

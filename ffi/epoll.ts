@@ -30,6 +30,12 @@ export const EPOLL_CTL_DEL = 2;
 export const EPOLL_CTL_MOD = 3;
 /** Token of the wake-up eventfd. */
 export const WAKE_TOKEN = 0xffffffff;
+/**
+ * Longest single wait (ms). A wait that times out lets the poller check that
+ * the descriptors it waits on are still open: one closed behind a socket's
+ * back would otherwise never wake its waiter.
+ */
+export const WAIT_MS = 1000;
 /** How many events one epoll_wait returns at most. */
 export const MAX_EVENTS = 256;
 

@@ -6,7 +6,7 @@
  *
  * @module
  */
-import type { Adapter, EpollWaiter, Libc } from "./symbols.ts";
+import { type Adapter, type EpollWaiter, type Libc, type SymbolName, SYMBOLS } from "./symbols.ts";
 import { SyscallError } from "./errno.ts";
 
 /** The name of the running JavaScript runtime. */
@@ -17,6 +17,7 @@ const adapter: Adapter = RUNTIME === "bun"
   : (await import("./deno.ts")).adapter;
 
 let loaded: Libc | undefined;
+let current: Libc | undefined;
 
 /** The path libc is loaded from (glibc's soname). */
 export const LIBC_PATH = "libc.so.6";
@@ -31,7 +32,42 @@ export const LIBC_PATH = "libc.so.6";
  * ```
  */
 export function libc(): Libc {
-  return loaded ??= adapter.open(LIBC_PATH);
+  return current ??= (loaded ??= adapter.open(LIBC_PATH));
+}
+
+/** Decides, per call, whether to fail it: an errno to return instead, or undefined. */
+export type FaultPlan = (call: SymbolName, args: readonly unknown[]) => number | undefined;
+
+/**
+ * Fault injection for tests: every libc call made through {@link libc} asks
+ * `plan` first and, when it names an errno, returns `-errno` without calling
+ * libc. `undefined` restores the real functions. (The waiting thread's own
+ * calls are not affected.)
+ *
+ * @example
+ * ```ts
+ * import { injectFaults, libc } from "./libc.ts";
+ * let once = true;
+ * injectFaults((call) => call === "getpid" && once ? (once = false, 4) : undefined);
+ * libc().getpid(); // -4 (EINTR)
+ * injectFaults(undefined);
+ * ```
+ */
+export function injectFaults(plan: FaultPlan | undefined): void {
+  const real = loaded ??= adapter.open(LIBC_PATH);
+  if (!plan) {
+    current = real;
+    return;
+  }
+  const wrapped: Record<string, unknown> = {};
+  for (const name of Object.keys(SYMBOLS) as SymbolName[]) {
+    const fn = real[name] as (...args: unknown[]) => number;
+    wrapped[name] = (...args: unknown[]) => {
+      const errno = plan(name, args);
+      return errno ? -errno : fn(...args);
+    };
+  }
+  current = wrapped as Libc;
 }
 
 /**

@@ -27,12 +27,18 @@ import {
 import { Errno } from "./errno.ts";
 
 const O_CLOEXEC = 0x80000;
+const F_GETFD = 1;
 const EFD_NONBLOCK = 0x800;
+
+/** How a wait ended: the descriptor is readable, it is gone (closed or replaced behind our back), or the wait was cancelled. */
+export type WaitResult = "ready" | "gone" | "cancelled";
 
 interface Entry {
   fd: number;
   added: boolean;
-  resolve: ((ready: boolean) => void) | undefined;
+  /** Whether the descriptor still is what was registered (checked when waits time out). */
+  alive: (() => boolean) | undefined;
+  resolve: ((result: WaitResult) => void) | undefined;
 }
 
 /**
@@ -42,7 +48,7 @@ interface Entry {
  * ```ts
  * import { Poller } from "./poller.ts";
  * // const token = Poller.get().register(fd);
- * // await Poller.get().wait(token);      // resolves when fd is readable
+ * // await Poller.get().wait(token);      // "ready" when fd is readable
  * // Poller.get().unregister(token);      // before closing fd
  * ```
  */
@@ -99,16 +105,20 @@ export class Poller {
     return libc().epoll_ctl(this.#epfd, op, fd, this.#event);
   }
 
-  /** Registers a descriptor; returns its token. */
-  register(fd: number): number {
+  /**
+   * Registers a descriptor; returns its token. `alive` tells whether the
+   * descriptor still is the one registered (a closed descriptor's number can be
+   * reused by anything): when it says no, waits end with `"gone"`.
+   */
+  register(fd: number, alive?: () => boolean): number {
     const token = this.#free.pop() ?? this.#next++;
-    this.#entries.set(token, { fd, added: false, resolve: undefined });
+    this.#entries.set(token, { fd, added: false, alive, resolve: undefined });
     return token;
   }
 
   /**
    * Removes a descriptor (call before closing it). A pending wait on it resolves
-   * with `false`. When no descriptor is left, the poller shuts down.
+   * with `"cancelled"`. When no descriptor is left, the poller shuts down.
    */
   unregister(token: number): void {
     const e = this.#entries.get(token);
@@ -116,31 +126,34 @@ export class Poller {
     this.#entries.delete(token);
     this.#free.push(token);
     if (e.added) this.#ctl(EPOLL_CTL_DEL, e.fd, 0, token);
-    if (e.resolve) this.#settle(e, false);
+    if (e.resolve) this.#settle(e, "cancelled");
     if (this.#entries.size === 0) this.#shutdown();
   }
 
   /**
-   * Resolves `true` when the descriptor is readable (or has an error pending),
-   * `false` when it was unregistered or `signal` aborted. One wait per token.
+   * Resolves `"ready"` when the descriptor is readable (or has an error
+   * pending), `"gone"` when it was closed or replaced behind our back,
+   * `"cancelled"` when it was unregistered or `signal` aborted. One wait per token.
    */
-  wait(token: number, signal?: AbortSignal): Promise<boolean> {
+  wait(token: number, signal?: AbortSignal): Promise<WaitResult> {
     const e = this.#entries.get(token);
-    if (!e || this.#closed) return Promise.resolve(false);
+    if (!e || this.#closed) return Promise.resolve("cancelled");
     if (e.resolve) throw new Error("Cannot wait: this socket already has a pending wait");
-    if (signal?.aborted) return Promise.resolve(false);
+    if (signal?.aborted) return Promise.resolve("cancelled");
     const events = EPOLLIN | EPOLLONESHOT;
     let r = this.#ctl(e.added ? EPOLL_CTL_MOD : EPOLL_CTL_ADD, e.fd, events, token);
     if (r === -Errno.ENOENT && e.added) r = this.#ctl(EPOLL_CTL_ADD, e.fd, events, token);
+    // A descriptor closed behind the socket's back.
+    if (r === -Errno.EBADF) return Promise.resolve("gone");
     check("epoll_ctl", r);
     e.added = true;
-    const p = new Promise<boolean>((resolve) => {
+    const p = new Promise<WaitResult>((resolve) => {
       e.resolve = resolve;
     });
     if (++this.#waiting === 1) this.#waiter.ref();
     if (signal) {
       const onAbort = () => {
-        if (this.#entries.get(token) === e && e.resolve) this.#settle(e, false);
+        if (this.#entries.get(token) === e && e.resolve) this.#settle(e, "cancelled");
       };
       signal.addEventListener("abort", onAbort, { once: true });
       void p.then(() => signal.removeEventListener("abort", onAbort));
@@ -149,7 +162,7 @@ export class Poller {
     return p;
   }
 
-  #settle(e: Entry, ready: boolean): void {
+  #settle(e: Entry, result: WaitResult): void {
     const resolve = e.resolve!;
     e.resolve = undefined;
     if (--this.#waiting === 0) {
@@ -157,7 +170,7 @@ export class Poller {
       // A pending wait must not hold the process: wake it.
       if (this.#looping) libc().write(this.#efd, this.#one, 8);
     }
-    resolve(ready);
+    resolve(result);
   }
 
   async #loop(): Promise<void> {
@@ -167,12 +180,22 @@ export class Poller {
         const tokens = await this.#waiter.wait();
         for (const t of tokens) {
           const e = this.#entries.get(t);
-          if (e?.resolve) this.#settle(e, true);
+          if (e?.resolve) this.#settle(e, "ready");
         }
+        if (tokens.length === 0) this.#checkDescriptors();
       }
     } finally {
       this.#looping = false;
       if (this.#closed) this.#release();
+    }
+  }
+
+  /** Ends waits whose descriptor was closed or replaced behind their back (epoll forgets it silently). */
+  #checkDescriptors(): void {
+    const c = libc();
+    for (const e of this.#entries.values()) {
+      if (!e.resolve) continue;
+      if (c.fcntl(e.fd, F_GETFD, 0) === -Errno.EBADF || (e.alive && !e.alive())) this.#settle(e, "gone");
     }
   }
 

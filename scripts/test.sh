@@ -10,12 +10,12 @@ status=0
 step() { echo; echo "== $*"; }
 
 step "deno lint";  deno lint || status=1
-step "deno check"; deno check mod.ts ffi/ core/ iproute/ netns/ ipdb/ cli/ tests/ bench/ tools/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+step "deno check"; deno check mod.ts ffi/ core/ iproute/ netns/ ipdb/ cli/ tests/ bench/ tools/ examples/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "deno fmt --check"; deno fmt --check || status=1
 step "deno publish --dry-run"; deno publish --dry-run --allow-dirty >/tmp/nlroute-publish.log 2>&1 && echo ok || { cat /tmp/nlroute-publish.log; status=1; }
 
 step "deno test"
-deno test -A --quiet tests/ 2>&1 | tee /tmp/nlroute-deno-test.log
+deno test -A --quiet --v8-flags=--expose-gc tests/ 2>&1 | tee /tmp/nlroute-deno-test.log
 deno_rc=${PIPESTATUS[0]}
 step "bun test"
 bun test --timeout 120000 tests/ 2>&1 | tee /tmp/nlroute-bun-test.log
