@@ -684,7 +684,13 @@ export class NetlinkSocket implements AsyncDisposable {
         }
         if (result === "gone") {
           // Never read the descriptor again: its number may belong to something else now.
-          this.#broken(new SyscallError("recvfrom", Errno.EBADF, "(the descriptor was closed or replaced behind the socket's back)"));
+          this.#broken(
+            new SyscallError(
+              "recvfrom",
+              Errno.EBADF,
+              "(the descriptor was closed or replaced behind the socket's back)",
+            ),
+          );
           break;
         }
       }

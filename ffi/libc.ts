@@ -32,7 +32,7 @@ export const LIBC_PATH = "libc.so.6";
  * ```
  */
 export function libc(): Libc {
-  return current ??= (loaded ??= adapter.open(LIBC_PATH));
+  return current ??= loaded ??= adapter.open(LIBC_PATH);
 }
 
 /** Decides, per call, whether to fail it: an errno to return instead, or undefined. */

@@ -195,7 +195,9 @@ export class Poller {
     const c = libc();
     for (const e of this.#entries.values()) {
       if (!e.resolve) continue;
-      if (c.fcntl(e.fd, F_GETFD, 0) === -Errno.EBADF || (e.alive && !e.alive())) this.#settle(e, "gone");
+      if (c.fcntl(e.fd, F_GETFD, 0) === -Errno.EBADF || (e.alive && !e.alive())) {
+        this.#settle(e, "gone");
+      }
     }
   }
 

@@ -4,7 +4,9 @@ import { IPRoute } from "../mod.ts";
 import { captureCorpus, fuzz } from "../tools/fuzz_lib.ts";
 import { createTestNetns, isRoot, removeTestNetns } from "./helpers.ts";
 
-describe("decoder fuzzing (seeded subset)", { skip: !isRoot && "needs root for the corpus namespace" }, () => {
+describe("decoder fuzzing (seeded subset)", {
+  skip: !isRoot && "needs root for the corpus namespace",
+}, () => {
   let ns = "";
   let corpus: Uint8Array[] = [];
   before(async () => {
@@ -15,7 +17,10 @@ describe("decoder fuzzing (seeded subset)", { skip: !isRoot && "needs root for t
     await ipr.link("set", { ifname: "v0", master: "br0", state: "up" });
     await ipr.link("set", { ifname: "v1", state: "up" });
     await ipr.addr("add", { index: "v1", address: "10.0.0.1/24" });
-    await ipr.route("add", { dst: "10.2.0.0/16", multipath: [{ gateway: "10.0.0.2" }, { gateway: "10.0.0.3" }] });
+    await ipr.route("add", {
+      dst: "10.2.0.0/16",
+      multipath: [{ gateway: "10.0.0.2" }, { gateway: "10.0.0.3" }],
+    });
     await ipr.rule("add", { src: "10.0.0.0/8", table: 10, priority: 5 });
     await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "v1" });
     await ipr.neigh("add", { index: "v1", dst: "10.0.0.9", lladdr: "02:00:00:00:00:09" });
@@ -31,7 +36,10 @@ describe("decoder fuzzing (seeded subset)", { skip: !isRoot && "needs root for t
     const s = fuzz(corpus, 10_000, 1234);
     assert.equal(s.cases, 10_000);
     assert.deepEqual(s.findings, []);
-    assert.ok(s.decodeErrors > 0 && s.ok > 0, `both outcomes occur: ${s.ok} ok, ${s.decodeErrors} errors`);
+    assert.ok(
+      s.decodeErrors > 0 && s.ok > 0,
+      `both outcomes occur: ${s.ok} ok, ${s.decodeErrors} errors`,
+    );
   });
 
   it("is repeatable for a seed", () => {

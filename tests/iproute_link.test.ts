@@ -873,7 +873,12 @@ describe("IPRoute link: request bytes", () => {
       const d = decodeLink("add", { ifname: "ipv0", kind: "ipvlan", link: 2 });
       assert.deepEqual(d.linkinfo, { kind: "ipvlan" });
       assert.equal(d.attrs.link, 2);
-      const m = decodeLink("add", { ifname: "ipv0", kind: "ipvlan", link: 2, data: { mode: "l3" } });
+      const m = decodeLink("add", {
+        ifname: "ipv0",
+        kind: "ipvlan",
+        link: 2,
+        data: { mode: "l3" },
+      });
       assert.deepEqual(m.linkinfo.data, { mode: 1 });
       // IFLA_IPVLAN_MODE (1) = IPVLAN_MODE_L3 (1), as raw bytes: decoded by the table.
       const raw = new Uint8Array([6, 0, 1, 0, 1, 0, 0, 0]);

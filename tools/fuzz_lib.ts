@@ -30,14 +30,16 @@ export function prng(seed: number): () => number {
 export async function captureCorpus(netns?: string): Promise<Uint8Array[]> {
   await using ipr = await IPRoute.open(netns === undefined ? {} : { netns });
   const out: Uint8Array[] = [];
-  for (const list of [
-    await ipr.getLinks(),
-    await ipr.getAddr(),
-    await ipr.getRoutes(),
-    await ipr.getRules(),
-    await ipr.getNeighbours(),
-    await ipr.getNexthops(),
-  ]) {
+  for (
+    const list of [
+      await ipr.getLinks(),
+      await ipr.getAddr(),
+      await ipr.getRoutes(),
+      await ipr.getRules(),
+      await ipr.getNeighbours(),
+      await ipr.getNexthops(),
+    ]
+  ) {
     for (const m of list) out.push(m.raw());
   }
   return out;
@@ -63,12 +65,16 @@ function mutate(msg: Uint8Array, rnd: () => number): Uint8Array {
     case 0: // truncate
       return b.slice(0, pick(b.length + 1));
     case 1: // message length past the end, zero, or tiny
-      if (b.length >= 4) dv.setUint32(0, [0, 1, 15, b.length + 1 + pick(1 << 16), 0xffffffff][pick(5)]!, true);
+      if (b.length >= 4) {
+        dv.setUint32(0, [0, 1, 15, b.length + 1 + pick(1 << 16), 0xffffffff][pick(5)]!, true);
+      }
       return b;
     case 2: { // an attribute length past its container, or zero
       if (b.length < 24) return b;
       const off = 16 + 4 * pick((b.length - 16) >> 2);
-      if (off + 2 <= b.length) dv.setUint16(off, [0, 1, 3, 4, 0xffff, pick(0x10000)][pick(6)]!, true);
+      if (off + 2 <= b.length) {
+        dv.setUint16(off, [0, 1, 3, 4, 0xffff, pick(0x10000)][pick(6)]!, true);
+      }
       return b;
     }
     case 3: { // flip random bytes
@@ -82,7 +88,9 @@ function mutate(msg: Uint8Array, rnd: () => number): Uint8Array {
       const type = NESTS[pick(NESTS.length)]!;
       const depth = 1000 + pick(3000);
       const starts: number[] = [];
-      for (let i = 0; i < depth && w.pos < 60000; i++) starts.push(w.beginNested(i === 0 ? type : 1 + pick(4)));
+      for (let i = 0; i < depth && w.pos < 60000; i++) {
+        starts.push(w.beginNested(i === 0 ? type : 1 + pick(4)));
+      }
       while (starts.length) w.endAttr(starts.pop()!);
       const out = w.finish();
       new DataView(out.buffer).setUint32(0, out.length, true);
@@ -169,7 +177,9 @@ export function fuzz(corpus: readonly Uint8Array[], cases: number, seed: number)
       stats.ok++;
     } catch (e) {
       if (e instanceof DecodeError) stats.decodeErrors++;
-      else if (stats.findings.length < 20) stats.findings.push({ case: i, error: String((e as Error)?.stack ?? e) });
+      else if (stats.findings.length < 20) {
+        stats.findings.push({ case: i, error: String((e as Error)?.stack ?? e) });
+      }
     }
   }
   return stats;

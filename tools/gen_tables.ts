@@ -30,7 +30,7 @@ type Row = [number, string, string, Record<string, unknown>?];
 
 interface Out {
   enums: Record<string, { flags: boolean; entries: [string, number][] }>;
-  structs: Record<string, [string, string, number?, Record<string, unknown>?][]>;
+  structs: Record<string, [string, string, (number | undefined)?, Record<string, unknown>?][]>;
   sets: Record<string, Row[]>;
   subMessages: Record<string, Record<string, string>>;
 }
@@ -61,7 +61,7 @@ function convert(spec: Y): Out {
         if (m.enum) opts.enum = camel(m.enum);
         if (m["display-hint"]) opts.hint = hint(m["display-hint"]);
         if (m["byte-order"] === "big-endian") opts.be = true;
-        const row: [string, string, number?, Record<string, unknown>?] = [
+        const row: [string, string, (number | undefined)?, Record<string, unknown>?] = [
           camel(m.name),
           m.type,
           m.len ?? (m.type === "binary" || m.type === "pad" ? 0 : undefined),
@@ -286,7 +286,10 @@ function supplement(): Out {
     UNBALANCED_TIMER: "u32",
     UNBALANCED_TIME: "u64",
   });
-  out.structs.nexthopGrp = [["id", "u32"], ["weight", "u8"], ["weightHigh", "u8"], ["resvd", "u16"]];
+  out.structs.nexthopGrp = [["id", "u32"], ["weight", "u8"], ["weightHigh", "u8"], [
+    "resvd",
+    "u16",
+  ]];
   out.sets.linkinfoIpvlanAttrs = headerSet("if_link.h", "IFLA_IPVLAN_", {
     MODE: ["u16", { enum: "ipvlanMode" }],
     FLAGS: "u16",
