@@ -20,6 +20,7 @@ export const AF_MPLS = 28;
 export const AF_PACKET = 17;
 
 const OCTET: string[] = Array.from({ length: 256 }, (_, i) => String(i));
+const OCTET_DOT: string[] = OCTET.map((o) => o + ".");
 const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
 
 /**
@@ -32,7 +33,7 @@ const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padS
  * ```
  */
 export function formatIPv4(b: Uint8Array, off = 0): string {
-  return OCTET[b[off]!]! + "." + OCTET[b[off + 1]!]! + "." + OCTET[b[off + 2]!]! + "." +
+  return OCTET_DOT[b[off]!]! + OCTET_DOT[b[off + 1]!]! + OCTET_DOT[b[off + 2]!]! +
     OCTET[b[off + 3]!]!;
 }
 

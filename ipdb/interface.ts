@@ -250,9 +250,12 @@ export class Interface extends Record_ {
   }
   /** Sets the MAC address. */
   setAddress(v: string): this {
-    if (typeof v !== "string" || !parseMAC(v)) {
-      throw new ArgumentError("address", "a MAC address", v);
-    }
+    const mac = typeof v === "string" ? parseMAC(v) : undefined;
+    if (!mac) throw new ArgumentError("address", "a MAC address", v);
+    // The device's address length does not change (6 bytes for Ethernet).
+    const current = this.#link?.address;
+    const len = current === undefined ? 6 : current.split(":").length;
+    if (mac.length !== len) throw new ArgumentError("address", `a MAC address of ${len} bytes`, v);
     return this.change("address", v.toLowerCase());
   }
   /** Renames the interface. */

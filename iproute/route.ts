@@ -24,6 +24,9 @@ const RTNH_SIZE = 8;
 /** RTNH_F_ONLINK. */
 const RTNH_F_ONLINK = 4;
 
+/** `"/0"` … `"/128"`: prefix suffixes, made once. */
+const SLASH_LEN: string[] = Array.from({ length: 129 }, (_, i) => `/${i}`);
+
 /** Route attribute numbers by name. */
 export const RTA: Record<string, number> = Object.fromEntries(
   [...SETS.route.byName].map(([n, d]) => [n, d.type]),
@@ -151,7 +154,7 @@ export class Route extends RtMessage {
     const len = this.bytes[this.off + 1]!;
     const o = this.at(A_DST);
     if (o < 0) return len === 0 ? "default" : "";
-    return formatIP(this.bytes, o, this.lenOf(A_DST)) + "/" + len;
+    return formatIP(this.bytes, o, this.lenOf(A_DST)) + SLASH_LEN[len]!;
   }
   /** Source prefix (`RTA_SRC`), when given. */
   get src(): string | undefined {
