@@ -112,6 +112,11 @@ export class AttrSet {
     this.name = name;
   }
 
+  /** Attribute numbers by name (`{ ifname: 3, mtu: 4, … }`). */
+  numbers(): Record<string, number> {
+    return Object.fromEntries([...this.byName].map(([n, d]) => [n, d.type]));
+  }
+
   /** The definition of an attribute name; throws {@link ArgumentError} when unknown. */
   get(name: string, path = name): AttrDef {
     const def = this.byName.get(name);

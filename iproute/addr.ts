@@ -14,15 +14,13 @@ import type { Request } from "../core/socket.ts";
 import { defined, RtMessage } from "./message.ts";
 import { flagMask, flagNames, SCOPES } from "./names.ts";
 import { SETS } from "./registry.ts";
-import { address, checkKeys, family, int, prefix, type Spec, str, u32 } from "./spec.ts";
+import { address, checkKeys, command, family, int, prefix, type Spec, str, u32 } from "./spec.ts";
 
 /** Size of `struct ifaddrmsg`. */
 export const IFADDRMSG_SIZE = 8;
 
 /** Address attribute numbers by name. */
-export const IFA: Record<string, number> = Object.fromEntries(
-  [...SETS.addr.byName].map(([n, d]) => [n, d.type]),
-);
+export const IFA: Record<string, number> = SETS.addr.numbers();
 
 /**
  * An address on an interface.
@@ -186,15 +184,7 @@ function broadcastOf(bytes: Uint8Array, len: number): Uint8Array {
  * ```
  */
 export function buildAddrRequest(cmd: string, spec: AddrSpec | Spec): Request {
-  const entry = COMMANDS[cmd];
-  if (!entry) {
-    throw new ArgumentError(
-      "cmd",
-      `one of ${Object.keys(COMMANDS).join(", ")}`,
-      cmd,
-      "Cannot run addr command",
-    );
-  }
+  const entry = command(COMMANDS, cmd, "addr");
   checkKeys(spec, SPEC_KEYS, `addr ${cmd}`);
   const [type, flags] = entry;
   const isDump = cmd === "dump";

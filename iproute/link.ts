@@ -16,16 +16,14 @@ import type { Request } from "../core/socket.ts";
 import { defined, RtMessage } from "./message.ts";
 import { flagNames, OPERSTATES } from "./names.ts";
 import { SETS } from "./registry.ts";
-import { bool, checkKeys, ifname, int, type Spec, str, u32 } from "./spec.ts";
+import { bool, checkKeys, command, ifname, int, type Spec, str, u32 } from "./spec.ts";
 
 /** Size of `struct ifinfomsg`. */
 export const IFINFOMSG_SIZE = 16;
 const IFF_UP = 1;
 
 /** Link attribute numbers by name (from the tables). */
-export const IFLA: Record<string, number> = Object.fromEntries(
-  [...SETS.link.byName].map(([n, d]) => [n, d.type]),
-);
+export const IFLA: Record<string, number> = SETS.link.numbers();
 
 /**
  * A link (network interface) as the kernel reports it.
@@ -471,15 +469,7 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
  * ```
  */
 export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
-  const entry = COMMANDS[cmd];
-  if (!entry) {
-    throw new ArgumentError(
-      "cmd",
-      `one of ${Object.keys(COMMANDS).join(", ")}`,
-      cmd,
-      "Cannot run link command",
-    );
-  }
+  const entry = command(COMMANDS, cmd, "link");
   checkKeys(spec, SPEC_KEYS, `link ${cmd}`);
   const [type, flags] = entry;
   const index = spec.index === undefined ? 0 : int(spec.index, "index", 0, 0x7fffffff);

@@ -22,9 +22,7 @@ import { parseMAC } from "../core/address.ts";
 export const NDMSG_SIZE = 12;
 
 /** Neighbour attribute numbers by name. */
-export const NDA: Record<string, number> = Object.fromEntries(
-  [...SETS.neigh.byName].map(([n, d]) => [n, d.type]),
-);
+export const NDA: Record<string, number> = SETS.neigh.numbers();
 
 /** NUD state value for "none" (no bit set). */
 const NUD_NONE = 0;

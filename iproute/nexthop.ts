@@ -15,16 +15,14 @@ import { decoderOf, defined, RtMessage } from "./message.ts";
 import { fieldMatch, type ObjectKind } from "./kind.ts";
 import { ROUTE_PROTOCOLS, SCOPES } from "./names.ts";
 import { SETS } from "./registry.ts";
-import { address, bool, checkKeys, family, int, type Spec, u32 } from "./spec.ts";
+import { address, bool, checkKeys, command, family, int, type Spec, u32 } from "./spec.ts";
 
 /** Size of `struct nhmsg`. */
 export const NHMSG_SIZE = 8;
 const RTNH_F_ONLINK = 4;
 
 /** Nexthop attribute numbers by name. */
-export const NHA: Record<string, number> = Object.fromEntries(
-  [...SETS.nexthop.byName].map(([n, d]) => [n, d.type]),
-);
+export const NHA: Record<string, number> = SETS.nexthop.numbers();
 
 /** One member of a nexthop group. */
 export interface GroupMember {
@@ -195,15 +193,7 @@ const SPEC_KEYS = [
  * ```
  */
 export function buildNexthopRequest(cmd: string, spec: Spec): Request {
-  const entry = COMMANDS[cmd];
-  if (!entry) {
-    throw new ArgumentError(
-      "cmd",
-      `one of ${Object.keys(COMMANDS).join(", ")}`,
-      cmd,
-      "Cannot run nexthop command",
-    );
-  }
+  const entry = command(COMMANDS, cmd, "nexthop");
   checkKeys(spec, SPEC_KEYS, `nexthop ${cmd}`);
   const [type, flags] = entry;
   const attrs: Record<string, unknown> = {};

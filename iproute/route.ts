@@ -15,7 +15,7 @@ import type { Request } from "../core/socket.ts";
 import { defined, RtMessage } from "./message.ts";
 import { ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from "./names.ts";
 import { SETS } from "./registry.ts";
-import { address, checkKeys, family, int, prefix, type Spec, u32 } from "./spec.ts";
+import { address, checkKeys, command, family, int, prefix, type Spec, u32 } from "./spec.ts";
 
 /** Size of `struct rtmsg`. */
 export const RTMSG_SIZE = 12;
@@ -28,9 +28,7 @@ const RTNH_F_ONLINK = 4;
 const SLASH_LEN: string[] = Array.from({ length: 129 }, (_, i) => `/${i}`);
 
 /** Route attribute numbers by name. */
-export const RTA: Record<string, number> = Object.fromEntries(
-  [...SETS.route.byName].map(([n, d]) => [n, d.type]),
-);
+export const RTA: Record<string, number> = SETS.route.numbers();
 const A_DST = RTA.dst!;
 const A_GATEWAY = RTA.gateway!;
 const A_TABLE = RTA.table!;
@@ -375,15 +373,7 @@ function writeMultipath(w: Writer, hops: unknown, fam: number | undefined): numb
  * ```
  */
 export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request {
-  const entry = COMMANDS[cmd];
-  if (!entry) {
-    throw new ArgumentError(
-      "cmd",
-      `one of ${Object.keys(COMMANDS).join(", ")}`,
-      cmd,
-      "Cannot run route command",
-    );
-  }
+  const entry = command(COMMANDS, cmd, "route");
   // A lookup takes only what the kernel's route get accepts (anything else in
   // the header or attributes is refused with EINVAL).
   checkKeys(spec, cmd === "get" ? GET_KEYS : SPEC_KEYS, `route ${cmd}`);

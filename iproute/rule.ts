@@ -23,9 +23,7 @@ export const FIB_RULE_HDR_SIZE = 12;
 const FIB_RULE_INVERT = 0x2;
 
 /** Rule attribute numbers by name. */
-export const FRA: Record<string, number> = Object.fromEntries(
-  [...SETS.rule.byName].map(([n, d]) => [n, d.type]),
-);
+export const FRA: Record<string, number> = SETS.rule.numbers();
 
 /** A port or uid range. */
 export interface Range {

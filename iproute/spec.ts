@@ -201,3 +201,30 @@ export function family(
   }
   return f;
 }
+
+/**
+ * The message type and flags of a command, or an {@link ArgumentError} naming
+ * `cmd` with the commands `object` supports.
+ *
+ * @example
+ * ```ts
+ * import { command } from "./spec.ts";
+ * command({ add: [24, 0x600] }, "add", "route"); // [24, 0x600]
+ * ```
+ */
+export function command(
+  table: Readonly<Record<string, readonly [number, number]>>,
+  cmd: string,
+  object: string,
+): readonly [number, number] {
+  const entry = Object.hasOwn(table, cmd) ? table[cmd] : undefined;
+  if (!entry) {
+    throw new ArgumentError(
+      "cmd",
+      `one of ${Object.keys(table).join(", ")}`,
+      cmd,
+      `Cannot run ${object} command`,
+    );
+  }
+  return entry;
+}
