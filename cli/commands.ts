@@ -255,7 +255,9 @@ async function runAddr(
     if (links.length === 0) throw new UsageError(`Device "${spec.index}" does not exist.`);
   }
   if (inv.extras.up) links = links.filter((l) => l.state === "up");
-  let addrs = await ipr.getAddr(spec.family === undefined ? {} : { family: spec.family });
+  let addrs = await ipr.getAddr(
+    spec.family === undefined ? {} : { family: spec.family as string | number },
+  );
   if (spec.scope !== undefined) {
     addrs = addrs.filter((a) => scopeNumber(a) === spec.scope);
   }

@@ -124,7 +124,7 @@ const COMMANDS: Record<string, [number, number]> = {
 /** Arguments of `addr(cmd, spec)`. */
 export interface AddrSpec {
   /** Interface index, or a name IPRoute resolves (required except for dump). */
-  index?: number | string;
+  index?: number | string | undefined;
   /** `"10.0.0.1/24"`, or an address with `prefixlen`. */
   address?: string;
   /** Prefix length when `address` has none. */

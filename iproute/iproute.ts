@@ -231,17 +231,17 @@ export class IPRoute implements AsyncDisposable {
   // -- links -----------------------------------------------------------------
 
   /** Dumps links (filters: `kind`, `master` kernel-side; any Link field client-side). */
-  link(cmd: "dump", spec?: Partial<LinkSpec> & Spec): LazyDump<Link>;
+  link(cmd: "dump", spec?: Partial<LinkSpec>): LazyDump<Link>;
   /** Gets one link by `index` or `ifname`. */
-  link(cmd: "get", spec: Partial<LinkSpec> & Spec): Promise<Link>;
+  link(cmd: "get", spec: Partial<LinkSpec>): Promise<Link>;
   /** Changes links: `add`, `set`, `change`, `replace`, `del`, `property_add`, `property_del`. */
-  link(cmd: Exclude<LinkCommand, "dump" | "get">, spec: LinkSpec & Spec): Promise<Ack>;
-  link(cmd: string, spec: Spec = {}): unknown {
-    return this.object(LINK, cmd, spec);
+  link(cmd: Exclude<LinkCommand, "dump" | "get">, spec: LinkSpec): Promise<Ack>;
+  link(cmd: string, spec: object = {}): unknown {
+    return this.object(LINK, cmd, spec as Spec);
   }
 
   /** All links (optionally filtered, like `link("dump", filter)`). */
-  getLinks(filter: Spec = {}): Promise<Link[]> {
+  getLinks(filter: Partial<LinkSpec> = {}): Promise<Link[]> {
     return this.link("dump", filter).all();
   }
 
@@ -274,20 +274,20 @@ export class IPRoute implements AsyncDisposable {
   // -- addresses -------------------------------------------------------------
 
   /** Dumps addresses (`index` kernel-side; `address`, `prefixlen`, `label`, … client-side). */
-  addr(cmd: "dump", spec?: Partial<AddrSpec> & Spec): LazyDump<Address>;
+  addr(cmd: "dump", spec?: Partial<AddrSpec>): LazyDump<Address>;
   /** Changes addresses: `add`, `replace`, `set`, `change`, `del`. */
-  addr(cmd: "add" | "replace" | "set" | "change" | "del", spec: AddrSpec & Spec): Promise<Ack>;
-  addr(cmd: string, spec: Spec = {}): unknown {
-    return this.object(ADDR, cmd, spec);
+  addr(cmd: "add" | "replace" | "set" | "change" | "del", spec: AddrSpec): Promise<Ack>;
+  addr(cmd: string, spec: object = {}): unknown {
+    return this.object(ADDR, cmd, spec as Spec);
   }
 
   /** All addresses (both families unless `family` is given). */
-  getAddr(filter: Spec = {}): Promise<Address[]> {
+  getAddr(filter: Partial<AddrSpec> = {}): Promise<Address[]> {
     return this.addr("dump", filter).all();
   }
 
   /** Removes every address matching the filter (e.g. `{ index }`); returns how many. */
-  async flushAddr(filter: Spec = {}): Promise<number> {
+  async flushAddr(filter: Partial<AddrSpec> = {}): Promise<number> {
     const addrs = await this.getAddr(filter);
     await this.#delAll(
       addrs.map((a) =>
@@ -305,25 +305,25 @@ export class IPRoute implements AsyncDisposable {
   // -- routes ----------------------------------------------------------------
 
   /** Dumps routes (`table`, `oif`, `proto`, `type` kernel-side; others client-side). */
-  route(cmd: "dump", spec?: Partial<RouteSpec> & Spec): LazyDump<Route>;
+  route(cmd: "dump", spec?: Partial<RouteSpec>): LazyDump<Route>;
   /** Looks up the route the kernel would use for `dst` (`ip route get`). */
-  route(cmd: "get", spec: RouteSpec & Spec): Promise<Route>;
+  route(cmd: "get", spec: RouteSpec): Promise<Route>;
   /** Changes routes: `add`, `set`, `change`, `replace`, `append`, `del`. */
   route(
     cmd: "add" | "set" | "change" | "replace" | "append" | "del",
-    spec: RouteSpec & Spec,
+    spec: RouteSpec,
   ): Promise<Ack>;
-  route(cmd: string, spec: Spec = {}): unknown {
-    return this.object(ROUTE, cmd, spec);
+  route(cmd: string, spec: object = {}): unknown {
+    return this.object(ROUTE, cmd, spec as Spec);
   }
 
   /** All routes of both families (optionally filtered). */
-  getRoutes(filter: Spec = {}): Promise<Route[]> {
+  getRoutes(filter: Partial<RouteSpec> = {}): Promise<Route[]> {
     return this.route("dump", filter).all();
   }
 
   /** Removes every route matching the filter; returns how many. */
-  async flushRoutes(filter: Spec = {}): Promise<number> {
+  async flushRoutes(filter: Partial<RouteSpec> = {}): Promise<number> {
     const routes = await this.getRoutes(filter);
     await this.#delAll(routes.map((r) => ROUTE.build("del", routeKey(r))));
     return routes.length;
@@ -332,42 +332,42 @@ export class IPRoute implements AsyncDisposable {
   // -- neighbours, fdb ------------------------------------------------------
 
   /** Dumps neighbours (`index`/`master` kernel-side). */
-  neigh(cmd: "dump", spec?: Partial<NeighSpec> & Spec): LazyDump<Neighbour>;
+  neigh(cmd: "dump", spec?: Partial<NeighSpec>): LazyDump<Neighbour>;
   /** Gets one neighbour entry. */
-  neigh(cmd: "get", spec: NeighSpec & Spec): Promise<Neighbour>;
+  neigh(cmd: "get", spec: NeighSpec): Promise<Neighbour>;
   /** Changes neighbours: `add`, `set`, `change`, `replace`, `append`, `del`. */
   neigh(
     cmd: "add" | "set" | "change" | "replace" | "append" | "del",
-    spec: NeighSpec & Spec,
+    spec: NeighSpec,
   ): Promise<Ack>;
-  neigh(cmd: string, spec: Spec = {}): unknown {
-    return this.object(NEIGH, cmd, spec);
+  neigh(cmd: string, spec: object = {}): unknown {
+    return this.object(NEIGH, cmd, spec as Spec);
   }
 
   /** All neighbours (optionally filtered). */
-  getNeighbours(filter: Spec = {}): Promise<Neighbour[]> {
+  getNeighbours(filter: Partial<NeighSpec> = {}): Promise<Neighbour[]> {
     return this.neigh("dump", filter).all();
   }
 
   /** Dumps bridge forwarding entries (AF_BRIDGE neighbours). */
-  fdb(cmd: "dump", spec?: Partial<FdbSpec> & Spec): LazyDump<Neighbour>;
+  fdb(cmd: "dump", spec?: Partial<FdbSpec>): LazyDump<Neighbour>;
   /** Changes forwarding entries: `add`, `append`, `replace`, `del`. */
   fdb(
     cmd: "add" | "append" | "replace" | "set" | "change" | "del",
-    spec: FdbSpec & Spec,
+    spec: FdbSpec,
   ): Promise<Ack>;
-  fdb(cmd: string, spec: Spec = {}): unknown {
-    return this.object(FDB, cmd, spec);
+  fdb(cmd: string, spec: object = {}): unknown {
+    return this.object(FDB, cmd, spec as Spec);
   }
 
   // -- rules -----------------------------------------------------------------
 
   /** Dumps rules. */
-  rule(cmd: "dump", spec?: Partial<RuleSpec> & Spec): LazyDump<Rule>;
+  rule(cmd: "dump", spec?: Partial<RuleSpec>): LazyDump<Rule>;
   /** Changes rules: `add`, `del` (rules have no in-place change). */
-  rule(cmd: "add" | "del", spec: RuleSpec & Spec): Promise<Ack>;
-  rule(cmd: string, spec: Spec = {}): unknown {
-    return this.object(RULE, cmd, spec);
+  rule(cmd: "add" | "del", spec: RuleSpec): Promise<Ack>;
+  rule(cmd: string, spec: object = {}): unknown {
+    return this.object(RULE, cmd, spec as Spec);
   }
 
   /**
@@ -375,7 +375,7 @@ export class IPRoute implements AsyncDisposable {
    * every family: IPv4, IPv6 and the multicast routing rules
    * (RTNL_FAMILY_IPMR 128, RTNL_FAMILY_IP6MR 129) where configured.
    */
-  getRules(filter: Spec = {}): Promise<Rule[]> {
+  getRules(filter: Partial<RuleSpec> = {}): Promise<Rule[]> {
     return this.rule("dump", filter).all();
   }
 
@@ -385,7 +385,10 @@ export class IPRoute implements AsyncDisposable {
    * is true. Multicast routing rules (families RTNL_FAMILY_IPMR/IP6MR, which an
    * unfiltered dump also returns) are left alone.
    */
-  async flushRules(filter: Spec = {}, { all = false }: { all?: boolean } = {}): Promise<number> {
+  async flushRules(
+    filter: Partial<RuleSpec> = {},
+    { all = false }: { all?: boolean } = {},
+  ): Promise<number> {
     const rules = (await this.getRules(filter)).filter((r) =>
       (r.family === AF_INET || r.family === AF_INET6) &&
       (all || ![0, 32766, 32767].includes(r.priority) ||
@@ -398,17 +401,17 @@ export class IPRoute implements AsyncDisposable {
   // -- nexthop objects -------------------------------------------------------
 
   /** Dumps nexthop objects. */
-  nexthop(cmd: "dump", spec?: Partial<NexthopSpec> & Spec): LazyDump<Nexthop>;
+  nexthop(cmd: "dump", spec?: Partial<NexthopSpec>): LazyDump<Nexthop>;
   /** Gets one nexthop object by id. */
-  nexthop(cmd: "get", spec: NexthopSpec & Spec): Promise<Nexthop>;
+  nexthop(cmd: "get", spec: NexthopSpec): Promise<Nexthop>;
   /** Changes nexthop objects: `add`, `replace`, `del`. */
-  nexthop(cmd: "add" | "replace" | "set" | "del", spec: NexthopSpec & Spec): Promise<Ack>;
-  nexthop(cmd: string, spec: Spec = {}): unknown {
-    return this.object(NEXTHOP, cmd, spec);
+  nexthop(cmd: "add" | "replace" | "set" | "del", spec: NexthopSpec): Promise<Ack>;
+  nexthop(cmd: string, spec: object = {}): unknown {
+    return this.object(NEXTHOP, cmd, spec as Spec);
   }
 
   /** All nexthop objects. */
-  getNexthops(filter: Spec = {}): Promise<Nexthop[]> {
+  getNexthops(filter: Partial<NexthopSpec> = {}): Promise<Nexthop[]> {
     return this.nexthop("dump", filter).all();
   }
 
@@ -539,38 +542,38 @@ export class Batch {
   }
 
   /** Adds a link request. */
-  link(cmd: Exclude<LinkCommand, "dump" | "get">, spec: LinkSpec & Spec): this {
-    return this.#add("link", cmd, spec);
+  link(cmd: Exclude<LinkCommand, "dump" | "get">, spec: LinkSpec): this {
+    return this.#add("link", cmd, spec as Spec);
   }
   /** Adds an address request. */
-  addr(cmd: "add" | "replace" | "set" | "change" | "del", spec: AddrSpec & Spec): this {
-    return this.#add("addr", cmd, spec);
+  addr(cmd: "add" | "replace" | "set" | "change" | "del", spec: AddrSpec): this {
+    return this.#add("addr", cmd, spec as Spec);
   }
   /** Adds a route request. */
   route(
     cmd: "add" | "set" | "change" | "replace" | "append" | "del",
-    spec: RouteSpec & Spec,
+    spec: RouteSpec,
   ): this {
-    return this.#add("route", cmd, spec);
+    return this.#add("route", cmd, spec as Spec);
   }
   /** Adds a neighbour request. */
   neigh(
     cmd: "add" | "set" | "change" | "replace" | "append" | "del",
-    spec: NeighSpec & Spec,
+    spec: NeighSpec,
   ): this {
-    return this.#add("neigh", cmd, spec);
+    return this.#add("neigh", cmd, spec as Spec);
   }
   /** Adds a rule request. */
-  rule(cmd: "add" | "del", spec: RuleSpec & Spec): this {
-    return this.#add("rule", cmd, spec);
+  rule(cmd: "add" | "del", spec: RuleSpec): this {
+    return this.#add("rule", cmd, spec as Spec);
   }
   /** Adds a nexthop request. */
-  nexthop(cmd: "add" | "replace" | "del", spec: NexthopSpec & Spec): this {
-    return this.#add("nexthop", cmd, spec);
+  nexthop(cmd: "add" | "replace" | "del", spec: NexthopSpec): this {
+    return this.#add("nexthop", cmd, spec as Spec);
   }
   /** Adds an fdb request. */
-  fdb(cmd: "add" | "append" | "replace" | "del", spec: FdbSpec & Spec): this {
-    return this.#add("fdb", cmd, spec);
+  fdb(cmd: "add" | "append" | "replace" | "del", spec: FdbSpec): this {
+    return this.#add("fdb", cmd, spec as Spec);
   }
 
   /** Number of requests gathered. */

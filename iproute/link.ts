@@ -211,7 +211,7 @@ export type LinkCommand = keyof typeof COMMANDS;
  */
 export interface LinkSpec {
   /** Interface index or name (to select the link for set/del/get). */
-  index?: number | string;
+  index?: number | string | undefined;
   /** Interface name (select by name, or the new name with `index`). */
   ifname?: string;
   /** Kind of a new virtual link. */

@@ -182,7 +182,7 @@ const COMMANDS: Record<string, [number, number]> = {
 /** Arguments of `neigh(cmd, spec)`. */
 export interface NeighSpec {
   /** Interface index (or name, resolved by IPRoute). */
-  index?: number | string;
+  index?: number | string | undefined;
   /** The neighbour's IP address. */
   dst?: string;
   /** Its link-layer address. */

@@ -40,7 +40,7 @@ export interface NextHop {
   /** Gateway address. */
   gateway?: string;
   /** Output interface index. */
-  oif?: number;
+  oif?: number | undefined;
   /** pyroute2's `hops` (weight − 1). */
   hops?: number;
   /** iproute2's `weight` (hops + 1). */
