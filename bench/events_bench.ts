@@ -501,7 +501,9 @@ async function measure(ns: BenchNetns): Promise<void> {
         ms(r.lag),
         r.overruns === 0
           ? (r.sentinel ? "none" : "none, sentinel lost")
-          : `${r.overruns}${r.lost ? ` (${r.lost} lost)` : ""}${r.sentinel ? "" : ", sentinel lost"}`,
+          : `${r.overruns}${r.lost ? ` (${r.lost} lost)` : ""}${
+            r.sentinel ? "" : ", sentinel lost"
+          }`,
         `${(r.rcvbuf / 2 ** 20).toFixed(r.rcvbuf < 2 ** 20 ? 2 : 0)} MiB`,
       ]);
     };

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Runs every benchmark script under Deno, then under Bun, in one run.
 # Usage: bash scripts/bench.sh [--quick] [--no-pyroute2]
-# (the options go to route_dump, route_add and link_get; netns_bench.ts, when
-# present, runs with its defaults). Needs root: the scripts build their state in
-# throwaway namespaces, removed when they finish.
+# (the options go to route_dump, route_add, link_get, events_bench and ipdb_bench;
+# netns_bench.ts, when present, runs with its defaults). Needs root: the scripts
+# build their state in throwaway namespaces, removed when they finish.
 set -uo pipefail
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 source scripts/tools.sh
 
-scripts=(bench/route_dump.ts bench/route_add.ts bench/link_get.ts)
+scripts=(bench/route_dump.ts bench/route_add.ts bench/link_get.ts bench/events_bench.ts
+  bench/ipdb_bench.ts)
 # Written separately; included when present.
 [ -f bench/netns_bench.ts ] && scripts+=(bench/netns_bench.ts)
 
