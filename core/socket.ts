@@ -735,8 +735,9 @@ export class NetlinkSocket implements AsyncDisposable {
         continue;
       }
       this.#dispatch(buf, n, srcView.getUint32(8, true) !== 0);
-      // Nobody else is listening: leave the rest queued for the next reader.
-      if (this.#pending.size === 0 && this.#subs.size === 0) break;
+      // Nobody waits for a reply and no consumer has room: leave the rest in the
+      // kernel's buffer for the next reader instead of dropping it from a queue.
+      if (this.#pending.size === 0 && this.#subsFull()) break;
     }
     // rtnetlink answers do-requests inside sendmsg: after an overflow, a request
     // still unanswered once the queue is drained lost its reply.
@@ -752,6 +753,12 @@ export class NetlinkSocket implements AsyncDisposable {
         }
       }
     }
+  }
+
+  /** Whether every subscription's queue is full (true when there is none). */
+  #subsFull(): boolean {
+    for (const s of this.#subs) if (!s._full) return false;
+    return true;
   }
 
   /** The socket cannot be used any more: fail every request and subscription. */
@@ -1127,6 +1134,11 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
 
   #queued(): number {
     return this.#queue.length - this.#head;
+  }
+
+  /** @internal Whether the queue has no room left. */
+  get _full(): boolean {
+    return this.#queued() >= this.#limit;
   }
 
   /** @internal Called by the socket for each multicast message. */

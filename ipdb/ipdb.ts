@@ -98,8 +98,8 @@ export type RoutingTable = RoutingTableView & Views<RouteRecord>;
 export class RoutingTableView implements Iterable<RouteRecord> {
   /** @internal */
   readonly _byId: Map<string, RouteRecord> = new Map();
-  /** @internal */
-  readonly _byDst: Map<string, RouteRecord[]> = new Map();
+  /** @internal One record per destination, an array when several share it. */
+  readonly _byDst: Map<string, RouteRecord | RouteRecord[]> = new Map();
   readonly #db: IPDB;
   /** Table id. */
   readonly id: number;
@@ -108,6 +108,34 @@ export class RoutingTableView implements Iterable<RouteRecord> {
     this.#db = db;
     this.id = id;
   }
+
+  /** @internal Files a record under its identity and destination. */
+  _insert(rec: RouteRecord, id: string, dst: string): void {
+    rec._id = id;
+    rec._dst = dst;
+    rec._tableId = this.id;
+    this._byId.set(id, rec);
+    const cur = this._byDst.get(dst);
+    if (cur === undefined) this._byDst.set(dst, rec);
+    else if (Array.isArray(cur)) cur.push(rec);
+    else this._byDst.set(dst, [cur, rec]);
+  }
+
+  /** @internal Removes a record (direct lookups: no scan). */
+  _remove(rec: RouteRecord): boolean {
+    if (this._byId.get(rec._id) !== rec) return false;
+    this._byId.delete(rec._id);
+    const cur = this._byDst.get(rec._dst);
+    if (cur === rec) this._byDst.delete(rec._dst);
+    else if (Array.isArray(cur)) {
+      const k = cur.indexOf(rec);
+      if (k >= 0) cur.splice(k, 1);
+      if (cur.length === 1) this._byDst.set(rec._dst, cur[0]!);
+      else if (cur.length === 0) this._byDst.delete(rec._dst);
+    }
+    return true;
+  }
+
   /**
    * The first route matching `key`: `"10.0.0.0/24"`, `"default"`, or a spec object
    * (`{ dst, oif, gateway, priority, … }`).
@@ -115,8 +143,8 @@ export class RoutingTableView implements Iterable<RouteRecord> {
   get(key: string | Spec): RouteRecord | undefined {
     this.#db.sync();
     if (typeof key === "string") {
-      const dst = key === "default" ? key : canonicalDst(key);
-      return this._byDst.get(dst)?.[0];
+      const v = this._byDst.get(key === "default" ? key : canonicalDst(key));
+      return Array.isArray(v) ? v[0] : v;
     }
     const spec = { ...key };
     if (spec.dst !== undefined) spec.dst = canonicalDst(spec.dst);
@@ -127,7 +155,8 @@ export class RoutingTableView implements Iterable<RouteRecord> {
   /** Routes with this destination (all priorities). */
   all(dst: string): RouteRecord[] {
     this.#db.sync();
-    return [...(this._byDst.get(canonicalDst(dst)) ?? [])];
+    const v = this._byDst.get(canonicalDst(dst));
+    return v === undefined ? [] : Array.isArray(v) ? [...v] : [v];
   }
   /** Keys as pyroute2 prints them: `{ dst, priority }`. */
   keys(): { dst: string; priority: number | undefined }[] {
@@ -211,6 +240,8 @@ export class RulesView implements Iterable<RuleRecord> {
   }
 }
 
+const IDENT = { id: "", table: 0, dst: "" };
+
 function viewProxy<T extends object, R>(
   target: T,
   lookup: (key: string) => R | undefined,
@@ -265,6 +296,7 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
   readonly #pendingIfaces = new Set<Interface>();
   /** @internal */
   readonly _tables: Map<number, RoutingTableView> = new Map();
+  readonly #tableProxies = new Map<number, RoutingTableView>();
   readonly #pendingRoutes = new Set<RouteRecord>();
   /** @internal */
   readonly _rules: Map<string, RuleRecord> = new Map();
@@ -345,14 +377,17 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     }
     for (const i of this.#byIndex.values()) i._neigh.clear();
     for (const n of neighs) this.#setNeigh(n);
-    // Routes
-    const keep = new Set<RouteRecord>();
+    // Routes (a reload keeps the records that still exist, and drops the others)
+    const reload = this._tables.size > 0;
+    const keep = reload ? new Set<RouteRecord>() : undefined;
     for (const r of routes) {
       const rec = this.#setRoute(r);
-      if (rec) keep.add(rec);
+      if (rec && keep) keep.add(rec);
     }
-    for (const t of this._tables.values()) {
-      for (const rec of [...t._byId.values()]) if (!keep.has(rec)) this.#unindexRoute(rec, true);
+    if (keep) {
+      for (const t of this._tables.values()) {
+        for (const rec of [...t._byId.values()]) if (!keep.has(rec)) this.#unindexRoute(rec, true);
+      }
     }
     // Rules
     const keepRules = new Set<RuleRecord>();
@@ -508,67 +543,55 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     if (i && n.family !== 7) i._neigh.set(n.dst ?? n.lladdr ?? "", n);
   }
 
-  /** @internal A table view (created on demand). */
+  /** @internal A table's view for users (created on demand; attribute access through a proxy). */
   _table(id: number): RoutingTableView {
-    let t = this._tables.get(id);
-    if (!t) {
-      t = viewProxy(
-        new RoutingTableView(this, id),
-        (k) => t!.get(k),
-      ) as unknown as RoutingTableView;
-      this._tables.set(id, t);
+    let p = this.#tableProxies.get(id);
+    if (!p) {
+      const t = this.#rawTable(id);
+      p = viewProxy(t, (k) => t.get(k)) as unknown as RoutingTableView;
+      this.#tableProxies.set(id, p);
     }
+    return p;
+  }
+
+  /** The table itself, for internal bookkeeping (no proxy on the hot path). */
+  #rawTable(id: number): RoutingTableView {
+    let t = this._tables.get(id);
+    if (!t) this._tables.set(id, t = new RoutingTableView(this, id));
     return t;
   }
 
-  #idOf(r: Route): string {
-    return routeId({
-      table: r.table,
-      family: r.family,
-      dst: r.dst,
-      tos: r.tos,
-      priority: r.priority,
-      oif: r.oif,
-      multipath: r.multipath !== undefined,
-    });
+  /** A route's identity and table, read in one pass (the result is reused: copy it). */
+  #identify(r: Route): { id: string; table: number; dst: string } {
+    const i = r.identity();
+    const out = IDENT;
+    out.id = routeId(i);
+    out.table = i.table;
+    out.dst = i.dst;
+    return out;
   }
 
   #findRoute(r: Route): RouteRecord | undefined {
-    return this._tables.get(r.table)?._byId.get(this.#idOf(r));
+    const { id, table } = this.#identify(r);
+    return this._tables.get(table)?._byId.get(id);
   }
 
   #setRoute(r: Route): RouteRecord | undefined {
-    const table = r.table;
+    const { id, table, dst } = this.#identify(r);
     if (this.#ignore.has(table)) return undefined;
-    const id = this.#idOf(r);
-    const t = this._table(table);
+    const t = this.#rawTable(table);
     let rec = t._byId.get(id);
     if (rec) {
       rec._update(r);
       return rec;
     }
     rec = new RouteRecord(this, r);
-    rec._id = id;
-    t._byId.set(id, rec);
-    const dst = r.dst;
-    const list = t._byDst.get(dst);
-    if (list) list.push(rec);
-    else t._byDst.set(dst, [rec]);
+    t._insert(rec, id, dst);
     return rec;
   }
 
   #unindexRoute(rec: RouteRecord, removed: boolean): void {
-    for (const t of this._tables.values()) {
-      if (t._byId.get(rec._id) !== rec) continue;
-      t._byId.delete(rec._id);
-      for (const [dst, list] of t._byDst) {
-        const k = list.indexOf(rec);
-        if (k >= 0) {
-          list.splice(k, 1);
-          if (!list.length) t._byDst.delete(dst);
-        }
-      }
-    }
+    this._tables.get(rec._tableId)?._remove(rec);
     if (removed) rec.ipdbScope = "removed";
   }
 
@@ -576,16 +599,12 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
   rekeyRoute(record: RouteRecord, route: Route): void {
     this.#unindexRoute(record, false);
     this.#pendingRoutes.delete(record);
-    const id = this.#idOf(route);
-    const t = this._table(route.table);
+    const { id, table, dst } = this.#identify(route);
+    const t = this.#rawTable(table);
     const existing = t._byId.get(id);
     if (existing && existing !== record) this.#unindexRoute(existing, true);
     record._update(route);
-    record._id = id;
-    t._byId.set(id, record);
-    const list = t._byDst.get(route.dst);
-    if (list) list.push(record);
-    else t._byDst.set(route.dst, [record]);
+    t._insert(record, id, dst);
   }
 
   #setRule(r: Rule): RuleRecord {

@@ -94,14 +94,22 @@ export class RouteRecord extends Record_ {
   #spec: Spec | undefined;
   /** @internal The identity it is stored under. */
   _id = "";
-  /** Metrics as a live object: reads pending-or-kernel values, writes into the transaction. */
-  readonly metrics: Record<string, unknown>;
+  /** @internal Its destination key in its table. */
+  _dst = "";
+  /** @internal Its table. */
+  _tableId = 0;
+  #metricsProxy: Record<string, unknown> | undefined;
 
   constructor(owner: RouteDb, route?: Route, spec?: Spec) {
     super(owner, route ? "system" : "pending");
     this.#route = route;
     this.#spec = spec;
-    this.metrics = new Proxy({}, {
+  }
+
+  /** Metrics as a live object: reads pending-or-kernel values, writes into the transaction. */
+  get metrics(): Record<string, unknown> {
+    // Made on first use: most routes never have their metrics read.
+    return this.#metricsProxy ??= new Proxy({}, {
       get: (_t, k) => typeof k === "string" ? this.#metrics()[k] : undefined,
       set: (_t, k, v) => {
         if (typeof k !== "string") return false;

@@ -58,7 +58,11 @@ export abstract class RtMessage {
   readonly end: number;
   /** The message type (`RTM_NEWLINK`, `RTM_DELROUTE`, …). */
   readonly type: number;
-  /** Offsets and lengths by type, built after a few lookups (plain array: typed arrays are slow to allocate in Deno). */
+  /**
+   * `[type, offset, length]` of every attribute, built after a few lookups (a
+   * plain array sized to the attributes present: typed arrays are slow to
+   * allocate in Deno, and an array indexed by type number wastes memory).
+   */
   #index: number[] | undefined;
   /** Lookups so far; 0 also means the attribute run was not validated yet. */
   #lookups = 0;
@@ -96,39 +100,22 @@ export abstract class RtMessage {
   }
 
   /**
-   * Walks the attribute run: the first time it validates every header (a
-   * malformed run raises DecodeError); then it returns the payload offset of
-   * the first attribute of `type` (-1 when absent), or, with `type` < 0,
-   * builds the index.
+   * Walks the attribute run: returns the payload offset of the first
+   * attribute of `type` (-1 when absent), or, with `type` < 0, builds the
+   * index. With `validate`, it checks every header to the end (a malformed run
+   * raises DecodeError) before answering.
    */
-  #walk(type: number): number {
+  #walk(type: number, validate: boolean): number {
     const dv = this.dv;
     const end = this.end;
-    const validate = this.#lookups === 0;
     let found = -1;
     let pos = this.off + this.headerSize;
     while (pos < end) {
-      if (end - pos < 4) {
-        throw new DecodeError(
-          "attribute",
-          `${end - pos} trailing bytes are too few for a header`,
-          pos,
-        );
-      }
-      const len = dv.getUint16(pos, true);
-      if (len < 4) {
-        throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
-      }
-      if (pos + len > end) {
-        throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
-      }
+      const len = this.#attrLen(pos);
       const t = dv.getUint16(pos + 2, true) & 0x3fff;
       if (type < 0) {
-        const idx = this.#index!;
-        if (idx[t * 2] === undefined) {
-          idx[t * 2] = pos + 4;
-          idx[t * 2 + 1] = len - 4;
-        }
+        // [type, offset, length] of each attribute present (small, dense).
+        this.#index!.push(t, pos + 4, len - 4);
       } else if (t === type && found < 0) {
         found = pos + 4;
         this.#lastLen = len - 4;
@@ -139,19 +126,67 @@ export abstract class RtMessage {
     return found;
   }
 
+  /** Length of the attribute at `pos`, checked against the message (DecodeError otherwise). */
+  #attrLen(pos: number): number {
+    const end = this.end;
+    if (end - pos < 4) {
+      throw new DecodeError(
+        "attribute",
+        `${end - pos} trailing bytes are too few for a header`,
+        pos,
+      );
+    }
+    const len = this.dv.getUint16(pos, true);
+    if (len < 4) throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
+    if (pos + len > end) {
+      throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
+    }
+    return len;
+  }
+
+  /**
+   * Finds several attributes in one pass (validating the whole run): for each
+   * of `types`, `out[2i]` is the payload offset (-1 when absent) and
+   * `out[2i + 1]` the length. For code that reads a fixed set of fields of
+   * many messages (IPDB keys) without building an index per message.
+   */
+  protected scan(types: readonly number[], out: number[]): void {
+    const n = types.length;
+    for (let i = 0; i < n; i++) out[2 * i] = -1;
+    const dv = this.dv;
+    let pos = this.off + this.headerSize;
+    while (pos < this.end) {
+      const len = this.#attrLen(pos);
+      const t = dv.getUint16(pos + 2, true) & 0x3fff;
+      for (let i = 0; i < n; i++) {
+        if (types[i] === t && out[2 * i] === -1) {
+          out[2 * i] = pos + 4;
+          out[2 * i + 1] = len - 4;
+        }
+      }
+      pos += (len + 3) & ~3;
+    }
+    if (this.#lookups === 0) this.#lookups = 1; // validated
+  }
+
   /** Offset of attribute `type`'s payload, or -1 when absent. */
   protected at(type: number): number {
     const idx = this.#index;
     if (idx) {
-      const o = idx[type * 2];
-      if (o === undefined) return -1;
-      this.#lastLen = idx[type * 2 + 1]!;
-      return o;
+      // First occurrence wins, as in a walk.
+      for (let i = 0; i < idx.length; i += 3) {
+        if (idx[i] === type) {
+          this.#lastLen = idx[i + 2]!;
+          return idx[i + 1]!;
+        }
+      }
+      return -1;
     }
-    if (this.#lookups++ < 4) return this.#walk(type);
+    const first = this.#lookups === 0;
+    if (this.#lookups++ < 4) return this.#walk(type, first);
     // Many fields read: index the run once.
     this.#index = [];
-    this.#walk(-1);
+    this.#walk(-1, false);
     return this.at(type);
   }
   /** Length of the attribute {@link at} found last (valid when it returned ≥ 0). */

@@ -34,6 +34,29 @@ const A_GATEWAY = RTA.gateway!;
 const A_TABLE = RTA.table!;
 const A_OIF = RTA.oif!;
 const A_PRIORITY = RTA.priority!;
+/** Attributes {@link Route.identity} reads, in the order of its scratch array. */
+const IDENTITY_TYPES: readonly number[] = [A_TABLE, A_DST, A_PRIORITY, A_OIF, RTA.multipath!];
+const IDENTITY_SCRATCH: number[] = new Array(10).fill(-1);
+
+/** What {@link Route.identity} returns (one object, reused: copy what you keep). */
+export interface RouteIdentity {
+  table: number;
+  family: number;
+  dst: string;
+  tos: number;
+  priority: number | undefined;
+  oif: number | undefined;
+  multipath: boolean;
+}
+const IDENTITY_OUT: RouteIdentity = {
+  table: 0,
+  family: 0,
+  dst: "",
+  tos: 0,
+  priority: undefined,
+  oif: undefined,
+  multipath: false,
+};
 
 /** One path of a multipath route. */
 export interface NextHop {
@@ -147,6 +170,32 @@ export class Route extends RtMessage {
   get flags(): number {
     return this.dv.getUint32(this.off + 8, true);
   }
+  /**
+   * The fields a route is identified by, read in one pass over its attributes
+   * (no per-message index): table, family, destination, tos, priority, output
+   * interface, and whether it is multipath. Used to key routes in bulk (IPDB).
+   * The returned object is reused by the next call.
+   */
+  identity(): RouteIdentity {
+    const at = IDENTITY_SCRATCH;
+    this.scan(IDENTITY_TYPES, at);
+    const len = this.bytes[this.off + 1]!;
+    // One object reused for every call: copy what you keep.
+    const out = IDENTITY_OUT;
+    out.dst = at[2]! < 0
+      ? (len === 0 ? "default" : "")
+      : formatIP(this.bytes, at[2]!, at[3]!) + SLASH_LEN[len]!;
+    out.table = at[0]! >= 0 && at[1]! >= 4
+      ? this.dv.getUint32(at[0]!, true)
+      : this.bytes[this.off + 4]!;
+    out.priority = at[4]! >= 0 && at[5]! >= 4 ? this.dv.getUint32(at[4]!, true) : undefined;
+    out.oif = at[6]! >= 0 && at[7]! >= 4 ? this.dv.getUint32(at[6]!, true) : undefined;
+    out.multipath = at[8]! >= 0;
+    out.family = this.bytes[this.off]!;
+    out.tos = this.bytes[this.off + 3]!;
+    return out;
+  }
+
   /** Destination as `"10.1.0.0/16"`, or `"default"` for a zero-length prefix. */
   get dst(): string {
     const len = this.bytes[this.off + 1]!;
