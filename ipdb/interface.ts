@@ -461,6 +461,8 @@ export class Interface extends Record_ {
       steps.push({
         describe: `addr del ${key} dev ${name()}`,
         phase: PHASE.addresses,
+        request: () =>
+          ADDR.build("del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
         apply: () =>
           run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
         undo: () => run(ipr, "addr", "add", { index: index(), ...addrSpec(a) }),
@@ -472,6 +474,7 @@ export class Interface extends Record_ {
       steps.push({
         describe: `addr add ${key} dev ${name()}`,
         phase: PHASE.addresses,
+        request: () => ADDR.build("add", { index: index(), ...addrSpec(a) }),
         apply: () => run(ipr, "addr", "add", { index: index(), ...addrSpec(a) }),
         undo: () =>
           run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),

@@ -789,13 +789,20 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     }).sort((a, b) => a.phase - b.phase);
     let ok = false;
     try {
-      await runPlan(steps, async () => {
-        this.sync();
-        for (const hook of this.#hooks.values()) {
-          const ok = await hook(this, ordered);
-          if (ok === false) throw new Error("vetoed by a commit hook");
-        }
-      });
+      await runPlan(
+        steps,
+        async () => {
+          this.sync();
+          for (const hook of this.#hooks.values()) {
+            const ok = await hook(this, ordered);
+            if (ok === false) throw new Error("vetoed by a commit hook");
+          }
+        },
+        async (reqs) =>
+          (await this.ipr.socket.batch(reqs)).map((r) =>
+            r.ok ? { ok: true } : { ok: false, error: r.error }
+          ),
+      );
       ok = true;
     } catch (e) {
       // Re-read the kernel: the database must equal it after the rollback.

@@ -6,6 +6,7 @@
  * @module
  */
 import { NetlinkError } from "../core/errors.ts";
+import type { Request } from "../core/socket.ts";
 
 /**
  * Commit phases: a global commit runs every record's steps phase by phase, so
@@ -33,7 +34,16 @@ export interface Step {
   readonly apply: () => Promise<void>;
   /** Reverts the change (after `apply` succeeded). */
   readonly undo?: () => Promise<void>;
+  /**
+   * The step as one netlink request, built when it runs: consecutive steps of
+   * a phase that have one are sent together (one batch, every ACK matched)
+   * instead of one round trip each.
+   */
+  readonly request?: () => Request;
 }
+
+/** Sends requests together; one result per request, in order. */
+export type Batcher = (reqs: Request[]) => Promise<{ ok: boolean; error?: unknown }[]>;
 
 /**
  * A commit failed and was rolled back. `step` names the failed step, `cause`
@@ -80,17 +90,43 @@ export class CommitError extends Error {
  * await runPlan([{ describe: "nothing", phase: 0, apply: async () => {} }]);
  * ```
  */
-export async function runPlan(steps: readonly Step[], check?: () => Promise<void>): Promise<void> {
+export async function runPlan(
+  steps: readonly Step[],
+  check?: () => Promise<void>,
+  batch?: Batcher,
+): Promise<void> {
   const done: Step[] = [];
   let failed: { step: string; error: unknown } | undefined;
-  for (const step of steps) {
+  for (let i = 0; i < steps.length && !failed;) {
+    const step = steps[i]!;
+    // A run of request steps in one phase goes out as one batch.
+    let j = i;
+    while (batch && j < steps.length && steps[j]!.request && steps[j]!.phase === step.phase) j++;
+    if (j - i > 1) {
+      const group = steps.slice(i, j);
+      let reqs: Request[];
+      try {
+        reqs = group.map((g) => g.request!());
+      } catch (error) {
+        failed = { step: step.describe, error };
+        break;
+      }
+      const results = await batch!(reqs);
+      // The kernel runs every request of a batch: undo exactly those it acknowledged.
+      results.forEach((r, k) => {
+        if (r.ok) done.push(group[k]!);
+        else failed ??= { step: group[k]!.describe, error: r.error };
+      });
+      i = j;
+      continue;
+    }
     try {
       await step.apply();
       done.push(step);
     } catch (error) {
       failed = { step: step.describe, error };
-      break;
     }
+    i++;
   }
   if (!failed && check) {
     try {

@@ -171,6 +171,23 @@ describe(
       assert.deepEqual(v0.ipaddr.filter((a) => !a.startsWith("fe80")).sort(), addrs);
     });
 
+    it("sends a commit's addresses in one batch and undoes the acknowledged ones when one fails", async () => {
+      const v0 = ipdb.interfaces.v0!;
+      for (let i = 1; i <= 20; i++) v0.addIp(`10.21.0.${i}/24`);
+      v0.addIp("ff02::5/64"); // the kernel refuses a multicast address without mcautojoin
+      for (let i = 21; i <= 30; i++) v0.addIp(`10.21.0.${i}/24`);
+      await assert.rejects(v0.commit(), (e: CommitError) => {
+        assert.match(e.step, /addr add ff02::5\/64/);
+        assert.match(e.message, /multicast/);
+        return true;
+      });
+      assert.deepEqual(addrsOf(ns, "v0"), ["10.0.0.1/24"]);
+      assert.deepEqual(v0.ipaddr.filter((a) => !a.startsWith("fe80")), ["10.0.0.1/24"]);
+      for (let i = 1; i <= 30; i++) v0.addIp(`10.21.0.${i}/24`);
+      await v0.commit();
+      assert.equal(addrsOf(ns, "v0").length, 31);
+    });
+
     it("undoes applied steps when a later one fails", async () => {
       const v0 = ipdb.interfaces.v0!;
       v0.setMtu(1280).addIp("10.5.0.1/24");
