@@ -71,6 +71,8 @@ function describeEvent(e: MonitorEvent, names: Map<number, string>): string | un
     case "addr":
       return `${del}addr  ${e.object.address}/${e.object.prefixlen} dev ${name(e.object.index)}`;
     case "route":
+      // The kernel's own local and link-local routes would crowd the excerpt.
+      if (e.object.table === 255 || /^(fe80|ff00)::/.test(e.object.dst)) return undefined;
       return `${del}route ${e.object.dst}${e.object.gateway ? ` via ${e.object.gateway}` : ""}${
         e.object.multipath ? ` (${e.object.multipath.length} next hops)` : ""
       } table ${e.object.table}`;
