@@ -307,6 +307,7 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
   readonly #hooks = new Map<string, CommitHook>();
   readonly #watchers = new Set<(e: MonitorEvent) => void>();
   #stale = false;
+  #resyncing: Promise<void> | undefined;
   #released = false;
   #background: Promise<void> | undefined;
   #applying = false;
@@ -424,6 +425,17 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     return this.#stale;
   }
 
+  #scheduleResync(): void {
+    if (this.#resyncing || this.#released) return;
+    this.#resyncing = Promise.resolve().then(() => this.resync()).catch((e) => {
+      if (!this.#released) {
+        console.error("nlroute IPDB: re-reading the kernel after an overrun failed:", e);
+      }
+    }).finally(() => {
+      this.#resyncing = undefined;
+    });
+  }
+
   /** Re-dumps everything and reconciles (records users hold keep their identity). */
   async resync(): Promise<void> {
     this.#assertOpen();
@@ -442,7 +454,10 @@ export class IPDB implements AsyncDisposable, InterfaceDb, RouteDb, RuleDb {
     }
     switch (e.kind) {
       case "overrun":
+        // Events were lost: re-read the kernel (in the background; reads
+        // until then see the old state, `stale` says so).
         this.#stale = true;
+        this.#scheduleResync();
         break;
       case "link":
         if (e.event === "RTM_NEWLINK") this.#setLink(e.object);
