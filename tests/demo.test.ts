@@ -1,6 +1,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import { chmodSync, copyFileSync, cpSync, mkdtempSync, rmSync } from "node:fs";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { ip, isRoot, runtime } from "./helpers.ts";
@@ -42,5 +43,46 @@ describe("the demo", {
     assert.ok(ns);
     assert.match(out, new RegExp(`namespace ${ns} removed`));
     assert.ok(!ip(["netns", "list"]).includes("nlroute-demo-"), "no demo namespace left");
+  });
+});
+
+const setpriv = spawnSync("setpriv", ["--version"]).status === 0;
+
+describe("the demo without root", {
+  skip: (!isRoot && "needs root to drop privileges") ||
+    (!setpriv && "setpriv (util-linux) is missing"),
+}, () => {
+  it("says what needs root and shows this host read-only", () => {
+    // Another user cannot reach root's files: run copies of the runtime and the project from /tmp.
+    const dir = mkdtempSync("/tmp/nlroute-nonroot-");
+    try {
+      const root = fileURLToPath(new URL("..", import.meta.url).href);
+      cpSync(root, `${dir}/p`, {
+        recursive: true,
+        filter: (src) => !/\/(node_modules|\.git)(\/|$)/.test(src.slice(root.length - 1)),
+      });
+      copyFileSync(process.execPath, `${dir}/runtime`);
+      chmodSync(dir, 0o755);
+      chmodSync(`${dir}/runtime`, 0o755);
+      const args = runtime === "deno"
+        ? [`${dir}/runtime`, "run", "-A", `${dir}/p/examples/demo.ts`]
+        : [`${dir}/runtime`, `${dir}/p/examples/demo.ts`];
+      const r = spawnSync(
+        "setpriv",
+        ["--reuid=65534", "--regid=65534", "--clear-groups", ...args],
+        {
+          encoding: "utf8",
+          timeout: 60000,
+          env: { PATH: process.env.PATH ?? "", HOME: dir, DENO_DIR: `${dir}/deno`, NO_COLOR: "1" },
+        },
+      );
+      assert.equal(r.status, 0, r.stderr);
+      assert.match(r.stdout, /needs root \(CAP_SYS_ADMIN and CAP_NET_ADMIN\)/);
+      assert.match(r.stdout, /Links on this host \(read-only\)/);
+      assert.match(r.stdout, /\blo\b/);
+      assert.ok(!ip(["netns", "list"]).includes("nlroute-demo-"));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
