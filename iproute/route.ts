@@ -476,10 +476,8 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
     srcLen = p.prefixlen;
     w.attrBytes(RTA.src!, p.bytes);
   }
-  let gwFamily: number | undefined;
   if (spec.gateway !== undefined) {
     const gw = address(spec.gateway, "gateway");
-    gwFamily = gw.family;
     if (fam !== undefined && gw.family !== fam) {
       const v = w.beginAttr(RTA.via!);
       w.u16(gw.family);
@@ -567,7 +565,6 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
       throw new ArgumentError("src", `one source address (a /${full})`, spec.src);
     }
   }
-  void gwFamily;
   const body = w.finish();
   return {
     type,
