@@ -11,7 +11,7 @@
  */
 import type { Address, Link, Neighbour, Nexthop, Route, Rule } from "../mod.ts";
 import { AF_INET, AF_INET6 } from "../core/address.ts";
-import { flagMask, ROUTE_PROTOCOLS, SCOPES } from "../iproute/names.ts";
+import { ROUTE_PROTOCOLS, SCOPES } from "../iproute/names.ts";
 
 // -- names and colours -------------------------------------------------------
 
@@ -338,7 +338,7 @@ export function linkJson(
   if (l.qdisc !== undefined) o.qdisc = l.qdisc;
   if (l.master !== undefined) o.master = names.name(l.master);
   if (l.operstate !== undefined) o.operstate = l.operstate;
-  const mode = l.attrs.linkmode;
+  const mode = l.linkmode;
   if (shape.linkmode && typeof mode === "number") o.linkmode = LINK_MODES[mode] ?? String(mode);
   const group = groupName(l.group);
   if (group !== undefined) o.group = group;
@@ -385,7 +385,7 @@ export function linkText(
   if (l.qdisc !== undefined) parts.push(`qdisc ${l.qdisc}`);
   if (l.master !== undefined) parts.push(`master ${paint.ifname(names.name(l.master))}`);
   if (l.operstate !== undefined) parts.push(`state ${paint.oper(l.operstate)}`);
-  const mode = l.attrs.linkmode;
+  const mode = l.linkmode;
   if (shape.linkmode && typeof mode === "number") {
     parts.push(`mode ${LINK_MODES[mode] ?? mode}`);
   }
@@ -471,11 +471,7 @@ const IFA_FLAGS: [string, number][] = [
 
 /** The IFA_F_* mask of an address. */
 function addrFlagMask(a: Address): number {
-  let mask = 0;
-  for (const f of a.flags) {
-    mask |= f.startsWith("0x") ? parseInt(f, 16) : flagMask("ifaFlags", [f], "flags");
-  }
-  return mask >>> 0;
+  return a.flagsValue >>> 0;
 }
 
 /** The address flags ip prints, as [name] (v6 `secondary` is `temporary`). */
@@ -806,13 +802,8 @@ function routeFields(r: Route, names: Names, paint: Paint, hide: Hidden): Field[
   }
   const flags = rtFlags(r.flags);
   f.push({ key: "flags", json: flags, text: flags.join(" ") });
-  const attrs = r.attrs;
-  if (typeof attrs.mark === "number" && attrs.mark) {
-    f.push({ key: "mark", json: attrs.mark, text: `mark ${hex(attrs.mark)}` });
-  }
-  if (typeof attrs.uid === "number") {
-    f.push({ key: "uid", json: attrs.uid, text: `uid ${attrs.uid}` });
-  }
+  if (r.mark) f.push({ key: "mark", json: r.mark, text: `mark ${hex(r.mark)}` });
+  if (r.uid !== undefined) f.push({ key: "uid", json: r.uid, text: `uid ${r.uid}` });
   if (cloned) {
     const cache = RTCF.filter(([bit]) => r.flags & bit).map(([, n]) => n);
     f.push({

@@ -55,9 +55,13 @@ export class Address extends RtMessage {
   get index(): number {
     return this.dv.getUint32(this.off + 4, true);
   }
-  /** IFA_F_* flags (the 32-bit IFA_FLAGS when present) by name. */
+  /** IFA_F_* flags as a number (the 32-bit IFA_FLAGS when present). */
+  get flagsValue(): number {
+    return this.u32(IFA.flags!) ?? this.bytes[this.off + 2]!;
+  }
+  /** IFA_F_* flags by name. */
   get flags(): string[] {
-    return flagNames("ifaFlags", this.u32(IFA.flags!) ?? this.bytes[this.off + 2]!);
+    return flagNames("ifaFlags", this.flagsValue);
   }
   /** The address (IFA_ADDRESS; for IPv4 the peer on point-to-point links). */
   get address(): string | undefined {

@@ -137,6 +137,10 @@ export class Link extends RtMessage {
   get carrier(): number | undefined {
     return this.u8(IFLA.carrier!);
   }
+  /** Link mode (0 default, 1 dormant). */
+  get linkmode(): number | undefined {
+    return this.u8(IFLA.linkmode!);
+  }
   /** The kind (`veth`, `bridge`, `vxlan`, …), for virtual links. */
   get kind(): string | undefined {
     return (this.attrs.linkinfo as { kind?: string } | undefined)?.kind;

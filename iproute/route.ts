@@ -256,6 +256,14 @@ export class Route extends RtMessage {
   get expires(): number | undefined {
     return this.u32(RTA.expires!);
   }
+  /** Firewall mark (route lookups by `get`). */
+  get mark(): number | undefined {
+    return this.u32(RTA.mark!);
+  }
+  /** UID (route lookups by `get`). */
+  get uid(): number | undefined {
+    return this.u32(RTA.uid!);
+  }
 
   protected fields(): Record<string, unknown> {
     return defined({
