@@ -13,18 +13,26 @@
  * @module
  */
 export { type Ack, Batch, IPRoute, type IPRouteOptions, LazyDump } from "./iproute/iproute.ts";
-export { Link, type LinkSpec } from "./iproute/link.ts";
+export { Link, type LinkCommand, type LinkSpec } from "./iproute/link.ts";
 export { Address, type AddrSpec } from "./iproute/addr.ts";
-export { type NextHop, Route, type RouteSpec } from "./iproute/route.ts";
+export {
+  type NextHop,
+  type NextHopSpec,
+  Route,
+  type RouteIdentity,
+  type RouteSpec,
+} from "./iproute/route.ts";
 export { type FdbSpec, Neighbour, type NeighSpec } from "./iproute/neigh.ts";
 export { type Range, Rule, type RuleSpec } from "./iproute/rule.ts";
 export { type GroupMember, Nexthop, type NexthopSpec } from "./iproute/nexthop.ts";
 export { messageName, RtMessage } from "./iproute/message.ts";
+export { type Spec } from "./iproute/spec.ts";
 export { type ConsumerOptions, Monitor, type MonitorOptions } from "./iproute/monitor.ts";
 export {
   decodeEvent,
   DEFAULT_GROUPS,
   groupNumbers,
+  type KindEvent,
   type MonitorEvent,
   Netconf,
   type OverrunEvent,
@@ -43,6 +51,7 @@ export {
   type BatchResult,
   type Decoder,
   Dump,
+  type DumpOptions,
   type MessageRef,
   NetlinkMessage,
   NetlinkSocket,
@@ -51,8 +60,10 @@ export {
   type Response,
   type SocketOptions,
   type SocketStats,
+  type SubscribeOptions,
   Subscription,
 } from "./core/socket.ts";
+export { type Writer } from "./core/codec.ts";
 export { type NetnsRef } from "./core/nsenter.ts";
 export { RTM, RTNLGRP } from "./core/tables/constants.ts";
 export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
@@ -71,9 +82,10 @@ export {
   RoutingTableView,
   type Rules,
   RulesView,
+  type Views,
 } from "./ipdb/ipdb.ts";
-export { Interface, type IpAddr } from "./ipdb/interface.ts";
-export { RouteRecord } from "./ipdb/routes.ts";
-export { RuleRecord } from "./ipdb/rules.ts";
+export { Interface, type InterfaceDb, type IpAddr } from "./ipdb/interface.ts";
+export { type RouteDb, type RouteField, RouteRecord } from "./ipdb/routes.ts";
+export { type RuleDb, RuleRecord } from "./ipdb/rules.ts";
 export { CommitError, type Step } from "./ipdb/plan.ts";
-export { Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";
+export { type Owner, Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";

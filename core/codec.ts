@@ -49,6 +49,7 @@ export class Writer {
   /** Write position. */
   pos = 0;
 
+  /** A writer whose buffer starts at `size` bytes (it grows as needed). */
   constructor(size = 256) {
     this.buf = new Uint8Array(new ArrayBuffer(size));
     this.dv = new DataView(this.buf.buffer);

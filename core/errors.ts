@@ -23,6 +23,7 @@ export class DecodeError extends Error {
   /** What was being decoded. */
   readonly what: string;
 
+  /** "Cannot decode `what`: `reason`", with the offset when it is 0 or more. */
   constructor(what: string, reason: string, offset = -1) {
     super(`Cannot decode ${what}: ${reason}${offset >= 0 ? ` (at offset ${offset})` : ""}`);
     this.name = "DecodeError";
@@ -69,6 +70,7 @@ export class NetlinkError extends Error {
   /** The request type that failed (e.g. `"RTM_NEWROUTE"`), when known. */
   readonly request: string | undefined;
 
+  /** The error for `errno` (positive), with the extended ACK and the request's name when known. */
   constructor(errno: number, ack: ExtAck = {}, request?: string) {
     const code = errnoName(errno);
     const text = ack.message ?? strerror(errno);
@@ -97,6 +99,7 @@ export class DumpInterruptedError<T = unknown> extends Error {
   /** The messages received before and after the interruption. */
   readonly partial: T[];
 
+  /** The interrupted dump `request` (its name) and the messages it returned. */
   constructor(request: string, partial: T[]) {
     super(
       `Cannot complete dump ${request}: interrupted (NLM_F_DUMP_INTR), the result may be inconsistent`,
@@ -121,6 +124,7 @@ export class OverrunError extends Error {
   /** Where the loss happened: the kernel's socket buffer or a consumer's queue. */
   readonly source: "kernel" | "queue";
 
+  /** A loss in the kernel's socket buffer (`"kernel"`) or a consumer's queue (`"queue"`). */
   constructor(source: "kernel" | "queue") {
     super(
       source === "kernel"
@@ -146,6 +150,10 @@ export class ArgumentError extends TypeError {
   /** The argument's name (a path for nested ones, e.g. `"metrics.mtu"`). */
   readonly argument: string;
 
+  /**
+   * `argument` did not match `expected`; `got` (the value, shown when passed) and
+   * `context` (the message's start, default "Invalid argument") are optional.
+   */
   constructor(argument: string, expected: string, got?: unknown, context?: string) {
     const shown = got === undefined && arguments.length < 3 ? "" : `, got ${describe(got)}`;
     super(`${context ?? "Invalid argument"} "${argument}": expected ${expected}${shown}`);
@@ -165,6 +173,7 @@ function describe(v: unknown): string {
 
 /** The socket was closed while an operation was pending or after it was closed. */
 export class ClosedError extends Error {
+  /** "Cannot `what`: the socket is closed". */
   constructor(what = "use netlink socket") {
     super(`Cannot ${what}: the socket is closed`);
     this.name = "ClosedError";

@@ -77,6 +77,7 @@ export type Decoder<T> = (m: MessageRef) => T;
  * ```
  */
 export class NetlinkMessage {
+  /** A message from its header fields and payload. */
   constructor(
     /** Message type. */
     readonly type: number,
@@ -1021,6 +1022,10 @@ export class Dump<T> implements AsyncIterable<T> {
   readonly #opts: DumpOptions<T>;
   #used = false;
 
+  /**
+   * A dump of `req` on `sock`; nothing is sent until it is iterated or collected
+   * (what {@link NetlinkSocket.dump} returns).
+   */
   constructor(sock: NetlinkSocket, req: Request, opts: DumpOptions<T>) {
     this.#sock = sock;
     this.#req = req;
@@ -1116,6 +1121,10 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
   /** @internal Whether a consumer is waiting in `next()`. */
   _waiting = false;
 
+  /**
+   * A consumer on `sock` (throws {@link ArgumentError} for a bad `queue`); it
+   * receives nothing until registered, which {@link NetlinkSocket.subscribe} does.
+   */
   constructor(sock: NetlinkSocket, opts: SubscribeOptions<T>) {
     this.#sock = sock;
     const q = opts.queue ?? DEFAULT_QUEUE;
@@ -1257,6 +1266,7 @@ export class Subscription<T> implements AsyncIterableIterator<T | Overrun> {
     this.#sock._unsubscribe(this as Subscription<unknown>);
   }
 
+  /** The subscription itself: it is its own async iterator. */
   [Symbol.asyncIterator](): this {
     return this;
   }

@@ -91,6 +91,7 @@ export class SyscallError extends Error {
   /** strerror text. */
   readonly reason: string;
 
+  /** `call` (the libc function, followed by `context` when given) failed with `errno`. */
   constructor(call: string, errno: number, context?: string) {
     const code = errnoName(errno);
     const reason = strerror(errno);

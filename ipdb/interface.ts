@@ -18,6 +18,7 @@ import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What an interface record needs from its database. */
 export interface InterfaceDb extends Owner {
+  /** IPRoute the commit steps send through. */
   readonly ipr: IPRoute;
   /** Looks up an interface by name, index or record. */
   findInterface(ref: string | number | Interface): Interface | undefined;
@@ -33,10 +34,15 @@ export interface InterfaceDb extends Owner {
 
 /** One address of an interface. */
 export interface IpAddr {
+  /** The address, without prefix length (`"10.0.0.1"`). */
   address: string;
+  /** Prefix length. */
   prefixlen: number;
+  /** AF_INET (2) or AF_INET6 (10). */
   family: number;
+  /** Broadcast address (IPv4), when set. */
   broadcast?: string;
+  /** Address label (IPv4, e.g. `"eth0:1"`), when set. */
   label?: string;
 }
 
@@ -94,6 +100,10 @@ export class Interface extends Record_ {
   /** @internal Neighbours by destination. */
   readonly _neigh: Map<string, Neighbour> = new Map();
 
+  /**
+   * A record of `owner` mirroring `link`, or, without it, a pending interface
+   * to be created from `create` (kind, name and link fields).
+   */
   constructor(
     owner: InterfaceDb,
     link?: Link,
@@ -130,10 +140,12 @@ export class Interface extends Record_ {
     return this.#link;
   }
 
+  /** `interface <name>` (the pending name before creation), for errors and diffs. */
   get label(): string {
     return `interface ${this.ifname ?? this.#create?.ifname ?? "?"}`;
   }
 
+  /** The kernel's value of `field` (from the link message), or the creation spec's while pending. */
   protected committed(field: string): unknown {
     const l = this.#link;
     if (!l) {
@@ -338,6 +350,7 @@ export class Interface extends Record_ {
     return this.#db().findInterface(ref);
   }
 
+  /** The creation spec of a pending interface (kind, ifname, link fields); empty otherwise. */
   protected override spec(): Record<string, unknown> {
     const c = this.#create;
     return c ? { kind: c.kind, ifname: c.ifname, ...c.spec } : {};
@@ -345,6 +358,7 @@ export class Interface extends Record_ {
 
   // -- commit --------------------------------------------------------------
 
+  /** Builds the steps, each with its undo, that apply `tx`: create or remove, set, ports, addresses, state. */
   plan(tx: Tx): Step[] {
     const db = this.#db();
     const ipr = db.ipr;

@@ -58,7 +58,11 @@ export type CommitHook = (
   records: readonly Record_[],
 ) => void | boolean | Promise<void | boolean>;
 
-type Views<T> = { readonly [key: string]: T | undefined };
+/** Records looked up by property name (`view.v0`, `view["10.0.0.0/24"]`); undefined when absent. */
+export type Views<T> = {
+  /** The record under `key`, if any. */
+  readonly [key: string]: T | undefined;
+};
 
 /** Interfaces by name and by index: `ipdb.interfaces.v0`, `ipdb.interfaces["v0"]`, `ipdb.interfaces[3]`. */
 export type Interfaces = InterfacesView & Views<Interface>;
@@ -66,6 +70,7 @@ export type Interfaces = InterfacesView & Views<Interface>;
 /** The interfaces view (see {@link Interfaces}). */
 export class InterfacesView implements Iterable<Interface> {
   readonly #db: IPDB;
+  /** The interfaces of `db` (IPDB makes this view; use `ipdb.interfaces`). */
   constructor(db: IPDB) {
     this.#db = db;
   }
@@ -104,6 +109,7 @@ export class RoutingTableView implements Iterable<RouteRecord> {
   /** Table id. */
   readonly id: number;
 
+  /** An empty view of table `id` of `db` (IPDB makes these; use `ipdb.routes.tables[id]`). */
   constructor(db: IPDB, id: number) {
     this.#db = db;
     this.id = id;
@@ -167,6 +173,7 @@ export class RoutingTableView implements Iterable<RouteRecord> {
     this.#db.sync();
     return this._byId.size;
   }
+  /** Every route of the table (events are applied first). */
   [Symbol.iterator](): Iterator<RouteRecord> {
     this.#db.sync();
     return this._byId.values();
@@ -182,6 +189,7 @@ export class RoutesView implements Iterable<RouteRecord> {
   /** Tables by id (`routes.tables[100]`). */
   readonly tables: { readonly [id: number]: RoutingTable } & { keys(): number[] };
 
+  /** The routes of `db` (IPDB makes this view; use `ipdb.routes`). */
   constructor(db: IPDB) {
     this.#db = db;
     this.tables = new Proxy({ keys: () => [...db._tables.keys()] } as never, {
@@ -216,6 +224,7 @@ export type Rules = RulesView & Views<RuleRecord>;
 /** The rules view (see {@link Rules}). */
 export class RulesView implements Iterable<RuleRecord> {
   readonly #db: IPDB;
+  /** The rules of `db` (IPDB makes this view; use `ipdb.rules`). */
   constructor(db: IPDB) {
     this.#db = db;
   }
@@ -234,6 +243,7 @@ export class RulesView implements Iterable<RuleRecord> {
   get size(): number {
     return [...this].length;
   }
+  /** Every rule (events are applied first). */
   [Symbol.iterator](): Iterator<RuleRecord> {
     this.#db.sync();
     return this.#db._rules.values();

@@ -63,6 +63,7 @@ export class CommitError extends Error {
   /** Undo steps that failed as well (the kernel may differ from the snapshot). */
   readonly rollbackErrors: { step: string; error: unknown }[];
 
+  /** `step` failed with `cause`; `rollbackErrors` are the undo steps that failed too. */
   constructor(step: string, cause: unknown, rollbackErrors: { step: string; error: unknown }[]) {
     const why = cause instanceof Error ? cause.message : String(cause);
     const tail = rollbackErrors.length

@@ -61,6 +61,7 @@ export abstract class Record_ {
   /** Whether this record mirrors a kernel object, waits to be created, or was removed (pyroute2's ipdb_scope). */
   ipdbScope: Scope;
 
+  /** A record of the database `owner`, in `scope`. */
   constructor(owner: Owner, scope: Scope) {
     this._owner = owner;
     this.ipdbScope = scope;

@@ -17,6 +17,7 @@ import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What a route record needs from its database. */
 export interface RouteDb extends Owner {
+  /** IPRoute the commit steps send through. */
   readonly ipr: IPRoute;
   /** Registers (or re-keys) a route record under the identity of a kernel route. */
   rekeyRoute(record: RouteRecord, route: Route): void;
@@ -61,8 +62,21 @@ export function canonicalDst(dst: unknown): string {
   return p.prefixlen === 0 ? "default" : `${p.address}/${p.prefixlen}`;
 }
 
+/** A field {@link RouteRecord.set} changes. */
+export type RouteField =
+  | "gateway"
+  | "oif"
+  | "prefsrc"
+  | "priority"
+  | "type"
+  | "scope"
+  | "proto"
+  | "tos"
+  | "table"
+  | "dst";
+
 /** Fields a transaction may change on a route. */
-const FIELDS = [
+const FIELDS: readonly RouteField[] = [
   "gateway",
   "oif",
   "prefsrc",
@@ -73,7 +87,7 @@ const FIELDS = [
   "tos",
   "table",
   "dst",
-] as const;
+];
 
 /**
  * A route in IPDB.
@@ -100,6 +114,7 @@ export class RouteRecord extends Record_ {
   _tableId = 0;
   #metricsProxy: Record<string, unknown> | undefined;
 
+  /** A record of `owner` mirroring `route`, or, without it, a pending route to be created from `spec`. */
   constructor(owner: RouteDb, route?: Route, spec?: Spec) {
     super(owner, route ? "system" : "pending");
     this.#route = route;
@@ -150,10 +165,15 @@ export class RouteRecord extends Record_ {
     return this.#route;
   }
 
+  /** `route <dst>`, with ` table <id>` outside the main table, for errors and diffs. */
   get label(): string {
     return `route ${this.dst}${this.table !== 254 ? ` table ${this.table}` : ""}`;
   }
 
+  /**
+   * The kernel's value of `field` (from the route message), or, while pending,
+   * the spec's (destination, table and family normalized).
+   */
   protected committed(field: string): unknown {
     const r = this.#route;
     if (!r) {
@@ -231,7 +251,7 @@ export class RouteRecord extends Record_ {
   }
 
   /** Sets a field (`gateway`, `oif`, `priority`, `prefsrc`, `type`, `scope`, `proto`, `tos`, `table`, `dst`). */
-  set(field: (typeof FIELDS)[number], v: unknown): this {
+  set(field: RouteField, v: unknown): this {
     if (!FIELDS.includes(field)) {
       throw new ArgumentError("field", `one of ${FIELDS.join(", ")}`, field);
     }
@@ -294,6 +314,7 @@ export class RouteRecord extends Record_ {
     return this.collect("multipath", hopKey(found), found, -1);
   }
 
+  /** A copy of the spec a pending route was created from (empty once it mirrors the kernel). */
   protected override spec(): Record<string, unknown> {
     return { ...this.#spec };
   }
@@ -340,6 +361,10 @@ export class RouteRecord extends Record_ {
     return s;
   }
 
+  /**
+   * Builds the steps, each with its undo, that apply `tx`: add, delete, replace,
+   * or delete and add when the route's identity (dst, table, priority, tos, family) changes.
+   */
   plan(tx: Tx): Step[] {
     const db = this.#db();
     const ipr = db.ipr;

@@ -16,6 +16,7 @@ import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What a rule record needs from its database. */
 export interface RuleDb extends Owner {
+  /** IPRoute the commit steps send through. */
   readonly ipr: IPRoute;
   /** Files a record under the kernel rule it now is. */
   rekeyRule(record: RuleRecord, rule: Rule): void;
@@ -56,6 +57,7 @@ export class RuleRecord extends Record_ {
   /** @internal The key it is stored under. */
   _key = "";
 
+  /** A record of `owner` mirroring `rule`, or, without it, a pending rule to be created from `spec`. */
   constructor(owner: RuleDb, rule?: Rule, spec?: Spec) {
     super(owner, rule ? "system" : "pending");
     this.#rule = rule;
@@ -76,6 +78,7 @@ export class RuleRecord extends Record_ {
     return this.#rule;
   }
 
+  /** `rule <priority> <src or "all"> table <table>`, for errors and diffs. */
   get label(): string {
     return `rule ${this.priority ?? ""} ${this.src ?? "all"} table ${this.table ?? ""}`.trim();
   }
@@ -85,6 +88,7 @@ export class RuleRecord extends Record_ {
     return this.#rule ? this.#rule.key() : { ...this.#spec };
   }
 
+  /** The committed value of `field` (see {@link committedSpec}). */
   protected committed(field: string): unknown {
     return this.committedSpec()[field];
   }
@@ -149,10 +153,15 @@ export class RuleRecord extends Record_ {
     return this.change(field, v);
   }
 
+  /** A copy of the spec a pending rule was created from (empty once it mirrors the kernel). */
   protected override spec(): Record<string, unknown> {
     return { ...this.#spec };
   }
 
+  /**
+   * Builds the steps, each with its undo, that apply `tx`: add, delete, or (the
+   * kernel cannot change a rule) delete and add.
+   */
   plan(tx: Tx): Step[] {
     const db = this._owner as RuleDb;
     const ipr = db.ipr;

@@ -33,9 +33,11 @@ export const IFA: Record<string, number> = SETS.addr.numbers();
  * ```
  */
 export class Address extends RtMessage {
+  /** Size of the fixed header (struct ifaddrmsg). */
   protected override get headerSize(): number {
     return IFADDRMSG_SIZE;
   }
+  /** @internal The attribute table of this message kind (addrAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.addr;
   }
@@ -98,6 +100,7 @@ export class Address extends RtMessage {
     return this.u8(IFA.proto!);
   }
 
+  /** Fields shown by `toJSON()` and inspection (family, index, address, prefix length, lifetimes, …). */
   protected fields(): Record<string, unknown> {
     return defined({
       family: this.family,

@@ -30,9 +30,11 @@ import { SETS } from "./registry.ts";
  * ```
  */
 export class Netconf extends RtMessage {
+  /** Size of the fixed header (struct netconfmsg, padded to 4 bytes). */
   protected override get headerSize(): number {
     return 4;
   }
+  /** @internal The attribute table of this message kind (netconfAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.netconf;
   }
@@ -52,13 +54,14 @@ export class Netconf extends RtMessage {
   get rpFilter(): number | undefined {
     return this.attrs.rpFilter as number | undefined;
   }
+  /** Fields shown by `toJSON()` and inspection: the family and every decoded attribute. */
   protected fields(): Record<string, unknown> {
     return defined({ family: this.family, ...this.attrs });
   }
 }
 
 /** Events of one object kind. */
-interface KindEvent<K extends string, E extends string, T> {
+export interface KindEvent<K extends string, E extends string, T> {
   /** The rtnetlink message name. */
   readonly event: E;
   /** The object kind. */
@@ -69,7 +72,9 @@ interface KindEvent<K extends string, E extends string, T> {
 
 /** A lost-events notice (the kernel's buffer or this consumer's queue overflowed). */
 export interface OverrunEvent {
+  /** Always `"overrun"`. */
   readonly event: "overrun";
+  /** Always `"overrun"` (so {@link MonitorEvent} narrows on `kind` too). */
   readonly kind: "overrun";
   /** Where messages were lost. */
   readonly source: "kernel" | "queue";

@@ -77,6 +77,7 @@ export interface Ack {
 export class LazyDump<T> implements AsyncIterable<T> {
   readonly #start: () => Promise<Dump<T>>;
 
+  /** Takes the function that starts the dump; it runs when the dump is collected or iterated. */
   constructor(start: () => Promise<Dump<T>>) {
     this.#start = start;
   }
@@ -175,7 +176,7 @@ export class IPRoute implements AsyncDisposable {
     return substituteLinkRefs(kind, spec, (name) => found.get(name)!);
   }
 
-  /** Runs a command on an object kind (what `link()`, `route()`, … call). */
+  /** @internal Runs a command on an object kind (what `link()`, `route()`, … call). */
   object<T>(kind: ObjectKind<T>, cmd: string, spec: Spec = {}): Promise<unknown> | LazyDump<T> {
     if (cmd === "dump") return this.#dump(kind, spec);
     return this.#do(kind, cmd, spec);
@@ -524,6 +525,7 @@ export class Batch {
     req: Request | undefined;
   }[] = [];
 
+  /** An empty batch that sends through `ipr` (see {@link IPRoute.batch}). */
   constructor(ipr: IPRoute) {
     this.#ipr = ipr;
   }

@@ -36,9 +36,11 @@ export const IFLA: Record<string, number> = SETS.link.numbers();
  * ```
  */
 export class Link extends RtMessage {
+  /** Size of the fixed header (struct ifinfomsg). */
   protected override get headerSize(): number {
     return IFINFOMSG_SIZE;
   }
+  /** @internal The attribute table of this message kind (linkAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.link;
   }
@@ -164,6 +166,7 @@ export class Link extends RtMessage {
     return this.attrs.stats64 as Record<string, bigint> | undefined;
   }
 
+  /** Fields shown by `toJSON()` and inspection (index, name, flags, state, MTU, addresses, kind, …). */
   protected fields(): Record<string, unknown> {
     return defined({
       index: this.index,
@@ -205,8 +208,12 @@ const COMMANDS: Record<string, [number, number]> = {
   property_del: [RTM.DELLINKPROP, 0],
 };
 
-/** The commands `link()` accepts. */
-export type LinkCommand = keyof typeof COMMANDS;
+/**
+ * The commands `link()` accepts: `add`, `set`, `change`, `replace`, `del`,
+ * `get`, `dump`, `property_add`, `property_del`. The type is plain `string`;
+ * any other command is refused with an {@link ArgumentError} before anything is sent.
+ */
+export type LinkCommand = string;
 
 /**
  * Arguments of `link(cmd, spec)`. `index`, `master` and `link` also take an

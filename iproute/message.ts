@@ -70,6 +70,10 @@ export abstract class RtMessage {
   #lastLen = 0;
   #attrs: Record<string, unknown> | undefined;
 
+  /**
+   * Wraps the message of `type` at `msgOffset` (`msgLength` bytes, header
+   * included) in `bytes`; throws {@link DecodeError} when its payload is shorter than the fixed header.
+   */
   constructor(bytes: Uint8Array, dv: DataView, msgOffset: number, msgLength: number, type: number) {
     this.bytes = bytes;
     this.dv = dv;
@@ -89,7 +93,7 @@ export abstract class RtMessage {
   protected get headerSize(): number {
     return 0;
   }
-  /** The attribute table of this message kind. */
+  /** @internal The attribute table of this message kind. */
   protected abstract get attrSet(): AttrSet;
   /** The friendly fields shown by `toJSON()` and inspection. */
   protected abstract fields(): Record<string, unknown>;
@@ -236,7 +240,7 @@ export abstract class RtMessage {
     const o = this.at(type);
     return o < 0 ? undefined : formatMAC(this.bytes, o, this.lenOf(type));
   }
-  /** A nested attribute decoded by table. */
+  /** @internal A nested attribute decoded by table. */
   protected nested(type: number, set: AttrSet): Record<string, unknown> | undefined {
     const o = this.at(type);
     return o < 0 ? undefined : decodeAttrs(set, this.bytes, o, o + this.lenOf(type), 1);

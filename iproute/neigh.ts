@@ -82,9 +82,11 @@ export function fdbState(v: unknown, argument: string): number {
  * ```
  */
 export class Neighbour extends RtMessage {
+  /** Size of the fixed header (struct ndmsg). */
   protected override get headerSize(): number {
     return NDMSG_SIZE;
   }
+  /** @internal The attribute table of this message kind (neighbourAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.neigh;
   }
@@ -150,6 +152,7 @@ export class Neighbour extends RtMessage {
     return this.u8(NDA.protocol!);
   }
 
+  /** Fields shown by `toJSON()` and inspection (family, index, destination, link-layer address, state, …). */
   protected fields(): Record<string, unknown> {
     return defined({
       family: this.family,

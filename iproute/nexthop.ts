@@ -45,9 +45,11 @@ const GROUP_TYPES = ["mpath", "resilient"] as const;
  * ```
  */
 export class Nexthop extends RtMessage {
+  /** Size of the fixed header (struct nhmsg). */
   protected override get headerSize(): number {
     return NHMSG_SIZE;
   }
+  /** @internal The attribute table of this message kind (nexthopAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.nexthop;
   }
@@ -111,6 +113,7 @@ export class Nexthop extends RtMessage {
     return (this.flags & RTNH_F_ONLINK) !== 0;
   }
 
+  /** Fields shown by `toJSON()` and inspection (id, family, gateway, interface, group, …). */
   protected fields(): Record<string, unknown> {
     return defined({
       id: this.id,

@@ -40,12 +40,19 @@ const IDENTITY_SCRATCH: number[] = new Array(10).fill(-1);
 
 /** What {@link Route.identity} returns (one object, reused: copy what you keep). */
 export interface RouteIdentity {
+  /** Table id (RTA_TABLE, else the header's rtm_table). */
   table: number;
+  /** Address family (AF_INET or AF_INET6). */
   family: number;
+  /** Destination as `"10.1.0.0/16"`, or `"default"` for a zero-length prefix. */
   dst: string;
+  /** TOS from the header. */
   tos: number;
+  /** Priority (RTA_PRIORITY), when present. */
   priority: number | undefined;
+  /** Output interface index (RTA_OIF), when present. */
   oif: number | undefined;
+  /** Whether the route has RTA_MULTIPATH. */
   multipath: boolean;
 }
 const IDENTITY_OUT: RouteIdentity = {
@@ -127,9 +134,11 @@ function decodeMultipath(bytes: Uint8Array, dv: DataView, start: number, end: nu
  * ```
  */
 export class Route extends RtMessage {
+  /** Size of the fixed header (struct rtmsg). */
   protected override get headerSize(): number {
     return RTMSG_SIZE;
   }
+  /** @internal The attribute table of this message kind (routeAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.route;
   }
@@ -265,6 +274,7 @@ export class Route extends RtMessage {
     return this.u32(RTA.uid!);
   }
 
+  /** Fields shown by `toJSON()` and inspection (family, destination, gateway, interfaces, table, metrics, next hops, …). */
   protected fields(): Record<string, unknown> {
     return defined({
       family: this.family,

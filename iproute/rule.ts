@@ -27,7 +27,9 @@ export const FRA: Record<string, number> = SETS.rule.numbers();
 
 /** A port or uid range. */
 export interface Range {
+  /** First port or uid of the range (inclusive). */
   start: number;
+  /** Last port or uid of the range (inclusive). */
   end: number;
 }
 
@@ -42,9 +44,11 @@ export interface Range {
  * ```
  */
 export class Rule extends RtMessage {
+  /** Size of the fixed header (struct fib_rule_hdr). */
   protected override get headerSize(): number {
     return FIB_RULE_HDR_SIZE;
   }
+  /** @internal The attribute table of this message kind (fibRuleAttrs). */
   protected get attrSet(): AttrSet {
     return SETS.rule;
   }
@@ -181,6 +185,7 @@ export class Rule extends RtMessage {
     return k;
   }
 
+  /** Fields shown by `toJSON()` and inspection: the rule's {@link Rule.key} plus its protocol. */
   protected fields(): Record<string, unknown> {
     return defined({ ...this.key(), protocol: this.protocol });
   }
