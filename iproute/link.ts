@@ -196,7 +196,7 @@ export class Link extends RtMessage {
  * kernel refuses NLM_F_REPLACE on an existing link with EOPNOTSUPP (which is
  * what `ip link replace` runs into).
  */
-const COMMANDS: Record<string, [number, number]> = {
+const COMMANDS: Record<LinkCommand, [number, number]> = {
   add: [RTM.NEWLINK, NLM_F.CREATE | NLM_F.EXCL],
   set: [RTM.NEWLINK, 0],
   change: [RTM.NEWLINK, 0],
@@ -209,11 +209,24 @@ const COMMANDS: Record<string, [number, number]> = {
 };
 
 /**
- * The commands `link()` accepts: `add`, `set`, `change`, `replace`, `del`,
- * `get`, `dump`, `property_add`, `property_del`. The type is plain `string`;
- * any other command is refused with an {@link ArgumentError} before anything is sent.
+ * The commands `link()` accepts.
+ *
+ * @example
+ * ```ts
+ * import type { LinkCommand } from "./link.ts";
+ * const cmd: LinkCommand = "property_add";
+ * ```
  */
-export type LinkCommand = string;
+export type LinkCommand =
+  | "add"
+  | "set"
+  | "change"
+  | "replace"
+  | "del"
+  | "get"
+  | "dump"
+  | "property_add"
+  | "property_del";
 
 /**
  * Arguments of `link(cmd, spec)`. `index`, `master` and `link` also take an
