@@ -12,7 +12,8 @@ import {
   type Libc,
   type ParamKind,
   type ResultKind,
-  SYMBOLS,
+  symbolEntries,
+  type SymbolName,
 } from "./symbols.ts";
 import { wrapErrno } from "./wrap.ts";
 
@@ -29,11 +30,15 @@ const RESULT: Record<ResultKind, FFIType> = {
   void: FFIType.void,
 };
 
-function open(path: string): Libc {
+function open<N extends SymbolName = SymbolName>(
+  path: string,
+  names?: readonly N[],
+): Pick<Libc, N> {
+  const entries = symbolEntries(names);
   const defs: Record<string, { args: FFIType[]; returns: FFIType }> = {
     __errno_location: { args: [], returns: FFIType.ptr },
   };
-  for (const [name, spec] of Object.entries(SYMBOLS)) {
+  for (const [name, spec] of entries) {
     defs[name] = { args: spec.params.map((p) => PARAM[p]), returns: RESULT[spec.result] };
   }
   const lib = dlopen(path, defs);
@@ -46,10 +51,10 @@ function open(path: string): Libc {
     return read.i32(where as any, 0);
   };
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(SYMBOLS)) {
+  for (const [name, spec] of entries) {
     out[name] = wrapErrno(sym[name]!, spec.params.length, errno);
   }
-  return out as Libc;
+  return out as Pick<Libc, N>;
 }
 
 const RING = 65536;

@@ -10,7 +10,8 @@ import {
   type Libc,
   type ParamKind,
   type ResultKind,
-  SYMBOLS,
+  symbolEntries,
+  type SymbolName,
 } from "./symbols.ts";
 import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAIT_MS, WAKE_TOKEN } from "./epoll.ts";
 import { wrapErrno } from "./wrap.ts";
@@ -28,11 +29,15 @@ const RESULT: Record<ResultKind, Deno.NativeResultType> = {
   void: "void",
 };
 
-function open(path: string): Libc {
+function open<N extends SymbolName = SymbolName>(
+  path: string,
+  names?: readonly N[],
+): Pick<Libc, N> {
+  const entries = symbolEntries(names);
   const defs: Record<string, Deno.ForeignFunction> = {
     __errno_location: { parameters: [], result: "pointer" },
   };
-  for (const [name, spec] of Object.entries(SYMBOLS)) {
+  for (const [name, spec] of entries) {
     defs[name] = {
       parameters: spec.params.map((p) => PARAM[p]),
       result: RESULT[spec.result],
@@ -48,7 +53,7 @@ function open(path: string): Libc {
     return view.getInt32(0);
   };
   const out: Record<string, unknown> = {};
-  for (const [name, spec] of Object.entries(SYMBOLS)) {
+  for (const [name, spec] of entries) {
     let fn = sym[name]!;
     if ((spec.params as readonly ParamKind[]).includes("pointer")) {
       const raw = fn;
@@ -62,7 +67,7 @@ function open(path: string): Libc {
     }
     out[name] = wrapErrno(fn, spec.params.length, errno);
   }
-  return out as Libc;
+  return out as Pick<Libc, N>;
 }
 
 /**

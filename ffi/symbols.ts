@@ -66,6 +66,19 @@ export const SYMBOLS = {
 /** Names of the libc functions in {@link SYMBOLS}. */
 export type SymbolName = keyof typeof SYMBOLS;
 
+/**
+ * The table's entries for `names` (all of them when undefined).
+ *
+ * @example
+ * ```ts
+ * import { symbolEntries } from "./symbols.ts";
+ * symbolEntries(["getpid"]); // [["getpid", { params: [], result: "i32" }]]
+ * ```
+ */
+export function symbolEntries(names?: readonly SymbolName[]): [SymbolName, SymbolSpec][] {
+  return (names ?? (Object.keys(SYMBOLS) as SymbolName[])).map((n) => [n, SYMBOLS[n]]);
+}
+
 type ArgOf<K extends ParamKind> = K extends "buffer" ? Uint8Array
   : K extends "pointer" ? bigint | null
   : K extends "u64" ? number | bigint
@@ -102,8 +115,11 @@ export interface EpollWaiter {
 export interface Adapter {
   /** Runtime name, for diagnostics. */
   readonly runtime: "deno" | "bun";
-  /** Opens libc and binds every symbol of {@link SYMBOLS}. */
-  open(path: string): Libc;
+  /**
+   * Opens libc and binds the symbols of {@link SYMBOLS} (only `names` when
+   * given: short-lived helpers bind a few to start faster).
+   */
+  open<N extends SymbolName = SymbolName>(path: string, names?: readonly N[]): Pick<Libc, N>;
   /** Address of a buffer's first byte (for pointers stored inside structs). */
   addressOf(buf: Uint8Array): bigint;
   /**
