@@ -14,6 +14,8 @@ function heap(): number {
   return process.memoryUsage().heapUsed;
 }
 const fds = () => readdirSync("/proc/self/fd").length;
+/** Lets descriptors closed asynchronously (a child's pipes, the poller's shutdown) go first. */
+const settle = () => new Promise((r) => setTimeout(r, 50));
 const mib = (n: number) => `${(n / 1048576).toFixed(2)} MiB`;
 
 const ns = `nlrt-leaks-${process.pid}`;
@@ -45,13 +47,24 @@ try {
       gc.gc || gc.Bun ? "" : " (no GC available: heap figures are indicative)"
     }`,
   );
+  // The runtime opens descriptors of its own a little after start-up (Deno: a
+  // socket pair about a second in): wait until the count is steady.
+  for (let steady = 0, last = -1, t = 0; steady < 3 && t < 40; t++) {
+    heap();
+    await new Promise((r) => setTimeout(r, 100));
+    const n = fds();
+    steady = n === last ? steady + 1 : 0;
+    last = n;
+  }
   for (const [label, n, fn] of cycles) {
     for (let i = 0; i < Math.min(10, n); i++) await fn();
+    await settle();
     const f0 = fds();
     const h0 = heap();
     const t0 = performance.now();
     for (let i = 0; i < n; i++) await fn();
     const ms = performance.now() - t0;
+    await settle();
     const f1 = fds();
     const h1 = heap();
     const ok = f1 === f0 && h1 - h0 < 8 << 20;
