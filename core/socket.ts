@@ -242,6 +242,13 @@ export const DEFAULT_QUEUE = 8192;
 /** Messages per send in a batch (their ACKs must fit the receive buffer). */
 const BATCH_CHUNK = 256;
 
+/** Writes one request: header (NLM_F_REQUEST plus `flags` and the request's own), body. */
+function encodeRequest(w: Writer, req: Request, flags: number, seq: number): void {
+  const start = w.beginMessage(req.type, NLM_F.REQUEST | flags | (req.flags ?? 0), seq, 0);
+  req.body?.(w);
+  w.endMessage(start);
+}
+
 function setIntOpt(fd: number, level: number, opt: number, value: number): number {
   intView.setInt32(0, value, true);
   return libc().setsockopt(fd, level, opt, intBuf, 4);
@@ -431,12 +438,6 @@ export class NetlinkSocket implements AsyncDisposable {
     if (this.#closed) throw new ClosedError(what);
   }
 
-  #encode(w: Writer, req: Request, flags: number, seq: number): void {
-    const start = w.beginMessage(req.type, NLM_F.REQUEST | flags | (req.flags ?? 0), seq, 0);
-    req.body?.(w);
-    w.endMessage(start);
-  }
-
   #send(buf: Uint8Array, len: number): void {
     for (;;) {
       const n = libc().send(this.fd, buf, len, 0);
@@ -485,7 +486,7 @@ export class NetlinkSocket implements AsyncDisposable {
     const w = this.#writer;
     w.reset();
     const ack = opts.ack !== false;
-    this.#encode(w, req, ack ? NLM_F.ACK : 0, seq);
+    encodeRequest(w, req, ack ? NLM_F.ACK : 0, seq);
     const p = this.#newPending(
       seq,
       req.name ?? `message type ${req.type}`,
@@ -523,7 +524,7 @@ export class NetlinkSocket implements AsyncDisposable {
       const chunk: Pending[] = [];
       for (const req of reqs.slice(i, i + BATCH_CHUNK)) {
         const seq = this.nextSeq();
-        this.#encode(w, req, NLM_F.ACK, seq);
+        encodeRequest(w, req, NLM_F.ACK, seq);
         chunk.push(this.#newPending(seq, req.name ?? `message type ${req.type}`, false, decode));
       }
       try {
@@ -558,7 +559,7 @@ export class NetlinkSocket implements AsyncDisposable {
     const seq = this.nextSeq();
     const w = this.#writer;
     w.reset();
-    this.#encode(w, req, NLM_F.DUMP, seq);
+    encodeRequest(w, req, NLM_F.DUMP, seq);
     const p = this.#newPending(seq, req.name ?? `dump of type ${req.type}`, true, decode);
     try {
       this.#send(w.buf, w.pos);
@@ -589,16 +590,7 @@ export class NetlinkSocket implements AsyncDisposable {
   static compile(reqs: readonly Request[], ack = true): Uint8Array {
     const w = new Writer();
     let seq = 1;
-    for (const req of reqs) {
-      const start = w.beginMessage(
-        req.type,
-        NLM_F.REQUEST | (ack ? NLM_F.ACK : 0) | (req.flags ?? 0),
-        seq++,
-        0,
-      );
-      req.body?.(w);
-      w.endMessage(start);
-    }
+    for (const req of reqs) encodeRequest(w, req, ack ? NLM_F.ACK : 0, seq++);
     return w.finish();
   }
 
