@@ -11,7 +11,13 @@ import { IPRoute, type Neighbour, NetlinkError } from "../mod.ts";
 import { buildFdbRequest, buildNeighRequest, NDMSG_SIZE } from "../iproute/neigh.ts";
 import { SETS } from "../iproute/registry.ts";
 import { bridgeJson, ip, ipJson, isRoot } from "./helpers.ts";
-import { decodeRequest, ifindex, skipKind, withIPRoute } from "./iproute_util.ts";
+import {
+  decodeRequest,
+  ifindex,
+  skipKind,
+  vethWithAddresses,
+  withIPRoute,
+} from "./iproute_util.ts";
 
 const live = { skip: !isRoot && "needs root for namespaces" };
 
@@ -59,18 +65,10 @@ function linkMap(ns: string): Map<string, number> {
   );
 }
 
-function setup(ns: string): void {
-  ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
-  ip(["link", "set", "v0", "up"], ns);
-  ip(["link", "set", "v1", "up"], ns);
-  ip(["addr", "add", "10.0.0.1/24", "dev", "v0"], ns);
-  ip(["addr", "add", "fd00::1/64", "dev", "v0", "nodad"], ns);
-}
-
 describe("IPRoute neigh (live)", live, () => {
   it("adds entries with states and flags; ip sees what nlroute dumps", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       const index = ifindex(ns, "v0");
       await ipr.neigh("add", { index, dst: "10.0.0.2", lladdr: "02:00:00:00:00:02" });
       await ipr.neigh(
@@ -114,7 +112,7 @@ describe("IPRoute neigh (live)", live, () => {
 
   it("dumps entries made by ip", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       const n = (args: string) => ip(["neigh", "add", ...args.split(" ")], ns);
       n("10.0.0.7 lladdr 02:00:00:00:00:07 dev v0 nud permanent");
       n("10.0.0.8 lladdr 02:00:00:00:00:08 dev v0 nud stale");
@@ -137,7 +135,7 @@ describe("IPRoute neigh (live)", live, () => {
 
   it("adds and reads proxy entries", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       ip(["neigh", "add", "proxy", "10.0.0.77", "dev", "v0"], ns);
       await ipr.neigh("add", { index: "v0", dst: "10.0.0.78", flags: ["proxy"] });
       const j = ipJson(["neigh", "show", "proxy"], ns).map((x: Json) => x.dst).sort();
@@ -149,7 +147,7 @@ describe("IPRoute neigh (live)", live, () => {
 
   it("replace, change, get and del, both ways", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       const index = ifindex(ns, "v0");
       await ipr.neigh("add", { index, dst: "10.0.0.2", lladdr: "02:00:00:00:00:02" });
       await assert.rejects(
@@ -209,7 +207,7 @@ describe("IPRoute neigh (live)", live, () => {
 
   it("ensure() adds once and removes once", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       const spec = { index: "v0", dst: "10.0.0.50", lladdr: "02:00:00:00:00:50" };
       assert.equal(await ipr.ensure("neigh", spec), true);
       assert.equal(await ipr.ensure("neigh", spec), false);
@@ -223,7 +221,7 @@ describe("IPRoute neigh (live)", live, () => {
 
   it("filters dumps by index and master in the kernel, as client-side filtering does", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       ip(["link", "add", "v2", "type", "veth", "peer", "name", "v3"], ns);
       ip(["link", "add", "br0", "type", "bridge"], ns);
       ip(["link", "set", "v1", "master", "br0"], ns);

@@ -10,7 +10,7 @@ import { buildNexthopRequest, NHMSG_SIZE } from "../iproute/nexthop.ts";
 import { SETS } from "../iproute/registry.ts";
 import { NLM_F } from "../core/constants.ts";
 import { ip, ipJson, isRoot } from "./helpers.ts";
-import { decodeRequest, withIPRoute } from "./iproute_util.ts";
+import { decodeRequest, vethWithAddresses, withIPRoute } from "./iproute_util.ts";
 
 const live = { skip: !isRoot && "needs root for namespaces" };
 
@@ -70,18 +70,10 @@ async function bothViews(ipr: IPRoute, ns: string) {
   return { oracle: oracle.sort(sort), ours: ours.sort(sort) };
 }
 
-function setup(ns: string): void {
-  ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
-  ip(["link", "set", "v0", "up"], ns);
-  ip(["link", "set", "v1", "up"], ns);
-  ip(["addr", "add", "10.0.0.1/24", "dev", "v0"], ns);
-  ip(["addr", "add", "fd00::1/64", "dev", "v0", "nodad"], ns);
-}
-
 describe("IPRoute nexthop (live)", live, () => {
   it("adds single, blackhole, group and resilient nexthops; ip sees what nlroute dumps", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "v0" });
       await ipr.nexthop("add", {
         id: 2,
@@ -120,7 +112,7 @@ describe("IPRoute nexthop (live)", live, () => {
 
   it("dumps nexthops made by ip", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       const n = (args: string) => ip(["nexthop", "add", ...args.split(" ")], ns);
       n("id 1 via 10.0.0.2 dev v0");
       n("id 2 blackhole");
@@ -148,7 +140,7 @@ describe("IPRoute nexthop (live)", live, () => {
 
   it("replaces single nexthops and groups in place; deletes both ways", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "v0" });
       await ipr.nexthop("add", { id: 2, gateway: "10.0.0.3", oif: "v0" });
       await ipr.nexthop("add", { id: 10, group: [{ id: 1 }, { id: 2 }] });
@@ -182,7 +174,7 @@ describe("IPRoute nexthop (live)", live, () => {
 
   it("routes through nexthop objects: nhId and the expanded next hops, both ways", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "v0" });
       await ipr.nexthop("add", { id: 2, gateway: "10.0.0.3", oif: "v0" });
       await ipr.nexthop("add", { id: 10, group: [{ id: 1, weight: 2 }, { id: 2, weight: 7 }] });
@@ -217,7 +209,7 @@ describe("IPRoute nexthop (live)", live, () => {
 
   it("ensure() adds once and removes once", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       const spec = { id: 30, gateway: "10.0.0.2", oif: "v0" };
       assert.equal(await ipr.ensure("nexthop", spec), true);
       assert.equal(await ipr.ensure("nexthop", spec), false);
@@ -229,7 +221,7 @@ describe("IPRoute nexthop (live)", live, () => {
 
   it("filters dumps (oif, master, groups, fdb) in the kernel, as client-side filtering does", async () => {
     await withIPRoute(async (ipr, ns) => {
-      setup(ns);
+      vethWithAddresses(ns);
       ip(["link", "add", "v2", "type", "veth", "peer", "name", "v3"], ns);
       ip(["link", "add", "br0", "type", "bridge"], ns);
       ip(["link", "set", "v2", "master", "br0"], ns);

@@ -200,3 +200,12 @@ export function decodeRequest(req: Request, headerSize: number, set: AttrSet): D
 export function sortBy<T>(items: T[], key: (x: T) => string): T[] {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
 }
+
+/** A veth pair v0/v1, both up, with 10.0.0.1/24 and fd00::1/64 on v0. */
+export function vethWithAddresses(ns: string): void {
+  ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
+  ip(["link", "set", "v0", "up"], ns);
+  ip(["link", "set", "v1", "up"], ns);
+  ip(["addr", "add", "10.0.0.1/24", "dev", "v0"], ns);
+  ip(["addr", "add", "fd00::1/64", "dev", "v0", "nodad"], ns);
+}
