@@ -154,8 +154,17 @@ export class IPRoute implements AsyncDisposable {
 
   /** Replaces interface names by indexes in the keys that accept them. */
   async #resolve(kind: ObjectKind<unknown>, spec: Spec): Promise<Spec> {
+    const found = await this._indexes(linkRefNames(kind, spec));
+    return substituteLinkRefs(kind, spec, (name) => found.get(name)!);
+  }
+
+  /**
+   * @internal Looks up interface names (each once), given with the argument
+   * they came from; a missing one is an {@link ArgumentError} naming that argument.
+   */
+  async _indexes(names: readonly (readonly [string, string])[]): Promise<Map<string, number>> {
     const found = new Map<string, number>();
-    for (const [name, argument] of linkRefNames(kind, spec)) {
+    for (const [name, argument] of names) {
       if (found.has(name)) continue;
       let index: number | undefined;
       try {
@@ -173,7 +182,7 @@ export class IPRoute implements AsyncDisposable {
       }
       found.set(name, index);
     }
-    return substituteLinkRefs(kind, spec, (name) => found.get(name)!);
+    return found;
   }
 
   /** @internal Runs a command on an object kind (what `link()`, `route()`, … call). */
@@ -585,28 +594,12 @@ export class Batch {
 
   /** The requests, built (each interface name looked up once). */
   async requests(): Promise<Request[]> {
-    const names = new Map<string, [string, number | undefined]>();
-    for (const it of this.#items) {
-      if (it.req) continue;
-      for (const [name, argument] of linkRefNames(it.kind, it.spec)) {
-        if (!names.has(name)) names.set(name, [argument, undefined]);
-      }
-    }
-    for (const [name, entry] of names) {
-      const [index] = await this.#ipr.linkLookup({ ifname: name });
-      if (index === undefined) {
-        throw new ArgumentError(
-          entry[0],
-          "an existing interface name or an index",
-          name,
-          "Cannot resolve interface",
-        );
-      }
-      entry[1] = index;
-    }
+    const names = await this.#ipr._indexes(
+      this.#items.flatMap((it) => (it.req ? [] : linkRefNames(it.kind, it.spec))),
+    );
     return this.#items.map((it) =>
       it.req ??
-        it.kind.build(it.cmd, substituteLinkRefs(it.kind, it.spec, (n) => names.get(n)![1]!))
+        it.kind.build(it.cmd, substituteLinkRefs(it.kind, it.spec, (n) => names.get(n)!))
     );
   }
 
