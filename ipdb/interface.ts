@@ -13,7 +13,7 @@ import type { Address } from "../iproute/addr.ts";
 import type { Neighbour } from "../iproute/neigh.ts";
 import type { Route } from "../iproute/route.ts";
 import { ifname as checkIfname, int } from "../iproute/spec.ts";
-import { PHASE, type Step } from "./plan.ts";
+import { PHASE, runCommand, type Step } from "./plan.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What an interface record needs from its database. */
@@ -385,12 +385,12 @@ export class Interface extends Record_ {
         describe: `link add ${spec.ifname} type ${spec.kind}`,
         phase: PHASE.createLink,
         apply: async () => {
-          await run(ipr, "link", "add", spec);
+          await runCommand(ipr, LINK, "add", spec);
           const l = await ipr.link("get", { ifname: spec.ifname as string });
           db.adopt(this, l);
         },
         undo: async () => {
-          await run(ipr, "link", "del", { index: index() });
+          await runCommand(ipr, LINK, "del", { index: index() });
           db.unadopt(this);
         },
       });
@@ -411,10 +411,10 @@ export class Interface extends Record_ {
       steps.push({
         describe: `link set ${name()} ${field} ${String(next)}`,
         phase: PHASE.setLink,
-        apply: () => run(ipr, "link", "set", { index: index(), ...spec(next) }),
+        apply: () => runCommand(ipr, LINK, "set", { index: index(), ...spec(next) }),
         ...(prev === undefined
           ? {}
-          : { undo: () => run(ipr, "link", "set", { index: index(), ...spec(prev) }) }),
+          : { undo: () => runCommand(ipr, LINK, "set", { index: index(), ...spec(prev) }) }),
       });
     }
     if (tx.set.has("data")) {
@@ -430,8 +430,8 @@ export class Interface extends Record_ {
       steps.push({
         describe: `link set ${name()} type ${kind} ${JSON.stringify(next)}`,
         phase: PHASE.setLink,
-        apply: () => run(ipr, "link", "set", { index: index(), kind, data: next }),
-        undo: () => run(ipr, "link", "set", { index: index(), kind, data: prev }),
+        apply: () => runCommand(ipr, LINK, "set", { index: index(), kind, data: next }),
+        undo: () => runCommand(ipr, LINK, "set", { index: index(), kind, data: prev }),
       });
     }
     if (tx.set.has("master")) {
@@ -446,9 +446,9 @@ export class Interface extends Record_ {
           const m = target === 0
             ? 0
             : this.#resolve(target as string | number | Interface)?.index ?? 0;
-          return run(ipr, "link", "set", { index: index(), master: m });
+          return runCommand(ipr, LINK, "set", { index: index(), master: m });
         },
-        undo: () => run(ipr, "link", "set", { index: index(), master: prev }),
+        undo: () => runCommand(ipr, LINK, "set", { index: index(), master: prev }),
       });
     }
     for (const [key, item] of tx.add.get("ports") ?? []) {
@@ -457,8 +457,8 @@ export class Interface extends Record_ {
       steps.push({
         describe: `link set ${port.ifname ?? key} master ${name()}`,
         phase: PHASE.ports,
-        apply: () => run(ipr, "link", "set", { index: port.index, master: index() }),
-        undo: () => run(ipr, "link", "set", { index: port.index, master: prev }),
+        apply: () => runCommand(ipr, LINK, "set", { index: port.index, master: index() }),
+        undo: () => runCommand(ipr, LINK, "set", { index: port.index, master: prev }),
       });
     }
     for (const [key, item] of tx.del.get("ports") ?? []) {
@@ -466,8 +466,8 @@ export class Interface extends Record_ {
       steps.push({
         describe: `link set ${port.ifname ?? key} nomaster`,
         phase: PHASE.ports,
-        apply: () => run(ipr, "link", "set", { index: port.index, master: 0 }),
-        undo: () => run(ipr, "link", "set", { index: port.index, master: index() }),
+        apply: () => runCommand(ipr, LINK, "set", { index: port.index, master: 0 }),
+        undo: () => runCommand(ipr, LINK, "set", { index: port.index, master: index() }),
       });
     }
     for (const [key, item] of tx.del.get("ipaddr") ?? []) {
@@ -478,8 +478,12 @@ export class Interface extends Record_ {
         request: () =>
           ADDR.build("del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
         apply: () =>
-          run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
-        undo: () => run(ipr, "addr", "add", { index: index(), ...addrSpec(a) }),
+          runCommand(ipr, ADDR, "del", {
+            index: index(),
+            address: a.address,
+            prefixlen: a.prefixlen,
+          }),
+        undo: () => runCommand(ipr, ADDR, "add", { index: index(), ...addrSpec(a) }),
       });
     }
     for (const [key, item] of tx.add.get("ipaddr") ?? []) {
@@ -489,9 +493,13 @@ export class Interface extends Record_ {
         describe: `addr add ${key} dev ${name()}`,
         phase: PHASE.addresses,
         request: () => ADDR.build("add", { index: index(), ...addrSpec(a) }),
-        apply: () => run(ipr, "addr", "add", { index: index(), ...addrSpec(a) }),
+        apply: () => runCommand(ipr, ADDR, "add", { index: index(), ...addrSpec(a) }),
         undo: () =>
-          run(ipr, "addr", "del", { index: index(), address: a.address, prefixlen: a.prefixlen }),
+          runCommand(ipr, ADDR, "del", {
+            index: index(),
+            address: a.address,
+            prefixlen: a.prefixlen,
+          }),
       });
     }
     if (tx.set.has("state")) {
@@ -501,8 +509,8 @@ export class Interface extends Record_ {
         steps.push({
           describe: `link set ${name()} ${next}`,
           phase: PHASE.linkState,
-          apply: () => run(ipr, "link", "set", { index: index(), state: next }),
-          undo: () => run(ipr, "link", "set", { index: index(), state: prev }),
+          apply: () => runCommand(ipr, LINK, "set", { index: index(), state: next }),
+          undo: () => runCommand(ipr, LINK, "set", { index: index(), state: prev }),
         });
       }
     }
@@ -531,33 +539,37 @@ export class Interface extends Record_ {
     return {
       describe: `link del ${this.ifname}`,
       phase: PHASE.removeLink,
-      apply: () => run(ipr, "link", "del", { index: this.index }),
+      apply: () => runCommand(ipr, LINK, "del", { index: this.index }),
       undo: async () => {
         const spec: Record<string, unknown> = { ...self.spec };
         if (peer) spec.peer = peer.spec;
-        await run(ipr, "link", "add", spec);
+        await runCommand(ipr, LINK, "add", spec);
         for (const snap of [self, ...(peer ? [peer] : [])]) {
           const l = await ipr.link("get", { ifname: snap.spec.ifname as string });
           const record = snap === self ? this : peerRecord!;
           db.adopt(record, l);
           if (snap.master) {
-            await run(ipr, "link", "set", { index: l.index, master: snap.master }).catch(
+            await runCommand(ipr, LINK, "set", { index: l.index, master: snap.master }).catch(
               ignoreExists,
             );
           }
           for (const a of snap.addrs) {
-            await run(ipr, "addr", "add", { index: l.index, ...addrSpec(a) }).catch(ignoreExists);
+            await runCommand(ipr, ADDR, "add", { index: l.index, ...addrSpec(a) }).catch(
+              ignoreExists,
+            );
           }
-          if (snap.state === "up") await run(ipr, "link", "set", { index: l.index, state: "up" });
+          if (snap.state === "up") {
+            await runCommand(ipr, LINK, "set", { index: l.index, state: "up" });
+          }
         }
         for (const p of ports) {
-          await run(ipr, "link", "set", { ifname: p, master: this.index }).catch(ignoreExists);
+          await runCommand(ipr, LINK, "set", { ifname: p, master: this.index }).catch(ignoreExists);
         }
         for (const r of routes) {
           for (const h of (r.multipath as Record<string, unknown>[] | undefined) ?? []) {
             if (typeof h.oif === "string") h.oif = (await ipr.linkLookup({ ifname: h.oif }))[0];
           }
-          await run(ipr, "route", "replace", r).catch(ignoreExists);
+          await runCommand(ipr, ROUTE, "replace", r).catch(ignoreExists);
         }
       },
     };
@@ -588,17 +600,6 @@ export class Interface extends Record_ {
     );
     return { spec, addrs, state: l.state, master: l.master };
   }
-}
-
-/** Runs an IPRoute command with an untyped spec (records build specs dynamically). */
-function run(
-  ipr: IPRoute,
-  object: "link" | "addr" | "route",
-  cmd: string,
-  spec: Record<string, unknown>,
-): Promise<void> {
-  const kind = object === "link" ? LINK : object === "addr" ? ADDR : ROUTE;
-  return (ipr.object(kind as never, cmd, spec) as Promise<unknown>).then(() => {});
 }
 
 function addrSpec(a: IpAddr): Record<string, unknown> {

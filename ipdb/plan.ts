@@ -7,6 +7,9 @@
  */
 import { NetlinkError } from "../core/errors.ts";
 import type { Request } from "../core/socket.ts";
+import type { IPRoute } from "../iproute/iproute.ts";
+import type { ObjectKind } from "../iproute/kind.ts";
+import type { Spec } from "../iproute/spec.ts";
 
 /**
  * Commit phases: a global commit runs every record's steps phase by phase, so
@@ -147,4 +150,26 @@ export async function runPlan(
     }
   }
   throw new CommitError(failed.step, failed.error, rollbackErrors);
+}
+
+/**
+ * Runs an IPRoute command with a spec records build at run time; resolves
+ * when the kernel acknowledged it.
+ *
+ * @example
+ * ```ts
+ * import { runCommand } from "./plan.ts";
+ * import { LINK } from "../iproute/objects.ts";
+ * import { IPRoute } from "../iproute/iproute.ts";
+ * await using ipr = await IPRoute.open();
+ * await runCommand(ipr, LINK, "set", { index: 1, state: "up" });
+ * ```
+ */
+export async function runCommand<T>(
+  ipr: IPRoute,
+  kind: ObjectKind<T>,
+  cmd: string,
+  spec: Spec,
+): Promise<void> {
+  await ipr.object(kind, cmd, spec);
 }

@@ -12,7 +12,7 @@ import type { NextHop, Route } from "../iproute/route.ts";
 import { ROUTE } from "../iproute/objects.ts";
 import { tableId } from "../iproute/route.ts";
 import type { Spec } from "../iproute/spec.ts";
-import { PHASE, type Step } from "./plan.ts";
+import { PHASE, runCommand, type Step } from "./plan.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
 
 /** What a route record needs from its database. */
@@ -381,7 +381,7 @@ export class RouteRecord extends Record_ {
       const echoed = r.messages.find((m) => m.event === "RTM_NEWROUTE");
       if (echoed) db.rekeyRoute(this, echoed);
     };
-    const del = (spec: Spec) => (ipr.object(ROUTE, "del", spec) as Promise<unknown>).then(() => {});
+    const del = (spec: Spec) => runCommand(ipr, ROUTE, "del", spec);
     if (this.ipdbScope === "pending") {
       if (tx.remove) return [];
       const pendingSpec = { ...this.#spec };

@@ -9,7 +9,7 @@ import { ArgumentError } from "../core/errors.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
 import type { Rule, RuleSpec } from "../iproute/rule.ts";
 import type { Spec } from "../iproute/spec.ts";
-import { PHASE, type Step } from "./plan.ts";
+import { PHASE, runCommand, type Step } from "./plan.ts";
 import { RULE } from "../iproute/objects.ts";
 import { NLM_F } from "../core/constants.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
@@ -173,7 +173,7 @@ export class RuleRecord extends Record_ {
       const echoed = r.messages.find((m) => m.event === "RTM_NEWRULE");
       if (echoed) db.rekeyRule(this, echoed);
     };
-    const del = (s: Spec) => (ipr.object(RULE, "del", s) as Promise<unknown>).then(() => {});
+    const del = (s: Spec) => runCommand(ipr, RULE, "del", s);
     const old = this.committedSpec();
     const next: Spec = { ...old };
     for (const [k, v] of tx.set) {
