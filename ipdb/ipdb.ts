@@ -257,12 +257,11 @@ function viewProxy<T extends object, R>(
   lookup: (key: string) => R | undefined,
 ): T & Views<R> {
   return new Proxy(target, {
-    get(t, k, receiver) {
+    get(t, k) {
       if (typeof k === "symbol" || k in t) {
         const v = Reflect.get(t, k, t);
         return typeof v === "function" ? v.bind(t) : v;
       }
-      void receiver;
       return lookup(k);
     },
     has(t, k) {
