@@ -78,21 +78,6 @@ export function nsInode(): number {
   return statSync("/proc/thread-self/ns/net").ino;
 }
 
-const kinds = new Map<string, boolean>();
-/** Whether this kernel can create links of `kind` (probed once in a throwaway namespace). */
-export function kernelHasKind(kind: string, extra: string[] = []): boolean {
-  const known = kinds.get(kind);
-  if (known !== undefined) return known;
-  const ns = createTestNetns();
-  try {
-    const r = spawnSync("ip", ["-n", ns, "link", "add", "probe0", "type", kind, ...extra]);
-    kinds.set(kind, r.status === 0);
-  } finally {
-    removeTestNetns(ns);
-  }
-  return kinds.get(kind)!;
-}
-
 /** Whether we run as root (namespace tests need it). */
 export const isRoot: boolean = process.getuid?.() === 0;
 
