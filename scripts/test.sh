@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 source scripts/tools.sh
 
 status=0
+# Namespaces this run creates are named nlrt-<run>-… (tests/helpers.ts): the
+# leftover check below counts only ours, so concurrent runs do not collide.
+export NLROUTE_TEST_RUN="${NLROUTE_TEST_RUN:-$$}"
 step() { echo; echo "== $*"; }
 
 step "deno lint";  deno lint || status=1
@@ -32,7 +35,7 @@ echo "== summary"
 echo "deno: ${deno_counts:-no result} (exit $deno_rc)"
 echo "bun:  ${bun_pass:-0} passed | ${bun_fail:-0} failed | ${bun_skip:-0} skipped (exit $bun_rc)"
 [ "$deno_rc" = 0 ] && [ "$bun_rc" = 0 ] || status=1
-leftover=$(ip netns list 2>/dev/null | grep -c '^nlrt-' || true)
+leftover=$(ip netns list 2>/dev/null | grep -c "^nlrt-$NLROUTE_TEST_RUN-" || true)
 if [ "$leftover" != 0 ]; then echo "leftover test namespaces: $leftover"; status=1; fi
 [ $status = 0 ] && echo "all checks passed" || echo "SOME CHECKS FAILED"
 exit $status

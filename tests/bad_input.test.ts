@@ -16,7 +16,7 @@ import {
   netns,
   setNetnsid,
 } from "../mod.ts";
-import { createTestNetns, ip, isRoot, removeTestNetns } from "./helpers.ts";
+import { createTestNetns, ip, isRoot, removeTestNetns, TEST_PREFIX } from "./helpers.ts";
 
 type Call = (ctx: { ipdb: IPDB; ipr: IPRoute; ns: string }) => unknown;
 
@@ -150,7 +150,7 @@ function snapshot(ns: string): string {
     addr: ip(["-j", "addr", "show"], ns),
     route: ip(["-j", "route", "show", "table", "all"], ns),
     rule: ip(["-j", "rule", "show"], ns),
-    netns: ip(["netns", "list"]).split("\n").filter((l) => l.startsWith("nlrt-")).sort(),
+    netns: ip(["netns", "list"]).split("\n").filter((l) => l.startsWith(TEST_PREFIX)).sort(),
   });
 }
 

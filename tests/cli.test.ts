@@ -14,7 +14,15 @@ import meta from "../deno.json" with { type: "json" };
 import { parseCommand, parseGlobal } from "../cli/args.ts";
 import { linkFlags } from "../cli/format.ts";
 import { useColor } from "../cli/cli.ts";
-import { createTestNetns, ip, ipJson, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+import {
+  createTestNetns,
+  ip,
+  ipJson,
+  isRoot,
+  removeTestNetns,
+  runtime,
+  testName,
+} from "./helpers.ts";
 
 const CLI = new URL("../cli/cli.ts", import.meta.url).pathname;
 const VERSION: string = meta.version;
@@ -309,7 +317,7 @@ describe("nlroute: --help and --version", () => {
 describe("nlroute: bad input", () => {
   // Parsing fails before anything is opened; -n still points at a namespace
   // that does not exist, so even a parser bug could not touch the host.
-  const ns = `nlrt-${process.pid}-absent`;
+  const ns = testName("absent");
   const cases: [string[], RegExp | string][] = [
     [
       ["link", "set", "dev", "v0", "mtu", "abc"],

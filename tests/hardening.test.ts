@@ -14,7 +14,15 @@ import { allocBuffer } from "../ffi/symbols.ts";
 import { Errno } from "../ffi/errno.ts";
 import { withNetns } from "../core/nsenter.ts";
 import { Poller } from "../ffi/poller.ts";
-import { createTestNetns, fdCount, ip, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+import {
+  createTestNetns,
+  fdCount,
+  ip,
+  isRoot,
+  removeTestNetns,
+  runtime,
+  settledFdCount,
+} from "./helpers.ts";
 
 const live = { skip: !isRoot && "needs root for namespaces" };
 
@@ -265,11 +273,11 @@ describe("leaks", live, () => {
   async function cycle(label: string, n: number, fn: () => void | Promise<void>) {
     // Warm up (thread-namespace descriptors, the poller, JIT), then measure.
     for (let i = 0; i < 10; i++) await fn();
-    const fds = fdCount();
+    const fds = await settledFdCount();
     const heap = collect();
     for (let i = 0; i < n; i++) await fn();
     const grown = collect() - heap;
-    assert.equal(fdCount(), fds, `${label}: descriptors`);
+    assert.equal(await settledFdCount(), fds, `${label}: descriptors`);
     if (gc.gc || gc.Bun) assert.ok(grown < HEAP_TOLERANCE, `${label}: heap grew ${grown} bytes`);
     assert.equal(Poller.active, false, `${label}: the poller stopped`);
   }
@@ -292,11 +300,11 @@ describe("leaks", live, () => {
       assert.equal((await waiting).done, true);
     };
     for (let i = 0; i < 10; i++) await once();
-    const fds = fdCount();
+    const fds = await settledFdCount();
     const heap = collect();
     for (let i = 0; i < 1000; i++) await once();
     const grown = collect() - heap;
-    assert.equal(fdCount(), fds);
+    assert.equal(await settledFdCount(), fds);
     if (gc.gc || gc.Bun) assert.ok(grown < HEAP_TOLERANCE, `heap grew ${grown} bytes`);
   });
 

@@ -9,6 +9,20 @@ import process from "node:process";
 let counter = 0;
 const live = new Set<string>();
 
+/**
+ * The prefix of every namespace this test run creates: `nlrt-<run>-<random>`.
+ * `scripts/test.sh` sets NLROUTE_TEST_RUN so that it can check for its own
+ * leftovers; the random part keeps test files (and concurrent runs) apart.
+ */
+export const TEST_PREFIX: string = `nlrt-${process.env.NLROUTE_TEST_RUN ?? process.pid}-${
+  Math.random().toString(36).slice(2, 7)
+}`;
+
+/** A fresh namespace name owned by this run (`suffix` says what made it). */
+export function testName(suffix = ""): string {
+  return `${TEST_PREFIX}-${suffix}${++counter}`;
+}
+
 /** Removes every namespace this process created (also on exit). */
 function cleanup(): void {
   for (const ns of live) spawnSync("ip", ["netns", "del", ns]);
@@ -45,7 +59,7 @@ export function nsExec(ns: string, cmd: string[]): string {
 
 /** Creates a throwaway namespace with `ip netns add`; returns its name. */
 export function createTestNetns(): string {
-  const name = `nlrt-${process.pid}-${++counter}`;
+  const name = testName();
   ip(["netns", "add", name]);
   live.add(name);
   ip(["link", "set", "lo", "up"], name);
@@ -71,6 +85,21 @@ export async function withTestNetns<T>(fn: (ns: string) => Promise<T> | T): Prom
 /** Number of open descriptors of this process. */
 export function fdCount(): number {
   return readdirSync("/proc/self/fd").length;
+}
+
+/**
+ * The descriptor count once it stops moving: the poller and the runtimes
+ * release their own descriptors a task or two after the last user is gone.
+ */
+export async function settledFdCount(): Promise<number> {
+  let last = fdCount();
+  for (let i = 0; i < 50; i++) {
+    await new Promise((r) => setTimeout(r, 10));
+    const now = fdCount();
+    if (now === last) return now;
+    last = now;
+  }
+  return last;
 }
 
 /** Inode of the calling thread's network namespace. */

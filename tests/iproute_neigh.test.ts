@@ -119,7 +119,8 @@ describe("IPRoute neigh (live)", live, () => {
       n("10.0.0.9 lladdr 02:00:00:00:00:09 dev v0 nud reachable");
       n("10.0.0.10 lladdr 02:00:00:00:00:0a dev v1 nud noarp");
       n("fd00::7 lladdr 02:00:00:00:00:17 dev v0 router nud permanent");
-      n("fd00::8 lladdr 02:00:00:00:00:18 dev v1 nud delay");
+      // Not "nud delay": the kernel turns it into "probe" on its own, between the two reads.
+      n("fd00::8 lladdr 02:00:00:00:00:18 dev v1 nud stale");
       const names = linkMap(ns);
       const oracle = ipNeigh(ns, names);
       assert.equal(oracle.length, 6);

@@ -42,14 +42,15 @@ import {
   nsInode,
   removeTestNetns,
   runtime,
+  settledFdCount,
+  testName,
 } from "./helpers.ts";
 
-let counter = 0;
 const ours = new Set<string>();
 
 /** A fresh `nlrt-` name for a namespace the library itself creates. */
 function freshName(): string {
-  const name = `nlrt-${process.pid}-lib${++counter}`;
+  const name = testName("lib");
   ours.add(name);
   return name;
 }
@@ -67,21 +68,6 @@ function ipNetnsList(): string[] {
 
 function linkNames(ns: string): string[] {
   return (ipJson(["link", "show"], ns) as { ifname: string }[]).map((l) => l.ifname).sort();
-}
-
-/**
- * The descriptor count once it stops moving: the poller and Bun's spawn
- * release their own descriptors a task or two after the last user is gone.
- */
-async function settledFdCount(): Promise<number> {
-  let last = fdCount();
-  for (let i = 0; i < 50; i++) {
-    await delay(10);
-    const now = fdCount();
-    if (now === last) return now;
-    last = now;
-  }
-  return last;
 }
 
 function inodeOf(path: string): number {
