@@ -1,73 +1,26 @@
 /**
- * Netlink protocol constants (linux/netlink.h).
+ * Netlink protocol constants: the generated ones (tables/netlink.ts, from the
+ * kernel's linux/netlink.h) re-exported, and the libc socket ABI constants
+ * netlink sockets use (sys/socket.h; the same on x86_64 and aarch64).
  *
  * @module
  */
 
-/** Netlink protocol numbers (the third argument of socket()). */
-export const NETLINK_ROUTE = 0;
-/** Generic netlink. */
-export const NETLINK_GENERIC = 16;
+import { NETLINK_PROTOCOL } from "./tables/netlink.ts";
 
-/** Header flags. */
-export const NLM_F = {
-  REQUEST: 0x01,
-  MULTI: 0x02,
-  ACK: 0x04,
-  ECHO: 0x08,
-  DUMP_INTR: 0x10,
-  DUMP_FILTERED: 0x20,
-  // GET requests
-  ROOT: 0x100,
-  MATCH: 0x200,
-  ATOMIC: 0x400,
-  DUMP: 0x300,
-  // NEW requests
-  REPLACE: 0x100,
-  EXCL: 0x200,
-  CREATE: 0x400,
-  APPEND: 0x800,
-  // DELETE requests
-  NONREC: 0x100,
-  BULK: 0x200,
-  // ACK messages
-  CAPPED: 0x100,
-  ACK_TLVS: 0x200,
-} as const;
+export {
+  NETLINK_PROTOCOL,
+  NETLINK_SOCKOPT,
+  NLM_F,
+  NLMSG,
+  NLMSGERR_ATTR,
+} from "./tables/netlink.ts";
 
-/** Control message types. */
-export const NLMSG = {
-  NOOP: 1,
-  ERROR: 2,
-  DONE: 3,
-  OVERRUN: 4,
-} as const;
+/** NETLINK_ROUTE, the rtnetlink protocol number (0). */
+export const NETLINK_ROUTE: 0 = NETLINK_PROTOCOL.ROUTE;
 
-/** Extended ACK attribute types (enum nlmsgerr_attrs). */
-export const NLMSGERR_ATTR = {
-  MSG: 1,
-  OFFS: 2,
-  COOKIE: 3,
-  POLICY: 4,
-  MISS_TYPE: 5,
-  MISS_NEST: 6,
-} as const;
-
-/** Socket level and options (SOL_NETLINK). */
+/** Socket level of the netlink options (SOL_NETLINK, from linux/socket.h). */
 export const SOL_NETLINK = 270;
-/** Netlink socket options. */
-export const NETLINK_OPT = {
-  ADD_MEMBERSHIP: 1,
-  DROP_MEMBERSHIP: 2,
-  PKTINFO: 3,
-  BROADCAST_ERROR: 4,
-  NO_ENOBUFS: 5,
-  LISTEN_ALL_NSID: 8,
-  LIST_MEMBERSHIPS: 9,
-  CAP_ACK: 10,
-  EXT_ACK: 11,
-  GET_STRICT_CHK: 12,
-} as const;
 
 /** SOL_SOCKET and the buffer options. */
 export const SOL_SOCKET = 1;

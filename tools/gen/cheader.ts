@@ -1,0 +1,175 @@
+/**
+ * A small reader of the kernel's uapi C headers, for the generator: `#define`
+ * constants, `enum` blocks and plain structs (integer members, arrays of
+ * them, and members that are other structs of the same header). Enough for
+ * the netlink headers; it refuses (throws) what it does not understand rather
+ * than guessing.
+ *
+ * @module
+ */
+import { readFileSync } from "node:fs";
+
+/** One generated struct member row: name, type, length (binary), options. */
+export type MemberRow = [string, string, (number | undefined)?, Record<string, unknown>?];
+
+/** camelCase of a C or YNL name (`rtm_dst_len` / `rtm-dst-len` → `rtmDstLen`). */
+export function camel(name: string): string {
+  return name.toLowerCase().replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** A header's text without comments. */
+function source(path: string): string {
+  return readFileSync(path, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+}
+
+/** Evaluates a constant expression over numbers and already known names. */
+function evaluate(expr: string, known: ReadonlyMap<string, number>): number | undefined {
+  let e = expr.trim().replace(/\b(\d+)[uUlL]+\b/g, "$1");
+  let unknown = false;
+  e = e.replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b|[A-Za-z_]\w*/g, (token) => {
+    if (/^(0x|\d)/.test(token)) return token;
+    const v = known.get(token);
+    if (v === undefined) unknown = true;
+    return String(v);
+  });
+  if (unknown || !/^[\s\d()|&+\-*<>~x0-9a-fA-F]+$/.test(e)) return undefined;
+  return Function(`"use strict"; return (${e});`)() as number;
+}
+
+/**
+ * `#define PREFIXNAME value` constants of a header, name (without the prefix)
+ * → number, in file order. Values may be expressions over earlier defines.
+ * `from`/`to` limit the scan to the lines between two define names.
+ */
+export function defines(
+  path: string,
+  prefix: string,
+  range: { from?: string; to?: string; known?: ReadonlyMap<string, number> } = {},
+): Map<string, number> {
+  const text = source(path);
+  const known = new Map<string, number>(range.known);
+  const out = new Map<string, number>();
+  let inside = range.from === undefined;
+  for (const m of text.matchAll(/^\s*#\s*define\s+(\w+)[ \t]+([^\n]+)$/gm)) {
+    const [, name, value] = m as unknown as [string, string, string];
+    if (name === range.from) inside = true;
+    if (name === range.to) break;
+    const v = evaluate(value, known);
+    if (v === undefined) continue;
+    known.set(name, v);
+    if (inside && name.startsWith(prefix)) out.set(name.slice(prefix.length), v);
+  }
+  if (out.size === 0) throw new Error(`no #define with prefix ${prefix} in ${path}`);
+  return out;
+}
+
+/**
+ * Every `enum { … }` entry starting with `prefix`: name (without the prefix)
+ * → number. `__`-names and `_MAX` sentinels are left out; with `unspecOnly`,
+ * only the enum whose first entry is `<prefix>UNSPEC` is read (so `NHA_` does
+ * not pick up `NHA_RES_GROUP_*`).
+ */
+export function enumValues(path: string, prefix: string, unspecOnly = false): Map<string, number> {
+  const text = source(path).replace(/^\s*#.*$/gm, "");
+  const known = new Map<string, number>();
+  const found = new Map<string, number>();
+  for (const body of text.matchAll(/enum\s*\w*\s*\{([^}]*)\}/g)) {
+    let next = 0;
+    const local = new Map<string, number>();
+    for (const raw of body[1]!.split(",")) {
+      const item = raw.trim();
+      if (!item) continue;
+      const m = item.match(/^(\w+)\s*(?:=\s*([\s\S]+))?$/);
+      if (!m) throw new Error(`cannot read enum entry "${item}" in ${path}`);
+      const v = m[2] === undefined ? next : evaluate(m[2], new Map([...known, ...local]));
+      if (v === undefined) throw new Error(`cannot evaluate "${item}" in ${path}`);
+      local.set(m[1]!, v);
+      next = v + 1;
+    }
+    for (const [k, v] of local) known.set(k, v);
+    const first = local.keys().next().value;
+    if (unspecOnly && first !== `${prefix}UNSPEC`) continue;
+    for (const [k, v] of local) {
+      if (!k.startsWith(prefix) || k.startsWith("__")) continue;
+      const name = k.slice(prefix.length);
+      if (name === "MAX" || name === "UNSPEC") continue;
+      found.set(name, v);
+    }
+  }
+  if (found.size === 0) throw new Error(`no enum entry with prefix ${prefix} in ${path}`);
+  return found;
+}
+
+const INT: Record<string, [string, boolean]> = {
+  __u8: ["u8", false],
+  __u16: ["u16", false],
+  __u32: ["u32", false],
+  __u64: ["u64", false],
+  __s8: ["s8", false],
+  __s16: ["s16", false],
+  __s32: ["s32", false],
+  __s64: ["s64", false],
+  __be16: ["u16", true],
+  __be32: ["u32", true],
+  __be64: ["u64", true],
+  "unsigned char": ["u8", false],
+  "unsigned short": ["u16", false],
+  "unsigned int": ["u32", false],
+  "unsigned": ["u32", false],
+  int: ["s32", false],
+  char: ["u8", false],
+  __kernel_sa_family_t: ["u16", false],
+};
+const SIZE: Record<string, number> = {
+  u8: 1,
+  u16: 2,
+  u32: 4,
+  u64: 8,
+  s8: 1,
+  s16: 2,
+  s32: 4,
+  s64: 8,
+};
+
+/**
+ * The members of `struct name` as generated rows. Integer members keep their
+ * type (`__be*` get `{ be: true }`); arrays become `binary` of their byte
+ * length; a member that is another struct of the same header is flattened
+ * (its members inline, in place). `hints` adds display hints by member name.
+ */
+export function struct(
+  path: string,
+  name: string,
+  hints: Record<string, Record<string, unknown>> = {},
+): MemberRow[] {
+  const text = source(path).replace(/^\s*#.*$/gm, "");
+  const m = text.match(new RegExp(`struct\\s+${name}\\s*\\{([^}]*)\\}`));
+  if (!m) throw new Error(`no struct ${name} in ${path}`);
+  const rows: MemberRow[] = [];
+  for (const raw of m[1]!.split(";")) {
+    const decl = raw.replace(/\s+/g, " ").trim();
+    if (!decl) continue;
+    const nested = decl.match(/^struct (\w+) (\w+)$/);
+    if (nested) {
+      rows.push(...struct(path, nested[1]!, hints));
+      continue;
+    }
+    const d = decl.match(/^(.+?) (\w+)(?:\[(\w+)\])?$/);
+    const int = d ? INT[d[1]!] : undefined;
+    if (!d || !int) throw new Error(`cannot read member "${decl}" of struct ${name} in ${path}`);
+    const member = camel(d[2]!);
+    const opts: Record<string, unknown> = { ...hints[member] };
+    let row: MemberRow;
+    if (d[3] !== undefined) {
+      const count = Number(d[3]);
+      if (!Number.isInteger(count)) throw new Error(`array size ${d[3]} in struct ${name}`);
+      row = [member, "binary", count * SIZE[int[0]]!];
+    } else {
+      if (int[1]) opts.be = true;
+      row = [member, int[0], undefined];
+    }
+    if (Object.keys(opts).length) row[3] = opts;
+    rows.push(row);
+  }
+  return rows;
+}

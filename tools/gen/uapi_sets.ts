@@ -1,0 +1,164 @@
+/**
+ * Attribute sets and structs the YNL specs lack, numbered from the kernel's
+ * uapi headers (veth, vxlan, macvlan, ipvlan, nexthop, netconf, net
+ * namespace ids). The headers give names and numbers; the attribute types
+ * are given here, as the kernel's policies and fill functions use them.
+ *
+ * @module
+ */
+import { camel, enumValues, struct } from "./cheader.ts";
+import { emptyOut, type Out, type Row } from "./ynl.ts";
+
+type Types = Record<string, string | [string, Record<string, unknown>]>;
+
+/** Numbers of an attribute enum: the `<prefix>UNSPEC`-led enum when there is one, else every entry. */
+function attrNumbers(path: string, prefix: string): Map<string, number> {
+  try {
+    return enumValues(path, prefix, true);
+  } catch {
+    return enumValues(path, prefix);
+  }
+}
+
+/**
+ * An attribute set from a header enum, with types given here (binary when not
+ * given). `newer` numbers attributes of kernels newer than the headers.
+ */
+export function headerSet(
+  path: string,
+  prefix: string,
+  types: Types,
+  newer: Record<string, number> = {},
+): Row[] {
+  const nums = attrNumbers(path, prefix);
+  for (const [name, num] of Object.entries(newer)) if (!nums.has(name)) nums.set(name, num);
+  const rows: Row[] = [];
+  for (const [name, num] of nums) {
+    if (name === "NONE" || name === "PAD" && num === 0) continue;
+    const t = types[name] ?? "binary";
+    const [type, opts] = typeof t === "string" ? [t, undefined] : t;
+    const row: Row = [num, camel(name), type];
+    if (opts) row[3] = opts;
+    rows.push(row);
+  }
+  return rows;
+}
+
+const IP = { hint: "ip" };
+const MAC = { hint: "mac" };
+
+/** The rtnetlink sets and structs the YNL specs lack. */
+export function rtnlSupplement(uapi: string): Out {
+  const out = emptyOut();
+  const h = (f: string) => `${uapi}/${f}`;
+  out.sets.linkinfoVethAttrs = headerSet(h("veth.h"), "VETH_INFO_", {
+    PEER: ["nest", { nest: "linkAttrs", header: "ifinfomsg" }],
+  });
+  out.sets.linkinfoVxlanAttrs = headerSet(h("if_link.h"), "IFLA_VXLAN_", {
+    ID: "u32",
+    GROUP: ["binary", IP],
+    LINK: "u32",
+    LOCAL: ["binary", IP],
+    TTL: "u8",
+    TOS: "u8",
+    LEARNING: "u8",
+    AGEING: "u32",
+    LIMIT: "u32",
+    PORT_RANGE: ["binary", { struct: "iflaVxlanPortRange" }],
+    PROXY: "u8",
+    RSC: "u8",
+    L2MISS: "u8",
+    L3MISS: "u8",
+    PORT: ["u16", { be: true }],
+    GROUP6: ["binary", IP],
+    LOCAL6: ["binary", IP],
+    UDP_CSUM: "u8",
+    UDP_ZERO_CSUM6_TX: "u8",
+    UDP_ZERO_CSUM6_RX: "u8",
+    REMCSUM_TX: "u8",
+    REMCSUM_RX: "u8",
+    GBP: "flag",
+    REMCSUM_NOPARTIAL: "flag",
+    COLLECT_METADATA: "u8",
+    LABEL: ["u32", { be: true }],
+    GPE: "flag",
+    TTL_INHERIT: "flag",
+    DF: "u8",
+    VNIFILTER: "u8",
+    LOCALBYPASS: "u8",
+    LABEL_POLICY: "u32",
+    RESERVED_BITS: "binary",
+    MC_ROUTE: "u8",
+    // Newer than 6.12's if_link.h: numbered as in later kernels.
+  }, { RESERVED_BITS: 33, MC_ROUTE: 34 });
+  out.structs.iflaVxlanPortRange = struct(h("if_link.h"), "ifla_vxlan_port_range");
+  out.enums.macvlanMode = {
+    flags: false,
+    entries: [...attrNumbers(h("if_link.h"), "MACVLAN_MODE_")].map(([k, v]) => [camel(k), v]),
+  };
+  out.sets.linkinfoMacvlanAttrs = headerSet(h("if_link.h"), "IFLA_MACVLAN_", {
+    MODE: ["u32", { enum: "macvlanMode" }],
+    FLAGS: "u16",
+    MACADDR_MODE: "u32",
+    MACADDR: ["binary", MAC],
+    MACADDR_DATA: "nest",
+    MACADDR_COUNT: "u32",
+    BC_QUEUE_LEN: "u32",
+    BC_QUEUE_LEN_USED: "u32",
+    BC_CUTOFF: "s32",
+  });
+  out.sets.nexthopAttrs = headerSet(h("nexthop.h"), "NHA_", {
+    ID: "u32",
+    GROUP: ["binary", { struct: "nexthopGrp", array: true }],
+    GROUP_TYPE: "u16",
+    BLACKHOLE: "flag",
+    OIF: "u32",
+    GATEWAY: ["binary", IP],
+    ENCAP_TYPE: "u16",
+    ENCAP: "binary",
+    GROUPS: "flag",
+    MASTER: "u32",
+    FDB: "flag",
+    RES_GROUP: ["nest", { nest: "nexthopResGroupAttrs" }],
+    RES_BUCKET: "nest",
+    OP_FLAGS: "u32",
+    GROUP_STATS: "nest",
+    HW_STATS_ENABLE: "u32",
+    HW_STATS_USED: "u32",
+  });
+  out.sets.nexthopResGroupAttrs = headerSet(h("nexthop.h"), "NHA_RES_GROUP_", {
+    BUCKETS: "u16",
+    IDLE_TIMER: "u32",
+    UNBALANCED_TIMER: "u32",
+    UNBALANCED_TIME: "u64",
+  });
+  out.structs.nexthopGrp = struct(h("nexthop.h"), "nexthop_grp");
+  out.sets.linkinfoIpvlanAttrs = headerSet(h("if_link.h"), "IFLA_IPVLAN_", {
+    MODE: ["u16", { enum: "ipvlanMode" }],
+    FLAGS: "u16",
+  });
+  out.enums.ipvlanMode = {
+    flags: false,
+    entries: [...enumValues(h("if_link.h"), "IPVLAN_MODE_")].filter(([k]) => k !== "MAX")
+      .map(([k, v]) => [camel(k), v]),
+  };
+  out.structs.nhmsg = struct(h("nexthop.h"), "nhmsg");
+  out.sets.netconfAttrs = headerSet(h("netconf.h"), "NETCONFA_", {
+    IFINDEX: "s32",
+    FORWARDING: "s32",
+    RP_FILTER: "s32",
+    MC_FORWARDING: "s32",
+    PROXY_NEIGH: "s32",
+    IGNORE_ROUTES_WITH_LINKDOWN: "s32",
+    INPUT: "s32",
+    BC_FORWARDING: "s32",
+  });
+  out.sets.netnsAttrs = headerSet(h("net_namespace.h"), "NETNSA_", {
+    NSID: "s32",
+    PID: "u32",
+    FD: "u32",
+    TARGET_NSID: "s32",
+    CURRENT_NSID: "s32",
+  });
+  return out;
+}
