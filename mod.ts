@@ -12,30 +12,64 @@
  *
  * @module
  */
-export { type Ack, Batch, IPRoute, type IPRouteOptions, LazyDump } from "./iproute/iproute.ts";
-export { Link, type LinkCommand, type LinkSpec } from "./iproute/link.ts";
-export { Address, type AddrSpec } from "./iproute/addr.ts";
+export { IPRoute, type IPRouteOptions } from "./iproute/iproute.ts";
+export { Batch, type BatchTarget } from "./iproute/batch.ts";
+export { LazyDump } from "./iproute/lazy_dump.ts";
+export { type Ack, type BatchMethod, type ChangeOf, type ObjectMethod } from "./iproute/methods.ts";
 export {
-  type NextHop,
-  type NextHopSpec,
-  Route,
-  type RouteIdentity,
-  type RouteSpec,
-} from "./iproute/route.ts";
-export { type FdbSpec, Neighbour, type NeighSpec } from "./iproute/neigh.ts";
-export { type Range, Rule, type RuleSpec } from "./iproute/rule.ts";
-export { type GroupMember, Nexthop, type NexthopSpec } from "./iproute/nexthop.ts";
+  type AnyObjectDef,
+  type Command,
+  type CommandOf,
+  type ObjectDef,
+  type ResultClass,
+  type ResultOf,
+  type SpecOf,
+} from "./iproute/object.ts";
+export {
+  type AddrObject,
+  EVENT_OBJECTS,
+  type FdbObject,
+  type LinkObject,
+  type NeighObject,
+  type NetconfObject,
+  type NexthopObject,
+  type ObjectName,
+  OBJECTS,
+  type RouteObject,
+  type RuleObject,
+} from "./iproute/objects.ts";
+export { type LinkLookup, UnknownInterfaceError } from "./iproute/refs.ts";
+export { Link } from "./iproute/link/link.ts";
+export { LINK_COMMANDS, type LinkCommand, type LinkSpec } from "./iproute/link/request.ts";
+export { Address } from "./iproute/addr/address.ts";
+export { ADDR_COMMANDS, type AddrSpec } from "./iproute/addr/request.ts";
+export { type NextHop, type NextHopSpec } from "./iproute/route/multipath.ts";
+export { Route, type RouteIdentity } from "./iproute/route/route.ts";
+export { ROUTE_COMMANDS, type RouteSpec } from "./iproute/route/request.ts";
+export { Neighbour } from "./iproute/neigh/neighbour.ts";
+export {
+  FDB_COMMANDS,
+  type FdbSpec,
+  NEIGH_COMMANDS,
+  type NeighSpec,
+} from "./iproute/neigh/request.ts";
+export { type Range, Rule } from "./iproute/rule/rule.ts";
+export { RULE_COMMANDS, type RuleSpec } from "./iproute/rule/request.ts";
+export { type GroupMember, Nexthop } from "./iproute/nexthop/nexthop.ts";
+export { NEXTHOP_COMMANDS, type NexthopSpec } from "./iproute/nexthop/request.ts";
+export { Netconf } from "./iproute/netconf/netconf.ts";
 export { messageName, RtMessage } from "./iproute/message.ts";
 export { type Spec } from "./iproute/spec.ts";
 export { type ConsumerOptions, Monitor, type MonitorOptions } from "./iproute/monitor.ts";
 export {
   decodeEvent,
   DEFAULT_GROUPS,
+  type EventOf,
   groupNumbers,
   type KindEvent,
   type MonitorEvent,
-  Netconf,
   type OverrunEvent,
+  type RtmName,
 } from "./iproute/events.ts";
 export {
   ArgumentError,

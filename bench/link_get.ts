@@ -13,7 +13,8 @@
  * @module
  */
 import { IPRoute } from "../iproute/iproute.ts";
-import { buildLinkRequest, Link } from "../iproute/link.ts";
+import { buildLinkRequest } from "../iproute/link/request.ts";
+import { Link } from "../iproute/link/link.ts";
 import { decoderOf } from "../iproute/message.ts";
 import {
   banner,

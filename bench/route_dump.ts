@@ -18,7 +18,8 @@
 import { spawnSync } from "node:child_process";
 import process from "node:process";
 import { IPRoute } from "../iproute/iproute.ts";
-import { buildRouteRequest, Route } from "../iproute/route.ts";
+import { buildRouteRequest } from "../iproute/route/request.ts";
+import { Route } from "../iproute/route/route.ts";
 import { decoderOf } from "../iproute/message.ts";
 import {
   banner,

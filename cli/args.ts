@@ -13,8 +13,8 @@
 import { parseArgs } from "node:util";
 import { ArgumentError } from "../core/errors.ts";
 import { AF_INET, AF_INET6, parseIP, parseMAC, parsePrefix } from "../core/address.ts";
-import { kindSet } from "../iproute/link.ts";
-import { nudState } from "../iproute/neigh.ts";
+import { kindSet } from "../iproute/link/data.ts";
+import { nudState } from "../iproute/neigh/request.ts";
 import { ROUTE_PROTOCOLS, SCOPES, TABLES } from "../iproute/names.ts";
 
 /** A plain object of IPRoute arguments. */

@@ -1,5 +1,5 @@
 /**
- * A lean runtime layer for short-lived helper programs (`netns/helper.ts`):
+ * A lean runtime layer for short-lived helper programs (`core/nshelper.ts`):
  * libc with only the symbols asked for, the program's arguments, stderr and
  * exit. Start-up time is what such a program costs, so this module loads the
  * runtime's adapter alone: no `node:` module under Deno (loading Deno's Node

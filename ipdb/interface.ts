@@ -7,11 +7,12 @@
 import { ArgumentError, NetlinkError } from "../core/errors.ts";
 import { parseMAC, parsePrefix } from "../core/address.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
-import type { Link, LinkSpec } from "../iproute/link.ts";
+import type { Link } from "../iproute/link/link.ts";
+import type { LinkSpec } from "../iproute/link/request.ts";
 import { ADDR, LINK, ROUTE } from "../iproute/objects.ts";
-import type { Address } from "../iproute/addr.ts";
-import type { Neighbour } from "../iproute/neigh.ts";
-import type { Route } from "../iproute/route.ts";
+import type { Address } from "../iproute/addr/address.ts";
+import type { Neighbour } from "../iproute/neigh/neighbour.ts";
+import type { Route } from "../iproute/route/route.ts";
 import { ifname as checkIfname, int } from "../iproute/spec.ts";
 import { PHASE, runCommand, type Step } from "./plan.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";

@@ -8,7 +8,8 @@
 import { NetlinkError } from "../core/errors.ts";
 import type { Request } from "../core/socket.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
-import type { ObjectKind } from "../iproute/kind.ts";
+import type { ObjectName } from "../iproute/objects.ts";
+import type { AnyObjectDef as ObjectKind } from "../iproute/object.ts";
 import type { Spec } from "../iproute/spec.ts";
 
 /**
@@ -165,11 +166,15 @@ export async function runPlan(
  * await runCommand(ipr, LINK, "set", { index: 1, state: "up" });
  * ```
  */
-export async function runCommand<T>(
+export async function runCommand(
   ipr: IPRoute,
-  kind: ObjectKind<T>,
+  kind: ObjectKind,
   cmd: string,
   spec: Spec,
 ): Promise<void> {
-  await ipr.object(kind, cmd, spec);
+  const method = ipr[kind.name as ObjectName] as unknown as (
+    c: string,
+    s: Spec,
+  ) => Promise<unknown>;
+  await method(cmd, spec);
 }

@@ -7,7 +7,8 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
-import type { Rule, RuleSpec } from "../iproute/rule.ts";
+import type { Rule } from "../iproute/rule/rule.ts";
+import type { RuleSpec } from "../iproute/rule/request.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { PHASE, runCommand, type Step } from "./plan.ts";
 import { RULE } from "../iproute/objects.ts";

@@ -1,70 +1,23 @@
 /**
  * Typed rtnetlink events: every multicast message decoded into the same classes
- * IPRoute returns (Link, Address, Route, Neighbour, Rule, Nexthop), plus netconf.
+ * IPRoute returns (Link, Address, Route, Neighbour, Rule, Nexthop, Netconf).
+ * The decoder, the event types and the monitor's group names derive from the
+ * object declarations (`objects.ts`).
  *
  * @module
  */
-import type { AttrSet } from "../core/schema.ts";
 import { type MessageRef, type NetlinkMessage, rawDecoder } from "../core/socket.ts";
-import { RTM, RTNLGRP } from "../core/tables/constants.ts";
+import { type RTM, RTNLGRP } from "../core/tables/constants.ts";
 import { ArgumentError } from "../core/errors.ts";
-import { defined, messageName, RtMessage } from "./message.ts";
-import { Link } from "./link.ts";
-import { Address } from "./addr.ts";
-import { Route } from "./route.ts";
-import { Neighbour } from "./neigh.ts";
-import { Rule } from "./rule.ts";
-import { Nexthop } from "./nexthop.ts";
-import { SETS } from "./registry.ts";
+import { messageName } from "./message.ts";
+import type { ObjectDef } from "./object.ts";
+import { BY_MESSAGE, EVENT_OBJECTS } from "./objects.ts";
 
-/**
- * Per-interface IP configuration (forwarding, rp_filter, …) from
- * RTM_NEWNETCONF events and dumps.
- *
- * @example
- * ```ts
- * import type { Netconf } from "./events.ts";
- * function show(n: Netconf) {
- *   console.log(n.index, n.forwarding);
- * }
- * ```
- */
-export class Netconf extends RtMessage {
-  /** Size of the fixed header (struct netconfmsg, padded to 4 bytes). */
-  protected override get headerSize(): number {
-    return 4;
-  }
-  /** @internal The attribute table of this message kind (netconfAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.netconf;
-  }
-  /** AF_INET or AF_INET6. */
-  get family(): number {
-    return this.bytes[this.off]!;
-  }
-  /** Interface index (-1: all, -2: default). */
-  get index(): number | undefined {
-    return this.attrs.ifindex as number | undefined;
-  }
-  /** Forwarding enabled. */
-  get forwarding(): number | undefined {
-    return this.attrs.forwarding as number | undefined;
-  }
-  /** Reverse path filter mode. */
-  get rpFilter(): number | undefined {
-    return this.attrs.rpFilter as number | undefined;
-  }
-  /** Fields shown by `toJSON()` and inspection: the family and every decoded attribute. */
-  protected fields(): Record<string, unknown> {
-    return defined({ family: this.family, ...this.attrs });
-  }
-}
-
-/** Events of one object kind. */
+/** Events of one object type. */
 export interface KindEvent<K extends string, E extends string, T> {
   /** The rtnetlink message name. */
   readonly event: E;
-  /** The object kind. */
+  /** The object type (`link`, `route`, …). */
   readonly kind: K;
   /** The decoded object, the same class IPRoute returns. */
   readonly object: T;
@@ -82,92 +35,64 @@ export interface OverrunEvent {
   readonly lost: number;
 }
 
+/** The name of the rtnetlink message type `V` (`24` → `"RTM_NEWROUTE"`). */
+export type RtmName<V> = {
+  [K in keyof typeof RTM]: (typeof RTM)[K] extends V ? `RTM_${K & string}` : never;
+}[keyof typeof RTM];
+/** The event type of an object declaration: its name, message names and result. */
+export type EventOf<D> = D extends ObjectDef<infer N, infer T, infer _S, infer _C, infer E>
+  ? KindEvent<N, RtmName<E>, T>
+  : never;
+
 /** A typed rtnetlink event. Narrow on `kind` (or `event`). */
 export type MonitorEvent =
-  | KindEvent<"link", "RTM_NEWLINK" | "RTM_DELLINK", Link>
-  | KindEvent<"addr", "RTM_NEWADDR" | "RTM_DELADDR", Address>
-  | KindEvent<"route", "RTM_NEWROUTE" | "RTM_DELROUTE", Route>
-  | KindEvent<"neigh", "RTM_NEWNEIGH" | "RTM_DELNEIGH", Neighbour>
-  | KindEvent<"rule", "RTM_NEWRULE" | "RTM_DELRULE", Rule>
-  | KindEvent<"nexthop", "RTM_NEWNEXTHOP" | "RTM_DELNEXTHOP", Nexthop>
-  | KindEvent<"netconf", "RTM_NEWNETCONF" | "RTM_DELNETCONF", Netconf>
+  | EventOf<typeof EVENT_OBJECTS[number]>
   | KindEvent<"other", string, NetlinkMessage>
   | OverrunEvent;
-
-type Cls = new (b: Uint8Array, dv: DataView, off: number, len: number, type: number) => RtMessage;
-const BY_TYPE: [string, Cls][] = [];
-for (
-  const [kind, cls, types] of [
-    ["link", Link, [RTM.NEWLINK, RTM.DELLINK]],
-    ["addr", Address, [RTM.NEWADDR, RTM.DELADDR]],
-    ["route", Route, [RTM.NEWROUTE, RTM.DELROUTE]],
-    ["neigh", Neighbour, [RTM.NEWNEIGH, RTM.DELNEIGH]],
-    ["rule", Rule, [RTM.NEWRULE, RTM.DELRULE]],
-    ["nexthop", Nexthop, [RTM.NEWNEXTHOP, RTM.DELNEXTHOP]],
-    ["netconf", Netconf, [RTM.NEWNETCONF, RTM.DELNETCONF]],
-  ] as [string, Cls, number[]][]
-) {
-  for (const t of types) BY_TYPE[t] = [kind, cls];
-}
 
 /**
  * Decodes a multicast rtnetlink message into a {@link MonitorEvent}.
  *
  * @example
  * ```ts
- * import { decodeEvent } from "./events.ts";
- * import { NetlinkSocket } from "../core/socket.ts";
+ * import { decodeEvent, NetlinkSocket } from "@nlroute/nlroute";
  * const sock = NetlinkSocket.open({ groups: [1], decodeEvent });
  * sock.close();
  * ```
  */
 export function decodeEvent(m: MessageRef): MonitorEvent {
-  const entry = BY_TYPE[m.type];
+  const def = BY_MESSAGE[m.type];
   const event = messageName(m.type);
-  if (!entry) return { event, kind: "other", object: rawDecoder(m) };
-  const object = new entry[1](m.bytes, m.dv, m.offset, m.length, m.type);
-  return { event, kind: entry[0], object } as MonitorEvent;
+  if (!def) return { event, kind: "other", object: rawDecoder(m) };
+  return { event, kind: def.name, object: def.decode(m) } as MonitorEvent;
 }
 
-/** Group names accepted by the monitor (and their RTNLGRP numbers). */
-export const GROUPS: Record<string, number[]> = {
-  link: [RTNLGRP.LINK],
-  neigh: [RTNLGRP.NEIGH],
-  "ipv4-ifaddr": [RTNLGRP.IPV4_IFADDR],
-  "ipv6-ifaddr": [RTNLGRP.IPV6_IFADDR],
-  addr: [RTNLGRP.IPV4_IFADDR, RTNLGRP.IPV6_IFADDR],
-  "ipv4-route": [RTNLGRP.IPV4_ROUTE],
-  "ipv6-route": [RTNLGRP.IPV6_ROUTE],
-  route: [RTNLGRP.IPV4_ROUTE, RTNLGRP.IPV6_ROUTE],
-  "ipv4-rule": [RTNLGRP.IPV4_RULE],
-  "ipv6-rule": [RTNLGRP.IPV6_RULE],
-  rule: [RTNLGRP.IPV4_RULE, RTNLGRP.IPV6_RULE],
-  nexthop: [RTNLGRP.NEXTHOP],
-  "ipv4-netconf": [RTNLGRP.IPV4_NETCONF],
-  "ipv6-netconf": [RTNLGRP.IPV6_NETCONF],
-  netconf: [RTNLGRP.IPV4_NETCONF, RTNLGRP.IPV6_NETCONF],
-  nsid: [RTNLGRP.NSID],
-  "ipv6-prefix": [RTNLGRP.IPV6_PREFIX],
-};
+/**
+ * Group names accepted by the monitor: each object type's name (all its
+ * groups), each group's own name (`ipv4-route`, …), and the groups of no
+ * object type (`nsid`, `ipv6-prefix`).
+ */
+export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
+  const out: Record<string, number[]> = {};
+  for (const def of EVENT_OBJECTS) {
+    const own = Object.entries(def.groups ?? {});
+    for (const [name, n] of own) out[name] = [n];
+    out[def.name] = own.map(([, n]) => n);
+  }
+  out.nsid = [RTNLGRP.NSID];
+  out["ipv6-prefix"] = [RTNLGRP.IPV6_PREFIX];
+  return out;
+})();
 
 /** What `ip monitor` shows by default: links, addresses, routes, neighbours, rules, nexthops, netconf, nsid. */
-export const DEFAULT_GROUPS: readonly string[] = [
-  "link",
-  "addr",
-  "route",
-  "neigh",
-  "rule",
-  "nexthop",
-  "netconf",
-  "nsid",
-];
+export const DEFAULT_GROUPS: readonly string[] = [...EVENT_OBJECTS.map((d) => d.name), "nsid"];
 
 /**
  * Resolves group names (or numbers) to RTNLGRP numbers.
  *
  * @example
  * ```ts
- * import { groupNumbers } from "./events.ts";
+ * import { groupNumbers } from "@nlroute/nlroute";
  * groupNumbers(["link", "route"]); // [1, 7, 11]
  * ```
  */
@@ -175,12 +100,15 @@ export function groupNumbers(groups: readonly (string | number)[]): number[] {
   const out = new Set<number>();
   groups.forEach((g, i) => {
     if (typeof g === "number" && Number.isInteger(g) && g > 0) out.add(g);
-    else if (typeof g === "string" && GROUPS[g]) GROUPS[g]!.forEach((n) => out.add(n));
-    else {throw new ArgumentError(
+    else if (typeof g === "string" && Object.hasOwn(GROUPS, g)) {
+      GROUPS[g]!.forEach((n) => out.add(n));
+    } else {
+      throw new ArgumentError(
         `groups[${i}]`,
         `a group name (${Object.keys(GROUPS).join(", ")}) or number`,
         g,
-      );}
+      );
+    }
   });
   return [...out];
 }

@@ -9,7 +9,8 @@ import { ArgumentError } from "../core/errors.ts";
 import type { NetlinkSocket, Subscription } from "../core/socket.ts";
 import { IPRoute, type IPRouteOptions } from "./iproute.ts";
 import { decodeEvent, DEFAULT_GROUPS, groupNumbers, type MonitorEvent } from "./events.ts";
-import { fieldMatch } from "./kind.ts";
+import { fieldMatch } from "./match.ts";
+import { EVENT_OBJECTS } from "./objects.ts";
 import type { Spec } from "./spec.ts";
 
 /** Options of {@link Monitor.open}. */
@@ -39,7 +40,7 @@ export interface ConsumerOptions {
  *
  * @example
  * ```ts
- * import { Monitor } from "../mod.ts";
+ * import { Monitor } from "@nlroute/nlroute";
  * await using mon = await Monitor.open({ groups: ["link", "addr"] });
  * for await (const e of mon) {
  *   if (e.kind === "overrun") console.log("lost events:", e.source);
@@ -146,7 +147,8 @@ export class Monitor implements AsyncIterable<MonitorEvent>, AsyncDisposable {
   }
 }
 
-const KINDS = new Set(["link", "addr", "route", "neigh", "rule", "nexthop", "netconf", "other"]);
+/** The `kind`s of events: the object types with events, and `other`. */
+const KINDS = new Set([...EVENT_OBJECTS.map((d) => d.name), "other"]);
 
 /** Builds a consumer's filter; overrun notices always pass. */
 function consumerFilter(opts: ConsumerOptions): ((e: MonitorEvent) => boolean) | undefined {
@@ -166,7 +168,7 @@ function consumerFilter(opts: ConsumerOptions): ((e: MonitorEvent) => boolean) |
     });
   }
   const wanted = events ? new Set(events) : undefined;
-  const fields = match ? fieldMatch<unknown>(match, {}) : undefined;
+  const fields = match ? fieldMatch<unknown>(match) : undefined;
   if (!wanted && !fields && !filter) return undefined;
   return (e) => {
     if (e.kind === "overrun") return true;

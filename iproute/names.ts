@@ -6,6 +6,7 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
+import { FR_ACT, RT_SCOPE, RT_TABLE, RTPROT } from "../core/tables/constants.ts";
 import { RTNL } from "./registry.ts";
 
 /**
@@ -61,73 +62,29 @@ function fromEnum(what: string, name: string): NameMap {
   return new NameMap(what, RTNL.enum(name).byName);
 }
 
-/** Route protocols (rtm_protocol), iproute2's /etc/iproute2/rt_protos names. */
-export const ROUTE_PROTOCOLS: NameMap = new NameMap("route protocol", [
-  ["unspec", 0],
-  ["redirect", 1],
-  ["kernel", 2],
-  ["boot", 3],
-  ["static", 4],
-  ["gated", 8],
-  ["ra", 9],
-  ["mrt", 10],
-  ["zebra", 11],
-  ["bird", 12],
-  ["dnrouted", 13],
-  ["xorp", 14],
-  ["ntk", 15],
-  ["dhcp", 16],
-  ["mrouted", 17],
-  ["keepalived", 18],
-  ["babel", 42],
-  ["openr", 99],
-  ["bgp", 186],
-  ["isis", 187],
-  ["ospf", 188],
-  ["rip", 189],
-  ["eigrp", 192],
-]);
+/** `[lower-case name, value]` pairs of a generated constant group. */
+function lower(values: Readonly<Record<string, number>>, except: readonly string[] = []) {
+  return Object.entries(values).filter(([k]) => !except.includes(k))
+    .map(([k, v]) => [k.toLowerCase(), v] as const);
+}
+
+/** Route protocols (rtm_protocol, the kernel's RTPROT_*), as iproute2's rt_protos names them. */
+export const ROUTE_PROTOCOLS: NameMap = new NameMap("route protocol", lower(RTPROT));
 
 /** Route scopes (rtm_scope, ifa_scope), iproute2's names ("global" is universe). */
 export const SCOPES: NameMap = new NameMap("scope", [
-  ["global", 0],
-  ["universe", 0],
-  ["site", 200],
-  ["link", 253],
-  ["host", 254],
-  ["nowhere", 255],
+  ["global", RT_SCOPE.UNIVERSE],
+  ...lower(RT_SCOPE),
 ]);
 
-/** Well-known routing tables. */
-export const TABLES: NameMap = new NameMap("routing table", [
-  ["unspec", 0],
-  ["default", 253],
-  ["main", 254],
-  ["local", 255],
-]);
+/** Well-known routing tables (iproute2's rt_tables: unspec, default, main, local). */
+export const TABLES: NameMap = new NameMap("routing table", lower(RT_TABLE, ["COMPAT"]));
 
 /** Route types (rtm_type). */
 export const ROUTE_TYPES: NameMap = fromEnum("route type", "rtmType");
 
-/** FIB rule actions (fib_rule_hdr.action). */
-export const RULE_ACTIONS: NameMap = new NameMap("rule action", [
-  ["unspec", 0],
-  ["to_tbl", 1],
-  ["goto", 2],
-  ["nop", 3],
-  ["blackhole", 6],
-  ["unreachable", 7],
-  ["prohibit", 8],
-]);
-
-/** Address families by name. */
-export const FAMILIES: NameMap = new NameMap("address family", [
-  ["unspec", 0],
-  ["inet", 2],
-  ["bridge", 7],
-  ["inet6", 10],
-  ["mpls", 28],
-]);
+/** FIB rule actions (fib_rule_hdr.action, the kernel's FR_ACT_*; the reserved ones left out). */
+export const RULE_ACTIONS: NameMap = new NameMap("rule action", lower(FR_ACT, ["RES3", "RES4"]));
 
 /** Link operational states (IFLA_OPERSTATE, RFC 2863), as ip prints them. */
 export const OPERSTATES: readonly string[] = [

@@ -1,118 +1,65 @@
 /**
- * The object kinds IPRoute drives, wired from each object's module.
+ * Every rtnetlink object type IPRoute drives, in one registry: IPRoute's and
+ * Batch's methods, the event decoder, the monitor's group names and IPDB's
+ * keys all derive from these declarations.
  *
  * @module
  */
-import { decoderOf } from "./message.ts";
-import { fieldMatch, type ObjectKind } from "./kind.ts";
-import { buildLinkRequest, Link } from "./link.ts";
-import { Address, buildAddrRequest } from "./addr.ts";
-import { buildRouteRequest, Route, tableId } from "./route.ts";
-import { ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES } from "./names.ts";
-import { parsePrefix } from "../core/address.ts";
-import type { Spec } from "./spec.ts";
+import { ArgumentError } from "../core/errors.ts";
+import type { AnyObjectDef } from "./object.ts";
+import { LINK } from "./link/object.ts";
+import { ADDR } from "./addr/object.ts";
+import { ROUTE } from "./route/object.ts";
+import { FDB, NEIGH } from "./neigh/object.ts";
+import { RULE } from "./rule/object.ts";
+import { NEXTHOP } from "./nexthop/object.ts";
+import { NETCONF } from "./netconf/object.ts";
 
-export type { LinkCommand, LinkSpec } from "./link.ts";
-export type { AddrSpec } from "./addr.ts";
-export type { RouteSpec } from "./route.ts";
-export { FDB, type FdbSpec, NEIGH, type NeighSpec } from "./neigh.ts";
-export { RULE, type RuleSpec } from "./rule.ts";
-export { NEXTHOP, type NexthopSpec } from "./nexthop.ts";
+export { ADDR, FDB, LINK, NEIGH, NETCONF, NEXTHOP, ROUTE, RULE };
+export type { AddrObject } from "./addr/object.ts";
+export type { LinkObject } from "./link/object.ts";
+export type { RouteObject } from "./route/object.ts";
+export type { FdbObject, NeighObject } from "./neigh/object.ts";
+export type { RuleObject } from "./rule/object.ts";
+export type { NexthopObject } from "./nexthop/object.ts";
+export type { NetconfObject } from "./netconf/object.ts";
 
-function pick(spec: Spec, keys: readonly string[]): Spec {
-  const out: Spec = {};
-  for (const k of keys) if (spec[k] !== undefined) out[k] = spec[k];
+/** The object types with commands, by name (what `ensure()` and batches take). */
+export const OBJECTS = {
+  link: LINK,
+  addr: ADDR,
+  route: ROUTE,
+  neigh: NEIGH,
+  fdb: FDB,
+  rule: RULE,
+  nexthop: NEXTHOP,
+} as const;
+
+/** The name of an object type with commands (`"link"`, `"route"`, …). */
+export type ObjectName = keyof typeof OBJECTS;
+
+/** The object types whose notifications the event decoder turns into typed events. */
+export const EVENT_OBJECTS = [LINK, ADDR, ROUTE, NEIGH, RULE, NEXTHOP, NETCONF] as const;
+
+/** The object type of each notification message type (RTM_NEWLINK → link, …). */
+export const BY_MESSAGE: readonly (AnyObjectDef | undefined)[] = (() => {
+  const out: (AnyObjectDef | undefined)[] = [];
+  for (const def of EVENT_OBJECTS) for (const t of def.events ?? []) out[t] = def;
   return out;
+})();
+
+/**
+ * The object type named `name`, or an ArgumentError naming `argument`.
+ *
+ * @example
+ * ```ts
+ * import { objectNamed } from "./objects.ts";
+ * objectNamed("route", "object").name; // "route"
+ * ```
+ */
+export function objectNamed(name: unknown, argument: string): AnyObjectDef {
+  if (typeof name === "string" && Object.hasOwn(OBJECTS, name)) {
+    return OBJECTS[name as ObjectName] as AnyObjectDef;
+  }
+  throw new ArgumentError(argument, `one of ${Object.keys(OBJECTS).join(", ")}`, name);
 }
-
-/** Links. */
-export const LINK: ObjectKind<Link> = {
-  name: "link",
-  build: buildLinkRequest,
-  decode: decoderOf(Link),
-  linkRefs: ["index", "master", "link"],
-  match: (spec) =>
-    fieldMatch(
-      pick(spec, [
-        "index",
-        "ifname",
-        "kind",
-        "master",
-        "link",
-        "state",
-        "mtu",
-        "address",
-        "txqlen",
-        "group",
-      ]),
-      {},
-    ),
-};
-
-/** Addresses. */
-export const ADDR: ObjectKind<Address> = {
-  name: "addr",
-  build: buildAddrRequest,
-  decode: decoderOf(Address),
-  linkRefs: ["index"],
-  match: (spec) => {
-    const s = pick(spec, [
-      "index",
-      "address",
-      "prefixlen",
-      "local",
-      "label",
-      "scope",
-      "broadcast",
-      "family",
-    ]);
-    if (typeof s.address === "string" && s.address.includes("/")) {
-      const p = parsePrefix(s.address, "address");
-      s.address = p.address;
-      s.prefixlen ??= p.prefixlen;
-    }
-    if (s.family === "inet") s.family = 2;
-    if (s.family === "inet6") s.family = 10;
-    return fieldMatch(s, { scope: (v) => SCOPES.name(SCOPES.value(v, "scope")) });
-  },
-};
-
-/** Routes. */
-export const ROUTE: ObjectKind<Route> = {
-  name: "route",
-  build: buildRouteRequest,
-  decode: decoderOf(Route),
-  linkRefs: ["oif", "iif"],
-  nestedLinkRefs: { multipath: ["oif"] },
-  // Not oif: the kernel matches any next hop of a multipath route, Route.oif only RTA_OIF.
-  kernelFilters: ["table", "proto", "type"],
-  match: (spec) => {
-    const s = pick(spec, [
-      "dst",
-      "gateway",
-      "oif",
-      "iif",
-      "prefsrc",
-      "priority",
-      "table",
-      "proto",
-      "scope",
-      "family",
-      "nhId",
-      "tos",
-    ]);
-    if (spec.type !== undefined) s.routeType = spec.type;
-    if (typeof s.dst === "string" && s.dst !== "default" && !s.dst.includes("/")) {
-      const p = parsePrefix(s.dst, "dst");
-      s.dst = `${p.address}/${p.prefixlen}`;
-    }
-    if (s.family === "inet") s.family = 2;
-    if (s.family === "inet6") s.family = 10;
-    return fieldMatch(s, {
-      table: (v) => tableId(v),
-      proto: (v) => ROUTE_PROTOCOLS.name(ROUTE_PROTOCOLS.value(v, "proto")),
-      scope: (v) => SCOPES.name(SCOPES.value(v, "scope")),
-      routeType: (v) => ROUTE_TYPES.name(ROUTE_TYPES.value(v, "type")),
-    });
-  },
-};

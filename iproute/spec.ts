@@ -59,11 +59,6 @@ export function int(v: unknown, argument: string, lo: number, hi: number): numbe
   return v;
 }
 
-/** An optional integer within bounds. */
-export function optInt(v: unknown, argument: string, lo: number, hi: number): number | undefined {
-  return v === undefined ? undefined : int(v, argument, lo, hi);
-}
-
 /** A u32 value. */
 export function u32(v: unknown, argument: string): number {
   return int(v, argument, 0, 0xffffffff);
@@ -203,6 +198,23 @@ export function family(
 }
 
 /**
+ * The {@link ArgumentError} for a command `object` does not have, naming
+ * `cmd` with the commands it supports.
+ */
+export function unknownCommand(
+  table: Readonly<Record<string, unknown>>,
+  cmd: unknown,
+  object: string,
+): never {
+  throw new ArgumentError(
+    "cmd",
+    `one of ${Object.keys(table).join(", ")}`,
+    cmd,
+    `Cannot run ${object} command`,
+  );
+}
+
+/**
  * The message type and flags of a command, or an {@link ArgumentError} naming
  * `cmd` with the commands `object` supports.
  *
@@ -212,19 +224,10 @@ export function family(
  * command({ add: [24, 0x600] }, "add", "route"); // [24, 0x600]
  * ```
  */
-export function command(
-  table: Readonly<Record<string, readonly [number, number]>>,
+export function command<C extends string>(
+  table: Readonly<Record<C, readonly [number, number]>>,
   cmd: string,
   object: string,
 ): readonly [number, number] {
-  const entry = Object.hasOwn(table, cmd) ? table[cmd] : undefined;
-  if (!entry) {
-    throw new ArgumentError(
-      "cmd",
-      `one of ${Object.keys(table).join(", ")}`,
-      cmd,
-      `Cannot run ${object} command`,
-    );
-  }
-  return entry;
+  return Object.hasOwn(table, cmd) ? table[cmd as C] : unknownCommand(table, cmd, object);
 }

@@ -26,7 +26,7 @@ export {
   NetnsHelperError,
   openSocketInProcess,
   type ProcessModeOptions,
-} from "./process.ts";
+} from "../core/nsprocess.ts";
 export {
   addVeth,
   getNetnsid,

@@ -16,9 +16,9 @@ import { RTM } from "../core/tables/constants.ts";
 import { NETNS_RUN_DIR, netnsPath, type NetnsRef, openNetns } from "../core/nsenter.ts";
 import type { MessageRef, NetlinkSocket, Request } from "../core/socket.ts";
 import { IPRoute, type IPRouteOptions } from "../iproute/iproute.ts";
-import type { Link, LinkSpec } from "../iproute/link.ts";
+import type { Link } from "../iproute/link/link.ts";
+import type { LinkSpec } from "../iproute/link/request.ts";
 import { create, exists, remove } from "./netns.ts";
-import "./process.ts";
 
 /**
  * NETNSA_* attributes (linux/net_namespace.h); the generated tables lack them.

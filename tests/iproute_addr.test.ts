@@ -4,7 +4,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { type Address, IPRoute, NetlinkError } from "../mod.ts";
-import { buildAddrRequest, IFADDRMSG_SIZE } from "../iproute/addr.ts";
+import { buildAddrRequest } from "../iproute/addr/request.ts";
+import { RT_ADDR_STRUCTS } from "../core/tables/rt_addr.ts";
+const IFADDRMSG_SIZE = RT_ADDR_STRUCTS.ifaddrmsg.size;
 import { SETS } from "../iproute/registry.ts";
 import { ip, ipJson, isRoot } from "./helpers.ts";
 import { decodeRequest, ifindex, withIPRoute } from "./iproute_util.ts";

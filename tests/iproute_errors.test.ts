@@ -7,12 +7,12 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ArgumentError, type IPRoute, NetlinkError } from "../mod.ts";
-import { buildLinkRequest } from "../iproute/link.ts";
-import { buildAddrRequest } from "../iproute/addr.ts";
-import { buildRouteRequest } from "../iproute/route.ts";
-import { buildFdbRequest, buildNeighRequest } from "../iproute/neigh.ts";
-import { buildRuleRequest } from "../iproute/rule.ts";
-import { buildNexthopRequest } from "../iproute/nexthop.ts";
+import { buildLinkRequest } from "../iproute/link/request.ts";
+import { buildAddrRequest } from "../iproute/addr/request.ts";
+import { buildRouteRequest } from "../iproute/route/request.ts";
+import { buildFdbRequest, buildNeighRequest } from "../iproute/neigh/request.ts";
+import { buildRuleRequest } from "../iproute/rule/request.ts";
+import { buildNexthopRequest } from "../iproute/nexthop/request.ts";
 import { ip, isRoot } from "./helpers.ts";
 import { snapshot, withIPRoute } from "./iproute_util.ts";
 

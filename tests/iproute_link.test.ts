@@ -6,7 +6,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPRoute, type Link, NetlinkError, NetlinkSocket } from "../mod.ts";
-import { buildLinkRequest, IFINFOMSG_SIZE } from "../iproute/link.ts";
+import { buildLinkRequest } from "../iproute/link/request.ts";
+import { RT_LINK_STRUCTS } from "../core/tables/rt_link.ts";
+const IFINFOMSG_SIZE = RT_LINK_STRUCTS.ifinfomsg.size;
 import { SETS } from "../iproute/registry.ts";
 import { NLM_F } from "../core/constants.ts";
 import { RTM } from "../core/tables/constants.ts";

@@ -8,7 +8,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPRoute, type Neighbour, NetlinkError } from "../mod.ts";
-import { buildFdbRequest, buildNeighRequest, NDMSG_SIZE } from "../iproute/neigh.ts";
+import { buildFdbRequest, buildNeighRequest } from "../iproute/neigh/request.ts";
+import { RT_NEIGH_STRUCTS } from "../core/tables/rt_neigh.ts";
+const NDMSG_SIZE = RT_NEIGH_STRUCTS.ndmsg.size;
 import { SETS } from "../iproute/registry.ts";
 import { bridgeJson, ip, ipJson, isRoot } from "./helpers.ts";
 import {

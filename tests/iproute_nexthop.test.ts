@@ -6,7 +6,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPRoute, NetlinkError, NetlinkSocket, type Nexthop } from "../mod.ts";
-import { buildNexthopRequest, NHMSG_SIZE } from "../iproute/nexthop.ts";
+import { buildNexthopRequest } from "../iproute/nexthop/request.ts";
+import { UAPI_STRUCTS } from "../core/tables/uapi.ts";
+const NHMSG_SIZE = UAPI_STRUCTS.nhmsg.size;
 import { SETS } from "../iproute/registry.ts";
 import { NLM_F } from "../core/constants.ts";
 import { ip, ipJson, isRoot } from "./helpers.ts";

@@ -6,7 +6,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPRoute, NetlinkError, NetlinkSocket, type Route } from "../mod.ts";
-import { buildRouteRequest, RTMSG_SIZE } from "../iproute/route.ts";
+import { buildRouteRequest } from "../iproute/route/request.ts";
+import { RT_ROUTE_STRUCTS } from "../core/tables/rt_route.ts";
+const RTMSG_SIZE = RT_ROUTE_STRUCTS.rtmsg.size;
 import { SETS } from "../iproute/registry.ts";
 import { NLM_F } from "../core/constants.ts";
 import { RTM } from "../core/tables/constants.ts";

@@ -5,7 +5,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPRoute, NetlinkError, type Rule } from "../mod.ts";
-import { buildRuleRequest, FIB_RULE_HDR_SIZE } from "../iproute/rule.ts";
+import { buildRuleRequest } from "../iproute/rule/request.ts";
+import { RT_RULE_STRUCTS } from "../core/tables/rt_rule.ts";
+const FIB_RULE_HDR_SIZE = RT_RULE_STRUCTS.fibRuleHdr.size;
 import { SETS } from "../iproute/registry.ts";
 import { ip, ipJson, isRoot } from "./helpers.ts";
 import { decodeRequest, withIPRoute } from "./iproute_util.ts";

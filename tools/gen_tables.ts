@@ -172,7 +172,16 @@ const rtm = strip(enumValues(h("rtnetlink.h"), "RTM_"), ["BASE"]);
 emitModule(
   OUT + "constants.ts",
   "rtnetlink message types and multicast groups from the kernel's 6.12 uapi linux/rtnetlink.h.",
-  ["RTNETLINK", structs("rtnetlink.h", ["rtgenmsg", "tcmsg"])],
+  [
+    "RTNETLINK",
+    {
+      ...emptyOut(),
+      structs: {
+        ...structs("rtnetlink.h", ["rtgenmsg", "tcmsg", "rtnexthop"]).structs,
+        ...structs("netconf.h", ["netconfmsg"]).structs,
+      },
+    },
+  ],
   [
     ["RTM", "rtnetlink message types: name → number (RTM_NEWLINK = 16, …).", rtm],
     [
@@ -184,6 +193,35 @@ emitModule(
       "RTNL_FAMILY",
       "rtnetlink-only address families (multicast routing rules and routes).",
       defines(h("rtnetlink.h"), "RTNL_FAMILY_"),
+    ],
+    [
+      "RTPROT",
+      "Route protocols (rtm_protocol): who installed a route.",
+      defines(h("rtnetlink.h"), "RTPROT_"),
+    ],
+    [
+      "RT_SCOPE",
+      "Route and address scopes (enum rt_scope_t).",
+      enumValues(h("rtnetlink.h"), "RT_SCOPE_"),
+    ],
+    [
+      "RT_TABLE",
+      "Reserved routing table ids (enum rt_class_t).",
+      strip(enumValues(h("rtnetlink.h"), "RT_TABLE_"), ["MAX"]),
+    ],
+    ["RTM_F", "Route message flags (rtm_flags).", defines(h("rtnetlink.h"), "RTM_F_")],
+    ["RTNH_F", "Next hop flags (rtnh_flags, nh_flags).", defines(h("rtnetlink.h"), "RTNH_F_")],
+    [
+      "FR_ACT",
+      "FIB rule actions (fib_rule_hdr.action).",
+      enumValues(h("fib_rules.h"), "FR_ACT_", true),
+    ],
+    ["FIB_RULE", "FIB rule flags (fib_rule_hdr.flags).", defines(h("fib_rules.h"), "FIB_RULE_")],
+    ["NUD", "Neighbour states (ndm_state bits; NONE is 0).", defines(h("neighbour.h"), "NUD_")],
+    [
+      "NTF",
+      "Neighbour flags (ndm_flags).",
+      defines(h("neighbour.h"), "NTF_", { from: "NTF_USE", to: "NTF_EXT_MANAGED" }),
     ],
   ],
 );

@@ -19,6 +19,15 @@ export const RTNETLINK: SpecData = {
       ["tcmParent", "u32", null],
       ["tcmInfo", "u32", null],
     ],
+    "rtnexthop": [
+      ["rtnhLen", "u16", null],
+      ["rtnhFlags", "u8", null],
+      ["rtnhHops", "u8", null],
+      ["rtnhIfindex", "s32", null],
+    ],
+    "netconfmsg": [
+      ["ncmFamily", "u8", null],
+    ],
   },
   "sets": {},
   "subMessages": {},
@@ -48,6 +57,12 @@ export const RTNETLINK_STRUCTS = {
       "tcmInfo": "u32",
     },
   },
+  "rtnexthop": {
+    "size": 8,
+    "at": { "rtnhLen": 0, "rtnhFlags": 2, "rtnhHops": 3, "rtnhIfindex": 4 },
+    "type": { "rtnhLen": "u16", "rtnhFlags": "u8", "rtnhHops": "u8", "rtnhIfindex": "s32" },
+  },
+  "netconfmsg": { "size": 1, "at": { "ncmFamily": 0 }, "type": { "ncmFamily": "u8" } },
 } as const;
 
 /** rtnetlink message types: name → number (RTM_NEWLINK = 16, …). */
@@ -170,4 +185,122 @@ export const RTNL_FAMILY = {
   IPMR: 128,
   IP6MR: 129,
   MAX: 129,
+} as const;
+
+/** Route protocols (rtm_protocol): who installed a route. */
+export const RTPROT = {
+  UNSPEC: 0,
+  REDIRECT: 1,
+  KERNEL: 2,
+  BOOT: 3,
+  STATIC: 4,
+  GATED: 8,
+  RA: 9,
+  MRT: 10,
+  ZEBRA: 11,
+  BIRD: 12,
+  DNROUTED: 13,
+  XORP: 14,
+  NTK: 15,
+  DHCP: 16,
+  MROUTED: 17,
+  KEEPALIVED: 18,
+  BABEL: 42,
+  OPENR: 99,
+  BGP: 186,
+  ISIS: 187,
+  OSPF: 188,
+  RIP: 189,
+  EIGRP: 192,
+} as const;
+
+/** Route and address scopes (enum rt_scope_t). */
+export const RT_SCOPE = {
+  UNIVERSE: 0,
+  SITE: 200,
+  LINK: 253,
+  HOST: 254,
+  NOWHERE: 255,
+} as const;
+
+/** Reserved routing table ids (enum rt_class_t). */
+export const RT_TABLE = {
+  UNSPEC: 0,
+  COMPAT: 252,
+  DEFAULT: 253,
+  MAIN: 254,
+  LOCAL: 255,
+} as const;
+
+/** Route message flags (rtm_flags). */
+export const RTM_F = {
+  NOTIFY: 256,
+  CLONED: 512,
+  EQUALIZE: 1024,
+  PREFIX: 2048,
+  LOOKUP_TABLE: 4096,
+  FIB_MATCH: 8192,
+  OFFLOAD: 16384,
+  TRAP: 32768,
+  OFFLOAD_FAILED: 536870912,
+} as const;
+
+/** Next hop flags (rtnh_flags, nh_flags). */
+export const RTNH_F = {
+  DEAD: 1,
+  PERVASIVE: 2,
+  ONLINK: 4,
+  OFFLOAD: 8,
+  LINKDOWN: 16,
+  UNRESOLVED: 32,
+  TRAP: 64,
+} as const;
+
+/** FIB rule actions (fib_rule_hdr.action). */
+export const FR_ACT = {
+  UNSPEC: 0,
+  TO_TBL: 1,
+  GOTO: 2,
+  NOP: 3,
+  RES3: 4,
+  RES4: 5,
+  BLACKHOLE: 6,
+  UNREACHABLE: 7,
+  PROHIBIT: 8,
+} as const;
+
+/** FIB rule flags (fib_rule_hdr.flags). */
+export const FIB_RULE = {
+  PERMANENT: 1,
+  INVERT: 2,
+  UNRESOLVED: 4,
+  IIF_DETACHED: 8,
+  DEV_DETACHED: 8,
+  OIF_DETACHED: 16,
+  FIND_SADDR: 65536,
+} as const;
+
+/** Neighbour states (ndm_state bits; NONE is 0). */
+export const NUD = {
+  INCOMPLETE: 1,
+  REACHABLE: 2,
+  STALE: 4,
+  DELAY: 8,
+  PROBE: 16,
+  FAILED: 32,
+  NOARP: 64,
+  PERMANENT: 128,
+  NONE: 0,
+} as const;
+
+/** Neighbour flags (ndm_flags). */
+export const NTF = {
+  USE: 1,
+  SELF: 2,
+  MASTER: 4,
+  PROXY: 8,
+  EXT_LEARNED: 16,
+  OFFLOADED: 32,
+  STICKY: 64,
+  ROUTER: 128,
 } as const;

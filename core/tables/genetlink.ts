@@ -44,6 +44,7 @@ export const GENL = {
 
 /** nlctrl commands (CTRL_CMD_GETFAMILY, …). */
 export const CTRL_CMD = {
+  UNSPEC: 0,
   NEWFAMILY: 1,
   DELFAMILY: 2,
   GETFAMILY: 3,
@@ -58,6 +59,7 @@ export const CTRL_CMD = {
 
 /** nlctrl family attributes (CTRL_ATTR_FAMILY_ID, …). */
 export const CTRL_ATTR = {
+  UNSPEC: 0,
   FAMILY_ID: 1,
   FAMILY_NAME: 2,
   VERSION: 3,
@@ -72,12 +74,14 @@ export const CTRL_ATTR = {
 
 /** nlctrl operation attributes. */
 export const CTRL_ATTR_OP = {
+  UNSPEC: 0,
   ID: 1,
   FLAGS: 2,
 } as const;
 
 /** nlctrl multicast group attributes. */
 export const CTRL_ATTR_MCAST_GRP = {
+  UNSPEC: 0,
   NAME: 1,
   ID: 2,
 } as const;

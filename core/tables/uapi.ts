@@ -24,6 +24,13 @@ export const UAPI: SpecData = {
         ["l3s", 2],
       ],
     },
+    "nexthopGrpType": {
+      "flags": false,
+      "entries": [
+        ["mpath", 0],
+        ["res", 1],
+      ],
+    },
   },
   "structs": {
     "iflaVxlanPortRange": [
@@ -263,4 +270,5 @@ export const UAPI_STRUCTS = {
 export const UAPI_ENUMS = {
   "macvlanMode": { "private": 1, "vepa": 2, "bridge": 4, "passthru": 8, "source": 16 },
   "ipvlanMode": { "l2": 0, "l3": 1, "l3s": 2 },
+  "nexthopGrpType": { "mpath": 0, "res": 1 },
 } as const;

@@ -92,7 +92,7 @@ export function enumValues(path: string, prefix: string, unspecOnly = false): Ma
     for (const [k, v] of local) {
       if (!k.startsWith(prefix) || k.startsWith("__")) continue;
       const name = k.slice(prefix.length);
-      if (name === "MAX" || name === "UNSPEC") continue;
+      if (name === "MAX") continue;
       found.set(name, v);
     }
   }

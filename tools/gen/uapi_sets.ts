@@ -34,7 +34,7 @@ export function headerSet(
   for (const [name, num] of Object.entries(newer)) if (!nums.has(name)) nums.set(name, num);
   const rows: Row[] = [];
   for (const [name, num] of nums) {
-    if (name === "NONE" || name === "PAD" && num === 0) continue;
+    if (name === "NONE" || name === "UNSPEC" || name === "PAD" && num === 0) continue;
     const t = types[name] ?? "binary";
     const [type, opts] = typeof t === "string" ? [t, undefined] : t;
     const row: Row = [num, camel(name), type];
@@ -143,6 +143,10 @@ export function rtnlSupplement(uapi: string): Out {
       .map(([k, v]) => [camel(k), v]),
   };
   out.structs.nhmsg = struct(h("nexthop.h"), "nhmsg");
+  out.enums.nexthopGrpType = {
+    flags: false,
+    entries: [...enumValues(h("nexthop.h"), "NEXTHOP_GRP_TYPE_")].map(([k, v]) => [camel(k), v]),
+  };
   out.sets.netconfAttrs = headerSet(h("netconf.h"), "NETCONFA_", {
     IFINDEX: "s32",
     FORWARDING: "s32",

@@ -1,5 +1,5 @@
 /**
- * The process-mode helper: run by `netns/process.ts` with the same runtime as
+ * The process-mode helper: run by `core/nsprocess.ts` with the same runtime as
  * the parent (`deno run …` or `bun …`). It enters a network namespace, creates
  * a netlink socket there and sends it back over the Unix socket it was given
  * (sendmsg with SCM_RIGHTS), then exits. Failures go back over the same socket
@@ -11,7 +11,7 @@
  * @example
  * ```ts
  * // Not imported: started as a program, e.g.
- * // deno run --allow-ffi --allow-read netns/helper.ts 3 0 /run/netns/blue
+ * // deno run --allow-ffi --allow-read core/nshelper.ts 3 0 /run/netns/blue
  * ```
  *
  * @module

@@ -8,8 +8,8 @@
  * recvmsg. Errors in the helper come back typed; a helper that hangs is killed
  * after a timeout.
  *
- * Importing this module installs the process-mode opener used by
- * `IPRoute.open({ netns, mode: "process" })`.
+ * `IPRoute.open({ netns, mode: "process" })` loads this module on first use
+ * (a dynamic import), so programs that never use process mode never load it.
  *
  * @module
  */
@@ -17,24 +17,23 @@ import { addressOf, libc } from "../ffi/libc.ts";
 import { SyscallError } from "../ffi/errno.ts";
 import { recvWithFds, seqpacketPair } from "../ffi/scm.ts";
 import { type HelperExit, spawnWithFd } from "../ffi/spawn.ts";
-import { netnsPath, type NetnsRef } from "../core/nsenter.ts";
-import { ArgumentError } from "../core/errors.ts";
-import { NETLINK_ROUTE } from "../core/constants.ts";
-import { _setProcessModeOpener } from "../iproute/iproute.ts";
-import type { HelperReply } from "./helper.ts";
+import { netnsPath, type NetnsRef } from "./nsenter.ts";
+import { ArgumentError } from "./errors.ts";
+import { NETLINK_ROUTE } from "./constants.ts";
+import type { HelperReply } from "./nshelper.ts";
 
 /**
  * How long a helper may take by default before it is killed (ms).
  *
  * @example
  * ```ts
- * import { DEFAULT_HELPER_TIMEOUT, openSocketInProcess } from "./process.ts";
+ * import { DEFAULT_HELPER_TIMEOUT, openSocketInProcess } from "@nlroute/nlroute";
  * const fd = await openSocketInProcess("blue", { timeout: 2 * DEFAULT_HELPER_TIMEOUT });
  * ```
  */
 export const DEFAULT_HELPER_TIMEOUT = 10_000;
 
-const HELPER = new URL("./helper.ts", import.meta.url);
+const HELPER = new URL("./nshelper.ts", import.meta.url);
 const decoder = new TextDecoder();
 
 /**
@@ -42,7 +41,7 @@ const decoder = new TextDecoder();
  *
  * @example
  * ```ts
- * import type { ProcessModeOptions } from "./process.ts";
+ * import type { ProcessModeOptions } from "@nlroute/nlroute";
  * const opts: ProcessModeOptions = { protocol: 0, timeout: 5000 };
  * ```
  */
@@ -59,7 +58,7 @@ export interface ProcessModeOptions {
  *
  * @example
  * ```ts
- * import { NetnsHelperError } from "./process.ts";
+ * import { NetnsHelperError } from "@nlroute/nlroute";
  * const err = new NetnsHelperError("timeout", "/run/netns/blue", "no answer within 100 ms");
  * err.reason; // "timeout"
  * ```
@@ -115,7 +114,7 @@ function describeExit(exit: HelperExit): string {
  * namespace: ENOENT; no permission: EPERM; …), {@link NetnsHelperError} for a
  * timeout or a helper that died.
  *
- * The helper is `netns/helper.ts` run by the same runtime binary (Deno needs
+ * The helper is `core/nshelper.ts` run by the same runtime binary (Deno needs
  * `--allow-run` for it; a `deno compile` / `bun build --compile` executable
  * cannot run it). A start costs a runtime start-up: ~10–20 ms with Bun,
  * ~20–35 ms with Deno. Thread mode costs microseconds: prefer it unless the
@@ -123,8 +122,7 @@ function describeExit(exit: HelperExit): string {
  *
  * @example
  * ```ts
- * import { openSocketInProcess } from "./process.ts";
- * import { NetlinkSocket } from "../core/socket.ts";
+ * import { NetlinkSocket, openSocketInProcess } from "@nlroute/nlroute";
  * const fd = await openSocketInProcess("blue", { timeout: 5000 });
  * await using sock = NetlinkSocket.open({ fd });
  * ```
@@ -196,13 +194,3 @@ export async function openSocketInProcess(
     c.close(mine);
   }
 }
-
-_setProcessModeOpener((ns, opts, timeout) =>
-  openSocketInProcess(
-    ns,
-    timeout === undefined ? { protocol: opts.protocol ?? NETLINK_ROUTE } : {
-      protocol: opts.protocol ?? NETLINK_ROUTE,
-      timeout,
-    },
-  )
-);

@@ -1,0 +1,101 @@
+/**
+ * Batches: requests validated and built as they are added, sent together.
+ *
+ * @module
+ */
+import { type BatchResult, NetlinkSocket, type Request } from "../core/socket.ts";
+import type { BatchMethod } from "./methods.ts";
+import type { RtMessage } from "./message.ts";
+import type { AnyObjectDef } from "./object.ts";
+import { OBJECTS } from "./objects.ts";
+import { type LinkLookup, linkRefNames, lookupIndexes, substituteLinkRefs } from "./refs.ts";
+import type { Spec } from "./spec.ts";
+
+/** What a batch sends through: name lookups and a socket. */
+export interface BatchTarget extends LinkLookup {
+  /** The socket the batch is sent on. */
+  readonly socket: NetlinkSocket;
+}
+
+/**
+ * Requests gathered for one send. Each method validates its spec at once (bad
+ * input fails before anything is sent); `send()` resolves link names, builds
+ * the requests and sends them together.
+ *
+ * @example
+ * ```ts
+ * import { IPRoute } from "@nlroute/nlroute";
+ * await using ipr = await IPRoute.open();
+ * const b = ipr.batch();
+ * for (let i = 0; i < 100; i++) b.route("add", { dst: `10.9.${i}.0/24`, oif: 1 });
+ * const results = await b.send();
+ * console.log(results.filter((r) => !r.ok).length, "failed");
+ * ```
+ */
+export class Batch {
+  readonly #target: BatchTarget;
+  /** Requests in order: built at once, or (naming interfaces) when sent. */
+  readonly #items: { def: AnyObjectDef; cmd: string; spec: Spec; req: Request | undefined }[] = [];
+
+  /** Adds a link request. */
+  readonly link: BatchMethod<typeof OBJECTS.link, Batch> = this.#method(OBJECTS.link);
+  /** Adds an address request. */
+  readonly addr: BatchMethod<typeof OBJECTS.addr, Batch> = this.#method(OBJECTS.addr);
+  /** Adds a route request. */
+  readonly route: BatchMethod<typeof OBJECTS.route, Batch> = this.#method(OBJECTS.route);
+  /** Adds a neighbour request. */
+  readonly neigh: BatchMethod<typeof OBJECTS.neigh, Batch> = this.#method(OBJECTS.neigh);
+  /** Adds an fdb request. */
+  readonly fdb: BatchMethod<typeof OBJECTS.fdb, Batch> = this.#method(OBJECTS.fdb);
+  /** Adds a rule request. */
+  readonly rule: BatchMethod<typeof OBJECTS.rule, Batch> = this.#method(OBJECTS.rule);
+  /** Adds a nexthop request. */
+  readonly nexthop: BatchMethod<typeof OBJECTS.nexthop, Batch> = this.#method(OBJECTS.nexthop);
+
+  /** An empty batch that sends through `target` (an IPRoute: see {@link IPRoute.batch}). */
+  constructor(target: BatchTarget) {
+    this.#target = target;
+  }
+
+  #method<D extends AnyObjectDef>(def: D): BatchMethod<D, Batch> {
+    return ((cmd: string, spec: Spec) => this.#add(def, cmd, spec)) as BatchMethod<D, Batch>;
+  }
+
+  #add(def: AnyObjectDef, cmd: string, spec: Spec): this {
+    if (linkRefNames(def, spec).length === 0) {
+      // Built (and validated) once; kept for send().
+      this.#items.push({ def, cmd, spec, req: def.build(cmd, spec) });
+    } else {
+      // Validate now with placeholder indexes; names are resolved at send.
+      def.build(cmd, substituteLinkRefs(def, spec, () => 1));
+      this.#items.push({ def, cmd, spec: { ...spec }, req: undefined });
+    }
+    return this;
+  }
+
+  /** Number of requests gathered. */
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** The requests, built (each interface name looked up once). */
+  async requests(): Promise<Request[]> {
+    const names = await lookupIndexes(
+      this.#target,
+      this.#items.flatMap((it) => (it.req ? [] : linkRefNames(it.def, it.spec))),
+    );
+    return this.#items.map((it) =>
+      it.req ?? it.def.build(it.cmd, substituteLinkRefs(it.def, it.spec, (n) => names.get(n)!))
+    );
+  }
+
+  /** The requests as bytes, without sending them. */
+  async compile(): Promise<Uint8Array> {
+    return NetlinkSocket.compile(await this.requests());
+  }
+
+  /** Sends every request and collects every ACK (one result per request, in order). */
+  async send(): Promise<BatchResult<RtMessage>[]> {
+    return await this.#target.socket.batch<RtMessage>(await this.requests());
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * The link object type: commands, events, groups, dump filters, identity.
+ *
+ * @module
+ */
+import { RTM, RTNLGRP } from "../../core/tables/constants.ts";
+import { fieldMatch, pick } from "../match.ts";
+import { defineObject, type ObjectDef } from "../object.ts";
+import { Link } from "./link.ts";
+import { buildLinkRequest, LINK_COMMANDS, type LinkSpec } from "./request.ts";
+
+const FILTER_KEYS = [
+  "index",
+  "ifname",
+  "kind",
+  "master",
+  "link",
+  "state",
+  "mtu",
+  "address",
+  "txqlen",
+  "group",
+];
+
+/** Links. */
+/** The link object type: its name, result, spec, commands and event message types. */
+export type LinkObject = ObjectDef<
+  "link",
+  Link,
+  LinkSpec,
+  keyof typeof LINK_COMMANDS,
+  typeof RTM.NEWLINK | typeof RTM.DELLINK
+>;
+
+export const LINK: LinkObject = defineObject({
+  name: "link",
+  result: Link,
+  commands: LINK_COMMANDS,
+  events: [RTM.NEWLINK, RTM.DELLINK],
+  groups: { link: RTNLGRP.LINK },
+  build: (cmd, spec: LinkSpec) => buildLinkRequest(cmd, spec),
+  linkRefs: ["index", "master", "link"],
+  match: (spec) => fieldMatch<Link>(pick(spec, FILTER_KEYS)),
+  key: (l) => String(l.index),
+  selector: (l) => ({ index: l.index }),
+});

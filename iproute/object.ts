@@ -1,0 +1,103 @@
+/**
+ * The declaration of an rtnetlink object type (link, addr, route, neigh,
+ * fdb, rule, nexthop, netconf): everything IPRoute, Batch, the event decoder
+ * and IPDB need to know about it, in one place. Adding an object type means
+ * writing one of these (and its result class and request builder).
+ *
+ * @module
+ */
+import type { Decoder, Request } from "../core/socket.ts";
+import { decoderOf } from "./message.ts";
+import type { Spec } from "./spec.ts";
+
+/** A command's message type and header flags. */
+export type Command = readonly [type: number, flags: number];
+
+/** The class of an object's typed result (a lazy view of one message). */
+export type ResultClass<T> = new (
+  bytes: Uint8Array,
+  dv: DataView,
+  msgOffset: number,
+  msgLength: number,
+  type: number,
+) => T;
+
+/**
+ * One rtnetlink object type. `N` is its name, `T` its result, `S` the spec
+ * its commands take, `C` its command names, `E` its event message types.
+ */
+export interface ObjectDef<
+  N extends string = string,
+  T = unknown,
+  S = Spec,
+  C extends string = string,
+  E extends number = number,
+> {
+  /** Name used by IPRoute and in errors (`link`, `route`, …). */
+  readonly name: N;
+  /** The typed result class. */
+  readonly result: ResultClass<T>;
+  /** Decodes one reply or event message into the result class. */
+  readonly decode: Decoder<T>;
+  /** The commands: message type and flags of each. */
+  readonly commands: Readonly<Record<C, Command>>;
+  /** The message types of its notifications: `[new, del]` (none: not an event source of its own). */
+  readonly events?: readonly [newType: E, delType: E];
+  /** The multicast groups its notifications come on, by name (`ipv4-route`: RTNLGRP_IPV4_ROUTE, …). */
+  readonly groups?: Readonly<Record<string, number>>;
+  /** Builds (and validates) the request of a command, from a spec whose interface names are resolved. */
+  build(cmd: C, spec: S): Request;
+  /** Spec keys that accept an interface name in place of an index. */
+  readonly linkRefs: readonly string[];
+  /**
+   * Keys holding arrays of objects whose own keys accept an interface name
+   * (route `multipath: [{ oif: "eth0" }]` → `{ multipath: ["oif"] }`).
+   */
+  readonly nestedLinkRefs?: Readonly<Record<string, readonly string[]>>;
+  /** Client-side match for dump filters; undefined when the spec selects everything. */
+  match(spec: Spec): ((item: T) => boolean) | undefined;
+  /**
+   * Dump filter keys the kernel applies exactly under strict checking (the
+   * client-side match skips them then).
+   */
+  readonly kernelFilters?: readonly string[];
+  /** Spec keys used only to filter dumps (not passed to the request builder). */
+  readonly dumpOnly?: readonly string[];
+  /**
+   * The field holding an item's interface when the `master` dump filter means
+   * "items whose interface is a port of that master", a fact the items do not
+   * carry themselves (IP neighbours: `index`, nexthops: `oif`). IPRoute checks
+   * it client-side against the master's ports (the kernel filters it too).
+   */
+  readonly masterPortKey?: string;
+  /** The identity of an object: equal for the same kernel object (IPDB keys records by it). */
+  key?(item: T): string;
+  /** The spec that deletes exactly this object (what flushes send). */
+  selector?(item: T): Spec;
+}
+
+/** Any object declaration (what generic code takes). */
+// deno-lint-ignore no-explicit-any
+export type AnyObjectDef = ObjectDef<string, any, any, string, number>;
+
+/** The result type of a declaration. */
+export type ResultOf<D> = D extends { readonly result: ResultClass<infer T> } ? T : never;
+/** The spec type of a declaration (what its request builder takes). */
+export type SpecOf<D> = D extends { build(cmd: never, spec: infer S): Request } ? S : never;
+/** The command names of a declaration. */
+export type CommandOf<D> = D extends { readonly commands: infer C } ? keyof C & string : never;
+
+/**
+ * Completes a declaration: the decoder is made from the result class.
+ *
+ * @example
+ * ```ts
+ * import { LINK } from "./objects.ts";
+ * LINK.name; // "link"
+ * ```
+ */
+export function defineObject<N extends string, T, S, C extends string, E extends number = never>(
+  def: Omit<ObjectDef<N, T, S, C, E>, "decode">,
+): ObjectDef<N, T, S, C, E> {
+  return { ...def, decode: decoderOf(def.result) };
+}

@@ -1,0 +1,142 @@
+/**
+ * Interface names where an index is expected: finding them in a spec (top
+ * level and nested), looking each up once, and substituting the indexes.
+ *
+ * @module
+ */
+import { ArgumentError } from "../core/errors.ts";
+import type { AnyObjectDef } from "./object.ts";
+import type { Spec } from "./spec.ts";
+
+/**
+ * An interface name that names no interface. An {@link ArgumentError} naming
+ * the argument it came from; `ensure(..., { present: false })` treats it as
+ * "already gone".
+ *
+ * @example
+ * ```ts
+ * import { ArgumentError, UnknownInterfaceError } from "@nlroute/nlroute";
+ * const e = new UnknownInterfaceError("oif", "nope0");
+ * console.assert(e instanceof ArgumentError && e.argument === "oif");
+ * ```
+ */
+export class UnknownInterfaceError extends ArgumentError {
+  /** The name that was looked up. */
+  readonly ifname: string;
+
+  /** `argument` named the interface `ifname`, which does not exist. */
+  constructor(argument: string, ifname: string) {
+    super(argument, "an existing interface name or an index", ifname, "Cannot resolve interface");
+    this.name = "UnknownInterfaceError";
+    this.ifname = ifname;
+  }
+}
+
+/**
+ * Replaces interface names by indexes in the keys of `def` that accept them
+ * (top-level and nested), with `index` mapping one name (and the argument it
+ * came from) to an index. Returns `spec` itself when nothing changed,
+ * otherwise a copy.
+ *
+ * @example
+ * ```ts
+ * import { substituteLinkRefs } from "./refs.ts";
+ * import { ROUTE } from "./objects.ts";
+ * substituteLinkRefs(ROUTE, { dst: "10.0.0.0/8", oif: "eth0" }, () => 2).oif; // 2
+ * ```
+ */
+export function substituteLinkRefs(
+  def: AnyObjectDef,
+  spec: Spec,
+  index: (name: string, argument: string) => number,
+): Spec {
+  if (typeof spec !== "object" || spec === null) return spec; // the builder reports it
+  let out = spec;
+  for (const key of def.linkRefs) {
+    const v = spec[key];
+    if (typeof v === "string") {
+      if (out === spec) out = { ...spec };
+      out[key] = index(v, key);
+    }
+  }
+  for (const [key, subKeys] of Object.entries(def.nestedLinkRefs ?? {})) {
+    const items = spec[key];
+    if (!Array.isArray(items)) continue;
+    let copy: unknown[] | undefined;
+    items.forEach((item, i) => {
+      if (typeof item !== "object" || item === null) return;
+      let itemCopy: Spec | undefined;
+      for (const sub of subKeys) {
+        const v = (item as Spec)[sub];
+        if (typeof v !== "string") continue;
+        itemCopy ??= { ...(item as Spec) };
+        itemCopy[sub] = index(v, `${key}[${i}].${sub}`);
+      }
+      if (itemCopy) (copy ??= [...items])[i] = itemCopy;
+    });
+    if (copy) {
+      if (out === spec) out = { ...spec };
+      out[key] = copy;
+    }
+  }
+  return out;
+}
+
+/**
+ * The interface names in `spec` that {@link substituteLinkRefs} would replace,
+ * each with the argument it came from.
+ *
+ * @example
+ * ```ts
+ * import { linkRefNames } from "./refs.ts";
+ * import { ROUTE } from "./objects.ts";
+ * linkRefNames(ROUTE, { oif: "eth0" }); // [["eth0", "oif"]]
+ * ```
+ */
+export function linkRefNames(def: AnyObjectDef, spec: Spec): [string, string][] {
+  const names: [string, string][] = [];
+  substituteLinkRefs(def, spec, (name, argument) => {
+    names.push([name, argument]);
+    return 0;
+  });
+  return names;
+}
+
+/** What name lookups need: IPRoute's `linkLookup`. */
+export interface LinkLookup {
+  /** Indexes of the links named `ifname` (empty when there is none). */
+  linkLookup(match: { ifname: string }): Promise<number[]>;
+}
+
+/**
+ * Looks up interface names (each once), given with the argument they came
+ * from; a missing one is an {@link UnknownInterfaceError} naming that argument.
+ */
+export async function lookupIndexes(
+  ipr: LinkLookup,
+  names: readonly (readonly [string, string])[],
+): Promise<Map<string, number>> {
+  const found = new Map<string, number>();
+  for (const [name, argument] of names) {
+    if (found.has(name)) continue;
+    let index: number | undefined;
+    try {
+      [index] = await ipr.linkLookup({ ifname: name });
+    } catch (e) {
+      if (!(e instanceof ArgumentError)) throw e;
+    }
+    if (index === undefined) throw new UnknownInterfaceError(argument, name);
+    found.set(name, index);
+  }
+  return found;
+}
+
+/** `spec` with its interface names replaced by indexes (looked up through `ipr`). */
+export async function resolveLinkRefs(
+  ipr: LinkLookup,
+  def: AnyObjectDef,
+  spec: Spec,
+): Promise<Spec> {
+  const found = await lookupIndexes(ipr, linkRefNames(def, spec));
+  return substituteLinkRefs(def, spec, (name) => found.get(name)!);
+}

@@ -1,0 +1,72 @@
+/**
+ * The rule object type: commands, events, groups, dump filters, identity.
+ *
+ * @module
+ */
+import { RTM, RTNLGRP } from "../../core/tables/constants.ts";
+import { fieldMatch, pick } from "../match.ts";
+import { defineObject, type ObjectDef } from "../object.ts";
+import { RULE_ACTIONS, TABLES } from "../names.ts";
+import { family, type Spec } from "../spec.ts";
+import { Rule } from "./rule.ts";
+import { buildRuleRequest, RULE_COMMANDS, type RuleSpec } from "./request.ts";
+
+/**
+ * The identity of a rule as text: every field the kernel compares (a rule's
+ * {@link Rule.key} or a spec), sorted, the installing protocol left out.
+ *
+ * @example
+ * ```ts
+ * import { ruleKey } from "./object.ts";
+ * ruleKey({ family: 2, table: 254, priority: 100 }); // "family=2,priority=100,table=254"
+ * ```
+ */
+export function ruleKey(spec: Spec): string {
+  const parts: string[] = [];
+  for (const k of Object.keys(spec).sort()) {
+    const v = spec[k];
+    if (v === undefined || k === "protocol") continue;
+    parts.push(`${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+  }
+  return parts.join(",");
+}
+
+/** Rules. */
+/** The rule object type: its name, result, spec, commands and event message types. */
+export type RuleObject = ObjectDef<
+  "rule",
+  Rule,
+  RuleSpec,
+  keyof typeof RULE_COMMANDS,
+  typeof RTM.NEWRULE | typeof RTM.DELRULE
+>;
+
+export const RULE: RuleObject = defineObject({
+  name: "rule",
+  result: Rule,
+  commands: RULE_COMMANDS,
+  events: [RTM.NEWRULE, RTM.DELRULE],
+  groups: { "ipv4-rule": RTNLGRP.IPV4_RULE, "ipv6-rule": RTNLGRP.IPV6_RULE },
+  build: (cmd, spec: RuleSpec) => buildRuleRequest(cmd, spec),
+  linkRefs: [],
+  match: (spec) => {
+    const s = pick(spec, [
+      "priority",
+      "src",
+      "dst",
+      "iifname",
+      "oifname",
+      "fwmark",
+      "fwmask",
+      "goto",
+    ]);
+    if (spec.table !== undefined) s.table = TABLES.value(spec.table, "table", 0xffffffff);
+    if (spec.action !== undefined) {
+      s.action = RULE_ACTIONS.name(RULE_ACTIONS.value(spec.action, "action"));
+    }
+    if (spec.family !== undefined) s.family = family(spec.family, undefined, "family");
+    return fieldMatch<Rule>(s);
+  },
+  key: (r) => ruleKey(r.key()),
+  selector: (r) => r.key(),
+});
