@@ -1,6 +1,6 @@
 /**
  * Typed rtnetlink events: every multicast message decoded into the same classes
- * IPRoute returns (Link, Address, Route, Neighbour, Rule, Nexthop, Netconf).
+ * IPRoute returns (Link, Address, Route, Neighbour, Rule, Nexthop, Netconf, Nsid).
  * The decoder, the event types and the monitor's group names derive from the
  * object declarations (`objects.ts`).
  *
@@ -70,7 +70,7 @@ export function decodeEvent(m: MessageRef): MonitorEvent {
 /**
  * Group names accepted by the monitor: each object type's name (all its
  * groups), each group's own name (`ipv4-route`, …), and the groups of no
- * object type (`nsid`, `ipv6-prefix`).
+ * object type (`ipv6-prefix`).
  */
 export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
   const out: Record<string, number[]> = {};
@@ -79,13 +79,12 @@ export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
     for (const [name, n] of own) out[name] = [n];
     out[def.name] = own.map(([, n]) => n);
   }
-  out.nsid = [RTNLGRP.NSID];
   out["ipv6-prefix"] = [RTNLGRP.IPV6_PREFIX];
   return out;
 })();
 
 /** What `ip monitor` shows by default: links, addresses, routes, neighbours, rules, nexthops, netconf, nsid. */
-export const DEFAULT_GROUPS: readonly string[] = [...EVENT_OBJECTS.map((d) => d.name), "nsid"];
+export const DEFAULT_GROUPS: readonly string[] = EVENT_OBJECTS.map((d) => d.name);
 
 /**
  * Resolves group names (or numbers) to RTNLGRP numbers.

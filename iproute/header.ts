@@ -95,6 +95,7 @@ export function structRequest<L extends Layout>(
     name: messageName(type),
     body: (w) => {
       writeStruct(w, layout, header);
+      w.align(); // attributes start at NLMSG_ALIGN of the header (rtgenmsg is one byte)
       w.bytes(attrs);
     },
   };

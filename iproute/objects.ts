@@ -14,8 +14,9 @@ import { FDB, NEIGH } from "./neigh/object.ts";
 import { RULE } from "./rule/object.ts";
 import { NEXTHOP } from "./nexthop/object.ts";
 import { NETCONF } from "./netconf/object.ts";
+import { NSID } from "./nsid/object.ts";
 
-export { ADDR, FDB, LINK, NEIGH, NETCONF, NEXTHOP, ROUTE, RULE };
+export { ADDR, FDB, LINK, NEIGH, NETCONF, NEXTHOP, NSID, ROUTE, RULE };
 export type { AddrObject } from "./addr/object.ts";
 export type { LinkObject } from "./link/object.ts";
 export type { RouteObject } from "./route/object.ts";
@@ -23,6 +24,7 @@ export type { FdbObject, NeighObject } from "./neigh/object.ts";
 export type { RuleObject } from "./rule/object.ts";
 export type { NexthopObject } from "./nexthop/object.ts";
 export type { NetconfObject } from "./netconf/object.ts";
+export type { NsidObject } from "./nsid/object.ts";
 
 /** The object types with commands, by name (what `ensure()` and batches take). */
 export const OBJECTS = {
@@ -39,7 +41,7 @@ export const OBJECTS = {
 export type ObjectName = keyof typeof OBJECTS;
 
 /** The object types whose notifications the event decoder turns into typed events. */
-export const EVENT_OBJECTS = [LINK, ADDR, ROUTE, NEIGH, RULE, NEXTHOP, NETCONF] as const;
+export const EVENT_OBJECTS = [LINK, ADDR, ROUTE, NEIGH, RULE, NEXTHOP, NETCONF, NSID] as const;
 
 /** The object type of each notification message type (RTM_NEWLINK → link, …). */
 export const BY_MESSAGE: readonly (AnyObjectDef | undefined)[] = (() => {

@@ -45,4 +45,5 @@ export const SETS = {
   rule: RTNL.set("fibRuleAttrs"),
   nexthop: RTNL.set("nexthopAttrs"),
   netconf: RTNL.set("netconfAttrs"),
+  netns: RTNL.set("netnsAttrs"),
 } as const;

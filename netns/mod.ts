@@ -27,17 +27,14 @@ export {
   openSocketInProcess,
   type ProcessModeOptions,
 } from "../core/nsprocess.ts";
+export { NetNS, type NetNSOptions } from "./nsnet.ts";
+export { addVeth, moveLink } from "./links.ts";
 export {
-  addVeth,
   getNetnsid,
-  getNetnsInfo,
   listNetnsids,
-  moveLink,
-  NetNS,
   NETNSA,
   NETNSA_NSID_NOT_ASSIGNED,
-  type NetnsInfo,
-  type NetNSOptions,
   type NsidEntry,
   setNetnsid,
-} from "./nsnet.ts";
+} from "./nsid.ts";
+export { getNetnsInfo, type NetnsInfo } from "./info.ts";

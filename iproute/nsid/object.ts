@@ -1,0 +1,32 @@
+/**
+ * The namespace id object type: commands, events, group, identity.
+ *
+ * @module
+ */
+import { RTM, RTNLGRP } from "../../core/tables/constants.ts";
+import { fieldMatch, pick } from "../match.ts";
+import { defineObject, type ObjectDef } from "../object.ts";
+import { Nsid } from "./nsid.ts";
+import { buildNsidRequest, NSID_COMMANDS, type NsidSpec } from "./request.ts";
+
+/** The namespace id object type: its name, result, spec, commands and event message types. */
+export type NsidObject = ObjectDef<
+  "nsid",
+  Nsid,
+  NsidSpec,
+  keyof typeof NSID_COMMANDS,
+  typeof RTM.NEWNSID | typeof RTM.DELNSID
+>;
+
+/** Namespace ids. */
+export const NSID: NsidObject = defineObject({
+  name: "nsid",
+  result: Nsid,
+  commands: NSID_COMMANDS,
+  events: [RTM.NEWNSID, RTM.DELNSID],
+  groups: { nsid: RTNLGRP.NSID },
+  build: (cmd, spec: NsidSpec) => buildNsidRequest(cmd, spec),
+  linkRefs: [],
+  match: (spec) => fieldMatch<Nsid>(pick(spec, ["nsid"])),
+  key: (n) => String(n.nsid),
+});
