@@ -22,16 +22,7 @@ import { UAPI } from "../core/tables/uapi.ts";
  * RTNL.set("linkAttrs").get("mtu").type; // 4
  * ```
  */
-export const RTNL: Registry = new Registry([RT_LINK, RT_ADDR, RT_ROUTE, RT_NEIGH, RT_RULE, UAPI], {
-  linkinfoDataMsg: {
-    veth: "linkinfoVethAttrs",
-    vxlan: "linkinfoVxlanAttrs",
-    macvlan: "linkinfoMacvlanAttrs",
-    macvtap: "linkinfoMacvlanAttrs",
-    ipvlan: "linkinfoIpvlanAttrs",
-    ipvtap: "linkinfoIpvlanAttrs",
-  },
-});
+export const RTNL: Registry = new Registry([RT_LINK, RT_ADDR, RT_ROUTE, RT_NEIGH, RT_RULE, UAPI]);
 
 /** Attribute sets used directly by IPRoute. */
 export const SETS = {

@@ -25,6 +25,7 @@ import { camel, defines, enumValues, type MemberRow, struct } from "./gen/cheade
 import { convert, emptyOut, type Out } from "./gen/ynl.ts";
 import { rtnlSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
+import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 declare const Bun: { YAML: { parse(text: string): unknown } };
 
@@ -101,19 +102,23 @@ const YNL: [string, string, string][] = [
   ["rt-neigh.yaml", "rt_neigh.ts", "RT_NEIGH"],
   ["rt-rule.yaml", "rt_rule.ts", "RT_RULE"],
 ];
-for (const [yaml, file, prefix] of YNL) {
-  const spec = Bun.YAML.parse(readFileSync(SPECS + yaml, "utf8"));
-  emitModule(
-    OUT + file,
-    `Attribute tables from the kernel's YNL spec ${yaml} (Documentation/netlink/specs).`,
-    [prefix, applyOverrides(convert(spec))],
-  );
-}
-emitModule(
-  OUT + "uapi.ts",
+const rtnl: [string, string, string, Out][] = YNL.map(([yaml, file, prefix]) => [
+  file,
+  prefix,
+  `Attribute tables from the kernel's YNL spec ${yaml} (Documentation/netlink/specs).`,
+  applyOverrides(convert(Bun.YAML.parse(readFileSync(SPECS + yaml, "utf8")))),
+]);
+rtnl.push([
+  "uapi.ts",
+  "UAPI",
   "Attribute tables for sets the YNL specs lack, numbered from the kernel's 6.12 uapi headers.",
-  ["UAPI", rtnlSupplement(UAPI)],
-);
+  rtnlSupplement(UAPI),
+]);
+const owners: Owners = new Map();
+for (const [file, , , data] of rtnl) addOwners(owners, file, data);
+for (const [file, prefix, source, data] of rtnl) {
+  emitModule(OUT + file, source, [prefix, data], [], typeDeclarations(file, data, owners));
+}
 
 // -- protocol constants and headers: uapi headers -----------------------------
 

@@ -111,3 +111,62 @@ export const RT_ADDR_ENUMS = {
     "stablePrivacy": 2048,
   },
 } as const;
+
+/** The attributes of addrAttrs, by name. */
+export interface AddrAttrs {
+  "address"?: string;
+  "local"?: string;
+  "label"?: string;
+  "broadcast"?: string;
+  "anycast"?: string;
+  "cacheinfo"?: IfaCacheinfo | Uint8Array;
+  "multicast"?: Uint8Array;
+  "flags"?:
+    | "secondary"
+    | "nodad"
+    | "optimistic"
+    | "dadfailed"
+    | "homeaddress"
+    | "deprecated"
+    | "tentative"
+    | "permanent"
+    | "managetempaddr"
+    | "noprefixroute"
+    | "mcautojoin"
+    | "stablePrivacy"
+    | (
+      | "secondary"
+      | "nodad"
+      | "optimistic"
+      | "dadfailed"
+      | "homeaddress"
+      | "deprecated"
+      | "tentative"
+      | "permanent"
+      | "managetempaddr"
+      | "noprefixroute"
+      | "mcautojoin"
+      | "stablePrivacy"
+    )[]
+    | number;
+  "rtPriority"?: number;
+  "targetNetnsid"?: Uint8Array;
+  "proto"?: number;
+}
+
+/** The members of struct ifaddrmsg, by name. */
+export interface Ifaddrmsg {
+  "ifaFamily"?: number;
+  "ifaPrefixlen"?: number;
+  "ifaFlags"?: number;
+  "ifaScope"?: number;
+  "ifaIndex"?: number;
+}
+
+/** The members of struct ifaCacheinfo, by name. */
+export interface IfaCacheinfo {
+  "ifaPrefered"?: number;
+  "ifaValid"?: number;
+  "cstamp"?: number;
+  "tstamp"?: number;
+}

@@ -1754,3 +1754,768 @@ export const RT_LINK_ENUMS = {
   "netkitScrub": { "none": 0, "default": 1 },
   "ovpnMode": { "p2p": 0, "mp": 1 },
 } as const;
+
+/** The attributes of linkAttrs, by name. */
+export interface LinkAttrs {
+  "address"?: string;
+  "broadcast"?: string;
+  "ifname"?: string;
+  "mtu"?: number;
+  "link"?: number;
+  "qdisc"?: string;
+  "stats"?: RtnlLinkStats | Uint8Array;
+  "cost"?: string;
+  "priority"?: string;
+  "master"?: number;
+  "wireless"?: string;
+  "protinfo"?: LinkinfoBrportAttrs;
+  "txqlen"?: number;
+  "map"?: RtnlLinkIfmap | Uint8Array;
+  "weight"?: number;
+  "operstate"?: number;
+  "linkmode"?: number;
+  "linkinfo"?: LinkinfoAttrs;
+  "netNsPid"?: number;
+  "ifalias"?: string;
+  "numVf"?: number;
+  "vfinfoList"?: VfinfoListAttrs;
+  "stats64"?: RtnlLinkStats64 | Uint8Array;
+  "vfPorts"?: VfPortsAttrs;
+  "portSelf"?: PortSelfAttrs;
+  "afSpec"?: AfSpecAttrs;
+  "group"?: number;
+  "netNsFd"?: number;
+  "extMask"?:
+    | "vf"
+    | "brvlan"
+    | "brvlanCompressed"
+    | "skipStats"
+    | "mrp"
+    | "cfmConfig"
+    | "cfmStatus"
+    | "mst"
+    | (
+      | "vf"
+      | "brvlan"
+      | "brvlanCompressed"
+      | "skipStats"
+      | "mrp"
+      | "cfmConfig"
+      | "cfmStatus"
+      | "mst"
+    )[]
+    | number;
+  "promiscuity"?: number;
+  "numTxQueues"?: number;
+  "numRxQueues"?: number;
+  "carrier"?: number;
+  "physPortId"?: Uint8Array;
+  "carrierChanges"?: number;
+  "physSwitchId"?: Uint8Array;
+  "linkNetnsid"?: number;
+  "physPortName"?: string;
+  "protoDown"?: number;
+  "gsoMaxSegs"?: number;
+  "gsoMaxSize"?: number;
+  "xdp"?: XdpAttrs;
+  "event"?: number;
+  "newNetnsid"?: number;
+  "targetNetnsid"?: number;
+  "carrierUpCount"?: number;
+  "carrierDownCount"?: number;
+  "newIfindex"?: number;
+  "minMtu"?: number;
+  "maxMtu"?: number;
+  "propList"?: PropListLinkAttrs;
+  "altIfname"?: string;
+  "permAddress"?: string;
+  "protoDownReason"?: string;
+  "parentDevName"?: string;
+  "parentDevBusName"?: string;
+  "groMaxSize"?: number;
+  "tsoMaxSize"?: number;
+  "tsoMaxSegs"?: number;
+  "allmulti"?: number;
+  "devlinkPort"?: Uint8Array;
+  "gsoIpv4MaxSize"?: number;
+  "groIpv4MaxSize"?: number;
+  "dpllPin"?: LinkDpllPinAttrs;
+  "maxPacingOffloadHorizon"?: number | bigint;
+  "netnsImmutable"?: number;
+  "headroom"?: number;
+  "tailroom"?: number;
+}
+
+/** The attributes of propListLinkAttrs, by name. */
+export interface PropListLinkAttrs {
+  "altIfname"?: string | (string)[];
+}
+
+/** The attributes of afSpecAttrs, by name. */
+export interface AfSpecAttrs {
+  "inet"?: IflaAttrs;
+  "inet6"?: Ifla6Attrs;
+  "mctp"?: MctpAttrs;
+}
+
+/** The attributes of vfinfoListAttrs, by name. */
+export interface VfinfoListAttrs {
+  "info"?: VfinfoAttrs | (VfinfoAttrs)[];
+}
+
+/** The attributes of vfinfoAttrs, by name. */
+export interface VfinfoAttrs {
+  "mac"?: IflaVfMac | Uint8Array;
+  "vlan"?: IflaVfVlan | Uint8Array;
+  "txRate"?: IflaVfTxRate | Uint8Array;
+  "spoofchk"?: IflaVfSpoofchk | Uint8Array;
+  "linkState"?: IflaVfLinkState | Uint8Array;
+  "rate"?: IflaVfRate | Uint8Array;
+  "rssQueryEn"?: IflaVfRssQueryEn | Uint8Array;
+  "stats"?: VfStatsAttrs;
+  "trust"?: IflaVfTrust | Uint8Array;
+  "ibNodeGuid"?: IflaVfGuid | Uint8Array;
+  "ibPortGuid"?: IflaVfGuid | Uint8Array;
+  "vlanList"?: VfVlanAttrs;
+  "broadcast"?: Uint8Array;
+}
+
+/** The attributes of vfStatsAttrs, by name. */
+export interface VfStatsAttrs {
+  "rxPackets"?: number | bigint;
+  "txPackets"?: number | bigint;
+  "rxBytes"?: number | bigint;
+  "txBytes"?: number | bigint;
+  "broadcast"?: number | bigint;
+  "multicast"?: number | bigint;
+  "rxDropped"?: number | bigint;
+  "txDropped"?: number | bigint;
+}
+
+/** The attributes of vfVlanAttrs, by name. */
+export interface VfVlanAttrs {
+  "info"?: IflaVfVlanInfo | Uint8Array | (IflaVfVlanInfo | Uint8Array)[];
+}
+
+/** The attributes of vfPortsAttrs, by name. */
+export interface VfPortsAttrs {
+}
+
+/** The attributes of portSelfAttrs, by name. */
+export interface PortSelfAttrs {
+}
+
+/** The attributes of linkinfoAttrs, by name. */
+export interface LinkinfoAttrs {
+  "kind"?: string;
+  "data"?: Record<string, unknown> | Uint8Array;
+  "xstats"?: Uint8Array;
+  "slaveKind"?: string;
+  "slaveData"?: Record<string, unknown> | Uint8Array;
+}
+
+/** The attributes of linkinfoBondAttrs, by name. */
+export interface LinkinfoBondAttrs {
+  "mode"?: number;
+  "activeSlave"?: number;
+  "miimon"?: number;
+  "updelay"?: number;
+  "downdelay"?: number;
+  "useCarrier"?: number;
+  "arpInterval"?: number;
+  "arpIpTarget"?: string;
+  "arpValidate"?: number;
+  "arpAllTargets"?: number;
+  "primary"?: number;
+  "primaryReselect"?: number;
+  "failOverMac"?: number;
+  "xmitHashPolicy"?: number;
+  "resendIgmp"?: number;
+  "numPeerNotif"?: number;
+  "allSlavesActive"?: number;
+  "minLinks"?: number;
+  "lpInterval"?: number;
+  "packetsPerSlave"?: number;
+  "adLacpRate"?: number;
+  "adSelect"?: number;
+  "adInfo"?: BondAdInfoAttrs;
+  "adActorSysPrio"?: number;
+  "adUserPortKey"?: number;
+  "adActorSystem"?: string;
+  "tlbDynamicLb"?: number;
+  "peerNotifDelay"?: number;
+  "adLacpActive"?: number;
+  "missedMax"?: number;
+  "nsIp6Target"?: string;
+  "coupledControl"?: number;
+}
+
+/** The attributes of bondAdInfoAttrs, by name. */
+export interface BondAdInfoAttrs {
+  "aggregator"?: number;
+  "numPorts"?: number;
+  "actorKey"?: number;
+  "partnerKey"?: number;
+  "partnerMac"?: string;
+}
+
+/** The attributes of bondSlaveAttrs, by name. */
+export interface BondSlaveAttrs {
+  "state"?: number;
+  "miiStatus"?: number;
+  "linkFailureCount"?: number;
+  "permHwaddr"?: string;
+  "queueId"?: number;
+  "adAggregatorId"?: number;
+  "adActorOperPortState"?: number;
+  "adPartnerOperPortState"?: number;
+  "prio"?: number;
+}
+
+/** The attributes of linkinfoBridgeAttrs, by name. */
+export interface LinkinfoBridgeAttrs {
+  "forwardDelay"?: number;
+  "helloTime"?: number;
+  "maxAge"?: number;
+  "ageingTime"?: number;
+  "stpState"?: number;
+  "priority"?: number;
+  "vlanFiltering"?: number;
+  "vlanProtocol"?: number;
+  "groupFwdMask"?: number;
+  "rootId"?: IflaBridgeId | Uint8Array;
+  "bridgeId"?: IflaBridgeId | Uint8Array;
+  "rootPort"?: number;
+  "rootPathCost"?: number;
+  "topologyChange"?: number;
+  "topologyChangeDetected"?: number;
+  "helloTimer"?: number | bigint;
+  "tcnTimer"?: number | bigint;
+  "topologyChangeTimer"?: number | bigint;
+  "gcTimer"?: number | bigint;
+  "groupAddr"?: string;
+  "fdbFlush"?: Uint8Array;
+  "mcastRouter"?: number;
+  "mcastSnooping"?: number;
+  "mcastQueryUseIfaddr"?: number;
+  "mcastQuerier"?: number;
+  "mcastHashElasticity"?: number;
+  "mcastHashMax"?: number;
+  "mcastLastMemberCnt"?: number;
+  "mcastStartupQueryCnt"?: number;
+  "mcastLastMemberIntvl"?: number | bigint;
+  "mcastMembershipIntvl"?: number | bigint;
+  "mcastQuerierIntvl"?: number | bigint;
+  "mcastQueryIntvl"?: number | bigint;
+  "mcastQueryResponseIntvl"?: number | bigint;
+  "mcastStartupQueryIntvl"?: number | bigint;
+  "nfCallIptables"?: number;
+  "nfCallIp6tables"?: number;
+  "nfCallArptables"?: number;
+  "vlanDefaultPvid"?: number;
+  "vlanStatsEnabled"?: number;
+  "mcastStatsEnabled"?: number;
+  "mcastIgmpVersion"?: number;
+  "mcastMldVersion"?: number;
+  "vlanStatsPerPort"?: number;
+  "multiBoolopt"?: BrBooloptMulti | Uint8Array;
+  "mcastQuerierState"?: Uint8Array;
+  "fdbNLearned"?: number;
+  "fdbMaxLearned"?: number;
+}
+
+/** The attributes of linkinfoBrportAttrs, by name. */
+export interface LinkinfoBrportAttrs {
+  "state"?: number;
+  "priority"?: number;
+  "cost"?: number;
+  "mode"?: number;
+  "guard"?: number;
+  "protect"?: number;
+  "fastLeave"?: number;
+  "learning"?: number;
+  "unicastFlood"?: number;
+  "proxyarp"?: number;
+  "learningSync"?: number;
+  "proxyarpWifi"?: number;
+  "rootId"?: IflaBridgeId | Uint8Array;
+  "bridgeId"?: IflaBridgeId | Uint8Array;
+  "designatedPort"?: number;
+  "designatedCost"?: number;
+  "id"?: number;
+  "no"?: number;
+  "topologyChangeAck"?: number;
+  "configPending"?: number;
+  "messageAgeTimer"?: number | bigint;
+  "forwardDelayTimer"?: number | bigint;
+  "holdTimer"?: number | bigint;
+  "flush"?: boolean;
+  "multicastRouter"?: number;
+  "mcastFlood"?: number;
+  "mcastToUcast"?: number;
+  "vlanTunnel"?: number;
+  "bcastFlood"?: number;
+  "groupFwdMask"?: number;
+  "neighSuppress"?: number;
+  "isolated"?: number;
+  "backupPort"?: number;
+  "mrpRingOpen"?: number;
+  "mrpInOpen"?: number;
+  "mcastEhtHostsLimit"?: number;
+  "mcastEhtHostsCnt"?: number;
+  "locked"?: number;
+  "mab"?: number;
+  "mcastNGroups"?: number;
+  "mcastMaxGroups"?: number;
+  "neighVlanSuppress"?: number;
+  "backupNhid"?: number;
+}
+
+/** The attributes of linkinfoGreAttrs, by name. */
+export interface LinkinfoGreAttrs {
+  "link"?: number;
+  "iflags"?: number;
+  "oflags"?: number;
+  "ikey"?: number;
+  "okey"?: number;
+  "local"?: string;
+  "remote"?: string;
+  "ttl"?: number;
+  "tos"?: number;
+  "pmtudisc"?: number;
+  "encapLimit"?: number;
+  "flowinfo"?: number;
+  "flags"?: number;
+  "encapType"?: number;
+  "encapFlags"?: number;
+  "encapSport"?: number;
+  "encapDport"?: number;
+  "collectMetadata"?: boolean;
+  "ignoreDf"?: number;
+  "fwmark"?: number;
+  "erspanIndex"?: number;
+  "erspanVer"?: number;
+  "erspanDir"?: number;
+  "erspanHwid"?: number;
+}
+
+/** The attributes of linkinfoGre6Attrs, by name. */
+export interface LinkinfoGre6Attrs {
+  "link"?: number;
+  "iflags"?: number;
+  "oflags"?: number;
+  "ikey"?: number;
+  "okey"?: number;
+  "local"?: string;
+  "remote"?: string;
+  "ttl"?: number;
+  "encapLimit"?: number;
+  "flowinfo"?: number;
+  "flags"?: number;
+  "encapType"?: number;
+  "encapFlags"?: number;
+  "encapSport"?: number;
+  "encapDport"?: number;
+  "collectMetadata"?: boolean;
+  "fwmark"?: number;
+  "erspanIndex"?: number;
+  "erspanVer"?: number;
+  "erspanDir"?: number;
+  "erspanHwid"?: number;
+}
+
+/** The attributes of linkinfoVtiAttrs, by name. */
+export interface LinkinfoVtiAttrs {
+  "link"?: number;
+  "ikey"?: number;
+  "okey"?: number;
+  "local"?: string;
+  "remote"?: string;
+  "fwmark"?: number;
+}
+
+/** The attributes of linkinfoVti6Attrs, by name. */
+export interface LinkinfoVti6Attrs {
+  "link"?: number;
+  "ikey"?: number;
+  "okey"?: number;
+  "local"?: string;
+  "remote"?: string;
+  "fwmark"?: number;
+}
+
+/** The attributes of linkinfoGeneveAttrs, by name. */
+export interface LinkinfoGeneveAttrs {
+  "id"?: number;
+  "remote"?: number;
+  "ttl"?: number;
+  "tos"?: number;
+  "port"?: number;
+  "collectMetadata"?: boolean;
+  "remote6"?: string;
+  "udpCsum"?: number;
+  "udpZeroCsum6Tx"?: number;
+  "udpZeroCsum6Rx"?: number;
+  "label"?: number;
+  "ttlInherit"?: number;
+  "df"?: number;
+  "innerProtoInherit"?: boolean;
+  "portRange"?: IflaGenevePortRange | Uint8Array;
+}
+
+/** The attributes of linkinfoHsrAttrs, by name. */
+export interface LinkinfoHsrAttrs {
+  "slave1"?: number;
+  "slave2"?: number;
+  "multicastSpec"?: number;
+  "supervisionAddr"?: string;
+  "seqNr"?: number;
+  "version"?: number;
+  "protocol"?: number;
+  "interlink"?: number;
+}
+
+/** The attributes of linkinfoIptunAttrs, by name. */
+export interface LinkinfoIptunAttrs {
+  "link"?: number;
+  "local"?: string;
+  "remote"?: string;
+  "ttl"?: number;
+  "tos"?: number;
+  "encapLimit"?: number;
+  "flowinfo"?: number;
+  "flags"?: number;
+  "proto"?: number;
+  "pmtudisc"?: number;
+  "6rdPrefix"?: string;
+  "6rdRelayPrefix"?: number;
+  "6rdPrefixlen"?: number;
+  "6rdRelayPrefixlen"?: number;
+  "encapType"?: number;
+  "encapFlags"?: number;
+  "encapSport"?: number;
+  "encapDport"?: number;
+  "collectMetadata"?: boolean;
+  "fwmark"?: number;
+}
+
+/** The attributes of linkinfoIp6tnlAttrs, by name. */
+export interface LinkinfoIp6tnlAttrs {
+  "link"?: number;
+  "local"?: string;
+  "remote"?: string;
+  "ttl"?: number;
+  "encapLimit"?: number;
+  "flowinfo"?: number;
+  "flags"?: number;
+  "proto"?: number;
+  "encapType"?: number;
+  "encapFlags"?: number;
+  "encapSport"?: number;
+  "encapDport"?: number;
+  "collectMetadata"?: boolean;
+  "fwmark"?: number;
+}
+
+/** The attributes of linkinfoTunAttrs, by name. */
+export interface LinkinfoTunAttrs {
+  "owner"?: number;
+  "group"?: number;
+  "type"?: number;
+  "pi"?: number;
+  "vnetHdr"?: number;
+  "persist"?: number;
+  "multiQueue"?: number;
+  "numQueues"?: number;
+  "numDisabledQueues"?: number;
+}
+
+/** The attributes of linkinfoVlanAttrs, by name. */
+export interface LinkinfoVlanAttrs {
+  "id"?: number;
+  "flags"?: IflaVlanFlags | Uint8Array;
+  "egressQos"?: IflaVlanQos;
+  "ingressQos"?: IflaVlanQos;
+  "protocol"?: "8021q" | "8021ad" | number;
+}
+
+/** The attributes of iflaVlanQos, by name. */
+export interface IflaVlanQos {
+  "mapping"?: IflaVlanQosMapping | Uint8Array | (IflaVlanQosMapping | Uint8Array)[];
+}
+
+/** The attributes of linkinfoVrfAttrs, by name. */
+export interface LinkinfoVrfAttrs {
+  "table"?: number;
+}
+
+/** The attributes of xdpAttrs, by name. */
+export interface XdpAttrs {
+  "fd"?: number;
+  "attached"?: number;
+  "flags"?: number;
+  "progId"?: number;
+  "drvProgId"?: number;
+  "skbProgId"?: number;
+  "hwProgId"?: number;
+  "expectedFd"?: number;
+}
+
+/** The attributes of iflaAttrs, by name. */
+export interface IflaAttrs {
+  "conf"?: Uint8Array;
+}
+
+/** The attributes of ifla6Attrs, by name. */
+export interface Ifla6Attrs {
+  "flags"?: number;
+  "conf"?: Uint8Array;
+  "stats"?: Uint8Array;
+  "mcast"?: Uint8Array;
+  "cacheinfo"?: IflaCacheinfo | Uint8Array;
+  "icmp6stats"?: Uint8Array;
+  "token"?: Uint8Array;
+  "addrGenMode"?: number;
+  "raMtu"?: number;
+}
+
+/** The attributes of mctpAttrs, by name. */
+export interface MctpAttrs {
+  "net"?: number;
+  "physBinding"?: number;
+}
+
+/** The attributes of statsAttrs, by name. */
+export interface StatsAttrs {
+  "link64"?: RtnlLinkStats64 | Uint8Array;
+  "linkXstats"?: Uint8Array;
+  "linkXstatsSlave"?: Uint8Array;
+  "linkOffloadXstats"?: LinkOffloadXstats;
+  "afSpec"?: Uint8Array;
+}
+
+/** The attributes of linkOffloadXstats, by name. */
+export interface LinkOffloadXstats {
+  "cpuHit"?: Uint8Array;
+  "hwSInfo"?: HwSInfoOne[];
+  "l3Stats"?: Uint8Array;
+}
+
+/** The attributes of hwSInfoOne, by name. */
+export interface HwSInfoOne {
+  "request"?: number;
+  "used"?: number;
+}
+
+/** The attributes of linkDpllPinAttrs, by name. */
+export interface LinkDpllPinAttrs {
+  "id"?: number;
+}
+
+/** The attributes of linkinfoNetkitAttrs, by name. */
+export interface LinkinfoNetkitAttrs {
+  "peerInfo"?: Uint8Array;
+  "primary"?: number;
+  "policy"?: "forward" | "blackhole" | number;
+  "peerPolicy"?: "forward" | "blackhole" | number;
+  "mode"?: "l2" | "l3" | number;
+  "scrub"?: "none" | "default" | number;
+  "peerScrub"?: "none" | "default" | number;
+  "headroom"?: number;
+  "tailroom"?: number;
+}
+
+/** The attributes of linkinfoOvpnAttrs, by name. */
+export interface LinkinfoOvpnAttrs {
+  "mode"?: "p2p" | "mp" | number;
+}
+
+/** The members of struct rtgenmsg, by name. */
+export interface Rtgenmsg {
+  "family"?: number;
+}
+
+/** The members of struct ifinfomsg, by name. */
+export interface Ifinfomsg {
+  "ifiFamily"?: number;
+  "ifiType"?: number;
+  "ifiIndex"?: number;
+  "ifiFlags"?: number;
+  "ifiChange"?: number;
+}
+
+/** The members of struct iflaBridgeId, by name. */
+export interface IflaBridgeId {
+  "prio"?: number;
+  "addr"?: string;
+}
+
+/** The members of struct iflaCacheinfo, by name. */
+export interface IflaCacheinfo {
+  "maxReasmLen"?: number;
+  "tstamp"?: number;
+  "reachableTime"?: number;
+  "retransTime"?: number;
+}
+
+/** The members of struct rtnlLinkStats, by name. */
+export interface RtnlLinkStats {
+  "rxPackets"?: number;
+  "txPackets"?: number;
+  "rxBytes"?: number;
+  "txBytes"?: number;
+  "rxErrors"?: number;
+  "txErrors"?: number;
+  "rxDropped"?: number;
+  "txDropped"?: number;
+  "multicast"?: number;
+  "collisions"?: number;
+  "rxLengthErrors"?: number;
+  "rxOverErrors"?: number;
+  "rxCrcErrors"?: number;
+  "rxFrameErrors"?: number;
+  "rxFifoErrors"?: number;
+  "rxMissedErrors"?: number;
+  "txAbortedErrors"?: number;
+  "txCarrierErrors"?: number;
+  "txFifoErrors"?: number;
+  "txHeartbeatErrors"?: number;
+  "txWindowErrors"?: number;
+  "rxCompressed"?: number;
+  "txCompressed"?: number;
+  "rxNohandler"?: number;
+}
+
+/** The members of struct rtnlLinkStats64, by name. */
+export interface RtnlLinkStats64 {
+  "rxPackets"?: number | bigint;
+  "txPackets"?: number | bigint;
+  "rxBytes"?: number | bigint;
+  "txBytes"?: number | bigint;
+  "rxErrors"?: number | bigint;
+  "txErrors"?: number | bigint;
+  "rxDropped"?: number | bigint;
+  "txDropped"?: number | bigint;
+  "multicast"?: number | bigint;
+  "collisions"?: number | bigint;
+  "rxLengthErrors"?: number | bigint;
+  "rxOverErrors"?: number | bigint;
+  "rxCrcErrors"?: number | bigint;
+  "rxFrameErrors"?: number | bigint;
+  "rxFifoErrors"?: number | bigint;
+  "rxMissedErrors"?: number | bigint;
+  "txAbortedErrors"?: number | bigint;
+  "txCarrierErrors"?: number | bigint;
+  "txFifoErrors"?: number | bigint;
+  "txHeartbeatErrors"?: number | bigint;
+  "txWindowErrors"?: number | bigint;
+  "rxCompressed"?: number | bigint;
+  "txCompressed"?: number | bigint;
+  "rxNohandler"?: number | bigint;
+  "rxOtherhostDropped"?: number | bigint;
+}
+
+/** The members of struct rtnlLinkIfmap, by name. */
+export interface RtnlLinkIfmap {
+  "memStart"?: number | bigint;
+  "memEnd"?: number | bigint;
+  "baseAddr"?: number | bigint;
+  "irq"?: number;
+  "dma"?: number;
+  "port"?: number;
+}
+
+/** The members of struct brBooloptMulti, by name. */
+export interface BrBooloptMulti {
+  "optval"?: number;
+  "optmask"?: number;
+}
+
+/** The members of struct ifStatsMsg, by name. */
+export interface IfStatsMsg {
+  "family"?: number;
+  "ifindex"?: number;
+  "filterMask"?: number;
+}
+
+/** The members of struct iflaVlanFlags, by name. */
+export interface IflaVlanFlags {
+  "flags"?: number;
+  "mask"?: number;
+}
+
+/** The members of struct iflaVlanQosMapping, by name. */
+export interface IflaVlanQosMapping {
+  "from"?: number;
+  "to"?: number;
+}
+
+/** The members of struct iflaGenevePortRange, by name. */
+export interface IflaGenevePortRange {
+  "low"?: number;
+  "high"?: number;
+}
+
+/** The members of struct iflaVfMac, by name. */
+export interface IflaVfMac {
+  "vf"?: number;
+  "mac"?: Uint8Array;
+}
+
+/** The members of struct iflaVfVlan, by name. */
+export interface IflaVfVlan {
+  "vf"?: number;
+  "vlan"?: number;
+  "qos"?: number;
+}
+
+/** The members of struct iflaVfTxRate, by name. */
+export interface IflaVfTxRate {
+  "vf"?: number;
+  "rate"?: number;
+}
+
+/** The members of struct iflaVfSpoofchk, by name. */
+export interface IflaVfSpoofchk {
+  "vf"?: number;
+  "setting"?: number;
+}
+
+/** The members of struct iflaVfLinkState, by name. */
+export interface IflaVfLinkState {
+  "vf"?: number;
+  "linkState"?: number;
+}
+
+/** The members of struct iflaVfRate, by name. */
+export interface IflaVfRate {
+  "vf"?: number;
+  "minTxRate"?: number;
+  "maxTxRate"?: number;
+}
+
+/** The members of struct iflaVfRssQueryEn, by name. */
+export interface IflaVfRssQueryEn {
+  "vf"?: number;
+  "setting"?: number;
+}
+
+/** The members of struct iflaVfTrust, by name. */
+export interface IflaVfTrust {
+  "vf"?: number;
+  "setting"?: number;
+}
+
+/** The members of struct iflaVfGuid, by name. */
+export interface IflaVfGuid {
+  "vf"?: number;
+  "guid"?: number | bigint;
+}
+
+/** The members of struct iflaVfVlanInfo, by name. */
+export interface IflaVfVlanInfo {
+  "vf"?: number;
+  "vlan"?: number;
+  "qos"?: number;
+  "vlanProto"?: number;
+}

@@ -328,3 +328,114 @@ export const RT_NEIGH_ENUMS = {
     "xresolve": 11,
   },
 } as const;
+
+/** The attributes of neighbourAttrs, by name. */
+export interface NeighbourAttrs {
+  "unspec"?: Uint8Array;
+  "dst"?: string;
+  "lladdr"?: string;
+  "cacheinfo"?: NdaCacheinfo | Uint8Array;
+  "probes"?: number;
+  "vlan"?: number;
+  "port"?: number;
+  "vni"?: number;
+  "ifindex"?: number;
+  "master"?: number;
+  "linkNetnsid"?: number;
+  "srcVni"?: number;
+  "protocol"?: number;
+  "nhId"?: number;
+  "fdbExtAttrs"?: Uint8Array;
+  "flagsExt"?:
+    | "managed"
+    | "locked"
+    | "extValidated"
+    | ("managed" | "locked" | "extValidated")[]
+    | number;
+  "ndmStateMask"?: number;
+  "ndmFlagsMask"?: number;
+}
+
+/** The attributes of ndtAttrs, by name. */
+export interface NdtAttrs {
+  "name"?: string;
+  "thresh1"?: number;
+  "thresh2"?: number;
+  "thresh3"?: number;
+  "config"?: NdtConfig | Uint8Array;
+  "parms"?: NdtpaAttrs;
+  "stats"?: NdtStats | Uint8Array;
+  "gcInterval"?: number | bigint;
+}
+
+/** The attributes of ndtpaAttrs, by name. */
+export interface NdtpaAttrs {
+  "ifindex"?: number;
+  "refcnt"?: number;
+  "reachableTime"?: number | bigint;
+  "baseReachableTime"?: number | bigint;
+  "retransTime"?: number | bigint;
+  "gcStaletime"?: number | bigint;
+  "delayProbeTime"?: number | bigint;
+  "queueLen"?: number;
+  "appProbes"?: number;
+  "ucastProbes"?: number;
+  "mcastProbes"?: number;
+  "anycastDelay"?: number | bigint;
+  "proxyDelay"?: number | bigint;
+  "proxyQlen"?: number;
+  "locktime"?: number | bigint;
+  "queueLenbytes"?: number;
+  "mcastReprobes"?: number;
+  "intervalProbeTimeMs"?: number | bigint;
+}
+
+/** The members of struct ndmsg, by name. */
+export interface Ndmsg {
+  "ndmFamily"?: number;
+  "ndmIfindex"?: number;
+  "ndmState"?: number;
+  "ndmFlags"?: number;
+  "ndmType"?: number;
+}
+
+/** The members of struct ndtmsg, by name. */
+export interface Ndtmsg {
+  "family"?: number;
+}
+
+/** The members of struct ndaCacheinfo, by name. */
+export interface NdaCacheinfo {
+  "confirmed"?: number;
+  "used"?: number;
+  "updated"?: number;
+  "refcnt"?: number;
+}
+
+/** The members of struct ndtConfig, by name. */
+export interface NdtConfig {
+  "keyLen"?: number;
+  "entrySize"?: number;
+  "entries"?: number;
+  "lastFlush"?: number;
+  "lastRand"?: number;
+  "hashRnd"?: number;
+  "hashMask"?: number;
+  "hashChainGc"?: number;
+  "proxyQlen"?: number;
+}
+
+/** The members of struct ndtStats, by name. */
+export interface NdtStats {
+  "allocs"?: number | bigint;
+  "destroys"?: number | bigint;
+  "hashGrows"?: number | bigint;
+  "resFailed"?: number | bigint;
+  "lookups"?: number | bigint;
+  "hits"?: number | bigint;
+  "rcvProbesMcast"?: number | bigint;
+  "rcvProbesUcast"?: number | bigint;
+  "periodicGcRuns"?: number | bigint;
+  "forcedGcRuns"?: number | bigint;
+  "tableFulls"?: number | bigint;
+}

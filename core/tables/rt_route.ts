@@ -216,3 +216,81 @@ export const RT_ROUTE_ENUMS = {
     "xresolve": 11,
   },
 } as const;
+
+/** The attributes of routeAttrs, by name. */
+export interface RouteAttrs {
+  "dst"?: string;
+  "src"?: string;
+  "iif"?: number;
+  "oif"?: number;
+  "gateway"?: string;
+  "priority"?: number;
+  "prefsrc"?: string;
+  "metrics"?: Metrics;
+  "multipath"?: Uint8Array;
+  "protoinfo"?: Uint8Array;
+  "flow"?: number;
+  "cacheinfo"?: RtaCacheinfo | Uint8Array;
+  "session"?: Uint8Array;
+  "mpAlgo"?: Uint8Array;
+  "table"?: number;
+  "mark"?: number;
+  "mfcStats"?: Uint8Array;
+  "via"?: Uint8Array;
+  "newdst"?: Uint8Array;
+  "pref"?: number;
+  "encapType"?: number;
+  "encap"?: Uint8Array;
+  "expires"?: number;
+  "pad"?: Uint8Array;
+  "uid"?: number;
+  "ttlPropagate"?: number;
+  "ipProto"?: number;
+  "sport"?: number;
+  "dport"?: number;
+  "nhId"?: number;
+  "flowlabel"?: number;
+}
+
+/** The attributes of metrics, by name. */
+export interface Metrics {
+  "lock"?: number;
+  "mtu"?: number;
+  "window"?: number;
+  "rtt"?: number;
+  "rttvar"?: number;
+  "ssthresh"?: number;
+  "cwnd"?: number;
+  "advmss"?: number;
+  "reordering"?: number;
+  "hoplimit"?: number;
+  "initcwnd"?: number;
+  "features"?: number;
+  "rtoMin"?: number;
+  "initrwnd"?: number;
+  "quickack"?: number;
+  "ccAlgo"?: string;
+  "fastopenNoCookie"?: number;
+}
+
+/** The members of struct rtmsg, by name. */
+export interface Rtmsg {
+  "rtmFamily"?: number;
+  "rtmDstLen"?: number;
+  "rtmSrcLen"?: number;
+  "rtmTos"?: number;
+  "rtmTable"?: number;
+  "rtmProtocol"?: number;
+  "rtmScope"?: number;
+  "rtmType"?: number;
+  "rtmFlags"?: number;
+}
+
+/** The members of struct rtaCacheinfo, by name. */
+export interface RtaCacheinfo {
+  "rtaClntref"?: number;
+  "rtaLastuse"?: number;
+  "rtaExpires"?: number;
+  "rtaError"?: number;
+  "rtaUsed"?: number;
+}

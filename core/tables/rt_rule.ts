@@ -161,3 +161,60 @@ export const RT_RULE_ENUMS = {
     "prohibit": 8,
   },
 } as const;
+
+/** The attributes of fibRuleAttrs, by name. */
+export interface FibRuleAttrs {
+  "dst"?: string;
+  "src"?: string;
+  "iifname"?: string;
+  "goto"?: number;
+  "priority"?: number;
+  "fwmark"?: number;
+  "flow"?: number;
+  "tunId"?: number | bigint;
+  "suppressIfgroup"?: number;
+  "suppressPrefixlen"?: number;
+  "table"?: number;
+  "fwmask"?: number;
+  "oifname"?: string;
+  "l3mdev"?: number;
+  "uidRange"?: FibRuleUidRange | Uint8Array;
+  "protocol"?: number;
+  "ipProto"?: number;
+  "sportRange"?: FibRulePortRange | Uint8Array;
+  "dportRange"?: FibRulePortRange | Uint8Array;
+  "dscp"?: number;
+  "flowlabel"?: number;
+  "flowlabelMask"?: number;
+  "sportMask"?: number;
+  "dportMask"?: number;
+  "dscpMask"?: number;
+}
+
+/** The members of struct rtgenmsg, by name. */
+export interface Rtgenmsg {
+  "family"?: number;
+}
+
+/** The members of struct fibRuleHdr, by name. */
+export interface FibRuleHdr {
+  "family"?: number;
+  "dstLen"?: number;
+  "srcLen"?: number;
+  "tos"?: number;
+  "table"?: number;
+  "action"?: number;
+  "flags"?: number;
+}
+
+/** The members of struct fibRulePortRange, by name. */
+export interface FibRulePortRange {
+  "start"?: number;
+  "end"?: number;
+}
+
+/** The members of struct fibRuleUidRange, by name. */
+export interface FibRuleUidRange {
+  "start"?: number;
+  "end"?: number;
+}

@@ -149,7 +149,16 @@ export const UAPI: SpecData = {
       [5, "currentNsid", "s32"],
     ],
   },
-  "subMessages": {},
+  "subMessages": {
+    "linkinfoDataMsg": {
+      "veth": "linkinfoVethAttrs",
+      "vxlan": "linkinfoVxlanAttrs",
+      "macvlan": "linkinfoMacvlanAttrs",
+      "macvtap": "linkinfoMacvlanAttrs",
+      "ipvlan": "linkinfoIpvlanAttrs",
+      "ipvtap": "linkinfoIpvlanAttrs",
+    },
+  },
 };
 
 /** Attribute numbers by set and name (UAPI_ATTRS.<set>.<attribute>). */
@@ -272,3 +281,140 @@ export const UAPI_ENUMS = {
   "ipvlanMode": { "l2": 0, "l3": 1, "l3s": 2 },
   "nexthopGrpType": { "mpath": 0, "res": 1 },
 } as const;
+
+import type { LinkAttrs } from "./rt_link.ts";
+
+/** The attributes of linkinfoVethAttrs, by name. */
+export interface LinkinfoVethAttrs {
+  "peer"?: LinkAttrs;
+}
+
+/** The attributes of linkinfoVxlanAttrs, by name. */
+export interface LinkinfoVxlanAttrs {
+  "id"?: number;
+  "group"?: string;
+  "link"?: number;
+  "local"?: string;
+  "ttl"?: number;
+  "tos"?: number;
+  "learning"?: number;
+  "ageing"?: number;
+  "limit"?: number;
+  "portRange"?: IflaVxlanPortRange | Uint8Array;
+  "proxy"?: number;
+  "rsc"?: number;
+  "l2miss"?: number;
+  "l3miss"?: number;
+  "port"?: number;
+  "group6"?: string;
+  "local6"?: string;
+  "udpCsum"?: number;
+  "udpZeroCsum6Tx"?: number;
+  "udpZeroCsum6Rx"?: number;
+  "remcsumTx"?: number;
+  "remcsumRx"?: number;
+  "gbp"?: boolean;
+  "remcsumNopartial"?: boolean;
+  "collectMetadata"?: number;
+  "label"?: number;
+  "gpe"?: boolean;
+  "ttlInherit"?: boolean;
+  "df"?: number;
+  "vnifilter"?: number;
+  "localbypass"?: number;
+  "labelPolicy"?: number;
+  "reservedBits"?: Uint8Array;
+  "mcRoute"?: number;
+}
+
+/** The attributes of linkinfoMacvlanAttrs, by name. */
+export interface LinkinfoMacvlanAttrs {
+  "mode"?: "private" | "vepa" | "bridge" | "passthru" | "source" | number;
+  "flags"?: number;
+  "macaddrMode"?: number;
+  "macaddr"?: string;
+  "macaddrData"?: Uint8Array;
+  "macaddrCount"?: number;
+  "bcQueueLen"?: number;
+  "bcQueueLenUsed"?: number;
+  "bcCutoff"?: number;
+}
+
+/** The attributes of nexthopAttrs, by name. */
+export interface NexthopAttrs {
+  "id"?: number;
+  "group"?: NexthopGrp[] | Uint8Array;
+  "groupType"?: number;
+  "blackhole"?: boolean;
+  "oif"?: number;
+  "gateway"?: string;
+  "encapType"?: number;
+  "encap"?: Uint8Array;
+  "groups"?: boolean;
+  "master"?: number;
+  "fdb"?: boolean;
+  "resGroup"?: NexthopResGroupAttrs;
+  "resBucket"?: Uint8Array;
+  "opFlags"?: number;
+  "groupStats"?: Uint8Array;
+  "hwStatsEnable"?: number;
+  "hwStatsUsed"?: number;
+}
+
+/** The attributes of nexthopResGroupAttrs, by name. */
+export interface NexthopResGroupAttrs {
+  "buckets"?: number;
+  "idleTimer"?: number;
+  "unbalancedTimer"?: number;
+  "unbalancedTime"?: number | bigint;
+}
+
+/** The attributes of linkinfoIpvlanAttrs, by name. */
+export interface LinkinfoIpvlanAttrs {
+  "mode"?: "l2" | "l3" | "l3s" | number;
+  "flags"?: number;
+}
+
+/** The attributes of netconfAttrs, by name. */
+export interface NetconfAttrs {
+  "ifindex"?: number;
+  "forwarding"?: number;
+  "rpFilter"?: number;
+  "mcForwarding"?: number;
+  "proxyNeigh"?: number;
+  "ignoreRoutesWithLinkdown"?: number;
+  "input"?: number;
+  "bcForwarding"?: number;
+}
+
+/** The attributes of netnsAttrs, by name. */
+export interface NetnsAttrs {
+  "nsid"?: number;
+  "pid"?: number;
+  "fd"?: number;
+  "targetNsid"?: number;
+  "currentNsid"?: number;
+}
+
+/** The members of struct iflaVxlanPortRange, by name. */
+export interface IflaVxlanPortRange {
+  "low"?: number;
+  "high"?: number;
+}
+
+/** The members of struct nexthopGrp, by name. */
+export interface NexthopGrp {
+  "id"?: number;
+  "weight"?: number;
+  "weightHigh"?: number;
+  "resvd2"?: number;
+}
+
+/** The members of struct nhmsg, by name. */
+export interface Nhmsg {
+  "nhFamily"?: number;
+  "nhScope"?: number;
+  "nhProtocol"?: number;
+  "resvd"?: number;
+  "nhFlags"?: number;
+}

@@ -164,5 +164,14 @@ export function rtnlSupplement(uapi: string): Out {
     TARGET_NSID: "s32",
     CURRENT_NSID: "s32",
   });
+  // The kinds whose data sets come from the headers, added to rt-link's sub-message.
+  out.subMessages.linkinfoDataMsg = {
+    veth: "linkinfoVethAttrs",
+    vxlan: "linkinfoVxlanAttrs",
+    macvlan: "linkinfoMacvlanAttrs",
+    macvtap: "linkinfoMacvlanAttrs",
+    ipvlan: "linkinfoIpvlanAttrs",
+    ipvtap: "linkinfoIpvlanAttrs",
+  };
   return out;
 }

@@ -1,0 +1,111 @@
+/**
+ * TypeScript types of the generated attribute sets and structs: what a
+ * program writes when it gives attributes by name (kind data, bridge port
+ * options, metrics, …). One interface per set and per struct, every member
+ * optional; enum-typed integers take the enum's names or a number, 64-bit
+ * integers a number or a bigint, addresses strings.
+ *
+ * @module
+ */
+import type { MemberRow } from "./cheader.ts";
+import type { Out, Row } from "./ynl.ts";
+
+/** PascalCase of a camelCase table name (`linkinfoVxlanAttrs` → `LinkinfoVxlanAttrs`). */
+export function typeName(name: string): string {
+  return name[0]!.toUpperCase() + name.slice(1);
+}
+
+const NUMBER = new Set(["u8", "u16", "u32", "s8", "s16", "s32"]);
+const BIG = new Set(["u64", "s64", "uint", "sint"]);
+
+/** Where each set, struct and enum is defined: name → module file (for imports). */
+export type Owners = Map<string, string>;
+
+/** The type of an enum-typed integer: its names or a number. */
+function enumType(data: Out, enumName: string | undefined): string | undefined {
+  const e = enumName ? data.enums[enumName] : undefined;
+  if (!e) return undefined;
+  const names = e.entries.map(([n]) => JSON.stringify(n)).join(" | ");
+  return e.flags ? `${names} | (${names})[] | number` : `${names} | number`;
+}
+
+/** The TypeScript type of one attribute row, and the type names it refers to. */
+function attrType(row: Row, data: Out, refs: Set<string>): string {
+  const [, , type, opts = {}] = row;
+  const o = opts as Record<string, string | boolean | undefined>;
+  let t: string;
+  if (NUMBER.has(type)) t = enumType(data, o.enum as string | undefined) ?? "number";
+  else if (BIG.has(type)) t = "number | bigint";
+  else if (type === "string") t = "string";
+  else if (type === "flag") t = "boolean";
+  else if (type === "bitfield32") t = "{ value: number; selector: number }";
+  else if ((type === "nest" || type === "indexed-array" || type === "array-nest") && o.nest) {
+    refs.add(o.nest as string);
+    t = typeName(o.nest as string);
+    if (type !== "nest") t = `${t}[]`;
+  } else if (type === "sub-message") t = "Record<string, unknown> | Uint8Array";
+  else if (o.hint === "ip" || o.hint === "mac" || o.hint === "hex" || o.hint === "uuid") {
+    t = "string";
+  } else if (o.struct) {
+    refs.add(o.struct as string);
+    t = typeName(o.struct as string);
+    if (o.array) t = `${t}[]`;
+    t = `${t} | Uint8Array`;
+  } else t = "Uint8Array";
+  return o.multi ? `${t} | (${t})[]` : t;
+}
+
+function memberType(row: MemberRow): string {
+  const [, type, , opts] = row;
+  if (NUMBER.has(type)) return "number";
+  if (BIG.has(type)) return "number | bigint";
+  return opts?.hint ? "string" : "Uint8Array";
+}
+
+/**
+ * The interfaces of a module's sets and structs, with the `import type` lines
+ * for the names other modules define. `file` is this module's file name.
+ */
+export function typeDeclarations(file: string, data: Out, owners: Owners): string {
+  const refs = new Set<string>();
+  const parts: string[] = [];
+  for (const [name, rows] of Object.entries(data.sets)) {
+    const members = rows.filter((r) => r[2] !== "pad" && r[2] !== "unused")
+      .map((r) => `  ${JSON.stringify(r[1])}?: ${attrType(r, data, refs)};`);
+    parts.push(
+      `/** The attributes of ${name}, by name. */\nexport interface ${typeName(name)} {\n${
+        members.join("\n")
+      }\n}`,
+    );
+  }
+  for (const [name, rows] of Object.entries(data.structs)) {
+    const members = rows.filter((r) => r[1] !== "pad").map((r) =>
+      `  ${JSON.stringify(r[0])}?: ${memberType(r)};`
+    );
+    parts.push(
+      `/** The members of struct ${name}, by name. */\nexport interface ${typeName(name)} {\n${
+        members.join("\n")
+      }\n}`,
+    );
+  }
+  const imports = new Map<string, string[]>();
+  for (const r of refs) {
+    const owner = owners.get(r);
+    if (owner === undefined) throw new Error(`${file}: no table defines ${r}`);
+    if (owner === file) continue;
+    imports.set(owner, [...(imports.get(owner) ?? []), typeName(r)]);
+  }
+  const lines = [...imports].map(([f, names]) =>
+    `import type { ${[...new Set(names)].sort().join(", ")} } from "./${
+      f.replace(/\.ts$/, "")
+    }.ts";`
+  );
+  return [...lines, ...parts].join("\n\n");
+}
+
+/** Records which file defines each set and struct of `data`. */
+export function addOwners(owners: Owners, file: string, data: Out): void {
+  for (const n of [...Object.keys(data.sets), ...Object.keys(data.structs)]) {
+    if (!owners.has(n)) owners.set(n, file);
+  }
+}
