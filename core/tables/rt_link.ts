@@ -1898,12 +1898,10 @@ export interface VfVlanAttrs {
 }
 
 /** The attributes of vfPortsAttrs, by name. */
-export interface VfPortsAttrs {
-}
+export type VfPortsAttrs = Record<string, never>;
 
 /** The attributes of portSelfAttrs, by name. */
-export interface PortSelfAttrs {
-}
+export type PortSelfAttrs = Record<string, never>;
 
 /** The attributes of linkinfoAttrs, by name. */
 export interface LinkinfoAttrs {

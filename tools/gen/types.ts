@@ -62,6 +62,12 @@ function memberType(row: MemberRow): string {
   return opts?.hint ? "string" : "Uint8Array";
 }
 
+/** One type declaration: an interface, or `Record<string, never>` when it has no members. */
+function declaration(doc: string, name: string, members: string[]): string {
+  if (members.length === 0) return `/** ${doc} */\nexport type ${name} = Record<string, never>;`;
+  return `/** ${doc} */\nexport interface ${name} {\n${members.join("\n")}\n}`;
+}
+
 /**
  * The interfaces of a module's sets and structs, with the `import type` lines
  * for the names other modules define. `file` is this module's file name.
@@ -72,21 +78,13 @@ export function typeDeclarations(file: string, data: Out, owners: Owners): strin
   for (const [name, rows] of Object.entries(data.sets)) {
     const members = rows.filter((r) => r[2] !== "pad" && r[2] !== "unused")
       .map((r) => `  ${JSON.stringify(r[1])}?: ${attrType(r, data, refs)};`);
-    parts.push(
-      `/** The attributes of ${name}, by name. */\nexport interface ${typeName(name)} {\n${
-        members.join("\n")
-      }\n}`,
-    );
+    parts.push(declaration(`The attributes of ${name}, by name.`, typeName(name), members));
   }
   for (const [name, rows] of Object.entries(data.structs)) {
     const members = rows.filter((r) => r[1] !== "pad").map((r) =>
       `  ${JSON.stringify(r[0])}?: ${memberType(r)};`
     );
-    parts.push(
-      `/** The members of struct ${name}, by name. */\nexport interface ${typeName(name)} {\n${
-        members.join("\n")
-      }\n}`,
-    );
+    parts.push(declaration(`The members of struct ${name}, by name.`, typeName(name), members));
   }
   const imports = new Map<string, string[]>();
   for (const r of refs) {
