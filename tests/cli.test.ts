@@ -11,9 +11,10 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import meta from "../deno.json" with { type: "json" };
-import { parseCommand, parseGlobal } from "../cli/args.ts";
-import { linkFlags } from "../cli/format.ts";
-import { useColor } from "../cli/cli.ts";
+import { parseCommand } from "../cli/parse/command.ts";
+import { parseGlobal } from "../cli/parse/options.ts";
+import { linkFlags } from "../cli/format/link.ts";
+import { useColor } from "../cli/color.ts";
 import {
   createTestNetns,
   ip,
