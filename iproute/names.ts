@@ -6,6 +6,7 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC } from "../core/address.ts";
 import { FR_ACT, RT_SCOPE, RT_TABLE, RTPROT } from "../core/tables/constants.ts";
 import { RTNL } from "./registry.ts";
 
@@ -86,6 +87,15 @@ export const ROUTE_TYPES: NameMap = fromEnum("route type", "rtmType");
 /** FIB rule actions (fib_rule_hdr.action, the kernel's FR_ACT_*; the reserved ones left out). */
 export const RULE_ACTIONS: NameMap = new NameMap("rule action", lower(FR_ACT, ["RES3", "RES4"]));
 
+/** Address families by name (`unspec`, `inet`, `bridge`, `inet6`, `mpls`). */
+export const FAMILIES: NameMap = new NameMap("address family", [
+  ["unspec", AF_UNSPEC],
+  ["inet", AF_INET],
+  ["bridge", AF_BRIDGE],
+  ["inet6", AF_INET6],
+  ["mpls", AF_MPLS],
+]);
+
 /** Link operational states (IFLA_OPERSTATE, RFC 2863), as ip prints them. */
 export const OPERSTATES: readonly string[] = [
   "UNKNOWN",
@@ -146,3 +156,214 @@ export function flagMask(enumName: string, v: unknown, argument: string): number
   }
   return mask >>> 0;
 }
+
+// -- iproute2's spellings (used by cli/) ---------------------------------------
+//
+// ip prints and parses some kernel names in its own spelling. Each map below
+// takes the names from the generated tables and respells them by a rule, with
+// the few names the rule gets wrong listed as exceptions; maps iproute2 keeps
+// that the tables lack (ARPHRD types, IP protocols, …) are listed here once.
+
+// The spelling rules: `noArp` → `NOARP`, `rtoMin` → `rto_min`, `stablePrivacy` → `stable-privacy`.
+const upper = (n: string): string => n.toUpperCase();
+const snake = (n: string): string => n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const kebab = (n: string): string => n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * A generated enum's names (or an attribute set's: `entries`) respelled by
+ * `rule`, except those in `exceptions`.
+ */
+function respelled(
+  what: string,
+  entries: string | Iterable<readonly [string, number]>,
+  rule: (name: string) => string,
+  exceptions: Record<string, string> = {},
+): NameMap {
+  const source = typeof entries === "string" ? RTNL.enum(entries).byName : entries;
+  return new NameMap(what, [...source].map(([n, v]) => [exceptions[n] ?? rule(n), v] as const));
+}
+
+/**
+ * Link flags (IFF_*) as ip prints them: the `ifinfoFlags` names in capitals
+ * (`noArp` → `NOARP`), except `pointToPoint` (`POINTOPOINT`) and `lowerUp`
+ * (`LOWER_UP`).
+ *
+ * @example
+ * ```ts
+ * import { LINK_FLAG_NAMES } from "./names.ts";
+ * LINK_FLAG_NAMES.name(0x10000); // "LOWER_UP"
+ * ```
+ */
+export const LINK_FLAG_NAMES: NameMap = respelled("link flag", "ifinfoFlags", upper, {
+  pointToPoint: "POINTOPOINT",
+  lowerUp: "LOWER_UP",
+});
+
+/**
+ * Address flags (IFA_F_*) as ip prints and parses them: the `ifaFlags` names
+ * in kebab case (`stablePrivacy` → `stable-privacy`), except `homeaddress`
+ * (`home`), `managetempaddr` (`mngtmpaddr`) and `mcautojoin` (`autojoin`).
+ *
+ * @example
+ * ```ts
+ * import { ADDR_FLAG_NAMES } from "./names.ts";
+ * ADDR_FLAG_NAMES.value("mngtmpaddr", "flags"); // 256
+ * ```
+ */
+export const ADDR_FLAG_NAMES: NameMap = respelled("address flag", "ifaFlags", kebab, {
+  homeaddress: "home",
+  managetempaddr: "mngtmpaddr",
+  mcautojoin: "autojoin",
+});
+
+/**
+ * Neighbour flags (NTF_*) as ip prints and parses them: the `ntfFlags` names
+ * in snake case, except `extLearned` (`extern_learn`) and `offloaded` (`offload`).
+ *
+ * @example
+ * ```ts
+ * import { NEIGH_FLAG_NAMES } from "./names.ts";
+ * NEIGH_FLAG_NAMES.name(0x10); // "extern_learn"
+ * ```
+ */
+export const NEIGH_FLAG_NAMES: NameMap = respelled("neighbour flag", "ntfFlags", snake, {
+  extLearned: "extern_learn",
+  offloaded: "offload",
+});
+
+/**
+ * Neighbour states (NUD_*) as ip prints them: the `nudState` names in capitals.
+ *
+ * @example
+ * ```ts
+ * import { NUD_STATE_NAMES } from "./names.ts";
+ * NUD_STATE_NAMES.name(0x80); // "PERMANENT"
+ * ```
+ */
+export const NUD_STATE_NAMES: NameMap = respelled("neighbour state", "nudState", upper);
+
+const METRIC_NUMBERS = Object.entries(RTNL.set("metrics").numbers());
+
+/**
+ * Route metrics (RTAX_*) as ip prints and parses them: the `metrics` set's
+ * names in snake case (`rtoMin` → `rto_min`), except `ccAlgo` (`congctl`).
+ *
+ * @example
+ * ```ts
+ * import { ROUTE_METRICS } from "./names.ts";
+ * ROUTE_METRICS.name(13); // "rto_min"
+ * ```
+ */
+export const ROUTE_METRICS: NameMap = respelled("route metric", METRIC_NUMBERS, snake, {
+  ccAlgo: "congctl",
+});
+
+/** IPv6 router preferences (RTA_PREF, ICMPV6_ROUTER_PREF_*), as ip names them. */
+export const ROUTE_PREFS: NameMap = new NameMap("router preference", [
+  ["medium", 0],
+  ["high", 1],
+  ["low", 3],
+]);
+
+/** Link modes (IFLA_LINKMODE), as ip prints them. */
+export const LINK_MODES: NameMap = new NameMap("link mode", [
+  ["DEFAULT", 0],
+  ["DORMANT", 1],
+  ["TESTING", 2],
+]);
+
+/** Bonding modes (IFLA_BOND_MODE), as ip names them. */
+export const BOND_MODES: NameMap = new NameMap("bond mode", [
+  ["balance-rr", 0],
+  ["active-backup", 1],
+  ["balance-xor", 2],
+  ["broadcast", 3],
+  ["802.3ad", 4],
+  ["balance-tlb", 5],
+  ["balance-alb", 6],
+]);
+
+/** IP protocols (IPPROTO_*) by their /etc/protocols names, as ip rule prints them. */
+export const IP_PROTOCOLS: NameMap = new NameMap("IP protocol", [
+  ["icmp", 1],
+  ["igmp", 2],
+  ["tcp", 6],
+  ["udp", 17],
+  ["gre", 47],
+  ["esp", 50],
+  ["ah", 51],
+  ["ipv6-icmp", 58],
+  ["icmpv6", 58],
+  ["sctp", 132],
+  ["udplite", 136],
+]);
+
+/** Link-layer types (ARPHRD_*, ifinfomsg.ifi_type), as ip prints them after `link/`. */
+export const LINK_TYPES: NameMap = new NameMap("link type", [
+  ["netrom", 0],
+  ["ether", 1],
+  ["eether", 2],
+  ["ax25", 3],
+  ["pronet", 4],
+  ["chaos", 5],
+  ["ieee802", 6],
+  ["arcnet", 7],
+  ["appletlk", 8],
+  ["dlci", 15],
+  ["atm", 19],
+  ["metricom", 23],
+  ["ieee1394", 24],
+  ["eui64", 27],
+  ["infiniband", 32],
+  ["slip", 256],
+  ["cslip", 257],
+  ["slip6", 258],
+  ["cslip6", 259],
+  ["rsrvd", 260],
+  ["adapt", 264],
+  ["rose", 270],
+  ["x25", 271],
+  ["hwx25", 272],
+  ["can", 280],
+  ["ppp", 512],
+  ["hdlc", 513],
+  ["lapb", 516],
+  ["ddcmp", 517],
+  ["rawhdlc", 518],
+  ["rawip", 519],
+  ["ipip", 768],
+  ["tunnel6", 769],
+  ["frad", 770],
+  ["skip", 771],
+  ["loopback", 772],
+  ["localtlk", 773],
+  ["fddi", 774],
+  ["bif", 775],
+  ["sit", 776],
+  ["ip/ddp", 777],
+  ["gre", 778],
+  ["pimreg", 779],
+  ["hippi", 780],
+  ["ash", 781],
+  ["econet", 782],
+  ["irda", 783],
+  ["fcpp", 784],
+  ["fcal", 785],
+  ["fcpl", 786],
+  ["fcfb0", 787],
+  ["tr", 800],
+  ["ieee802.11", 801],
+  ["ieee802.11/prism", 802],
+  ["ieee802.11/radiotap", 803],
+  ["ieee802.15.4", 804],
+  ["ieee802.15.4/monitor", 805],
+  ["phonet", 820],
+  ["phonet_pipe", 821],
+  ["caif", 822],
+  ["gre6", 823],
+  ["netlink", 824],
+  ["6lowpan", 825],
+  ["vsockmon", 826],
+  ["none", 65534],
+  ["void", 65535],
+]);

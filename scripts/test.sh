@@ -15,7 +15,7 @@ step() { echo; echo "== $*"; }
 step "deno lint";  deno lint || status=1
 step "deno check"; deno check mod.ts ffi/ core/ iproute/ netns/ ipdb/ cli/ tests/ bench/ tools/ examples/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "deno fmt --check"; deno fmt --check || status=1
-step "deno doc --lint"; deno doc --lint mod.ts 2>&1 | grep -E "error|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+step "deno doc --lint"; deno doc --lint mod.ts cli/cli.ts 2>&1 | grep -E "error|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "README examples"; deno run -A tools/readme_check.ts 2>&1 | tail -3; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "deno publish --dry-run"; deno publish --dry-run --allow-dirty >/tmp/nlroute-publish.log 2>&1 && echo ok || { cat /tmp/nlroute-publish.log; status=1; }
 

@@ -1,0 +1,80 @@
+/**
+ * Errors of the `nlroute` command: {@link UsageError} for a wrong command
+ * line, and {@link describeError}, the one line (and exit code) any error is
+ * reported with.
+ *
+ * @module
+ */
+import { ArgumentError, NetlinkError } from "../core/errors.ts";
+import { strerror } from "../ffi/errno.ts";
+import { type Invocation, objectLabel } from "./parse/invocation.ts";
+
+/**
+ * The command line is wrong (unknown object, command or keyword, a missing
+ * value). Its message is one line; the command exits with {@link exitCode}.
+ *
+ * @example
+ * ```ts
+ * import { UsageError } from "./errors.ts";
+ * const e = new UsageError('Object "foo" is unknown, try "nlroute help".');
+ * e.exitCode; // 1
+ * ```
+ */
+export class UsageError extends Error {
+  /** Process exit code for this error. */
+  readonly exitCode: number;
+
+  /** A usage error with its one-line message and exit code (default 1). */
+  constructor(message: string, exitCode = 1) {
+    super(message);
+    this.name = "UsageError";
+    this.exitCode = exitCode;
+  }
+}
+
+/** The verb of each action in "Cannot <verb> <object>" messages. */
+const VERBS: Record<string, string> = {
+  show: "show",
+  add: "add",
+  del: "delete",
+  set: "change",
+  change: "change",
+  replace: "replace",
+  append: "append",
+  get: "get",
+  flush: "flush",
+};
+
+/**
+ * One line for an error, in ip's manner, and the exit code with it: 1 for bad
+ * input or a missing device, 2 when the kernel refused the request.
+ *
+ * @example
+ * ```ts
+ * import { describeError } from "./errors.ts";
+ * import { NetlinkError } from "../mod.ts";
+ * describeError(new NetlinkError(17)); // { message: "File exists (EEXIST)", code: 2 }
+ * ```
+ */
+export function describeError(e: unknown, inv?: Invocation): { message: string; code: number } {
+  if (e instanceof UsageError) return { message: e.message, code: e.exitCode };
+  if (e instanceof ArgumentError) {
+    const resolve = /^Cannot resolve interface "[^"]*": expected [^,]*, got "(.*)"$/.exec(
+      e.message,
+    );
+    if (resolve) return { message: `Cannot find device "${resolve[1]}"`, code: 1 };
+    return { message: e.message.replace(/^Invalid argument "/, 'argument "'), code: 1 };
+  }
+  if (e instanceof NetlinkError) {
+    const text = (e.extack ?? strerror(e.errno)).replace(/\.$/, "");
+    const what = inv && inv.object !== "help"
+      ? `Cannot ${VERBS[inv.action] ?? inv.action} ${objectLabel(inv.object)}: `
+      : "";
+    if (e.code === "ENODEV" && inv?.object === "link") {
+      return { message: `${what}${text} (${e.code})`, code: 1 };
+    }
+    return { message: `${what}${text} (${e.code})`, code: 2 };
+  }
+  if (e instanceof Error) return { message: e.message, code: 1 };
+  return { message: String(e), code: 1 };
+}

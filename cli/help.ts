@@ -1,0 +1,152 @@
+/**
+ * The help texts of `nlroute`: the general usage and each object's.
+ *
+ * @module
+ */
+
+/**
+ * The general usage (`nlroute --help`).
+ *
+ * @example
+ * ```ts
+ * import { USAGE } from "./help.ts";
+ * USAGE.startsWith("Usage: nlroute"); // true
+ * ```
+ */
+export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
+       nlroute [ -h | --help ] [ -V | --version ]
+where  OBJECT := { link | address | route | neigh | rule | nexthop | netns | monitor }
+       OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] |
+                    -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
+                    -c[olor][={ always | auto | never }] | --debug }
+
+Output is coloured when it goes to a terminal (-c or --color=always forces it;
+--color=never or the NO_COLOR variable turns it off). -j prints JSON with ip -j's
+field names, -br one line per object.
+Exit status: 0 success, 1 bad input or object not found, 2 the kernel refused,
+130 monitor interrupted. --debug adds a stack trace to errors.
+Each object has its own help: nlroute link help, nlroute route --help, …
+`;
+
+/** Each object's usage. */
+const HELP: Record<string, string> = {
+  link:
+    `Usage: nlroute link show [ [ dev ] DEVICE ] [ up ] [ type KIND ] [ master DEVICE ] [ group N ]
+       nlroute link add [ link DEVICE ] [ name ] NAME [ mtu MTU ] [ address LLADDR ]
+                        [ txqlen N ] [ master DEVICE ] [ alias TEXT ] [ group N ] [ up ]
+                        type KIND [ KIND_OPTIONS ]
+       nlroute link set [ dev ] DEVICE [ up | down ] [ name NEWNAME ] [ mtu MTU ]
+                        [ address LLADDR ] [ broadcast LLADDR ] [ txqlen N ]
+                        [ master DEVICE | nomaster ] [ alias TEXT ] [ group N ]
+                        [ netns { NAME | PID } ] [ carrier { on | off } ]
+       nlroute link del [ dev ] DEVICE
+KIND_OPTIONS:
+       veth    peer [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ netns NAME ]
+       vlan    id VID [ protocol { 802.1Q | 802.1ad } ]      (with link DEVICE)
+       vxlan   id VNI [ remote ADDR | group ADDR ] [ local ADDR ] [ dev DEVICE ]
+               [ dstport PORT ] [ ttl N ] [ learning | nolearning ]
+       macvlan, macvtap  mode { private | vepa | bridge | passthru | source }
+       vrf     table TABLE
+       bond    mode { balance-rr | active-backup | balance-xor | broadcast | 802.3ad | … }
+       bridge  stp_state N, vlan_filtering N, forward_delay N, … (ip's option names)
+       dummy, ifb, …  no options
+Examples:
+       nlroute link add v0 type veth peer name v1
+       nlroute link set dev v0 mtu 1400 up
+       nlroute -br link show
+`,
+  address: `Usage: nlroute address show [ [ dev ] DEVICE ] [ up ] [ scope SCOPE ] [ label LABEL ]
+                           [ to PREFIX ]
+       nlroute address { add | change | replace | del } IFADDR dev DEVICE
+                       [ peer PREFIX ] [ broadcast ADDR | brd + ] [ label LABEL ]
+                       [ scope { global | link | host | site | N } ] [ metric N ]
+                       [ valid_lft { SECONDS | forever } ] [ preferred_lft { SECONDS | forever } ]
+                       [ nodad ] [ noprefixroute ] [ home ] [ mngtmpaddr ] [ autojoin ]
+       nlroute address flush { dev DEVICE | scope SCOPE | label LABEL | to PREFIX } …
+IFADDR := PREFIX (10.0.0.1/24, 2001:db8::1/64)
+Examples:
+       nlroute address add 10.0.0.1/24 dev v0
+       nlroute -4 -br address
+`,
+  route: `Usage: nlroute route show [ table { TABLE | all } ] [ dev DEVICE ] [ proto PROTO ]
+                         [ type TYPE ] [ scope SCOPE ] [ via ADDR ] [ src ADDR ]
+                         [ [ exact | to ] PREFIX ]
+       nlroute route { add | del | change | replace | append } [ TYPE ] { PREFIX | default }
+                     [ via ADDR ] [ dev DEVICE ] [ src ADDR ] [ table TABLE ]
+                     [ metric N ] [ proto PROTO ] [ scope SCOPE ] [ onlink ] [ nhid ID ]
+                     [ mtu N ] [ advmss N ] [ hoplimit N ] [ initcwnd N ] [ pref { low | medium | high } ]
+                     [ nexthop via ADDR [ dev DEVICE ] [ weight N ] [ onlink ] ] …
+       nlroute route get ADDR [ from ADDR ] [ iif DEVICE ] [ oif DEVICE ] [ mark N ]
+       nlroute route flush SELECTOR (as for show)
+TYPE  := { unicast | local | broadcast | multicast | anycast | blackhole | unreachable |
+           prohibit | throw | nat }
+TABLE := { main | local | default | NUMBER }
+Shows IPv4 routes of table main unless -6 or table all is given, as ip does.
+Examples:
+       nlroute route add 10.1.0.0/16 via 10.0.0.2 dev v0 table 100 metric 10
+       nlroute -j route show table 100
+`,
+  neigh: `Usage: nlroute neigh show [ dev DEVICE ] [ nud { STATE | all } ] [ proxy ] [ [ to ] ADDR ]
+       nlroute neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] dev DEVICE
+                     [ nud STATE ] [ router ] [ extern_learn ]
+       nlroute neigh { add | del } proxy ADDR dev DEVICE
+STATE := { permanent | noarp | reachable | stale | none | incomplete | delay | probe | failed }
+Examples:
+       nlroute neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent
+       nlroute -br neigh
+`,
+  rule: `Usage: nlroute rule show [ SELECTOR ]
+       nlroute rule { add | del } [ not ] [ from PREFIX ] [ to PREFIX ] [ iif DEVICE ]
+                    [ oif DEVICE ] [ fwmark MARK[/MASK] ] [ tos TOS ] [ priority N ]
+                    [ ipproto PROTO ] [ sport N[-M] ] [ dport N[-M] ] [ uidrange N-M ]
+                    [ protocol PROTO ] [ l3mdev ] [ ACTION ]
+ACTION := { table TABLE [ suppress_prefixlength N ] [ suppress_ifgroup G ] | goto N | nop |
+            blackhole | unreachable | prohibit }
+Shows IPv4 rules unless -6 is given, as ip does.
+Examples:
+       nlroute rule add from 10.0.0.0/8 table 100 priority 100
+       nlroute -6 rule
+`,
+  nexthop:
+    `Usage: nlroute nexthop show [ id ID ] [ dev DEVICE ] [ groups ] [ fdb ] [ master DEVICE ]
+       nlroute nexthop get id ID
+       nlroute nexthop { add | replace } id ID { via ADDR dev DEVICE | dev DEVICE | blackhole |
+                       group ID[,WEIGHT]/ID[,WEIGHT]… [ type { mpath | resilient } ] }
+                       [ onlink ] [ proto PROTO ] [ fdb ]
+       nlroute nexthop del id ID
+Examples:
+       nlroute nexthop add id 1 via 10.0.0.2 dev v0
+       nlroute nexthop add id 10 group 1/2,3
+`,
+  netns: `Usage: nlroute netns list
+       nlroute netns add NAME
+       nlroute netns del NAME
+Named namespaces live under /run/netns, shared with ip netns.
+`,
+  monitor: `Usage: nlroute monitor [ all | label ] [ OBJECT … ]
+OBJECT := { link | address | route | neigh | rule | nexthop | netconf | nsid }
+Prints every change as one line (like ip -o monitor) until interrupted (Ctrl-C).
+-j prints one JSON object per line; -4/-6 limit addresses, routes and rules to a family;
+label (or all) prefixes each line with its object, e.g. [LINK].
+Example:
+       nlroute -n blue monitor link address
+`,
+};
+
+/**
+ * The help text of a topic (an object's usage, or the general usage).
+ *
+ * @example
+ * ```ts
+ * import { helpText } from "./help.ts";
+ * helpText("route").startsWith("Usage: nlroute route"); // true
+ * ```
+ */
+export function helpText(topic: string): string {
+  const key = topic === "addr"
+    ? "address"
+    : topic === "neighbour" || topic === "neighbor"
+    ? "neigh"
+    : topic;
+  return HELP[key] ?? USAGE;
+}

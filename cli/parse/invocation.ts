@@ -1,0 +1,114 @@
+/**
+ * What a parsed `nlroute` command is: the object, the action, the IPRoute
+ * spec to run it with, the fields ip would not print, and the extra switches.
+ *
+ * @module
+ */
+
+/** A plain object of IPRoute arguments. */
+export type Spec = Record<string, unknown>;
+
+/** The address family chosen by `-4` / `-6` / `-f` (0 for both). */
+export type Family = 0 | 2 | 10;
+
+/** Canonical object names. */
+export type ObjectName =
+  | "link"
+  | "addr"
+  | "route"
+  | "neigh"
+  | "rule"
+  | "nexthop"
+  | "netns"
+  | "monitor"
+  | "help";
+
+/** Extra switches of a command that are not IPRoute arguments. */
+export interface Extras {
+  /** link/addr show: only links that are up. */
+  up?: boolean;
+  /** link set: move the link to this namespace (a name, a path or a pid). */
+  netns?: string;
+  /** link add (veth): create the peer in this namespace. */
+  peerNetns?: string;
+  /** link add (vxlan): the underlying device, by name (resolved before sending). */
+  kindDev?: string;
+  /** neigh show: NUD states to show (a mask; 0x100 means entries in state none). */
+  nud?: number;
+  /** neigh show: proxy entries. */
+  proxy?: boolean;
+  /** monitor: prefix each line with the object (`[LINK]`). */
+  label?: boolean;
+  /** monitor: the objects to listen to. */
+  groups?: string[];
+  /** netns add/del: the namespace name. */
+  name?: string;
+  /** route show: every table (`table all`). */
+  allTables?: boolean;
+  /** help: the topic. */
+  topic?: string;
+}
+
+/**
+ * One parsed command: the object, the action, the IPRoute spec (a request or a
+ * dump filter), the fields `ip` would not print because the command filters on
+ * them, and the extra switches.
+ */
+export interface Invocation {
+  /** The object (`link`, `addr`, …). */
+  object: ObjectName;
+  /** The action (`show`, `add`, `del`, `set`, …). */
+  action: string;
+  /** IPRoute arguments (request spec or dump filter). */
+  spec: Spec;
+  /** Fields left out of the output because the command selects on them (`dev`, `table`, …). */
+  hide: Set<string>;
+  /** Switches that are not IPRoute arguments. */
+  extras: Extras;
+}
+
+/**
+ * An {@link Invocation} from its parts.
+ *
+ * @example
+ * ```ts
+ * import { inv } from "./invocation.ts";
+ * inv("link", "show", {}).hide.size; // 0
+ * ```
+ */
+export function inv(
+  object: ObjectName,
+  action: string,
+  spec: Spec,
+  extras: Extras = {},
+  hide: Iterable<string> = [],
+): Invocation {
+  return { object, action, spec, extras, hide: new Set(hide) };
+}
+
+/**
+ * `spec` with `family` set when one is chosen.
+ *
+ * @example
+ * ```ts
+ * import { withFamily } from "./invocation.ts";
+ * withFamily({}, 10); // { family: 10 }
+ * ```
+ */
+export function withFamily(spec: Spec, family: number): Spec {
+  if (family) spec.family = family;
+  return spec;
+}
+
+/**
+ * The word users type for an object (`addr` → `address`).
+ *
+ * @example
+ * ```ts
+ * import { objectLabel } from "./invocation.ts";
+ * objectLabel("addr"); // "address"
+ * ```
+ */
+export function objectLabel(object: ObjectName): string {
+  return object === "addr" ? "address" : object;
+}

@@ -1,0 +1,112 @@
+/**
+ * `nlroute neigh show | add | del | change | replace`: ip's neighbour grammar.
+ *
+ * @module
+ */
+import { ArgumentError } from "../../core/errors.ts";
+import { nudState } from "../../iproute/neigh/request.ts";
+import { NEIGH_FLAG_NAMES } from "../../iproute/names.ts";
+import { RTNL } from "../../iproute/registry.ts";
+import type { Extras, Family, Invocation, Spec } from "./invocation.ts";
+import { inv, withFamily } from "./invocation.ts";
+import { ifnameValue, ipAddress, macAddress } from "./addresses.ts";
+import { lookup } from "./values.ts";
+import type { Words } from "./words.ts";
+
+const NUD = RTNL.enum("nudState");
+
+/**
+ * The bit `neigh show nud none` stands for in {@link Extras.nud}: entries in
+ * state none have no NUD bit set.
+ *
+ * @example
+ * ```ts
+ * import { NUD_NONE_BIT } from "./neigh.ts";
+ * NUD_NONE_BIT; // 0x100
+ * ```
+ */
+export const NUD_NONE_BIT = 0x100;
+
+/** Every NUD state, and none (`nud all`). */
+const NUD_ALL = [...NUD.byValue.keys()].reduce((m, bit) => m | bit, NUD_NONE_BIT);
+
+/** NUD state names as `ip neigh` accepts them: none, then the tables' `nudState` names. */
+const NUD_WORDS = ["none", ...NUD.byName.keys()];
+
+/** The neighbour flags one sets, by the tables' names; ip's words come from NEIGH_FLAG_NAMES. */
+const SETTABLE_FLAGS = ["router", "extLearned"];
+
+function flagWord(word: string): string | undefined {
+  const bit = lookup(NEIGH_FLAG_NAMES, word);
+  const name = bit === undefined ? undefined : RTNL.enum("ntfFlags").byValue.get(bit);
+  return name !== undefined && SETTABLE_FLAGS.includes(name) ? name : undefined;
+}
+
+function nudMask(word: string): number {
+  if (word === "all") return NUD_ALL;
+  if (word === "none") return NUD_NONE_BIT;
+  if (!NUD_WORDS.includes(word)) {
+    throw new ArgumentError("nud", `${NUD_WORDS.join(", ")} or all`, word, "argument");
+  }
+  return nudState(word, "nud");
+}
+
+function parseShow(w: Words, family: Family): Invocation {
+  const spec: Spec = {};
+  const hide = new Set<string>();
+  const extras: Extras = {};
+  let nud: number | undefined;
+  while (!w.done) {
+    const k = w.next();
+    if (k === "dev") {
+      spec.index = ifnameValue(w.value(k), "dev");
+      hide.add("dev");
+    } else if (k === "nud") nud = (nud ?? 0) | nudMask(w.next());
+    else if (k === "proxy") (w.once(k), extras.proxy = true);
+    else if (k === "to") spec.dst = ipAddress(w.value(k), k);
+    else if (spec.dst === undefined) spec.dst = ipAddress(k, "to");
+    else throw w.garbage(k);
+  }
+  if (nud !== undefined) extras.nud = nud;
+  return inv("neigh", "show", withFamily(spec, family), extras, hide);
+}
+
+/**
+ * Parses the words after `neigh ACTION`.
+ *
+ * @example
+ * ```ts
+ * import { parseNeigh } from "./neigh.ts";
+ * import { Words } from "./words.ts";
+ * parseNeigh(new Words(["10.0.0.2", "dev", "v0", "nud", "stale"], "neigh", "add"), "add", 0).spec;
+ * // { dst: "10.0.0.2", index: "v0", state: "stale" }
+ * ```
+ */
+export function parseNeigh(w: Words, action: string, family: Family): Invocation {
+  if (action === "show") return parseShow(w, family);
+  const spec: Spec = {};
+  const flags: string[] = [];
+  while (!w.done) {
+    const k = w.next();
+    const flag = flagWord(k);
+    if (k === "dev") spec.index = ifnameValue(w.value(k), "dev");
+    else if (k === "lladdr") spec.lladdr = macAddress(w.value(k), k);
+    else if (k === "nud") {
+      const v = w.value(k);
+      if (!NUD_WORDS.includes(v)) throw new ArgumentError(k, NUD_WORDS.join(", "), v, "argument");
+      spec.state = v;
+    } else if (flag !== undefined) (w.once(k), flags.push(flag));
+    else if (k === "proxy") {
+      w.once(k);
+      flags.push("proxy");
+      spec.dst = ipAddress(w.value("proxy", "dst"), "proxy");
+    } else if (k === "to") spec.dst = ipAddress(w.value(k, "dst"), k);
+    else if (spec.dst === undefined) spec.dst = ipAddress(k, "to");
+    else throw w.garbage(k);
+  }
+  if (spec.dst === undefined) throw w.incomplete();
+  if (spec.index === undefined) throw w.required('"dev" argument');
+  if (flags.length) spec.flags = flags;
+  if (family) spec.family = family;
+  return inv("neigh", action, spec);
+}

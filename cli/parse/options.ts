@@ -1,0 +1,181 @@
+/**
+ * The global options of `nlroute`, in `ip`'s habits (`-j`, `-br`, `-n NS`,
+ * `-4`/`-6`, `-c`, …), parsed with `node:util` parseArgs.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { ArgumentError } from "../../core/errors.ts";
+import { AF_INET, AF_INET6 } from "../../core/address.ts";
+import type { ColorMode } from "../color.ts";
+import { UsageError } from "../errors.ts";
+import type { Family } from "./invocation.ts";
+
+/** The global options (those before the object, as with `ip`). */
+export interface GlobalOptions {
+  /** `-j`: JSON output. */
+  json: boolean;
+  /** `-p`: pretty JSON. */
+  pretty: boolean;
+  /** `-br`: brief output, one line per object. */
+  brief: boolean;
+  /** `-o`: each object on one line (newlines become `\`). */
+  oneline: boolean;
+  /** `-n NS`: run inside this network namespace. */
+  netns: string | undefined;
+  /** `-4` / `-6` / `-f inet|inet6`: address family (0 for both). */
+  family: Family;
+  /** `-c[=WHEN]` / `--color[=WHEN]`. */
+  color: ColorMode;
+  /** `-d`: details (link kinds). */
+  details: boolean;
+  /** `--debug`: stack traces on errors. */
+  debug: boolean;
+  /** `-h` / `--help`. */
+  help: boolean;
+  /** `-V` / `--version`. */
+  version: boolean;
+}
+
+/** ip's single-dash long options, spelled for parseArgs. */
+const LONG_ALIASES: Record<string, string> = {
+  "-br": "--brief",
+  "-brief": "--brief",
+  "-json": "--json",
+  "-pretty": "--pretty",
+  "-oneline": "--oneline",
+  "-netns": "--netns",
+  "-family": "--family",
+  "-details": "--details",
+  "-Version": "--version",
+  "-version": "--version",
+  "-help": "--help",
+  "-debug": "--debug",
+};
+
+const TAKES_VALUE = new Set(["-n", "--netns", "-netns", "-f", "--family", "-family"]);
+
+/** `-f`'s words for the two families. */
+const FAMILY_WORDS: Record<string, Family> = {
+  inet: AF_INET,
+  "4": AF_INET,
+  ipv4: AF_INET,
+  inet6: AF_INET6,
+  "6": AF_INET6,
+  ipv6: AF_INET6,
+};
+
+const PARSE_OPTIONS = {
+  json: { type: "boolean", short: "j" },
+  pretty: { type: "boolean", short: "p" },
+  brief: { type: "boolean" },
+  oneline: { type: "boolean", short: "o" },
+  netns: { type: "string", short: "n" },
+  family: { type: "string", short: "f" },
+  ipv4: { type: "boolean", short: "4" },
+  ipv6: { type: "boolean", short: "6" },
+  color: { type: "string" },
+  details: { type: "boolean", short: "d" },
+  debug: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "V" },
+} as const;
+
+/** Rewrites one option token of ip's spelling into parseArgs' spelling. */
+function normaliseOption(tok: string): string {
+  const alias = LONG_ALIASES[tok];
+  if (alias) return alias;
+  const color = /^--?(?:c|colou?r)(?:=(.*))?$/.exec(tok);
+  if (color) return `--color=${color[1] ?? "always"}`;
+  return tok;
+}
+
+/**
+ * Splits argv into the global options (parsed) and the words of the command.
+ * Options come first, as with `ip`; `-h`/`--help` is also accepted anywhere.
+ *
+ * @example
+ * ```ts
+ * import { parseGlobal } from "./options.ts";
+ * const { options, words } = parseGlobal(["-n", "blue", "-br", "link", "show"]);
+ * options.netns; // "blue"
+ * options.brief; // true
+ * words; // ["link", "show"]
+ * ```
+ */
+export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; words: string[] } {
+  let i = 0;
+  const opts: string[] = [];
+  while (i < argv.length) {
+    const tok = argv[i]!;
+    if (!tok.startsWith("-") || tok === "-") break;
+    if (tok === "--") {
+      i++;
+      break;
+    }
+    opts.push(normaliseOption(tok));
+    i++;
+    if (TAKES_VALUE.has(tok) && i < argv.length) opts.push(argv[i++]!);
+  }
+  let values;
+  try {
+    ({ values } = parseArgs({ args: opts, options: PARSE_OPTIONS, strict: true }));
+  } catch (e) {
+    throw new UsageError(parseArgsMessage(e));
+  }
+  const words = argv.slice(i);
+  let help = values.help === true;
+  // --help after the object asks for that object's (or command's) help.
+  const at = words.findIndex((w) => w === "-h" || w === "--help" || w === "-help");
+  if (at >= 0) {
+    words.splice(at);
+    help = true;
+  }
+  let family: Family = 0;
+  if (values.family !== undefined) {
+    const f = FAMILY_WORDS[values.family];
+    if (f === undefined) {
+      throw new ArgumentError("family", "inet or inet6", values.family, "argument");
+    }
+    family = f;
+  }
+  if (values.ipv4) family = AF_INET;
+  if (values.ipv6) family = values.ipv4 ? 0 : AF_INET6;
+  const color = values.color ?? "auto";
+  if (color !== "auto" && color !== "always" && color !== "never") {
+    throw new ArgumentError("color", "always, auto or never", color, "argument");
+  }
+  if (values.netns !== undefined && values.netns === "") {
+    throw new ArgumentError("netns", "a namespace name", values.netns, "argument");
+  }
+  return {
+    options: {
+      json: values.json === true,
+      pretty: values.pretty === true,
+      brief: values.brief === true,
+      oneline: values.oneline === true,
+      netns: values.netns,
+      family,
+      color,
+      details: values.details === true,
+      debug: values.debug === true,
+      help,
+      version: values.version === true,
+    },
+    words,
+  };
+}
+
+/** One line for a parseArgs error, in ip's words. */
+function parseArgsMessage(e: unknown): string {
+  const err = e as { code?: string; message?: string };
+  const m = /'([^']+)'/.exec(err.message ?? "");
+  if (err.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && m) {
+    return `Option "${m[1]}" is unknown, try "nlroute --help".`;
+  }
+  if (err.code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const opt = /(--[a-z]+)/.exec(err.message ?? "")?.[1] ?? "option";
+    return `Option "${opt}" needs a value, try "nlroute --help".`;
+  }
+  return `${err.message ?? String(e)}, try "nlroute --help".`;
+}

@@ -1,0 +1,194 @@
+/**
+ * The numbers and names of `nlroute`'s keyword grammar: integers, ranges,
+ * names from iproute/names.ts (tables, protocols, scopes, …), and ip's way of
+ * matching words (prefixes of keywords). Each refuses a bad word with an
+ * `ArgumentError` naming the keyword (`argument "mtu": expected …`).
+ *
+ * @module
+ */
+import { ArgumentError } from "../../core/errors.ts";
+import { type NameMap, ROUTE_PROTOCOLS, SCOPES, TABLES } from "../../iproute/names.ts";
+
+/**
+ * An integer (decimal or 0x hex) within bounds; the error names the keyword.
+ *
+ * @example
+ * ```ts
+ * import { integer } from "./values.ts";
+ * integer("1400", "mtu", 68, 0xffffffff); // 1400
+ * integer("abc", "mtu", 68, 0xffffffff); // throws: argument "mtu": expected an integer from 68 to 4294967295, got "abc"
+ * ```
+ */
+export function integer(word: string, keyword: string, lo = 0, hi = 0xffffffff): number {
+  const n = /^(0x[0-9a-f]+|\d+)$/i.test(word) ? Number(word) : NaN;
+  if (!Number.isSafeInteger(n) || n < lo || n > hi) {
+    throw new ArgumentError(keyword, `an integer from ${lo} to ${hi}`, word, "argument");
+  }
+  return n;
+}
+
+/** A reader of a name of `map` or a number up to `max`, whose error says `expected`. */
+function named(map: NameMap, expected: string, max = 255) {
+  return (word: string, keyword: string): number => {
+    try {
+      return map.value(word, keyword, max);
+    } catch {
+      throw new ArgumentError(keyword, expected, word, "argument");
+    }
+  };
+}
+
+/**
+ * A routing table: a name of {@link TABLES} or a number.
+ *
+ * @example
+ * ```ts
+ * import { tableValue } from "./values.ts";
+ * tableValue("main", "table"); // 254
+ * ```
+ */
+export const tableValue: (word: string, keyword: string) => number = named(
+  TABLES,
+  "a table name (main, local, default) or number",
+  0xffffffff,
+);
+
+/**
+ * A route protocol: a name of {@link ROUTE_PROTOCOLS} or 0..255.
+ *
+ * @example
+ * ```ts
+ * import { protocolValue } from "./values.ts";
+ * protocolValue("static", "proto"); // 4
+ * ```
+ */
+export const protocolValue: (word: string, keyword: string) => number = named(
+  ROUTE_PROTOCOLS,
+  "a protocol name (kernel, boot, static, dhcp, bgp, …) or 0..255",
+);
+
+/**
+ * A scope: a name of {@link SCOPES} or 0..255.
+ *
+ * @example
+ * ```ts
+ * import { scopeValue } from "./values.ts";
+ * scopeValue("link", "scope"); // 253
+ * ```
+ */
+export const scopeValue: (word: string, keyword: string) => number = named(
+  SCOPES,
+  "global, site, link, host or 0..255",
+);
+
+/**
+ * The value of `word` when it is one of `map`'s names, else undefined.
+ *
+ * @example
+ * ```ts
+ * import { lookup } from "./values.ts";
+ * import { IP_PROTOCOLS } from "../../iproute/names.ts";
+ * lookup(IP_PROTOCOLS, "tcp"); // 6
+ * lookup(IP_PROTOCOLS, "6"); // undefined
+ * ```
+ */
+export function lookup(map: NameMap, word: string): number | undefined {
+  return map.names().includes(word) ? map.value(word, "name", Infinity) : undefined;
+}
+
+/**
+ * Names as a sentence's list: `a, b or c`.
+ *
+ * @example
+ * ```ts
+ * import { orList } from "./values.ts";
+ * orList(["mpath", "resilient"]); // "mpath or resilient"
+ * ```
+ */
+export function orList(names: readonly string[]): string {
+  return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
+}
+
+/**
+ * `word` when it is one of `names`, else an error listing them.
+ *
+ * @example
+ * ```ts
+ * import { oneOf } from "./values.ts";
+ * oneOf("mpath", ["mpath", "resilient"], "type"); // "mpath"
+ * ```
+ */
+export function oneOf(
+  word: string,
+  names: readonly string[],
+  keyword: string,
+  list = orList(names),
+): string {
+  if (!names.includes(word)) throw new ArgumentError(keyword, list, word, "argument");
+  return word;
+}
+
+/**
+ * `on` or `off`.
+ *
+ * @example
+ * ```ts
+ * import { onOff } from "./values.ts";
+ * onOff("on", "carrier"); // true
+ * ```
+ */
+export function onOff(word: string, keyword: string): boolean {
+  return oneOf(word, ["on", "off"], keyword) === "on";
+}
+
+/**
+ * A number or a range `N-M` up to `max`.
+ *
+ * @example
+ * ```ts
+ * import { range } from "./values.ts";
+ * range("1000-2000", "sport", 0xffff); // { start: 1000, end: 2000 }
+ * ```
+ */
+export function range(word: string, keyword: string, max: number): { start: number; end: number } {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(word);
+  if (!m) {
+    throw new ArgumentError(
+      keyword,
+      `a number or a range such as 1000-2000 (up to ${max})`,
+      word,
+      "argument",
+    );
+  }
+  const start = integer(m[1]!, keyword, 0, max);
+  const end = m[2] === undefined ? start : integer(m[2], keyword, start, max);
+  return { start, end };
+}
+
+/**
+ * Matches a word against names in order, accepting prefixes as ip does (the
+ * first name that starts with the word).
+ *
+ * @example
+ * ```ts
+ * import { match } from "./values.ts";
+ * match("sh", ["show", "set"]); // "show"
+ * ```
+ */
+export function match(word: string, names: readonly string[]): string | undefined {
+  if (names.includes(word)) return word;
+  return names.find((n) => n.startsWith(word));
+}
+
+/**
+ * `snake_case` (or `kebab-case`) → `camelCase`, the tables' spelling.
+ *
+ * @example
+ * ```ts
+ * import { camel } from "./values.ts";
+ * camel("stp_state"); // "stpState"
+ * ```
+ */
+export function camel(word: string): string {
+  return word.replace(/[_-]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

@@ -1,0 +1,106 @@
+/**
+ * `nlroute address …`: shows links with their addresses (selected as ip
+ * selects them), adds, changes, deletes and flushes addresses.
+ *
+ * @module
+ */
+import type { Address } from "../../mod.ts";
+import { parseIP, parsePrefix } from "../../core/address.ts";
+import { SCOPES } from "../../iproute/names.ts";
+import { UsageError } from "../errors.ts";
+import { addrBrief, addrBriefJson, addrInfoJson, addrText } from "../format/addr.ts";
+import { jsonText, NOTHING, numberOf, oneline } from "../format/fields.ts";
+import { Names } from "../format/ifnames.ts";
+import { linkFormat } from "../format/link.ts";
+import type { Runner } from "./output.ts";
+
+/** Whether address `a` lies in `prefix` (`"10.0.0.0/8"` or a bare address). */
+function inPrefix(a: string | undefined, prefix: string): boolean {
+  if (a === undefined) return false;
+  const ip = parseIP(a);
+  const p = parsePrefix(prefix, "to");
+  if (!ip || ip.bytes.length !== p.bytes.length) return false;
+  for (let bit = 0; bit < p.prefixlen; bit++) {
+    const m = 0x80 >> (bit & 7);
+    if ((ip.bytes[bit >> 3]! & m) !== (p.bytes[bit >> 3]! & m)) return false;
+  }
+  return true;
+}
+
+/**
+ * Runs a parsed `address` command (a {@link Runner}).
+ *
+ * @example
+ * ```ts
+ * import { runAddr } from "./addr.ts";
+ * import type { Runner } from "./output.ts";
+ * const run: Runner = runAddr;
+ * ```
+ */
+export const runAddr: Runner = async (ipr, inv, opts, out) => {
+  const spec = inv.spec;
+  if (inv.action === "flush") {
+    await ipr.flushAddr(spec);
+    return 0;
+  }
+  if (inv.action !== "show") {
+    await ipr.addr(inv.action as "add", spec);
+    return 0;
+  }
+  const all = await ipr.getLinks();
+  const names = Names.of(all);
+  let links = all;
+  if (spec.index !== undefined) {
+    links = links.filter((l) => l.ifname === spec.index);
+    if (links.length === 0) throw new UsageError(`Device "${spec.index}" does not exist.`);
+  }
+  if (inv.extras.up) links = links.filter((l) => l.state === "up");
+  let addrs = await ipr.getAddr(
+    spec.family === undefined ? {} : { family: spec.family as string | number },
+  );
+  if (spec.scope !== undefined) {
+    addrs = addrs.filter((a) => numberOf(a.scope, SCOPES) === spec.scope);
+  }
+  if (spec.label !== undefined) addrs = addrs.filter((a) => a.label === spec.label);
+  if (spec.address !== undefined) {
+    addrs = addrs.filter((a) => inPrefix(a.local ?? a.address, spec.address as string));
+  }
+  const byLink = new Map<number, Address[]>();
+  for (const a of addrs) {
+    const list = byLink.get(a.index);
+    if (list) list.push(a);
+    else byLink.set(a.index, [a]);
+  }
+  const selective = spec.family !== undefined || spec.scope !== undefined ||
+    spec.label !== undefined || spec.address !== undefined;
+  const rows = links
+    .map((l) => [l, byLink.get(l.index) ?? []] as const)
+    .filter(([, list]) => !selective || list.length > 0);
+  const link = linkFormat({
+    linkmode: false,
+    lladdr: spec.family === undefined,
+    details: opts.details,
+  });
+  if (opts.json) {
+    const items = rows.map(([l, list]) =>
+      opts.brief
+        ? addrBriefJson(l, list, names)
+        : { ...link.json(l, names, NOTHING), addr_info: list.map(addrInfoJson) }
+    );
+    out.write(jsonText(items, opts.pretty) + "\n");
+    return 0;
+  }
+  let s = "";
+  for (const [l, list] of rows) {
+    if (opts.brief) s += addrBrief(l, list, names, out.paint) + "\n";
+    else if (opts.oneline) {
+      const prefix = `${l.index}: ${out.paint.ifname(l.ifname ?? "")}`;
+      for (const a of list) s += oneline(addrText(a, out.paint, prefix)) + "\n";
+    } else {
+      s += link.text(l, names, out.paint, NOTHING) + "\n";
+      for (const a of list) s += addrText(a, out.paint) + "\n";
+    }
+  }
+  out.write(s);
+  return 0;
+};

@@ -1,0 +1,57 @@
+/**
+ * What each `nlroute` command does: opens IPRoute (inside `-n NS` when
+ * given) and hands the parsed command to its object's runner.
+ *
+ * @module
+ */
+import { IPRoute } from "../../mod.ts";
+import { UsageError } from "../errors.ts";
+import type { Invocation } from "../parse/invocation.ts";
+import type { GlobalOptions } from "../parse/options.ts";
+import { runAddr } from "./addr.ts";
+import { runLink } from "./link.ts";
+import { runMonitor } from "./monitor.ts";
+import { runNeigh } from "./neigh.ts";
+import { runNetns } from "./netns.ts";
+import { runNexthop } from "./nexthop.ts";
+import type { Output } from "./output.ts";
+import { runRoute } from "./route.ts";
+import { runRule } from "./rule.ts";
+
+type Runner = (ipr: IPRoute, inv: Invocation, opts: GlobalOptions, out: Output) => Promise<number>;
+
+const RUNNERS: Record<string, Runner> = {
+  link: runLink,
+  addr: runAddr,
+  route: runRoute,
+  neigh: runNeigh,
+  rule: runRule,
+  nexthop: runNexthop,
+};
+
+/**
+ * Runs one parsed command; resolves with the exit code (errors are thrown and
+ * reported by the caller).
+ *
+ * @example
+ * ```ts
+ * import { parseCommand } from "../parse/command.ts";
+ * import { parseGlobal } from "../parse/options.ts";
+ * import { runCommand } from "./command.ts";
+ * import { PLAIN } from "../color.ts";
+ * const { options, words } = parseGlobal(["-n", "blue", "-j", "link", "show"]);
+ * await runCommand(parseCommand(words, 0), options, { write: (s) => console.log(s), paint: PLAIN });
+ * ```
+ */
+export async function runCommand(
+  inv: Invocation,
+  opts: GlobalOptions,
+  out: Output,
+): Promise<number> {
+  if (inv.object === "netns") return await runNetns(inv, opts, out);
+  if (inv.object === "monitor") return await runMonitor(inv, opts, out);
+  const run = RUNNERS[inv.object];
+  if (!run) throw new UsageError(`Object "${inv.object}" has no commands.`);
+  await using ipr = await IPRoute.open(opts.netns === undefined ? {} : { netns: opts.netns });
+  return await run(ipr, inv, opts, out);
+}

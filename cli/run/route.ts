@@ -1,0 +1,33 @@
+/**
+ * `nlroute route …`: shows routes (cached clones left out, as ip does), gets
+ * the route the kernel picks, adds, changes, deletes and flushes routes.
+ *
+ * @module
+ */
+import { Names } from "../format/ifnames.ts";
+import { ROUTE_FORMAT, RTM_F_CLONED } from "../format/route.ts";
+import { emitFormat, type Runner } from "./output.ts";
+
+/**
+ * Runs a parsed `route` command (a {@link Runner}).
+ *
+ * @example
+ * ```ts
+ * import { runRoute } from "./route.ts";
+ * import type { Runner } from "./output.ts";
+ * const run: Runner = runRoute;
+ * ```
+ */
+export const runRoute: Runner = async (ipr, inv, opts, out) => {
+  const spec = inv.spec;
+  if (inv.action === "show") {
+    const names = Names.of(await ipr.getLinks());
+    const routes = (await ipr.getRoutes(spec)).filter((r) => !(r.flags & RTM_F_CLONED));
+    emitFormat(routes, opts, out, ROUTE_FORMAT, names, inv.hide);
+  } else if (inv.action === "flush") await ipr.flushRoutes(spec);
+  else if (inv.action === "get") {
+    const r = await ipr.route("get", spec);
+    emitFormat([r], opts, out, ROUTE_FORMAT, Names.of(await ipr.getLinks()));
+  } else await ipr.route(inv.action as "add", spec);
+  return 0;
+};

@@ -1,0 +1,126 @@
+/**
+ * Running the `nlroute` command in tests: as a child process (`deno run -A
+ * cli/cli.ts` under Deno, `bun cli/cli.ts` under Bun), its output compared
+ * with ip's (`-j` field by field, text line by line).
+ */
+import { after, before } from "node:test";
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import process from "node:process";
+import meta from "../deno.json" with { type: "json" };
+import { createTestNetns, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+
+/** Where the command is. */
+export const CLI = new URL("../cli/cli.ts", import.meta.url).pathname;
+/** The package's version (what --version prints). */
+export const VERSION: string = meta.version;
+/** node:test options for tests that need root (namespaces). */
+export const live = { skip: !isRoot && "needs root for namespaces" };
+
+/** What a run of the command gave. */
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The command line that runs the CLI under the current runtime. */
+export function argvFor(args: readonly string[]): string[] {
+  return runtime === "deno" ? ["run", "-A", "--quiet", CLI, ...args] : [CLI, ...args];
+}
+
+/** Environment for the child: NO_COLOR removed unless given. */
+export function childEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  delete env.NO_COLOR;
+  return { ...env, ...extra };
+}
+
+/** Runs `nlroute args…`; returns exit code and output. */
+export function nlroute(args: readonly string[], env?: Record<string, string>): Run {
+  const r = spawnSync(process.execPath, argvFor(args), {
+    encoding: "utf8",
+    env: childEnv(env),
+    timeout: 60_000,
+  });
+  return { code: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+}
+
+/** Runs `nlroute -n ns args…`, expecting success; returns stdout. */
+export function ok(ns: string, args: readonly string[]): string {
+  const r = nlroute(["-n", ns, ...args]);
+  assert.equal(r.code, 0, `nlroute ${args.join(" ")} failed: ${r.stderr}`);
+  assert.equal(r.stderr, "", `nlroute ${args.join(" ")} wrote to stderr`);
+  return r.stdout;
+}
+
+/** Lines with trailing spaces removed (ip leaves a space after most fields). */
+export function lines(text: string): string[] {
+  const out = text.split("\n").map((l) => l.trimEnd());
+  while (out.length > 0 && out[out.length - 1] === "") out.pop();
+  return out;
+}
+
+/** ip's `-o` output normalised: no space before the line-joining backslash. */
+export function onelineNormal(text: string): string[] {
+  return lines(text).map((l) => l.replace(/ +\\/g, "\\"));
+}
+
+/** Keys ip prints that nlroute does not (documented gaps); empty today. */
+const IP_ONLY_KEYS = new Set<string>([]);
+
+/** Compares nlroute's JSON list with ip's, item by item and field by field. */
+export function assertSameJson(
+  ours: Record<string, unknown>[],
+  all: Record<string, unknown>[],
+  what: string,
+): void {
+  assert.ok(Array.isArray(ours), `${what}: nlroute -j did not print an array`);
+  // ip -j prints `{}` for each link a filter (`up`) leaves out: not an object.
+  const theirs = all.filter((o) => Object.keys(o).length > 0);
+  assert.equal(
+    ours.length,
+    theirs.length,
+    `${what}: ${ours.length} objects, ip has ${theirs.length}`,
+  );
+  ours.forEach((o, i) => {
+    const t = theirs[i]!;
+    const label = `${what}[${i}] (${JSON.stringify(t).slice(0, 120)})`;
+    for (const k of Object.keys(t)) {
+      if (k in o) assert.deepEqual(o[k], t[k], `${label}: field "${k}"`);
+      else assert.ok(IP_ONLY_KEYS.has(k), `${label}: nlroute lacks field "${k}"`);
+    }
+    for (const k of Object.keys(o)) assert.ok(k in t, `${label}: ip has no field "${k}"`);
+  });
+}
+
+/** Sets sysctls in the namespace so that IPv6 state is settled at once (no DAD, no RS). */
+export function quietIPv6(ns: string): void {
+  for (const conf of ["all", "default"]) {
+    for (const [key, value] of [["accept_dad", "0"], ["router_solicitations", "0"]]) {
+      spawnSync("ip", [
+        "netns",
+        "exec",
+        ns,
+        "sysctl",
+        "-qw",
+        `net.ipv6.conf.${conf}.${key}=${value}`,
+      ]);
+    }
+  }
+}
+
+/**
+ * A throwaway namespace for the tests of the enclosing describe block: made
+ * and prepared by `setup` before them (its name handed to `use`), removed after.
+ */
+export function throwawayNamespace(setup: (ns: string) => void, use: (ns: string) => void): void {
+  let ns = "";
+  before(() => {
+    ns = createTestNetns();
+    setup(ns);
+    use(ns);
+  });
+  after(() => removeTestNetns(ns));
+}
