@@ -20,7 +20,8 @@ export interface BatchTarget extends LinkLookup {
 /**
  * Requests gathered for one send. Each method validates its spec at once (bad
  * input fails before anything is sent); `send()` resolves link names, builds
- * the requests and sends them together.
+ * the requests and sends them together. A call that takes several requests
+ * (a link `set` with both `master` and `brport`) adds each.
  *
  * @example
  * ```ts
@@ -61,14 +62,17 @@ export class Batch {
     return ((cmd: string, spec: Spec) => this.#add(def, cmd, spec)) as BatchMethod<D, Batch>;
   }
 
-  #add(def: AnyObjectDef, cmd: string, spec: Spec): this {
-    if (linkRefNames(def, spec).length === 0) {
-      // Built (and validated) once; kept for send().
-      this.#items.push({ def, cmd, spec, req: def.build(cmd, spec) });
-    } else {
-      // Validate now with placeholder indexes; names are resolved at send.
-      def.build(cmd, substituteLinkRefs(def, spec, () => 1));
-      this.#items.push({ def, cmd, spec: { ...spec }, req: undefined });
+  #add(def: AnyObjectDef, cmd: string, given: Spec): this {
+    // A command that takes several requests (see ObjectDef.split) adds each, in order.
+    for (const spec of def.split?.(cmd, given) ?? [given]) {
+      if (linkRefNames(def, spec).length === 0) {
+        // Built (and validated) once; kept for send().
+        this.#items.push({ def, cmd, spec, req: def.build(cmd, spec) });
+      } else {
+        // Validate now with placeholder indexes; names are resolved at send.
+        def.build(cmd, substituteLinkRefs(def, spec, () => 1));
+        this.#items.push({ def, cmd, spec: { ...spec }, req: undefined });
+      }
     }
     return this;
   }

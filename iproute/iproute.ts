@@ -7,7 +7,6 @@
  *
  * @module
  */
-import { AF_INET, AF_INET6 } from "../core/address.ts";
 import { NetlinkError } from "../core/errors.ts";
 import type { NetlinkSocket, Request } from "../core/socket.ts";
 import { RT_TABLE } from "../core/tables/constants.ts";
@@ -147,7 +146,7 @@ export class IPRoute implements AsyncDisposable {
         req,
         match ? { decode: def.decode, filter: match } : { decode: def.decode },
       );
-    });
+    }, (e) => e instanceof NetlinkError && (def.emptyDumpErrors?.includes(e.code) ?? false));
   }
 
   #do(def: AnyObjectDef, cmd: string, spec: Spec): Promise<unknown> {
@@ -157,13 +156,21 @@ export class IPRoute implements AsyncDisposable {
   }
 
   async #send(def: AnyObjectDef, cmd: string, resolved: Spec): Promise<unknown> {
-    const req = def.build(cmd, resolved);
     if (cmd === "get") {
-      const r = await this.socket.request(req, { decode: def.decode, ack: false });
+      const r = await this.socket.request(def.build(cmd, resolved), {
+        decode: def.decode,
+        ack: false,
+      });
       return r.messages[0]!;
     }
-    const r = await this.socket.request(req);
-    return { warning: r.ack.message } satisfies Ack;
+    // Build every request first: a bad value fails before anything is sent.
+    const reqs = (def.split?.(cmd, resolved) ?? [resolved]).map((s) => def.build(cmd, s));
+    const warnings: string[] = [];
+    for (const req of reqs) {
+      const r = await this.socket.request(req);
+      if (r.ack.message !== undefined) warnings.push(r.ack.message);
+    }
+    return { warning: warnings.length ? warnings.join("; ") : undefined } satisfies Ack;
   }
 
   /** Deletes what a filter selects, in one batch; kernel "not found" errors are ignored (raced). */
@@ -235,27 +242,24 @@ export class IPRoute implements AsyncDisposable {
   }
 
   /**
-   * All rules (optionally filtered). Without `family` the kernel answers for
-   * every family: IPv4, IPv6 and the multicast routing rules
-   * (RTNL_FAMILY_IPMR 128, RTNL_FAMILY_IP6MR 129) where configured.
+   * All rules (optionally filtered): IPv4 and IPv6 ones, unless `family` asks
+   * for another (the multicast routing rules: RTNL_FAMILY_IPMR 128,
+   * RTNL_FAMILY_IP6MR 129).
    */
   getRules(filter: Partial<RuleSpec> = {}): Promise<Rule[]> {
     return this.rule("dump", filter).all();
   }
 
   /**
-   * Removes IPv4 and IPv6 rules matching the filter; returns how many. The
-   * kernel's default rules (priorities 0, 32766, 32767) are kept unless `all`
-   * is true. Multicast routing rules (families RTNL_FAMILY_IPMR/IP6MR, which an
-   * unfiltered dump also returns) are left alone.
+   * Removes the rules matching the filter (IPv4 and IPv6 unless `family` says
+   * otherwise, as getRules does); returns how many. The kernel's default rules
+   * (priorities 0, 32766, 32767) are kept unless `all` is true.
    */
   flushRules(
     filter: Partial<RuleSpec> = {},
     { all = false }: { all?: boolean } = {},
   ): Promise<number> {
-    return this.#flush<Rule>(RULE, filter, (r) =>
-      (r.family === AF_INET || r.family === AF_INET6) &&
-      (all || DEFAULT_RULES.get(r.priority) !== r.table));
+    return this.#flush<Rule>(RULE, filter, (r) => all || DEFAULT_RULES.get(r.priority) !== r.table);
   }
 
   /** All nexthop objects. */

@@ -19,19 +19,35 @@ import type { Dump } from "../core/socket.ts";
  */
 export class LazyDump<T> implements AsyncIterable<T> {
   readonly #start: () => Promise<Dump<T>>;
+  readonly #empty: (error: unknown) => boolean;
 
-  /** Takes the function that starts the dump; it runs when the dump is collected or iterated. */
-  constructor(start: () => Promise<Dump<T>>) {
+  /**
+   * Takes the function that starts the dump (it runs when the dump is
+   * collected or iterated) and, optionally, which kernel errors mean "nothing
+   * matches" (a kernel-side filter naming a table that does not exist): the
+   * dump is then empty, as the same filter applied client-side gives.
+   */
+  constructor(start: () => Promise<Dump<T>>, empty: (error: unknown) => boolean = () => false) {
     this.#start = start;
+    this.#empty = empty;
   }
 
   /** Collects the whole dump. */
   async all(): Promise<T[]> {
-    return await (await this.#start()).all();
+    try {
+      return await (await this.#start()).all();
+    } catch (e) {
+      if (this.#empty(e)) return [];
+      throw e;
+    }
   }
 
   /** Streams the dump. */
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    yield* await this.#start();
+    try {
+      yield* await this.#start();
+    } catch (e) {
+      if (!this.#empty(e)) throw e;
+    }
   }
 }

@@ -50,8 +50,9 @@ export interface ObjectDef<
   /** Spec keys that accept an interface name in place of an index. */
   readonly linkRefs: readonly string[];
   /**
-   * Keys holding arrays of objects whose own keys accept an interface name
-   * (route `multipath: [{ oif: "eth0" }]` → `{ multipath: ["oif"] }`).
+   * Keys holding an object, or an array of objects, whose own keys accept an
+   * interface name (route `multipath: [{ oif: "eth0" }]` → `{ multipath:
+   * ["oif"] }`; link `data: { link: "v0" }` → `{ data: ["link"] }`).
    */
   readonly nestedLinkRefs?: Readonly<Record<string, readonly string[]>>;
   /** Client-side match for dump filters; undefined when the spec selects everything. */
@@ -61,6 +62,12 @@ export interface ObjectDef<
    * client-side match skips them then).
    */
   readonly kernelFilters?: readonly string[];
+  /**
+   * Kernel errors that mean a dump filtered kernel-side matched nothing (the
+   * dump is then empty, as with the filter applied client-side): route dumps
+   * of a table that does not exist get ENOENT.
+   */
+  readonly emptyDumpErrors?: readonly string[];
   /** Spec keys used only to filter dumps (not passed to the request builder). */
   readonly dumpOnly?: readonly string[];
   /**
@@ -70,6 +77,12 @@ export interface ObjectDef<
    * it client-side against the master's ports (the kernel filters it too).
    */
   readonly masterPortKey?: string;
+  /**
+   * Commands that take more than one request: the specs to send, in order
+   * (link `set` with both `master` and `brport`: the master first, as the
+   * kernel checks port options against the current master). Absent: one.
+   */
+  split?(cmd: string, spec: Spec): Spec[];
   /** The identity of an object: equal for the same kernel object (IPDB keys records by it). */
   key?(item: T): string;
   /** The spec that deletes exactly this object (what flushes send). */

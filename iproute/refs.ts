@@ -60,26 +60,43 @@ export function substituteLinkRefs(
     }
   }
   for (const [key, subKeys] of Object.entries(def.nestedLinkRefs ?? {})) {
-    const items = spec[key];
-    if (!Array.isArray(items)) continue;
-    let copy: unknown[] | undefined;
-    items.forEach((item, i) => {
-      if (typeof item !== "object" || item === null) return;
-      let itemCopy: Spec | undefined;
-      for (const sub of subKeys) {
-        const v = (item as Spec)[sub];
-        if (typeof v !== "string") continue;
-        itemCopy ??= { ...(item as Spec) };
-        itemCopy[sub] = index(v, `${key}[${i}].${sub}`);
-      }
-      if (itemCopy) (copy ??= [...items])[i] = itemCopy;
-    });
-    if (copy) {
+    const nested = spec[key];
+    let replaced: unknown;
+    if (Array.isArray(nested)) {
+      let copy: unknown[] | undefined;
+      nested.forEach((item, i) => {
+        const itemCopy = substituteIn(item, subKeys, `${key}[${i}]`, index);
+        if (itemCopy !== item) (copy ??= [...nested])[i] = itemCopy;
+      });
+      replaced = copy;
+    } else {
+      const copy = substituteIn(nested, subKeys, key, index);
+      if (copy !== nested) replaced = copy;
+    }
+    if (replaced !== undefined) {
       if (out === spec) out = { ...spec };
-      out[key] = copy;
+      out[key] = replaced;
     }
   }
   return out;
+}
+
+/** `item` (a plain object) with the names in `subKeys` replaced, or `item` itself. */
+function substituteIn(
+  item: unknown,
+  subKeys: readonly string[],
+  path: string,
+  index: (name: string, argument: string) => number,
+): unknown {
+  if (typeof item !== "object" || item === null || item instanceof Uint8Array) return item;
+  let copy: Spec | undefined;
+  for (const sub of subKeys) {
+    const v = (item as Spec)[sub];
+    if (typeof v !== "string") continue;
+    copy ??= { ...(item as Spec) };
+    copy[sub] = index(v, `${path}.${sub}`);
+  }
+  return copy ?? item;
 }
 
 /**

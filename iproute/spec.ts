@@ -5,7 +5,7 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
-import { AF_INET, AF_INET6, parseIP, parsePrefix, type Prefix } from "../core/address.ts";
+import { AF_INET, AF_INET6, parseIP, parseMAC, parsePrefix, type Prefix } from "../core/address.ts";
 
 /** A plain object of arguments. */
 export type Spec = Record<string, unknown>;
@@ -115,6 +115,30 @@ export function ifname(v: unknown, argument: string): string {
     );
   }
   return s;
+}
+
+/** Link-layer address lengths: Ethernet (6), EUI-64 (8), InfiniBand (20). */
+const LLADDR_LENGTHS = [6, 8, 20];
+
+/**
+ * A link-layer (MAC) address of a length links have: `"02:00:00:00:00:01"`.
+ *
+ * @example
+ * ```ts
+ * import { lladdr } from "./spec.ts";
+ * lladdr("02:00:00:00:00:01", "address"); // "02:00:00:00:00:01"
+ * ```
+ */
+export function lladdr(v: unknown, argument: string): string {
+  const mac = typeof v === "string" ? parseMAC(v) : undefined;
+  if (!mac || !LLADDR_LENGTHS.includes(mac.length)) {
+    throw new ArgumentError(
+      argument,
+      'a MAC address of 6 bytes such as "02:00:00:00:00:01" (8 or 20 bytes for EUI-64 or InfiniBand)',
+      v,
+    );
+  }
+  return v as string;
 }
 
 /**

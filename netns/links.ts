@@ -8,7 +8,7 @@ import { libc } from "../ffi/libc.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { type NetnsRef, openNetns } from "../core/nsenter.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
-import type { LinkSpec } from "../iproute/link/request.ts";
+import type { LinkBaseSpec, LinkSpec } from "../iproute/link/request.ts";
 
 /** Where a link goes: the link spec attribute for a namespace reference, and its cleanup. */
 export function targetAttr(
@@ -90,13 +90,18 @@ export async function moveLink(
  */
 export async function addVeth(
   ipr: IPRoute,
-  spec: Omit<LinkSpec, "kind" | "peer"> & { peer: string | LinkSpec; peerNetns: NetnsRef },
+  spec: Omit<LinkBaseSpec, "peer"> & {
+    peer: string | Omit<LinkBaseSpec, "peer">;
+    peerNetns: NetnsRef;
+  },
 ): Promise<void> {
   const { peer, peerNetns, ...local } = spec;
   if (peer === undefined || (typeof peer !== "string" && typeof peer !== "object")) {
     throw new ArgumentError("peer", "a peer name or link spec", peer, "Cannot add veth");
   }
-  const peerSpec: LinkSpec = typeof peer === "string" ? { ifname: peer } : { ...peer };
+  const peerSpec: Omit<LinkBaseSpec, "peer"> = typeof peer === "string"
+    ? { ifname: peer }
+    : { ...peer };
   const [attr, release] = targetAttr(peerNetns, "peerNetns");
   try {
     await ipr.link("add", { ...local, kind: "veth", peer: { ...peerSpec, ...attr } });

@@ -5,7 +5,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { IPRoute, type Link, NetlinkError, NetlinkSocket } from "../mod.ts";
+import { ArgumentError, IPRoute, type Link, NetlinkError, NetlinkSocket } from "../mod.ts";
 import { buildLinkRequest } from "../iproute/link/request.ts";
 import { RT_LINK_STRUCTS } from "../core/tables/rt_link.ts";
 const IFINFOMSG_SIZE = RT_LINK_STRUCTS.ifinfomsg.size;
@@ -172,7 +172,7 @@ describe("IPRoute link: set, change, replace, del (live)", live, () => {
       assert.equal(j.mtu, 1280);
       // Replacing with another kind is refused by the kernel.
       await assert.rejects(
-        ipr.link("replace", { ifname: "ifb0", kind: "bridge", data: { stp: true } }),
+        ipr.link("replace", { ifname: "ifb0", kind: "bridge", data: { stpState: 1 } }),
         NetlinkError,
       );
       assert.equal(ipLink(ns, "ifb0").linkinfo.info_kind, "ifb");
@@ -255,7 +255,7 @@ describe("IPRoute link: bridge and bridge ports (live)", live, () => {
       await ipr.link("add", {
         ifname: "br0",
         kind: "bridge",
-        data: { stp: true, forwardDelay: 500, ageingTime: 10000, priority: 4096 },
+        data: { stpState: 1, forwardDelay: 500, ageingTime: 10000, priority: 4096 },
       });
       const d = ipLink(ns, "br0").linkinfo.info_data;
       assert.equal(d.stp_state, 1);
@@ -272,7 +272,7 @@ describe("IPRoute link: bridge and bridge ports (live)", live, () => {
       await ipr.link("set", {
         index: l.index,
         kind: "bridge",
-        data: { stp: false, ageingTime: 2000 },
+        data: { stpState: 0, ageingTime: 2000 },
       });
       const d2 = ipLink(ns, "br0").linkinfo.info_data;
       assert.equal(d2.stp_state, 0);
@@ -387,7 +387,7 @@ describe("IPRoute link: vxlan (live)", () => {
   // The skip sits on each test: Bun drops a skipped describe without a word.
   const needs = { skip: skipKind("vxlan") };
   it(
-    "creates a unicast vxlan with vni, port, remote, local, link, ttl, learning",
+    "creates a unicast vxlan with id, port, group (remote), local, link, ttl, learning",
     needs,
     async () => {
       await withIPRoute(async (ipr, ns) => {
@@ -396,9 +396,9 @@ describe("IPRoute link: vxlan (live)", () => {
           ifname: "vx0",
           kind: "vxlan",
           data: {
-            vni: 4242,
+            id: 4242,
             port: 4790,
-            remote: "192.0.2.9",
+            group: "192.0.2.9",
             local: "192.0.2.1",
             link: ifindex(ns, "v0"),
             ttl: 17,
@@ -441,7 +441,7 @@ describe("IPRoute link: vxlan (live)", () => {
       await ipr.link("add", {
         ifname: "vx6",
         kind: "vxlan",
-        data: { vni: 11, remote: "2001:db8::2", local: "2001:db8::1", port: 4789 },
+        data: { id: 11, group: "2001:db8::2", local: "2001:db8::1", port: 4789 },
       });
       const d6 = ipLink(ns, "vx6").linkinfo.info_data;
       // ip names the IPv6 endpoints remote6/local6 (nlroute: group6/local6).
@@ -498,7 +498,7 @@ for (const kind of ["macvlan", "macvtap"] as const) {
       await withIPRoute(async (ipr, ns) => {
         ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
         const parent = ifindex(ns, "v0");
-        for (const [i, mode] of ["bridge", "vepa", "private", "passthru"].entries()) {
+        for (const [i, mode] of (["bridge", "vepa", "private", "passthru"] as const).entries()) {
           await ipr.link("add", { ifname: `m${i}`, kind, link: parent, data: { mode } });
           const j = ipLink(ns, `m${i}`);
           assert.equal(j.linkinfo.info_kind, kind);
@@ -619,7 +619,7 @@ describe("IPRoute link: vrf (live)", () => {
   });
 });
 
-for (const kind of ["gre", "gretap"]) {
+for (const kind of ["gre", "gretap"] as const) {
   describe(`IPRoute link: ${kind} (live)`, () => {
     // The skip sits on each test: Bun drops a skipped describe without a word.
     const needs = { skip: skipKind(kind) };
@@ -761,11 +761,11 @@ describe("IPRoute link: request bytes", () => {
     assert.equal(peer.mtu, 1400);
   });
 
-  it("encodes bridge data (stp alias) and bridge port options", () => {
+  it("encodes bridge data and bridge port options", () => {
     const b = decodeLink("add", {
       ifname: "br0",
       kind: "bridge",
-      data: { stp: true, forwardDelay: 500 },
+      data: { stpState: 1, forwardDelay: 500 },
     });
     assert.deepEqual(b.linkinfo.data, { stpState: 1, forwardDelay: 500 });
     const p = decodeLink("set", { index: 4, brport: { cost: 33, learning: false } });
@@ -774,11 +774,23 @@ describe("IPRoute link: request bytes", () => {
     assert.equal(p.linkinfo.kind, undefined);
   });
 
-  it("encodes vxlan aliases: vni → id, remote → group, IPv6 → group6/local6", () => {
+  it("encodes IPv6 vxlan endpoints as group6/local6, and refuses other tools' names", () => {
+    for (
+      const [kind, data, argument] of [
+        ["vxlan", { vni: 5 }, "data.vni"],
+        ["vxlan", { remote: "192.0.2.1" }, "data.remote"],
+        ["bridge", { stp: true }, "data.stp"],
+      ] as const
+    ) {
+      assert.throws(
+        () => buildLinkRequest("add", { ifname: "x0", kind, data } as never),
+        (e: ArgumentError) => e instanceof ArgumentError && e.argument === argument,
+      );
+    }
     const d = decodeLink("add", {
       ifname: "vx0",
       kind: "vxlan",
-      data: { vni: 5, remote: "2001:db8::2", local: "2001:db8::1", port: 4789, learning: 0 },
+      data: { id: 5, group: "2001:db8::2", local: "2001:db8::1", port: 4789, learning: 0 },
     });
     assert.deepEqual(d.linkinfo.data, {
       id: 5,
@@ -844,7 +856,7 @@ describe("IPRoute link: request bytes", () => {
       assert.deepEqual(d.linkinfo.data, { table: 1001 });
     });
 
-    for (const kind of ["gre", "gretap"]) {
+    for (const kind of ["gre", "gretap"] as const) {
       it(`${kind}: local, remote, ttl, keys (dotted quad or number)`, () => {
         const d = decodeLink("add", {
           ifname: `${kind}0`,

@@ -23,7 +23,7 @@ const ns = `nlrt-fuzz-${process.pid}`;
 async function populate(): Promise<void> {
   await using ipr = await IPRoute.open({ netns: ns });
   await ipr.link("add", { ifname: "v0", kind: "veth", peer: "v1" });
-  await ipr.link("add", { ifname: "br0", kind: "bridge", data: { stp: true } });
+  await ipr.link("add", { ifname: "br0", kind: "bridge", data: { stpState: 1 } });
   await ipr.link("add", {
     ifname: "vx0",
     kind: "vxlan",

@@ -151,7 +151,7 @@ export interface AddrAttrs {
     | number;
   "rtPriority"?: number;
   "targetNetnsid"?: Uint8Array;
-  "proto"?: number;
+  "proto"?: number | boolean;
 }
 
 /** The members of struct ifaddrmsg, by name. */

@@ -1772,8 +1772,8 @@ export interface LinkAttrs {
   "txqlen"?: number;
   "map"?: RtnlLinkIfmap | Uint8Array;
   "weight"?: number;
-  "operstate"?: number;
-  "linkmode"?: number;
+  "operstate"?: number | boolean;
+  "linkmode"?: number | boolean;
   "linkinfo"?: LinkinfoAttrs;
   "netNsPid"?: number;
   "ifalias"?: string;
@@ -1808,13 +1808,13 @@ export interface LinkAttrs {
   "promiscuity"?: number;
   "numTxQueues"?: number;
   "numRxQueues"?: number;
-  "carrier"?: number;
+  "carrier"?: number | boolean;
   "physPortId"?: Uint8Array;
   "carrierChanges"?: number;
   "physSwitchId"?: Uint8Array;
   "linkNetnsid"?: number;
   "physPortName"?: string;
-  "protoDown"?: number;
+  "protoDown"?: number | boolean;
   "gsoMaxSegs"?: number;
   "gsoMaxSize"?: number;
   "xdp"?: XdpAttrs;
@@ -1841,7 +1841,7 @@ export interface LinkAttrs {
   "groIpv4MaxSize"?: number;
   "dpllPin"?: LinkDpllPinAttrs;
   "maxPacingOffloadHorizon"?: number | bigint;
-  "netnsImmutable"?: number;
+  "netnsImmutable"?: number | boolean;
   "headroom"?: number;
   "tailroom"?: number;
 }
@@ -1914,38 +1914,38 @@ export interface LinkinfoAttrs {
 
 /** The attributes of linkinfoBondAttrs, by name. */
 export interface LinkinfoBondAttrs {
-  "mode"?: number;
+  "mode"?: number | boolean;
   "activeSlave"?: number;
   "miimon"?: number;
   "updelay"?: number;
   "downdelay"?: number;
-  "useCarrier"?: number;
+  "useCarrier"?: number | boolean;
   "arpInterval"?: number;
   "arpIpTarget"?: string;
   "arpValidate"?: number;
   "arpAllTargets"?: number;
   "primary"?: number;
-  "primaryReselect"?: number;
-  "failOverMac"?: number;
-  "xmitHashPolicy"?: number;
+  "primaryReselect"?: number | boolean;
+  "failOverMac"?: number | boolean;
+  "xmitHashPolicy"?: number | boolean;
   "resendIgmp"?: number;
-  "numPeerNotif"?: number;
-  "allSlavesActive"?: number;
+  "numPeerNotif"?: number | boolean;
+  "allSlavesActive"?: number | boolean;
   "minLinks"?: number;
   "lpInterval"?: number;
   "packetsPerSlave"?: number;
-  "adLacpRate"?: number;
-  "adSelect"?: number;
+  "adLacpRate"?: number | boolean;
+  "adSelect"?: number | boolean;
   "adInfo"?: BondAdInfoAttrs;
   "adActorSysPrio"?: number;
   "adUserPortKey"?: number;
   "adActorSystem"?: string;
-  "tlbDynamicLb"?: number;
+  "tlbDynamicLb"?: number | boolean;
   "peerNotifDelay"?: number;
-  "adLacpActive"?: number;
-  "missedMax"?: number;
+  "adLacpActive"?: number | boolean;
+  "missedMax"?: number | boolean;
   "nsIp6Target"?: string;
-  "coupledControl"?: number;
+  "coupledControl"?: number | boolean;
 }
 
 /** The attributes of bondAdInfoAttrs, by name. */
@@ -1959,13 +1959,13 @@ export interface BondAdInfoAttrs {
 
 /** The attributes of bondSlaveAttrs, by name. */
 export interface BondSlaveAttrs {
-  "state"?: number;
-  "miiStatus"?: number;
+  "state"?: number | boolean;
+  "miiStatus"?: number | boolean;
   "linkFailureCount"?: number;
   "permHwaddr"?: string;
   "queueId"?: number;
   "adAggregatorId"?: number;
-  "adActorOperPortState"?: number;
+  "adActorOperPortState"?: number | boolean;
   "adPartnerOperPortState"?: number;
   "prio"?: number;
 }
@@ -1978,25 +1978,25 @@ export interface LinkinfoBridgeAttrs {
   "ageingTime"?: number;
   "stpState"?: number;
   "priority"?: number;
-  "vlanFiltering"?: number;
+  "vlanFiltering"?: number | boolean;
   "vlanProtocol"?: number;
   "groupFwdMask"?: number;
   "rootId"?: IflaBridgeId | Uint8Array;
   "bridgeId"?: IflaBridgeId | Uint8Array;
   "rootPort"?: number;
   "rootPathCost"?: number;
-  "topologyChange"?: number;
-  "topologyChangeDetected"?: number;
+  "topologyChange"?: number | boolean;
+  "topologyChangeDetected"?: number | boolean;
   "helloTimer"?: number | bigint;
   "tcnTimer"?: number | bigint;
   "topologyChangeTimer"?: number | bigint;
   "gcTimer"?: number | bigint;
   "groupAddr"?: string;
   "fdbFlush"?: Uint8Array;
-  "mcastRouter"?: number;
-  "mcastSnooping"?: number;
-  "mcastQueryUseIfaddr"?: number;
-  "mcastQuerier"?: number;
+  "mcastRouter"?: number | boolean;
+  "mcastSnooping"?: number | boolean;
+  "mcastQueryUseIfaddr"?: number | boolean;
+  "mcastQuerier"?: number | boolean;
   "mcastHashElasticity"?: number;
   "mcastHashMax"?: number;
   "mcastLastMemberCnt"?: number;
@@ -2007,15 +2007,15 @@ export interface LinkinfoBridgeAttrs {
   "mcastQueryIntvl"?: number | bigint;
   "mcastQueryResponseIntvl"?: number | bigint;
   "mcastStartupQueryIntvl"?: number | bigint;
-  "nfCallIptables"?: number;
-  "nfCallIp6tables"?: number;
-  "nfCallArptables"?: number;
+  "nfCallIptables"?: number | boolean;
+  "nfCallIp6tables"?: number | boolean;
+  "nfCallArptables"?: number | boolean;
   "vlanDefaultPvid"?: number;
-  "vlanStatsEnabled"?: number;
-  "mcastStatsEnabled"?: number;
-  "mcastIgmpVersion"?: number;
-  "mcastMldVersion"?: number;
-  "vlanStatsPerPort"?: number;
+  "vlanStatsEnabled"?: number | boolean;
+  "mcastStatsEnabled"?: number | boolean;
+  "mcastIgmpVersion"?: number | boolean;
+  "mcastMldVersion"?: number | boolean;
+  "vlanStatsPerPort"?: number | boolean;
   "multiBoolopt"?: BrBooloptMulti | Uint8Array;
   "mcastQuerierState"?: Uint8Array;
   "fdbNLearned"?: number;
@@ -2024,48 +2024,48 @@ export interface LinkinfoBridgeAttrs {
 
 /** The attributes of linkinfoBrportAttrs, by name. */
 export interface LinkinfoBrportAttrs {
-  "state"?: number;
+  "state"?: number | boolean;
   "priority"?: number;
   "cost"?: number;
-  "mode"?: number;
-  "guard"?: number;
-  "protect"?: number;
-  "fastLeave"?: number;
-  "learning"?: number;
-  "unicastFlood"?: number;
-  "proxyarp"?: number;
-  "learningSync"?: number;
-  "proxyarpWifi"?: number;
+  "mode"?: number | boolean;
+  "guard"?: number | boolean;
+  "protect"?: number | boolean;
+  "fastLeave"?: number | boolean;
+  "learning"?: number | boolean;
+  "unicastFlood"?: number | boolean;
+  "proxyarp"?: number | boolean;
+  "learningSync"?: number | boolean;
+  "proxyarpWifi"?: number | boolean;
   "rootId"?: IflaBridgeId | Uint8Array;
   "bridgeId"?: IflaBridgeId | Uint8Array;
   "designatedPort"?: number;
   "designatedCost"?: number;
   "id"?: number;
   "no"?: number;
-  "topologyChangeAck"?: number;
-  "configPending"?: number;
+  "topologyChangeAck"?: number | boolean;
+  "configPending"?: number | boolean;
   "messageAgeTimer"?: number | bigint;
   "forwardDelayTimer"?: number | bigint;
   "holdTimer"?: number | bigint;
   "flush"?: boolean;
-  "multicastRouter"?: number;
-  "mcastFlood"?: number;
-  "mcastToUcast"?: number;
-  "vlanTunnel"?: number;
-  "bcastFlood"?: number;
+  "multicastRouter"?: number | boolean;
+  "mcastFlood"?: number | boolean;
+  "mcastToUcast"?: number | boolean;
+  "vlanTunnel"?: number | boolean;
+  "bcastFlood"?: number | boolean;
   "groupFwdMask"?: number;
-  "neighSuppress"?: number;
-  "isolated"?: number;
+  "neighSuppress"?: number | boolean;
+  "isolated"?: number | boolean;
   "backupPort"?: number;
-  "mrpRingOpen"?: number;
-  "mrpInOpen"?: number;
+  "mrpRingOpen"?: number | boolean;
+  "mrpInOpen"?: number | boolean;
   "mcastEhtHostsLimit"?: number;
   "mcastEhtHostsCnt"?: number;
-  "locked"?: number;
-  "mab"?: number;
+  "locked"?: number | boolean;
+  "mab"?: number | boolean;
   "mcastNGroups"?: number;
   "mcastMaxGroups"?: number;
-  "neighVlanSuppress"?: number;
+  "neighVlanSuppress"?: number | boolean;
   "backupNhid"?: number;
 }
 
@@ -2078,10 +2078,10 @@ export interface LinkinfoGreAttrs {
   "okey"?: number;
   "local"?: string;
   "remote"?: string;
-  "ttl"?: number;
-  "tos"?: number;
-  "pmtudisc"?: number;
-  "encapLimit"?: number;
+  "ttl"?: number | boolean;
+  "tos"?: number | boolean;
+  "pmtudisc"?: number | boolean;
+  "encapLimit"?: number | boolean;
   "flowinfo"?: number;
   "flags"?: number;
   "encapType"?: number;
@@ -2089,11 +2089,11 @@ export interface LinkinfoGreAttrs {
   "encapSport"?: number;
   "encapDport"?: number;
   "collectMetadata"?: boolean;
-  "ignoreDf"?: number;
+  "ignoreDf"?: number | boolean;
   "fwmark"?: number;
   "erspanIndex"?: number;
-  "erspanVer"?: number;
-  "erspanDir"?: number;
+  "erspanVer"?: number | boolean;
+  "erspanDir"?: number | boolean;
   "erspanHwid"?: number;
 }
 
@@ -2106,8 +2106,8 @@ export interface LinkinfoGre6Attrs {
   "okey"?: number;
   "local"?: string;
   "remote"?: string;
-  "ttl"?: number;
-  "encapLimit"?: number;
+  "ttl"?: number | boolean;
+  "encapLimit"?: number | boolean;
   "flowinfo"?: number;
   "flags"?: number;
   "encapType"?: number;
@@ -2117,8 +2117,8 @@ export interface LinkinfoGre6Attrs {
   "collectMetadata"?: boolean;
   "fwmark"?: number;
   "erspanIndex"?: number;
-  "erspanVer"?: number;
-  "erspanDir"?: number;
+  "erspanVer"?: number | boolean;
+  "erspanDir"?: number | boolean;
   "erspanHwid"?: number;
 }
 
@@ -2146,17 +2146,17 @@ export interface LinkinfoVti6Attrs {
 export interface LinkinfoGeneveAttrs {
   "id"?: number;
   "remote"?: number;
-  "ttl"?: number;
-  "tos"?: number;
+  "ttl"?: number | boolean;
+  "tos"?: number | boolean;
   "port"?: number;
   "collectMetadata"?: boolean;
   "remote6"?: string;
-  "udpCsum"?: number;
-  "udpZeroCsum6Tx"?: number;
-  "udpZeroCsum6Rx"?: number;
+  "udpCsum"?: number | boolean;
+  "udpZeroCsum6Tx"?: number | boolean;
+  "udpZeroCsum6Rx"?: number | boolean;
   "label"?: number;
-  "ttlInherit"?: number;
-  "df"?: number;
+  "ttlInherit"?: number | boolean;
+  "df"?: number | boolean;
   "innerProtoInherit"?: boolean;
   "portRange"?: IflaGenevePortRange | Uint8Array;
 }
@@ -2165,11 +2165,11 @@ export interface LinkinfoGeneveAttrs {
 export interface LinkinfoHsrAttrs {
   "slave1"?: number;
   "slave2"?: number;
-  "multicastSpec"?: number;
+  "multicastSpec"?: number | boolean;
   "supervisionAddr"?: string;
   "seqNr"?: number;
-  "version"?: number;
-  "protocol"?: number;
+  "version"?: number | boolean;
+  "protocol"?: number | boolean;
   "interlink"?: number;
 }
 
@@ -2178,13 +2178,13 @@ export interface LinkinfoIptunAttrs {
   "link"?: number;
   "local"?: string;
   "remote"?: string;
-  "ttl"?: number;
-  "tos"?: number;
-  "encapLimit"?: number;
+  "ttl"?: number | boolean;
+  "tos"?: number | boolean;
+  "encapLimit"?: number | boolean;
   "flowinfo"?: number;
   "flags"?: number;
-  "proto"?: number;
-  "pmtudisc"?: number;
+  "proto"?: number | boolean;
+  "pmtudisc"?: number | boolean;
   "6rdPrefix"?: string;
   "6rdRelayPrefix"?: number;
   "6rdPrefixlen"?: number;
@@ -2202,11 +2202,11 @@ export interface LinkinfoIp6tnlAttrs {
   "link"?: number;
   "local"?: string;
   "remote"?: string;
-  "ttl"?: number;
-  "encapLimit"?: number;
+  "ttl"?: number | boolean;
+  "encapLimit"?: number | boolean;
   "flowinfo"?: number;
   "flags"?: number;
-  "proto"?: number;
+  "proto"?: number | boolean;
   "encapType"?: number;
   "encapFlags"?: number;
   "encapSport"?: number;
@@ -2219,11 +2219,11 @@ export interface LinkinfoIp6tnlAttrs {
 export interface LinkinfoTunAttrs {
   "owner"?: number;
   "group"?: number;
-  "type"?: number;
-  "pi"?: number;
-  "vnetHdr"?: number;
-  "persist"?: number;
-  "multiQueue"?: number;
+  "type"?: number | boolean;
+  "pi"?: number | boolean;
+  "vnetHdr"?: number | boolean;
+  "persist"?: number | boolean;
+  "multiQueue"?: number | boolean;
   "numQueues"?: number;
   "numDisabledQueues"?: number;
 }
@@ -2250,7 +2250,7 @@ export interface LinkinfoVrfAttrs {
 /** The attributes of xdpAttrs, by name. */
 export interface XdpAttrs {
   "fd"?: number;
-  "attached"?: number;
+  "attached"?: number | boolean;
   "flags"?: number;
   "progId"?: number;
   "drvProgId"?: number;
@@ -2273,14 +2273,14 @@ export interface Ifla6Attrs {
   "cacheinfo"?: IflaCacheinfo | Uint8Array;
   "icmp6stats"?: Uint8Array;
   "token"?: Uint8Array;
-  "addrGenMode"?: number;
+  "addrGenMode"?: number | boolean;
   "raMtu"?: number;
 }
 
 /** The attributes of mctpAttrs, by name. */
 export interface MctpAttrs {
   "net"?: number;
-  "physBinding"?: number;
+  "physBinding"?: number | boolean;
 }
 
 /** The attributes of statsAttrs, by name. */
@@ -2301,8 +2301,8 @@ export interface LinkOffloadXstats {
 
 /** The attributes of hwSInfoOne, by name. */
 export interface HwSInfoOne {
-  "request"?: number;
-  "used"?: number;
+  "request"?: number | boolean;
+  "used"?: number | boolean;
 }
 
 /** The attributes of linkDpllPinAttrs, by name. */
@@ -2313,7 +2313,7 @@ export interface LinkDpllPinAttrs {
 /** The attributes of linkinfoNetkitAttrs, by name. */
 export interface LinkinfoNetkitAttrs {
   "peerInfo"?: Uint8Array;
-  "primary"?: number;
+  "primary"?: number | boolean;
   "policy"?: "forward" | "blackhole" | number;
   "peerPolicy"?: "forward" | "blackhole" | number;
   "mode"?: "l2" | "l3" | number;
@@ -2516,4 +2516,32 @@ export interface IflaVfVlanInfo {
   "vlan"?: number;
   "qos"?: number;
   "vlanProto"?: number;
+}
+
+/** The formats of sub-message linkinfoDataMsg: selector value → attributes. */
+export interface LinkinfoDataMsg {
+  "bond": LinkinfoBondAttrs;
+  "bridge": LinkinfoBridgeAttrs;
+  "erspan": LinkinfoGreAttrs;
+  "gre": LinkinfoGreAttrs;
+  "gretap": LinkinfoGreAttrs;
+  "ip6gre": LinkinfoGre6Attrs;
+  "geneve": LinkinfoGeneveAttrs;
+  "hsr": LinkinfoHsrAttrs;
+  "ipip": LinkinfoIptunAttrs;
+  "ip6tnl": LinkinfoIp6tnlAttrs;
+  "sit": LinkinfoIptunAttrs;
+  "tun": LinkinfoTunAttrs;
+  "vlan": LinkinfoVlanAttrs;
+  "vrf": LinkinfoVrfAttrs;
+  "vti": LinkinfoVtiAttrs;
+  "vti6": LinkinfoVti6Attrs;
+  "netkit": LinkinfoNetkitAttrs;
+  "ovpn": LinkinfoOvpnAttrs;
+}
+
+/** The formats of sub-message linkinfoMemberDataMsg: selector value → attributes. */
+export interface LinkinfoMemberDataMsg {
+  "bridge": LinkinfoBrportAttrs;
+  "bond": BondSlaveAttrs;
 }

@@ -343,7 +343,7 @@ export interface NeighbourAttrs {
   "master"?: number;
   "linkNetnsid"?: number;
   "srcVni"?: number;
-  "protocol"?: number;
+  "protocol"?: number | boolean;
   "nhId"?: number;
   "fdbExtAttrs"?: Uint8Array;
   "flagsExt"?:
@@ -353,7 +353,7 @@ export interface NeighbourAttrs {
     | ("managed" | "locked" | "extValidated")[]
     | number;
   "ndmStateMask"?: number;
-  "ndmFlagsMask"?: number;
+  "ndmFlagsMask"?: number | boolean;
 }
 
 /** The attributes of ndtAttrs, by name. */

@@ -238,14 +238,14 @@ export interface RouteAttrs {
   "mfcStats"?: Uint8Array;
   "via"?: Uint8Array;
   "newdst"?: Uint8Array;
-  "pref"?: number;
+  "pref"?: number | boolean;
   "encapType"?: number;
   "encap"?: Uint8Array;
   "expires"?: number;
   "pad"?: Uint8Array;
   "uid"?: number;
-  "ttlPropagate"?: number;
-  "ipProto"?: number;
+  "ttlPropagate"?: number | boolean;
+  "ipProto"?: number | boolean;
   "sport"?: number;
   "dport"?: number;
   "nhId"?: number;

@@ -177,18 +177,18 @@ export interface FibRuleAttrs {
   "table"?: number;
   "fwmask"?: number;
   "oifname"?: string;
-  "l3mdev"?: number;
+  "l3mdev"?: number | boolean;
   "uidRange"?: FibRuleUidRange | Uint8Array;
-  "protocol"?: number;
-  "ipProto"?: number;
+  "protocol"?: number | boolean;
+  "ipProto"?: number | boolean;
   "sportRange"?: FibRulePortRange | Uint8Array;
   "dportRange"?: FibRulePortRange | Uint8Array;
-  "dscp"?: number;
+  "dscp"?: number | boolean;
   "flowlabel"?: number;
   "flowlabelMask"?: number;
   "sportMask"?: number;
   "dportMask"?: number;
-  "dscpMask"?: number;
+  "dscpMask"?: number | boolean;
 }
 
 /** The members of struct rtgenmsg, by name. */

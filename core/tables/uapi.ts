@@ -295,36 +295,36 @@ export interface LinkinfoVxlanAttrs {
   "group"?: string;
   "link"?: number;
   "local"?: string;
-  "ttl"?: number;
-  "tos"?: number;
-  "learning"?: number;
+  "ttl"?: number | boolean;
+  "tos"?: number | boolean;
+  "learning"?: number | boolean;
   "ageing"?: number;
   "limit"?: number;
   "portRange"?: IflaVxlanPortRange | Uint8Array;
-  "proxy"?: number;
-  "rsc"?: number;
-  "l2miss"?: number;
-  "l3miss"?: number;
+  "proxy"?: number | boolean;
+  "rsc"?: number | boolean;
+  "l2miss"?: number | boolean;
+  "l3miss"?: number | boolean;
   "port"?: number;
   "group6"?: string;
   "local6"?: string;
-  "udpCsum"?: number;
-  "udpZeroCsum6Tx"?: number;
-  "udpZeroCsum6Rx"?: number;
-  "remcsumTx"?: number;
-  "remcsumRx"?: number;
+  "udpCsum"?: number | boolean;
+  "udpZeroCsum6Tx"?: number | boolean;
+  "udpZeroCsum6Rx"?: number | boolean;
+  "remcsumTx"?: number | boolean;
+  "remcsumRx"?: number | boolean;
   "gbp"?: boolean;
   "remcsumNopartial"?: boolean;
-  "collectMetadata"?: number;
+  "collectMetadata"?: number | boolean;
   "label"?: number;
   "gpe"?: boolean;
   "ttlInherit"?: boolean;
-  "df"?: number;
-  "vnifilter"?: number;
-  "localbypass"?: number;
+  "df"?: number | boolean;
+  "vnifilter"?: number | boolean;
+  "localbypass"?: number | boolean;
   "labelPolicy"?: number;
   "reservedBits"?: Uint8Array;
-  "mcRoute"?: number;
+  "mcRoute"?: number | boolean;
 }
 
 /** The attributes of linkinfoMacvlanAttrs, by name. */
@@ -417,4 +417,14 @@ export interface Nhmsg {
   "nhProtocol"?: number;
   "resvd"?: number;
   "nhFlags"?: number;
+}
+
+/** The formats of sub-message linkinfoDataMsg: selector value → attributes. */
+export interface LinkinfoDataMsg {
+  "veth": LinkinfoVethAttrs;
+  "vxlan": LinkinfoVxlanAttrs;
+  "macvlan": LinkinfoMacvlanAttrs;
+  "macvtap": LinkinfoMacvlanAttrs;
+  "ipvlan": LinkinfoIpvlanAttrs;
+  "ipvtap": LinkinfoIpvlanAttrs;
 }

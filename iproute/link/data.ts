@@ -8,7 +8,6 @@ import { ArgumentError } from "../../core/errors.ts";
 import type { AttrSet } from "../../core/schema.ts";
 import { RT_LINK_ENUMS } from "../../core/tables/rt_link.ts";
 import { SETS } from "../registry.ts";
-import { bool, int } from "../spec.ts";
 
 const VLAN_PROTOCOLS: Record<string, number> = {
   "802.1q": RT_LINK_ENUMS.vlanProtocols["8021q"],
@@ -30,13 +29,15 @@ export function kindSet(kind: string): AttrSet | undefined {
   return SETS.linkinfo.get("data").sub?.formats.get(kind);
 }
 
-/** Moves `from` to `to` in `d` (both given is an error naming `from`). */
-function rename(d: Record<string, unknown>, from: string, to: string, check = (v: unknown) => v) {
-  if (!(from in d)) return;
-  if (to in d) throw new ArgumentError(`data.${from}`, `either ${from} or ${to}`, d[from]);
-  d[to] = check(d[from]);
-  delete d[from];
-}
+/**
+ * Names other tools use for a kind's attributes, with the name the tables (and
+ * so the results) use: a spec with one of them is refused with that hint, so
+ * that a spec and the link it creates name each field the same way.
+ */
+const RENAMED: Record<string, Record<string, string>> = {
+  vxlan: { vni: "id", remote: "group" },
+  bridge: { stp: "stpState" },
+};
 
 /** A dotted-quad GRE key (`"0.0.0.42"`) as its number. */
 function greKey(v: unknown, argument: string): unknown {
@@ -49,28 +50,38 @@ function greKey(v: unknown, argument: string): unknown {
 }
 
 /**
- * Friendly aliases per kind, applied before table encoding: `vxlan.vni` →
- * `id`, IPv6 vxlan `group`/`local` → `group6`/`local6`, `remote` → `group`,
- * bridge `stp: true` → `stpState: 1`, vlan `protocol: "802.1ad"` → 0x88a8,
- * gre `ikey`/`okey` as dotted quads.
+ * Values given in the forms people write, converted before table encoding:
+ * an IPv6 vxlan `group`/`local` goes to `group6`/`local6`, vlan
+ * `protocol: "802.1ad"` is 0x88a8, gre `ikey`/`okey`
+ * may be dotted quads. Names other tools use (`vni`, `remote`, `stp`) are
+ * refused with the table's name.
  */
 export function normaliseData(
   kind: string,
   data: Record<string, unknown>,
 ): Record<string, unknown> {
+  for (const [from, to] of Object.entries(RENAMED[kind] ?? {})) {
+    if (from in data) {
+      throw new ArgumentError(
+        `data.${from}`,
+        `the attribute "${to}" (the name ${kind} links report it under)`,
+        data[from],
+        `Unknown attribute for ${kind}`,
+      );
+    }
+  }
   const d = { ...data };
   if (kind === "vxlan") {
-    rename(d, "vni", "id", (v) => int(v, "data.vni", 0, 0xffffff));
-    rename(d, "remote", "group");
     for (const k of ["group", "local"]) {
-      if (typeof d[k] === "string" && (d[k] as string).includes(":")) rename(d, k, `${k}6`);
+      if (typeof d[k] === "string" && (d[k] as string).includes(":")) {
+        if (`${k}6` in d) throw new ArgumentError(`data.${k}`, `either ${k} or ${k}6`, d[k]);
+        d[`${k}6`] = d[k];
+        delete d[k];
+      }
     }
-  } else if (kind === "bridge") {
-    rename(d, "stp", "stpState", (v) => (bool(v, "data.stp") ? 1 : 0));
-  } else if (kind === "vlan" && typeof d.protocol === "string") {
-    const p = VLAN_PROTOCOLS[d.protocol];
-    if (p === undefined) throw new ArgumentError("data.protocol", "802.1Q or 802.1ad", d.protocol);
-    d.protocol = p;
+  } else if (kind === "vlan" && typeof d.protocol === "string" && d.protocol in VLAN_PROTOCOLS) {
+    // iproute2's spellings; the table's own names (8021q, 8021ad) encode as they are.
+    d.protocol = VLAN_PROTOCOLS[d.protocol];
   } else if (kind === "gre" || kind === "gretap") {
     for (const k of ["ikey", "okey"]) if (k in d) d[k] = greKey(d[k], `data.${k}`);
   }

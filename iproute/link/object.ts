@@ -40,7 +40,19 @@ export const LINK: LinkObject = defineObject({
   groups: { link: RTNLGRP.LINK },
   build: (cmd, spec: LinkSpec) => buildLinkRequest(cmd, spec),
   linkRefs: ["index", "master", "link"],
+  // Kind data names the underlying device as `link` (vxlan, gre, ip tunnels, …).
+  nestedLinkRefs: { data: ["link"] },
   match: (spec) => fieldMatch<Link>(pick(spec, FILTER_KEYS)),
+  split: (cmd, spec) => {
+    if (
+      (cmd !== "set" && cmd !== "change") || spec.master === undefined || spec.brport === undefined
+    ) {
+      return [spec];
+    }
+    const { brport, ...rest } = spec;
+    const select = rest.index !== undefined ? { index: rest.index } : { ifname: rest.ifname };
+    return [rest, { ...select, brport }];
+  },
   key: (l) => String(l.index),
   selector: (l) => ({ index: l.index }),
 });

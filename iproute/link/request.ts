@@ -16,8 +16,10 @@ import type { Request } from "../../core/socket.ts";
 import { structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
 import { SETS } from "../registry.ts";
-import { checkKeys, command, ifname, int, type Spec, str, u32 } from "../spec.ts";
+import { bool, checkKeys, command, ifname, int, lladdr, type Spec, str, u32 } from "../spec.ts";
 import { kindSet, normaliseData } from "./data.ts";
+import type { LinkKindSpec } from "./kinds.ts";
+import type { LinkAttrs, LinkinfoBrportAttrs } from "../../core/tables/rt_link.ts";
 
 const IFLA = RT_LINK_ATTRS.linkAttrs;
 const IFINFOMSG = RT_LINK_STRUCTS.ifinfomsg;
@@ -53,19 +55,26 @@ export const LINK_COMMANDS = {
 export type LinkCommand = keyof typeof LINK_COMMANDS;
 
 /**
- * Arguments of `link(cmd, spec)`. `index`, `master` and `link` also take an
- * interface name, which IPRoute resolves to its index before building the
- * request ({@link buildLinkRequest} itself takes indexes only).
+ * The arguments of `link(cmd, spec)` other than the kind and its data.
+ * `index`, `master` and `link` also take an interface name, which IPRoute
+ * resolves to its index before building the request ({@link buildLinkRequest}
+ * itself takes indexes only).
  */
-export interface LinkSpec {
+export interface LinkBaseSpec {
   /** Interface index or name (to select the link for set/del/get). */
   index?: number | string | undefined;
   /** Interface name (select by name, or the new name with `index`). */
   ifname?: string;
-  /** Kind of a new virtual link. */
-  kind?: string;
   /** Administrative state. */
   state?: "up" | "down";
+  /** ARP on the link (`false` sets IFF_NOARP, `ip link set … arp off`). */
+  arp?: boolean;
+  /** Promiscuous mode (IFF_PROMISC). */
+  promisc?: boolean;
+  /** Receive all multicast (IFF_ALLMULTI). */
+  allmulti?: boolean;
+  /** Multicast capable (IFF_MULTICAST). */
+  multicast?: boolean;
   /** MTU. */
   mtu?: number;
   /** MAC address. */
@@ -86,15 +95,10 @@ export interface LinkSpec {
   numTxQueues?: number;
   /** Number of RX queues. */
   numRxQueues?: number;
-  /** Veth peer: a name or a full link spec (`{ ifname, address, netnsFd, … }`). */
-  peer?: string | LinkSpec;
-  /**
-   * Kind data, keyed by the kind's attribute names (e.g. vxlan `{ id, port, group }`);
-   * raw IFLA_INFO_DATA bytes for a kind without an attribute table.
-   */
-  data?: Record<string, unknown> | Uint8Array;
+  /** Veth peer: a name or a link spec (`{ ifname, address, netnsFd, … }`, no kind). */
+  peer?: string | Omit<LinkBaseSpec, "peer">;
   /** Bridge port options (`{ cost, priority, learning, unicastFlood, … }`). */
-  brport?: Record<string, unknown>;
+  brport?: LinkinfoBrportAttrs;
   /** Alternative names (for `property_add` / `property_del`). */
   altnames?: string[];
   /** Move to the namespace of this descriptor. */
@@ -106,14 +110,26 @@ export interface LinkSpec {
   /** Carrier (0 or 1). */
   carrier?: number;
   /** Raw attributes merged into the request, by table name. */
-  attrs?: Record<string, unknown>;
+  attrs?: LinkAttrs & Record<string, unknown>;
 }
 
-const SPEC_KEYS: readonly (keyof LinkSpec)[] = [
+/**
+ * Arguments of `link(cmd, spec)`: {@link LinkBaseSpec} plus `kind` (a
+ * {@link LinkKind}) and its `data`, typed by the kind's attribute table
+ * (e.g. vxlan `{ id, port, group, link }`; raw IFLA_INFO_DATA bytes for a
+ * kind without one).
+ */
+export type LinkSpec = LinkBaseSpec & LinkKindSpec;
+
+const SPEC_KEYS: readonly (keyof LinkBaseSpec | "kind" | "data")[] = [
   "index",
   "ifname",
   "kind",
   "state",
+  "arp",
+  "promisc",
+  "allmulti",
+  "multicast",
   "mtu",
   "address",
   "broadcast",
@@ -162,7 +178,10 @@ function linkinfo(spec: Spec, kind: string, path: string): Record<string, unknow
         throw new ArgumentError(`${path}peer`, "a link spec without kind or peer", peer);
       }
       const attrs = linkAttrs(peer, `${path}peer.`, true);
-      info.data = { peer: { ifiFamily: AF_UNSPEC, ifiIndex: 0, ...attrs } };
+      const { flags, change } = interfaceFlags(peer);
+      info.data = {
+        peer: { ifiFamily: AF_UNSPEC, ifiIndex: 0, ifiFlags: flags, ifiChange: change, ...attrs },
+      };
     }
     return info;
   }
@@ -196,8 +215,8 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
   const a: Record<string, unknown> = {};
   if (spec.ifname !== undefined) a.ifname = ifname(spec.ifname, `${path}ifname`);
   if (spec.mtu !== undefined) a.mtu = int(spec.mtu, `${path}mtu`, 68, 0xffffffff);
-  if (spec.address !== undefined) a.address = spec.address;
-  if (spec.broadcast !== undefined) a.broadcast = spec.broadcast;
+  if (spec.address !== undefined) a.address = lladdr(spec.address, `${path}address`);
+  if (spec.broadcast !== undefined) a.broadcast = lladdr(spec.broadcast, `${path}broadcast`);
   for (const k of ["txqlen", "master", "link", "group"] as const) {
     if (spec[k] !== undefined) a[k] = u32(spec[k], `${path}${k}`);
   }
@@ -262,6 +281,37 @@ function propertyRequest(cmd: string, spec: Spec, index: number): Request {
   return structRequest([type, flags], IFINFOMSG, { ifiFamily: AF_UNSPEC, ifiIndex: index }, attrs);
 }
 
+/** The flag switches of a spec: which IFF_* bits to change (`change`) and to what (`flags`). */
+const FLAG_SWITCHES: readonly [
+  key: "arp" | "promisc" | "allmulti" | "multicast",
+  bit: number,
+  on: boolean,
+][] = [
+  ["arp", IFF.noArp, false],
+  ["promisc", IFF.promisc, true],
+  ["allmulti", IFF.allMulti, true],
+  ["multicast", IFF.multicast, true],
+];
+
+/** ifi_flags and ifi_change for the state and the flag switches of a spec. */
+function interfaceFlags(spec: Spec): { flags: number; change: number } {
+  let flags = 0;
+  let change = 0;
+  if (spec.state !== undefined) {
+    if (spec.state !== "up" && spec.state !== "down") {
+      throw new ArgumentError("state", '"up" or "down"', spec.state);
+    }
+    change |= IFF.up;
+    if (spec.state === "up") flags |= IFF.up;
+  }
+  for (const [key, bit, setWhen] of FLAG_SWITCHES) {
+    if (spec[key] === undefined) continue;
+    change |= bit;
+    if (bool(spec[key], key) === setWhen) flags |= bit;
+  }
+  return { flags, change };
+}
+
 /**
  * Builds the request for `link(cmd, spec)`. Validates everything first.
  *
@@ -276,15 +326,7 @@ export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
   const [type, flags] = command(LINK_COMMANDS, cmd, "link");
   checkKeys(spec, SPEC_KEYS, `link ${cmd}`);
   const index = spec.index === undefined ? 0 : int(spec.index, "index", 0, 0x7fffffff);
-  let ifiFlags = 0;
-  let change = 0;
-  if (spec.state !== undefined) {
-    if (spec.state !== "up" && spec.state !== "down") {
-      throw new ArgumentError("state", '"up" or "down"', spec.state);
-    }
-    change = IFF.up;
-    ifiFlags = spec.state === "up" ? IFF.up : 0;
-  }
+  const { flags: ifiFlags, change } = interfaceFlags(spec);
   const selects = cmd === "set" || cmd === "change" || cmd === "del" || cmd === "get";
   if (selects && !index && spec.ifname === undefined) {
     throw new ArgumentError("index", `an index or ifname to select the link to ${cmd}`, spec.index);

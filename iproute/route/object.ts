@@ -82,6 +82,8 @@ export const ROUTE: RouteObject = defineObject({
   nestedLinkRefs: { multipath: ["oif"] },
   // Not oif: the kernel matches any next hop of a multipath route, Route.oif only RTA_OIF.
   kernelFilters: ["table", "proto", "type"],
+  // A table the family does not have (an IPv6 dump of an IPv4-only table): no routes.
+  emptyDumpErrors: ["ENOENT"],
   match: (spec) => {
     const s = pick(spec, FILTER_KEYS);
     if (spec.type !== undefined) s.routeType = spec.type;

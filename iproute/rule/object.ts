@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { AF_INET, AF_INET6 } from "../../core/address.ts";
 import { RTM, RTNLGRP } from "../../core/tables/constants.ts";
 import { fieldMatch, pick } from "../match.ts";
 import { defineObject, type ObjectDef } from "../object.ts";
@@ -65,7 +66,11 @@ export const RULE: RuleObject = defineObject({
       s.action = RULE_ACTIONS.name(RULE_ACTIONS.value(spec.action, "action"));
     }
     if (spec.family !== undefined) s.family = family(spec.family, undefined, "family");
-    return fieldMatch<Rule>(s);
+    const base = fieldMatch<Rule>(s);
+    if (spec.family !== undefined) return base;
+    // Without a family the kernel answers for every family: keep IPv4 and IPv6
+    // (multicast routing rules, RTNL_FAMILY_IPMR/IP6MR, need their family asked for).
+    return (r) => (r.family === AF_INET || r.family === AF_INET6) && (!base || base(r));
   },
   key: (r) => ruleKey(r.key()),
   selector: (r) => r.key(),

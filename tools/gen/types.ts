@@ -34,8 +34,11 @@ function attrType(row: Row, data: Out, refs: Set<string>): string {
   const [, , type, opts = {}] = row;
   const o = opts as Record<string, string | boolean | undefined>;
   let t: string;
-  if (NUMBER.has(type)) t = enumType(data, o.enum as string | undefined) ?? "number";
-  else if (BIG.has(type)) t = "number | bigint";
+  if (NUMBER.has(type)) {
+    // A u8 without an enum is often a boolean in the kernel's eyes (the encoder takes both).
+    t = enumType(data, o.enum as string | undefined) ??
+      (type === "u8" ? "number | boolean" : "number");
+  } else if (BIG.has(type)) t = "number | bigint";
   else if (type === "string") t = "string";
   else if (type === "flag") t = "boolean";
   else if (type === "bitfield32") t = "{ value: number; selector: number }";
@@ -85,6 +88,19 @@ export function typeDeclarations(file: string, data: Out, owners: Owners): strin
       `  ${JSON.stringify(r[0])}?: ${memberType(r)};`
     );
     parts.push(declaration(`The members of struct ${name}, by name.`, typeName(name), members));
+  }
+  for (const [name, formats] of Object.entries(data.subMessages)) {
+    const members = Object.entries(formats).map(([value, set]) => {
+      refs.add(set);
+      return `  ${JSON.stringify(value)}: ${typeName(set)};`;
+    });
+    parts.push(
+      declaration(
+        `The formats of sub-message ${name}: selector value → attributes.`,
+        typeName(name),
+        members,
+      ),
+    );
   }
   const imports = new Map<string, string[]>();
   for (const r of refs) {
