@@ -40,12 +40,27 @@ export {
 } from "./iproute/objects.ts";
 export { type LinkLookup, UnknownInterfaceError } from "./iproute/refs.ts";
 export { Link } from "./iproute/link/link.ts";
-export { LINK_COMMANDS, type LinkCommand, type LinkSpec } from "./iproute/link/request.ts";
+export {
+  type KindData,
+  type LinkKind,
+  type LinkKindSpec,
+  type LinkKindTables,
+  type OtherForm,
+  type OtherForms,
+  RAW_LINK_KINDS,
+  type VlanProtocolName,
+} from "./iproute/link/kinds.ts";
+export {
+  LINK_COMMANDS,
+  type LinkBaseSpec,
+  type LinkCommand,
+  type LinkSpec,
+} from "./iproute/link/request.ts";
 export { Address } from "./iproute/addr/address.ts";
 export { ADDR_COMMANDS, type AddrSpec } from "./iproute/addr/request.ts";
 export { type NextHop, type NextHopSpec } from "./iproute/route/multipath.ts";
 export { Route, type RouteIdentity } from "./iproute/route/route.ts";
-export { ROUTE_COMMANDS, type RouteSpec } from "./iproute/route/request.ts";
+export { ROUTE_COMMANDS, type RouteSpec, tableId } from "./iproute/route/request.ts";
 export { Neighbour } from "./iproute/neigh/neighbour.ts";
 export {
   FDB_COMMANDS,
@@ -59,6 +74,16 @@ export { type GroupMember, Nexthop } from "./iproute/nexthop/nexthop.ts";
 export { NEXTHOP_COMMANDS, type NexthopSpec } from "./iproute/nexthop/request.ts";
 export { Netconf } from "./iproute/netconf/netconf.ts";
 export { messageName, RtMessage } from "./iproute/message.ts";
+export { NameMap, setIproute2ConfigDirs } from "./iproute/name_map.ts";
+export {
+  FAMILIES,
+  REALMS,
+  ROUTE_PROTOCOLS,
+  ROUTE_TYPES,
+  RULE_ACTIONS,
+  SCOPES,
+  TABLES,
+} from "./iproute/names.ts";
 export { type Spec } from "./iproute/spec.ts";
 export { type ConsumerOptions, Monitor, type MonitorOptions } from "./iproute/monitor.ts";
 export {

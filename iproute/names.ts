@@ -1,63 +1,17 @@
 /**
- * Names for rtnetlink numbers, as iproute2 prints them (its rt_protos,
- * rt_scopes, rt_tables files and the kernel's enums). Each map converts both
- * ways through {@link NameMap}.
+ * Names for rtnetlink numbers, as iproute2 prints them: the kernel's enums,
+ * extended by iproute2's rt_protos, rt_scopes, rt_tables and rt_realms files
+ * (read on first use). Each map converts both ways through {@link NameMap}.
  *
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
+import { NameMap } from "./name_map.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC } from "../core/address.ts";
 import { FR_ACT, RT_SCOPE, RT_TABLE, RTPROT } from "../core/tables/constants.ts";
 import { RTNL } from "./registry.ts";
 
-/**
- * A two-way map between numbers and names; unknown numbers print as numbers.
- *
- * @example
- * ```ts
- * import { ROUTE_PROTOCOLS } from "./names.ts";
- * ROUTE_PROTOCOLS.name(4); // "static"
- * ROUTE_PROTOCOLS.value("kernel", "proto"); // 2
- * ```
- */
-export class NameMap {
-  readonly #byValue: Map<number, string>;
-  readonly #byName: Map<string, number>;
-  /** What the values are, for error messages. */
-  readonly what: string;
-
-  constructor(what: string, entries: Iterable<readonly [string, number]>) {
-    this.what = what;
-    this.#byName = new Map(entries);
-    this.#byValue = new Map();
-    for (const [n, v] of this.#byName) if (!this.#byValue.has(v)) this.#byValue.set(v, n);
-  }
-
-  /** The name of a value, or the value itself when it has none. */
-  name(v: number): string | number {
-    return this.#byValue.get(v) ?? v;
-  }
-
-  /** The value of a name or number; throws {@link ArgumentError} naming `argument`. */
-  value(v: unknown, argument: string, max = 255): number {
-    if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= max) return v;
-    if (typeof v === "string") {
-      const n = this.#byName.get(v);
-      if (n !== undefined) return n;
-      if (/^\d+$/.test(v) && Number(v) <= max) return Number(v);
-    }
-    throw new ArgumentError(
-      argument,
-      `a ${this.what}: ${[...this.#byName.keys()].join(", ")} or 0..${max}`,
-      v,
-    );
-  }
-
-  /** All names. */
-  names(): string[] {
-    return [...this.#byName.keys()];
-  }
-}
+export { NameMap };
 
 function fromEnum(what: string, name: string): NameMap {
   return new NameMap(what, RTNL.enum(name).byName);
@@ -70,16 +24,24 @@ function lower(values: Readonly<Record<string, number>>, except: readonly string
 }
 
 /** Route protocols (rtm_protocol, the kernel's RTPROT_*), as iproute2's rt_protos names them. */
-export const ROUTE_PROTOCOLS: NameMap = new NameMap("route protocol", lower(RTPROT));
+export const ROUTE_PROTOCOLS: NameMap = new NameMap("route protocol", lower(RTPROT), "rt_protos");
 
 /** Route scopes (rtm_scope, ifa_scope), iproute2's names ("global" is universe). */
-export const SCOPES: NameMap = new NameMap("scope", [
-  ["global", RT_SCOPE.UNIVERSE],
-  ...lower(RT_SCOPE),
-]);
+export const SCOPES: NameMap = new NameMap(
+  "scope",
+  [["global", RT_SCOPE.UNIVERSE], ...lower(RT_SCOPE)],
+  "rt_scopes",
+);
 
 /** Well-known routing tables (iproute2's rt_tables: unspec, default, main, local). */
-export const TABLES: NameMap = new NameMap("routing table", lower(RT_TABLE, ["COMPAT"]));
+export const TABLES: NameMap = new NameMap(
+  "routing table",
+  lower(RT_TABLE, ["COMPAT"]),
+  "rt_tables",
+);
+
+/** Route realms (RTA_FLOW), from iproute2's rt_realms (0 is `unknown`). */
+export const REALMS: NameMap = new NameMap("realm", [["unknown", 0]], "rt_realms");
 
 /** Route types (rtm_type). */
 export const ROUTE_TYPES: NameMap = fromEnum("route type", "rtmType");

@@ -115,9 +115,16 @@ rtnl.push([
   rtnlSupplement(UAPI),
 ]);
 const owners: Owners = new Map();
-for (const [file, , , data] of rtnl) addOwners(owners, file, data);
+const subMessages: Record<string, Record<string, string>> = {};
+for (const [file, , , data] of rtnl) addOwners(owners, file, data, subMessages);
 for (const [file, prefix, source, data] of rtnl) {
-  emitModule(OUT + file, source, [prefix, data], [], typeDeclarations(file, data, owners));
+  emitModule(
+    OUT + file,
+    source,
+    [prefix, data],
+    [],
+    typeDeclarations(file, data, owners, subMessages),
+  );
 }
 
 // -- protocol constants and headers: uapi headers -----------------------------

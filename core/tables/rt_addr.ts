@@ -114,13 +114,21 @@ export const RT_ADDR_ENUMS = {
 
 /** The attributes of addrAttrs, by name. */
 export interface AddrAttrs {
+  /** Attribute 1 (binary). */
   "address"?: string;
+  /** Attribute 2 (binary). */
   "local"?: string;
+  /** Attribute 3 (string). */
   "label"?: string;
+  /** Attribute 4 (binary). */
   "broadcast"?: string;
+  /** Attribute 5 (binary). */
   "anycast"?: string;
+  /** Attribute 6 (binary). */
   "cacheinfo"?: IfaCacheinfo | Uint8Array;
+  /** Attribute 7 (binary). */
   "multicast"?: Uint8Array;
+  /** Attribute 8 (u32). */
   "flags"?:
     | "secondary"
     | "nodad"
@@ -149,24 +157,36 @@ export interface AddrAttrs {
       | "stablePrivacy"
     )[]
     | number;
+  /** Attribute 9 (u32). */
   "rtPriority"?: number;
+  /** Attribute 10 (binary). */
   "targetNetnsid"?: Uint8Array;
+  /** Attribute 11 (u8). */
   "proto"?: number | boolean;
 }
 
 /** The members of struct ifaddrmsg, by name. */
 export interface Ifaddrmsg {
+  /** Member ifaFamily (u8). */
   "ifaFamily"?: number;
+  /** Member ifaPrefixlen (u8). */
   "ifaPrefixlen"?: number;
+  /** Member ifaFlags (u8). */
   "ifaFlags"?: number;
+  /** Member ifaScope (u8). */
   "ifaScope"?: number;
+  /** Member ifaIndex (u32). */
   "ifaIndex"?: number;
 }
 
 /** The members of struct ifaCacheinfo, by name. */
 export interface IfaCacheinfo {
+  /** Member ifaPrefered (u32). */
   "ifaPrefered"?: number;
+  /** Member ifaValid (u32). */
   "ifaValid"?: number;
+  /** Member cstamp (u32). */
   "cstamp"?: number;
+  /** Member tstamp (u32). */
   "tstamp"?: number;
 }

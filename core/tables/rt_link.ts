@@ -1755,36 +1755,72 @@ export const RT_LINK_ENUMS = {
   "ovpnMode": { "p2p": 0, "mp": 1 },
 } as const;
 
+import type {
+  LinkinfoIpvlanAttrs,
+  LinkinfoMacvlanAttrs,
+  LinkinfoVethAttrs,
+  LinkinfoVxlanAttrs,
+} from "./uapi.ts";
+
 /** The attributes of linkAttrs, by name. */
 export interface LinkAttrs {
+  /** Attribute 1 (binary). */
   "address"?: string;
+  /** Attribute 2 (binary). */
   "broadcast"?: string;
+  /** Attribute 3 (string). */
   "ifname"?: string;
+  /** Attribute 4 (u32). */
   "mtu"?: number;
+  /** Attribute 5 (u32). */
   "link"?: number;
+  /** Attribute 6 (string). */
   "qdisc"?: string;
+  /** Attribute 7 (binary). */
   "stats"?: RtnlLinkStats | Uint8Array;
+  /** Attribute 8 (string). */
   "cost"?: string;
+  /** Attribute 9 (string). */
   "priority"?: string;
+  /** Attribute 10 (u32). */
   "master"?: number;
+  /** Attribute 11 (string). */
   "wireless"?: string;
+  /** Attribute 12 (nest). */
   "protinfo"?: LinkinfoBrportAttrs;
+  /** Attribute 13 (u32). */
   "txqlen"?: number;
+  /** Attribute 14 (binary). */
   "map"?: RtnlLinkIfmap | Uint8Array;
+  /** Attribute 15 (u32). */
   "weight"?: number;
+  /** Attribute 16 (u8). */
   "operstate"?: number | boolean;
+  /** Attribute 17 (u8). */
   "linkmode"?: number | boolean;
+  /** Attribute 18 (nest). */
   "linkinfo"?: LinkinfoAttrs;
+  /** Attribute 19 (u32). */
   "netNsPid"?: number;
+  /** Attribute 20 (string). */
   "ifalias"?: string;
+  /** Attribute 21 (u32). */
   "numVf"?: number;
+  /** Attribute 22 (nest). */
   "vfinfoList"?: VfinfoListAttrs;
+  /** Attribute 23 (binary). */
   "stats64"?: RtnlLinkStats64 | Uint8Array;
+  /** Attribute 24 (nest). */
   "vfPorts"?: VfPortsAttrs;
+  /** Attribute 25 (nest). */
   "portSelf"?: PortSelfAttrs;
+  /** Attribute 26 (nest). */
   "afSpec"?: AfSpecAttrs;
+  /** Attribute 27 (u32). */
   "group"?: number;
+  /** Attribute 28 (u32). */
   "netNsFd"?: number;
+  /** Attribute 29 (u32). */
   "extMask"?:
     | "vf"
     | "brvlan"
@@ -1805,95 +1841,161 @@ export interface LinkAttrs {
       | "mst"
     )[]
     | number;
+  /** Attribute 30 (u32). */
   "promiscuity"?: number;
+  /** Attribute 31 (u32). */
   "numTxQueues"?: number;
+  /** Attribute 32 (u32). */
   "numRxQueues"?: number;
+  /** Attribute 33 (u8). */
   "carrier"?: number | boolean;
+  /** Attribute 34 (binary). */
   "physPortId"?: Uint8Array;
+  /** Attribute 35 (u32). */
   "carrierChanges"?: number;
+  /** Attribute 36 (binary). */
   "physSwitchId"?: Uint8Array;
+  /** Attribute 37 (s32). */
   "linkNetnsid"?: number;
+  /** Attribute 38 (string). */
   "physPortName"?: string;
+  /** Attribute 39 (u8). */
   "protoDown"?: number | boolean;
+  /** Attribute 40 (u32). */
   "gsoMaxSegs"?: number;
+  /** Attribute 41 (u32). */
   "gsoMaxSize"?: number;
+  /** Attribute 43 (nest). */
   "xdp"?: XdpAttrs;
+  /** Attribute 44 (u32). */
   "event"?: number;
+  /** Attribute 45 (s32). */
   "newNetnsid"?: number;
+  /** Attribute 46 (s32). */
   "targetNetnsid"?: number;
+  /** Attribute 47 (u32). */
   "carrierUpCount"?: number;
+  /** Attribute 48 (u32). */
   "carrierDownCount"?: number;
+  /** Attribute 49 (s32). */
   "newIfindex"?: number;
+  /** Attribute 50 (u32). */
   "minMtu"?: number;
+  /** Attribute 51 (u32). */
   "maxMtu"?: number;
+  /** Attribute 52 (nest). */
   "propList"?: PropListLinkAttrs;
+  /** Attribute 53 (string). */
   "altIfname"?: string;
+  /** Attribute 54 (binary). */
   "permAddress"?: string;
+  /** Attribute 55 (string). */
   "protoDownReason"?: string;
+  /** Attribute 56 (string). */
   "parentDevName"?: string;
+  /** Attribute 57 (string). */
   "parentDevBusName"?: string;
+  /** Attribute 58 (u32). */
   "groMaxSize"?: number;
+  /** Attribute 59 (u32). */
   "tsoMaxSize"?: number;
+  /** Attribute 60 (u32). */
   "tsoMaxSegs"?: number;
+  /** Attribute 61 (u32). */
   "allmulti"?: number;
+  /** Attribute 62 (binary). */
   "devlinkPort"?: Uint8Array;
+  /** Attribute 63 (u32). */
   "gsoIpv4MaxSize"?: number;
+  /** Attribute 64 (u32). */
   "groIpv4MaxSize"?: number;
+  /** Attribute 65 (nest). */
   "dpllPin"?: LinkDpllPinAttrs;
+  /** Attribute 66 (uint). */
   "maxPacingOffloadHorizon"?: number | bigint;
+  /** Attribute 67 (u8). */
   "netnsImmutable"?: number | boolean;
+  /** Attribute 68 (u16). */
   "headroom"?: number;
+  /** Attribute 69 (u16). */
   "tailroom"?: number;
 }
 
 /** The attributes of propListLinkAttrs, by name. */
 export interface PropListLinkAttrs {
+  /** Attribute 53 (string). */
   "altIfname"?: string | (string)[];
 }
 
 /** The attributes of afSpecAttrs, by name. */
 export interface AfSpecAttrs {
+  /** Attribute 2 (nest). */
   "inet"?: IflaAttrs;
+  /** Attribute 10 (nest). */
   "inet6"?: Ifla6Attrs;
+  /** Attribute 45 (nest). */
   "mctp"?: MctpAttrs;
 }
 
 /** The attributes of vfinfoListAttrs, by name. */
 export interface VfinfoListAttrs {
+  /** Attribute 1 (nest). */
   "info"?: VfinfoAttrs | (VfinfoAttrs)[];
 }
 
 /** The attributes of vfinfoAttrs, by name. */
 export interface VfinfoAttrs {
+  /** Attribute 1 (binary). */
   "mac"?: IflaVfMac | Uint8Array;
+  /** Attribute 2 (binary). */
   "vlan"?: IflaVfVlan | Uint8Array;
+  /** Attribute 3 (binary). */
   "txRate"?: IflaVfTxRate | Uint8Array;
+  /** Attribute 4 (binary). */
   "spoofchk"?: IflaVfSpoofchk | Uint8Array;
+  /** Attribute 5 (binary). */
   "linkState"?: IflaVfLinkState | Uint8Array;
+  /** Attribute 6 (binary). */
   "rate"?: IflaVfRate | Uint8Array;
+  /** Attribute 7 (binary). */
   "rssQueryEn"?: IflaVfRssQueryEn | Uint8Array;
+  /** Attribute 8 (nest). */
   "stats"?: VfStatsAttrs;
+  /** Attribute 9 (binary). */
   "trust"?: IflaVfTrust | Uint8Array;
+  /** Attribute 10 (binary). */
   "ibNodeGuid"?: IflaVfGuid | Uint8Array;
+  /** Attribute 11 (binary). */
   "ibPortGuid"?: IflaVfGuid | Uint8Array;
+  /** Attribute 12 (nest). */
   "vlanList"?: VfVlanAttrs;
+  /** Attribute 13 (binary). */
   "broadcast"?: Uint8Array;
 }
 
 /** The attributes of vfStatsAttrs, by name. */
 export interface VfStatsAttrs {
+  /** Attribute 0 (u64). */
   "rxPackets"?: number | bigint;
+  /** Attribute 1 (u64). */
   "txPackets"?: number | bigint;
+  /** Attribute 2 (u64). */
   "rxBytes"?: number | bigint;
+  /** Attribute 3 (u64). */
   "txBytes"?: number | bigint;
+  /** Attribute 4 (u64). */
   "broadcast"?: number | bigint;
+  /** Attribute 5 (u64). */
   "multicast"?: number | bigint;
+  /** Attribute 7 (u64). */
   "rxDropped"?: number | bigint;
+  /** Attribute 8 (u64). */
   "txDropped"?: number | bigint;
 }
 
 /** The attributes of vfVlanAttrs, by name. */
 export interface VfVlanAttrs {
+  /** Attribute 1 (binary). */
   "info"?: IflaVfVlanInfo | Uint8Array | (IflaVfVlanInfo | Uint8Array)[];
 }
 
@@ -1905,643 +2007,1090 @@ export type PortSelfAttrs = Record<string, never>;
 
 /** The attributes of linkinfoAttrs, by name. */
 export interface LinkinfoAttrs {
+  /** Attribute 1 (string). */
   "kind"?: string;
+  /** Attribute 2 (sub-message). */
   "data"?: Record<string, unknown> | Uint8Array;
+  /** Attribute 3 (binary). */
   "xstats"?: Uint8Array;
+  /** Attribute 4 (string). */
   "slaveKind"?: string;
+  /** Attribute 5 (sub-message). */
   "slaveData"?: Record<string, unknown> | Uint8Array;
 }
 
 /** The attributes of linkinfoBondAttrs, by name. */
 export interface LinkinfoBondAttrs {
+  /** Attribute 1 (u8). */
   "mode"?: number | boolean;
+  /** Attribute 2 (u32). */
   "activeSlave"?: number;
+  /** Attribute 3 (u32). */
   "miimon"?: number;
+  /** Attribute 4 (u32). */
   "updelay"?: number;
+  /** Attribute 5 (u32). */
   "downdelay"?: number;
+  /** Attribute 6 (u8). */
   "useCarrier"?: number | boolean;
+  /** Attribute 7 (u32). */
   "arpInterval"?: number;
+  /** Attribute 8 (indexed-array). */
   "arpIpTarget"?: string;
+  /** Attribute 9 (u32). */
   "arpValidate"?: number;
+  /** Attribute 10 (u32). */
   "arpAllTargets"?: number;
+  /** Attribute 11 (u32). */
   "primary"?: number;
+  /** Attribute 12 (u8). */
   "primaryReselect"?: number | boolean;
+  /** Attribute 13 (u8). */
   "failOverMac"?: number | boolean;
+  /** Attribute 14 (u8). */
   "xmitHashPolicy"?: number | boolean;
+  /** Attribute 15 (u32). */
   "resendIgmp"?: number;
+  /** Attribute 16 (u8). */
   "numPeerNotif"?: number | boolean;
+  /** Attribute 17 (u8). */
   "allSlavesActive"?: number | boolean;
+  /** Attribute 18 (u32). */
   "minLinks"?: number;
+  /** Attribute 19 (u32). */
   "lpInterval"?: number;
+  /** Attribute 20 (u32). */
   "packetsPerSlave"?: number;
+  /** Attribute 21 (u8). */
   "adLacpRate"?: number | boolean;
+  /** Attribute 22 (u8). */
   "adSelect"?: number | boolean;
+  /** Attribute 23 (nest). */
   "adInfo"?: BondAdInfoAttrs;
+  /** Attribute 24 (u16). */
   "adActorSysPrio"?: number;
+  /** Attribute 25 (u16). */
   "adUserPortKey"?: number;
+  /** Attribute 26 (binary). */
   "adActorSystem"?: string;
+  /** Attribute 27 (u8). */
   "tlbDynamicLb"?: number | boolean;
+  /** Attribute 28 (u32). */
   "peerNotifDelay"?: number;
+  /** Attribute 29 (u8). */
   "adLacpActive"?: number | boolean;
+  /** Attribute 30 (u8). */
   "missedMax"?: number | boolean;
+  /** Attribute 31 (indexed-array). */
   "nsIp6Target"?: string;
+  /** Attribute 32 (u8). */
   "coupledControl"?: number | boolean;
 }
 
 /** The attributes of bondAdInfoAttrs, by name. */
 export interface BondAdInfoAttrs {
+  /** Attribute 1 (u16). */
   "aggregator"?: number;
+  /** Attribute 2 (u16). */
   "numPorts"?: number;
+  /** Attribute 3 (u16). */
   "actorKey"?: number;
+  /** Attribute 4 (u16). */
   "partnerKey"?: number;
+  /** Attribute 5 (binary). */
   "partnerMac"?: string;
 }
 
 /** The attributes of bondSlaveAttrs, by name. */
 export interface BondSlaveAttrs {
+  /** Attribute 1 (u8). */
   "state"?: number | boolean;
+  /** Attribute 2 (u8). */
   "miiStatus"?: number | boolean;
+  /** Attribute 3 (u32). */
   "linkFailureCount"?: number;
+  /** Attribute 4 (binary). */
   "permHwaddr"?: string;
+  /** Attribute 5 (u16). */
   "queueId"?: number;
+  /** Attribute 6 (u16). */
   "adAggregatorId"?: number;
+  /** Attribute 7 (u8). */
   "adActorOperPortState"?: number | boolean;
+  /** Attribute 8 (u16). */
   "adPartnerOperPortState"?: number;
+  /** Attribute 9 (u32). */
   "prio"?: number;
 }
 
 /** The attributes of linkinfoBridgeAttrs, by name. */
 export interface LinkinfoBridgeAttrs {
+  /** Attribute 1 (u32). */
   "forwardDelay"?: number;
+  /** Attribute 2 (u32). */
   "helloTime"?: number;
+  /** Attribute 3 (u32). */
   "maxAge"?: number;
+  /** Attribute 4 (u32). */
   "ageingTime"?: number;
+  /** Attribute 5 (u32). */
   "stpState"?: number;
+  /** Attribute 6 (u16). */
   "priority"?: number;
+  /** Attribute 7 (u8). */
   "vlanFiltering"?: number | boolean;
+  /** Attribute 8 (u16). */
   "vlanProtocol"?: number;
+  /** Attribute 9 (u16). */
   "groupFwdMask"?: number;
+  /** Attribute 10 (binary). */
   "rootId"?: IflaBridgeId | Uint8Array;
+  /** Attribute 11 (binary). */
   "bridgeId"?: IflaBridgeId | Uint8Array;
+  /** Attribute 12 (u16). */
   "rootPort"?: number;
+  /** Attribute 13 (u32). */
   "rootPathCost"?: number;
+  /** Attribute 14 (u8). */
   "topologyChange"?: number | boolean;
+  /** Attribute 15 (u8). */
   "topologyChangeDetected"?: number | boolean;
+  /** Attribute 16 (u64). */
   "helloTimer"?: number | bigint;
+  /** Attribute 17 (u64). */
   "tcnTimer"?: number | bigint;
+  /** Attribute 18 (u64). */
   "topologyChangeTimer"?: number | bigint;
+  /** Attribute 19 (u64). */
   "gcTimer"?: number | bigint;
+  /** Attribute 20 (binary). */
   "groupAddr"?: string;
+  /** Attribute 21 (binary). */
   "fdbFlush"?: Uint8Array;
+  /** Attribute 22 (u8). */
   "mcastRouter"?: number | boolean;
+  /** Attribute 23 (u8). */
   "mcastSnooping"?: number | boolean;
+  /** Attribute 24 (u8). */
   "mcastQueryUseIfaddr"?: number | boolean;
+  /** Attribute 25 (u8). */
   "mcastQuerier"?: number | boolean;
+  /** Attribute 26 (u32). */
   "mcastHashElasticity"?: number;
+  /** Attribute 27 (u32). */
   "mcastHashMax"?: number;
+  /** Attribute 28 (u32). */
   "mcastLastMemberCnt"?: number;
+  /** Attribute 29 (u32). */
   "mcastStartupQueryCnt"?: number;
+  /** Attribute 30 (u64). */
   "mcastLastMemberIntvl"?: number | bigint;
+  /** Attribute 31 (u64). */
   "mcastMembershipIntvl"?: number | bigint;
+  /** Attribute 32 (u64). */
   "mcastQuerierIntvl"?: number | bigint;
+  /** Attribute 33 (u64). */
   "mcastQueryIntvl"?: number | bigint;
+  /** Attribute 34 (u64). */
   "mcastQueryResponseIntvl"?: number | bigint;
+  /** Attribute 35 (u64). */
   "mcastStartupQueryIntvl"?: number | bigint;
+  /** Attribute 36 (u8). */
   "nfCallIptables"?: number | boolean;
+  /** Attribute 37 (u8). */
   "nfCallIp6tables"?: number | boolean;
+  /** Attribute 38 (u8). */
   "nfCallArptables"?: number | boolean;
+  /** Attribute 39 (u16). */
   "vlanDefaultPvid"?: number;
+  /** Attribute 41 (u8). */
   "vlanStatsEnabled"?: number | boolean;
+  /** Attribute 42 (u8). */
   "mcastStatsEnabled"?: number | boolean;
+  /** Attribute 43 (u8). */
   "mcastIgmpVersion"?: number | boolean;
+  /** Attribute 44 (u8). */
   "mcastMldVersion"?: number | boolean;
+  /** Attribute 45 (u8). */
   "vlanStatsPerPort"?: number | boolean;
+  /** Attribute 46 (binary). */
   "multiBoolopt"?: BrBooloptMulti | Uint8Array;
+  /** Attribute 47 (binary). */
   "mcastQuerierState"?: Uint8Array;
+  /** Attribute 48 (u32). */
   "fdbNLearned"?: number;
+  /** Attribute 49 (u32). */
   "fdbMaxLearned"?: number;
 }
 
 /** The attributes of linkinfoBrportAttrs, by name. */
 export interface LinkinfoBrportAttrs {
+  /** Attribute 1 (u8). */
   "state"?: number | boolean;
+  /** Attribute 2 (u16). */
   "priority"?: number;
+  /** Attribute 3 (u32). */
   "cost"?: number;
+  /** Attribute 4 (u8). */
   "mode"?: number | boolean;
+  /** Attribute 5 (u8). */
   "guard"?: number | boolean;
+  /** Attribute 6 (u8). */
   "protect"?: number | boolean;
+  /** Attribute 7 (u8). */
   "fastLeave"?: number | boolean;
+  /** Attribute 8 (u8). */
   "learning"?: number | boolean;
+  /** Attribute 9 (u8). */
   "unicastFlood"?: number | boolean;
+  /** Attribute 10 (u8). */
   "proxyarp"?: number | boolean;
+  /** Attribute 11 (u8). */
   "learningSync"?: number | boolean;
+  /** Attribute 12 (u8). */
   "proxyarpWifi"?: number | boolean;
+  /** Attribute 13 (binary). */
   "rootId"?: IflaBridgeId | Uint8Array;
+  /** Attribute 14 (binary). */
   "bridgeId"?: IflaBridgeId | Uint8Array;
+  /** Attribute 15 (u16). */
   "designatedPort"?: number;
+  /** Attribute 16 (u16). */
   "designatedCost"?: number;
+  /** Attribute 17 (u16). */
   "id"?: number;
+  /** Attribute 18 (u16). */
   "no"?: number;
+  /** Attribute 19 (u8). */
   "topologyChangeAck"?: number | boolean;
+  /** Attribute 20 (u8). */
   "configPending"?: number | boolean;
+  /** Attribute 21 (u64). */
   "messageAgeTimer"?: number | bigint;
+  /** Attribute 22 (u64). */
   "forwardDelayTimer"?: number | bigint;
+  /** Attribute 23 (u64). */
   "holdTimer"?: number | bigint;
+  /** Attribute 24 (flag). */
   "flush"?: boolean;
+  /** Attribute 25 (u8). */
   "multicastRouter"?: number | boolean;
+  /** Attribute 27 (u8). */
   "mcastFlood"?: number | boolean;
+  /** Attribute 28 (u8). */
   "mcastToUcast"?: number | boolean;
+  /** Attribute 29 (u8). */
   "vlanTunnel"?: number | boolean;
+  /** Attribute 30 (u8). */
   "bcastFlood"?: number | boolean;
+  /** Attribute 31 (u16). */
   "groupFwdMask"?: number;
+  /** Attribute 32 (u8). */
   "neighSuppress"?: number | boolean;
+  /** Attribute 33 (u8). */
   "isolated"?: number | boolean;
+  /** Attribute 34 (u32). */
   "backupPort"?: number;
+  /** Attribute 35 (u8). */
   "mrpRingOpen"?: number | boolean;
+  /** Attribute 36 (u8). */
   "mrpInOpen"?: number | boolean;
+  /** Attribute 37 (u32). */
   "mcastEhtHostsLimit"?: number;
+  /** Attribute 38 (u32). */
   "mcastEhtHostsCnt"?: number;
+  /** Attribute 39 (u8). */
   "locked"?: number | boolean;
+  /** Attribute 40 (u8). */
   "mab"?: number | boolean;
+  /** Attribute 41 (u32). */
   "mcastNGroups"?: number;
+  /** Attribute 42 (u32). */
   "mcastMaxGroups"?: number;
+  /** Attribute 43 (u8). */
   "neighVlanSuppress"?: number | boolean;
+  /** Attribute 44 (u32). */
   "backupNhid"?: number;
 }
 
 /** The attributes of linkinfoGreAttrs, by name. */
 export interface LinkinfoGreAttrs {
+  /** Attribute 1 (u32). */
   "link"?: number;
+  /** Attribute 2 (u16). */
   "iflags"?: number;
+  /** Attribute 3 (u16). */
   "oflags"?: number;
+  /** Attribute 4 (u32). */
   "ikey"?: number;
+  /** Attribute 5 (u32). */
   "okey"?: number;
+  /** Attribute 6 (binary). */
   "local"?: string;
+  /** Attribute 7 (binary). */
   "remote"?: string;
+  /** Attribute 8 (u8). */
   "ttl"?: number | boolean;
+  /** Attribute 9 (u8). */
   "tos"?: number | boolean;
+  /** Attribute 10 (u8). */
   "pmtudisc"?: number | boolean;
+  /** Attribute 11 (u8). */
   "encapLimit"?: number | boolean;
+  /** Attribute 12 (u32). */
   "flowinfo"?: number;
+  /** Attribute 13 (u32). */
   "flags"?: number;
+  /** Attribute 14 (u16). */
   "encapType"?: number;
+  /** Attribute 15 (u16). */
   "encapFlags"?: number;
+  /** Attribute 16 (u16). */
   "encapSport"?: number;
+  /** Attribute 17 (u16). */
   "encapDport"?: number;
+  /** Attribute 18 (flag). */
   "collectMetadata"?: boolean;
+  /** Attribute 19 (u8). */
   "ignoreDf"?: number | boolean;
+  /** Attribute 20 (u32). */
   "fwmark"?: number;
+  /** Attribute 21 (u32). */
   "erspanIndex"?: number;
+  /** Attribute 22 (u8). */
   "erspanVer"?: number | boolean;
+  /** Attribute 23 (u8). */
   "erspanDir"?: number | boolean;
+  /** Attribute 24 (u16). */
   "erspanHwid"?: number;
 }
 
 /** The attributes of linkinfoGre6Attrs, by name. */
 export interface LinkinfoGre6Attrs {
+  /** Attribute 1 (u32). */
   "link"?: number;
+  /** Attribute 2 (u16). */
   "iflags"?: number;
+  /** Attribute 3 (u16). */
   "oflags"?: number;
+  /** Attribute 4 (u32). */
   "ikey"?: number;
+  /** Attribute 5 (u32). */
   "okey"?: number;
+  /** Attribute 6 (binary). */
   "local"?: string;
+  /** Attribute 7 (binary). */
   "remote"?: string;
+  /** Attribute 8 (u8). */
   "ttl"?: number | boolean;
+  /** Attribute 11 (u8). */
   "encapLimit"?: number | boolean;
+  /** Attribute 12 (u32). */
   "flowinfo"?: number;
+  /** Attribute 13 (u32). */
   "flags"?: number;
+  /** Attribute 14 (u16). */
   "encapType"?: number;
+  /** Attribute 15 (u16). */
   "encapFlags"?: number;
+  /** Attribute 16 (u16). */
   "encapSport"?: number;
+  /** Attribute 17 (u16). */
   "encapDport"?: number;
+  /** Attribute 18 (flag). */
   "collectMetadata"?: boolean;
+  /** Attribute 20 (u32). */
   "fwmark"?: number;
+  /** Attribute 21 (u32). */
   "erspanIndex"?: number;
+  /** Attribute 22 (u8). */
   "erspanVer"?: number | boolean;
+  /** Attribute 23 (u8). */
   "erspanDir"?: number | boolean;
+  /** Attribute 24 (u16). */
   "erspanHwid"?: number;
 }
 
 /** The attributes of linkinfoVtiAttrs, by name. */
 export interface LinkinfoVtiAttrs {
+  /** Attribute 1 (u32). */
   "link"?: number;
+  /** Attribute 2 (u32). */
   "ikey"?: number;
+  /** Attribute 3 (u32). */
   "okey"?: number;
+  /** Attribute 4 (binary). */
   "local"?: string;
+  /** Attribute 5 (binary). */
   "remote"?: string;
+  /** Attribute 6 (u32). */
   "fwmark"?: number;
 }
 
 /** The attributes of linkinfoVti6Attrs, by name. */
 export interface LinkinfoVti6Attrs {
+  /** Attribute 1 (u32). */
   "link"?: number;
+  /** Attribute 2 (u32). */
   "ikey"?: number;
+  /** Attribute 3 (u32). */
   "okey"?: number;
+  /** Attribute 4 (binary). */
   "local"?: string;
+  /** Attribute 5 (binary). */
   "remote"?: string;
+  /** Attribute 6 (u32). */
   "fwmark"?: number;
 }
 
 /** The attributes of linkinfoGeneveAttrs, by name. */
 export interface LinkinfoGeneveAttrs {
+  /** Attribute 1 (u32). */
   "id"?: number;
+  /** Attribute 2 (u32). */
   "remote"?: number;
+  /** Attribute 3 (u8). */
   "ttl"?: number | boolean;
+  /** Attribute 4 (u8). */
   "tos"?: number | boolean;
+  /** Attribute 5 (u16). */
   "port"?: number;
+  /** Attribute 6 (flag). */
   "collectMetadata"?: boolean;
+  /** Attribute 7 (binary). */
   "remote6"?: string;
+  /** Attribute 8 (u8). */
   "udpCsum"?: number | boolean;
+  /** Attribute 9 (u8). */
   "udpZeroCsum6Tx"?: number | boolean;
+  /** Attribute 10 (u8). */
   "udpZeroCsum6Rx"?: number | boolean;
+  /** Attribute 11 (u32). */
   "label"?: number;
+  /** Attribute 12 (u8). */
   "ttlInherit"?: number | boolean;
+  /** Attribute 13 (u8). */
   "df"?: number | boolean;
+  /** Attribute 14 (flag). */
   "innerProtoInherit"?: boolean;
+  /** Attribute 15 (binary). */
   "portRange"?: IflaGenevePortRange | Uint8Array;
 }
 
 /** The attributes of linkinfoHsrAttrs, by name. */
 export interface LinkinfoHsrAttrs {
+  /** Attribute 1 (u32). */
   "slave1"?: number;
+  /** Attribute 2 (u32). */
   "slave2"?: number;
+  /** Attribute 3 (u8). */
   "multicastSpec"?: number | boolean;
+  /** Attribute 4 (binary). */
   "supervisionAddr"?: string;
+  /** Attribute 5 (u16). */
   "seqNr"?: number;
+  /** Attribute 6 (u8). */
   "version"?: number | boolean;
+  /** Attribute 7 (u8). */
   "protocol"?: number | boolean;
+  /** Attribute 8 (u32). */
   "interlink"?: number;
 }
 
 /** The attributes of linkinfoIptunAttrs, by name. */
 export interface LinkinfoIptunAttrs {
+  /** Attribute 1 (u32). */
   "link"?: number;
+  /** Attribute 2 (binary). */
   "local"?: string;
+  /** Attribute 3 (binary). */
   "remote"?: string;
+  /** Attribute 4 (u8). */
   "ttl"?: number | boolean;
+  /** Attribute 5 (u8). */
   "tos"?: number | boolean;
+  /** Attribute 6 (u8). */
   "encapLimit"?: number | boolean;
+  /** Attribute 7 (u32). */
   "flowinfo"?: number;
+  /** Attribute 8 (u16). */
   "flags"?: number;
+  /** Attribute 9 (u8). */
   "proto"?: number | boolean;
+  /** Attribute 10 (u8). */
   "pmtudisc"?: number | boolean;
+  /** Attribute 11 (binary). */
   "6rdPrefix"?: string;
+  /** Attribute 12 (u32). */
   "6rdRelayPrefix"?: number;
+  /** Attribute 13 (u16). */
   "6rdPrefixlen"?: number;
+  /** Attribute 14 (u16). */
   "6rdRelayPrefixlen"?: number;
+  /** Attribute 15 (u16). */
   "encapType"?: number;
+  /** Attribute 16 (u16). */
   "encapFlags"?: number;
+  /** Attribute 17 (u16). */
   "encapSport"?: number;
+  /** Attribute 18 (u16). */
   "encapDport"?: number;
+  /** Attribute 19 (flag). */
   "collectMetadata"?: boolean;
+  /** Attribute 20 (u32). */
   "fwmark"?: number;
 }
 
 /** The attributes of linkinfoIp6tnlAttrs, by name. */
 export interface LinkinfoIp6tnlAttrs {
+  /** Attribute 1 (u32). */
   "link"?: number;
+  /** Attribute 2 (binary). */
   "local"?: string;
+  /** Attribute 3 (binary). */
   "remote"?: string;
+  /** Attribute 4 (u8). */
   "ttl"?: number | boolean;
+  /** Attribute 6 (u8). */
   "encapLimit"?: number | boolean;
+  /** Attribute 7 (u32). */
   "flowinfo"?: number;
+  /** Attribute 8 (u32). */
   "flags"?: number;
+  /** Attribute 9 (u8). */
   "proto"?: number | boolean;
+  /** Attribute 15 (u16). */
   "encapType"?: number;
+  /** Attribute 16 (u16). */
   "encapFlags"?: number;
+  /** Attribute 17 (u16). */
   "encapSport"?: number;
+  /** Attribute 18 (u16). */
   "encapDport"?: number;
+  /** Attribute 19 (flag). */
   "collectMetadata"?: boolean;
+  /** Attribute 20 (u32). */
   "fwmark"?: number;
 }
 
 /** The attributes of linkinfoTunAttrs, by name. */
 export interface LinkinfoTunAttrs {
+  /** Attribute 1 (u32). */
   "owner"?: number;
+  /** Attribute 2 (u32). */
   "group"?: number;
+  /** Attribute 3 (u8). */
   "type"?: number | boolean;
+  /** Attribute 4 (u8). */
   "pi"?: number | boolean;
+  /** Attribute 5 (u8). */
   "vnetHdr"?: number | boolean;
+  /** Attribute 6 (u8). */
   "persist"?: number | boolean;
+  /** Attribute 7 (u8). */
   "multiQueue"?: number | boolean;
+  /** Attribute 8 (u32). */
   "numQueues"?: number;
+  /** Attribute 9 (u32). */
   "numDisabledQueues"?: number;
 }
 
 /** The attributes of linkinfoVlanAttrs, by name. */
 export interface LinkinfoVlanAttrs {
+  /** Attribute 1 (u16). */
   "id"?: number;
+  /** Attribute 2 (binary). */
   "flags"?: IflaVlanFlags | Uint8Array;
+  /** Attribute 3 (nest). */
   "egressQos"?: IflaVlanQos;
+  /** Attribute 4 (nest). */
   "ingressQos"?: IflaVlanQos;
+  /** Attribute 5 (u16). */
   "protocol"?: "8021q" | "8021ad" | number;
 }
 
 /** The attributes of iflaVlanQos, by name. */
 export interface IflaVlanQos {
+  /** Attribute 1 (binary). */
   "mapping"?: IflaVlanQosMapping | Uint8Array | (IflaVlanQosMapping | Uint8Array)[];
 }
 
 /** The attributes of linkinfoVrfAttrs, by name. */
 export interface LinkinfoVrfAttrs {
+  /** Attribute 1 (u32). */
   "table"?: number;
 }
 
 /** The attributes of xdpAttrs, by name. */
 export interface XdpAttrs {
+  /** Attribute 1 (s32). */
   "fd"?: number;
+  /** Attribute 2 (u8). */
   "attached"?: number | boolean;
+  /** Attribute 3 (u32). */
   "flags"?: number;
+  /** Attribute 4 (u32). */
   "progId"?: number;
+  /** Attribute 5 (u32). */
   "drvProgId"?: number;
+  /** Attribute 6 (u32). */
   "skbProgId"?: number;
+  /** Attribute 7 (u32). */
   "hwProgId"?: number;
+  /** Attribute 8 (s32). */
   "expectedFd"?: number;
 }
 
 /** The attributes of iflaAttrs, by name. */
 export interface IflaAttrs {
+  /** Attribute 1 (binary). */
   "conf"?: Uint8Array;
 }
 
 /** The attributes of ifla6Attrs, by name. */
 export interface Ifla6Attrs {
+  /** Attribute 1 (u32). */
   "flags"?: number;
+  /** Attribute 2 (binary). */
   "conf"?: Uint8Array;
+  /** Attribute 3 (binary). */
   "stats"?: Uint8Array;
+  /** Attribute 4 (binary). */
   "mcast"?: Uint8Array;
+  /** Attribute 5 (binary). */
   "cacheinfo"?: IflaCacheinfo | Uint8Array;
+  /** Attribute 6 (binary). */
   "icmp6stats"?: Uint8Array;
+  /** Attribute 7 (binary). */
   "token"?: Uint8Array;
+  /** Attribute 8 (u8). */
   "addrGenMode"?: number | boolean;
+  /** Attribute 9 (u32). */
   "raMtu"?: number;
 }
 
 /** The attributes of mctpAttrs, by name. */
 export interface MctpAttrs {
+  /** Attribute 1 (u32). */
   "net"?: number;
+  /** Attribute 2 (u8). */
   "physBinding"?: number | boolean;
 }
 
 /** The attributes of statsAttrs, by name. */
 export interface StatsAttrs {
+  /** Attribute 1 (binary). */
   "link64"?: RtnlLinkStats64 | Uint8Array;
+  /** Attribute 2 (binary). */
   "linkXstats"?: Uint8Array;
+  /** Attribute 3 (binary). */
   "linkXstatsSlave"?: Uint8Array;
+  /** Attribute 4 (nest). */
   "linkOffloadXstats"?: LinkOffloadXstats;
+  /** Attribute 5 (binary). */
   "afSpec"?: Uint8Array;
 }
 
 /** The attributes of linkOffloadXstats, by name. */
 export interface LinkOffloadXstats {
+  /** Attribute 1 (binary). */
   "cpuHit"?: Uint8Array;
+  /** Attribute 2 (indexed-array). */
   "hwSInfo"?: HwSInfoOne[];
+  /** Attribute 3 (binary). */
   "l3Stats"?: Uint8Array;
 }
 
 /** The attributes of hwSInfoOne, by name. */
 export interface HwSInfoOne {
+  /** Attribute 1 (u8). */
   "request"?: number | boolean;
+  /** Attribute 2 (u8). */
   "used"?: number | boolean;
 }
 
 /** The attributes of linkDpllPinAttrs, by name. */
 export interface LinkDpllPinAttrs {
+  /** Attribute 1 (u32). */
   "id"?: number;
 }
 
 /** The attributes of linkinfoNetkitAttrs, by name. */
 export interface LinkinfoNetkitAttrs {
+  /** Attribute 1 (binary). */
   "peerInfo"?: Uint8Array;
+  /** Attribute 2 (u8). */
   "primary"?: number | boolean;
+  /** Attribute 3 (u32). */
   "policy"?: "forward" | "blackhole" | number;
+  /** Attribute 4 (u32). */
   "peerPolicy"?: "forward" | "blackhole" | number;
+  /** Attribute 5 (u32). */
   "mode"?: "l2" | "l3" | number;
+  /** Attribute 6 (u32). */
   "scrub"?: "none" | "default" | number;
+  /** Attribute 7 (u32). */
   "peerScrub"?: "none" | "default" | number;
+  /** Attribute 8 (u16). */
   "headroom"?: number;
+  /** Attribute 9 (u16). */
   "tailroom"?: number;
 }
 
 /** The attributes of linkinfoOvpnAttrs, by name. */
 export interface LinkinfoOvpnAttrs {
+  /** Attribute 1 (u8). */
   "mode"?: "p2p" | "mp" | number;
 }
 
 /** The members of struct rtgenmsg, by name. */
 export interface Rtgenmsg {
+  /** Member family (u8). */
   "family"?: number;
 }
 
 /** The members of struct ifinfomsg, by name. */
 export interface Ifinfomsg {
+  /** Member ifiFamily (u8). */
   "ifiFamily"?: number;
+  /** Member ifiType (u16). */
   "ifiType"?: number;
+  /** Member ifiIndex (s32). */
   "ifiIndex"?: number;
+  /** Member ifiFlags (u32). */
   "ifiFlags"?: number;
+  /** Member ifiChange (u32). */
   "ifiChange"?: number;
 }
 
 /** The members of struct iflaBridgeId, by name. */
 export interface IflaBridgeId {
+  /** Member prio (u16). */
   "prio"?: number;
+  /** Member addr (binary, 6 bytes). */
   "addr"?: string;
 }
 
 /** The members of struct iflaCacheinfo, by name. */
 export interface IflaCacheinfo {
+  /** Member maxReasmLen (u32). */
   "maxReasmLen"?: number;
+  /** Member tstamp (u32). */
   "tstamp"?: number;
+  /** Member reachableTime (s32). */
   "reachableTime"?: number;
+  /** Member retransTime (u32). */
   "retransTime"?: number;
 }
 
 /** The members of struct rtnlLinkStats, by name. */
 export interface RtnlLinkStats {
+  /** Member rxPackets (u32). */
   "rxPackets"?: number;
+  /** Member txPackets (u32). */
   "txPackets"?: number;
+  /** Member rxBytes (u32). */
   "rxBytes"?: number;
+  /** Member txBytes (u32). */
   "txBytes"?: number;
+  /** Member rxErrors (u32). */
   "rxErrors"?: number;
+  /** Member txErrors (u32). */
   "txErrors"?: number;
+  /** Member rxDropped (u32). */
   "rxDropped"?: number;
+  /** Member txDropped (u32). */
   "txDropped"?: number;
+  /** Member multicast (u32). */
   "multicast"?: number;
+  /** Member collisions (u32). */
   "collisions"?: number;
+  /** Member rxLengthErrors (u32). */
   "rxLengthErrors"?: number;
+  /** Member rxOverErrors (u32). */
   "rxOverErrors"?: number;
+  /** Member rxCrcErrors (u32). */
   "rxCrcErrors"?: number;
+  /** Member rxFrameErrors (u32). */
   "rxFrameErrors"?: number;
+  /** Member rxFifoErrors (u32). */
   "rxFifoErrors"?: number;
+  /** Member rxMissedErrors (u32). */
   "rxMissedErrors"?: number;
+  /** Member txAbortedErrors (u32). */
   "txAbortedErrors"?: number;
+  /** Member txCarrierErrors (u32). */
   "txCarrierErrors"?: number;
+  /** Member txFifoErrors (u32). */
   "txFifoErrors"?: number;
+  /** Member txHeartbeatErrors (u32). */
   "txHeartbeatErrors"?: number;
+  /** Member txWindowErrors (u32). */
   "txWindowErrors"?: number;
+  /** Member rxCompressed (u32). */
   "rxCompressed"?: number;
+  /** Member txCompressed (u32). */
   "txCompressed"?: number;
+  /** Member rxNohandler (u32). */
   "rxNohandler"?: number;
 }
 
 /** The members of struct rtnlLinkStats64, by name. */
 export interface RtnlLinkStats64 {
+  /** Member rxPackets (u64). */
   "rxPackets"?: number | bigint;
+  /** Member txPackets (u64). */
   "txPackets"?: number | bigint;
+  /** Member rxBytes (u64). */
   "rxBytes"?: number | bigint;
+  /** Member txBytes (u64). */
   "txBytes"?: number | bigint;
+  /** Member rxErrors (u64). */
   "rxErrors"?: number | bigint;
+  /** Member txErrors (u64). */
   "txErrors"?: number | bigint;
+  /** Member rxDropped (u64). */
   "rxDropped"?: number | bigint;
+  /** Member txDropped (u64). */
   "txDropped"?: number | bigint;
+  /** Member multicast (u64). */
   "multicast"?: number | bigint;
+  /** Member collisions (u64). */
   "collisions"?: number | bigint;
+  /** Member rxLengthErrors (u64). */
   "rxLengthErrors"?: number | bigint;
+  /** Member rxOverErrors (u64). */
   "rxOverErrors"?: number | bigint;
+  /** Member rxCrcErrors (u64). */
   "rxCrcErrors"?: number | bigint;
+  /** Member rxFrameErrors (u64). */
   "rxFrameErrors"?: number | bigint;
+  /** Member rxFifoErrors (u64). */
   "rxFifoErrors"?: number | bigint;
+  /** Member rxMissedErrors (u64). */
   "rxMissedErrors"?: number | bigint;
+  /** Member txAbortedErrors (u64). */
   "txAbortedErrors"?: number | bigint;
+  /** Member txCarrierErrors (u64). */
   "txCarrierErrors"?: number | bigint;
+  /** Member txFifoErrors (u64). */
   "txFifoErrors"?: number | bigint;
+  /** Member txHeartbeatErrors (u64). */
   "txHeartbeatErrors"?: number | bigint;
+  /** Member txWindowErrors (u64). */
   "txWindowErrors"?: number | bigint;
+  /** Member rxCompressed (u64). */
   "rxCompressed"?: number | bigint;
+  /** Member txCompressed (u64). */
   "txCompressed"?: number | bigint;
+  /** Member rxNohandler (u64). */
   "rxNohandler"?: number | bigint;
+  /** Member rxOtherhostDropped (u64). */
   "rxOtherhostDropped"?: number | bigint;
 }
 
 /** The members of struct rtnlLinkIfmap, by name. */
 export interface RtnlLinkIfmap {
+  /** Member memStart (u64). */
   "memStart"?: number | bigint;
+  /** Member memEnd (u64). */
   "memEnd"?: number | bigint;
+  /** Member baseAddr (u64). */
   "baseAddr"?: number | bigint;
+  /** Member irq (u16). */
   "irq"?: number;
+  /** Member dma (u8). */
   "dma"?: number;
+  /** Member port (u8). */
   "port"?: number;
 }
 
 /** The members of struct brBooloptMulti, by name. */
 export interface BrBooloptMulti {
+  /** Member optval (u32). */
   "optval"?: number;
+  /** Member optmask (u32). */
   "optmask"?: number;
 }
 
 /** The members of struct ifStatsMsg, by name. */
 export interface IfStatsMsg {
+  /** Member family (u8). */
   "family"?: number;
+  /** Member ifindex (u32). */
   "ifindex"?: number;
+  /** Member filterMask (u32). */
   "filterMask"?: number;
 }
 
 /** The members of struct iflaVlanFlags, by name. */
 export interface IflaVlanFlags {
+  /** Member flags (u32). */
   "flags"?: number;
+  /** Member mask (u32). */
   "mask"?: number;
 }
 
 /** The members of struct iflaVlanQosMapping, by name. */
 export interface IflaVlanQosMapping {
+  /** Member from (u32). */
   "from"?: number;
+  /** Member to (u32). */
   "to"?: number;
 }
 
 /** The members of struct iflaGenevePortRange, by name. */
 export interface IflaGenevePortRange {
+  /** Member low (u16). */
   "low"?: number;
+  /** Member high (u16). */
   "high"?: number;
 }
 
 /** The members of struct iflaVfMac, by name. */
 export interface IflaVfMac {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member mac (binary, 32 bytes). */
   "mac"?: Uint8Array;
 }
 
 /** The members of struct iflaVfVlan, by name. */
 export interface IflaVfVlan {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member vlan (u32). */
   "vlan"?: number;
+  /** Member qos (u32). */
   "qos"?: number;
 }
 
 /** The members of struct iflaVfTxRate, by name. */
 export interface IflaVfTxRate {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member rate (u32). */
   "rate"?: number;
 }
 
 /** The members of struct iflaVfSpoofchk, by name. */
 export interface IflaVfSpoofchk {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member setting (u32). */
   "setting"?: number;
 }
 
 /** The members of struct iflaVfLinkState, by name. */
 export interface IflaVfLinkState {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member linkState (u32). */
   "linkState"?: number;
 }
 
 /** The members of struct iflaVfRate, by name. */
 export interface IflaVfRate {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member minTxRate (u32). */
   "minTxRate"?: number;
+  /** Member maxTxRate (u32). */
   "maxTxRate"?: number;
 }
 
 /** The members of struct iflaVfRssQueryEn, by name. */
 export interface IflaVfRssQueryEn {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member setting (u32). */
   "setting"?: number;
 }
 
 /** The members of struct iflaVfTrust, by name. */
 export interface IflaVfTrust {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member setting (u32). */
   "setting"?: number;
 }
 
 /** The members of struct iflaVfGuid, by name. */
 export interface IflaVfGuid {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member guid (u64). */
   "guid"?: number | bigint;
 }
 
 /** The members of struct iflaVfVlanInfo, by name. */
 export interface IflaVfVlanInfo {
+  /** Member vf (u32). */
   "vf"?: number;
+  /** Member vlan (u32). */
   "vlan"?: number;
+  /** Member qos (u32). */
   "qos"?: number;
+  /** Member vlanProto (u32). */
   "vlanProto"?: number;
 }
 
 /** The formats of sub-message linkinfoDataMsg: selector value → attributes. */
 export interface LinkinfoDataMsg {
+  /** The attributes when the selector is bond. */
   "bond": LinkinfoBondAttrs;
+  /** The attributes when the selector is bridge. */
   "bridge": LinkinfoBridgeAttrs;
+  /** The attributes when the selector is erspan. */
   "erspan": LinkinfoGreAttrs;
+  /** The attributes when the selector is gre. */
   "gre": LinkinfoGreAttrs;
+  /** The attributes when the selector is gretap. */
   "gretap": LinkinfoGreAttrs;
+  /** The attributes when the selector is ip6gre. */
   "ip6gre": LinkinfoGre6Attrs;
+  /** The attributes when the selector is geneve. */
   "geneve": LinkinfoGeneveAttrs;
+  /** The attributes when the selector is hsr. */
   "hsr": LinkinfoHsrAttrs;
+  /** The attributes when the selector is ipip. */
   "ipip": LinkinfoIptunAttrs;
+  /** The attributes when the selector is ip6tnl. */
   "ip6tnl": LinkinfoIp6tnlAttrs;
+  /** The attributes when the selector is sit. */
   "sit": LinkinfoIptunAttrs;
+  /** The attributes when the selector is tun. */
   "tun": LinkinfoTunAttrs;
+  /** The attributes when the selector is vlan. */
   "vlan": LinkinfoVlanAttrs;
+  /** The attributes when the selector is vrf. */
   "vrf": LinkinfoVrfAttrs;
+  /** The attributes when the selector is vti. */
   "vti": LinkinfoVtiAttrs;
+  /** The attributes when the selector is vti6. */
   "vti6": LinkinfoVti6Attrs;
+  /** The attributes when the selector is netkit. */
   "netkit": LinkinfoNetkitAttrs;
+  /** The attributes when the selector is ovpn. */
   "ovpn": LinkinfoOvpnAttrs;
+  /** The attributes when the selector is veth. */
+  "veth": LinkinfoVethAttrs;
+  /** The attributes when the selector is vxlan. */
+  "vxlan": LinkinfoVxlanAttrs;
+  /** The attributes when the selector is macvlan. */
+  "macvlan": LinkinfoMacvlanAttrs;
+  /** The attributes when the selector is macvtap. */
+  "macvtap": LinkinfoMacvlanAttrs;
+  /** The attributes when the selector is ipvlan. */
+  "ipvlan": LinkinfoIpvlanAttrs;
+  /** The attributes when the selector is ipvtap. */
+  "ipvtap": LinkinfoIpvlanAttrs;
 }
 
 /** The formats of sub-message linkinfoMemberDataMsg: selector value → attributes. */
 export interface LinkinfoMemberDataMsg {
+  /** The attributes when the selector is bridge. */
   "bridge": LinkinfoBrportAttrs;
+  /** The attributes when the selector is bond. */
   "bond": BondSlaveAttrs;
 }

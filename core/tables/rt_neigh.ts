@@ -331,111 +331,185 @@ export const RT_NEIGH_ENUMS = {
 
 /** The attributes of neighbourAttrs, by name. */
 export interface NeighbourAttrs {
+  /** Attribute 0 (binary). */
   "unspec"?: Uint8Array;
+  /** Attribute 1 (binary). */
   "dst"?: string;
+  /** Attribute 2 (binary). */
   "lladdr"?: string;
+  /** Attribute 3 (binary). */
   "cacheinfo"?: NdaCacheinfo | Uint8Array;
+  /** Attribute 4 (u32). */
   "probes"?: number;
+  /** Attribute 5 (u16). */
   "vlan"?: number;
+  /** Attribute 6 (u16). */
   "port"?: number;
+  /** Attribute 7 (u32). */
   "vni"?: number;
+  /** Attribute 8 (u32). */
   "ifindex"?: number;
+  /** Attribute 9 (u32). */
   "master"?: number;
+  /** Attribute 10 (s32). */
   "linkNetnsid"?: number;
+  /** Attribute 11 (u32). */
   "srcVni"?: number;
+  /** Attribute 12 (u8). */
   "protocol"?: number | boolean;
+  /** Attribute 13 (u32). */
   "nhId"?: number;
+  /** Attribute 14 (binary). */
   "fdbExtAttrs"?: Uint8Array;
+  /** Attribute 15 (u32). */
   "flagsExt"?:
     | "managed"
     | "locked"
     | "extValidated"
     | ("managed" | "locked" | "extValidated")[]
     | number;
+  /** Attribute 16 (u16). */
   "ndmStateMask"?: number;
+  /** Attribute 17 (u8). */
   "ndmFlagsMask"?: number | boolean;
 }
 
 /** The attributes of ndtAttrs, by name. */
 export interface NdtAttrs {
+  /** Attribute 1 (string). */
   "name"?: string;
+  /** Attribute 2 (u32). */
   "thresh1"?: number;
+  /** Attribute 3 (u32). */
   "thresh2"?: number;
+  /** Attribute 4 (u32). */
   "thresh3"?: number;
+  /** Attribute 5 (binary). */
   "config"?: NdtConfig | Uint8Array;
+  /** Attribute 6 (nest). */
   "parms"?: NdtpaAttrs;
+  /** Attribute 7 (binary). */
   "stats"?: NdtStats | Uint8Array;
+  /** Attribute 8 (u64). */
   "gcInterval"?: number | bigint;
 }
 
 /** The attributes of ndtpaAttrs, by name. */
 export interface NdtpaAttrs {
+  /** Attribute 1 (u32). */
   "ifindex"?: number;
+  /** Attribute 2 (u32). */
   "refcnt"?: number;
+  /** Attribute 3 (u64). */
   "reachableTime"?: number | bigint;
+  /** Attribute 4 (u64). */
   "baseReachableTime"?: number | bigint;
+  /** Attribute 5 (u64). */
   "retransTime"?: number | bigint;
+  /** Attribute 6 (u64). */
   "gcStaletime"?: number | bigint;
+  /** Attribute 7 (u64). */
   "delayProbeTime"?: number | bigint;
+  /** Attribute 8 (u32). */
   "queueLen"?: number;
+  /** Attribute 9 (u32). */
   "appProbes"?: number;
+  /** Attribute 10 (u32). */
   "ucastProbes"?: number;
+  /** Attribute 11 (u32). */
   "mcastProbes"?: number;
+  /** Attribute 12 (u64). */
   "anycastDelay"?: number | bigint;
+  /** Attribute 13 (u64). */
   "proxyDelay"?: number | bigint;
+  /** Attribute 14 (u32). */
   "proxyQlen"?: number;
+  /** Attribute 15 (u64). */
   "locktime"?: number | bigint;
+  /** Attribute 16 (u32). */
   "queueLenbytes"?: number;
+  /** Attribute 17 (u32). */
   "mcastReprobes"?: number;
+  /** Attribute 19 (u64). */
   "intervalProbeTimeMs"?: number | bigint;
 }
 
 /** The members of struct ndmsg, by name. */
 export interface Ndmsg {
+  /** Member ndmFamily (u8). */
   "ndmFamily"?: number;
+  /** Member ndmIfindex (s32). */
   "ndmIfindex"?: number;
+  /** Member ndmState (u16). */
   "ndmState"?: number;
+  /** Member ndmFlags (u8). */
   "ndmFlags"?: number;
+  /** Member ndmType (u8). */
   "ndmType"?: number;
 }
 
 /** The members of struct ndtmsg, by name. */
 export interface Ndtmsg {
+  /** Member family (u8). */
   "family"?: number;
 }
 
 /** The members of struct ndaCacheinfo, by name. */
 export interface NdaCacheinfo {
+  /** Member confirmed (u32). */
   "confirmed"?: number;
+  /** Member used (u32). */
   "used"?: number;
+  /** Member updated (u32). */
   "updated"?: number;
+  /** Member refcnt (u32). */
   "refcnt"?: number;
 }
 
 /** The members of struct ndtConfig, by name. */
 export interface NdtConfig {
+  /** Member keyLen (u16). */
   "keyLen"?: number;
+  /** Member entrySize (u16). */
   "entrySize"?: number;
+  /** Member entries (u32). */
   "entries"?: number;
+  /** Member lastFlush (u32). */
   "lastFlush"?: number;
+  /** Member lastRand (u32). */
   "lastRand"?: number;
+  /** Member hashRnd (u32). */
   "hashRnd"?: number;
+  /** Member hashMask (u32). */
   "hashMask"?: number;
+  /** Member hashChainGc (u32). */
   "hashChainGc"?: number;
+  /** Member proxyQlen (u32). */
   "proxyQlen"?: number;
 }
 
 /** The members of struct ndtStats, by name. */
 export interface NdtStats {
+  /** Member allocs (u64). */
   "allocs"?: number | bigint;
+  /** Member destroys (u64). */
   "destroys"?: number | bigint;
+  /** Member hashGrows (u64). */
   "hashGrows"?: number | bigint;
+  /** Member resFailed (u64). */
   "resFailed"?: number | bigint;
+  /** Member lookups (u64). */
   "lookups"?: number | bigint;
+  /** Member hits (u64). */
   "hits"?: number | bigint;
+  /** Member rcvProbesMcast (u64). */
   "rcvProbesMcast"?: number | bigint;
+  /** Member rcvProbesUcast (u64). */
   "rcvProbesUcast"?: number | bigint;
+  /** Member periodicGcRuns (u64). */
   "periodicGcRuns"?: number | bigint;
+  /** Member forcedGcRuns (u64). */
   "forcedGcRuns"?: number | bigint;
+  /** Member tableFulls (u64). */
   "tableFulls"?: number | bigint;
 }

@@ -219,78 +219,140 @@ export const RT_ROUTE_ENUMS = {
 
 /** The attributes of routeAttrs, by name. */
 export interface RouteAttrs {
+  /** Attribute 1 (binary). */
   "dst"?: string;
+  /** Attribute 2 (binary). */
   "src"?: string;
+  /** Attribute 3 (u32). */
   "iif"?: number;
+  /** Attribute 4 (u32). */
   "oif"?: number;
+  /** Attribute 5 (binary). */
   "gateway"?: string;
+  /** Attribute 6 (u32). */
   "priority"?: number;
+  /** Attribute 7 (binary). */
   "prefsrc"?: string;
+  /** Attribute 8 (nest). */
   "metrics"?: Metrics;
+  /** Attribute 9 (binary). */
   "multipath"?: Uint8Array;
+  /** Attribute 10 (binary). */
   "protoinfo"?: Uint8Array;
+  /** Attribute 11 (u32). */
   "flow"?: number;
+  /** Attribute 12 (binary). */
   "cacheinfo"?: RtaCacheinfo | Uint8Array;
+  /** Attribute 13 (binary). */
   "session"?: Uint8Array;
+  /** Attribute 14 (binary). */
   "mpAlgo"?: Uint8Array;
+  /** Attribute 15 (u32). */
   "table"?: number;
+  /** Attribute 16 (u32). */
   "mark"?: number;
+  /** Attribute 17 (binary). */
   "mfcStats"?: Uint8Array;
+  /** Attribute 18 (binary). */
   "via"?: Uint8Array;
+  /** Attribute 19 (binary). */
   "newdst"?: Uint8Array;
+  /** Attribute 20 (u8). */
   "pref"?: number | boolean;
+  /** Attribute 21 (u16). */
   "encapType"?: number;
+  /** Attribute 22 (binary). */
   "encap"?: Uint8Array;
+  /** Attribute 23 (u32). */
   "expires"?: number;
+  /** Attribute 24 (binary). */
   "pad"?: Uint8Array;
+  /** Attribute 25 (u32). */
   "uid"?: number;
+  /** Attribute 26 (u8). */
   "ttlPropagate"?: number | boolean;
+  /** Attribute 27 (u8). */
   "ipProto"?: number | boolean;
+  /** Attribute 28 (u16). */
   "sport"?: number;
+  /** Attribute 29 (u16). */
   "dport"?: number;
+  /** Attribute 30 (u32). */
   "nhId"?: number;
+  /** Attribute 31 (u32). */
   "flowlabel"?: number;
 }
 
 /** The attributes of metrics, by name. */
 export interface Metrics {
+  /** Attribute 1 (u32). */
   "lock"?: number;
+  /** Attribute 2 (u32). */
   "mtu"?: number;
+  /** Attribute 3 (u32). */
   "window"?: number;
+  /** Attribute 4 (u32). */
   "rtt"?: number;
+  /** Attribute 5 (u32). */
   "rttvar"?: number;
+  /** Attribute 6 (u32). */
   "ssthresh"?: number;
+  /** Attribute 7 (u32). */
   "cwnd"?: number;
+  /** Attribute 8 (u32). */
   "advmss"?: number;
+  /** Attribute 9 (u32). */
   "reordering"?: number;
+  /** Attribute 10 (u32). */
   "hoplimit"?: number;
+  /** Attribute 11 (u32). */
   "initcwnd"?: number;
+  /** Attribute 12 (u32). */
   "features"?: number;
+  /** Attribute 13 (u32). */
   "rtoMin"?: number;
+  /** Attribute 14 (u32). */
   "initrwnd"?: number;
+  /** Attribute 15 (u32). */
   "quickack"?: number;
+  /** Attribute 16 (string). */
   "ccAlgo"?: string;
+  /** Attribute 17 (u32). */
   "fastopenNoCookie"?: number;
 }
 
 /** The members of struct rtmsg, by name. */
 export interface Rtmsg {
+  /** Member rtmFamily (u8). */
   "rtmFamily"?: number;
+  /** Member rtmDstLen (u8). */
   "rtmDstLen"?: number;
+  /** Member rtmSrcLen (u8). */
   "rtmSrcLen"?: number;
+  /** Member rtmTos (u8). */
   "rtmTos"?: number;
+  /** Member rtmTable (u8). */
   "rtmTable"?: number;
+  /** Member rtmProtocol (u8). */
   "rtmProtocol"?: number;
+  /** Member rtmScope (u8). */
   "rtmScope"?: number;
+  /** Member rtmType (u8). */
   "rtmType"?: number;
+  /** Member rtmFlags (u32). */
   "rtmFlags"?: number;
 }
 
 /** The members of struct rtaCacheinfo, by name. */
 export interface RtaCacheinfo {
+  /** Member rtaClntref (u32). */
   "rtaClntref"?: number;
+  /** Member rtaLastuse (u32). */
   "rtaLastuse"?: number;
+  /** Member rtaExpires (u32). */
   "rtaExpires"?: number;
+  /** Member rtaError (u32). */
   "rtaError"?: number;
+  /** Member rtaUsed (u32). */
   "rtaUsed"?: number;
 }

@@ -164,57 +164,88 @@ export const RT_RULE_ENUMS = {
 
 /** The attributes of fibRuleAttrs, by name. */
 export interface FibRuleAttrs {
+  /** Attribute 1 (binary). */
   "dst"?: string;
+  /** Attribute 2 (binary). */
   "src"?: string;
+  /** Attribute 3 (string). */
   "iifname"?: string;
+  /** Attribute 4 (u32). */
   "goto"?: number;
+  /** Attribute 6 (u32). */
   "priority"?: number;
+  /** Attribute 10 (u32). */
   "fwmark"?: number;
+  /** Attribute 11 (u32). */
   "flow"?: number;
+  /** Attribute 12 (u64). */
   "tunId"?: number | bigint;
+  /** Attribute 13 (u32). */
   "suppressIfgroup"?: number;
+  /** Attribute 14 (u32). */
   "suppressPrefixlen"?: number;
+  /** Attribute 15 (u32). */
   "table"?: number;
+  /** Attribute 16 (u32). */
   "fwmask"?: number;
+  /** Attribute 17 (string). */
   "oifname"?: string;
+  /** Attribute 19 (u8). */
   "l3mdev"?: number | boolean;
+  /** Attribute 20 (binary). */
   "uidRange"?: FibRuleUidRange | Uint8Array;
+  /** Attribute 21 (u8). */
   "protocol"?: number | boolean;
+  /** Attribute 22 (u8). */
   "ipProto"?: number | boolean;
+  /** Attribute 23 (binary). */
   "sportRange"?: FibRulePortRange | Uint8Array;
+  /** Attribute 24 (binary). */
   "dportRange"?: FibRulePortRange | Uint8Array;
+  /** Attribute 25 (u8). */
   "dscp"?: number | boolean;
+  /** Attribute 26 (u32). */
   "flowlabel"?: number;
+  /** Attribute 27 (u32). */
   "flowlabelMask"?: number;
+  /** Attribute 28 (u16). */
   "sportMask"?: number;
+  /** Attribute 29 (u16). */
   "dportMask"?: number;
+  /** Attribute 30 (u8). */
   "dscpMask"?: number | boolean;
-}
-
-/** The members of struct rtgenmsg, by name. */
-export interface Rtgenmsg {
-  "family"?: number;
 }
 
 /** The members of struct fibRuleHdr, by name. */
 export interface FibRuleHdr {
+  /** Member family (u8). */
   "family"?: number;
+  /** Member dstLen (u8). */
   "dstLen"?: number;
+  /** Member srcLen (u8). */
   "srcLen"?: number;
+  /** Member tos (u8). */
   "tos"?: number;
+  /** Member table (u8). */
   "table"?: number;
+  /** Member action (u8). */
   "action"?: number;
+  /** Member flags (u32). */
   "flags"?: number;
 }
 
 /** The members of struct fibRulePortRange, by name. */
 export interface FibRulePortRange {
+  /** Member start (u16). */
   "start"?: number;
+  /** Member end (u16). */
   "end"?: number;
 }
 
 /** The members of struct fibRuleUidRange, by name. */
 export interface FibRuleUidRange {
+  /** Member start (u32). */
   "start"?: number;
+  /** Member end (u32). */
   "end"?: number;
 }

@@ -286,145 +286,226 @@ import type { LinkAttrs } from "./rt_link.ts";
 
 /** The attributes of linkinfoVethAttrs, by name. */
 export interface LinkinfoVethAttrs {
+  /** Attribute 1 (nest). */
   "peer"?: LinkAttrs;
 }
 
 /** The attributes of linkinfoVxlanAttrs, by name. */
 export interface LinkinfoVxlanAttrs {
+  /** Attribute 1 (u32). */
   "id"?: number;
+  /** Attribute 2 (binary). */
   "group"?: string;
+  /** Attribute 3 (u32). */
   "link"?: number;
+  /** Attribute 4 (binary). */
   "local"?: string;
+  /** Attribute 5 (u8). */
   "ttl"?: number | boolean;
+  /** Attribute 6 (u8). */
   "tos"?: number | boolean;
+  /** Attribute 7 (u8). */
   "learning"?: number | boolean;
+  /** Attribute 8 (u32). */
   "ageing"?: number;
+  /** Attribute 9 (u32). */
   "limit"?: number;
+  /** Attribute 10 (binary). */
   "portRange"?: IflaVxlanPortRange | Uint8Array;
+  /** Attribute 11 (u8). */
   "proxy"?: number | boolean;
+  /** Attribute 12 (u8). */
   "rsc"?: number | boolean;
+  /** Attribute 13 (u8). */
   "l2miss"?: number | boolean;
+  /** Attribute 14 (u8). */
   "l3miss"?: number | boolean;
+  /** Attribute 15 (u16). */
   "port"?: number;
+  /** Attribute 16 (binary). */
   "group6"?: string;
+  /** Attribute 17 (binary). */
   "local6"?: string;
+  /** Attribute 18 (u8). */
   "udpCsum"?: number | boolean;
+  /** Attribute 19 (u8). */
   "udpZeroCsum6Tx"?: number | boolean;
+  /** Attribute 20 (u8). */
   "udpZeroCsum6Rx"?: number | boolean;
+  /** Attribute 21 (u8). */
   "remcsumTx"?: number | boolean;
+  /** Attribute 22 (u8). */
   "remcsumRx"?: number | boolean;
+  /** Attribute 23 (flag). */
   "gbp"?: boolean;
+  /** Attribute 24 (flag). */
   "remcsumNopartial"?: boolean;
+  /** Attribute 25 (u8). */
   "collectMetadata"?: number | boolean;
+  /** Attribute 26 (u32). */
   "label"?: number;
+  /** Attribute 27 (flag). */
   "gpe"?: boolean;
+  /** Attribute 28 (flag). */
   "ttlInherit"?: boolean;
+  /** Attribute 29 (u8). */
   "df"?: number | boolean;
+  /** Attribute 30 (u8). */
   "vnifilter"?: number | boolean;
+  /** Attribute 31 (u8). */
   "localbypass"?: number | boolean;
+  /** Attribute 32 (u32). */
   "labelPolicy"?: number;
+  /** Attribute 33 (binary). */
   "reservedBits"?: Uint8Array;
+  /** Attribute 34 (u8). */
   "mcRoute"?: number | boolean;
 }
 
 /** The attributes of linkinfoMacvlanAttrs, by name. */
 export interface LinkinfoMacvlanAttrs {
+  /** Attribute 1 (u32). */
   "mode"?: "private" | "vepa" | "bridge" | "passthru" | "source" | number;
+  /** Attribute 2 (u16). */
   "flags"?: number;
+  /** Attribute 3 (u32). */
   "macaddrMode"?: number;
+  /** Attribute 4 (binary). */
   "macaddr"?: string;
+  /** Attribute 5 (nest). */
   "macaddrData"?: Uint8Array;
+  /** Attribute 6 (u32). */
   "macaddrCount"?: number;
+  /** Attribute 7 (u32). */
   "bcQueueLen"?: number;
+  /** Attribute 8 (u32). */
   "bcQueueLenUsed"?: number;
+  /** Attribute 9 (s32). */
   "bcCutoff"?: number;
 }
 
 /** The attributes of nexthopAttrs, by name. */
 export interface NexthopAttrs {
+  /** Attribute 1 (u32). */
   "id"?: number;
+  /** Attribute 2 (binary). */
   "group"?: NexthopGrp[] | Uint8Array;
+  /** Attribute 3 (u16). */
   "groupType"?: number;
+  /** Attribute 4 (flag). */
   "blackhole"?: boolean;
+  /** Attribute 5 (u32). */
   "oif"?: number;
+  /** Attribute 6 (binary). */
   "gateway"?: string;
+  /** Attribute 7 (u16). */
   "encapType"?: number;
+  /** Attribute 8 (binary). */
   "encap"?: Uint8Array;
+  /** Attribute 9 (flag). */
   "groups"?: boolean;
+  /** Attribute 10 (u32). */
   "master"?: number;
+  /** Attribute 11 (flag). */
   "fdb"?: boolean;
+  /** Attribute 12 (nest). */
   "resGroup"?: NexthopResGroupAttrs;
+  /** Attribute 13 (nest). */
   "resBucket"?: Uint8Array;
+  /** Attribute 14 (u32). */
   "opFlags"?: number;
+  /** Attribute 15 (nest). */
   "groupStats"?: Uint8Array;
+  /** Attribute 16 (u32). */
   "hwStatsEnable"?: number;
+  /** Attribute 17 (u32). */
   "hwStatsUsed"?: number;
 }
 
 /** The attributes of nexthopResGroupAttrs, by name. */
 export interface NexthopResGroupAttrs {
+  /** Attribute 1 (u16). */
   "buckets"?: number;
+  /** Attribute 2 (u32). */
   "idleTimer"?: number;
+  /** Attribute 3 (u32). */
   "unbalancedTimer"?: number;
+  /** Attribute 4 (u64). */
   "unbalancedTime"?: number | bigint;
 }
 
 /** The attributes of linkinfoIpvlanAttrs, by name. */
 export interface LinkinfoIpvlanAttrs {
+  /** Attribute 1 (u16). */
   "mode"?: "l2" | "l3" | "l3s" | number;
+  /** Attribute 2 (u16). */
   "flags"?: number;
 }
 
 /** The attributes of netconfAttrs, by name. */
 export interface NetconfAttrs {
+  /** Attribute 1 (s32). */
   "ifindex"?: number;
+  /** Attribute 2 (s32). */
   "forwarding"?: number;
+  /** Attribute 3 (s32). */
   "rpFilter"?: number;
+  /** Attribute 4 (s32). */
   "mcForwarding"?: number;
+  /** Attribute 5 (s32). */
   "proxyNeigh"?: number;
+  /** Attribute 6 (s32). */
   "ignoreRoutesWithLinkdown"?: number;
+  /** Attribute 7 (s32). */
   "input"?: number;
+  /** Attribute 8 (s32). */
   "bcForwarding"?: number;
 }
 
 /** The attributes of netnsAttrs, by name. */
 export interface NetnsAttrs {
+  /** Attribute 1 (s32). */
   "nsid"?: number;
+  /** Attribute 2 (u32). */
   "pid"?: number;
+  /** Attribute 3 (u32). */
   "fd"?: number;
+  /** Attribute 4 (s32). */
   "targetNsid"?: number;
+  /** Attribute 5 (s32). */
   "currentNsid"?: number;
 }
 
 /** The members of struct iflaVxlanPortRange, by name. */
 export interface IflaVxlanPortRange {
+  /** Member low (u16). */
   "low"?: number;
+  /** Member high (u16). */
   "high"?: number;
 }
 
 /** The members of struct nexthopGrp, by name. */
 export interface NexthopGrp {
+  /** Member id (u32). */
   "id"?: number;
+  /** Member weight (u8). */
   "weight"?: number;
+  /** Member weightHigh (u8). */
   "weightHigh"?: number;
+  /** Member resvd2 (u16). */
   "resvd2"?: number;
 }
 
 /** The members of struct nhmsg, by name. */
 export interface Nhmsg {
+  /** Member nhFamily (u8). */
   "nhFamily"?: number;
+  /** Member nhScope (u8). */
   "nhScope"?: number;
+  /** Member nhProtocol (u8). */
   "nhProtocol"?: number;
+  /** Member resvd (u8). */
   "resvd"?: number;
+  /** Member nhFlags (u32). */
   "nhFlags"?: number;
-}
-
-/** The formats of sub-message linkinfoDataMsg: selector value → attributes. */
-export interface LinkinfoDataMsg {
-  "veth": LinkinfoVethAttrs;
-  "vxlan": LinkinfoVxlanAttrs;
-  "macvlan": LinkinfoMacvlanAttrs;
-  "macvtap": LinkinfoMacvlanAttrs;
-  "ipvlan": LinkinfoIpvlanAttrs;
-  "ipvtap": LinkinfoIpvlanAttrs;
 }

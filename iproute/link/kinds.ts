@@ -6,11 +6,10 @@
  *
  * @module
  */
-import type { LinkinfoDataMsg as YnlKinds } from "../../core/tables/rt_link.ts";
-import type { LinkinfoDataMsg as HeaderKinds } from "../../core/tables/uapi.ts";
+import type { LinkinfoDataMsg } from "../../core/tables/rt_link.ts";
 
-/** Kind data by kind, as the generated tables type it. */
-export type LinkKindTables = YnlKinds & HeaderKinds;
+/** Kind data by kind, as the generated tables type it (rt-link's kinds and the header-derived ones). */
+export type LinkKindTables = LinkinfoDataMsg;
 
 /**
  * Kinds the kernel offers without an attribute table here (their data, where
@@ -42,13 +41,17 @@ export type LinkKind = (keyof LinkKindTables & string) | typeof RAW_LINK_KINDS[n
 /** iproute2's spellings of the vlan protocols (the table's own are `8021q`, `8021ad`). */
 export type VlanProtocolName = "802.1Q" | "802.1q" | "802.1ad";
 
-/** Values some kinds take in another form than the table's (what `normaliseData` converts). */
-interface OtherForms {
+/** Values some kinds take in another form than the table's (what the request builder converts). */
+export interface OtherForms {
+  /** vlan: iproute2's spellings of the protocol. */
   vlan: { protocol: VlanProtocolName };
+  /** gre: keys as dotted quads. */
   gre: { ikey: string; okey: string };
+  /** gretap: keys as dotted quads. */
   gretap: { ikey: string; okey: string };
 }
-type OtherForm<K, A> = K extends keyof OtherForms
+/** The other form kind `K` takes for attribute `A`, if any. */
+export type OtherForm<K, A> = K extends keyof OtherForms
   ? A extends keyof OtherForms[K] ? OtherForms[K][A] : never
   : never;
 

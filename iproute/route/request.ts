@@ -15,7 +15,7 @@ import { RT_ROUTE_ATTRS, RT_ROUTE_ENUMS, RT_ROUTE_STRUCTS } from "../../core/tab
 import type { Request } from "../../core/socket.ts";
 import { type HeaderValues, structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
-import { ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from "../names.ts";
+import { REALMS, ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { address, checkKeys, command, family, int, prefix, type Spec, u32 } from "../spec.ts";
 import { type NextHopSpec, writeGateway, writeMultipath } from "./multipath.ts";
@@ -80,6 +80,8 @@ export interface RouteSpec {
   pref?: number;
   /** Expiry in seconds (IPv6). */
   expires?: number;
+  /** Realm (RTA_FLOW's destination realm): a number or a name from iproute2's rt_realms. */
+  realm?: number | string;
 }
 
 const SPEC_KEYS: readonly (keyof RouteSpec)[] = [
@@ -104,6 +106,7 @@ const SPEC_KEYS: readonly (keyof RouteSpec)[] = [
   "mark",
   "pref",
   "expires",
+  "realm",
 ];
 
 /** The arguments of `route("get")`: what the kernel's lookup accepts. */
@@ -118,7 +121,18 @@ const GET_KEYS: readonly (keyof RouteSpec)[] = [
   "tos",
 ];
 
-/** Resolves a table name or number. */
+/**
+ * A routing table's id from its name (`main`, `local`, `default`, or a name
+ * from iproute2's rt_tables) or number; an ArgumentError naming `argument`
+ * otherwise.
+ *
+ * @example
+ * ```ts
+ * import { tableId } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ * assert.equal(tableId("main"), 254);
+ * ```
+ */
 export function tableId(v: unknown, argument = "table"): number {
   return TABLES.value(v, argument, 0xffffffff);
 }
@@ -249,6 +263,7 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
   if (spec.mark !== undefined) w.attrU32(RTA.mark, u32(spec.mark, "mark"));
   if (spec.pref !== undefined) w.attrU8(RTA.pref, int(spec.pref, "pref", 0, 3));
   if (spec.expires !== undefined) w.attrU32(RTA.expires, u32(spec.expires, "expires"));
+  if (spec.realm !== undefined) w.attrU32(RTA.flow, REALMS.value(spec.realm, "realm", 0xffff));
   const tos = spec.tos === undefined ? 0 : int(spec.tos, "tos", 0, 255);
   const rtype = spec.type !== undefined
     ? ROUTE_TYPES.value(spec.type, "type")

@@ -9,7 +9,7 @@ import { formatIP } from "../../core/address.ts";
 import type { AttrSet } from "../../core/schema.ts";
 import { RT_ROUTE_ATTRS, RT_ROUTE_STRUCTS } from "../../core/tables/rt_route.ts";
 import { defined, RtMessage } from "../message.ts";
-import { ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES } from "../names.ts";
+import { REALMS, ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { decodeMultipath, type NextHop, viaGateway } from "./multipath.ts";
 
@@ -199,6 +199,11 @@ export class Route extends RtMessage {
   /** Firewall mark (route lookups by `get`). */
   get mark(): number | undefined {
     return this.u32(RTA.mark);
+  }
+  /** Destination realm (RTA_FLOW's low 16 bits), as a name from rt_realms or a number. */
+  get realm(): string | number | undefined {
+    const v = this.u32(RTA.flow);
+    return v === undefined ? undefined : REALMS.name(v & 0xffff);
   }
   /** UID (route lookups by `get`). */
   get uid(): number | undefined {

@@ -75,24 +75,42 @@ function declaration(doc: string, name: string, members: string[]): string {
  * The interfaces of a module's sets and structs, with the `import type` lines
  * for the names other modules define. `file` is this module's file name.
  */
-export function typeDeclarations(file: string, data: Out, owners: Owners): string {
+export function typeDeclarations(
+  file: string,
+  data: Out,
+  owners: Owners,
+  subMessages: Record<string, Record<string, string>> = data.subMessages,
+): string {
   const refs = new Set<string>();
   const parts: string[] = [];
+  const own = (name: string) => (owners.get(name) ?? file) === file;
   for (const [name, rows] of Object.entries(data.sets)) {
+    if (!own(name)) continue;
     const members = rows.filter((r) => r[2] !== "pad" && r[2] !== "unused")
-      .map((r) => `  ${JSON.stringify(r[1])}?: ${attrType(r, data, refs)};`);
+      .map((r) =>
+        `  /** Attribute ${r[0]} (${r[2]}). */\n  ${JSON.stringify(r[1])}?: ${
+          attrType(r, data, refs)
+        };`
+      );
     parts.push(declaration(`The attributes of ${name}, by name.`, typeName(name), members));
   }
   for (const [name, rows] of Object.entries(data.structs)) {
+    if (!own(name)) continue;
     const members = rows.filter((r) => r[1] !== "pad").map((r) =>
-      `  ${JSON.stringify(r[0])}?: ${memberType(r)};`
+      `  /** Member ${r[0]} (${r[1]}${r[2] ? `, ${r[2]} bytes` : ""}). */\n  ${
+        JSON.stringify(r[0])
+      }?: ${memberType(r)};`
     );
     parts.push(declaration(`The members of struct ${name}, by name.`, typeName(name), members));
   }
-  for (const [name, formats] of Object.entries(data.subMessages)) {
+  for (const name of Object.keys(data.subMessages)) {
+    if (!own(name)) continue;
+    const formats = subMessages[name]!;
     const members = Object.entries(formats).map(([value, set]) => {
       refs.add(set);
-      return `  ${JSON.stringify(value)}: ${typeName(set)};`;
+      return `  /** The attributes when the selector is ${value}. */\n  ${JSON.stringify(value)}: ${
+        typeName(set)
+      };`;
     });
     parts.push(
       declaration(
@@ -117,9 +135,24 @@ export function typeDeclarations(file: string, data: Out, owners: Owners): strin
   return [...lines, ...parts].join("\n\n");
 }
 
-/** Records which file defines each set and struct of `data`. */
-export function addOwners(owners: Owners, file: string, data: Out): void {
-  for (const n of [...Object.keys(data.sets), ...Object.keys(data.structs)]) {
-    if (!owners.has(n)) owners.set(n, file);
+/**
+ * Records which file defines each set, struct and sub-message of `data` (the
+ * first one: a later module that has the same name refers to it), and merges
+ * its sub-message formats into `subMessages`.
+ */
+export function addOwners(
+  owners: Owners,
+  file: string,
+  data: Out,
+  subMessages: Record<string, Record<string, string>>,
+): void {
+  const names = [
+    ...Object.keys(data.sets),
+    ...Object.keys(data.structs),
+    ...Object.keys(data.subMessages),
+  ];
+  for (const n of names) if (!owners.has(n)) owners.set(n, file);
+  for (const [n, f] of Object.entries(data.subMessages)) {
+    subMessages[n] = { ...subMessages[n], ...f };
   }
 }

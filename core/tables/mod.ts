@@ -1,0 +1,27 @@
+/**
+ * The generated tables, as data and types: attribute sets, structs, enums
+ * and protocol constants of rtnetlink, generic netlink, netfilter and socket
+ * diagnostics, from the kernel's YNL specs and uapi headers
+ * (`tools/gen_tables.ts` writes them; never edited by hand).
+ *
+ * @example
+ * ```ts
+ * import { RT_ROUTE_ATTRS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ * assert.equal(RT_ROUTE_ATTRS.routeAttrs.gateway, 5);
+ * ```
+ *
+ * @module
+ */
+export type { AttrOpts, AttrRow, SpecData, StructRow } from "../schema.ts";
+export * from "./netlink.ts";
+export * from "./constants.ts";
+export * from "./rt_link.ts";
+export * from "./rt_addr.ts";
+export * from "./rt_route.ts";
+export * from "./rt_neigh.ts";
+export * from "./rt_rule.ts";
+export * from "./uapi.ts";
+export * from "./genetlink.ts";
+export * from "./nfnetlink.ts";
+export * from "./sock_diag.ts";
