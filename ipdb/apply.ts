@@ -1,0 +1,77 @@
+/**
+ * Bringing the indexes to the kernel's state (internal): one event at a time,
+ * or a full dump reconciled with the records (identity kept).
+ *
+ * @module
+ */
+import type { IPRoute } from "../iproute/iproute.ts";
+import type { MonitorEvent } from "../iproute/events.ts";
+import { interfaceInternals } from "./interface.ts";
+import type { RouteRecord } from "./routes.ts";
+import type { RuleRecord } from "./rules.ts";
+import type { DbState } from "./state.ts";
+
+/** Applies one rtnetlink event to the indexes (other kinds and overruns change nothing). */
+export function applyEvent(state: DbState, e: MonitorEvent): void {
+  switch (e.kind) {
+    case "link":
+      if (e.event === "RTM_NEWLINK") state.setLink(e.object);
+      else {
+        const i = state.byIndex.get(e.object.index);
+        if (i) state.dropLink(i);
+      }
+      break;
+    case "addr":
+      state.setAddr(e.object, e.event === "RTM_NEWADDR");
+      break;
+    case "route":
+      if (e.event === "RTM_NEWROUTE") state.setRoute(e.object);
+      else state.delRoute(e.object);
+      break;
+    case "rule":
+      if (e.event === "RTM_NEWRULE") state.setRule(e.object);
+      else state.delRule(e.object);
+      break;
+    case "neigh":
+      state.setNeigh(e.object, e.event === "RTM_NEWNEIGH");
+      break;
+  }
+}
+
+/** Dumps links, addresses, routes, rules and neighbours, and reconciles the records with them. */
+export async function loadAll(state: DbState, ipr: IPRoute): Promise<void> {
+  const [links, addrs, routes, rules, neighs] = [
+    await ipr.getLinks(),
+    await ipr.getAddr(),
+    await ipr.getRoutes(),
+    await ipr.getRules(),
+    await ipr.getNeighbours(),
+  ];
+  // Links
+  const seen = new Set<number>();
+  for (const l of links) {
+    seen.add(l.index);
+    state.setLink(l);
+  }
+  for (const [index, i] of [...state.byIndex]) if (!seen.has(index)) state.dropLink(i);
+  for (const i of state.byIndex.values()) interfaceInternals.addrs(i).clear();
+  for (const a of addrs) state.setAddr(a, true);
+  for (const i of state.byIndex.values()) interfaceInternals.neigh(i).clear();
+  for (const n of neighs) state.setNeigh(n, true);
+  // Routes (a reload keeps the records that still exist, and drops the others)
+  const reload = state.tables.size > 0;
+  const keep = reload ? new Set<RouteRecord>() : undefined;
+  for (const r of routes) {
+    const rec = state.setRoute(r);
+    if (rec && keep) keep.add(rec);
+  }
+  if (keep) {
+    for (const t of state.tables.values()) {
+      for (const rec of [...t.byId.values()]) if (!keep.has(rec)) state.unindexRoute(rec, true);
+    }
+  }
+  // Rules
+  const keepRules = new Set<RuleRecord>();
+  for (const r of rules) keepRules.add(state.setRule(r));
+  for (const rec of [...state.rules.values()]) if (!keepRules.has(rec)) state.dropRule(rec);
+}
