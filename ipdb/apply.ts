@@ -16,10 +16,7 @@ export function applyEvent(state: DbState, e: MonitorEvent): void {
   switch (e.kind) {
     case "link":
       if (e.event === "RTM_NEWLINK") state.setLink(e.object);
-      else {
-        const i = state.byIndex.get(e.object.index);
-        if (i) state.dropLink(i);
-      }
+      else state.delLink(e.object);
       break;
     case "addr":
       state.setAddr(e.object, e.event === "RTM_NEWADDR");

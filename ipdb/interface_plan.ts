@@ -45,6 +45,12 @@ const SETTABLE_DATA: Record<string, readonly string[]> = {
   vrf: ["table"],
 };
 
+/**
+ * Kind data set again only when on: kernels built without the feature refuse
+ * the attribute even when it says off (bridge VLAN filtering).
+ */
+const ONLY_WHEN_ON: Record<string, readonly string[]> = { bridge: ["vlanFiltering"] };
+
 /** Fields a `link set` changes one at a time. */
 const LINK_FIELDS = ["ifname", "address", "mtu", "txqlen"] as const;
 
@@ -177,7 +183,10 @@ function snapshot(i: Interface): Snapshot {
   const data = l.data;
   if (settable && data) {
     const d: Record<string, unknown> = {};
-    for (const k of settable) if (data[k] !== undefined) d[k] = data[k];
+    const onlyOn = ONLY_WHEN_ON[l.kind!] ?? [];
+    for (const k of settable) {
+      if (data[k] !== undefined && (data[k] || !onlyOn.includes(k))) d[k] = data[k];
+    }
     if (Object.keys(d).length) spec.data = d;
   }
   const addrs = [...internals.addrs(i).values()].filter((a) =>

@@ -195,6 +195,13 @@ export class DbState implements InterfaceDb, RouteDb {
     return undefined;
   }
 
+  /** Files a link removal (an AF_BRIDGE one only says a port left its bridge). */
+  delLink(l: Link): void {
+    if (l.family === AF_BRIDGE) return;
+    const i = this.byIndex.get(l.index);
+    if (i) this.dropLink(i);
+  }
+
   /** Forgets a link that is gone (its routes go with it). */
   dropLink(i: Interface): void {
     this.byIndex.delete(i.index);
