@@ -13,25 +13,18 @@ import type { DbState } from "./state.ts";
 
 /** Applies one rtnetlink event to the indexes (other kinds and overruns change nothing). */
 export function applyEvent(state: DbState, e: MonitorEvent): void {
+  const present = e.event.startsWith("RTM_NEW");
   switch (e.kind) {
     case "link":
-      if (e.event === "RTM_NEWLINK") state.setLink(e.object);
-      else state.delLink(e.object);
-      break;
+      return present ? state.setLink(e.object) : state.delLink(e.object);
     case "addr":
-      state.setAddr(e.object, e.event === "RTM_NEWADDR");
-      break;
+      return state.setAddr(e.object, present);
     case "route":
-      if (e.event === "RTM_NEWROUTE") state.setRoute(e.object);
-      else state.delRoute(e.object);
-      break;
+      return void (present ? state.setRoute(e.object) : state.delRoute(e.object));
     case "rule":
-      if (e.event === "RTM_NEWRULE") state.setRule(e.object);
-      else state.delRule(e.object);
-      break;
+      return void (present ? state.setRule(e.object) : state.delRule(e.object));
     case "neigh":
-      state.setNeigh(e.object, e.event === "RTM_NEWNEIGH");
-      break;
+      return state.setNeigh(e.object, present);
   }
 }
 

@@ -33,15 +33,9 @@ const IPV6_DEFAULT_PRIORITY = 1024;
  * routeId({ table: 254, family: 2, dst: "default", tos: 0, priority: 100, oif: 2 }); // "254|2|default|0|100|"
  * ```
  */
-export function routeId(r: {
-  table: number;
-  family: number;
-  dst: string;
-  tos: number;
-  priority: number | undefined;
-  oif: number | undefined;
-  multipath?: unknown;
-}): string {
+export function routeId(
+  r: Omit<RouteIdentity, "multipath"> & { multipath?: unknown },
+): string {
   const v6dev = r.family === AF_INET6 && !r.multipath ? String(r.oif ?? "") : "";
   return `${r.table}|${r.family}|${r.dst}|${r.tos}|${r.priority ?? ""}|${v6dev}`;
 }

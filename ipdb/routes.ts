@@ -23,10 +23,11 @@ export interface RouteDb extends Owner {
 export interface RouteInternals {
   /** A record of `owner` mirroring `route`, or a pending one to be created from `spec`. */
   create(owner: RouteDb, route?: Route, spec?: Spec): RouteRecord;
-  /** Replaces the kernel state (identity kept); a pending record becomes a system one. */
-  update(r: RouteRecord, route: Route): void;
-  /** Back to pending with the spec it was created from (its creation was rolled back). */
-  revert(r: RouteRecord): void;
+  /**
+   * Makes the record mirror `route` (identity kept; a pending record becomes a
+   * system one), or, without it, wait to be created again from its spec.
+   */
+  mirror(r: RouteRecord, route: Route | undefined): void;
   /** Records where the record is filed: id, destination key, table. */
   place(r: RouteRecord, id: string, dst: string, table: number): void;
   /** The id it is filed under. */
@@ -99,14 +100,9 @@ export class RouteRecord extends Record_ {
 
   static {
     routeInternals.create = (owner, route, spec) => new RouteRecord(owner, route, spec);
-    routeInternals.update = (r, route) => {
+    routeInternals.mirror = (r, route) => {
       r.#route = route;
-      r.ipdbScope = "system";
-    };
-    routeInternals.revert = (r) => {
-      r.#route = undefined;
-      r.ipdbScope = "pending";
-      r.#id = "";
+      r.ipdbScope = route ? "system" : "pending";
     };
     routeInternals.place = (r, id, dst, table) => {
       r.#id = id;

@@ -15,10 +15,11 @@ import { type Owner, Record_, type Tx } from "./record.ts";
 export interface RuleInternals {
   /** A record of `owner` mirroring `rule`, or a pending one to be created from `spec`. */
   create(owner: Owner, rule?: Rule, spec?: Spec): RuleRecord;
-  /** Replaces the kernel state; a pending record becomes a system one. */
-  update(r: RuleRecord, rule: Rule): void;
-  /** Back to pending with the spec it was created from (its creation was rolled back). */
-  revert(r: RuleRecord): void;
+  /**
+   * Makes the record mirror `rule` (a pending record becomes a system one), or,
+   * without it, wait to be created again from its spec.
+   */
+  mirror(r: RuleRecord, rule: Rule | undefined): void;
   /** The key it is filed under. */
   key(r: RuleRecord): string;
   /** Files it under `key`. */
@@ -52,18 +53,14 @@ export class RuleRecord extends Record_ {
   }
 
   static {
-    ruleInternals.create = (owner, rule, spec) => new RuleRecord(owner, rule, spec);
-    ruleInternals.update = (r, rule) => {
+    const x = ruleInternals;
+    x.create = (owner, rule, spec) => new RuleRecord(owner, rule, spec);
+    x.mirror = (r, rule) => {
       r.#rule = rule;
-      r.ipdbScope = "system";
+      r.ipdbScope = rule ? "system" : "pending";
     };
-    ruleInternals.revert = (r) => {
-      r.#rule = undefined;
-      r.ipdbScope = "pending";
-      r.#key = "";
-    };
-    ruleInternals.key = (r) => r.#key;
-    ruleInternals.setKey = (r, key) => {
+    x.key = (r) => r.#key;
+    x.setKey = (r, key) => {
       r.#key = key;
     };
   }

@@ -254,7 +254,7 @@ export class DbState implements InterfaceDb, RouteDb {
     const t = this.table(table);
     let rec = t.byId.get(id);
     if (rec) {
-      routeInternals.update(rec, r);
+      routeInternals.mirror(rec, r);
       return rec;
     }
     rec = this.#claimRoute(r) ?? routeInternals.create(this, r);
@@ -270,7 +270,7 @@ export class DbState implements InterfaceDb, RouteDb {
     const rec = list.splice(k, 1)[0]!.record;
     this.unindexRoute(rec, false);
     this.pendingRoutes.delete(rec);
-    routeInternals.update(rec, r);
+    routeInternals.mirror(rec, r);
     return rec;
   }
 
@@ -293,7 +293,7 @@ export class DbState implements InterfaceDb, RouteDb {
   setRule(r: Rule): RuleRecord {
     const key = ruleKeyOf(r);
     let rec = this.rules.get(key);
-    if (rec) ruleInternals.update(rec, r);
+    if (rec) ruleInternals.mirror(rec, r);
     else {
       rec = this.#claimRule(r) ?? ruleInternals.create(this, r);
       ruleInternals.setKey(rec, key);
@@ -310,7 +310,7 @@ export class DbState implements InterfaceDb, RouteDb {
     const rec = list.splice(k, 1)[0]!.record;
     if (this.rules.get(ruleInternals.key(rec)) === rec) this.rules.delete(ruleInternals.key(rec));
     this.pendingRules.delete(rec);
-    ruleInternals.update(rec, r);
+    ruleInternals.mirror(rec, r);
     return rec;
   }
 
@@ -366,11 +366,11 @@ export class DbState implements InterfaceDb, RouteDb {
       this.pendingIfaces.add(r);
     } else if (r instanceof RouteRecord) {
       this.unindexRoute(r, false);
-      routeInternals.revert(r);
+      routeInternals.mirror(r, undefined);
       this.pendingRoutes.add(r);
     } else if (r instanceof RuleRecord) {
       if (this.rules.get(ruleInternals.key(r)) === r) this.rules.delete(ruleInternals.key(r));
-      ruleInternals.revert(r);
+      ruleInternals.mirror(r, undefined);
       this.pendingRules.add(r);
     }
   }

@@ -77,6 +77,10 @@ export class InterfacesView implements Iterable<Interface> {
   static {
     makeInterfaces = (src) => new InterfacesView(src);
   }
+  /** Every interface record. */
+  [Symbol.iterator](): Iterator<Interface> {
+    return this.#src.state.allInterfaces()[Symbol.iterator]();
+  }
   /** An interface by name or index. */
   get(ref: string | number): Interface | undefined {
     return this.#src.state.findInterface(ref);
@@ -92,10 +96,6 @@ export class InterfacesView implements Iterable<Interface> {
   /** Number of interfaces. */
   get size(): number {
     return [...this].length;
-  }
-  /** Every interface record. */
-  [Symbol.iterator](): Iterator<Interface> {
-    return this.#src.state.allInterfaces()[Symbol.iterator]();
   }
 }
 
@@ -192,12 +192,12 @@ export class RoutesView implements Iterable<RouteRecord> {
 
 /** The rules view (see {@link Rules}); IPDB makes it: use `ipdb.rules`. */
 export class RulesView implements Iterable<RuleRecord> {
+  static {
+    makeRules = (src) => new RulesView(src);
+  }
   readonly #src: ViewSource;
   private constructor(src: ViewSource) {
     this.#src = src;
-  }
-  static {
-    makeRules = (src) => new RulesView(src);
   }
   /** The first rule with this priority, or matching every field of `spec`. */
   get(key: number | Spec): RuleRecord | undefined {

@@ -3,100 +3,92 @@
  * gateways and metrics, rules (a change is delete + add); the records users
  * add are the ones the database files.
  */
-import { describe, it } from "node:test";
+import { it } from "node:test";
 import assert from "node:assert/strict";
-import { ip, ipJson, isRoot } from "./helpers.ts";
-import { addrsOf, liveIpdb } from "./ipdb_util.ts";
+import { ip, ipJson } from "./helpers.ts";
+import { addrsOf, describeLive } from "./ipdb_util.ts";
 
-describe(
-  "IPDB routes and rules (live, throwaway namespace)",
-  { skip: !isRoot && "needs root for namespaces" },
-  () => {
-    const live = liveIpdb();
+describeLive("IPDB routes and rules", (live) => {
+  it("creates an interface and a route through it in one global commit", async () => {
+    const { ns, ipdb } = live;
+    ipdb.create("veth", "g0", { peer: "g1" }).addIp("10.63.0.1/24").up();
+    ipdb.routes.add({ dst: "10.64.0.0/16", oif: "g0" });
+    await ipdb.commit();
+    const route = ipJson(["route", "show", "10.64.0.0/16"], ns)[0];
+    assert.equal(route.dev, "g0");
+    assert.equal(ipdb.routes["10.64.0.0/16"]!.oif, ipdb.interfaces.g0!.index);
+    assert.deepEqual(addrsOf(ns, "g0"), ["10.63.0.1/24"]);
+  });
 
-    it("creates an interface and a route through it in one global commit", async () => {
-      const { ns, ipdb } = live;
-      ipdb.create("veth", "g0", { peer: "g1" }).addIp("10.63.0.1/24").up();
-      ipdb.routes.add({ dst: "10.64.0.0/16", oif: "g0" });
-      await ipdb.commit();
-      const route = ipJson(["route", "show", "10.64.0.0/16"], ns)[0];
-      assert.equal(route.dev, "g0");
-      assert.equal(ipdb.routes["10.64.0.0/16"]!.oif, ipdb.interfaces.g0!.index);
-      assert.deepEqual(addrsOf(ns, "g0"), ["10.63.0.1/24"]);
+  it("turns a route into multipath with addNh and back with delNh", async () => {
+    const { ns, ipdb } = live;
+    ip(["addr", "add", "10.0.0.1/24", "dev", "v1"], ns).toString;
+    await ipdb.routes.add({ dst: "10.70.0.0/16", gateway: "10.0.0.2" }).commit();
+    const r = ipdb.routes["10.70.0.0/16"]!;
+    await r.addNh({ gateway: "10.0.0.3" }).addNh({ gateway: "10.0.0.4" }).commit();
+    let shown = ipJson(["route", "show", "10.70.0.0/16"], ns)[0];
+    assert.equal(shown.nexthops.length, 3);
+    assert.equal(r.multipath.length, 3);
+    assert.equal(ipdb.routes["10.70.0.0/16"], r);
+    await r.delNh({ gateway: "10.0.0.2" }).delNh({ gateway: "10.0.0.4" }).commit();
+    shown = ipJson(["route", "show", "10.70.0.0/16"], ns)[0];
+    assert.equal(shown.nexthops, undefined);
+    assert.equal(shown.gateway, "10.0.0.3");
+    assert.equal(r.gateway, "10.0.0.3");
+  });
+
+  it("changes a route's gateway and metrics in a transaction", async () => {
+    const { ns, ipdb } = live;
+    await ipdb.routes.add({ dst: "10.71.0.0/16", gateway: "10.0.0.2", table: 200 }).commit();
+    const r = ipdb.routes.tables[200]!["10.71.0.0/16"]!;
+    await r.transact((x) => {
+      x.gateway = "10.0.0.9";
+      x.metrics.mtu = 1300;
     });
+    const shown = ipJson(["route", "show", "table", "200"], ns)[0];
+    assert.equal(shown.gateway, "10.0.0.9");
+    assert.deepEqual(shown.metrics, [{ mtu: 1300 }]);
+    assert.equal(r.metrics.mtu, 1300);
+    await r.remove().commit();
+    assert.deepEqual(ipJson(["route", "show", "table", "200"], ns), []);
+  });
 
-    it("turns a route into multipath with addNh and back with delNh", async () => {
-      const { ns, ipdb } = live;
-      ip(["addr", "add", "10.0.0.1/24", "dev", "v1"], ns).toString;
-      await ipdb.routes.add({ dst: "10.70.0.0/16", gateway: "10.0.0.2" }).commit();
-      const r = ipdb.routes["10.70.0.0/16"]!;
-      await r.addNh({ gateway: "10.0.0.3" }).addNh({ gateway: "10.0.0.4" }).commit();
-      let shown = ipJson(["route", "show", "10.70.0.0/16"], ns)[0];
-      assert.equal(shown.nexthops.length, 3);
-      assert.equal(r.multipath.length, 3);
-      assert.equal(ipdb.routes["10.70.0.0/16"], r);
-      await r.delNh({ gateway: "10.0.0.2" }).delNh({ gateway: "10.0.0.4" }).commit();
-      shown = ipJson(["route", "show", "10.70.0.0/16"], ns)[0];
-      assert.equal(shown.nexthops, undefined);
-      assert.equal(shown.gateway, "10.0.0.3");
-      assert.equal(r.gateway, "10.0.0.3");
-    });
+  it("adds and removes rules (a change is delete + add)", async () => {
+    const { ns, ipdb } = live;
+    const added = ipdb.rules.add({ src: "10.0.0.0/8", table: 100, priority: 15000 });
+    await added.commit();
+    const rule = ipdb.rules[15000]!;
+    assert.equal(rule, added, "the added record is the database's");
+    assert.equal(rule.src, "10.0.0.0/8");
+    await rule.set("table", 101).commit();
+    let shown = ipJson(["rule", "show"], ns).filter((x: { priority: number }) =>
+      x.priority === 15000
+    );
+    assert.equal(shown.length, 1);
+    assert.equal(shown[0].table, "101");
+    assert.equal(ipdb.rules.get({ priority: 15000 }), rule);
+    await rule.remove().commit();
+    shown = ipJson(["rule", "show"], ns).filter((x: { priority: number }) => x.priority === 15000);
+    assert.equal(shown.length, 0);
+  });
 
-    it("changes a route's gateway and metrics in a transaction", async () => {
-      const { ns, ipdb } = live;
-      await ipdb.routes.add({ dst: "10.71.0.0/16", gateway: "10.0.0.2", table: 200 }).commit();
-      const r = ipdb.routes.tables[200]!["10.71.0.0/16"]!;
-      await r.transact((x) => {
-        x.gateway = "10.0.0.9";
-        x.metrics.mtu = 1300;
-      });
-      const shown = ipJson(["route", "show", "table", "200"], ns)[0];
-      assert.equal(shown.gateway, "10.0.0.9");
-      assert.deepEqual(shown.metrics, [{ mtu: 1300 }]);
-      assert.equal(r.metrics.mtu, 1300);
-      await r.remove().commit();
-      assert.deepEqual(ipJson(["route", "show", "table", "200"], ns), []);
-    });
-
-    it("adds and removes rules (a change is delete + add)", async () => {
-      const { ns, ipdb } = live;
-      const added = ipdb.rules.add({ src: "10.0.0.0/8", table: 100, priority: 15000 });
-      await added.commit();
-      const rule = ipdb.rules[15000]!;
-      assert.equal(rule, added, "the added record is the database's");
-      assert.equal(rule.src, "10.0.0.0/8");
-      await rule.set("table", 101).commit();
-      let shown = ipJson(["rule", "show"], ns).filter((x: { priority: number }) =>
-        x.priority === 15000
-      );
-      assert.equal(shown.length, 1);
-      assert.equal(shown[0].table, "101");
-      assert.equal(ipdb.rules.get({ priority: 15000 }), rule);
-      await rule.remove().commit();
-      shown = ipJson(["rule", "show"], ns).filter((x: { priority: number }) =>
-        x.priority === 15000
-      );
-      assert.equal(shown.length, 0);
-    });
-
-    it("files the records users add (IPv4 and IPv6) and keeps them when their identity changes", async () => {
-      const { ns, ipdb } = live;
-      ip(["addr", "add", "fd10::1/64", "dev", "v0", "nodad"], ns);
-      const r4 = ipdb.routes.add({ dst: "10.44.0.0/16", gateway: "10.0.0.2" });
-      const r6 = ipdb.routes.add({ dst: "fd20::/64", gateway: "fd10::2" });
-      const r100 = ipdb.routes.add({ dst: "10.45.0.0/16", oif: "v0", table: 100, priority: 7 });
-      await ipdb.commit();
-      assert.equal(ipdb.routes["10.44.0.0/16"], r4);
-      assert.equal(ipdb.routes["fd20::/64"], r6);
-      assert.equal(r6.priority, 1024, "the kernel's default IPv6 priority");
-      assert.equal(ipdb.routes.tables[100]!["10.45.0.0/16"], r100);
-      for (const r of [r4, r6, r100]) assert.equal(r.ipdbScope, "system");
-      // A new destination is a delete and an add: the record follows.
-      await r4.set("dst", "10.46.0.0/16").commit();
-      assert.equal(ipdb.routes["10.46.0.0/16"], r4);
-      assert.equal(ipdb.routes["10.44.0.0/16"], undefined);
-      assert.deepEqual(ipJson(["route", "show", "10.44.0.0/16"], ns), []);
-      assert.equal(ipJson(["route", "show", "10.46.0.0/16"], ns)[0]?.gateway, "10.0.0.2");
-    });
-  },
-);
+  it("files the records users add (IPv4 and IPv6) and keeps them when their identity changes", async () => {
+    const { ns, ipdb } = live;
+    ip(["addr", "add", "fd10::1/64", "dev", "v0", "nodad"], ns);
+    const r4 = ipdb.routes.add({ dst: "10.44.0.0/16", gateway: "10.0.0.2" });
+    const r6 = ipdb.routes.add({ dst: "fd20::/64", gateway: "fd10::2" });
+    const r100 = ipdb.routes.add({ dst: "10.45.0.0/16", oif: "v0", table: 100, priority: 7 });
+    await ipdb.commit();
+    assert.equal(ipdb.routes["10.44.0.0/16"], r4);
+    assert.equal(ipdb.routes["fd20::/64"], r6);
+    assert.equal(r6.priority, 1024, "the kernel's default IPv6 priority");
+    assert.equal(ipdb.routes.tables[100]!["10.45.0.0/16"], r100);
+    for (const r of [r4, r6, r100]) assert.equal(r.ipdbScope, "system");
+    // A new destination is a delete and an add: the record follows.
+    await r4.set("dst", "10.46.0.0/16").commit();
+    assert.equal(ipdb.routes["10.46.0.0/16"], r4);
+    assert.equal(ipdb.routes["10.44.0.0/16"], undefined);
+    assert.deepEqual(ipJson(["route", "show", "10.44.0.0/16"], ns), []);
+    assert.equal(ipJson(["route", "show", "10.46.0.0/16"], ns)[0]?.gateway, "10.0.0.2");
+  });
+});

@@ -3,12 +3,12 @@
  * (veth v0/v1, both up, 10.0.0.1/24 on v0), what `ip` shows, and a spy on the
  * batches a commit sends.
  */
-import { afterEach, beforeEach } from "node:test";
+import { afterEach, beforeEach, describe } from "node:test";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { type Batch, IPDB, type IPRoute, type Spec } from "../mod.ts";
-import { createTestNetns, ip, ipJson, removeTestNetns } from "./helpers.ts";
+import { createTestNetns, ip, ipJson, isRoot, removeTestNetns } from "./helpers.ts";
 
 /** The namespace and database of the running test (set by {@link liveIpdb}). */
 export interface Live {
@@ -114,4 +114,14 @@ export function spyBatches(ipr: IPRoute): { sent: Sent[][]; stop(): void } {
 /** What a batch held, as `object cmd` words (`"link set"`). */
 export function shapes(batches: Sent[][]): string[][] {
   return batches.map((b) => b.map((s) => `${s.object} ${s.cmd}`));
+}
+
+/**
+ * A suite of live tests: skipped without root; each test gets a fresh
+ * namespace and database (see {@link liveIpdb}).
+ */
+export function describeLive(name: string, body: (live: Live) => void): void {
+  describe(`${name} (live, throwaway namespace)`, {
+    skip: !isRoot && "needs root for namespaces",
+  }, () => body(liveIpdb()));
 }
