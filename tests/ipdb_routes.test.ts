@@ -91,4 +91,27 @@ describeLive("IPDB routes and rules", (live) => {
     assert.deepEqual(ipJson(["route", "show", "10.44.0.0/16"], ns), []);
     assert.equal(ipJson(["route", "show", "10.46.0.0/16"], ns)[0]?.gateway, "10.0.0.2");
   });
+
+  it("files the records a commit creates while callbacks consume events in the background", async () => {
+    const { ipdb } = live;
+    const seen: string[] = [];
+    const id = ipdb.registerCallback((_db, e) => void seen.push(e.event));
+    for (let n = 0; n < 5; n++) {
+      const link = ipdb.create("veth", `g${n}`, { peer: `h${n}` }).addIp(`10.${n + 1}.0.1/24`).up();
+      const route = ipdb.routes.add({ dst: `10.${100 + n}.0.0/16`, oif: `g${n}` });
+      const rule = ipdb.rules.add({
+        src: `10.${n + 1}.0.0/16`,
+        table: 100 + n,
+        priority: 1000 + n,
+      });
+      await ipdb.commit();
+      assert.equal(ipdb.interfaces[`g${n}`], link);
+      assert.equal(ipdb.routes[`10.${100 + n}.0.0/16`], route);
+      assert.equal(ipdb.rules[1000 + n], rule);
+      for (const r of [link, route, rule]) assert.equal(r.ipdbScope, "system");
+      await new Promise((resolve) => setTimeout(resolve, n % 3));
+    }
+    ipdb.unregisterCallback(id);
+    assert.ok(seen.includes("RTM_NEWLINK") && seen.includes("RTM_NEWRULE"));
+  });
 });
