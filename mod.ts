@@ -128,13 +128,11 @@ export { RTM, RTNLGRP } from "./core/tables/constants.ts";
 export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
 export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
 export * from "./netns/mod.ts";
+export { type Callback, type CommitHook } from "./ipdb/callbacks.ts";
+export { IPDB, type IPDBOptions } from "./ipdb/ipdb.ts";
 export {
-  type Callback,
-  type CommitHook,
   type Interfaces,
   InterfacesView,
-  IPDB,
-  type IPDBOptions,
   type Routes,
   RoutesView,
   type RoutingTable,
@@ -142,9 +140,9 @@ export {
   type Rules,
   RulesView,
   type Views,
-} from "./ipdb/ipdb.ts";
-export { Interface, type InterfaceDb, type IpAddr } from "./ipdb/interface.ts";
-export { type RouteDb, type RouteField, RouteRecord } from "./ipdb/routes.ts";
-export { type RuleDb, RuleRecord } from "./ipdb/rules.ts";
+} from "./ipdb/views.ts";
+export { Interface, type IpAddr } from "./ipdb/interface.ts";
+export { type RouteField, RouteRecord } from "./ipdb/routes.ts";
+export { RuleRecord } from "./ipdb/rules.ts";
 export { CommitError, type Step } from "./ipdb/plan.ts";
-export { type Owner, Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";
+export { Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";

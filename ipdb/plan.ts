@@ -1,15 +1,16 @@
 /**
- * A commit as a list of steps, each with its undo. Steps run in order; when one
- * fails (or a commit hook vetoes), the steps already applied are undone in
- * reverse order and the error says which step failed and why.
+ * A commit as plain data: steps (`{ object, cmd, spec, phase, undo, tolerate }`),
+ * each an IPRoute request with the steps that revert it. The runner sends each
+ * run of consecutive steps of one phase as one IPRoute batch; when a step fails
+ * (or a commit hook vetoes), the steps the kernel acknowledged are undone in
+ * reverse order, batched the same way, and the error says which step failed
+ * and why.
  *
  * @module
  */
 import { NetlinkError } from "../core/errors.ts";
-import type { Request } from "../core/socket.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
-import type { ObjectName } from "../iproute/objects.ts";
-import type { AnyObjectDef as ObjectKind } from "../iproute/object.ts";
+import type { Batch } from "../iproute/batch.ts";
 import type { Spec } from "../iproute/spec.ts";
 
 /**
@@ -28,26 +29,96 @@ export const PHASE = {
   removeLink: 7,
 } as const;
 
-/** One kernel change and the change that reverts it. */
+/**
+ * One kernel change as data: the IPRoute request `object cmd spec` (e.g.
+ * `{ object: "link", cmd: "set", spec: { index: 3, mtu: 1400 } }`), the phase
+ * it runs in, and the steps that revert it. A spec may name an interface
+ * (`{ index: "br0" }`): names are resolved when its batch is sent, so a step
+ * can refer to an interface an earlier phase created.
+ *
+ * @example
+ * ```ts
+ * import { describe, PHASE, type Step } from "./plan.ts";
+ * const step: Step = {
+ *   object: "link",
+ *   cmd: "set",
+ *   spec: { index: "v0", mtu: 1400 },
+ *   phase: PHASE.setLink,
+ *   undo: [{ object: "link", cmd: "set", spec: { index: "v0", mtu: 1500 }, phase: PHASE.setLink }],
+ * };
+ * describe(step); // "link set v0 mtu 1400"
+ * ```
+ */
 export interface Step {
-  /** What the step does, for errors (`"link set v0 mtu 1400"`). */
-  readonly describe: string;
+  /** The IPRoute object: the method of IPRoute's batch that sends the step. */
+  readonly object: "link" | "addr" | "route" | "neigh" | "rule" | "nexthop" | "fdb";
+  /** The command (`add`, `set`, `replace`, `del`, …). */
+  readonly cmd: string;
+  /** The request's spec, as IPRoute takes it. */
+  readonly spec: Spec;
   /** When it runs in a commit (see {@link PHASE}); steps of one phase keep their order. */
   readonly phase: number;
-  /** Applies the change; resolves when the kernel acknowledged it. */
-  readonly apply: () => Promise<void>;
-  /** Reverts the change (after `apply` succeeded). */
-  readonly undo?: () => Promise<void>;
-  /**
-   * The step as one netlink request, built when it runs: consecutive steps of
-   * a phase that have one are sent together (one batch, every ACK matched)
-   * instead of one round trip each.
-   */
-  readonly request?: () => Request;
+  /** The steps that revert it once the kernel acknowledged it, in order. */
+  readonly undo?: readonly Step[];
+  /** Errno names that count as success (e.g. `["EEXIST"]` when re-adding what may be back). */
+  readonly tolerate?: readonly string[];
 }
 
-/** Sends requests together; one result per request, in order. */
-export type Batcher = (reqs: Request[]) => Promise<{ ok: boolean; error?: unknown }[]>;
+/** The IPRoute objects a step can change (the methods of IPRoute's batch). */
+export type StepObject = Step["object"];
+
+/** Spec keys that hold an interface index (or name). */
+const DEV_KEYS = new Set(["index", "oif", "iif", "master", "link"]);
+/** How iproute2 writes some keys, by object. */
+const ALIASES: Partial<Record<StepObject, Record<string, string>>> = {
+  addr: { index: "dev" },
+  route: { gateway: "via", oif: "dev", priority: "metric" },
+  neigh: { index: "dev" },
+  fdb: { index: "dev" },
+  nexthop: { oif: "dev" },
+};
+
+/**
+ * What a step does, in iproute2's words, derived from its data: `"link set v0
+ * mtu 1400"`, `"addr add 10.0.0.1/24 dev v0"`, `"route add 10.1.0.0/16 via
+ * 10.0.0.2"`. `names` turns interface indexes into names.
+ *
+ * @example
+ * ```ts
+ * import { describe } from "./plan.ts";
+ * describe({ object: "addr", cmd: "add", spec: { index: 3, address: "10.0.0.1", prefixlen: 24 }, phase: 3 }, (i) => i === 3 ? "v0" : undefined);
+ * // "addr add 10.0.0.1/24 dev v0"
+ * ```
+ */
+export function describe(step: Step, names?: (index: number) => string | undefined): string {
+  const s = step.spec;
+  const dev = (v: unknown) => (typeof v === "number" && names?.(v)) || String(v);
+  const words: string[] = [step.object, step.cmd];
+  const used = new Set<string>();
+  const take = (k: string) => {
+    used.add(k);
+    return s[k];
+  };
+  if (step.object === "link") {
+    if (s.index !== undefined) words.push(dev(take("index")));
+    else if (s.ifname !== undefined) words.push(String(take("ifname")));
+    if (s.kind !== undefined) words.push("type", String(take("kind")));
+  } else if (step.object === "addr" && s.address !== undefined) {
+    const len = s.prefixlen === undefined ? "" : `/${take("prefixlen")}`;
+    words.push(`${take("address")}${len}`);
+  } else if (step.object === "route") {
+    words.push(String(take("dst") ?? "default"));
+  }
+  const alias = ALIASES[step.object] ?? {};
+  for (const [k, v] of Object.entries(s)) {
+    if (used.has(k) || v === undefined) continue;
+    if (k === "state") words.push(String(v));
+    else if (k === "master" && v === 0) words.push("nomaster");
+    else if (DEV_KEYS.has(k)) words.push(alias[k] ?? k, dev(v));
+    else words.push(alias[k] ?? k, typeof v === "object" ? JSON.stringify(v) : String(v));
+  }
+  return words.join(" ");
+}
 
 /**
  * A commit failed and was rolled back. `step` names the failed step, `cause`
@@ -85,96 +156,151 @@ export class CommitError extends Error {
   }
 }
 
-/**
- * Runs steps in order; then `check` (commit hooks). On any failure, undoes the
- * applied steps in reverse and throws {@link CommitError}.
- *
- * @example
- * ```ts
- * import { runPlan } from "./plan.ts";
- * await runPlan([{ describe: "nothing", phase: 0, apply: async () => {} }]);
- * ```
- */
-export async function runPlan(
-  steps: readonly Step[],
-  check?: () => Promise<void>,
-  batch?: Batcher,
-): Promise<void> {
-  const done: Step[] = [];
-  let failed: { step: string; error: unknown } | undefined;
-  for (let i = 0; i < steps.length && !failed;) {
-    const step = steps[i]!;
-    // A run of request steps in one phase goes out as one batch.
-    let j = i;
-    while (batch && j < steps.length && steps[j]!.request && steps[j]!.phase === step.phase) j++;
-    if (j - i > 1) {
-      const group = steps.slice(i, j);
-      let reqs: Request[];
-      try {
-        reqs = group.map((g) => g.request!());
-      } catch (error) {
-        failed = { step: step.describe, error };
-        break;
-      }
-      const results = await batch!(reqs);
-      // The kernel runs every request of a batch: undo exactly those it acknowledged.
-      results.forEach((r, k) => {
-        if (r.ok) done.push(group[k]!);
-        else failed ??= { step: group[k]!.describe, error: r.error };
-      });
-      i = j;
-      continue;
-    }
-    try {
-      await step.apply();
-      done.push(step);
-    } catch (error) {
-      failed = { step: step.describe, error };
-    }
-    i++;
+/** What the runner tells the database around each batch, and asks it. */
+export interface PlanHooks {
+  /** Before a batch goes out (forward or undo steps of one phase). */
+  before?(steps: readonly Step[]): void;
+  /** After a batch was answered, with the steps the kernel acknowledged. */
+  after?(acked: readonly Step[]): Promise<void>;
+  /** After every step succeeded: throws to veto (the commit hooks). */
+  check?(): Promise<void>;
+  /** Interface names by index, for step descriptions. */
+  names?(index: number): string | undefined;
+}
+
+/** One failure: the step's description and the error. */
+type Failure = { step: string; error: unknown };
+
+/** Runs of consecutive steps of one phase. */
+function phaseRuns<T extends { step: Step }>(items: readonly T[]): T[][] {
+  const runs: T[][] = [];
+  for (const it of items) {
+    const last = runs.at(-1);
+    if (last && last[0]!.step.phase === it.step.phase) last.push(it);
+    else runs.push([it]);
   }
-  if (!failed && check) {
-    try {
-      await check();
-    } catch (error) {
-      failed = { step: "commit hook", error };
-    }
+  return runs;
+}
+
+/** Adds a step's request to a batch (validates it: a bad spec throws ArgumentError). */
+function addTo(b: Batch, step: Step): void {
+  const add = b[step.object] as unknown as (cmd: string, spec: Spec) => Batch;
+  add.call(b, step.cmd, step.spec);
+}
+
+/** Sends one batch; the items the kernel acknowledged (or answered with a tolerated error), and the failures. */
+async function send<T extends { step: Step }>(
+  batch: Batch,
+  items: readonly T[],
+  describeOf: (it: T) => string,
+  hooks: PlanHooks,
+): Promise<{ acked: T[]; failures: Failure[] }> {
+  const acked: T[] = [];
+  const failures: Failure[] = [];
+  hooks.before?.(items.map((it) => it.step));
+  let results;
+  try {
+    results = await batch.send();
+  } catch (error) {
+    // Nothing was sent (an interface name did not resolve) or the socket failed.
+    return { acked, failures: items.map((it) => ({ step: describeOf(it), error })) };
   }
-  if (!failed) return;
-  const rollbackErrors: { step: string; error: unknown }[] = [];
-  for (const step of done.reverse()) {
-    if (!step.undo) continue;
+  results.forEach((r, k) => {
+    const it = items[k]!;
+    if (r.ok || it.step.tolerate?.includes(r.error.code)) acked.push(it);
+    else failures.push({ step: describeOf(it), error: r.error });
+  });
+  if (acked.length && hooks.after) {
     try {
-      await step.undo();
+      await hooks.after(acked.map((it) => it.step));
     } catch (error) {
-      rollbackErrors.push({ step: `undo ${step.describe}`, error });
+      failures.push({ step: describeOf(items[0]!), error });
     }
   }
-  throw new CommitError(failed.step, failed.error, rollbackErrors);
+  return { acked, failures };
 }
 
 /**
- * Runs an IPRoute command with a spec records build at run time; resolves
- * when the kernel acknowledged it.
+ * Steps ready to run: every spec validated and built into its phase's batch
+ * when the plan is made (a bad one throws its ArgumentError before anything
+ * is sent). `run` sends the batches phase by phase through `ipr`, then calls
+ * `hooks.check`; on any failure it undoes the acknowledged steps in reverse
+ * and throws {@link CommitError}.
  *
  * @example
  * ```ts
- * import { runCommand } from "./plan.ts";
- * import { LINK } from "../iproute/objects.ts";
+ * import { Plan } from "./plan.ts";
  * import { IPRoute } from "../iproute/iproute.ts";
  * await using ipr = await IPRoute.open();
- * await runCommand(ipr, LINK, "set", { index: 1, state: "up" });
+ * await new Plan(ipr, [{ object: "link", cmd: "set", spec: { index: "lo", state: "up" }, phase: 4 }]).run();
  * ```
  */
-export async function runCommand(
-  ipr: IPRoute,
-  kind: ObjectKind,
-  cmd: string,
-  spec: Spec,
-): Promise<void> {
-  const method = ipr[kind.name as ObjectName] as unknown as (
-    c: string,
-    s: Spec,
-  ) => Promise<unknown>;
-  await method(cmd, spec);
+export class Plan {
+  readonly #ipr: IPRoute;
+  readonly #runs: { step: Step }[][];
+  readonly #batches: Batch[];
+
+  /** Validates `steps` and builds their batches (one per run of a phase). */
+  constructor(ipr: IPRoute, steps: readonly Step[]) {
+    this.#ipr = ipr;
+    this.#runs = phaseRuns(steps.map((step) => ({ step })));
+    this.#batches = this.#runs.map((run) => {
+      const b = ipr.batch();
+      for (const { step } of run) addTo(b, step);
+      return b;
+    });
+  }
+
+  /** Number of batches the steps go out in (when nothing fails). */
+  get batches(): number {
+    return this.#batches.length;
+  }
+
+  /** Runs the plan (once). */
+  async run(hooks: PlanHooks = {}): Promise<void> {
+    const names = hooks.names?.bind(hooks);
+    const done: Step[] = [];
+    let failed: Failure | undefined;
+    for (let k = 0; k < this.#runs.length && !failed; k++) {
+      const describeOf = (it: { step: Step }) => describe(it.step, names);
+      const { acked, failures } = await send(this.#batches[k]!, this.#runs[k]!, describeOf, hooks);
+      for (const it of acked) done.push(it.step);
+      failed = failures[0];
+    }
+    if (!failed && hooks.check) {
+      try {
+        await hooks.check();
+      } catch (error) {
+        failed = { step: "commit hook", error };
+      }
+    }
+    if (!failed) return;
+    const rollbackErrors = await rollback(this.#ipr, done, hooks);
+    throw new CommitError(failed.step, failed.error, rollbackErrors);
+  }
+}
+
+/** Undoes acknowledged steps (latest first), batched by phase; returns the undo steps that failed. */
+async function rollback(ipr: IPRoute, done: Step[], hooks: PlanHooks): Promise<Failure[]> {
+  const names = hooks.names?.bind(hooks);
+  const undos = done.reverse().flatMap((of) => (of.undo ?? []).map((step) => ({ step, of })));
+  const label = (it: { step: Step; of: Step }) =>
+    it.of.undo!.length === 1
+      ? `undo ${describe(it.of, names)}`
+      : `undo ${describe(it.of, names)}: ${describe(it.step, names)}`;
+  const errors: Failure[] = [];
+  for (const run of phaseRuns(undos)) {
+    const b = ipr.batch();
+    const valid = run.filter((it) => {
+      try {
+        addTo(b, it.step);
+        return true;
+      } catch (error) {
+        errors.push({ step: label(it), error });
+        return false;
+      }
+    });
+    if (valid.length) errors.push(...(await send(b, valid, label, hooks)).failures);
+  }
+  return errors;
 }

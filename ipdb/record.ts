@@ -26,13 +26,26 @@ export interface Tx {
 /** The record's life: `system` mirrors the kernel, `pending` is not created yet, `removed` is gone. */
 export type Scope = "system" | "pending" | "removed";
 
-/** What a record needs from its database. */
+/** What a record needs from its database (internal: the database's modules implement it). */
 export interface Owner {
   /** `"implicit"` (first change begins a transaction) or `"explicit"`. */
   readonly mode: "implicit" | "explicit";
   /** Commits these records' current transactions together (the global commit path). */
   commitRecords(records: readonly Record_[]): Promise<void>;
 }
+
+/** What the database's modules reach inside any record (not part of the public API). */
+export interface RecordInternals {
+  /** The database the record belongs to. */
+  owner(r: Record_): Owner;
+  /** The current transaction's data, if any. */
+  txData(r: Record_): Tx | undefined;
+  /** Ends a transaction after a commit (applied or rolled back). */
+  finish(r: Record_, id: string): void;
+}
+
+/** Access to records' internals for the database's modules (not exported from mod.ts). */
+export const recordInternals = {} as RecordInternals;
 
 let txCounter = 0;
 function newTxId(): string {
@@ -56,15 +69,20 @@ export abstract class Record_ {
   // Allocated on the first transaction: most records (routes) never have one.
   #txMap: Map<string, Tx> | undefined;
   #current: string | undefined;
-  /** @internal */
-  readonly _owner: Owner;
+  readonly #owner: Owner;
   /** Whether this record mirrors a kernel object, waits to be created, or was removed (pyroute2's ipdb_scope). */
   ipdbScope: Scope;
 
-  /** A record of the database `owner`, in `scope`. */
-  constructor(owner: Owner, scope: Scope) {
-    this._owner = owner;
+  /** A record of the database `owner`, in `scope` (the database makes records). */
+  protected constructor(owner: Owner, scope: Scope) {
+    this.#owner = owner;
     this.ipdbScope = scope;
+  }
+
+  static {
+    recordInternals.owner = (r) => r.#owner;
+    recordInternals.txData = (r) => r.txOf();
+    recordInternals.finish = (r, id) => void r.drop(id);
   }
 
   /** A short name for errors and diffs (`interface v0`, `route 10.0.0.0/24`). */
@@ -111,7 +129,7 @@ export abstract class Record_ {
     }
     const tx = this.txOf();
     if (tx) return tx;
-    if (this._owner.mode === "explicit") {
+    if (this.#owner.mode === "explicit") {
       throw new Error(`Cannot change ${this.label}: explicit mode needs begin() first`);
     }
     this.begin();
@@ -215,18 +233,8 @@ export abstract class Record_ {
       return this;
     }
     if (id !== undefined) this.#current = id;
-    await this._owner.commitRecords([this]);
+    await this.#owner.commitRecords([this]);
     return this;
-  }
-
-  /** @internal The current transaction's data. */
-  _currentTxData(): Tx | undefined {
-    return this.txOf();
-  }
-
-  /** @internal Ends a transaction after a commit (applied or rolled back). */
-  _finish(id: string): void {
-    this.drop(id);
   }
 
   /**

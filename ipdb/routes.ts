@@ -5,63 +5,42 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
-import { NLM_F } from "../core/constants.ts";
-import { parsePrefix } from "../core/address.ts";
-import type { IPRoute } from "../iproute/iproute.ts";
+import { AF_INET, AF_INET6, parsePrefix } from "../core/address.ts";
 import type { NextHop } from "../iproute/route/multipath.ts";
 import type { Route } from "../iproute/route/route.ts";
-import { ROUTE } from "../iproute/objects.ts";
 import { tableId } from "../iproute/route/request.ts";
 import type { Spec } from "../iproute/spec.ts";
-import { PHASE, runCommand, type Step } from "./plan.ts";
-import { type Owner, Record_, type Tx } from "./record.ts";
+import { canonicalDst, MAIN_TABLE } from "./keys.ts";
+import { PHASE, type Step } from "./plan.ts";
+import { type Owner, Record_, recordInternals, type Tx } from "./record.ts";
 
-/** What a route record needs from its database. */
+/** What a route record needs from its database (internal). */
 export interface RouteDb extends Owner {
-  /** IPRoute the commit steps send through. */
-  readonly ipr: IPRoute;
-  /** Registers (or re-keys) a route record under the identity of a kernel route. */
-  rekeyRoute(record: RouteRecord, route: Route): void;
-  /** Makes a record pending again (its creation was rolled back). */
-  unadoptRoute(record: RouteRecord): void;
   /** Resolves an interface name to its index (for `oif`). */
   indexOf(ref: string | number): number | undefined;
 }
 
-/**
- * The identity of a kernel route: table, family, destination, tos, priority,
- * and for IPv6 the output interface (IPv6 keeps same-prefix routes per device).
- *
- * @example
- * ```ts
- * import { routeId } from "./routes.ts";
- * routeId({ table: 254, family: 2, dst: "default", tos: 0, priority: 100, oif: 2 }); // "254|2|default|0|100|"
- * ```
- */
-export function routeId(r: {
-  table: number;
-  family: number;
-  dst: string;
-  tos: number;
-  priority: number | undefined;
-  oif: number | undefined;
-  multipath?: unknown;
-}): string {
-  const v6dev = r.family === 10 && !r.multipath ? String(r.oif ?? "") : "";
-  return `${r.table}|${r.family}|${r.dst}|${r.tos}|${r.priority ?? ""}|${v6dev}`;
+/** What the database's modules reach inside route records (not part of the public API). */
+export interface RouteInternals {
+  /** A record of `owner` mirroring `route`, or a pending one to be created from `spec`. */
+  create(owner: RouteDb, route?: Route, spec?: Spec): RouteRecord;
+  /**
+   * Makes the record mirror `route` (identity kept; a pending record becomes a
+   * system one), or, without it, wait to be created again from its spec.
+   */
+  mirror(r: RouteRecord, route: Route | undefined): void;
+  /** Records where the record is filed: id, destination key, table. */
+  place(r: RouteRecord, id: string, dst: string, table: number): void;
+  /** The id it is filed under. */
+  id(r: RouteRecord): string;
+  /** Its destination key. */
+  dst(r: RouteRecord): string;
+  /** Its table. */
+  table(r: RouteRecord): number;
 }
 
-/** The lookup key pyroute2 users know: `"dst/len"` (or `"default"`) and priority. */
-export function routeKey(dst: string, priority: number | undefined): string {
-  return `${dst}@${priority ?? ""}`;
-}
-
-/** Canonical destination of a spec: `"10.0.0.0/24"` or `"default"`. */
-export function canonicalDst(dst: unknown): string {
-  if (dst === undefined || dst === "default") return "default";
-  const p = parsePrefix(dst, "dst");
-  return p.prefixlen === 0 ? "default" : `${p.address}/${p.prefixlen}`;
-}
+/** Access to route records' internals for the database's modules (not exported from mod.ts). */
+export const routeInternals = {} as RouteInternals;
 
 /** A field {@link RouteRecord.set} changes. */
 export type RouteField =
@@ -106,20 +85,34 @@ const FIELDS: readonly RouteField[] = [
  */
 export class RouteRecord extends Record_ {
   #route: Route | undefined;
-  #spec: Spec | undefined;
-  /** @internal The identity it is stored under. */
-  _id = "";
-  /** @internal Its destination key in its table. */
-  _dst = "";
-  /** @internal Its table. */
-  _tableId = 0;
+  /** The spec a record made by `routes.add` was created from (kept: a rollback needs it). */
+  readonly #spec: Spec | undefined;
+  #id = "";
+  #dst = "";
+  #table = 0;
   #metricsProxy: Record<string, unknown> | undefined;
 
   /** A record of `owner` mirroring `route`, or, without it, a pending route to be created from `spec`. */
-  constructor(owner: RouteDb, route?: Route, spec?: Spec) {
+  private constructor(owner: RouteDb, route?: Route, spec?: Spec) {
     super(owner, route ? "system" : "pending");
     this.#route = route;
     this.#spec = spec;
+  }
+
+  static {
+    routeInternals.create = (owner, route, spec) => new RouteRecord(owner, route, spec);
+    routeInternals.mirror = (r, route) => {
+      r.#route = route;
+      r.ipdbScope = route ? "system" : "pending";
+    };
+    routeInternals.place = (r, id, dst, table) => {
+      r.#id = id;
+      r.#dst = dst;
+      r.#table = table;
+    };
+    routeInternals.id = (r) => r.#id;
+    routeInternals.dst = (r) => r.#dst;
+    routeInternals.table = (r) => r.#table;
   }
 
   /** Metrics as a live object: reads pending-or-kernel values, writes into the transaction. */
@@ -140,27 +133,6 @@ export class RouteRecord extends Record_ {
     });
   }
 
-  #db(): RouteDb {
-    return this._owner as RouteDb;
-  }
-
-  /** @internal Back to pending with the spec it was created from. */
-  _revert(spec: Spec): void {
-    this.#route = undefined;
-    this.#spec = spec;
-    this.ipdbScope = "pending";
-    this._id = "";
-  }
-
-  /** @internal Replaces the kernel state (identity kept). */
-  _update(route: Route): void {
-    this.#route = route;
-    if (this.ipdbScope !== "system") {
-      this.ipdbScope = "system";
-      this.#spec = undefined;
-    }
-  }
-
   /** The latest route message from the kernel. */
   get route(): Route | undefined {
     return this.#route;
@@ -168,7 +140,7 @@ export class RouteRecord extends Record_ {
 
   /** `route <dst>`, with ` table <id>` outside the main table, for errors and diffs. */
   get label(): string {
-    return `route ${this.dst}${this.table !== 254 ? ` table ${this.table}` : ""}`;
+    return `route ${this.dst}${this.table !== MAIN_TABLE ? ` table ${this.table}` : ""}`;
   }
 
   /**
@@ -180,9 +152,11 @@ export class RouteRecord extends Record_ {
     if (!r) {
       const s = this.#spec!;
       if (field === "dst") return canonicalDst(s.dst);
-      if (field === "table") return s.table === undefined ? 254 : tableId(s.table);
+      if (field === "table") return s.table === undefined ? MAIN_TABLE : tableId(s.table);
       if (field === "family") {
-        return s.dst !== undefined && s.dst !== "default" ? parsePrefix(s.dst, "dst").family : 2;
+        return s.dst !== undefined && s.dst !== "default"
+          ? parsePrefix(s.dst, "dst").family
+          : AF_INET;
       }
       return s[field];
     }
@@ -263,7 +237,7 @@ export class RouteRecord extends Record_ {
   }
 
   #index(v: string | number): number {
-    const i = this.#db().indexOf(v);
+    const i = (recordInternals.owner(this) as RouteDb).indexOf(v);
     if (i === undefined) throw new ArgumentError("oif", "an interface name or index", v);
     return i;
   }
@@ -271,8 +245,8 @@ export class RouteRecord extends Record_ {
   #metrics(): Record<string, unknown> {
     const tx = this.txOf();
     if (tx?.set.has("metrics")) return tx.set.get("metrics") as Record<string, unknown>;
-    return (this.#route?.metrics ?? (this.#spec?.metrics as Record<string, unknown> | undefined) ??
-      {});
+    const r = this.#route;
+    return (r ? r.metrics : this.#spec?.metrics as Record<string, unknown> | undefined) ?? {};
   }
 
   /** The committed next hops: the multipath list, or the single gateway/oif. */
@@ -337,7 +311,7 @@ export class RouteRecord extends Record_ {
       delete s.oif;
       s.multipath = mp.map(cleanHop);
     }
-    if (this.family === 10 || this.family === 2) s.family = this.family;
+    if (this.family === AF_INET6 || this.family === AF_INET) s.family = this.family;
     return s;
   }
 
@@ -367,73 +341,34 @@ export class RouteRecord extends Record_ {
    * or delete and add when the route's identity (dst, table, priority, tos, family) changes.
    */
   plan(tx: Tx): Step[] {
-    const db = this.#db();
-    const ipr = db.ipr;
-    const add = async (spec: Spec, replace: boolean) => {
-      if (typeof spec.oif === "string") {
-        const index = db.indexOf(spec.oif);
-        if (!index) throw new ArgumentError("oif", "an existing interface", spec.oif);
-        spec = { ...spec, oif: index };
-      }
-      const req = ROUTE.build(replace ? "replace" : "add", spec);
-      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, {
-        decode: ROUTE.decode,
-      });
-      const echoed = r.messages.find((m) => m.event === "RTM_NEWROUTE");
-      if (echoed) db.rekeyRoute(this, echoed);
-    };
-    const del = (spec: Spec) => runCommand(ipr, ROUTE, "del", spec);
     if (this.ipdbScope === "pending") {
       if (tx.remove) return [];
-      const pendingSpec = { ...this.#spec };
       const spec = this.#nextSpec(tx);
-      return [{
-        describe: `route add ${canonicalDst(spec.dst)}`,
-        phase: PHASE.routes,
-        apply: () => add(spec, false),
-        undo: async () => {
-          await del(spec);
-          db.unadoptRoute(this);
-          this._revert(pendingSpec);
-        },
-      }];
+      return [routeStep("add", spec, ["del", spec])];
     }
     const old = this.#committedSpec();
-    if (tx.remove) {
-      return [{
-        describe: `route del ${old.dst}`,
-        phase: PHASE.routes,
-        apply: () => del(old),
-        undo: () => add(old, true),
-      }];
-    }
+    if (tx.remove) return [routeStep("del", old, ["replace", old])];
     const next = this.#nextSpec(tx);
     const identity = ["dst", "table", "priority", "tos", "family"].some((k) =>
       JSON.stringify(next[k]) !== JSON.stringify(old[k])
     );
     if (identity) {
-      return [
-        {
-          describe: `route del ${old.dst}`,
-          phase: PHASE.routes,
-          apply: () => del(old),
-          undo: () => add(old, true),
-        },
-        {
-          describe: `route add ${canonicalDst(next.dst)}`,
-          phase: PHASE.routes,
-          apply: () => add(next, false),
-          undo: () => del(next),
-        },
-      ];
+      return [routeStep("del", old, ["replace", old]), routeStep("add", next, ["del", next])];
     }
-    return [{
-      describe: `route replace ${next.dst}`,
-      phase: PHASE.routes,
-      apply: () => add(next, true),
-      undo: () => add(old, true),
-    }];
+    return [routeStep("replace", next, ["replace", old])];
   }
+}
+
+/** A route step and its one undo step. */
+function routeStep(cmd: string, spec: Spec, undo: [string, Spec]): Step {
+  const phase = PHASE.routes;
+  return {
+    object: "route",
+    cmd,
+    spec,
+    phase,
+    undo: [{ object: "route", cmd: undo[0], spec: undo[1], phase }],
+  };
 }
 
 function cleanHop(h: NextHop): NextHop {

@@ -6,41 +6,29 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
-import type { IPRoute } from "../iproute/iproute.ts";
 import type { Rule } from "../iproute/rule/rule.ts";
 import type { RuleSpec } from "../iproute/rule/request.ts";
 import type { Spec } from "../iproute/spec.ts";
-import { PHASE, runCommand, type Step } from "./plan.ts";
-import { RULE } from "../iproute/objects.ts";
-import { NLM_F } from "../core/constants.ts";
+import { PHASE, type Step } from "./plan.ts";
 import { type Owner, Record_, type Tx } from "./record.ts";
 
-/** What a rule record needs from its database. */
-export interface RuleDb extends Owner {
-  /** IPRoute the commit steps send through. */
-  readonly ipr: IPRoute;
-  /** Files a record under the kernel rule it now is. */
-  rekeyRule(record: RuleRecord, rule: Rule): void;
+/** What the database's modules reach inside rule records (not part of the public API). */
+export interface RuleInternals {
+  /** A record of `owner` mirroring `rule`, or a pending one to be created from `spec`. */
+  create(owner: Owner, rule?: Rule, spec?: Spec): RuleRecord;
+  /**
+   * Makes the record mirror `rule` (a pending record becomes a system one), or,
+   * without it, wait to be created again from its spec.
+   */
+  mirror(r: RuleRecord, rule: Rule | undefined): void;
+  /** The key it is filed under. */
+  key(r: RuleRecord): string;
+  /** Files it under `key`. */
+  setKey(r: RuleRecord, key: string): void;
 }
 
-/**
- * The key of a rule: every field the kernel compares, in a stable order.
- *
- * @example
- * ```ts
- * import { ruleKey } from "./rules.ts";
- * ruleKey({ family: 2, priority: 100, table: 100, src: "10.0.0.0/8", action: "to_tbl" });
- * ```
- */
-export function ruleKey(spec: Spec): string {
-  const parts: string[] = [];
-  for (const k of Object.keys(spec).sort()) {
-    const v = spec[k];
-    if (v === undefined || k === "protocol") continue;
-    parts.push(`${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
-  }
-  return parts.join(",");
-}
+/** Access to rule records' internals for the database's modules (not exported from mod.ts). */
+export const ruleInternals = {} as RuleInternals;
 
 /**
  * A policy routing rule in IPDB.
@@ -54,24 +42,28 @@ export function ruleKey(spec: Spec): string {
  */
 export class RuleRecord extends Record_ {
   #rule: Rule | undefined;
-  #spec: Spec | undefined;
-  /** @internal The key it is stored under. */
-  _key = "";
+  /** The spec a record made by `rules.add` was created from (kept: a rollback needs it). */
+  readonly #spec: Spec | undefined;
+  #key = "";
 
   /** A record of `owner` mirroring `rule`, or, without it, a pending rule to be created from `spec`. */
-  constructor(owner: RuleDb, rule?: Rule, spec?: Spec) {
+  private constructor(owner: Owner, rule?: Rule, spec?: Spec) {
     super(owner, rule ? "system" : "pending");
     this.#rule = rule;
     this.#spec = spec;
   }
 
-  /** @internal Replaces the kernel state. */
-  _update(rule: Rule): void {
-    this.#rule = rule;
-    if (this.ipdbScope !== "system") {
-      this.ipdbScope = "system";
-      this.#spec = undefined;
-    }
+  static {
+    const x = ruleInternals;
+    x.create = (owner, rule, spec) => new RuleRecord(owner, rule, spec);
+    x.mirror = (r, rule) => {
+      r.#rule = rule;
+      r.ipdbScope = rule ? "system" : "pending";
+    };
+    x.key = (r) => r.#key;
+    x.setKey = (r, key) => {
+      r.#key = key;
+    };
   }
 
   /** The latest rule message. */
@@ -164,53 +156,22 @@ export class RuleRecord extends Record_ {
    * kernel cannot change a rule) delete and add.
    */
   plan(tx: Tx): Step[] {
-    const db = this._owner as RuleDb;
-    const ipr = db.ipr;
-    const add = async (s: Spec) => {
-      const req = RULE.build("add", s);
-      const r = await ipr.socket.request({ ...req, flags: (req.flags ?? 0) | NLM_F.ECHO }, {
-        decode: RULE.decode,
-      });
-      const echoed = r.messages.find((m) => m.event === "RTM_NEWRULE");
-      if (echoed) db.rekeyRule(this, echoed);
-    };
-    const del = (s: Spec) => runCommand(ipr, RULE, "del", s);
     const old = this.committedSpec();
     const next: Spec = { ...old };
     for (const [k, v] of tx.set) {
       if (v === undefined) delete next[k];
       else next[k] = v;
     }
-    if (this.ipdbScope === "pending") {
-      return tx.remove ? [] : [{
-        describe: `rule add ${ruleKey(next)}`,
-        phase: PHASE.rules,
-        apply: () => add(next),
-        undo: () => del(next),
-      }];
-    }
-    if (tx.remove) {
-      return [{
-        describe: `rule del ${ruleKey(old)}`,
-        phase: PHASE.rules,
-        apply: () => del(old),
-        undo: () => add(old),
-      }];
-    }
+    if (this.ipdbScope === "pending") return tx.remove ? [] : [ruleStep("add", next)];
+    if (tx.remove) return [ruleStep("del", old)];
     if (tx.set.size === 0) return [];
-    return [
-      {
-        describe: `rule del ${ruleKey(old)}`,
-        phase: PHASE.rules,
-        apply: () => del(old),
-        undo: () => add(old),
-      },
-      {
-        describe: `rule add ${ruleKey(next)}`,
-        phase: PHASE.rules,
-        apply: () => add(next),
-        undo: () => del(next),
-      },
-    ];
+    return [ruleStep("del", old), ruleStep("add", next)];
   }
+}
+
+/** A rule step (`add` or `del`) and its undo (the other). */
+function ruleStep(cmd: "add" | "del", spec: Spec): Step {
+  const phase = PHASE.rules;
+  const undo: Step = { object: "rule", cmd: cmd === "add" ? "del" : "add", spec, phase };
+  return { object: "rule", cmd, spec, phase, undo: [undo] };
 }

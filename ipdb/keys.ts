@@ -1,0 +1,153 @@
+/**
+ * Every identity IPDB computes from kernel objects, in one place: the route
+ * id (from `Route.identity()`), the rule key (from `Rule.key()`), the address
+ * key, the neighbour key, and the matches that tell which kernel object a
+ * committed spec became. Also the well-known table numbers IPDB uses.
+ *
+ * @module
+ */
+import { AF_INET, AF_INET6, parsePrefix } from "../core/address.ts";
+import type { Address } from "../iproute/addr/address.ts";
+import type { Neighbour } from "../iproute/neigh/neighbour.ts";
+import type { Route, RouteIdentity } from "../iproute/route/route.ts";
+import type { Rule } from "../iproute/rule/rule.ts";
+import { fieldMatch } from "../iproute/match.ts";
+import { FAMILIES, TABLES } from "../iproute/names.ts";
+import type { Spec } from "../iproute/spec.ts";
+
+/** The main routing table (254). */
+export const MAIN_TABLE: number = TABLES.value("main", "table");
+/** The local routing table (255). */
+export const LOCAL_TABLE: number = TABLES.value("local", "table");
+
+/** The kernel's priority of an IPv6 route added without one (IP6_RT_PRIO_USER). */
+const IPV6_DEFAULT_PRIORITY = 1024;
+
+/**
+ * The id of a kernel route: table, family, destination, tos, priority, and
+ * for IPv6 the output interface (IPv6 keeps same-prefix routes per device).
+ *
+ * @example
+ * ```ts
+ * import { routeId } from "./keys.ts";
+ * routeId({ table: 254, family: 2, dst: "default", tos: 0, priority: 100, oif: 2 }); // "254|2|default|0|100|"
+ * ```
+ */
+export function routeId(
+  r: Omit<RouteIdentity, "multipath"> & { multipath?: unknown },
+): string {
+  const v6dev = r.family === AF_INET6 && !r.multipath ? String(r.oif ?? "") : "";
+  return `${r.table}|${r.family}|${r.dst}|${r.tos}|${r.priority ?? ""}|${v6dev}`;
+}
+
+/** A route's id, table and destination key (one object, reused: copy what you keep). */
+export interface RoutePlace {
+  /** The id (see {@link routeId}). */
+  id: string;
+  /** Table id. */
+  table: number;
+  /** Destination key: `"10.0.0.0/24"` or `"default"`. */
+  dst: string;
+}
+const PLACE: RoutePlace = { id: "", table: 0, dst: "" };
+
+/** Where a kernel route is filed, read in one pass (the result is reused: copy it). */
+export function routePlace(r: Route): RoutePlace {
+  const i: RouteIdentity = r.identity();
+  PLACE.id = routeId(i);
+  PLACE.table = i.table;
+  PLACE.dst = i.dst;
+  return PLACE;
+}
+
+/** Canonical destination of a spec: `"10.0.0.0/24"` or `"default"`. */
+export function canonicalDst(dst: unknown): string {
+  if (dst === undefined || dst === "default") return "default";
+  const p = parsePrefix(dst, "dst");
+  return p.prefixlen === 0 ? "default" : `${p.address}/${p.prefixlen}`;
+}
+
+/**
+ * The key of a rule: every field the kernel compares, in a stable order.
+ *
+ * @example
+ * ```ts
+ * import { ruleKey } from "./keys.ts";
+ * ruleKey({ family: 2, priority: 100, table: 100, src: "10.0.0.0/8", action: "to_tbl" });
+ * ```
+ */
+export function ruleKey(spec: Spec): string {
+  const parts: string[] = [];
+  for (const k of Object.keys(spec).sort()) {
+    const v = spec[k];
+    if (v === undefined || k === "protocol") continue;
+    parts.push(`${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
+  }
+  return parts.join(",");
+}
+
+/** The key a kernel rule is filed under. */
+export function ruleKeyOf(r: Rule): string {
+  return ruleKey(r.key());
+}
+
+/** The key of an address of an interface: `"10.0.0.1/24"`. */
+export function addrKey(address: string, prefixlen: number): string {
+  return `${address}/${prefixlen}`;
+}
+
+/** The key a kernel address is filed under on its interface. */
+export function addrKeyOf(a: Address): string {
+  return addrKey(a.address ?? "", a.prefixlen);
+}
+
+/** The key a kernel neighbour is filed under on its interface: destination, else link address. */
+export function neighKey(n: Neighbour): string {
+  return n.dst ?? n.lladdr ?? "";
+}
+
+/** The family a route spec will have: given, else its destination's or gateway's, else IPv4. */
+function specFamily(spec: Spec): number {
+  if (spec.family !== undefined) return FAMILIES.value(spec.family, "family");
+  for (const v of [spec.dst, spec.gateway]) {
+    if (typeof v === "string" && v !== "default") return parsePrefix(v, "dst").family;
+  }
+  return AF_INET;
+}
+
+/**
+ * Whether the kernel route `r` is what adding `spec` made: same table,
+ * family, destination, tos and priority (the kernel's defaults applied), and
+ * the gateway, output interface and next hops the spec names. `indexOf`
+ * resolves interface names.
+ */
+export function routeMatches(
+  spec: Spec,
+  r: Route,
+  indexOf: (name: string) => number | undefined,
+): boolean {
+  const i = r.identity();
+  const family = specFamily(spec);
+  const table = spec.table === undefined ? MAIN_TABLE : TABLES.value(spec.table, "table", -1 >>> 0);
+  if (i.family !== family || i.table !== table || i.dst !== canonicalDst(spec.dst)) return false;
+  if (i.tos !== ((spec.tos as number | undefined) ?? 0)) return false;
+  const p = (spec.priority as number | undefined) || undefined;
+  const priority = family === AF_INET6 ? p ?? IPV6_DEFAULT_PRIORITY : p;
+  if (i.priority !== priority) return false;
+  const oif = typeof spec.oif === "string" ? indexOf(spec.oif) : spec.oif;
+  const m = fieldMatch<Route>({ gateway: spec.gateway, oif }, {});
+  if (m && !m(r)) return false;
+  const hops = spec.multipath as unknown[] | undefined;
+  return hops === undefined || (r.multipath?.length ?? 0) === hops.length;
+}
+
+/** Whether the kernel rule `r` is what adding `spec` made (every field the spec gives). */
+export function ruleMatches(spec: Spec, r: Rule): boolean {
+  const wanted: Spec = { ...spec };
+  delete wanted.protocol;
+  const m = fieldMatch<Spec>(wanted, {
+    table: (v) => TABLES.value(v, "table", -1 >>> 0),
+    family: (v) => FAMILIES.value(v, "family"),
+  });
+  return !m || m(r.key());
+}
