@@ -2,12 +2,25 @@
  * What a user hits in the first hour with IPRoute (issue 12): names inside
  * kind data, a master and port options in one call, interface flags, link
  * addresses of the wrong length, kernel-side dump filters that match nothing,
- * rule dumps without the multicast routing families. Each against `ip -j`, in
- * a throwaway namespace.
+ * rule dumps without the multicast routing families, names from iproute2's
+ * name files. Each against `ip -j`, in a throwaway namespace.
  */
-import { describe, it } from "node:test";
+import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ArgumentError, IPRoute, UnknownInterfaceError } from "../mod.ts";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ArgumentError,
+  IPRoute,
+  REALMS,
+  ROUTE_PROTOCOLS,
+  SCOPES,
+  setIproute2ConfigDirs,
+  tableId,
+  TABLES,
+  UnknownInterfaceError,
+} from "../mod.ts";
 import { bridgeJson, ip, ipJson, isRoot } from "./helpers.ts";
 import { skipKind, snapshot, withIPRoute } from "./iproute_util.ts";
 
@@ -142,6 +155,62 @@ describe("IPRoute: dump filters give the same answer either way (live)", live, (
       assert.equal(rules.length, v4 + v6);
       const ipmr = await ipr.getRules({ family: 128 });
       assert.ok(ipmr.every((r) => r.family === 128));
+    });
+  });
+});
+
+describe("IPRoute: names from iproute2's name files", () => {
+  // A temporary configuration folder: the host's own files are never read here.
+  let dir = "";
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "nlrt-names-"));
+    writeFileSync(join(dir, "rt_tables"), "# tables\n100\tisp1\n0x65 isp2 # hex\n");
+    mkdirSync(join(dir, "rt_tables.d"));
+    writeFileSync(join(dir, "rt_tables.d", "lab.conf"), "200 lab\n");
+    writeFileSync(join(dir, "rt_tables.d", "ignored.txt"), "201 nope\n");
+    // 99 is openr built in: the file's name wins for its value.
+    writeFileSync(join(dir, "rt_protos"), "77 myproto\n99 router99\n");
+    writeFileSync(join(dir, "rt_scopes"), "100 campus\n");
+    writeFileSync(join(dir, "rt_realms"), "0 cosmos\n7 seven\n");
+    setIproute2ConfigDirs([dir]);
+  });
+  after(() => {
+    setIproute2ConfigDirs(undefined);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("resolves table, protocol, scope and realm names both ways", () => {
+    assert.equal(tableId("isp1"), 100);
+    assert.equal(tableId("isp2"), 101);
+    assert.equal(tableId("lab"), 200);
+    assert.equal(tableId("main"), 254, "built-in names stay");
+    assert.throws(() => tableId("nope"), ArgumentError, ".d files other than *.conf are not read");
+    assert.equal(TABLES.name(200), "lab");
+    assert.equal(ROUTE_PROTOCOLS.name(77), "myproto");
+    assert.equal(ROUTE_PROTOCOLS.name(99), "router99", "the file's name wins for its value");
+    assert.equal(ROUTE_PROTOCOLS.value("myproto", "proto"), 77);
+    assert.equal(SCOPES.value("campus", "scope"), 100);
+    assert.equal(REALMS.name(7), "seven");
+  });
+
+  it("uses them in requests and results (live)", live, async () => {
+    await withIPRoute(async (ipr, ns) => {
+      ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
+      ip(["link", "set", "v0", "up"], ns);
+      await ipr.route("add", {
+        dst: "10.8.0.0/16",
+        oif: "v0",
+        table: tableId("isp1"),
+        proto: ROUTE_PROTOCOLS.value("myproto", "proto"),
+        realm: "seven",
+      });
+      const [j] = ipJson(["route", "show", "table", "100"], ns);
+      assert.equal(j.dst, "10.8.0.0/16");
+      assert.equal(j.protocol, "77", "ip reads the host's rt_protos, which lacks the name");
+      const [r] = await ipr.getRoutes({ table: 100 });
+      assert.equal(r!.proto, "myproto");
+      assert.equal(r!.realm, "seven");
+      assert.equal((await ipr.getRoutes({ table: tableId("isp1") })).length, 1);
     });
   });
 });
