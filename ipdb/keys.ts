@@ -1,8 +1,9 @@
 /**
- * Every identity IPDB computes from kernel objects, in one place: the route
- * id (from `Route.identity()`), the rule key (from `Rule.key()`), the address
- * key, the neighbour key, and the matches that tell which kernel object a
- * committed spec became. Also the well-known table numbers IPDB uses.
+ * Every identity IPDB uses for kernel objects, in one place: the route id,
+ * rule key and address key are the object types' own (iproute/<object>/
+ * object.ts); here they are applied to records, with the neighbour key and
+ * the matches that tell which kernel object a committed spec became. Also the
+ * well-known table numbers IPDB uses.
  *
  * @module
  */
@@ -12,6 +13,9 @@ import type { Neighbour } from "../iproute/neigh/neighbour.ts";
 import type { Route, RouteIdentity } from "../iproute/route/route.ts";
 import type { Rule } from "../iproute/rule/rule.ts";
 import { fieldMatch } from "../iproute/match.ts";
+import { routeKey } from "../iproute/route/object.ts";
+import { ruleKey } from "../iproute/rule/object.ts";
+import { addrKey } from "../iproute/addr/object.ts";
 import { FAMILIES, TABLES } from "../iproute/names.ts";
 import type { Spec } from "../iproute/spec.ts";
 
@@ -23,26 +27,9 @@ export const LOCAL_TABLE: number = TABLES.value("local", "table");
 /** The kernel's priority of an IPv6 route added without one (IP6_RT_PRIO_USER). */
 const IPV6_DEFAULT_PRIORITY = 1024;
 
-/**
- * The id of a kernel route: table, family, destination, tos, priority, and
- * for IPv6 the output interface (IPv6 keeps same-prefix routes per device).
- *
- * @example
- * ```ts
- * import { routeId } from "./keys.ts";
- * routeId({ table: 254, family: 2, dst: "default", tos: 0, priority: 100, oif: 2 }); // "254|2|default|0|100|"
- * ```
- */
-export function routeId(
-  r: Omit<RouteIdentity, "multipath"> & { multipath?: unknown },
-): string {
-  const v6dev = r.family === AF_INET6 && !r.multipath ? String(r.oif ?? "") : "";
-  return `${r.table}|${r.family}|${r.dst}|${r.tos}|${r.priority ?? ""}|${v6dev}`;
-}
-
 /** A route's id, table and destination key (one object, reused: copy what you keep). */
 export interface RoutePlace {
-  /** The id (see {@link routeId}). */
+  /** The id: the route object type's identity (table, family, destination, tos, priority, IPv6 device). */
   id: string;
   /** Table id. */
   table: number;
@@ -54,7 +41,7 @@ const PLACE: RoutePlace = { id: "", table: 0, dst: "" };
 /** Where a kernel route is filed, read in one pass (the result is reused: copy it). */
 export function routePlace(r: Route): RoutePlace {
   const i: RouteIdentity = r.identity();
-  PLACE.id = routeId(i);
+  PLACE.id = routeKey(i);
   PLACE.table = i.table;
   PLACE.dst = i.dst;
   return PLACE;
@@ -67,34 +54,16 @@ export function canonicalDst(dst: unknown): string {
   return p.prefixlen === 0 ? "default" : `${p.address}/${p.prefixlen}`;
 }
 
-/**
- * The key of a rule: every field the kernel compares, in a stable order.
- *
- * @example
- * ```ts
- * import { ruleKey } from "./keys.ts";
- * ruleKey({ family: 2, priority: 100, table: 100, src: "10.0.0.0/8", action: "to_tbl" });
- * ```
- */
-export function ruleKey(spec: Spec): string {
-  const parts: string[] = [];
-  for (const k of Object.keys(spec).sort()) {
-    const v = spec[k];
-    if (v === undefined || k === "protocol") continue;
-    parts.push(`${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`);
-  }
-  return parts.join(",");
-}
+/** The key of a rule or rule spec (the rule object type's identity). */
+export { ruleKey };
 
 /** The key a kernel rule is filed under. */
 export function ruleKeyOf(r: Rule): string {
   return ruleKey(r.key());
 }
 
-/** The key of an address of an interface: `"10.0.0.1/24"`. */
-export function addrKey(address: string, prefixlen: number): string {
-  return `${address}/${prefixlen}`;
-}
+/** The key of an address of an interface: `"10.0.0.1/24"` (the address object type's). */
+export { addrKey };
 
 /** The key a kernel address is filed under on its interface. */
 export function addrKeyOf(a: Address): string {
