@@ -10,7 +10,7 @@ import { type MessageRef, type NetlinkMessage, rawDecoder } from "../core/socket
 import { type RTM, RTNLGRP } from "../core/tables/constants.ts";
 import { ArgumentError } from "../core/errors.ts";
 import { messageName } from "./message.ts";
-import type { ObjectDef } from "./object.ts";
+import type { GroupOf, ObjectDef } from "./object.ts";
 import { BY_MESSAGE, EVENT_OBJECTS } from "./objects.ts";
 
 /** Events of one object type. */
@@ -43,6 +43,15 @@ export type RtmName<V> = {
 export type EventOf<D> = D extends ObjectDef<infer N, infer T, infer _S, infer _C, infer E>
   ? KindEvent<N, RtmName<E>, T>
   : never;
+
+/** A monitor group name: an object type's name (all its groups), or one group (`ipv4-route`, …). */
+export type GroupName =
+  | typeof EVENT_OBJECTS[number]["name"]
+  | GroupOf<typeof EVENT_OBJECTS[number]>
+  | "ipv6-prefix";
+
+/** What a consumer can select events by: their kind (`link`, …) or message name (`RTM_NEWLINK`, …). */
+export type EventSelector = MonitorEvent["kind"] | RtmName<number>;
 
 /** A typed rtnetlink event. Narrow on `kind` (or `event`). */
 export type MonitorEvent =
@@ -84,7 +93,7 @@ export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
 })();
 
 /** What `ip monitor` shows by default: links, addresses, routes, neighbours, rules, nexthops, netconf, nsid. */
-export const DEFAULT_GROUPS: readonly string[] = EVENT_OBJECTS.map((d) => d.name);
+export const DEFAULT_GROUPS: readonly GroupName[] = EVENT_OBJECTS.map((d) => d.name);
 
 /**
  * Resolves group names (or numbers) to RTNLGRP numbers.
@@ -95,7 +104,7 @@ export const DEFAULT_GROUPS: readonly string[] = EVENT_OBJECTS.map((d) => d.name
  * groupNumbers(["link", "route"]); // [1, 7, 11]
  * ```
  */
-export function groupNumbers(groups: readonly (string | number)[]): number[] {
+export function groupNumbers(groups: readonly (GroupName | number)[]): number[] {
   const out = new Set<number>();
   groups.forEach((g, i) => {
     if (typeof g === "number" && Number.isInteger(g) && g > 0) out.add(g);

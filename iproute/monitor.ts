@@ -8,7 +8,14 @@
 import { ArgumentError } from "../core/errors.ts";
 import type { NetlinkSocket, Subscription } from "../core/socket.ts";
 import { IPRoute, type IPRouteOptions } from "./iproute.ts";
-import { decodeEvent, DEFAULT_GROUPS, groupNumbers, type MonitorEvent } from "./events.ts";
+import {
+  decodeEvent,
+  DEFAULT_GROUPS,
+  type EventSelector,
+  type GroupName,
+  groupNumbers,
+  type MonitorEvent,
+} from "./events.ts";
 import { fieldMatch } from "./match.ts";
 import { EVENT_OBJECTS } from "./objects.ts";
 import type { Spec } from "./spec.ts";
@@ -16,13 +23,13 @@ import type { Spec } from "./spec.ts";
 /** Options of {@link Monitor.open}. */
 export interface MonitorOptions extends Omit<IPRouteOptions, "groups"> {
   /** Group names (`link`, `addr`, `route`, `neigh`, `rule`, `nexthop`, `netconf`, `nsid`, `ipv4-route`, …) or numbers; default what `ip monitor` shows. */
-  groups?: readonly (string | number)[];
+  groups?: readonly (GroupName | number)[];
 }
 
 /** Options of one consumer ({@link Monitor.events}). */
 export interface ConsumerOptions {
   /** Keep only these events: message names (`RTM_NEWLINK`) or kinds (`link`, `route`, …). */
-  events?: readonly string[];
+  events?: readonly EventSelector[];
   /** Keep only events whose object has these field values (e.g. `{ ifname: "v0" }`). */
   match?: Spec;
   /** Keep only events this returns true for. */
@@ -75,7 +82,7 @@ export class Monitor implements AsyncIterable<MonitorEvent>, AsyncDisposable {
   }
 
   /** Monitors on an already open IPRoute (joins `groups` on its socket). */
-  static on(ipr: IPRoute, groups: readonly (string | number)[] = DEFAULT_GROUPS): Monitor {
+  static on(ipr: IPRoute, groups: readonly (GroupName | number)[] = DEFAULT_GROUPS): Monitor {
     for (const g of groupNumbers(groups)) if (!ipr.socket.groups.has(g)) ipr.socket.join(g);
     return new Monitor(ipr);
   }
@@ -126,12 +133,12 @@ export class Monitor implements AsyncIterable<MonitorEvent>, AsyncDisposable {
   }
 
   /** Joins more groups. */
-  join(groups: readonly (string | number)[]): void {
+  join(groups: readonly (GroupName | number)[]): void {
     for (const g of groupNumbers(groups)) this.socket.join(g);
   }
 
   /** Leaves groups. */
-  leave(groups: readonly (string | number)[]): void {
+  leave(groups: readonly (GroupName | number)[]): void {
     for (const g of groupNumbers(groups)) this.socket.leave(g);
   }
 

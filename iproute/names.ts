@@ -9,6 +9,9 @@ import { ArgumentError } from "../core/errors.ts";
 import { NameMap } from "./name_map.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_MPLS, AF_UNSPEC } from "../core/address.ts";
 import { FR_ACT, RT_SCOPE, RT_TABLE, RTPROT } from "../core/tables/constants.ts";
+import type { RT_ROUTE_ENUMS } from "../core/tables/rt_route.ts";
+import type { RT_NEIGH_ENUMS } from "../core/tables/rt_neigh.ts";
+import type { RT_ADDR_ENUMS } from "../core/tables/rt_addr.ts";
 import { RTNL } from "./registry.ts";
 
 export { NameMap };
@@ -22,6 +25,25 @@ function lower(values: Readonly<Record<string, number>>, except: readonly string
   return Object.entries(values).filter(([k]) => !except.includes(k))
     .map(([k, v]) => [k.toLowerCase(), v] as const);
 }
+
+/** A routing table's name iproute2 knows without its rt_tables file (others: {@link tableId}). */
+export type TableName = Lowercase<Exclude<keyof typeof RT_TABLE, "COMPAT">>;
+/** A route protocol's name (the kernel's RTPROT_*, lower case). */
+export type RouteProtocolName = Lowercase<keyof typeof RTPROT>;
+/** A scope's name (`global` is universe). */
+export type ScopeName = "global" | Lowercase<keyof typeof RT_SCOPE>;
+/** A route type's name (`unicast`, `blackhole`, `local`, …). */
+export type RouteTypeName = keyof typeof RT_ROUTE_ENUMS.rtmType;
+/** A FIB rule action's name (`to_tbl`, `goto`, `nop`, `blackhole`, `unreachable`, `prohibit`). */
+export type RuleActionName = Lowercase<Exclude<keyof typeof FR_ACT, "RES3" | "RES4">>;
+/** A neighbour state's name (NUD_*; `none` is 0). */
+export type NudStateName = keyof typeof RT_NEIGH_ENUMS.nudState | "none";
+/** A neighbour flag's name (NTF_*). */
+export type NeighFlagName = keyof typeof RT_NEIGH_ENUMS.ntfFlags;
+/** An address flag's name (IFA_F_*). */
+export type AddrFlagName = keyof typeof RT_ADDR_ENUMS.ifaFlags;
+/** An address family: `inet`/`inet6`, 4/6, or an AF_* number. */
+export type Family = "inet" | "inet6" | number;
 
 /** Route protocols (rtm_protocol, the kernel's RTPROT_*), as iproute2's rt_protos names them. */
 export const ROUTE_PROTOCOLS: NameMap = new NameMap("route protocol", lower(RTPROT), "rt_protos");

@@ -24,7 +24,8 @@ export type ResultClass<T> = new (
 
 /**
  * One rtnetlink object type. `N` is its name, `T` its result, `S` the spec
- * its commands take, `C` its command names, `E` its event message types.
+ * its commands take, `C` its command names, `E` its event message types,
+ * `G` the names of its multicast groups.
  */
 export interface ObjectDef<
   N extends string = string,
@@ -32,6 +33,7 @@ export interface ObjectDef<
   S = Spec,
   C extends string = string,
   E extends number = number,
+  G extends string = string,
 > {
   /** Name used by IPRoute and in errors (`link`, `route`, …). */
   readonly name: N;
@@ -44,7 +46,7 @@ export interface ObjectDef<
   /** The message types of its notifications: `[new, del]` (none: not an event source of its own). */
   readonly events?: readonly [newType: E, delType: E];
   /** The multicast groups its notifications come on, by name (`ipv4-route`: RTNLGRP_IPV4_ROUTE, …). */
-  readonly groups?: Readonly<Record<string, number>>;
+  readonly groups?: Readonly<Record<G, number>>;
   /** Builds (and validates) the request of a command, from a spec whose interface names are resolved. */
   build(cmd: C, spec: S): Request;
   /** Spec keys that accept an interface name in place of an index. */
@@ -91,12 +93,16 @@ export interface ObjectDef<
 
 /** Any object declaration (what generic code takes). */
 // deno-lint-ignore no-explicit-any
-export type AnyObjectDef = ObjectDef<string, any, any, string, number>;
+export type AnyObjectDef = ObjectDef<string, any, any, string, number, string>;
 
 /** The result type of a declaration. */
 export type ResultOf<D> = D extends { readonly result: ResultClass<infer T> } ? T : never;
 /** The spec type of a declaration (what its request builder takes). */
 export type SpecOf<D> = D extends { build(cmd: never, spec: infer S): Request } ? S : never;
+/** The multicast group names of a declaration. */
+export type GroupOf<D> = D extends { readonly groups?: Readonly<Record<infer G, number>> }
+  ? G & string
+  : never;
 /** The command names of a declaration. */
 export type CommandOf<D> = D extends { readonly commands: infer C } ? keyof C & string : never;
 
@@ -109,8 +115,13 @@ export type CommandOf<D> = D extends { readonly commands: infer C } ? keyof C & 
  * LINK.name; // "link"
  * ```
  */
-export function defineObject<N extends string, T, S, C extends string, E extends number = never>(
-  def: Omit<ObjectDef<N, T, S, C, E>, "decode">,
-): ObjectDef<N, T, S, C, E> {
+export function defineObject<
+  N extends string,
+  T,
+  S,
+  C extends string,
+  E extends number = never,
+  G extends string = never,
+>(def: Omit<ObjectDef<N, T, S, C, E, G>, "decode">): ObjectDef<N, T, S, C, E, G> {
   return { ...def, decode: decoderOf(def.result) };
 }

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import type { GroupName } from "../../iproute/events.ts";
 
 /** A plain object of IPRoute arguments. */
 export type Spec = Record<string, unknown>;
@@ -40,7 +41,7 @@ export interface Extras {
   /** monitor: prefix each line with the object (`[LINK]`). */
   label?: boolean;
   /** monitor: the objects to listen to. */
-  groups?: string[];
+  groups?: GroupName[];
   /** netns add/del: the namespace name. */
   name?: string;
   /** route show: every table (`table all`). */

@@ -4,7 +4,7 @@
  * @module
  */
 import { AF_INET, AF_INET6 } from "../../core/address.ts";
-import { DEFAULT_GROUPS, GROUPS } from "../../iproute/events.ts";
+import { DEFAULT_GROUPS, type GroupName, GROUPS } from "../../iproute/events.ts";
 import { UsageError } from "../errors.ts";
 import type { Family, Invocation } from "./invocation.ts";
 import { inv } from "./invocation.ts";
@@ -17,11 +17,11 @@ const OBJECT_WORDS: Record<string, string> = {
 };
 
 /** A group of both families (`route`) for one family (`ipv4-route`), when there is one. */
-function familyGroup(group: string, family: Family): string {
+function familyGroup(group: GroupName, family: Family): GroupName {
   const v = family === AF_INET ? "ipv4" : family === AF_INET6 ? "ipv6" : undefined;
   if (v === undefined) return group;
   const one = `${v}-${group === "addr" ? "ifaddr" : group}`;
-  return GROUPS[one] ? one : group;
+  return GROUPS[one] ? one as GroupName : group;
 }
 
 /**
@@ -35,10 +35,10 @@ function familyGroup(group: string, family: Family): string {
  * ```
  */
 export function parseMonitor(words: readonly string[], family: Family): Invocation {
-  const groups = new Set<string>();
+  const groups = new Set<GroupName>();
   let label = false;
   for (const k of words) {
-    const group = OBJECT_WORDS[k] ?? k;
+    const group = (OBJECT_WORDS[k] ?? k) as GroupName;
     if (k === "all" || k === "label") label = true;
     else if (k === "help") return inv("help", "help", {}, { topic: "monitor" });
     else if (DEFAULT_GROUPS.includes(group)) groups.add(group);

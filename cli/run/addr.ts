@@ -6,7 +6,7 @@
  */
 import type { Address } from "../../mod.ts";
 import { parseIP, parsePrefix } from "../../core/address.ts";
-import { SCOPES } from "../../iproute/names.ts";
+import { type Family, SCOPES } from "../../iproute/names.ts";
 import { UsageError } from "../errors.ts";
 import { addrBrief, addrBriefJson, addrInfoJson, addrText } from "../format/addr.ts";
 import { jsonText, NOTHING, numberOf, oneline } from "../format/fields.ts";
@@ -56,7 +56,7 @@ export const runAddr: Runner = async (ipr, inv, opts, out) => {
   }
   if (inv.extras.up) links = links.filter((l) => l.state === "up");
   let addrs = await ipr.getAddr(
-    spec.family === undefined ? {} : { family: spec.family as string | number },
+    spec.family === undefined ? {} : { family: spec.family as Family },
   );
   if (spec.scope !== undefined) {
     addrs = addrs.filter((a) => numberOf(a.scope, SCOPES) === spec.scope);

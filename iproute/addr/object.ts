@@ -38,13 +38,20 @@ export function addrKey(address: string, prefixlen: number): string {
 }
 
 /** Addresses. */
+/** The multicast groups of its notifications, by name. */
+export const ADDR_GROUPS = {
+  "ipv4-ifaddr": RTNLGRP.IPV4_IFADDR,
+  "ipv6-ifaddr": RTNLGRP.IPV6_IFADDR,
+} as const;
+
 /** The addr object type: its name, result, spec, commands and event message types. */
 export type AddrObject = ObjectDef<
   "addr",
   Address,
   AddrSpec,
   keyof typeof ADDR_COMMANDS,
-  typeof RTM.NEWADDR | typeof RTM.DELADDR
+  typeof RTM.NEWADDR | typeof RTM.DELADDR,
+  keyof typeof ADDR_GROUPS
 >;
 
 export const ADDR: AddrObject = defineObject({
@@ -52,7 +59,7 @@ export const ADDR: AddrObject = defineObject({
   result: Address,
   commands: ADDR_COMMANDS,
   events: [RTM.NEWADDR, RTM.DELADDR],
-  groups: { "ipv4-ifaddr": RTNLGRP.IPV4_IFADDR, "ipv6-ifaddr": RTNLGRP.IPV6_IFADDR },
+  groups: ADDR_GROUPS,
   build: (cmd, spec: AddrSpec) => buildAddrRequest(cmd, spec),
   linkRefs: ["index"],
   match: (spec) => {

@@ -13,7 +13,7 @@ import { RT_ADDR_STRUCTS } from "../../core/tables/rt_addr.ts";
 import type { Request } from "../../core/socket.ts";
 import { type HeaderValues, structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
-import { flagMask, SCOPES } from "../names.ts";
+import { type AddrFlagName, type Family, flagMask, type ScopeName, SCOPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { address, checkKeys, command, family, int, prefix, type Spec, str, u32 } from "../spec.ts";
 
@@ -44,11 +44,11 @@ export interface AddrSpec {
   /** Label (IPv4; must start with the interface name). */
   label?: string;
   /** Scope: `global`, `link`, `host`, `site` or a number. */
-  scope?: string | number;
+  scope?: ScopeName | number;
   /** IFA_F_* flag names (`nodad`, `noprefixroute`, …) or a mask. */
-  flags?: string[] | number;
+  flags?: AddrFlagName[] | number;
   /** `inet`/`inet6` (or 2/10); inferred from the address. */
-  family?: string | number;
+  family?: Family;
   /** Preferred lifetime in seconds. */
   preferredLifetime?: number;
   /** Valid lifetime in seconds. */

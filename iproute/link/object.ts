@@ -23,13 +23,17 @@ const FILTER_KEYS = [
 ];
 
 /** Links. */
+/** The multicast groups of its notifications, by name. */
+export const LINK_GROUPS = { link: RTNLGRP.LINK } as const;
+
 /** The link object type: its name, result, spec, commands and event message types. */
 export type LinkObject = ObjectDef<
   "link",
   Link,
   LinkSpec,
   keyof typeof LINK_COMMANDS,
-  typeof RTM.NEWLINK | typeof RTM.DELLINK
+  typeof RTM.NEWLINK | typeof RTM.DELLINK,
+  keyof typeof LINK_GROUPS
 >;
 
 export const LINK: LinkObject = defineObject({
@@ -37,7 +41,7 @@ export const LINK: LinkObject = defineObject({
   result: Link,
   commands: LINK_COMMANDS,
   events: [RTM.NEWLINK, RTM.DELLINK],
-  groups: { link: RTNLGRP.LINK },
+  groups: LINK_GROUPS,
   build: (cmd, spec: LinkSpec) => buildLinkRequest(cmd, spec),
   linkRefs: ["index", "master", "link"],
   // Kind data names the underlying device as `link` (vxlan, gre, ip tunnels, …).

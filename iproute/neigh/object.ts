@@ -67,13 +67,17 @@ function neighSelector(n: Neighbour): Spec {
 }
 
 /** Neighbours. */
+/** The multicast groups of its notifications, by name. */
+export const NEIGH_GROUPS = { neigh: RTNLGRP.NEIGH } as const;
+
 /** The neigh object type: its name, result, spec, commands and event message types. */
 export type NeighObject = ObjectDef<
   "neigh",
   Neighbour,
   NeighSpec,
   keyof typeof NEIGH_COMMANDS,
-  typeof RTM.NEWNEIGH | typeof RTM.DELNEIGH
+  typeof RTM.NEWNEIGH | typeof RTM.DELNEIGH,
+  keyof typeof NEIGH_GROUPS
 >;
 
 export const NEIGH: NeighObject = defineObject({
@@ -81,7 +85,7 @@ export const NEIGH: NeighObject = defineObject({
   result: Neighbour,
   commands: NEIGH_COMMANDS,
   events: [RTM.NEWNEIGH, RTM.DELNEIGH],
-  groups: { neigh: RTNLGRP.NEIGH },
+  groups: NEIGH_GROUPS,
   build: (cmd, spec: NeighSpec) => buildNeighRequest(cmd, spec),
   linkRefs: ["index", "master"],
   masterPortKey: "index",
@@ -92,7 +96,14 @@ export const NEIGH: NeighObject = defineObject({
 
 /** Bridge forwarding entries (their events are the neighbour ones, family AF_BRIDGE). */
 /** The fdb object type (no events of its own: they are the neighbour ones). */
-export type FdbObject = ObjectDef<"fdb", Neighbour, FdbSpec, keyof typeof FDB_COMMANDS, never>;
+export type FdbObject = ObjectDef<
+  "fdb",
+  Neighbour,
+  FdbSpec,
+  keyof typeof FDB_COMMANDS,
+  never,
+  never
+>;
 
 export const FDB: FdbObject = defineObject({
   name: "fdb",

@@ -15,7 +15,7 @@ import { RT_NEIGH_ATTRS, RT_NEIGH_STRUCTS } from "../../core/tables/rt_neigh.ts"
 import type { Request } from "../../core/socket.ts";
 import { type HeaderValues, structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
-import { flagMask } from "../names.ts";
+import { type Family, flagMask, type NeighFlagName, type NudStateName } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { address, checkKeys, command, family, int, type Spec, u32 } from "../spec.ts";
 
@@ -97,11 +97,11 @@ export interface NeighSpec {
    * NUD state name(s) or mask; default `permanent` for add. For fdb entries
    * also bridge(8)'s `permanent`, `static`, `dynamic`; default `permanent`.
    */
-  state?: string | string[] | number;
+  state?: NudStateName | "static" | "dynamic" | (NudStateName | "static" | "dynamic")[] | number;
   /** NTF_* flag names (`router`, `proxy`, `self`, `master`, `extLearned`) or a mask. */
-  flags?: string | string[] | number;
+  flags?: NeighFlagName | NeighFlagName[] | number;
   /** `inet`/`inet6`/`bridge`; inferred from `dst`. */
-  family?: string | number;
+  family?: Family | "bridge";
   /** VLAN id (fdb). */
   vlan?: number;
   /** Master device index (fdb filter or target). */

@@ -11,13 +11,20 @@ import { unknownCommand } from "../spec.ts";
 import { Netconf } from "./netconf.ts";
 
 /** Netconf (events of per-interface IP configuration; no commands yet). */
+/** The multicast groups of its notifications, by name. */
+export const NETCONF_GROUPS = {
+  "ipv4-netconf": RTNLGRP.IPV4_NETCONF,
+  "ipv6-netconf": RTNLGRP.IPV6_NETCONF,
+} as const;
+
 /** The netconf object type: events only. */
 export type NetconfObject = ObjectDef<
   "netconf",
   Netconf,
   Record<string, never>,
   never,
-  typeof RTM.NEWNETCONF | typeof RTM.DELNETCONF
+  typeof RTM.NEWNETCONF | typeof RTM.DELNETCONF,
+  keyof typeof NETCONF_GROUPS
 >;
 
 export const NETCONF: NetconfObject = defineObject({
@@ -25,7 +32,7 @@ export const NETCONF: NetconfObject = defineObject({
   result: Netconf,
   commands: {},
   events: [RTM.NEWNETCONF, RTM.DELNETCONF],
-  groups: { "ipv4-netconf": RTNLGRP.IPV4_NETCONF, "ipv6-netconf": RTNLGRP.IPV6_NETCONF },
+  groups: NETCONF_GROUPS,
   build: (cmd) => unknownCommand({}, cmd, "netconf"),
   linkRefs: [],
   match: (spec) => fieldMatch<Netconf>(spec),

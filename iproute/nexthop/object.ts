@@ -10,13 +10,17 @@ import { Nexthop } from "./nexthop.ts";
 import { buildNexthopRequest, NEXTHOP_COMMANDS, type NexthopSpec } from "./request.ts";
 
 /** Nexthop objects. */
+/** The multicast groups of its notifications, by name. */
+export const NEXTHOP_GROUPS = { nexthop: RTNLGRP.NEXTHOP } as const;
+
 /** The nexthop object type: its name, result, spec, commands and event message types. */
 export type NexthopObject = ObjectDef<
   "nexthop",
   Nexthop,
   NexthopSpec,
   keyof typeof NEXTHOP_COMMANDS,
-  typeof RTM.NEWNEXTHOP | typeof RTM.DELNEXTHOP
+  typeof RTM.NEWNEXTHOP | typeof RTM.DELNEXTHOP,
+  keyof typeof NEXTHOP_GROUPS
 >;
 
 export const NEXTHOP: NexthopObject = defineObject({
@@ -24,7 +28,7 @@ export const NEXTHOP: NexthopObject = defineObject({
   result: Nexthop,
   commands: NEXTHOP_COMMANDS,
   events: [RTM.NEWNEXTHOP, RTM.DELNEXTHOP],
-  groups: { nexthop: RTNLGRP.NEXTHOP },
+  groups: NEXTHOP_GROUPS,
   build: (cmd, spec: NexthopSpec) => buildNexthopRequest(cmd, spec),
   linkRefs: ["oif", "master"],
   masterPortKey: "oif",

@@ -13,7 +13,7 @@ import { UAPI_STRUCTS } from "../../core/tables/uapi.ts";
 import type { Request } from "../../core/socket.ts";
 import { structRequest, writeStruct } from "../header.ts";
 import type { Command } from "../object.ts";
-import { ROUTE_PROTOCOLS } from "../names.ts";
+import { type Family, ROUTE_PROTOCOLS, type RouteProtocolName } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { address, bool, checkKeys, command, family, int, type Spec, u32 } from "../spec.ts";
 import { GROUP_TYPES, type GroupMember } from "./nexthop.ts";
@@ -48,9 +48,9 @@ export interface NexthopSpec {
   /** For bridge fdb entries. */
   fdb?: boolean;
   /** Protocol name or number. */
-  protocol?: string | number;
+  protocol?: RouteProtocolName | number;
   /** `inet`/`inet6`; inferred from the gateway. */
-  family?: string | number;
+  family?: Family;
   /** Gateway is on-link. */
   onlink?: boolean;
   /** Resilient group options (`{ buckets, idleTimer, unbalancedTimer }`). */

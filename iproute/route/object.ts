@@ -62,13 +62,20 @@ const FILTER_KEYS = [
 ];
 
 /** Routes. */
+/** The multicast groups of its notifications, by name. */
+export const ROUTE_GROUPS = {
+  "ipv4-route": RTNLGRP.IPV4_ROUTE,
+  "ipv6-route": RTNLGRP.IPV6_ROUTE,
+} as const;
+
 /** The route object type: its name, result, spec, commands and event message types. */
 export type RouteObject = ObjectDef<
   "route",
   Route,
   RouteSpec,
   keyof typeof ROUTE_COMMANDS,
-  typeof RTM.NEWROUTE | typeof RTM.DELROUTE
+  typeof RTM.NEWROUTE | typeof RTM.DELROUTE,
+  keyof typeof ROUTE_GROUPS
 >;
 
 export const ROUTE: RouteObject = defineObject({
@@ -76,7 +83,7 @@ export const ROUTE: RouteObject = defineObject({
   result: Route,
   commands: ROUTE_COMMANDS,
   events: [RTM.NEWROUTE, RTM.DELROUTE],
-  groups: { "ipv4-route": RTNLGRP.IPV4_ROUTE, "ipv6-route": RTNLGRP.IPV6_ROUTE },
+  groups: ROUTE_GROUPS,
   build: (cmd, spec: RouteSpec) => buildRouteRequest(cmd, spec),
   linkRefs: ["oif", "iif"],
   nestedLinkRefs: { multipath: ["oif"] },

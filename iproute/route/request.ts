@@ -11,11 +11,27 @@ import { encodeAttrs } from "../../core/schema.ts";
 import { Writer } from "../../core/codec.ts";
 import { NLM_F } from "../../core/constants.ts";
 import { RT_SCOPE, RT_TABLE, RTM, RTNH_F, RTPROT } from "../../core/tables/constants.ts";
-import { RT_ROUTE_ATTRS, RT_ROUTE_ENUMS, RT_ROUTE_STRUCTS } from "../../core/tables/rt_route.ts";
+import {
+  type Metrics,
+  RT_ROUTE_ATTRS,
+  RT_ROUTE_ENUMS,
+  RT_ROUTE_STRUCTS,
+} from "../../core/tables/rt_route.ts";
 import type { Request } from "../../core/socket.ts";
 import { type HeaderValues, structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
-import { REALMS, ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from "../names.ts";
+import {
+  type Family,
+  REALMS,
+  ROUTE_PROTOCOLS,
+  ROUTE_TYPES,
+  type RouteProtocolName,
+  type RouteTypeName,
+  type ScopeName,
+  SCOPES,
+  type TableName,
+  TABLES,
+} from "../names.ts";
 import { SETS } from "../registry.ts";
 import { address, checkKeys, command, family, int, prefix, type Spec, u32 } from "../spec.ts";
 import { type NextHopSpec, writeGateway, writeMultipath } from "./multipath.ts";
@@ -54,22 +70,22 @@ export interface RouteSpec {
   prefsrc?: string;
   /** Priority (iproute2's metric). IPv6 routes default to 1024, as the kernel does. */
   priority?: number;
-  /** Table id or name (`main`, `local`, …); above 255 goes through RTA_TABLE. */
-  table?: number | string;
+  /** Table id or name (`main`, `local`, …; names from rt_tables through {@link tableId}); above 255 goes through RTA_TABLE. */
+  table?: number | TableName;
   /** Protocol name or number; default `boot` for changes. */
-  proto?: number | string;
+  proto?: number | RouteProtocolName;
   /** Scope name or number; default as iproute2 chooses. */
-  scope?: number | string;
+  scope?: number | ScopeName;
   /** Route type (`unicast`, `blackhole`, `unreachable`, `prohibit`, `local`, …). */
-  type?: number | string;
+  type?: number | RouteTypeName;
   /** Metrics (`{ mtu: 1400, hoplimit: 64, advmss: 1360, … }`). */
-  metrics?: Record<string, unknown>;
+  metrics?: Metrics;
   /** Next hops of a multipath route. */
   multipath?: NextHopSpec[];
   /** Use a nexthop object (RTA_NH_ID). */
   nhId?: number;
   /** `inet`/`inet6`; inferred from the addresses. */
-  family?: string | number;
+  family?: Family;
   /** TOS. */
   tos?: number;
   /** Gateway is on-link (RTNH_F_ONLINK). */

@@ -33,13 +33,20 @@ export function ruleKey(spec: Spec): string {
 }
 
 /** Rules. */
+/** The multicast groups of its notifications, by name. */
+export const RULE_GROUPS = {
+  "ipv4-rule": RTNLGRP.IPV4_RULE,
+  "ipv6-rule": RTNLGRP.IPV6_RULE,
+} as const;
+
 /** The rule object type: its name, result, spec, commands and event message types. */
 export type RuleObject = ObjectDef<
   "rule",
   Rule,
   RuleSpec,
   keyof typeof RULE_COMMANDS,
-  typeof RTM.NEWRULE | typeof RTM.DELRULE
+  typeof RTM.NEWRULE | typeof RTM.DELRULE,
+  keyof typeof RULE_GROUPS
 >;
 
 export const RULE: RuleObject = defineObject({
@@ -47,7 +54,7 @@ export const RULE: RuleObject = defineObject({
   result: Rule,
   commands: RULE_COMMANDS,
   events: [RTM.NEWRULE, RTM.DELRULE],
-  groups: { "ipv4-rule": RTNLGRP.IPV4_RULE, "ipv6-rule": RTNLGRP.IPV6_RULE },
+  groups: RULE_GROUPS,
   build: (cmd, spec: RuleSpec) => buildRuleRequest(cmd, spec),
   linkRefs: [],
   match: (spec) => {

@@ -14,7 +14,15 @@ import { RT_RULE_STRUCTS } from "../../core/tables/rt_rule.ts";
 import type { Request } from "../../core/socket.ts";
 import { type HeaderValues, structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
-import { ROUTE_PROTOCOLS, RULE_ACTIONS, TABLES } from "../names.ts";
+import {
+  type Family,
+  ROUTE_PROTOCOLS,
+  type RouteProtocolName,
+  RULE_ACTIONS,
+  type RuleActionName,
+  type TableName,
+  TABLES,
+} from "../names.ts";
 import { SETS } from "../registry.ts";
 import { checkKeys, command, family, ifname, int, prefix, type Spec, u32 } from "../spec.ts";
 import type { Range } from "./rule.ts";
@@ -31,7 +39,7 @@ export const RULE_COMMANDS = {
 /** Arguments of `rule(cmd, spec)`. */
 export interface RuleSpec {
   /** `inet`/`inet6`; inferred from `src`/`dst`, default `inet`. */
-  family?: string | number;
+  family?: Family;
   /** Source prefix (`"10.0.0.0/8"`). */
   src?: string;
   /** Destination prefix. */
@@ -41,7 +49,7 @@ export interface RuleSpec {
   /** Output interface name. */
   oifname?: string;
   /** Table id or name; default `main` when the action looks up a table. */
-  table?: number | string;
+  table?: number | TableName;
   /** Priority. */
   priority?: number;
   /** Firewall mark. */
@@ -49,7 +57,7 @@ export interface RuleSpec {
   /** Firewall mark mask. */
   fwmask?: number;
   /** Action name or number; default `to_tbl`. */
-  action?: string | number;
+  action?: RuleActionName | number;
   /** Target priority for `action: "goto"`. */
   goto?: number;
   /** TOS. */
@@ -63,7 +71,7 @@ export interface RuleSpec {
   /** UID range. */
   uidRange?: Range;
   /** Protocol name or number. */
-  protocol?: string | number;
+  protocol?: RouteProtocolName | number;
   /** IP protocol number. */
   ipProto?: number;
   /** Source port or range. */

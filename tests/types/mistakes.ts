@@ -1,0 +1,60 @@
+/**
+ * Deliberate mistakes a user can make, each of which must fail type checking
+ * (`deno check` runs over tests/ in the suite): an `@ts-expect-error` that
+ * finds no error is itself an error, so a type that stops catching a mistake
+ * fails the suite. Nothing here runs.
+ */
+import { IPRoute, Monitor } from "../../mod.ts";
+
+export async function mistakes(ipr: IPRoute, mon: Monitor): Promise<void> {
+  // @ts-expect-error a misspelled command
+  await ipr.link("ad", { ifname: "v0" });
+  // @ts-expect-error a misspelled link kind
+  await ipr.link("add", { ifname: "v0", kind: "vethh", peer: "v1" });
+  // @ts-expect-error a misspelled vxlan attribute (the table's name is id)
+  await ipr.link("add", { ifname: "vx0", kind: "vxlan", data: { vni: 42 } });
+  // @ts-expect-error bridge data on a vxlan
+  await ipr.link("add", { ifname: "vx0", kind: "vxlan", data: { stpState: 1 } });
+  // @ts-expect-error veth takes peer, not data
+  await ipr.link("add", { ifname: "v0", kind: "veth", data: { peer: {} } });
+  // @ts-expect-error a misspelled macvlan mode
+  await ipr.link("add", { ifname: "m0", kind: "macvlan", link: "v0", data: { mode: "brdge" } });
+  // @ts-expect-error a misspelled bridge port option
+  await ipr.link("set", { ifname: "v0", brport: { costt: 1 } });
+  // @ts-expect-error a misspelled link state
+  await ipr.link("set", { ifname: "v0", state: "upp" });
+  // @ts-expect-error a misspelled routing table name
+  await ipr.route("add", { dst: "10.0.0.0/8", oif: 1, table: "mian" });
+  // @ts-expect-error a misspelled route type
+  await ipr.route("add", { dst: "10.0.0.0/8", type: "blackholes" });
+  // @ts-expect-error a misspelled scope
+  await ipr.route("add", { dst: "10.0.0.0/8", oif: 1, scope: "lnk" });
+  // @ts-expect-error a misspelled protocol
+  await ipr.route("add", { dst: "10.0.0.0/8", oif: 1, proto: "statik" });
+  // @ts-expect-error a misspelled family
+  await ipr.route("add", { dst: "default", gateway: "10.0.0.1", family: "inet4" });
+  // @ts-expect-error a misspelled metric
+  await ipr.route("add", { dst: "10.0.0.0/8", oif: 1, metrics: { mtuu: 1400 } });
+  // @ts-expect-error a misspelled neighbour state
+  await ipr.neigh("add", { index: 1, dst: "10.0.0.2", state: "permanant" });
+  // @ts-expect-error a misspelled neighbour flag
+  await ipr.neigh("add", { index: 1, dst: "10.0.0.2", flags: ["routr"] });
+  // @ts-expect-error a misspelled address flag
+  await ipr.addr("add", { index: 1, address: "fd00::1/64", flags: ["nodadd"] });
+  // @ts-expect-error a misspelled rule action
+  await ipr.rule("add", { src: "10.0.0.0/8", action: "to_table" });
+  // @ts-expect-error rules have no in-place change
+  await ipr.rule("set", { priority: 100 });
+  // @ts-expect-error addresses have no get
+  await ipr.addr("get", { index: 1 });
+  // @ts-expect-error a misspelled argument
+  await ipr.route("add", { dst: "10.0.0.0/8", gatway: "10.0.0.1" });
+  // @ts-expect-error a misspelled monitor group
+  await Monitor.open({ groups: ["links"] });
+  // @ts-expect-error a misspelled event selector
+  mon.events({ events: ["RTM_NEWLIN"] });
+  // @ts-expect-error a misspelled nexthop group type
+  await ipr.nexthop("add", { id: 1, group: [{ id: 2 }], groupType: "resilent" });
+  // @ts-expect-error `ensure` takes object names
+  await ipr.ensure("links", {});
+}
