@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, type check, format check, then the tests under
-# Deno and under Bun, with each runtime's pass/fail/skip counts.
+# The whole test suite: lint, type check, format check, doc lint, the README's
+# examples, then the tests under Deno and under Bun, with one comparable count
+# line per runtime and the reasons for skipped tests.
 # Needs only node and npm (and root for the namespace tests); installs the rest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -10,30 +11,33 @@ status=0
 # Namespaces this run creates are named nlrt-<run>-… (tests/helpers.ts): the
 # leftover check below counts only ours, so concurrent runs do not collide.
 export NLROUTE_TEST_RUN="${NLROUTE_TEST_RUN:-$$}"
+# Everything the run writes (logs, reports, scratch files) goes to its own
+# folder, removed at the end.
+NLROUTE_TEST_TMP="$(mktemp -d "${TMPDIR:-/tmp}/nlroute-test.XXXXXX")"
+export NLROUTE_TEST_TMP
+trap 'rm -rf "$NLROUTE_TEST_TMP"' EXIT
 step() { echo; echo "== $*"; }
 
 step "deno lint";  deno lint || status=1
 step "deno check"; deno check mod.ts ffi/ core/ iproute/ netns/ ipdb/ cli/ tests/ bench/ tools/ examples/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "deno fmt --check"; deno fmt --check || status=1
-step "deno doc --lint"; deno doc --lint mod.ts cli/cli.ts 2>&1 | grep -E "error|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+# Every entry of deno.json's exports.
+step "deno doc --lint"; deno doc --lint mod.ts core/tables/mod.ts cli/cli.ts 2>&1 | grep -E "error|warn|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "README examples"; deno run -A tools/readme_check.ts 2>&1 | tail -3; [ "${PIPESTATUS[0]}" = 0 ] || status=1
-step "deno publish --dry-run"; deno publish --dry-run --allow-dirty >/tmp/nlroute-publish.log 2>&1 && echo ok || { cat /tmp/nlroute-publish.log; status=1; }
+step "deno publish --dry-run"; deno publish --dry-run --allow-dirty >"$NLROUTE_TEST_TMP/publish.log" 2>&1 && echo ok || { cat "$NLROUTE_TEST_TMP/publish.log"; status=1; }
 
 step "deno test"
-deno test -A --quiet --v8-flags=--expose-gc tests/ 2>&1 | tee /tmp/nlroute-deno-test.log
+# The readable report goes to the terminal, the JUnit one (for the summary) to the run's folder.
+deno test -A --quiet --v8-flags=--expose-gc --junit-path="$NLROUTE_TEST_TMP/deno.xml" tests/ 2>&1 | tee "$NLROUTE_TEST_TMP/deno.log"
 deno_rc=${PIPESTATUS[0]}
 step "bun test"
-bun test --timeout 120000 tests/ 2>&1 | tee /tmp/nlroute-bun-test.log
+bun test --timeout 120000 --reporter=junit --reporter-outfile="$NLROUTE_TEST_TMP/bun.xml" tests/ 2>&1 | tee "$NLROUTE_TEST_TMP/bun.log"
 bun_rc=${PIPESTATUS[0]}
 
-deno_counts=$(grep -Eo '[0-9]+ passed.*' /tmp/nlroute-deno-test.log | tail -1)
-bun_pass=$(grep -Eo '^ *[0-9]+ pass' /tmp/nlroute-bun-test.log | tail -1 | tr -dc 0-9)
-bun_fail=$(grep -Eo '^ *[0-9]+ fail' /tmp/nlroute-bun-test.log | tail -1 | tr -dc 0-9)
-bun_skip=$(grep -Eo '^ *[0-9]+ skip' /tmp/nlroute-bun-test.log | tail -1 | tr -dc 0-9)
 echo
 echo "== summary"
-echo "deno: ${deno_counts:-no result} (exit $deno_rc)"
-echo "bun:  ${bun_pass:-0} passed | ${bun_fail:-0} failed | ${bun_skip:-0} skipped (exit $bun_rc)"
+deno run -A tools/test_summary.ts "$NLROUTE_TEST_TMP"
+echo "exit codes: deno $deno_rc, bun $bun_rc"
 [ "$deno_rc" = 0 ] && [ "$bun_rc" = 0 ] || status=1
 leftover=$(ip netns list 2>/dev/null | grep -c "^nlrt-$NLROUTE_TEST_RUN-" || true)
 if [ "$leftover" != 0 ]; then echo "leftover test namespaces: $leftover"; status=1; fi

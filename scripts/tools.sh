@@ -10,7 +10,8 @@ export PATH="$NLROUTE_TOOLS/node_modules/.bin:$PATH"
 nlroute_have() { command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | head -1 | grep -q "$2"; }
 
 if ! nlroute_have deno "$DENO_VERSION" || ! nlroute_have bun "$BUN_VERSION"; then
-  echo "nlroute: installing deno@$DENO_VERSION and bun@$BUN_VERSION into $NLROUTE_TOOLS" >&2
+  echo "nlroute: installing deno@$DENO_VERSION and bun@$BUN_VERSION from the npm registry into" \
+    "$NLROUTE_TOOLS (about 190 MB, once; set NLROUTE_TOOLS to choose the folder)" >&2
   mkdir -p "$NLROUTE_TOOLS"
   (cd "$NLROUTE_TOOLS" && { [ -f package.json ] || echo '{"private":true}' > package.json; } &&
     npm install --no-audit --no-fund --loglevel=error "deno@$DENO_VERSION" "bun@$BUN_VERSION" >&2)
@@ -18,6 +19,7 @@ fi
 
 nlroute_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 if [ ! -d "$nlroute_root/node_modules/bun-types" ] || [ ! -d "$nlroute_root/node_modules/@types/node" ]; then
+  echo "nlroute: installing the type packages (bun-types, @types/node: about 12 MB) into node_modules" >&2
   (cd "$nlroute_root" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 

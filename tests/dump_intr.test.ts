@@ -1,11 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
 import { DumpInterruptedError, NetlinkSocket, RTM } from "../mod.ts";
 import { injectFaults } from "../ffi/libc.ts";
 import { Errno } from "../ffi/errno.ts";
-import { createTestNetns, ip, isRoot, removeTestNetns } from "./helpers.ts";
+import { createTestNetns, ip, isRoot, removeTestNetns, testTmpDir } from "./helpers.ts";
 
 const linkDump = {
   type: RTM.GETLINK,
@@ -16,12 +17,13 @@ describe("interrupted dumps (NLM_F_DUMP_INTR)", { skip: !isRoot && "needs root" 
   let ns = "";
   before(() => {
     ns = createTestNetns();
-    const file = `/tmp/nlroute-intr-${process.pid}.batch`;
+    const file = join(testTmpDir(), "intr.batch");
     writeFileSync(
       file,
       Array.from({ length: 200 }, (_, i) => `link add d${i} type veth peer name e${i}`).join("\n"),
     );
     ip(["-batch", file], ns);
+    rmSync(file);
   });
   after(() => {
     injectFaults(undefined);

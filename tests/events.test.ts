@@ -1,11 +1,12 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
 import { IPRoute, Monitor, type MonitorEvent } from "../mod.ts";
 import type { Subscription } from "../core/socket.ts";
-import { createTestNetns, ip, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+import { createTestNetns, ip, isRoot, removeTestNetns, runtime, testTmpDir } from "./helpers.ts";
 
 /** Reads events until every predicate matched, in order; returns what was read. */
 async function expectInOrder(
@@ -34,12 +35,15 @@ async function expectInOrder(
 
 /** Runs `ip -n ns -batch file` in the background; resolves with its exit code. */
 function ipBatchAsync(ns: string, lines: string[]): Promise<number> {
-  const file = `/tmp/nlroute-${process.pid}-${Math.random().toString(36).slice(2)}.batch`;
+  const file = join(testTmpDir(), `storm-${Math.random().toString(36).slice(2)}.batch`);
   writeFileSync(file, lines.join("\n") + "\n");
   return new Promise((resolve, reject) => {
     const p = spawn("ip", ["-n", ns, "-batch", file], { stdio: "ignore" });
     p.on("error", reject);
-    p.on("exit", (code) => resolve(code ?? -1));
+    p.on("exit", (code) => {
+      rmSync(file, { force: true });
+      resolve(code ?? -1);
+    });
   });
 }
 

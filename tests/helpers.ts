@@ -3,7 +3,9 @@
  * descriptor counts. Shared by every test file; runs under Deno and Bun.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { readdirSync, statSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import process from "node:process";
 
 let counter = 0;
@@ -23,10 +25,35 @@ export function testName(suffix = ""): string {
   return `${TEST_PREFIX}-${suffix}${++counter}`;
 }
 
-/** Removes every namespace this process created (also on exit). */
+let ownTmp: string | undefined;
+
+/**
+ * This run's temporary folder: `scripts/test.sh` makes one per run
+ * (NLROUTE_TEST_TMP) and removes it; a test file run alone gets its own,
+ * removed when the process exits. Tests write their scratch files here only.
+ */
+export function testTmpDir(): string {
+  const given = process.env.NLROUTE_TEST_TMP;
+  if (given) return given;
+  return ownTmp ??= mkdtempSync(join(tmpdir(), "nlrt-tmp-"));
+}
+
+/**
+ * Records why a test is skipped (a kernel feature missing, no root), so that
+ * the suite's summary can say it; returns `reason` for `{ skip: … }`.
+ */
+export function skipReason(reason: string | false): string | false {
+  const dir = process.env.NLROUTE_TEST_TMP;
+  if (reason && dir) appendFileSync(join(dir, "skip-reasons"), `${reason}\n`);
+  return reason;
+}
+
+/** Removes every namespace (and the scratch folder) this process created (also on exit). */
 function cleanup(): void {
   for (const ns of live) spawnSync("ip", ["netns", "del", ns]);
   live.clear();
+  if (ownTmp) rmSync(ownTmp, { recursive: true, force: true });
+  ownTmp = undefined;
 }
 process.on("exit", cleanup);
 

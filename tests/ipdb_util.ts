@@ -5,10 +5,11 @@
  */
 import { afterEach, beforeEach, describe } from "node:test";
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import process from "node:process";
 import { type Batch, IPDB, type IPRoute, type Spec } from "../mod.ts";
-import { createTestNetns, ip, ipJson, isRoot, removeTestNetns } from "./helpers.ts";
+import { createTestNetns, ip, ipJson, isRoot, removeTestNetns, testTmpDir } from "./helpers.ts";
 
 /** The namespace and database of the running test (set by {@link liveIpdb}). */
 export interface Live {
@@ -62,10 +63,13 @@ export function addrsOf(ns: string, name: string): string[] {
 
 /** Runs `ip -n ns -batch` on these lines; resolves with its exit code. */
 export function ipBatch(ns: string, lines: string[]): Promise<number> {
-  const file = `/tmp/nlroute-ipdb-${process.pid}-${Math.random().toString(36).slice(2)}.batch`;
+  const file = join(testTmpDir(), `ipdb-${Math.random().toString(36).slice(2)}.batch`);
   writeFileSync(file, lines.join("\n") + "\n");
   return new Promise((resolve) =>
-    spawn("ip", ["-n", ns, "-batch", file], { stdio: "ignore" }).on("exit", (c) => resolve(c ?? -1))
+    spawn("ip", ["-n", ns, "-batch", file], { stdio: "ignore" }).on("exit", (c) => {
+      rmSync(file, { force: true });
+      resolve(c ?? -1);
+    })
   );
 }
 

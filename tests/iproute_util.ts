@@ -17,6 +17,7 @@ import {
   ipJson,
   isRoot,
   removeTestNetns,
+  skipReason,
   withTestNetns,
 } from "./helpers.ts";
 
@@ -76,8 +77,8 @@ export function hasKind(kind: string): boolean {
 
 /** The skip reason for the live test of a kind (not root, or a kernel without it), or false. */
 export function skipKind(kind: string): string | false {
-  if (!isRoot) return "needs root for namespaces";
-  return hasKind(kind) ? false : `this kernel has no ${kind} links`;
+  if (!isRoot) return skipReason("needs root for namespaces");
+  return skipReason(hasKind(kind) ? false : `this kernel has no ${kind} links`);
 }
 
 /** `ip -j link show` of one link, details included. */
