@@ -19,6 +19,7 @@ import process from "node:process";
 import { IPRoute, NetlinkSocket, netns } from "../mod.ts";
 import { libc } from "../ffi/libc.ts";
 import { withNetns } from "../core/nsenter.ts";
+import { RUNTIME as RUNTIME_NAME, RUNTIME_VERSION } from "./_lib.ts";
 
 const AF_NETLINK = 16;
 const SOCK_RAW_CLOEXEC = 3 | 0x80000;
@@ -34,7 +35,7 @@ const { values } = parseArgs({
 const N_THREAD = Number(values.thread);
 const N_PROCESS = Number(values.process);
 const N_PY = Number(values.pyroute2);
-const RUNTIME = "Bun" in globalThis ? `bun ${Bun.version}` : `deno ${Deno.version.deno}`;
+const RUNTIME = `${RUNTIME_NAME} ${RUNTIME_VERSION}`;
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -15,15 +15,26 @@ import {
 } from "./symbols.ts";
 import { EPOLL_EVENT_SIZE, MAX_EVENTS, readTokens, WAIT_MS, WAKE_TOKEN } from "./epoll.ts";
 import { wrapErrno } from "./wrap.ts";
+import {
+  denoApi,
+  type DenoForeignFunction,
+  type DenoNativeResultType,
+  type DenoNativeType,
+  type DenoPointerObject,
+  type DenoPointerView,
+} from "./deno_api.ts";
 
-const PARAM: Record<ParamKind, Deno.NativeType> = {
+// This module is loaded only under Deno.
+const deno = denoApi();
+
+const PARAM: Record<ParamKind, DenoNativeType> = {
   i32: "i32",
   u32: "u32",
   u64: "u64",
   buffer: "buffer",
   pointer: "pointer",
 };
-const RESULT: Record<ResultKind, Deno.NativeResultType> = {
+const RESULT: Record<ResultKind, DenoNativeResultType> = {
   i32: "i32",
   ssize: "i32",
   void: "void",
@@ -34,7 +45,7 @@ function open<N extends SymbolName = SymbolName>(
   names?: readonly N[],
 ): Pick<Libc, N> {
   const entries = symbolEntries(names);
-  const defs: Record<string, Deno.ForeignFunction> = {
+  const defs: Record<string, DenoForeignFunction> = {
     __errno_location: { parameters: [], result: "pointer" },
   };
   for (const [name, spec] of entries) {
@@ -43,13 +54,13 @@ function open<N extends SymbolName = SymbolName>(
       result: RESULT[spec.result],
     };
   }
-  const lib = Deno.dlopen(path, defs);
+  const lib = deno.dlopen(path, defs);
   // deno-lint-ignore no-explicit-any
   const sym = lib.symbols as Record<string, (...args: any[]) => any>;
   // errno lives at a per-thread address; this module instance runs on one thread.
-  let view: Deno.UnsafePointerView | undefined;
+  let view: DenoPointerView | undefined;
   const errno = (): number => {
-    view ??= new Deno.UnsafePointerView(sym.__errno_location!() as Deno.PointerObject);
+    view ??= new deno.UnsafePointerView(sym.__errno_location!() as DenoPointerObject);
     return view.getInt32(0);
   };
   const out: Record<string, unknown> = {};
@@ -61,7 +72,7 @@ function open<N extends SymbolName = SymbolName>(
       fn = (...args: unknown[]) =>
         raw(
           ...args.map((a, i) =>
-            kinds[i] === "pointer" && a !== null ? Deno.UnsafePointer.create(a as bigint) : a
+            kinds[i] === "pointer" && a !== null ? deno.UnsafePointer.create(a as bigint) : a
           ),
         );
     }
@@ -78,9 +89,15 @@ function open<N extends SymbolName = SymbolName>(
  * simply returns no tokens.
  */
 function waiter(epfd: number, path: string): EpollWaiter {
-  const lib = Deno.dlopen(path, {
+  const lib = deno.dlopen(path, {
     epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32", nonblocking: true },
   });
+  const epollWait = lib.symbols.epoll_wait as (
+    epfd: number,
+    events: Uint8Array,
+    maxEvents: number,
+    timeoutMs: number,
+  ) => Promise<number>;
   const events = allocBuffer(EPOLL_EVENT_SIZE * MAX_EVENTS);
   const dv = new DataView(events.buffer);
   let pending = false;
@@ -89,7 +106,7 @@ function waiter(epfd: number, path: string): EpollWaiter {
     async wait(): Promise<number[]> {
       pending = true;
       try {
-        const n = await lib.symbols.epoll_wait(epfd, events, MAX_EVENTS, WAIT_MS);
+        const n = await epollWait(epfd, events, MAX_EVENTS, WAIT_MS);
         return n > 0 ? readTokens(dv, n).filter((t) => t !== WAKE_TOKEN) : [];
       } finally {
         pending = false;
@@ -112,6 +129,6 @@ export const adapter: Adapter = {
   open,
   waiter,
   addressOf(buf: Uint8Array): bigint {
-    return Deno.UnsafePointer.value(Deno.UnsafePointer.of(buf));
+    return deno.UnsafePointer.value(deno.UnsafePointer.of(buf));
   },
 };

@@ -4,8 +4,12 @@
  *
  * @module
  */
+import { denoApi } from "./deno_api.ts";
+
 // Read the architecture without loading Node's compatibility layer in Deno.
-const X64: boolean = "Deno" in globalThis ? Deno.build.arch === "x86_64" : process.arch === "x64";
+const X64: boolean = "Deno" in globalThis
+  ? denoApi().build.arch === "x86_64"
+  : process.arch === "x64";
 
 /** Size of `struct epoll_event` on this architecture. */
 export const EPOLL_EVENT_SIZE: number = X64 ? 12 : 16;

@@ -9,6 +9,8 @@
  * @module
  */
 import type { Libc, SymbolName } from "./symbols.ts";
+import { bunApi } from "./bun_api.ts";
+import { denoApi } from "./deno_api.ts";
 
 /** A subset of libc plus the address helper. */
 export interface LeanLibc<N extends SymbolName> {
@@ -45,7 +47,7 @@ export async function leanLibc<N extends SymbolName>(names: readonly N[]): Promi
  * ```
  */
 export function programArgs(): string[] {
-  return IS_BUN ? Bun.argv.slice(2) : Deno.args.slice();
+  return IS_BUN ? bunApi().argv.slice(2) : denoApi().args.slice();
 }
 
 /**
@@ -64,8 +66,9 @@ export function writeStderr(text: string): void {
     (globalThis as unknown as { process: { stderr: { write(b: Uint8Array): void } } }).process
       .stderr.write(bytes);
   } else {
+    const stderr = denoApi().stderr;
     let off = 0;
-    while (off < bytes.length) off += Deno.stderr.writeSync(bytes.subarray(off));
+    while (off < bytes.length) off += stderr.writeSync(bytes.subarray(off));
   }
 }
 
@@ -82,5 +85,5 @@ export function exit(code: number): never {
   if (IS_BUN) {
     (globalThis as unknown as { process: { exit(c: number): never } }).process.exit(code);
   }
-  Deno.exit(code);
+  return denoApi().exit(code);
 }

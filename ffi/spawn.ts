@@ -13,6 +13,8 @@
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { check, libc, RUNTIME } from "./libc.ts";
+import { bunApi } from "./bun_api.ts";
+import { denoApi, type DenoChildProcess } from "./deno_api.ts";
 
 /** How a helper process ended. */
 export interface HelperExit {
@@ -78,7 +80,7 @@ export function spawnWithFd(
 }
 
 function spawnBun(module: URL, fd: number, args: (childFd: number) => string[]): HelperProcess {
-  const proc = Bun.spawn([process.execPath, modulePath(module), ...args(3)], {
+  const proc = bunApi().spawn([process.execPath, modulePath(module), ...args(3)], {
     stdio: ["ignore", "ignore", "pipe", fd],
   });
   const exited = (async (): Promise<HelperExit> => {
@@ -86,7 +88,7 @@ function spawnBun(module: URL, fd: number, args: (childFd: number) => string[]):
     // Bun closes its own copy of the extra stdio descriptor a task after the
     // exit: wait for it, so that no descriptor outlives the helper.
     await new Promise((r) => setTimeout(r, 0));
-    const sig = proc.signalCode as string | number | null;
+    const sig = proc.signalCode;
     return {
       code: sig ? null : proc.exitCode,
       signal: sig === null ? null : String(sig),
@@ -106,9 +108,10 @@ function spawnDeno(module: URL, fd: number, args: (childFd: number) => string[])
   const c = libc();
   // dup() leaves FD_CLOEXEC off the copy: Deno.Command passes it on under its number.
   const copy = check("dup", c.dup(fd), "(descriptor for the helper process)");
-  let child: Deno.ChildProcess;
+  const deno = denoApi();
+  let child: DenoChildProcess;
   try {
-    child = new Deno.Command(Deno.execPath(), {
+    child = new deno.Command(deno.execPath(), {
       args: [...DENO_FLAGS, modulePath(module), ...args(copy)],
       env: { DENO_NO_UPDATE_CHECK: "1" },
       stdin: "null",
