@@ -18,8 +18,9 @@ if ! nlroute_have deno "$DENO_VERSION" || ! nlroute_have bun "$BUN_VERSION"; the
 fi
 
 nlroute_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ ! -d "$nlroute_root/node_modules/bun-types" ] || [ ! -d "$nlroute_root/node_modules/@types/node" ]; then
-  echo "nlroute: installing the type packages (bun-types, @types/node: about 12 MB) into node_modules" >&2
+if [ ! -d "$nlroute_root/node_modules/bun-types" ] || [ ! -d "$nlroute_root/node_modules/@types/node" ] ||
+  [ ! -d "$nlroute_root/node_modules/typescript" ]; then
+  echo "nlroute: installing the dev packages (bun-types, @types/node, typescript: about 42 MB) into node_modules" >&2
   (cd "$nlroute_root" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 

@@ -2,7 +2,6 @@ import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import { DumpInterruptedError, NetlinkSocket, RTM } from "../mod.ts";
 import { injectFaults } from "../ffi/libc.ts";
 import { Errno } from "../ffi/errno.ts";

@@ -7,7 +7,6 @@ import { afterEach, beforeEach, describe } from "node:test";
 import { spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import process from "node:process";
 import { type Batch, IPDB, type IPRoute, type Spec } from "../mod.ts";
 import { createTestNetns, ip, ipJson, isRoot, removeTestNetns, testTmpDir } from "./helpers.ts";
 

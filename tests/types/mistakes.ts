@@ -4,7 +4,7 @@
  * finds no error is itself an error, so a type that stops catching a mistake
  * fails the suite. Nothing here runs.
  */
-import { IPRoute, Monitor } from "../../mod.ts";
+import { type IPRoute, Monitor } from "../../mod.ts";
 
 export async function mistakes(ipr: IPRoute, mon: Monitor): Promise<void> {
   // @ts-expect-error a misspelled command
