@@ -20,6 +20,7 @@ export {
   type AnyObjectDef,
   type Command,
   type CommandOf,
+  type GroupOf,
   type ObjectDef,
   type ResultClass,
   type ResultOf,
@@ -40,6 +41,7 @@ export {
 } from "./iproute/objects.ts";
 export { type LinkLookup, UnknownInterfaceError } from "./iproute/refs.ts";
 export { Link } from "./iproute/link/link.ts";
+export { LINK_GROUPS } from "./iproute/link/object.ts";
 export {
   type KindData,
   type LinkKind,
@@ -58,9 +60,11 @@ export {
 } from "./iproute/link/request.ts";
 export { Address } from "./iproute/addr/address.ts";
 export { ADDR_COMMANDS, type AddrSpec } from "./iproute/addr/request.ts";
+export { ADDR_GROUPS } from "./iproute/addr/object.ts";
 export { type NextHop, type NextHopSpec } from "./iproute/route/multipath.ts";
 export { Route, type RouteIdentity } from "./iproute/route/route.ts";
 export { ROUTE_COMMANDS, type RouteSpec, tableId } from "./iproute/route/request.ts";
+export { ROUTE_GROUPS } from "./iproute/route/object.ts";
 export { Neighbour } from "./iproute/neigh/neighbour.ts";
 export {
   FDB_COMMANDS,
@@ -68,20 +72,36 @@ export {
   NEIGH_COMMANDS,
   type NeighSpec,
 } from "./iproute/neigh/request.ts";
+export { NEIGH_GROUPS } from "./iproute/neigh/object.ts";
 export { type Range, Rule } from "./iproute/rule/rule.ts";
 export { RULE_COMMANDS, type RuleSpec } from "./iproute/rule/request.ts";
+export { RULE_GROUPS } from "./iproute/rule/object.ts";
 export { type GroupMember, Nexthop } from "./iproute/nexthop/nexthop.ts";
 export { NEXTHOP_COMMANDS, type NexthopSpec } from "./iproute/nexthop/request.ts";
+export { NEXTHOP_GROUPS } from "./iproute/nexthop/object.ts";
 export { Netconf } from "./iproute/netconf/netconf.ts";
+export { NETCONF_GROUPS } from "./iproute/netconf/object.ts";
+export { Nsid } from "./iproute/nsid/nsid.ts";
+export { NSID_COMMANDS, type NsidSpec } from "./iproute/nsid/request.ts";
+export { NSID_GROUPS } from "./iproute/nsid/object.ts";
 export { messageName, RtMessage } from "./iproute/message.ts";
 export { NameMap, setIproute2ConfigDirs } from "./iproute/name_map.ts";
 export {
+  type AddrFlagName,
   FAMILIES,
+  type Family,
+  type NeighFlagName,
+  type NudStateName,
   REALMS,
   ROUTE_PROTOCOLS,
   ROUTE_TYPES,
+  type RouteProtocolName,
+  type RouteTypeName,
   RULE_ACTIONS,
+  type RuleActionName,
+  type ScopeName,
   SCOPES,
+  type TableName,
   TABLES,
 } from "./iproute/names.ts";
 export { type Spec } from "./iproute/spec.ts";
@@ -90,6 +110,8 @@ export {
   decodeEvent,
   DEFAULT_GROUPS,
   type EventOf,
+  type EventSelector,
+  type GroupName,
   groupNumbers,
   type KindEvent,
   type MonitorEvent,
