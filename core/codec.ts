@@ -261,8 +261,47 @@ export function emptyBytes(): Uint8Array {
 }
 
 /**
+ * Checks the attribute header at `pos` against the end of its container and
+ * returns the attribute's length (header included). The one place attribute
+ * headers are validated: {@link AttrCursor} and the lazy results use it.
+ * Throws {@link DecodeError} for a truncated header, a length below the header
+ * size, or a length past `end`.
+ *
+ * @example
+ * ```ts
+ * import { attrLength } from "./codec.ts";
+ * const b = new Uint8Array([8, 0, 4, 0, 0xdc, 5, 0, 0]);
+ * attrLength(new DataView(b.buffer), 0, b.length); // 8
+ * ```
+ */
+export function attrLength(dv: DataView, pos: number, end: number): number {
+  if (end - pos < NLA_HDRLEN) {
+    throw new DecodeError("attribute", `${end - pos} trailing bytes are too few for a header`, pos);
+  }
+  const len = dv.getUint16(pos, true);
+  if (len < NLA_HDRLEN) {
+    throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
+  }
+  if (pos + len > end) {
+    throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
+  }
+  return len;
+}
+
+/** Throws {@link DecodeError} unless `start..end` lies within `size` bytes. */
+function checkRange(what: string, start: number, end: number, size: number): void {
+  if (start < 0 || end > size || start > end) {
+    throw new DecodeError(what, `range ${start}..${end} is outside ${size} bytes`);
+  }
+}
+
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/**
  * A fluent, bounds-checked reader of a run of attributes (mdlayher's
  * AttributeDecoder in spirit). Malformed input raises {@link DecodeError}.
+ * A cursor can be pointed at another run with {@link AttrCursor.reset}, so a
+ * hot path walks attributes without allocating.
  *
  * @example
  * ```ts
@@ -274,11 +313,11 @@ export function emptyBytes(): Uint8Array {
  */
 export class AttrCursor {
   /** The whole buffer. */
-  readonly bytes: Uint8Array;
+  bytes: Uint8Array;
   /** A view over {@link bytes}. */
-  readonly dv: DataView;
+  dv: DataView;
   /** End of the attribute run. */
-  readonly end: number;
+  end: number;
   /** Offset of the next attribute header. */
   pos: number;
   /** Type number of the current attribute (flags masked off). */
@@ -290,37 +329,35 @@ export class AttrCursor {
   /** Length of the current attribute's payload. */
   length = 0;
 
+  /** A cursor over `bytes[start..end]` (`dv` may be passed to reuse a view of `bytes`). */
   constructor(bytes: Uint8Array, start: number, end: number, dv?: DataView) {
-    if (start < 0 || end > bytes.length || start > end) {
-      throw new DecodeError(
-        "attributes",
-        `range ${start}..${end} is outside ${bytes.length} bytes`,
-      );
-    }
+    checkRange("attributes", start, end, bytes.length);
     this.bytes = bytes;
     this.dv = dv ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.pos = start;
     this.end = end;
   }
 
+  /** Points the cursor at another run (`dv` must view `bytes`); returns the cursor. */
+  reset(bytes: Uint8Array, dv: DataView, start: number, end: number): this {
+    checkRange("attributes", start, end, bytes.length);
+    this.bytes = bytes;
+    this.dv = dv;
+    this.pos = start;
+    this.end = end;
+    this.type =
+      this.flags =
+      this.offset =
+      this.length =
+        0;
+    return this;
+  }
+
   /** Advances to the next attribute; false at the end of the run. */
   next(): boolean {
     const pos = this.pos;
     if (pos >= this.end) return false;
-    if (this.end - pos < NLA_HDRLEN) {
-      throw new DecodeError(
-        "attribute",
-        `${this.end - pos} trailing bytes are too few for a header`,
-        pos,
-      );
-    }
-    const len = this.dv.getUint16(pos, true);
-    if (len < NLA_HDRLEN) {
-      throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
-    }
-    if (pos + len > this.end) {
-      throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
-    }
+    const len = attrLength(this.dv, pos, this.end);
     const t = this.dv.getUint16(pos + 2, true);
     this.type = t & NLA_TYPE_MASK;
     this.flags = t & ~NLA_TYPE_MASK;
@@ -389,46 +426,104 @@ export class AttrCursor {
   }
 }
 
-/** A decoded `struct nlmsghdr`. */
-export interface NlMsgHeader {
-  /** Total length including the header. */
-  len: number;
-  /** Message type. */
-  type: number;
-  /** NLM_F_* flags. */
-  flags: number;
-  /** Sequence number. */
-  seq: number;
-  /** Sender port id. */
-  pid: number;
-}
-
 /**
- * Reads the message header at `off`, checking its length against `end`.
+ * The message-header framing: walks the `struct nlmsghdr` messages of a
+ * datagram in place (no object per message). The receive path and anything
+ * else that splits a datagram use it. A malformed header (a length below the
+ * header size or past the end, trailing bytes too few for a header) stops the
+ * walk and is kept in {@link MessageCursor.fault}; {@link MessageCursor.check}
+ * turns it into a {@link DecodeError}.
  *
  * @example
  * ```ts
- * import { readHeader } from "./codec.ts";
- * const b = new Uint8Array(16); new DataView(b.buffer).setUint32(0, 16, true);
- * readHeader(new DataView(b.buffer), 0, 16).len; // 16
+ * import { MessageCursor, Writer } from "./codec.ts";
+ * const w = new Writer();
+ * w.endMessage(w.beginMessage(3, 2, 7)); // NLMSG_DONE
+ * const c = new MessageCursor().reset(w.finish(), 0, 16);
+ * while (c.next()) console.log(c.type, c.seq); // 3 7
+ * c.check(); // a malformed datagram would throw here
  * ```
  */
-export function readHeader(dv: DataView, off: number, end: number): NlMsgHeader {
-  if (end - off < NLMSG_HDRLEN) {
-    throw new DecodeError("message", `${end - off} bytes are too few for a header`, off);
+export class MessageCursor {
+  /** The datagram's buffer. */
+  bytes: Uint8Array = EMPTY;
+  /** A view over {@link bytes}. */
+  dv: DataView = EMPTY_VIEW;
+  /** End of the datagram. */
+  end = 0;
+  /** Offset of the next message header. */
+  pos = 0;
+  /** Offset of the current message's header. */
+  offset = 0;
+  /** Length of the current message, header included. */
+  length = 0;
+  /** Type of the current message. */
+  type = 0;
+  /** Header flags of the current message. */
+  flags = 0;
+  /** Sequence number of the current message. */
+  seq = 0;
+  /** Port id in the current message's header. */
+  pid = 0;
+  /** Why the walk stopped before the end (the text of a DecodeError), if it did. */
+  fault: string | undefined = undefined;
+  /** Offset of the malformed header (valid when {@link fault} is set). */
+  faultOffset = 0;
+
+  /** Points the cursor at `bytes[start..end]` (`dv` may be passed to reuse a view); returns it. */
+  reset(bytes: Uint8Array, start: number, end: number, dv?: DataView): this {
+    checkRange("messages", start, end, bytes.length);
+    this.bytes = bytes;
+    this.dv = dv ?? new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.pos = start;
+    this.end = end;
+    this.fault = undefined;
+    return this;
   }
-  const len = dv.getUint32(off, true);
-  if (len < NLMSG_HDRLEN) {
-    throw new DecodeError("message", `length ${len} is below the header size`, off);
+
+  /** Advances to the next message; false at the end of the datagram or at a malformed header. */
+  next(): boolean {
+    const pos = this.pos;
+    const end = this.end;
+    if (pos >= end) return false;
+    const dv = this.dv;
+    const len = end - pos >= NLMSG_HDRLEN ? dv.getUint32(pos, true) : -1;
+    if (len < NLMSG_HDRLEN || pos + len > end) {
+      this.fault = len < 0
+        ? `${end - pos} trailing bytes are too few for a header`
+        : len < NLMSG_HDRLEN
+        ? `length ${len} is below the header size`
+        : `length ${len} runs past the end of the datagram`;
+      this.faultOffset = pos;
+      this.pos = end;
+      return false;
+    }
+    this.offset = pos;
+    this.length = len;
+    this.type = dv.getUint16(pos + 4, true);
+    this.flags = dv.getUint16(pos + 6, true);
+    this.seq = dv.getUint32(pos + 8, true);
+    this.pid = dv.getUint32(pos + 12, true);
+    this.pos = pos + align4(len);
+    return true;
   }
-  if (off + len > end) {
-    throw new DecodeError("message", `length ${len} runs past the end of the datagram`, off);
+
+  /**
+   * Continues the walk in a copy of the datagram: the bytes walked so far
+   * (from offset 0) now start at `base` in `bytes`. Offsets read afterwards
+   * are in the copy.
+   */
+  moveTo(bytes: Uint8Array, dv: DataView, base: number): void {
+    this.bytes = bytes;
+    this.dv = dv;
+    this.pos += base;
+    this.end += base;
+    this.offset += base;
+    this.faultOffset += base;
   }
-  return {
-    len,
-    type: dv.getUint16(off + 4, true),
-    flags: dv.getUint16(off + 6, true),
-    seq: dv.getUint32(off + 8, true),
-    pid: dv.getUint32(off + 12, true),
-  };
+
+  /** Throws {@link DecodeError} when the walk stopped at a malformed header. */
+  check(): void {
+    if (this.fault !== undefined) throw new DecodeError("message", this.fault, this.faultOffset);
+  }
 }
