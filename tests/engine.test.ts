@@ -152,7 +152,10 @@ describe("engine dispatch (fake connection)", () => {
     const intr = new EngineDump(engine, { type: RTM.GETLINK }, {}).all();
     fake.deliver(concat(link(seq(), PORT, NLM_F.MULTI | NLM_F.DUMP_INTR), link(seq())));
     fake.deliver(msg(NLMSG.DONE, NLM_F.MULTI, seq(), PORT, [0, 0, 0, 0]));
-    await assert.rejects(intr, (e: DumpInterruptedError) => e.partial.length === 2);
+    await assert.rejects(
+      intr,
+      (e: DumpInterruptedError) => e instanceof DumpInterruptedError && e.partial.length === 2,
+    );
 
     let attempts = 0;
     fake.onSend = (req) => {
