@@ -75,33 +75,15 @@ function decodeValue(
   depth: number,
 ): unknown {
   const { bytes, offset, length } = c;
-  switch (def.kind) {
-    case "u8":
-    case "s8":
-    case "u16":
-    case "s16":
-    case "u32":
-    case "s32":
-    case "u64":
-    case "s64": {
-      const size = INT_SIZE[def.kind]!;
-      if (length < size) {
-        throw new DecodeError(
-          `${def.name} (${def.kind})`,
-          `${length} bytes, needs ${size}`,
-          offset,
-        );
-      }
-      return readScalar(
-        def.kind,
-        def.hint,
-        def.be || (c.flags & NLA_F_NET_BYTEORDER) !== 0,
-        bytes,
-        c.dv,
-        offset,
-        size,
-      );
+  const size = INT_SIZE[def.kind];
+  if (size !== undefined) {
+    if (length < size) {
+      throw new DecodeError(`${def.name} (${def.kind})`, `${length} bytes, needs ${size}`, offset);
     }
+    const be = def.be || (c.flags & NLA_F_NET_BYTEORDER) !== 0;
+    return readScalar(def.kind, def.hint, be, bytes, c.dv, offset, size);
+  }
+  switch (def.kind) {
     case "uint":
     case "sint":
       if (length === 4) {

@@ -1,6 +1,7 @@
 /**
- * The engine under a netlink socket: the table of pending requests, the
- * non-blocking receive pump, dispatch of each datagram, and the wait loop.
+ * The engine under a netlink socket: sending requests into the table of
+ * pending requests, the non-blocking receive pump (each datagram handed to
+ * the dispatcher, `dispatch.ts`), and the wait loop.
  * It talks to a {@link Transport} (a real descriptor, or `fake.ts` for tests
  * and the fuzzer), so the same code runs with and without a kernel.
  *
@@ -13,46 +14,25 @@
  */
 import { check } from "../ffi/libc.ts";
 import { Errno } from "../ffi/errno.ts";
-import { MessageCursor, Writer } from "./codec.ts";
-import { NLM_F, NLMSG } from "./constants.ts";
-import {
-  ClosedError,
-  DecodeError,
-  DumpInterruptedError,
-  NetlinkError,
-  SyscallError,
-} from "./errors.ts";
-import { readAck } from "./extack.ts";
+import { Writer } from "./codec.ts";
+import { NLM_F } from "./constants.ts";
+import { ClosedError, DecodeError, type NetlinkError, SyscallError } from "./errors.ts";
+import { Dispatcher, type SocketStats } from "./dispatch.ts";
 import {
   type BatchResult,
   type Decoder,
   encodeRequest,
-  type MessageRef,
   type NetlinkMessage,
   rawDecoder,
   type Request,
   type Response,
 } from "./message.ts";
 import type { NetlinkProtocol } from "./protocol.ts";
-import { newPending, ownCopy, type Pending, RBUF_SIZE, receiveBuffer } from "./receive.ts";
+import { newPending, type Pending, RBUF_SIZE, receiveBuffer } from "./receive.ts";
 import { Consumer, type SubscribeOptions } from "./subscription.ts";
 import type { Sender, Transport } from "./transport.ts";
 
-/** Counters of what the socket received and refused. */
-export interface SocketStats {
-  /** Datagrams received. */
-  datagrams: number;
-  /** Datagrams from a sender other than the kernel, dropped. */
-  spoofed: number;
-  /** Unicast messages matching no pending request (or the wrong port), dropped. */
-  stray: number;
-  /** Malformed datagrams, dropped. */
-  malformed: number;
-  /** ENOBUFS reports from the kernel. */
-  overruns: number;
-  /** Multicast messages no subscription took. */
-  unclaimed: number;
-}
+export type { SocketStats } from "./dispatch.ts";
 
 /** Options of a do-request. */
 export interface RequestOptions<T> {
@@ -74,14 +54,7 @@ export class Engine {
   /** The port id the kernel assigned. */
   readonly portId: number;
   /** Counters of received and refused datagrams. */
-  readonly stats: SocketStats = {
-    datagrams: 0,
-    spoofed: 0,
-    stray: 0,
-    malformed: 0,
-    overruns: 0,
-    unclaimed: 0,
-  };
+  readonly stats: SocketStats;
 
   readonly #transport: Transport;
   #seq: number;
@@ -91,22 +64,10 @@ export class Engine {
   #reading = false;
   #pumping = false;
   #waitAbort: AbortController | undefined;
-  readonly #pending = new Map<number, Pending>();
-  readonly #subs = new Set<Consumer<unknown>>();
+  readonly #d: Dispatcher;
+  readonly #pending: Map<number, Pending>;
   readonly #writer = new Writer(4096);
-  readonly #frames = new MessageCursor();
   readonly #from: Sender = { port: 0, groups: 0 };
-  readonly #ref: MessageRef = {
-    bytes: new Uint8Array(0),
-    dv: new DataView(new ArrayBuffer(0)),
-    offset: 0,
-    length: 0,
-    type: 0,
-    flags: 0,
-    seq: 0,
-    pid: 0,
-  };
-  #decodeEvent: Decoder<unknown>;
 
   /** An engine on `transport` (bound to `portId`) speaking `protocol`. */
   constructor(
@@ -118,7 +79,9 @@ export class Engine {
     this.#transport = transport;
     this.protocol = protocol;
     this.portId = portId;
-    this.#decodeEvent = decodeEvent;
+    this.#d = new Dispatcher(portId, protocol.framing, decodeEvent);
+    this.#pending = this.#d.pending;
+    this.stats = this.#d.stats;
     this.#seq = (Math.random() * 0x3fffffff) >>> 0 || 1;
   }
 
@@ -129,7 +92,7 @@ export class Engine {
 
   /** Sets the decoder of multicast messages. */
   setEventDecoder(decode: Decoder<unknown>): void {
-    this.#decodeEvent = decode;
+    this.#d.decodeEvent = decode;
   }
 
   /** The next sequence number (never 0). */
@@ -172,24 +135,14 @@ export class Engine {
     return p;
   }
 
-  /** Sends one request (with NLM_F_ACK unless `ack: false`) and waits for its answer. */
-  async request<T = NetlinkMessage>(
-    req: Request,
-    opts: RequestOptions<T> = {},
-  ): Promise<Response<T>> {
-    this.#assertSends("send a request");
+  /** Sends one request with `flags` as a pending entry, then receives what is already queued. */
+  #start(req: Request, flags: number, decode: Decoder<unknown>, single: boolean): Pending {
     const seq = this.nextSeq();
     const w = this.#writer;
     w.reset();
-    const ack = opts.ack !== false;
-    encodeRequest(w, req, ack ? NLM_F.ACK : 0, seq);
-    const p = this.#newPending(
-      seq,
-      this.#name(req, false),
-      false,
-      opts.decode ?? rawDecoder,
-      !ack,
-    );
+    encodeRequest(w, req, flags, seq);
+    const dump = (flags & NLM_F.DUMP) === NLM_F.DUMP;
+    const p = this.#newPending(seq, this.#name(req, dump), dump, decode, single);
     try {
       this.#send(w.buf, w.pos);
     } catch (e) {
@@ -197,6 +150,17 @@ export class Engine {
       throw e;
     }
     this.#pump();
+    return p;
+  }
+
+  /** Sends one request (with NLM_F_ACK unless `ack: false`) and waits for its answer. */
+  async request<T = NetlinkMessage>(
+    req: Request,
+    opts: RequestOptions<T> = {},
+  ): Promise<Response<T>> {
+    this.#assertSends("send a request");
+    const ack = opts.ack !== false;
+    const p = this.#start(req, ack ? NLM_F.ACK : 0, opts.decode ?? rawDecoder, !ack);
     if (!p.done) await this.#until(p, opts.signal);
     if (p.error) throw p.error;
     return { messages: p.items as T[], ack: p.ack };
@@ -240,19 +204,7 @@ export class Engine {
   /** Sends a dump request (NLM_F_DUMP) and returns its pending entry. */
   startDump(req: Request, decode: Decoder<unknown>): Pending {
     this.#assertSends("start a dump");
-    const seq = this.nextSeq();
-    const w = this.#writer;
-    w.reset();
-    encodeRequest(w, req, NLM_F.DUMP, seq);
-    const p = this.#newPending(seq, this.#name(req, true), true, decode);
-    try {
-      this.#send(w.buf, w.pos);
-    } catch (e) {
-      this.#pending.delete(seq);
-      throw e;
-    }
-    this.#pump();
-    return p;
+    return this.#start(req, NLM_F.DUMP, decode, false);
   }
 
   /** Drops a pending entry (an abandoned dump): its late replies are counted as stray. */
@@ -271,13 +223,13 @@ export class Engine {
   subscribe<T>(opts: SubscribeOptions<T>): Consumer<T> {
     this.assertOpen("subscribe");
     const sub = new Consumer<T>(this, opts);
-    this.#subs.add(sub as Consumer<unknown>);
+    this.#d.subs.add(sub as Consumer<unknown>);
     return sub;
   }
 
   /** Removes a consumer. */
   unsubscribe(sub: Consumer<unknown>): void {
-    this.#subs.delete(sub);
+    this.#d.subs.delete(sub);
     this.#interestChanged();
   }
 
@@ -313,15 +265,8 @@ export class Engine {
     }
   }
 
-  /** Whether anybody needs data from the socket. */
-  #interest(): boolean {
-    for (const p of this.#pending.values()) if (!p.done && p.wake) return true;
-    for (const s of this.#subs) if (s.waiting) return true;
-    return false;
-  }
-
   #interestChanged(): void {
-    if (!this.#interest()) this.#waitAbort?.abort();
+    if (!this.#d.interest()) this.#waitAbort?.abort();
   }
 
   async #read(): Promise<void> {
@@ -330,7 +275,7 @@ export class Engine {
     try {
       while (!this.#closed) {
         this.#pump();
-        if (!this.#interest()) break;
+        if (!this.#d.interest()) break;
         const ac = new AbortController();
         this.#waitAbort = ac;
         let result;
@@ -379,7 +324,6 @@ export class Engine {
     const t = this.#transport;
     const { bytes: buf, dv } = receiveBuffer();
     const from = this.#from;
-    const raw = this.protocol.framing === "raw";
     let overrun = false;
     for (;;) {
       const n = t.receive(buf, RBUF_SIZE, from);
@@ -388,8 +332,7 @@ export class Engine {
         if (n === -Errno.EINTR) continue;
         if (n === -Errno.ENOBUFS) {
           overrun = true;
-          this.stats.overruns++;
-          for (const s of this.#subs) s.kernelOverrun();
+          this.#d.kernelOverrun();
           continue;
         }
         // The descriptor is unusable (closed behind our back, not a socket…):
@@ -404,192 +347,25 @@ export class Engine {
       }
       if (n > RBUF_SIZE) {
         this.stats.malformed++;
-        this.#failAll(
+        this.#d.failAll(
           new DecodeError("datagram", `${n} bytes exceed the ${RBUF_SIZE}-byte receive buffer`),
         );
         continue;
       }
-      if (raw) this.#dispatchRaw(buf, n, from.groups !== 0);
-      else this.#dispatch(buf, dv, n, from.groups !== 0);
+      this.#d.datagram(buf, dv, n, from.groups !== 0);
       // Nobody waits for a reply and no consumer has room: leave the rest in the
       // kernel's buffer for the next reader instead of dropping it from a queue.
-      if (this.#pending.size === 0 && this.#subsFull()) break;
+      if (this.#pending.size === 0 && this.#d.subsFull()) break;
     }
     // After an overflow, a do-request still unanswered once the queue is
     // drained lost its reply (where the kernel answers inside sendmsg).
-    if (overrun && this.protocol.answersInSend) {
-      for (const p of this.#pending.values()) {
-        if (!p.done && !p.dump) {
-          this.#finish(
-            p,
-            new NetlinkError(Errno.ENOBUFS, {
-              message: "the reply was lost: the receive buffer overflowed",
-            }, p.name),
-          );
-        }
-      }
-    }
+    if (overrun && this.protocol.answersInSend) this.#d.lostReplies();
   }
 
-  /** Whether every subscription's queue is full (true when there is none). */
-  #subsFull(): boolean {
-    for (const s of this.#subs) if (!s.full) return false;
-    return true;
-  }
-
-  /** The socket cannot be used any more: fail every request and subscription. */
+  /** The socket cannot be used any more: fail every request and subscription, never read again. */
   #broken(err: Error): void {
     this.#gone = true;
-    this.#failAll(err);
-    for (const s of this.#subs) s.fail(err);
-  }
-
-  #failAll(err: Error): void {
-    for (const p of this.#pending.values()) if (!p.done) this.#finish(p, err);
-  }
-
-  #finish(p: Pending, err?: Error): void {
-    p.done = true;
-    if (err && !p.error) p.error = err;
-    this.#pending.delete(p.seq);
-    const wake = p.wake;
-    p.wake = undefined;
-    wake?.();
-  }
-
-  /**
-   * Dispatches one datagram read into the shared receive buffer. Control
-   * messages are read in place; the datagram is copied (once) before the first
-   * message is handed to a decoder, so decoded objects may keep references, and
-   * the walk goes on in the copy.
-   */
-  #dispatch(shared: Uint8Array, sdv: DataView, end: number, multicast: boolean): void {
-    const f = this.#frames.reset(shared, 0, end, sdv);
-    const ref = this.#ref;
-    let owned = false;
-    let touched: Pending[] | undefined;
-    while (f.next()) {
-      const type = f.type;
-      if (!owned && (multicast || type >= NLMSG.MIN_TYPE)) {
-        const copy = ownCopy(shared, end);
-        f.moveTo(copy.bytes, copy.dv, copy.offset);
-        owned = true;
-      }
-      const seq = f.seq;
-      const pid = f.pid;
-      ref.bytes = f.bytes;
-      ref.dv = f.dv;
-      ref.offset = f.offset;
-      ref.length = f.length;
-      ref.type = type;
-      ref.flags = f.flags;
-      ref.seq = seq;
-      ref.pid = pid;
-      if (multicast) {
-        this.#event(ref);
-        // An NLM_F_ECHO copy of our own change comes with the group set (the kernel
-        // multicast it first, leaving us out): it answers our request too.
-        const echo = pid === this.portId ? this.#pending.get(seq) : undefined;
-        if (!echo || type < NLMSG.MIN_TYPE) continue;
-      }
-      const p = this.#pending.get(seq);
-      if (!p || pid !== this.portId) {
-        this.stats.stray++;
-        continue;
-      }
-      if (type === NLMSG.NOOP) continue;
-      if (type === NLMSG.ERROR || type === NLMSG.DONE) {
-        this.#complete(p, ref);
-        continue;
-      }
-      if (type === NLMSG.OVERRUN) {
-        this.#finish(p, new NetlinkError(Errno.ENOBUFS, { message: "NLMSG_OVERRUN" }, p.name));
-        continue;
-      }
-      if (ref.flags & NLM_F.DUMP_INTR) p.intr = true;
-      if (p.error) continue; // draining after a decode failure
-      try {
-        p.items.push(p.decode(ref));
-      } catch (e) {
-        p.error = e instanceof DecodeError ? e : new DecodeError(p.name, String(e));
-        if (!p.dump && !p.single) continue;
-      }
-      if (p.single) {
-        this.#finish(p);
-        continue;
-      }
-      touched ??= [];
-      if (touched[touched.length - 1] !== p) touched.push(p);
-    }
-    if (f.fault !== undefined) this.stats.malformed++;
-    if (!touched) return;
-    for (const p of touched) {
-      const wake = p.wake;
-      p.wake = undefined;
-      wake?.();
-    }
-  }
-
-  /** Dispatches a datagram of a raw-framed protocol: the whole datagram is one event. */
-  #dispatchRaw(shared: Uint8Array, end: number, multicast: boolean): void {
-    if (!multicast) {
-      this.stats.stray++;
-      return;
-    }
-    const copy = ownCopy(shared, end);
-    const ref = this.#ref;
-    ref.bytes = copy.bytes;
-    ref.dv = copy.dv;
-    ref.offset = copy.offset;
-    ref.length = end;
-    ref.type =
-      ref.flags =
-      ref.seq =
-      ref.pid =
-        0;
-    this.#event(ref);
-  }
-
-  /** Handles NLMSG_ERROR (ACK or error) and NLMSG_DONE. */
-  #complete(p: Pending, ref: MessageRef): void {
-    const { code, ack, malformed } = readAck(
-      ref.bytes,
-      ref.dv,
-      ref.offset,
-      ref.length,
-      ref.type,
-      ref.flags,
-    );
-    if (malformed) this.stats.malformed++;
-    p.ack = ack;
-    if (code < 0) {
-      this.#finish(p, new NetlinkError(-code, ack, p.name));
-      return;
-    }
-    if (p.dump && ref.type === NLMSG.ERROR && code === 0) {
-      // A dump never ends with an ACK; ignore a stray one.
-      return;
-    }
-    if (p.dump && p.intr && !p.error) {
-      this.#finish(p, new DumpInterruptedError(p.name, p.items));
-      return;
-    }
-    this.#finish(p);
-  }
-
-  #event(ref: MessageRef): void {
-    if (this.#subs.size === 0) {
-      this.stats.unclaimed++;
-      return;
-    }
-    let value: unknown;
-    try {
-      value = this.#decodeEvent(ref);
-    } catch {
-      this.stats.malformed++;
-      return;
-    }
-    for (const s of this.#subs) s.push(value);
+    this.#d.broken(err);
   }
 
   /**
@@ -601,9 +377,9 @@ export class Engine {
     if (this.#closed) return;
     this.#closed = true;
     const err = new ClosedError("complete the request");
-    for (const p of [...this.#pending.values()]) this.#finish(p, err);
-    for (const s of [...this.#subs]) s.end();
-    this.#subs.clear();
+    for (const p of [...this.#pending.values()]) this.#d.finish(p, err);
+    for (const s of [...this.#d.subs]) s.end();
+    this.#d.subs.clear();
     // A descriptor closed behind our back may have been reused: leave it alone.
     this.#transport.close(!this.#gone);
   }

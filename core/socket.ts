@@ -42,16 +42,8 @@ import {
 import { type NetlinkProtocol, PROTOCOL, protocolOf } from "./protocol.ts";
 import { FdTransport } from "./transport.ts";
 
-export {
-  type BatchResult,
-  type Decoder,
-  type MessageRef,
-  NetlinkMessage,
-  type Overrun,
-  rawDecoder,
-  type Request,
-  type Response,
-} from "./message.ts";
+// What other modules imported from here before the split.
+export * from "./message.ts";
 export type { SocketStats } from "./engine.ts";
 export type { Dump, DumpOptions } from "./dump.ts";
 export { DEFAULT_QUEUE, type SubscribeOptions, type Subscription } from "./subscription.ts";

@@ -11,16 +11,9 @@ import { formatHex, formatIP, formatMAC, parseIP, parseMAC } from "./address.ts"
 import type { EnumDef } from "./schema.ts";
 
 /** Byte size of each integer type. */
-export const INT_SIZE: Readonly<Record<string, number>> = {
-  u8: 1,
-  s8: 1,
-  u16: 2,
-  s16: 2,
-  u32: 4,
-  s32: 4,
-  u64: 8,
-  s64: 8,
-};
+export const INT_SIZE: Readonly<Record<string, number>> = Object.fromEntries(
+  [8, 16, 32, 64].flatMap((bits) => [[`u${bits}`, bits / 8], [`s${bits}`, bits / 8]]),
+);
 
 /** Integer bounds per type (up to 32 bits). */
 export const RANGE: Readonly<Record<string, readonly [number, number]>> = {

@@ -82,13 +82,28 @@ function getFamily(name?: string) {
   };
 }
 
-describe("generic netlink (live, throwaway namespace)", live, () => {
-  let ns = "";
-  before(() => {
-    ns = createTestNetns();
-  });
-  after(() => removeTestNetns(ns));
+/** One throwaway namespace for the live tests (and a TCP listener in it, for sock_diag). */
+let ns = "";
+let child: ChildProcess | undefined;
+let port = 0;
 
+describe("other netlink protocols (live, throwaway namespace)", live, () => {
+  before(async () => {
+    ns = createTestNetns();
+    ({ port, child } = await listener(ns));
+  });
+  after(() => {
+    child?.kill("SIGKILL");
+    removeTestNetns(ns);
+  });
+
+  describe("generic netlink", genericTests);
+  describe("sock_diag", sockDiagTests);
+  describe("netfilter", netfilterTests);
+  describe("kobject uevents", ueventTests);
+});
+
+function genericTests(): void {
   it("answers CTRL_CMD_GETFAMILY for nlctrl with GENL_ID_CTRL", async () => {
     await using sock = NetlinkSocket.open({ protocol: PROTOCOL.GENERIC, netns: ns });
     assert.equal(sock.protocol, 16);
@@ -122,7 +137,7 @@ describe("generic netlink (live, throwaway namespace)", live, () => {
     assert.ok(oracle.length >= 2, text);
     assert.deepEqual(ours, oracle);
   });
-});
+}
 
 /** struct inet_diag_msg and what follows it. */
 class InetDiag extends LazyMessage {
@@ -183,19 +198,7 @@ function listener(ns: string): Promise<{ port: number; child: ChildProcess }> {
   });
 }
 
-describe("sock_diag (live, throwaway namespace)", live, () => {
-  let ns = "";
-  let child: ChildProcess | undefined;
-  let port = 0;
-  before(async () => {
-    ns = createTestNetns();
-    ({ port, child } = await listener(ns));
-  });
-  after(() => {
-    child?.kill("SIGKILL");
-    removeTestNetns(ns);
-  });
-
+function sockDiagTests(): void {
   it("finds the namespace's TCP listener with SOCK_DIAG_BY_FAMILY, as `ss -tln` does", async () => {
     await using sock = NetlinkSocket.open({ protocol: PROTOCOL.SOCK_DIAG, netns: ns });
     const listeners = await sock.dump({
@@ -215,15 +218,9 @@ describe("sock_diag (live, throwaway namespace)", live, () => {
       .map((line) => line.trim().split(/\s+/)[3]!).sort();
     assert.deepEqual(ours, oracle);
   });
-});
+}
 
-describe("netfilter (live, throwaway namespace)", live, () => {
-  let ns = "";
-  before(() => {
-    ns = createTestNetns();
-  });
-  after(() => removeTestNetns(ns));
-
+function netfilterTests(): void {
   it("dumps the empty conntrack table of a fresh namespace (CTNETLINK IPCTNL_MSG_CT_GET)", async (t) => {
     await using sock = NetlinkSocket.open({ protocol: PROTOCOL.NETFILTER, netns: ns });
     const dump = sock.dump({
@@ -245,15 +242,9 @@ describe("netfilter (live, throwaway namespace)", live, () => {
     assert.deepEqual(entries, []);
     assert.equal(sock.stats.stray + sock.stats.malformed, 0);
   });
-});
+}
 
-describe("kobject uevents (live, throwaway namespace)", live, () => {
-  let ns = "";
-  before(() => {
-    ns = createTestNetns();
-  });
-  after(() => removeTestNetns(ns));
-
+function ueventTests(): void {
   it("receives the raw add uevent of a veth created in the namespace", async () => {
     const proto = PROTOCOL.KOBJECT_UEVENT;
     assert.equal(proto.framing, "raw");
@@ -292,7 +283,7 @@ describe("kobject uevents (live, throwaway namespace)", live, () => {
       /Cannot send a request: NETLINK_KOBJECT_UEVENT/,
     );
   });
-});
+}
 
 describe("protocol declarations", () => {
   it("are built from the generated constants", () => {
