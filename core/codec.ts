@@ -40,17 +40,19 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export function attrLength(dv: DataView, pos: number, end: number): number {
-  if (end - pos < NLA_HDRLEN) {
-    throw new DecodeError("attribute", `${end - pos} trailing bytes are too few for a header`, pos);
-  }
-  const len = dv.getUint16(pos, true);
-  if (len < NLA_HDRLEN) {
-    throw new DecodeError("attribute", `length ${len} is below the header size`, pos);
-  }
-  if (pos + len > end) {
-    throw new DecodeError("attribute", `length ${len} runs past the end of its container`, pos);
-  }
+  const len = end - pos >= NLA_HDRLEN ? dv.getUint16(pos, true) : -1;
+  if (len < NLA_HDRLEN || pos + len > end) throw attrError(len, pos, end);
   return len;
+}
+
+/** Why the attribute header at `pos` is malformed (kept out of line: the check above inlines). */
+function attrError(len: number, pos: number, end: number): DecodeError {
+  const reason = len < 0
+    ? `${end - pos} trailing bytes are too few for a header`
+    : len < NLA_HDRLEN
+    ? `length ${len} is below the header size`
+    : `length ${len} runs past the end of its container`;
+  return new DecodeError("attribute", reason, pos);
 }
 
 /** Throws {@link DecodeError} unless `start..end` lies within `size` bytes. */
