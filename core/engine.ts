@@ -69,12 +69,17 @@ export class Engine {
   readonly #writer = new Writer(4096);
   readonly #from: Sender = { port: 0, groups: 0 };
 
-  /** An engine on `transport` (bound to `portId`) speaking `protocol`. */
+  /**
+   * An engine on `transport` (bound to `portId`) speaking `protocol`; sequence
+   * numbers start at `firstSeq` (random by default; the fuzzer fixes it to be
+   * repeatable).
+   */
   constructor(
     transport: Transport,
     protocol: NetlinkProtocol,
     portId: number,
     decodeEvent: Decoder<unknown>,
+    firstSeq: number = (Math.random() * 0x3fffffff) >>> 0,
   ) {
     this.#transport = transport;
     this.protocol = protocol;
@@ -82,7 +87,7 @@ export class Engine {
     this.#d = new Dispatcher(portId, protocol.framing, decodeEvent);
     this.#pending = this.#d.pending;
     this.stats = this.#d.stats;
-    this.#seq = (Math.random() * 0x3fffffff) >>> 0 || 1;
+    this.#seq = firstSeq >>> 0 || 1;
   }
 
   /** Whether {@link close} was called. */

@@ -338,7 +338,14 @@ export async function fuzz(
 ): Promise<FuzzStats> {
   const rnd = prng(seed);
   const fake = new FakeTransport();
-  const engine = new Engine(fake, PROTOCOL.ROUTE, PORT, decodeEvent);
+  // Sequence numbers from the seed: a mutation that hits one must do the same on every run.
+  const engine = new Engine(
+    fake,
+    PROTOCOL.ROUTE,
+    PORT,
+    decodeEvent,
+    1 + Math.floor(rnd() * 0x3fffffff),
+  );
   const stats: FuzzStats = { cases: 0, decodeErrors: 0, ok: 0, findings: [] };
   try {
     for (let i = 0; i < cases; i++) {
