@@ -82,7 +82,7 @@ try {
   console.log(
     `runtime: ${
       "Bun" in globalThis ? "bun" : "deno"
-    }, seed ${seed}, corpus ${corpus.length} real replies`,
+    }, seed ${seed}, corpus of ${corpus.length} messages (real replies and control messages)`,
   );
   console.log(
     `cases: ${total.cases} in ${secs.toFixed(1)} s (${Math.round(total.cases / secs)} per second)`,
