@@ -136,8 +136,11 @@ export class Dispatcher {
    * the walk goes on in the copy.
    */
   #netlink(shared: Uint8Array, sdv: DataView, end: number, multicast: boolean): void {
+    // The cursor is the message decoders see (a MessageRef: bytes, dv, offset,
+    // length, type, flags, seq, pid), so nothing is copied per message; nothing
+    // else moves it while decoders run (the engine's pump does not re-enter).
     const f = this.#frames.reset(shared, 0, end, sdv);
-    const ref = this.#ref;
+    const ref: MessageRef = f;
     let owned = false;
     let touched: Pending[] | undefined;
     while (f.next()) {
@@ -149,14 +152,6 @@ export class Dispatcher {
       }
       const seq = f.seq;
       const pid = f.pid;
-      ref.bytes = f.bytes;
-      ref.dv = f.dv;
-      ref.offset = f.offset;
-      ref.length = f.length;
-      ref.type = type;
-      ref.flags = f.flags;
-      ref.seq = seq;
-      ref.pid = pid;
       if (multicast) {
         this.#event(ref);
         // An NLM_F_ECHO copy of our own change comes with the group set (the kernel

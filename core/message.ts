@@ -9,8 +9,9 @@ import { NLM_F } from "./constants.ts";
 import type { ExtAck, NetlinkError } from "./errors.ts";
 
 /**
- * A message handed to a decoder. The object is reused for every message: a
- * decoder copies what it keeps (the `bytes` buffer itself is never reused).
+ * A message handed to a decoder. The object is reused for every message (it
+ * is the receive path's framing cursor): a decoder copies what it keeps and
+ * never changes it (the `bytes` buffer itself is never reused).
  */
 export interface MessageRef {
   /** The datagram's bytes (owned: safe to keep a reference). */
