@@ -40,8 +40,9 @@ const EMPTY = new Uint8Array(0);
  * ```
  */
 export function attrLength(dv: DataView, pos: number, end: number): number {
-  const len = end - pos >= NLA_HDRLEN ? dv.getUint16(pos, true) : -1;
-  if (len < NLA_HDRLEN || pos + len > end) throw attrError(len, pos, end);
+  // 4 is NLA_HDRLEN, written out: this runs for every attribute of every read.
+  const len = end - pos >= 4 ? dv.getUint16(pos, true) : -1;
+  if (len < 4 || pos + len > end) throw attrError(len, pos, end);
   return len;
 }
 

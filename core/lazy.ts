@@ -10,14 +10,7 @@
  *
  * @module
  */
-import {
-  align4,
-  AttrCursor,
-  attrLength,
-  NLA_HDRLEN,
-  NLA_TYPE_MASK,
-  NLMSG_HDRLEN,
-} from "./codec.ts";
+import { attrLength, NLMSG_HDRLEN } from "./codec.ts";
 import { formatIP, formatMAC } from "./address.ts";
 import type { AttrSet } from "./schema.ts";
 import { decodeAttrs } from "./decode.ts";
@@ -28,8 +21,6 @@ import type { MessageRef } from "./message.ts";
 const textDecoder = new TextDecoder();
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
-/** One cursor for every walk: a walk runs no user code, so walks never overlap. */
-const WALK = new AttrCursor(new Uint8Array(0), 0, 0);
 
 /** The offset of `member` in `layout` (the member's type is checked by the caller's signature). */
 function at(layout: StructLayout, member: string): number {
@@ -75,19 +66,16 @@ function at(layout: StructLayout, member: string): number {
  * ```
  */
 export abstract class LazyMessage {
-  // The public fields are `declare`d and set in the constructor only: no field
-  // definitions run first, which keeps constructing a result (65,536 per dump)
-  // as cheap as it was before this base got a subclass level of its own.
   /** The datagram holding the message. */
-  declare readonly bytes: Uint8Array;
+  readonly bytes: Uint8Array;
   /** A view over {@link bytes}. */
-  declare readonly dv: DataView;
+  readonly dv: DataView;
   /** Offset of the fixed header (after nlmsghdr). */
-  declare readonly off: number;
+  readonly off: number;
   /** End of the message. */
-  declare readonly end: number;
+  readonly end: number;
   /** The message type. */
-  declare readonly type: number;
+  readonly type: number;
   /**
    * `[type, offset, length]` of every attribute, built after a few lookups (a
    * plain array sized to the attributes present: typed arrays are slow to
@@ -138,10 +126,16 @@ export abstract class LazyMessage {
   }
 
   /**
-   * The payload offset of the first attribute of `type` (-1 when absent).
-   * With `validate`, it checks every header to the end (a malformed run
-   * raises DecodeError) before answering. The cursor's step ({@link attrLength})
-   * with the position in a local: this loop runs for every field read.
+   * Walks the attribute run: returns the payload offset of the first
+   * attribute of `type` (-1 when absent), or, with `type` < 0, builds the
+   * index (`[type, offset, length]` of every attribute). With `validate`, it
+   * checks every header to the end (a malformed run raises DecodeError) before
+   * answering.
+   *
+   * This loop runs for every field read, so it keeps the position in a local
+   * and calls only the codec's header check ({@link attrLength}); a cursor
+   * object's stores, and even imported constants (NLA_HDRLEN = 4,
+   * NLA_TYPE_MASK = 0x3fff, align4), measured slower here than these literals.
    */
   #walk(type: number, validate: boolean): number {
     const dv = this.dv;
@@ -150,22 +144,18 @@ export abstract class LazyMessage {
     let pos = this.off + this.headerSize;
     while (pos < end) {
       const len = attrLength(dv, pos, end);
-      if (found < 0 && (dv.getUint16(pos + 2, true) & NLA_TYPE_MASK) === type) {
-        found = pos + NLA_HDRLEN;
-        this.#lastLen = len - NLA_HDRLEN;
+      const t = dv.getUint16(pos + 2, true) & 0x3fff;
+      if (type < 0) {
+        // [type, offset, length] of each attribute present (small, dense).
+        this.#index!.push(t, pos + 4, len - 4);
+      } else if (t === type && found < 0) {
+        found = pos + 4;
+        this.#lastLen = len - 4;
         if (!validate) return found;
       }
-      pos += align4(len);
+      pos += (len + 3) & ~3;
     }
     return found;
-  }
-
-  /** Builds the `[type, offset, length]` index of the attribute run. */
-  #buildIndex(): number[] {
-    const index: number[] = [];
-    const c = WALK.reset(this.bytes, this.dv, this.off + this.headerSize, this.end);
-    while (c.next()) index.push(c.type, c.offset, c.length);
-    return index;
   }
 
   /**
@@ -177,17 +167,25 @@ export abstract class LazyMessage {
   protected scan(types: readonly number[], out: number[]): void {
     const n = types.length;
     for (let i = 0; i < n; i++) out[2 * i] = -1;
-    const c = WALK.reset(this.bytes, this.dv, this.off + this.headerSize, this.end);
-    while (c.next()) {
-      const t = c.type;
+    const dv = this.dv;
+    let pos = this.off + this.headerSize;
+    while (pos < this.end) {
+      const len = this.#attrLen(pos);
+      const t = dv.getUint16(pos + 2, true) & 0x3fff;
       for (let i = 0; i < n; i++) {
         if (types[i] === t && out[2 * i] === -1) {
-          out[2 * i] = c.offset;
-          out[2 * i + 1] = c.length;
+          out[2 * i] = pos + 4;
+          out[2 * i + 1] = len - 4;
         }
       }
+      pos += (len + 3) & ~3;
     }
     if (this.#lookups === 0) this.#lookups = 1; // validated
+  }
+
+  /** Length of the attribute at `pos`, checked by the codec against the message's end. */
+  #attrLen(pos: number): number {
+    return attrLength(this.dv, pos, this.end);
   }
 
   /** Offset of attribute `type`'s payload, or -1 when absent. */
@@ -206,7 +204,8 @@ export abstract class LazyMessage {
     const first = this.#lookups === 0;
     if (this.#lookups++ < 4) return this.#walk(type, first);
     // Many fields read: index the run once.
-    this.#index = this.#buildIndex();
+    this.#index = [];
+    this.#walk(-1, false);
     return this.at(type);
   }
   /** Length of the attribute {@link at} found last (valid when it returned ≥ 0). */
