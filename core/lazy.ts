@@ -17,6 +17,7 @@ import { decodeAttrs } from "./decode.ts";
 import { DecodeError } from "./errors.ts";
 import type { MemberOf, StructLayout } from "./layout.ts";
 import type { MessageRef } from "./message.ts";
+import type { NetlinkProtocol } from "./protocol.ts";
 
 const textDecoder = new TextDecoder();
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
@@ -28,7 +29,8 @@ function at(layout: StructLayout, member: string): number {
 }
 
 /**
- * A message decoded on access. Subclasses give the fixed header's size
+ * A message decoded on access. Subclasses give their protocol
+ * (`netlinkProtocol`, whose declaration names `event`), the fixed header's size
  * (`headerSize`), the attribute table (`attrSet`), the friendly fields
  * (`fields()`), and typed getters built on the protected readers: attribute
  * readers by type number (`u32(RTA.oif)`, `ip(RTA.gateway)`, …) and header
@@ -38,6 +40,7 @@ function at(layout: StructLayout, member: string): number {
  * ```ts
  * import { LazyMessage } from "./lazy.ts";
  * import { type AttrSet, Registry } from "./schema.ts";
+ * import { type NetlinkProtocol, PROTOCOL } from "./protocol.ts";
  * import { GENETLINK_STRUCTS } from "./tables/genetlink.ts";
  * const GENL = GENETLINK_STRUCTS.genlmsghdr;
  * const CTRL = new Registry([{
@@ -47,6 +50,9 @@ function at(layout: StructLayout, member: string): number {
  *   subMessages: {},
  * }]).set("ctrl");
  * class Family extends LazyMessage {
+ *   protected get netlinkProtocol(): NetlinkProtocol {
+ *     return PROTOCOL.GENERIC;
+ *   }
  *   protected override get headerSize(): number {
  *     return GENL.size;
  *   }
@@ -120,9 +126,12 @@ export abstract class LazyMessage {
   /** The friendly fields shown by `toJSON()` and inspection. */
   protected abstract fields(): Record<string, unknown>;
 
-  /** The message's event name (subclasses name it from their protocol's message names). */
+  /** The netlink protocol this message belongs to: its declaration names {@link event}. */
+  protected abstract get netlinkProtocol(): NetlinkProtocol;
+
+  /** The message's event name, as its protocol names its type (e.g. `"RTM_NEWROUTE"`). */
   get event(): string {
-    return `message type ${this.type}`;
+    return this.netlinkProtocol.messageName(this.type);
   }
 
   /**
@@ -336,8 +345,12 @@ export function defined(o: Record<string, unknown>): Record<string, unknown> {
  * ```ts
  * import { decoderOf, LazyMessage } from "./lazy.ts";
  * import { AttrSet } from "./schema.ts";
+ * import { type NetlinkProtocol, protocolOf } from "./protocol.ts";
  * const NONE = new AttrSet("none");
  * class Plain extends LazyMessage {
+ *   protected get netlinkProtocol(): NetlinkProtocol {
+ *     return protocolOf(9); // NETLINK_AUDIT
+ *   }
  *   protected get attrSet(): AttrSet {
  *     return NONE;
  *   }

@@ -6,7 +6,7 @@
  * @module
  */
 import { LazyMessage } from "../core/lazy.ts";
-import { PROTOCOL } from "../core/protocol.ts";
+import { type NetlinkProtocol, PROTOCOL } from "../core/protocol.ts";
 
 export { decoderOf, defined } from "../core/lazy.ts";
 
@@ -35,8 +35,8 @@ export function messageName(type: number): string {
  * ```
  */
 export abstract class RtMessage extends LazyMessage {
-  /** The message's event name, e.g. `"RTM_NEWROUTE"`. */
-  override get event(): string {
-    return messageName(this.type);
+  /** rtnetlink: `event` is the RTM name of the message type (`"RTM_NEWROUTE"`). */
+  protected get netlinkProtocol(): NetlinkProtocol {
+    return PROTOCOL.ROUTE;
   }
 }

@@ -10,6 +10,7 @@ import { writeStruct } from "../core/layout.ts";
 import { decoderOf, defined, LazyMessage } from "../core/lazy.ts";
 import { type AttrSet, Registry } from "../core/schema.ts";
 import { ArgumentError, DecodeError } from "../core/errors.ts";
+import { type NetlinkProtocol, PROTOCOL } from "../core/protocol.ts";
 import { GENETLINK_STRUCTS } from "../core/tables/genetlink.ts";
 import { NFNETLINK_STRUCTS } from "../core/tables/nfnetlink.ts";
 import { SOCK_DIAG_STRUCTS } from "../core/tables/sock_diag.ts";
@@ -90,6 +91,9 @@ const ROUTES = new Registry([RT_ROUTE]).set("routeAttrs");
 
 /** A route result written against the generated layout, as iproute's kinds are. */
 class TestRoute extends LazyMessage {
+  protected get netlinkProtocol(): NetlinkProtocol {
+    return PROTOCOL.ROUTE;
+  }
   protected override get headerSize(): number {
     return RTMSG.size;
   }
@@ -184,7 +188,7 @@ describe("LazyMessage", () => {
     assert.equal(r.attrs.table, 100);
     assert.equal(r.raw().length, r.end - r.off + 16);
     assert.deepEqual(r.toJSON(), {
-      event: "message type 24",
+      event: "RTM_NEWROUTE",
       dst: "10.1.2.0",
       oif: 7,
       gateway: "10.1.2.1",

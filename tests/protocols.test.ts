@@ -12,6 +12,7 @@ import {
   decoderOf,
   LazyMessage,
   NetlinkError,
+  type NetlinkProtocol,
   NetlinkSocket,
   PROTOCOL,
   protocolOf,
@@ -54,8 +55,8 @@ class Family extends LazyMessage {
   protected get attrSet(): AttrSet {
     return CTRL;
   }
-  override get event(): string {
-    return PROTOCOL.GENERIC.messageName(this.type);
+  protected get netlinkProtocol(): NetlinkProtocol {
+    return PROTOCOL.GENERIC;
   }
   get cmd(): number {
     return this.hu8(GENLMSG, "cmd");
@@ -156,8 +157,8 @@ class InetDiag extends LazyMessage {
   protected get attrSet(): AttrSet {
     return InetDiag.ATTRS;
   }
-  override get event(): string {
-    return PROTOCOL.SOCK_DIAG.messageName(this.type);
+  protected get netlinkProtocol(): NetlinkProtocol {
+    return PROTOCOL.SOCK_DIAG;
   }
   get family(): number {
     return this.hu8(InetDiag.LAYOUT, "idiagFamily");
