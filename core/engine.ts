@@ -381,11 +381,12 @@ export class Engine {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // Leave the poller first (as before the split); a descriptor closed behind
+    // our back may have been reused: leave it alone.
+    this.#transport.close(!this.#gone);
     const err = new ClosedError("complete the request");
     for (const p of [...this.#pending.values()]) this.#d.finish(p, err);
     for (const s of [...this.#d.subs]) s.end();
     this.#d.subs.clear();
-    // A descriptor closed behind our back may have been reused: leave it alone.
-    this.#transport.close(!this.#gone);
   }
 }
