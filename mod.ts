@@ -131,22 +131,30 @@ export {
 export {
   type BatchResult,
   type Decoder,
-  Dump,
-  type DumpOptions,
   type MessageRef,
   NetlinkMessage,
-  NetlinkSocket,
   type Overrun,
   type Request,
   type Response,
-  type SocketOptions,
-  type SocketStats,
-  type SubscribeOptions,
-  Subscription,
-} from "./core/socket.ts";
+} from "./core/message.ts";
+export { NetlinkSocket, type OpenOptions, type SocketOptions } from "./core/socket.ts";
+export type { RequestOptions, SocketStats } from "./core/engine.ts";
+export type { Dump, DumpOptions } from "./core/dump.ts";
+export type { SubscribeOptions, Subscription } from "./core/subscription.ts";
+export { type NetlinkProtocol, PROTOCOL, protocolOf, type Protocols } from "./core/protocol.ts";
+export { decoderOf, LazyMessage } from "./core/lazy.ts";
+export {
+  type MemberOf,
+  type MemberValue,
+  type StructLayout,
+  type StructValues,
+  writeStruct,
+} from "./core/layout.ts";
 export { type Writer } from "./core/codec.ts";
 export { type NetnsRef } from "./core/nsenter.ts";
 export { RTM, RTNLGRP } from "./core/tables/constants.ts";
+export { GENETLINK_STRUCTS } from "./core/tables/genetlink.ts";
+export { NFNETLINK_STRUCTS } from "./core/tables/nfnetlink.ts";
 export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
 export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
 export * from "./netns/mod.ts";

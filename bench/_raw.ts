@@ -9,37 +9,40 @@ import { libc } from "../ffi/libc.ts";
 import { allocBuffer } from "../ffi/symbols.ts";
 import { Errno } from "../ffi/errno.ts";
 import { withNetns } from "../core/nsenter.ts";
+import {
+  AF_NETLINK,
+  MSG_DONTWAIT,
+  NETLINK_SOCKOPT,
+  NLM_F,
+  NLMSG,
+  SO,
+  SOCK_CLOEXEC,
+  SOCK_RAW,
+  SOL_NETLINK,
+  SOL_SOCKET,
+} from "../core/constants.ts";
+import { RTM } from "../core/tables/constants.ts";
+import { RT_ROUTE_ATTRS } from "../core/tables/rt_route.ts";
 
-const AF_NETLINK = 16;
-const SOCK_RAW = 3;
-const SOCK_CLOEXEC = 0x80000;
-const SOL_SOCKET = 1;
-const SO_RCVBUFFORCE = 33;
-const SOL_NETLINK = 270;
-const NETLINK_CAP_ACK = 10;
-const NETLINK_GET_STRICT_CHK = 12;
-const MSG_DONTWAIT = 0x40;
-const NLMSG_ERROR = 2;
-const NLMSG_DONE = 3;
+const NLMSG_ERROR = NLMSG.ERROR;
+const NLMSG_DONE = NLMSG.DONE;
 /** NLM_F_REQUEST. */
-export const F_REQUEST = 0x01;
+export const F_REQUEST: number = NLM_F.REQUEST;
 /** NLM_F_ACK. */
-export const F_ACK = 0x04;
+export const F_ACK: number = NLM_F.ACK;
 /** NLM_F_DUMP. */
-export const F_DUMP = 0x300;
+export const F_DUMP: number = NLM_F.DUMP;
 /** NLM_F_CREATE | NLM_F_EXCL. */
-export const F_CREATE_EXCL = 0x600;
+export const F_CREATE_EXCL: number = NLM_F.CREATE | NLM_F.EXCL;
 /** RTM_NEWLINK. */
-export const RTM_NEWLINK = 16;
+export const RTM_NEWLINK: number = RTM.NEWLINK;
 /** RTM_GETLINK. */
-export const RTM_GETLINK = 18;
+export const RTM_GETLINK: number = RTM.GETLINK;
 /** RTM_NEWROUTE. */
-export const RTM_NEWROUTE = 24;
+export const RTM_NEWROUTE: number = RTM.NEWROUTE;
 /** RTM_GETROUTE. */
-export const RTM_GETROUTE = 26;
-const RTA_DST = 1;
-const RTA_GATEWAY = 5;
-const RTA_TABLE = 15;
+export const RTM_GETROUTE: number = RTM.GETROUTE;
+const { dst: RTA_DST, gateway: RTA_GATEWAY, table: RTA_TABLE } = RT_ROUTE_ATTRS.routeAttrs;
 
 const RBUF = 1 << 20;
 
@@ -56,9 +59,9 @@ export class RawSocket {
     if (fd < 0) throw new Error(`Cannot open a netlink socket: errno ${-fd}`);
     this.fd = fd;
     // The same options nlroute sets: 1 MiB receive buffer, capped ACKs, strict dump filters.
-    setInt(fd, SOL_SOCKET, SO_RCVBUFFORCE, 1 << 20);
-    setInt(fd, SOL_NETLINK, NETLINK_CAP_ACK, 1);
-    setInt(fd, SOL_NETLINK, NETLINK_GET_STRICT_CHK, 1);
+    setInt(fd, SOL_SOCKET, SO.RCVBUFFORCE, 1 << 20);
+    setInt(fd, SOL_NETLINK, NETLINK_SOCKOPT.CAP_ACK, 1);
+    setInt(fd, SOL_NETLINK, NETLINK_SOCKOPT.GET_STRICT_CHK, 1);
   }
 
   /** The next sequence number. */

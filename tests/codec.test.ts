@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { AttrCursor, NLA_F_NESTED, readHeader, Writer } from "../core/codec.ts";
+import { AttrCursor, attrLength, MessageCursor, NLA_F_NESTED, Writer } from "../core/codec.ts";
 import { DecodeError } from "../core/errors.ts";
 import { decodeAttrs, encodeAttrs, Registry } from "../core/schema.ts";
 import { RT_LINK } from "../core/tables/rt_link.ts";
@@ -123,16 +123,108 @@ describe("AttrCursor", () => {
   });
 });
 
-describe("readHeader", () => {
-  it("rejects lengths below 16 and past the datagram", () => {
-    const b = new Uint8Array(32);
+describe("attribute validation", () => {
+  it("has one validator, whose texts the cursor raises", () => {
+    const b = bytes(2, 0, 1, 0);
     const dv = new DataView(b.buffer);
-    dv.setUint32(0, 8, true);
-    assert.throws(() => readHeader(dv, 0, 32), DecodeError);
-    dv.setUint32(0, 48, true);
-    assert.throws(() => readHeader(dv, 0, 32), DecodeError);
-    dv.setUint32(0, 32, true);
-    assert.equal(readHeader(dv, 0, 32).len, 32);
+    assert.throws(() => attrLength(dv, 0, 4), /length 2 is below the header size \(at offset 0\)/);
+    assert.throws(() => attrLength(dv, 0, 3), /3 trailing bytes are too few for a header/);
+    b[0] = 12;
+    assert.throws(() => attrLength(dv, 0, 4), /length 12 runs past the end of its container/);
+    const c = new AttrCursor(b, 0, 4);
+    assert.throws(() => c.next(), /length 12 runs past the end of its container/);
+  });
+
+  it("reuses one cursor over other runs without allocating a new one", () => {
+    const a = bytes(8, 0, 4, 0, 1, 0, 0, 0);
+    const b = bytes(0, 0, 0, 0, 8, 0, 7, 0, 2, 0, 0, 0);
+    const c = new AttrCursor(a, 0, a.length);
+    assert.ok(c.next());
+    assert.deepEqual([c.type, c.u32()], [4, 1]);
+    assert.equal(c.reset(b, new DataView(b.buffer), 4, b.length), c);
+    assert.ok(c.next());
+    assert.deepEqual([c.type, c.u32(), c.next()], [7, 2, false]);
+    assert.throws(() => c.reset(b, new DataView(b.buffer), 4, 99), DecodeError);
+  });
+});
+
+describe("MessageCursor (message framing)", () => {
+  function datagram(...lens: number[]): Uint8Array {
+    const w = new Writer();
+    lens.forEach((n, i) => {
+      const m = w.beginMessage(16 + i, 2, 100 + i, 7);
+      w.zeros(n);
+      w.endMessage(m);
+    });
+    return w.finish();
+  }
+
+  it("walks every message of a datagram in place, at aligned offsets", () => {
+    const d = datagram(4, 1, 0);
+    const c = new MessageCursor().reset(d, 0, d.length);
+    const seen: number[][] = [];
+    while (c.next()) seen.push([c.offset, c.length, c.type, c.flags, c.seq, c.pid]);
+    assert.deepEqual(seen, [[0, 20, 16, 2, 100, 7], [20, 17, 17, 2, 101, 7], [
+      40,
+      16,
+      18,
+      2,
+      102,
+      7,
+    ]]);
+    assert.equal(c.fault, undefined);
+    c.check();
+  });
+
+  for (
+    const [name, patch, text] of [
+      [
+        "a length below the header",
+        (dv: DataView) => dv.setUint32(20, 8, true),
+        /length 8 is below/,
+      ],
+      [
+        "a length past the datagram",
+        (dv: DataView) => dv.setUint32(20, 99, true),
+        /length 99 runs past/,
+      ],
+    ] as const
+  ) {
+    it(`stops at ${name} and keeps the reason`, () => {
+      const d = datagram(4, 4);
+      patch(new DataView(d.buffer));
+      const c = new MessageCursor().reset(d, 0, d.length);
+      assert.ok(c.next());
+      assert.equal(c.next(), false);
+      assert.match(c.fault!, text);
+      assert.equal(c.faultOffset, 20);
+      assert.throws(
+        () => c.check(),
+        (e: DecodeError) => e instanceof DecodeError && e.offset === 20,
+      );
+    });
+  }
+
+  it("refuses trailing bytes too few for a header", () => {
+    const d = new Uint8Array(datagram(0).length + 8);
+    d.set(datagram(0));
+    const c = new MessageCursor().reset(d, 0, d.length);
+    assert.ok(c.next());
+    assert.equal(c.next(), false);
+    assert.equal(c.fault, "8 trailing bytes are too few for a header");
+  });
+
+  it("continues in a copy of the datagram after moveTo", () => {
+    const d = datagram(4, 4);
+    const c = new MessageCursor().reset(d, 0, d.length);
+    assert.ok(c.next());
+    const copy = new Uint8Array(64 + d.length);
+    copy.set(d, 64);
+    c.moveTo(copy, new DataView(copy.buffer), 64);
+    assert.equal(c.offset, 64);
+    assert.ok(c.next());
+    assert.deepEqual([c.offset, c.type, c.seq, c.bytes === copy], [84, 17, 101, true]);
+    assert.equal(c.next(), false);
   });
 });
 

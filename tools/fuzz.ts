@@ -1,7 +1,8 @@
 /**
  * The long fuzz run: `deno task fuzz` (or `bun tools/fuzz.ts`), optionally
  * `--cases N --seed S`. Captures real replies in a throwaway namespace, then
- * feeds N seeded mutations to every decoder and reports the figures: only
+ * feeds N seeded mutations through the socket's receive path (an engine on a
+ * fake connection) into every decoder and reports the figures: only
  * DecodeError may come out, nothing may hang, the heap must not grow.
  */
 import process from "node:process";
@@ -67,7 +68,7 @@ try {
     findings: [] as { case: number; error: string }[],
   };
   for (let done = 0; done < cases; done += chunk) {
-    const s = fuzz(corpus, Math.min(chunk, cases - done), seed + done);
+    const s = await fuzz(corpus, Math.min(chunk, cases - done), seed + done);
     total.cases += s.cases;
     total.decodeErrors += s.decodeErrors;
     total.ok += s.ok;
@@ -81,7 +82,7 @@ try {
   console.log(
     `runtime: ${
       "Bun" in globalThis ? "bun" : "deno"
-    }, seed ${seed}, corpus ${corpus.length} real replies`,
+    }, seed ${seed}, corpus of ${corpus.length} messages (real replies and control messages)`,
   );
   console.log(
     `cases: ${total.cases} in ${secs.toFixed(1)} s (${Math.round(total.cases / secs)} per second)`,

@@ -1,18 +1,30 @@
 /**
  * The decoder fuzzer: seeded, repeatable mutations of real kernel replies fed
- * to every decoder (message walk, typed results and all their fields, the
- * table-driven attribute decoder for every set, extended ACK parsing). Only
- * `DecodeError` may come out; anything else is a finding.
+ * through the socket's own receive path. A socket engine on a fake connection
+ * (core/fake.ts: no kernel) receives each mutated datagram as the answer to a
+ * dump, to a do-request or as a multicast event; its dispatch, framing,
+ * extended-ACK parsing and the typed decoders run exactly as in production,
+ * then every decoded object's getters (`toJSON()`), `attrs` and `raw()` are
+ * read, and the generic decoder runs over the payload with a random table.
+ * Only `DecodeError` (and the kernel-error types a forged ACK can produce) may
+ * come out; anything else is a finding.
  *
  * Used by `tools/fuzz.ts` (the long run) and `tests/fuzz.test.ts` (a subset).
  */
-import { readHeader, Writer } from "../core/codec.ts";
-import { DecodeError } from "../core/errors.ts";
+import { MessageCursor, Writer } from "../core/codec.ts";
+import { NLM_F, NLMSG, NLMSGERR_ATTR } from "../core/constants.ts";
+import { DecodeError, DumpInterruptedError, NetlinkError } from "../core/errors.ts";
 import { decodeAttrs } from "../core/schema.ts";
-import { type MessageRef, parseExtAck } from "../core/socket.ts";
-import { decodeEvent } from "../iproute/events.ts";
+import { Engine } from "../core/engine.ts";
+import { EngineDump } from "../core/dump.ts";
+import { FakeTransport } from "../core/fake.ts";
+import { PROTOCOL } from "../core/protocol.ts";
+import type { MessageRef } from "../core/message.ts";
+import { RTM } from "../core/tables/constants.ts";
+import { decodeEvent, type MonitorEvent } from "../iproute/events.ts";
 import { RTNL } from "../iproute/registry.ts";
 import { IPRoute } from "../iproute/iproute.ts";
+import { Errno } from "../ffi/errno.ts";
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -26,7 +38,11 @@ export function prng(seed: number): () => number {
   };
 }
 
-/** Captures real replies (one message per entry) from a namespace's dumps. */
+/**
+ * Captures real replies (one message per entry) from a namespace's dumps,
+ * plus the control messages the kernel answers with (an ACK with a warning,
+ * an error with every extended-ACK attribute, DONE, NOOP, OVERRUN).
+ */
 export async function captureCorpus(netns?: string): Promise<Uint8Array[]> {
   await using ipr = await IPRoute.open(netns === undefined ? {} : { netns });
   const out: Uint8Array[] = [];
@@ -42,11 +58,51 @@ export async function captureCorpus(netns?: string): Promise<Uint8Array[]> {
   ) {
     for (const m of list) out.push(m.raw());
   }
-  return out;
+  return [...out, ...controlMessages()];
+}
+
+/** NLMSG_ERROR, NLMSG_DONE, NOOP and OVERRUN messages as the kernel builds them. */
+function controlMessages(): Uint8Array[] {
+  const ack = (code: number, flags: number, tlvs: (w: Writer) => void) => {
+    const w = new Writer();
+    const m = w.beginMessage(NLMSG.ERROR, flags, 0, 0);
+    w.s32(code);
+    const orig = w.beginMessage(RTM.NEWLINK, NLM_F.REQUEST | NLM_F.ACK, 0, 0);
+    if (!(flags & NLM_F.CAPPED)) w.zeros(16);
+    w.endMessage(orig);
+    tlvs(w);
+    w.endMessage(m);
+    return w.finish();
+  };
+  const control = (type: number, flags: number, payload: number[]) => {
+    const w = new Writer();
+    const m = w.beginMessage(type, flags, 0, 0);
+    for (const b of payload) w.u8(b);
+    w.endMessage(m);
+    return w.finish();
+  };
+  return [
+    ack(-22, NLM_F.ACK_TLVS | NLM_F.CAPPED, (w) => {
+      w.attrString(NLMSGERR_ATTR.MSG, "Invalid argument from the fuzzer");
+      w.attrU32(NLMSGERR_ATTR.OFFS, 36);
+      w.attrU32(NLMSGERR_ATTR.MISS_TYPE, 3);
+      w.attrU32(NLMSGERR_ATTR.MISS_NEST, 20);
+      const p = w.beginNested(NLMSGERR_ATTR.POLICY);
+      w.attrU32(1, 4);
+      w.endAttr(p);
+    }),
+    ack(0, NLM_F.ACK_TLVS, (w) => w.attrString(NLMSGERR_ATTR.MSG, "a warning")),
+    ack(0, NLM_F.CAPPED, () => {}),
+    control(NLMSG.DONE, NLM_F.MULTI | NLM_F.DUMP_INTR, [0, 0, 0, 0]),
+    control(NLMSG.NOOP, 0, []),
+    control(NLMSG.OVERRUN, 0, []),
+  ];
 }
 
 const SETS = [...RTNL.sets.values()];
 const NESTS = [18, 26, 43, 52, 8, 9, 12]; // linkinfo, af-spec, xdp, prop-list, metrics, multipath, …
+/** The fake socket's port id. */
+const PORT = 4242;
 
 /** Outcome counters of a fuzz run. */
 export interface FuzzStats {
@@ -92,18 +148,14 @@ function mutate(msg: Uint8Array, rnd: () => number): Uint8Array {
         starts.push(w.beginNested(i === 0 ? type : 1 + pick(4)));
       }
       while (starts.length) w.endAttr(starts.pop()!);
-      const out = w.finish();
-      new DataView(out.buffer).setUint32(0, out.length, true);
-      return out;
+      return withLength(w.finish());
     }
     case 5: { // huge counts of attributes
       const w = new Writer(b.length + 40000);
       w.bytes(b);
       const n = 2000 + pick(8000);
       for (let i = 0; i < n && w.pos < 65000; i++) w.attrU32(pick(80), pick(1 << 30));
-      const out = w.finish();
-      new DataView(out.buffer).setUint32(0, out.length, true);
-      return out;
+      return withLength(w.finish());
     }
     case 6: { // random attribute payloads of random types
       const w = new Writer(b.length + 512);
@@ -113,12 +165,10 @@ function mutate(msg: Uint8Array, rnd: () => number): Uint8Array {
         const payload = new Uint8Array(len).map(() => pick(256));
         w.attrBytes(pick(0x4000), payload);
       }
-      const out = w.finish();
-      new DataView(out.buffer).setUint32(0, out.length, true);
-      return out;
+      return withLength(w.finish());
     }
-    case 7: { // change the message type to another rtnetlink type
-      if (b.length >= 6) dv.setUint16(4, 16 + pick(100), true);
+    case 7: { // change the message type to another rtnetlink type (or a control one)
+      if (b.length >= 6) dv.setUint16(4, rnd() < 0.9 ? 16 + pick(100) : 1 + pick(4), true);
       return b;
     }
     default: { // pure noise
@@ -130,57 +180,188 @@ function mutate(msg: Uint8Array, rnd: () => number): Uint8Array {
   }
 }
 
-/** Decodes one datagram the way the socket and IPRoute do, touching every field. */
-export function decodeAll(bytes: Uint8Array, rnd: () => number): number {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let off = 0;
-  let n = 0;
-  while (off + 16 <= bytes.length) {
-    const h = readHeader(dv, off, bytes.length);
-    const ref: MessageRef = {
-      bytes,
-      dv,
-      offset: off,
-      length: h.len,
-      type: h.type,
-      flags: h.flags,
-      seq: h.seq,
-      pid: h.pid,
-    };
-    const e = decodeEvent(ref);
-    if (e.kind !== "overrun" && e.kind !== "other") {
-      JSON.stringify(e.object.toJSON(), (_k, v) => (typeof v === "bigint" ? String(v) : v));
-      void e.object.attrs;
-    }
-    // The generic decoder over the payload with a random table.
-    const set = SETS[Math.floor(rnd() * SETS.length)]!;
-    const start = off + 16 + 4 * Math.floor(rnd() * 4);
-    if (start <= off + h.len) decodeAttrs(set, bytes, start, off + h.len);
-    if (start <= off + h.len) parseExtAck(bytes, start, off + h.len);
-    off += (h.len + 3) & ~3;
-    n++;
-  }
-  return n;
+/** Sets the first message's length to the whole buffer (after appending to it). */
+function withLength(out: Uint8Array): Uint8Array {
+  new DataView(out.buffer).setUint32(0, out.length, true);
+  return out;
 }
 
-/** Runs `cases` mutated decodes from `corpus` with `seed`. */
-export function fuzz(corpus: readonly Uint8Array[], cases: number, seed: number): FuzzStats {
-  const rnd = prng(seed);
-  const stats: FuzzStats = { cases: 0, decodeErrors: 0, ok: 0, findings: [] };
-  for (let i = 0; i < cases; i++) {
-    const base = corpus[Math.floor(rnd() * corpus.length)]!;
-    let msg = mutate(base, rnd);
-    if (rnd() < 0.2) msg = mutate(msg, rnd);
-    stats.cases++;
+/** Addresses every message of a well-formed datagram to request `seq` of port `pid`. */
+function stamp(datagram: Uint8Array, seq: number, pid: number): Uint8Array {
+  const dv = new DataView(datagram.buffer, datagram.byteOffset, datagram.byteLength);
+  const c = new MessageCursor().reset(datagram, 0, datagram.length, dv);
+  while (c.next()) {
+    dv.setUint32(c.offset + 8, seq, true);
+    dv.setUint32(c.offset + 12, pid, true);
+  }
+  return datagram;
+}
+
+/** The sequence number of the request sent last on `fake`. */
+function sentSeq(fake: FakeTransport): number {
+  const req = fake.sent[fake.sent.length - 1]!;
+  return new DataView(req.buffer, req.byteOffset).getUint32(8, true);
+}
+
+/** A message of `type` (DONE, or an ACK) answering `seq`. */
+function answer(type: number, seq: number): Uint8Array {
+  const w = new Writer();
+  const m = w.beginMessage(type, NLM_F.MULTI, seq, PORT);
+  w.zeros(type === NLMSG.ERROR ? 20 : 4);
+  w.endMessage(m);
+  return w.finish();
+}
+
+/** One fuzz case's state: what it saw. */
+class Case {
+  decodeError = false;
+  readonly findings: string[] = [];
+  readonly rnd: () => number;
+
+  constructor(rnd: () => number) {
+    this.rnd = rnd;
+  }
+
+  /** Records an exception: DecodeError is expected, anything else is a finding. */
+  caught(e: unknown, allowed: (e: unknown) => boolean = () => false): void {
+    if (e instanceof DecodeError) this.decodeError = true;
+    else if (!allowed(e)) this.findings.push(String((e as Error)?.stack ?? e));
+  }
+
+  /** The production decoder, watched: it must raise nothing but DecodeError. */
+  decoder = (m: MessageRef): MonitorEvent => {
+    // The generic decoder over the payload with a random table, on the received bytes.
+    const set = SETS[Math.floor(this.rnd() * SETS.length)]!;
+    const start = m.offset + 16 + 4 * Math.floor(this.rnd() * 4);
     try {
-      decodeAll(msg, rnd);
-      stats.ok++;
+      if (start <= m.offset + m.length) decodeAttrs(set, m.bytes, start, m.offset + m.length);
     } catch (e) {
-      if (e instanceof DecodeError) stats.decodeErrors++;
-      else if (stats.findings.length < 20) {
-        stats.findings.push({ case: i, error: String((e as Error)?.stack ?? e) });
+      this.caught(e);
+    }
+    try {
+      return decodeEvent(m);
+    } catch (e) {
+      this.caught(e);
+      throw e;
+    }
+  };
+
+  /** Reads every field of decoded events, as a consumer would. */
+  touch(items: readonly unknown[]): void {
+    for (const item of items) {
+      const e = item as MonitorEvent;
+      if (e.kind === "overrun" || e.kind === "other") continue;
+      try {
+        JSON.stringify(e.object.toJSON(), (_k, v) => (typeof v === "bigint" ? String(v) : v));
+        void e.object.attrs;
+        void e.object.raw();
+      } catch (err) {
+        this.caught(err);
       }
     }
+  }
+}
+
+const kernelAnswers = (e: unknown) =>
+  e instanceof NetlinkError || e instanceof DumpInterruptedError;
+
+/**
+ * Feeds one datagram built from `base` through the engine: as the reply to a
+ * dump, to a do-request, or as a multicast event (chosen by `rnd`).
+ */
+async function runCase(
+  engine: Engine,
+  fake: FakeTransport,
+  base: Uint8Array,
+  c: Case,
+): Promise<void> {
+  const rnd = c.rnd;
+  const path = Math.floor(rnd() * 3);
+  const datagram = (seq: number, pid = PORT) => {
+    let msg = mutate(stamp(base.slice(), seq, pid), rnd);
+    if (rnd() < 0.2) msg = mutate(msg, rnd);
+    return msg;
+  };
+  const deliver = (bytes: Uint8Array, groups = 0) => {
+    fake.deliver(bytes, { groups });
+    if (rnd() < 0.05) fake.fail(Errno.ENOBUFS);
+    try {
+      engine.drain();
+    } catch (e) {
+      c.caught(e);
+    }
+  };
+  if (path === 0) {
+    const dump = new EngineDump(engine, { type: RTM.GETLINK, body: (w) => w.zeros(16) }, {
+      decode: c.decoder,
+    });
+    const all = dump.all();
+    const seq = sentSeq(fake);
+    deliver(datagram(seq));
+    deliver(answer(NLMSG.DONE, seq));
+    try {
+      c.touch(await all);
+    } catch (e) {
+      c.caught(e, kernelAnswers);
+    }
+  } else if (path === 1) {
+    const req = engine.request({ type: RTM.NEWLINK, body: (w) => w.zeros(16) }, {
+      decode: c.decoder,
+    });
+    const seq = sentSeq(fake);
+    deliver(datagram(seq));
+    deliver(answer(NLMSG.ERROR, seq));
+    try {
+      c.touch((await req).messages);
+    } catch (e) {
+      c.caught(e, kernelAnswers);
+    }
+  } else {
+    engine.setEventDecoder(c.decoder);
+    const sub = engine.subscribe<MonitorEvent>({});
+    const before = engine.stats.malformed;
+    deliver(datagram(0, 0), 1);
+    const items: unknown[] = [];
+    for (let e = sub.poll(); e !== undefined; e = sub.poll()) items.push(e);
+    sub.close();
+    // The engine counts an event its decoder refused as malformed, and drops it.
+    if (engine.stats.malformed > before) c.decodeError = true;
+    c.touch(items);
+  }
+}
+
+/** Runs `cases` mutated datagrams from `corpus` through the receive path, with `seed`. */
+export async function fuzz(
+  corpus: readonly Uint8Array[],
+  cases: number,
+  seed: number,
+): Promise<FuzzStats> {
+  const rnd = prng(seed);
+  const fake = new FakeTransport();
+  // Sequence numbers from the seed: a mutation that hits one must do the same on every run.
+  const engine = new Engine(
+    fake,
+    PROTOCOL.ROUTE,
+    PORT,
+    decodeEvent,
+    1 + Math.floor(rnd() * 0x3fffffff),
+  );
+  const stats: FuzzStats = { cases: 0, decodeErrors: 0, ok: 0, findings: [] };
+  try {
+    for (let i = 0; i < cases; i++) {
+      const c = new Case(rnd);
+      await runCase(engine, fake, corpus[Math.floor(rnd() * corpus.length)]!, c);
+      fake.sent.length = 0;
+      stats.cases++;
+      if (c.findings.length) {
+        for (const error of c.findings) {
+          if (stats.findings.length < 20) stats.findings.push({ case: i, error });
+        }
+      } else if (c.decodeError) stats.decodeErrors++;
+      else stats.ok++;
+    }
+  } finally {
+    engine.close();
   }
   return stats;
 }
