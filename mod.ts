@@ -142,7 +142,7 @@ export type { RequestOptions, SocketStats } from "./core/engine.ts";
 export type { Dump, DumpOptions } from "./core/dump.ts";
 export type { SubscribeOptions, Subscription } from "./core/subscription.ts";
 export { type NetlinkProtocol, PROTOCOL, protocolOf, type Protocols } from "./core/protocol.ts";
-export { decoderOf, LazyMessage } from "./core/lazy.ts";
+export { decoderOf, LazyMessage, type MessageShape, messageShape } from "./core/lazy.ts";
 export {
   type MemberOf,
   type MemberValue,

@@ -10,7 +10,7 @@
  *
  * @module
  */
-import { attrLength, NLMSG_HDRLEN } from "./codec.ts";
+import { align4, attrLength, NLMSG_HDRLEN } from "./codec.ts";
 import { formatIP, formatMAC } from "./address.ts";
 import type { AttrSet } from "./schema.ts";
 import { decodeAttrs } from "./decode.ts";
@@ -29,18 +29,46 @@ function at(layout: StructLayout, member: string): number {
 }
 
 /**
- * A message decoded on access. Subclasses give their protocol
- * (`netlinkProtocol`, whose declaration names `event`), the fixed header's size
- * (`headerSize`), the attribute table (`attrSet`), the friendly fields
+ * What a result class tells its base, in one object made once per class
+ * ({@link messageShape}): the protocol (whose declaration names `event`), the
+ * bytes before the attributes, and the attribute table.
+ */
+export interface MessageShape {
+  /** The protocol: its declaration names the message types. */
+  readonly protocol: NetlinkProtocol;
+  /** Bytes between nlmsghdr and the attributes: the fixed header, aligned to 4. */
+  readonly headerSize: number;
+  /**
+   * @internal The attribute table (what `attrs` and `nested` decode with;
+   * `AttrSet` from core/schema.ts is not part of the published API yet).
+   */
+  readonly attrSet: AttrSet;
+}
+
+/**
+ * The shape of a result class: its protocol, its fixed header's layout (none:
+ * the attributes follow nlmsghdr) and its attribute table.
+ */
+export function messageShape(
+  protocol: NetlinkProtocol,
+  header: StructLayout | undefined,
+  attrSet: AttrSet,
+): MessageShape {
+  return { protocol, headerSize: header ? align4(header.size) : 0, attrSet };
+}
+
+/**
+ * A message decoded on access. Subclasses give their {@link MessageShape}
+ * (`shape`: protocol, fixed header, attribute table), the friendly fields
  * (`fields()`), and typed getters built on the protected readers: attribute
  * readers by type number (`u32(RTA.oif)`, `ip(RTA.gateway)`, …) and header
  * readers by layout member (`hu8(RTMSG, "rtmDstLen")`, …).
  *
  * @example
  * ```ts
- * import { LazyMessage } from "./lazy.ts";
- * import { type AttrSet, Registry } from "./schema.ts";
- * import { type NetlinkProtocol, PROTOCOL } from "./protocol.ts";
+ * import { LazyMessage, type MessageShape, messageShape } from "./lazy.ts";
+ * import { Registry } from "./schema.ts";
+ * import { PROTOCOL } from "./protocol.ts";
  * import { GENETLINK_STRUCTS } from "./tables/genetlink.ts";
  * const GENL = GENETLINK_STRUCTS.genlmsghdr;
  * const CTRL = new Registry([{
@@ -49,15 +77,10 @@ function at(layout: StructLayout, member: string): number {
  *   sets: { ctrl: [[1, "familyId", "u16"], [2, "familyName", "string"]] },
  *   subMessages: {},
  * }]).set("ctrl");
+ * const SHAPE = messageShape(PROTOCOL.GENERIC, GENL, CTRL);
  * class Family extends LazyMessage {
- *   protected get netlinkProtocol(): NetlinkProtocol {
- *     return PROTOCOL.GENERIC;
- *   }
- *   protected override get headerSize(): number {
- *     return GENL.size;
- *   }
- *   protected get attrSet(): AttrSet {
- *     return CTRL;
+ *   protected get shape(): MessageShape {
+ *     return SHAPE;
  *   }
  *   get cmd(): number {
  *     return this.hu8(GENL, "cmd");
@@ -104,34 +127,25 @@ export abstract class LazyMessage {
     this.off = msgOffset + NLMSG_HDRLEN;
     this.end = msgOffset + msgLength;
     this.type = type;
-    if (this.end - this.off < this.headerSize) {
+    // The subclass's shape getter lives on its prototype: readable while constructing.
+    const header = (this as unknown as { readonly shape: MessageShape }).shape.headerSize;
+    if (this.end - this.off < header) {
       throw new DecodeError(
         this.constructor.name,
-        `${this.end - this.off} payload bytes, the header needs ${this.headerSize}`,
+        `${this.end - this.off} payload bytes, the header needs ${header}`,
         msgOffset,
       );
     }
   }
 
-  /** Size of the fixed header that precedes the attributes (subclasses override). */
-  protected get headerSize(): number {
-    return 0;
-  }
-  /**
-   * @internal The attribute table of this message kind (what `attrs` and
-   * `nested` decode with; `AttrSet` from core/schema.ts is not part of the
-   * published API yet).
-   */
-  protected abstract get attrSet(): AttrSet;
+  /** @internal The class's shape: protocol, fixed header size, attribute table (one object per class). */
+  protected abstract get shape(): MessageShape;
   /** The friendly fields shown by `toJSON()` and inspection. */
   protected abstract fields(): Record<string, unknown>;
 
-  /** The netlink protocol this message belongs to: its declaration names {@link event}. */
-  protected abstract get netlinkProtocol(): NetlinkProtocol;
-
   /** The message's event name, as its protocol names its type (e.g. `"RTM_NEWROUTE"`). */
   get event(): string {
-    return this.netlinkProtocol.messageName(this.type);
+    return this.shape.protocol.messageName(this.type);
   }
 
   /**
@@ -150,7 +164,7 @@ export abstract class LazyMessage {
     const dv = this.dv;
     const end = this.end;
     let found = -1;
-    let pos = this.off + this.headerSize;
+    let pos = this.off + this.shape.headerSize;
     while (pos < end) {
       const len = attrLength(dv, pos, end);
       const t = dv.getUint16(pos + 2, true) & 0x3fff;
@@ -177,7 +191,7 @@ export abstract class LazyMessage {
     const n = types.length;
     for (let i = 0; i < n; i++) out[2 * i] = -1;
     const dv = this.dv;
-    let pos = this.off + this.headerSize;
+    let pos = this.off + this.shape.headerSize;
     while (pos < this.end) {
       const len = this.#attrLen(pos);
       const t = dv.getUint16(pos + 2, true) & 0x3fff;
@@ -302,9 +316,9 @@ export abstract class LazyMessage {
   /** Every attribute, decoded by table (cached). */
   get attrs(): Record<string, unknown> {
     return this.#attrs ??= decodeAttrs(
-      this.attrSet,
+      this.shape.attrSet,
       this.bytes,
-      this.off + this.headerSize,
+      this.off + this.shape.headerSize,
       this.end,
     );
   }
@@ -343,16 +357,13 @@ export function defined(o: Record<string, unknown>): Record<string, unknown> {
  *
  * @example
  * ```ts
- * import { decoderOf, LazyMessage } from "./lazy.ts";
+ * import { decoderOf, LazyMessage, type MessageShape, messageShape } from "./lazy.ts";
  * import { AttrSet } from "./schema.ts";
- * import { type NetlinkProtocol, protocolOf } from "./protocol.ts";
- * const NONE = new AttrSet("none");
+ * import { protocolOf } from "./protocol.ts";
+ * const SHAPE = messageShape(protocolOf(9), undefined, new AttrSet("none")); // NETLINK_AUDIT
  * class Plain extends LazyMessage {
- *   protected get netlinkProtocol(): NetlinkProtocol {
- *     return protocolOf(9); // NETLINK_AUDIT
- *   }
- *   protected get attrSet(): AttrSet {
- *     return NONE;
+ *   protected get shape(): MessageShape {
+ *     return SHAPE;
  *   }
  *   protected fields(): Record<string, unknown> {
  *     return { type: this.type };

@@ -1,12 +1,14 @@
 /**
- * The base of IPRoute's typed results: {@link RtMessage}, a `LazyMessage`
- * (core/lazy.ts: a message kept as bytes, decoded on access) named with
- * rtnetlink's message names.
+ * What IPRoute's typed results share: they are `LazyMessage`s (core/lazy.ts:
+ * a message kept as bytes, decoded on access) with an rtnetlink shape, named
+ * with rtnetlink's message names.
  *
  * @module
  */
-import { LazyMessage } from "../core/lazy.ts";
-import { type NetlinkProtocol, PROTOCOL } from "../core/protocol.ts";
+import { LazyMessage, type MessageShape, messageShape } from "../core/lazy.ts";
+import type { StructLayout } from "../core/layout.ts";
+import { PROTOCOL } from "../core/protocol.ts";
+import type { AttrSet } from "../core/schema.ts";
 
 export { decoderOf, defined } from "../core/lazy.ts";
 
@@ -24,19 +26,24 @@ export function messageName(type: number): string {
 }
 
 /**
- * A decoded rtnetlink message. Subclasses add typed getters.
+ * The shape of an rtnetlink result class: rtnetlink's protocol declaration
+ * (which names `event`: `"RTM_NEWROUTE"`), its fixed header and attribute table.
  *
  * @example
  * ```ts
- * import type { RtMessage } from "./message.ts";
- * function show(m: RtMessage) {
- *   console.log(m.event, m.attrs);
- * }
+ * import { rtnetlinkShape } from "./message.ts";
+ * import { RT_ROUTE_STRUCTS } from "../core/tables/rt_route.ts";
+ * import { SETS } from "./registry.ts";
+ * rtnetlinkShape(RT_ROUTE_STRUCTS.rtmsg, SETS.route).headerSize; // 12
  * ```
  */
-export abstract class RtMessage extends LazyMessage {
-  /** rtnetlink: `event` is the RTM name of the message type (`"RTM_NEWROUTE"`). */
-  protected get netlinkProtocol(): NetlinkProtocol {
-    return PROTOCOL.ROUTE;
-  }
+export function rtnetlinkShape(header: StructLayout | undefined, attrSet: AttrSet): MessageShape {
+  return messageShape(PROTOCOL.ROUTE, header, attrSet);
 }
+
+/**
+ * A decoded rtnetlink message: every result class (Link, Route, …) is a
+ * `LazyMessage` with an rtnetlink shape. (The name is kept for code that
+ * checks `instanceof RtMessage` or types with it.)
+ */
+export { LazyMessage as RtMessage };

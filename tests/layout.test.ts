@@ -7,10 +7,10 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Writer } from "../core/codec.ts";
 import { writeStruct } from "../core/layout.ts";
-import { decoderOf, defined, LazyMessage } from "../core/lazy.ts";
-import { type AttrSet, Registry } from "../core/schema.ts";
+import { decoderOf, defined, LazyMessage, type MessageShape, messageShape } from "../core/lazy.ts";
+import { Registry } from "../core/schema.ts";
 import { ArgumentError, DecodeError } from "../core/errors.ts";
-import { type NetlinkProtocol, PROTOCOL } from "../core/protocol.ts";
+import { PROTOCOL } from "../core/protocol.ts";
 import { GENETLINK_STRUCTS } from "../core/tables/genetlink.ts";
 import { NFNETLINK_STRUCTS } from "../core/tables/nfnetlink.ts";
 import { SOCK_DIAG_STRUCTS } from "../core/tables/sock_diag.ts";
@@ -90,15 +90,10 @@ const RTA = RT_ROUTE_ATTRS.routeAttrs;
 const ROUTES = new Registry([RT_ROUTE]).set("routeAttrs");
 
 /** A route result written against the generated layout, as iproute's kinds are. */
+const ROUTE_SHAPE = messageShape(PROTOCOL.ROUTE, RTMSG, ROUTES);
 class TestRoute extends LazyMessage {
-  protected get netlinkProtocol(): NetlinkProtocol {
-    return PROTOCOL.ROUTE;
-  }
-  protected override get headerSize(): number {
-    return RTMSG.size;
-  }
-  protected get attrSet(): AttrSet {
-    return ROUTES;
+  protected get shape(): MessageShape {
+    return ROUTE_SHAPE;
   }
   get dstLen(): number {
     return this.hu8(RTMSG, "rtmDstLen");

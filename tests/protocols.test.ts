@@ -11,14 +11,15 @@ import { type ChildProcess, spawn } from "node:child_process";
 import {
   decoderOf,
   LazyMessage,
+  type MessageShape,
+  messageShape,
   NetlinkError,
-  type NetlinkProtocol,
   NetlinkSocket,
   PROTOCOL,
   protocolOf,
   writeStruct,
 } from "../mod.ts";
-import { type AttrSet, Registry } from "../core/schema.ts";
+import { Registry } from "../core/schema.ts";
 import { formatIP } from "../core/address.ts";
 import { CTRL_ATTR, CTRL_CMD, GENL } from "../core/tables/genetlink.ts";
 import { INET_DIAG, SOCK_DIAG_MSG, SOCK_DIAG_STRUCTS } from "../core/tables/sock_diag.ts";
@@ -48,15 +49,10 @@ const CTRL = new Registry([{
 }]).set("ctrl");
 
 /** A generic netlink family, as nlctrl describes it. */
+const FAMILY_SHAPE = messageShape(PROTOCOL.GENERIC, GENLMSG, CTRL);
 class Family extends LazyMessage {
-  protected override get headerSize(): number {
-    return GENLMSG.size;
-  }
-  protected get attrSet(): AttrSet {
-    return CTRL;
-  }
-  protected get netlinkProtocol(): NetlinkProtocol {
-    return PROTOCOL.GENERIC;
+  protected get shape(): MessageShape {
+    return FAMILY_SHAPE;
   }
   get cmd(): number {
     return this.hu8(GENLMSG, "cmd");
@@ -151,14 +147,9 @@ class InetDiag extends LazyMessage {
     },
     subMessages: {},
   }]).set("inetDiag");
-  protected override get headerSize(): number {
-    return InetDiag.LAYOUT.size;
-  }
-  protected get attrSet(): AttrSet {
-    return InetDiag.ATTRS;
-  }
-  protected get netlinkProtocol(): NetlinkProtocol {
-    return PROTOCOL.SOCK_DIAG;
+  static readonly SHAPE = messageShape(PROTOCOL.SOCK_DIAG, InetDiag.LAYOUT, InetDiag.ATTRS);
+  protected get shape(): MessageShape {
+    return InetDiag.SHAPE;
   }
   get family(): number {
     return this.hu8(InetDiag.LAYOUT, "idiagFamily");

@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { AttrSet } from "../../core/schema.ts";
 import { RT_ADDR_ATTRS, RT_ADDR_STRUCTS } from "../../core/tables/rt_addr.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { flagNames, SCOPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 
@@ -14,6 +14,8 @@ const IFA = RT_ADDR_ATTRS.addrAttrs;
 const IFADDRMSG = RT_ADDR_STRUCTS.ifaddrmsg;
 const H = IFADDRMSG.at;
 const CACHEINFO = RT_ADDR_STRUCTS.ifaCacheinfo;
+
+const SHAPE = rtnetlinkShape(IFADDRMSG, SETS.addr);
 
 /**
  * An address on an interface.
@@ -25,14 +27,10 @@ const CACHEINFO = RT_ADDR_STRUCTS.ifaCacheinfo;
  * for (const a of await ipr.getAddr()) console.log(a.index, `${a.address}/${a.prefixlen}`);
  * ```
  */
-export class Address extends RtMessage {
-  /** Size of the fixed header (struct ifaddrmsg). */
-  protected override get headerSize(): number {
-    return IFADDRMSG.size;
-  }
-  /** @internal The attribute table of this message kind (addrAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.addr;
+export class Address extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (addrAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** AF_INET (2) or AF_INET6 (10). */
   get family(): number {

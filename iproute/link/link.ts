@@ -4,9 +4,9 @@
  *
  * @module
  */
-import type { AttrSet } from "../../core/schema.ts";
 import { RT_LINK_ATTRS, RT_LINK_ENUMS, RT_LINK_STRUCTS } from "../../core/tables/rt_link.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { flagNames, OPERSTATES } from "../names.ts";
 import { SETS } from "../registry.ts";
 
@@ -20,6 +20,8 @@ function decodedNest(v: unknown): Record<string, unknown> | undefined {
   return v && !(v instanceof Uint8Array) ? v as Record<string, unknown> : undefined;
 }
 
+const SHAPE = rtnetlinkShape(IFINFOMSG, SETS.link);
+
 /**
  * A link (network interface) as the kernel reports it.
  *
@@ -30,14 +32,10 @@ function decodedNest(v: unknown): Record<string, unknown> | undefined {
  * for (const l of await ipr.getLinks()) console.log(l.index, l.ifname, l.state, l.mtu);
  * ```
  */
-export class Link extends RtMessage {
-  /** Size of the fixed header (struct ifinfomsg). */
-  protected override get headerSize(): number {
-    return IFINFOMSG.size;
-  }
-  /** @internal The attribute table of this message kind (linkAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.link;
+export class Link extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (linkAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** Address family (usually AF_UNSPEC; AF_BRIDGE for bridge port info). */
   get family(): number {

@@ -4,15 +4,17 @@
  *
  * @module
  */
-import type { AttrSet } from "../../core/schema.ts";
 import { RT_NEIGH_ATTRS, RT_NEIGH_STRUCTS } from "../../core/tables/rt_neigh.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { flagNames, ROUTE_TYPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 
 const NDA = RT_NEIGH_ATTRS.neighbourAttrs;
 const NDMSG = RT_NEIGH_STRUCTS.ndmsg;
 const H = NDMSG.at;
+
+const SHAPE = rtnetlinkShape(NDMSG, SETS.neigh);
 
 /**
  * A neighbour entry (ARP, NDP) or, with family AF_BRIDGE, a forwarding entry.
@@ -24,14 +26,10 @@ const H = NDMSG.at;
  * for (const n of await ipr.getNeighbours()) console.log(n.dst, n.lladdr, n.state);
  * ```
  */
-export class Neighbour extends RtMessage {
-  /** Size of the fixed header (struct ndmsg). */
-  protected override get headerSize(): number {
-    return NDMSG.size;
-  }
-  /** @internal The attribute table of this message kind (neighbourAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.neigh;
+export class Neighbour extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (neighbourAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** AF_INET, AF_INET6 or AF_BRIDGE. */
   get family(): number {

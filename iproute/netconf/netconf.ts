@@ -4,13 +4,14 @@
  *
  * @module
  */
-import { align4 } from "../../core/codec.ts";
-import type { AttrSet } from "../../core/schema.ts";
 import { RTNETLINK_STRUCTS } from "../../core/tables/constants.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { SETS } from "../registry.ts";
 
 const NETCONFMSG = RTNETLINK_STRUCTS.netconfmsg;
+
+const SHAPE = rtnetlinkShape(NETCONFMSG, SETS.netconf);
 
 /**
  * Per-interface IP configuration (forwarding, rp_filter, …) from
@@ -24,14 +25,10 @@ const NETCONFMSG = RTNETLINK_STRUCTS.netconfmsg;
  * }
  * ```
  */
-export class Netconf extends RtMessage {
-  /** Size of the fixed header (struct netconfmsg, padded to the netlink alignment). */
-  protected override get headerSize(): number {
-    return align4(NETCONFMSG.size);
-  }
-  /** @internal The attribute table of this message kind (netconfAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.netconf;
+export class Netconf extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (netconfAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** AF_INET or AF_INET6. */
   get family(): number {

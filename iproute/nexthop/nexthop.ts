@@ -4,10 +4,10 @@
  *
  * @module
  */
-import type { AttrSet } from "../../core/schema.ts";
 import { RTNH_F } from "../../core/tables/constants.ts";
 import { UAPI_ATTRS, UAPI_ENUMS, UAPI_STRUCTS } from "../../core/tables/uapi.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { ROUTE_PROTOCOLS, SCOPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 
@@ -31,6 +31,8 @@ const IPROUTE2_NAMES: Record<string, string> = { res: "resilient" };
 export const GROUP_TYPES: readonly string[] = Object.entries(UAPI_ENUMS.nexthopGrpType)
   .sort((a, b) => a[1] - b[1]).map(([name]) => IPROUTE2_NAMES[name] ?? name);
 
+const SHAPE = rtnetlinkShape(NHMSG, SETS.nexthop);
+
 /**
  * A nexthop object.
  *
@@ -41,14 +43,10 @@ export const GROUP_TYPES: readonly string[] = Object.entries(UAPI_ENUMS.nexthopG
  * for (const nh of await ipr.getNexthops()) console.log(nh.id, nh.gateway ?? nh.group);
  * ```
  */
-export class Nexthop extends RtMessage {
-  /** Size of the fixed header (struct nhmsg). */
-  protected override get headerSize(): number {
-    return NHMSG.size;
-  }
-  /** @internal The attribute table of this message kind (nexthopAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.nexthop;
+export class Nexthop extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (nexthopAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** AF_INET, AF_INET6, or AF_UNSPEC for groups and blackholes. */
   get family(): number {

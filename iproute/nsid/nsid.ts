@@ -3,11 +3,10 @@
  *
  * @module
  */
-import { align4 } from "../../core/codec.ts";
-import type { AttrSet } from "../../core/schema.ts";
 import { RTNETLINK_STRUCTS } from "../../core/tables/constants.ts";
 import { UAPI_ATTRS } from "../../core/tables/uapi.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { SETS } from "../registry.ts";
 
 const NETNSA = UAPI_ATTRS.netnsAttrs;
@@ -15,6 +14,8 @@ const RTGENMSG = RTNETLINK_STRUCTS.rtgenmsg;
 
 /** NETNSA_NSID's value meaning "no id assigned" (NETNSA_NSID_NOT_ASSIGNED). */
 export const NSID_NOT_ASSIGNED = -1;
+
+const SHAPE = rtnetlinkShape(RTGENMSG, SETS.netns);
 
 /**
  * The id one namespace gives another (what `ip netns list-id` shows).
@@ -25,14 +26,10 @@ export const NSID_NOT_ASSIGNED = -1;
  * const show = (n: Nsid) => `nsid ${n.nsid}`;
  * ```
  */
-export class Nsid extends RtMessage {
-  /** Size of the fixed header (struct rtgenmsg, padded to the netlink alignment). */
-  protected override get headerSize(): number {
-    return align4(RTGENMSG.size);
-  }
-  /** @internal The attribute table of this message kind (netnsAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.netns;
+export class Nsid extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (netnsAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** The id (in the namespace of the socket that asked); -1 when none is assigned. */
   get nsid(): number {

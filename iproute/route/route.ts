@@ -6,9 +6,9 @@
  * @module
  */
 import { formatIP } from "../../core/address.ts";
-import type { AttrSet } from "../../core/schema.ts";
 import { RT_ROUTE_ATTRS, RT_ROUTE_STRUCTS } from "../../core/tables/rt_route.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { REALMS, ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { decodeMultipath, type NextHop, viaGateway } from "./multipath.ts";
@@ -57,6 +57,8 @@ const IDENTITY_OUT: RouteIdentity = {
   multipath: false,
 };
 
+const SHAPE = rtnetlinkShape(RTMSG, SETS.route);
+
 /**
  * A route as the kernel reports it.
  *
@@ -67,14 +69,10 @@ const IDENTITY_OUT: RouteIdentity = {
  * for (const r of await ipr.getRoutes({ table: "main" })) console.log(r.dst, r.gateway, r.oif);
  * ```
  */
-export class Route extends RtMessage {
-  /** Size of the fixed header (struct rtmsg). */
-  protected override get headerSize(): number {
-    return RTMSG.size;
-  }
-  /** @internal The attribute table of this message kind (routeAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.route;
+export class Route extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (routeAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** AF_INET or AF_INET6. */
   get family(): number {

@@ -3,10 +3,10 @@
  *
  * @module
  */
-import type { AttrSet } from "../../core/schema.ts";
 import { FIB_RULE } from "../../core/tables/constants.ts";
 import { RT_RULE_ATTRS, RT_RULE_STRUCTS } from "../../core/tables/rt_rule.ts";
-import { defined, RtMessage } from "../message.ts";
+import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { defined, rtnetlinkShape } from "../message.ts";
 import { ROUTE_PROTOCOLS, RULE_ACTIONS } from "../names.ts";
 import { SETS } from "../registry.ts";
 import type { Spec } from "../spec.ts";
@@ -23,6 +23,8 @@ export interface Range {
   end: number;
 }
 
+const SHAPE = rtnetlinkShape(FIB_RULE_HDR, SETS.rule);
+
 /**
  * A policy routing rule.
  *
@@ -33,14 +35,10 @@ export interface Range {
  * for (const r of await ipr.getRules()) console.log(r.priority, r.src ?? "all", r.table);
  * ```
  */
-export class Rule extends RtMessage {
-  /** Size of the fixed header (struct fib_rule_hdr). */
-  protected override get headerSize(): number {
-    return FIB_RULE_HDR.size;
-  }
-  /** @internal The attribute table of this message kind (fibRuleAttrs). */
-  protected get attrSet(): AttrSet {
-    return SETS.rule;
+export class Rule extends LazyMessage {
+  /** @internal rtnetlink, the fixed header and the attribute table (fibRuleAttrs). */
+  protected get shape(): MessageShape {
+    return SHAPE;
   }
   /** AF_INET or AF_INET6. */
   get family(): number {
