@@ -107,12 +107,17 @@ export function removeNetns(ns: BenchNetns): void {
 
 /** Runs `fn` with a fresh namespace, removed afterwards even when `fn` fails. */
 export async function withNetns<T>(fn: (ns: BenchNetns) => Promise<T> | T): Promise<T> {
-  const ns = createNetns();
-  try {
-    return await fn(ns);
-  } finally {
-    removeNetns(ns);
-  }
+  using owned = new DisposableStack();
+  return await fn(owned.adopt(createNetns(), removeNetns));
+}
+
+/** Runs `fn` with a fresh temporary folder (`nlrb-…`), removed afterwards even when `fn` fails. */
+export async function withTmpDir<T>(fn: (dir: string) => Promise<T> | T): Promise<T> {
+  using owned = new DisposableStack();
+  const dir = owned.adopt(mkdtempSync(join(tmpdir(), "nlrb-")), (d) => {
+    rmSync(d, { recursive: true, force: true });
+  });
+  return await fn(dir);
 }
 
 // -- routes ---------------------------------------------------------------------
@@ -276,6 +281,24 @@ export function intOpt(v: unknown, name: string): number {
   return n;
 }
 
+/**
+ * The script's integer options, given as `name: [default, quick]`, parsed by
+ * {@link options} (with the shared ones) and checked by {@link intOpt}; under
+ * `--quick` each takes its quick value. `withPy`: compare with pyroute2 (it is
+ * installed and `--no-pyroute2` was not given).
+ */
+export function intOptions<K extends string>(
+  own: Record<K, readonly [number, number]>,
+  usage: string,
+): { values: Record<K, number>; withPy: boolean } {
+  const names = Object.keys(own) as K[];
+  const opts = options(Object.fromEntries(names.map((k) => [k, String(own[k][0])])), usage);
+  const quick = opts.quick === true;
+  const values = {} as Record<K, number>;
+  for (const k of names) values[k] = quick ? own[k][1] : intOpt(opts[k], k);
+  return { values, withPy: opts["no-pyroute2"] !== true && havePyroute2() };
+}
+
 /** Checks the preconditions (root, iproute2). */
 export function preflight(): void {
   if (process.getuid?.() !== 0) {
@@ -286,6 +309,20 @@ export function preflight(): void {
     console.error("iproute2's `ip` is needed.");
     process.exit(2);
   }
+}
+
+/**
+ * A script's whole run: checks the preconditions ({@link preflight}), prints
+ * the {@link banner}, then runs `measure` with a fresh namespace, removed afterwards.
+ */
+export async function runBench(
+  title: string,
+  details: string,
+  measure: (ns: BenchNetns) => Promise<void>,
+): Promise<void> {
+  preflight();
+  banner(title, details);
+  await withNetns(measure);
 }
 
 /** Runs the garbage collector when the runtime exposes it (between measured phases). */

@@ -1,6 +1,6 @@
 /**
  * The bad-input table for namespaces and IPDB (IPRoute's own table, 79 rows,
- * is in iproute_errors.test.ts): each bad argument raises an ArgumentError
+ * is in iproute_bad_calls.ts): each bad argument raises an ArgumentError
  * naming it, and nothing reaches the kernel — the namespace (links,
  * addresses, routes, rules) and the list of named namespaces are unchanged.
  */

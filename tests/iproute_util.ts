@@ -4,6 +4,8 @@
  * changed nothing), iproute2's names for nlroute's fields, and decoding of
  * compiled requests for the byte-level tests.
  */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
 import { IPRoute } from "../mod.ts";
 import type { Request } from "../core/socket.ts";
 import { NetlinkSocket } from "../core/socket.ts";
@@ -73,6 +75,21 @@ export function hasKind(kind: string): boolean {
     removeTestNetns(ns);
   }
   return probed.get(kind)!;
+}
+
+/** A live test: it gets an IPRoute opened in a fresh namespace (both removed afterwards). */
+export type LiveTest = (ipr: IPRoute, ns: string) => Promise<void>;
+
+/**
+ * `describe(title)` with one test per entry of `tests` (name → body), each
+ * skipped with the reason where this kernel cannot make links of `kind`. The
+ * skip sits on each test: Bun drops a skipped describe without a word.
+ */
+export function describeKind(title: string, kind: string, tests: Record<string, LiveTest>): void {
+  describe(title, () => {
+    const needs = { skip: skipKind(kind) };
+    for (const [name, body] of Object.entries(tests)) it(name, needs, () => withIPRoute(body));
+  });
 }
 
 /** The skip reason for the live test of a kind (not root, or a kernel without it), or false. */
@@ -197,16 +214,70 @@ export function decodeRequest(req: Request, headerSize: number, set: AttrSet): D
   };
 }
 
+/**
+ * `assert.equal(actual[key], value)` for every entry of `expected`, in order
+ * (a failure names the key); `actual` may be undefined (every check fails).
+ */
+export function assertFields(actual: object | undefined, expected: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(expected)) {
+    try {
+      assert.equal((actual as Record<string, unknown> | undefined)?.[key], value);
+    } catch (e) {
+      (e as Error).message = `${key}: ${(e as Error).message}`;
+      throw e;
+    }
+  }
+}
+
 /** Sorts objects by a JSON key for order-free comparisons. */
 export function sortBy<T>(items: T[], key: (x: T) => string): T[] {
   return [...items].sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-/** A veth pair v0/v1, both up, with 10.0.0.1/24 and fd00::1/64 on v0. */
-export function vethWithAddresses(ns: string): void {
-  ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
+/** The options of a describe whose tests change kernel state: namespaces need root. */
+export const live: { skip: string | false } = { skip: !isRoot && "needs root for namespaces" };
+
+/** A veth pair made by ip: `a` (v0) and its peer `b` (v1), both down. */
+export function veth(ns: string, a = "v0", b = "v1"): void {
+  ip(["link", "add", a, "type", "veth", "peer", "name", b], ns);
+}
+
+/** A veth pair v0/v1, both up, with 10.0.0.1/24 on v0. */
+export function vethUp(ns: string): void {
+  veth(ns);
   ip(["link", "set", "v0", "up"], ns);
   ip(["link", "set", "v1", "up"], ns);
   ip(["addr", "add", "10.0.0.1/24", "dev", "v0"], ns);
+}
+
+/** A veth pair v0/v1, both up, with 10.0.0.1/24 and fd00::1/64 on v0. */
+export function vethWithAddresses(ns: string): void {
+  vethUp(ns);
   ip(["addr", "add", "fd00::1/64", "dev", "v0", "nodad"], ns);
+}
+
+/**
+ * Runs `ip` once per line of `lines` in the namespace, each line split at
+ * spaces (blank lines skipped): setup written the way one types it.
+ */
+export function ipLines(ns: string, lines: string): void {
+  for (const line of lines.split("\n")) {
+    const args = line.trim().split(/ +/).filter(Boolean);
+    if (args.length) ip(args, ns);
+  }
+}
+
+/** Runs `bridge` (iproute2) in the namespace, its arguments given as one line split at spaces. */
+export function bridge(ns: string, line: string): void {
+  ip(["netns", "exec", ns, "bridge", ...line.split(" ")]);
+}
+
+/** Link indexes by name, from `ip -j link show`. */
+export function linkMap(ns: string): Map<string, number> {
+  return new Map(
+    (ipJson(["link", "show"], ns) as { ifname: string; ifindex: number }[]).map((l) => [
+      l.ifname,
+      l.ifindex,
+    ]),
+  );
 }
