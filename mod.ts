@@ -144,6 +144,20 @@ export type { SubscribeOptions, Subscription } from "./core/subscription.ts";
 export { type NetlinkProtocol, PROTOCOL, protocolOf, type Protocols } from "./core/protocol.ts";
 export { decoderOf, LazyMessage, type MessageShape, messageShape } from "./core/lazy.ts";
 export {
+  type AttrDef,
+  type AttrOpts,
+  type AttrRow,
+  AttrSet,
+  decodeAttrs,
+  encodeAttrs,
+  type EnumDef,
+  Registry,
+  type SpecData,
+  type StructDef,
+  type StructMember,
+  type StructRow,
+} from "./core/schema.ts";
+export {
   type MemberOf,
   type MemberValue,
   type StructLayout,

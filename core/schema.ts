@@ -30,16 +30,27 @@ export { checkInt } from "./values.ts";
 
 /** Options of a generated attribute row. */
 export interface AttrOpts {
+  /** The attribute set a nest (or an indexed array of nests) holds. */
   nest?: string;
+  /** The sub-message whose format the selector picks. */
   sub?: string;
+  /** The sibling attribute whose value selects the sub-message format. */
   selector?: string;
+  /** How a binary value reads: `ip`, `mac`, `hex`, `uuid`. */
   hint?: string;
+  /** Network byte order. */
   be?: boolean;
+  /** The struct a binary value holds. */
   struct?: string;
+  /** The enum whose names an integer takes. */
   enum?: string;
+  /** The enum is a set of flags (names combine into a mask). */
   flags?: boolean;
+  /** The attribute repeats (its values form an array). */
   multi?: boolean;
+  /** The element type of an indexed array of scalars. */
   subType?: string;
+  /** A fixed header struct before the nested attributes (veth peer: ifinfomsg). */
   header?: string;
   /** A binary attribute holding an array of `struct`. */
   array?: boolean;
@@ -51,45 +62,69 @@ export type StructRow = readonly [string, string, (number | null)?, AttrOpts?];
 
 /** What the generator emits for one spec. */
 export interface SpecData {
+  /** Enums and flag sets: name → entries. */
   enums: Record<string, { flags: boolean; entries: [string, number][] }>;
+  /** Structs: name → member rows. */
   structs: Record<string, StructRow[]>;
+  /** Attribute sets: name → attribute rows. */
   sets: Record<string, AttrRow[]>;
+  /** Sub-messages: name → selector value → attribute set. */
   subMessages: Record<string, Record<string, string>>;
 }
 
 /** A compiled enum or flag set. */
 export interface EnumDef {
+  /** Enum name, e.g. `"rtmType"`. */
   readonly name: string;
+  /** A set of flags: values are bits that combine. */
   readonly flags: boolean;
+  /** Values by entry name. */
   readonly byName: ReadonlyMap<string, number>;
+  /** Entry names by value. */
   readonly byValue: ReadonlyMap<number, string>;
 }
 
 /** A compiled struct member. */
 export interface StructMember {
+  /** Member name, e.g. `"rtmDstLen"`. */
   readonly name: string;
+  /** Member type: `u8` … `s64`, `binary` or `pad`. */
   readonly type: string;
+  /** Offset in the struct (C alignment). */
   readonly offset: number;
+  /** Size in bytes. */
   readonly size: number;
+  /** How a binary member reads (`ip`, `mac`, …). */
   readonly hint: string | undefined;
+  /** Network byte order. */
   readonly be: boolean;
 }
 
 /** A compiled fixed-layout struct. */
 export interface StructDef {
+  /** Struct name, e.g. `"rtmsg"`. */
   readonly name: string;
+  /** Size in bytes. */
   readonly size: number;
+  /** The members, in order. */
   readonly members: readonly StructMember[];
 }
 
 /** A compiled attribute definition. */
 export interface AttrDef {
+  /** Attribute type number. */
   readonly type: number;
+  /** Attribute name, e.g. `"gateway"`. */
   readonly name: string;
+  /** Value type: `u8` … `s64`, `uint`, `sint`, `string`, `binary`, `flag`, `nest`, `sub-message`, `indexed-array`, `bitfield32`. */
   readonly kind: string;
+  /** How a binary value reads (`ip`, `mac`, …). */
   readonly hint: string | undefined;
+  /** Network byte order. */
   readonly be: boolean;
+  /** The attribute repeats. */
   readonly multi: boolean;
+  /** Element type of an indexed array of scalars. */
   readonly subType: string | undefined;
   /** The payload is an array of {@link AttrDef.struct}. */
   readonly array: boolean;
@@ -97,7 +132,9 @@ export interface AttrDef {
   nested: AttrSet | undefined;
   /** Sub-message formats by selector value, and the selector's attribute name. */
   sub: { selector: string; formats: Map<string, AttrSet> } | undefined;
+  /** The struct a binary value holds. */
   struct: StructDef | undefined;
+  /** The enum whose names an integer takes. */
   enumDef: EnumDef | undefined;
   /** A fixed header struct that precedes nested attributes (veth peer: ifinfomsg). */
   header: StructDef | undefined;
@@ -112,6 +149,7 @@ export class AttrSet {
   /** Definitions by name. */
   readonly byName: Map<string, AttrDef> = new Map();
 
+  /** An empty set named `name` (a Registry fills it). */
   constructor(name: string) {
     this.name = name;
   }
@@ -143,10 +181,17 @@ export class AttrSet {
  * ```
  */
 export class Registry {
+  /** Compiled attribute sets by name. */
   readonly sets: Map<string, AttrSet> = new Map();
+  /** Compiled structs by name. */
   readonly structs: Map<string, StructDef> = new Map();
+  /** Compiled enums by name. */
   readonly enums: Map<string, EnumDef> = new Map();
 
+  /**
+   * Compiles `specs` (the first definition of a name wins); `extraFormats`
+   * adds sub-message formats (selector value → set name) to those the specs give.
+   */
   constructor(specs: SpecData[], extraFormats: Record<string, Record<string, string>> = {}) {
     for (const spec of specs) {
       for (const [name, e] of Object.entries(spec.enums)) {

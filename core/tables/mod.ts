@@ -13,7 +13,6 @@
  *
  * @module
  */
-export type { AttrOpts, AttrRow, SpecData, StructRow } from "../schema.ts";
 export * from "./netlink.ts";
 export * from "./constants.ts";
 export * from "./rt_link.ts";

@@ -10,7 +10,7 @@ import type { Writer } from "../../core/codec.ts";
 import { decodeAttrs } from "../../core/schema.ts";
 import { RT_ROUTE_ATTRS } from "../../core/tables/rt_route.ts";
 import { RTNETLINK_STRUCTS, RTNH_F } from "../../core/tables/constants.ts";
-import { writeStruct } from "../header.ts";
+import { writeStruct } from "../../core/layout.ts";
 import { SETS } from "../registry.ts";
 import { address, checkKeys, int } from "../spec.ts";
 
