@@ -20,6 +20,7 @@ export type ObjectName =
   | "rule"
   | "nexthop"
   | "netns"
+  | "maddr"
   | "monitor"
   | "help";
 
@@ -45,6 +46,14 @@ export interface Extras {
   name?: string;
   /** route show: every table (`table all`). */
   allTables?: boolean;
+  /** route show/flush `root PREFIX`: routes inside the prefix. */
+  root?: string;
+  /** route show/flush `match PREFIX`: routes covering the prefix. */
+  match?: string;
+  /** netns exec: the program and its arguments. */
+  argv?: string[];
+  /** netns identify: the process (ip's `self` when not given). */
+  pid?: string;
   /** help: the topic. */
   topic?: string;
 }

@@ -83,7 +83,9 @@ async function set(ipr: IPRoute, inv: Invocation): Promise<void> {
 export const runLink: Runner = async (ipr, inv, opts, out) => {
   if (inv.action === "add") await add(ipr, inv);
   else if (inv.action === "del") await ipr.link("del", inv.spec);
-  else if (inv.action !== "show") await set(ipr, inv);
+  else if (inv.action === "property_add" || inv.action === "property_del") {
+    await ipr.link(inv.action, inv.spec);
+  } else if (inv.action !== "show") await set(ipr, inv);
   else {
     const all = await ipr.getLinks();
     const links = selectLinks(all, inv.spec, inv.extras.up === true);
