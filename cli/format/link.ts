@@ -10,6 +10,8 @@ import { RTNL } from "../../iproute/registry.ts";
 import { pad, type Paint } from "../color.ts";
 import { bitNames, type Format, groupName, pick } from "./fields.ts";
 import type { Names } from "./ifnames.ts";
+import { linkDetails } from "./link_details.ts";
+import { statsJson, statsText } from "./link_stats.ts";
 
 const IFF = RTNL.enum("ifinfoFlags").byName;
 const IFF_UP = IFF.get("up")!;
@@ -80,8 +82,10 @@ export interface LinkShape {
   linkmode?: boolean;
   /** The `link/ether …` line (left out by ip addr with -4/-6). */
   lladdr?: boolean;
-  /** `-d`: the kind. */
+  /** `-d`: promiscuity, MTU bounds, the kind and its data, queues, … (see link_details.ts). */
   details?: boolean;
+  /** `-s` (the count): the statistics (ip prints them for `link show`, not `addr show`). */
+  stats?: number;
 }
 
 /**
@@ -135,7 +139,7 @@ function linkJson(l: Link, names: Names, shape: LinkShape): Record<string, unkno
   const group = groupName(l.group);
   if (group !== undefined) o.group = group;
   if (l.txqlen) o.txqlen = l.txqlen;
-  if (shape.lladdr !== false) {
+  if (shape.lladdr !== false || shape.details) {
     o.link_type = linkType(l.linkType);
     if (l.address !== undefined) o.address = l.address;
     if (l.broadcast !== undefined) {
@@ -144,7 +148,10 @@ function linkJson(l: Link, names: Names, shape: LinkShape): Record<string, unkno
     }
   }
   if (l.linkNetnsid !== undefined) o.link_netnsid = l.linkNetnsid;
-  if (shape.details && l.kind !== undefined) o.linkinfo = { info_kind: l.kind };
+  if (shape.details) Object.assign(o, linkDetails(l, names, shape.linkmode === true).json);
+  if ((shape.linkmode || shape.details) && l.ifalias !== undefined) o.ifalias = l.ifalias;
+  const stats = shape.stats && shape.linkmode ? statsJson(l, shape.stats) : undefined;
+  if (stats) o.stats64 = stats;
   const alt = l.altnames;
   if (alt.length) o.altnames = alt;
   return o;
@@ -165,7 +172,8 @@ function linkText(l: Link, names: Names, paint: Paint, shape: LinkShape): string
   if (group !== undefined) parts.push(`group ${group}`);
   if (l.txqlen) parts.push(`qlen ${l.txqlen}`);
   let text = parts.join(" ");
-  if (shape.lladdr !== false) {
+  const details = shape.details ? linkDetails(l, names, shape.linkmode === true) : undefined;
+  if (shape.lladdr !== false || details) {
     let second = `    link/${linkType(l.linkType)}`;
     if (l.address !== undefined) second += ` ${paint.mac(l.address)}`;
     if (l.broadcast !== undefined) {
@@ -174,9 +182,13 @@ function linkText(l: Link, names: Names, paint: Paint, shape: LinkShape): string
     if (l.linkNetnsid !== undefined) {
       second += l.linkNetnsid >= 0 ? ` link-netnsid ${l.linkNetnsid}` : " link-netns unknown";
     }
-    text += `\n${second}`;
+    text += `\n${second}${details?.line ?? ""}`;
   }
-  if (shape.details && l.kind !== undefined) text += `\n    ${l.kind}`;
+  if (details) text += details.more;
+  if ((shape.linkmode || shape.details) && l.ifalias !== undefined) {
+    text += `\n    alias ${l.ifalias}`;
+  }
+  if (shape.stats && shape.linkmode) text += statsText(l, shape.stats);
   for (const alt of l.altnames) text += `\n    altname ${alt}`;
   return text;
 }

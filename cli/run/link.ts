@@ -91,7 +91,7 @@ export const runLink: Runner = async (ipr, inv, opts, out) => {
     const links = selectLinks(all, inv.spec, inv.extras.up === true);
     const format = opts.brief
       ? LINK_BRIEF
-      : linkFormat({ linkmode: true, lladdr: true, details: opts.details });
+      : linkFormat({ linkmode: true, lladdr: true, details: opts.details, stats: opts.stats });
     emitFormat(links, opts, out, format, Names.of(all));
   }
   return 0;
