@@ -5,7 +5,7 @@
  */
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import meta from "../deno.json" with { type: "json" };
 import { createTestNetns, isRoot, removeTestNetns, runtime } from "./helpers.ts";
@@ -123,4 +123,33 @@ export function throwawayNamespace(setup: (ns: string) => void, use: (ns: string
     use(ns);
   });
   after(() => removeTestNetns(ns));
+}
+
+/** A running program whose output is collected (a monitor). */
+export interface Capture {
+  /** What it wrote to stdout so far. */
+  out(): string;
+  /** What it wrote to stderr so far. */
+  err(): string;
+  /** Resolves with the exit code and signal once it ended. */
+  exited: Promise<[number | null, string | null]>;
+  /** Sends a signal. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `cmd args…` (nlroute when `cmd` is undefined), collecting its output. */
+export function startCapture(cmd: string | undefined, args: readonly string[]): Capture {
+  const child = cmd === undefined
+    ? spawn(process.execPath, argvFor(args), { env: childEnv() })
+    : spawn(cmd, args, { env: childEnv() });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stdout.on("data", (d: string) => (out += d));
+  child.stderr.on("data", (d: string) => (err += d));
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    child.on("exit", (code, signal) => resolve([code, signal]))
+  );
+  return { out: () => out, err: () => err, exited, kill: (sig) => void child.kill(sig) };
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Address } from "../../mod.ts";
+import { AF_INET6 } from "../../core/address.ts";
 import { SCOPES } from "../../iproute/names.ts";
 import { UsageError } from "../errors.ts";
 import { addrBrief, addrBriefJson, addrInfoJson, addrText } from "../format/addr.ts";
@@ -68,6 +69,8 @@ export const runAddr: Runner = async (ipr, inv, opts, out) => {
     linkmode: false,
     lladdr: spec.family === undefined,
     details: opts.details,
+    // ip lists links for -6 with an IPv6 link dump, unless one device is asked for.
+    inet6Dump: spec.family === AF_INET6 && spec.index === undefined,
   });
   if (opts.json) {
     const items = rows.map(([l, list]) =>
