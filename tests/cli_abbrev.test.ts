@@ -5,13 +5,13 @@
  * as units, and live: the same words given to ip in one namespace and to
  * nlroute in its twin leave both in the same state and print the same.
  */
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { parseCommand } from "../cli/parse/command.ts";
 import { parseGlobal } from "../cli/parse/options.ts";
-import { createTestNetns, ip, removeTestNetns } from "./helpers.ts";
-import { lines, live, nlroute, quietIPv6 } from "./cli_util.ts";
+import { ip } from "./helpers.ts";
+import { lines, live, nlroute, quietIPv6, twinNamespaces } from "./cli_util.ts";
 
 describe("nlroute: ip's abbreviations (unit)", () => {
   it("reads objects and commands in iproute2's order", () => {
@@ -122,18 +122,10 @@ function state(ns: string): string {
 describe("nlroute: ip's abbreviations, live against ip", live, () => {
   let ours = "";
   let theirs = "";
-  before(() => {
-    ours = createTestNetns();
-    theirs = createTestNetns();
-    for (const ns of [ours, theirs]) {
-      quietIPv6(ns);
-      for (const c of SCENE) ip(c.split(" "), ns);
-    }
-  });
-  after(() => {
-    removeTestNetns(ours);
-    removeTestNetns(theirs);
-  });
+  twinNamespaces((ns) => {
+    quietIPv6(ns);
+    for (const c of SCENE) ip(c.split(" "), ns);
+  }, (a, b) => [ours, theirs] = [a, b]);
 
   /** Words changed or shown the same way by ip and by nlroute, one after another. */
   const SEQUENCE = [

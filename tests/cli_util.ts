@@ -112,6 +112,23 @@ export function quietIPv6(ns: string): void {
 }
 
 /**
+ * Two throwaway namespaces prepared alike by `setup` (ours for nlroute,
+ * theirs for ip), for the tests of the enclosing describe block; removed after.
+ */
+export function twinNamespaces(
+  setup: (ns: string) => void,
+  use: (ours: string, theirs: string) => void,
+): void {
+  let pair: string[] = [];
+  before(() => {
+    pair = [createTestNetns(), createTestNetns()];
+    for (const ns of pair) setup(ns);
+    use(pair[0]!, pair[1]!);
+  });
+  after(() => pair.forEach(removeTestNetns));
+}
+
+/**
  * A throwaway namespace for the tests of the enclosing describe block: made
  * and prepared by `setup` before them (its name handed to `use`), removed after.
  */

@@ -1,0 +1,52 @@
+/**
+ * `nlroute maddr` (issue 12, item 20) against `ip maddr`: the multicast
+ * addresses of a namespace's interfaces (link layer, IPv4, IPv6, a static
+ * one added by hand), text, `-o` and `-j`, by family and device.
+ */
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { ip, ipJson } from "./helpers.ts";
+import { lines, live, ok, onelineNormal, quietIPv6, throwawayNamespace } from "./cli_util.ts";
+
+function buildScene(ns: string): void {
+  quietIPv6(ns);
+  const cmds = [
+    "link add v0 type veth peer name v1",
+    "link add br0 type bridge",
+    "link set v1 master br0",
+    "link set v0 up",
+    "link set v1 up",
+    "link set br0 up",
+    "addr add 10.0.0.1/24 dev v0",
+    "addr add 239.1.2.3/32 dev v0 autojoin",
+    "maddr add 33:33:00:00:00:99 dev v0",
+  ];
+  for (const c of cmds) ip(c.split(" "), ns);
+}
+
+describe("nlroute maddr: ip maddr's listing (live)", live, () => {
+  let ns = "";
+  throwawayNamespace(buildScene, (name) => (ns = name));
+
+  it("prints ip's lines and -j objects, by family and device", () => {
+    const cases = [
+      ["maddr"],
+      ["maddr", "show"],
+      ["-4", "maddr"],
+      ["-6", "maddr"],
+      ["maddr", "show", "dev", "v0"],
+      ["maddr", "show", "br0"],
+    ];
+    for (const args of cases) {
+      assert.deepEqual(lines(ok(ns, args)), lines(ip(args, ns)), args.join(" "));
+      assert.deepEqual(JSON.parse(ok(ns, ["-j", ...args])), ipJson(args, ns), args.join(" "));
+    }
+    assert.deepEqual(
+      onelineNormal(ok(ns, ["-o", "maddr"])),
+      onelineNormal(ip(["-o", "maddr"], ns)),
+    );
+    const v0 = lines(ok(ns, ["maddr", "show", "dev", "v0"]));
+    assert.ok(v0.includes("\tlink  33:33:00:00:00:99 static"), v0.join("\n"));
+    assert.ok(v0.includes("\tinet  239.1.2.3"), v0.join("\n"));
+  });
+});
