@@ -159,6 +159,8 @@ describe("nlroute: ip's abbreviations, live against ip", live, () => {
       assert.equal(theirsRun.status, 0, `ip ${words}: ${theirsRun.stderr}`);
       const r = nlroute(["-n", ours, ...args]);
       assert.equal(r.code, 0, `nlroute ${words}: ${r.stderr}`);
+      // The kernel settles some state a moment later (a link's carrier): let both settle.
+      for (let i = 0; i < 50 && state(ours) !== state(theirs); i++) spawnSync("sleep", ["0.1"]);
       assert.equal(state(ours), state(theirs), `after "${words}"`);
     }
   });

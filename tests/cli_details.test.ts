@@ -9,7 +9,15 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { ip, ipJson } from "./helpers.ts";
-import { assertSameJson, lines, live, ok, quietIPv6, throwawayNamespace } from "./cli_util.ts";
+import {
+  assertSameJson,
+  lines,
+  live,
+  ok,
+  quietIPv6,
+  throwawayNamespace,
+  waitBridgeReady,
+} from "./cli_util.ts";
 
 /** veth, a bridge with a port, vxlan over v0, macvlan in two modes; traffic for counters. */
 function buildScene(ns: string): void {
@@ -30,6 +38,7 @@ function buildScene(ns: string): void {
     "link add mv1 link v0 type macvlan mode private",
   ];
   for (const c of cmds) ip(c.split(" "), ns);
+  waitBridgeReady(ns);
   // Some packets, so that the counters are not all zero.
   spawnSync("ip", ["netns", "exec", ns, "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.0.0.2"]);
 }

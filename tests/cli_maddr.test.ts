@@ -6,7 +6,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ip, ipJson } from "./helpers.ts";
-import { lines, live, ok, onelineNormal, quietIPv6, throwawayNamespace } from "./cli_util.ts";
+import {
+  lines,
+  live,
+  ok,
+  onelineNormal,
+  quietIPv6,
+  throwawayNamespace,
+  waitBridgeReady,
+} from "./cli_util.ts";
 
 function buildScene(ns: string): void {
   quietIPv6(ns);
@@ -22,6 +30,7 @@ function buildScene(ns: string): void {
     "maddr add 33:33:00:00:00:99 dev v0",
   ];
   for (const c of cmds) ip(c.split(" "), ns);
+  waitBridgeReady(ns);
 }
 
 describe("nlroute maddr: ip maddr's listing (live)", live, () => {

@@ -16,6 +16,7 @@ import {
   onelineNormal,
   quietIPv6,
   throwawayNamespace,
+  waitBridgeReady,
 } from "./cli_util.ts";
 
 function buildScene(ns: string): void {
@@ -39,6 +40,7 @@ function buildScene(ns: string): void {
     "route add 10.3.0.0/16 nexthop via 10.0.0.2 dev v0 weight 2 nexthop via 10.0.0.3 dev v0",
   ];
   for (const c of cmds) ip(c.split(" "), ns);
+  waitBridgeReady(ns);
 }
 
 /** An expiry counts down between ip's run and ours: compare it apart, within a second. */

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import meta from "../deno.json" with { type: "json" };
-import { createTestNetns, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+import { createTestNetns, ipJson, isRoot, removeTestNetns, runtime } from "./helpers.ts";
 
 /** Where the command is. */
 export const CLI = new URL("../cli/cli.ts", import.meta.url).pathname;
@@ -169,4 +169,16 @@ export function startCapture(cmd: string | undefined, args: readonly string[]): 
     child.on("exit", (code, signal) => resolve([code, signal]))
   );
   return { out: () => out, err: () => err, exited, kill: (sig) => void child.kill(sig) };
+}
+
+/**
+ * Waits until bridge `dev` is up with its carrier and its IPv6 link-local
+ * address (a moment after it is set up), so that ip and nlroute see the same state.
+ */
+export function waitBridgeReady(ns: string, dev = "br0"): void {
+  for (let i = 0; i < 100; i++) {
+    const [br] = ipJson(["link", "show", "dev", dev], ns);
+    if (br.operstate === "UP" && ipJson(["-6", "addr", "show", "dev", dev], ns).length > 0) return;
+    spawnSync("sleep", ["0.05"]);
+  }
 }
