@@ -11,7 +11,7 @@ import { spawnSync } from "node:child_process";
 import { parseCommand } from "../cli/parse/command.ts";
 import { parseGlobal } from "../cli/parse/options.ts";
 import { ip } from "./helpers.ts";
-import { lines, live, nlroute, quietIPv6, twinNamespaces } from "./cli_util.ts";
+import { lines, live, nlroute, twinScene } from "./cli_util.ts";
 
 describe("nlroute: ip's abbreviations (unit)", () => {
   it("reads objects and commands in iproute2's order", () => {
@@ -122,10 +122,7 @@ function state(ns: string): string {
 describe("nlroute: ip's abbreviations, live against ip", live, () => {
   let ours = "";
   let theirs = "";
-  twinNamespaces((ns) => {
-    quietIPv6(ns);
-    for (const c of SCENE) ip(c.split(" "), ns);
-  }, (a, b) => [ours, theirs] = [a, b]);
+  twinScene(SCENE, (a, b) => [ours, theirs] = [a, b]);
 
   /** Words changed or shown the same way by ip and by nlroute, one after another. */
   const SEQUENCE = [

@@ -11,24 +11,18 @@ import { spawnSync } from "node:child_process";
 import { ip, ipJson } from "./helpers.ts";
 import {
   assertSameJson,
+  BRIDGED_VETH,
   lines,
   live,
   ok,
-  quietIPv6,
+  prepare,
   throwawayNamespace,
-  waitBridgeReady,
 } from "./cli_util.ts";
 
 /** veth, a bridge with a port, vxlan over v0, macvlan in two modes; traffic for counters. */
 function buildScene(ns: string): void {
-  quietIPv6(ns);
-  const cmds = [
-    "link add v0 type veth peer name v1",
-    "link add br0 type bridge",
-    "link set v1 master br0",
-    "link set v0 up",
-    "link set v1 up",
-    "link set br0 up",
+  prepare(ns, [
+    ...BRIDGED_VETH,
     "link set v0 alias uplink",
     "link property add dev v0 altname v0-alt",
     "addr add 10.0.0.1/24 dev v0",
@@ -36,9 +30,7 @@ function buildScene(ns: string): void {
     "link add vx1 type vxlan id 43 group 239.1.1.1 dev v0 ttl 10 nolearning ageing 0",
     "link add mv0 link v0 type macvlan mode bridge",
     "link add mv1 link v0 type macvlan mode private",
-  ];
-  for (const c of cmds) ip(c.split(" "), ns);
-  waitBridgeReady(ns);
+  ]);
   // Some packets, so that the counters are not all zero.
   spawnSync("ip", ["netns", "exec", ns, "ping", "-c", "2", "-i", "0.2", "-W", "1", "10.0.0.2"]);
 }

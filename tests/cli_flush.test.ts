@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { ip } from "./helpers.ts";
-import { live, nlroute, quietIPv6, twinNamespaces } from "./cli_util.ts";
+import { live, nlroute, twinScene } from "./cli_util.ts";
 
 /** Neighbours in several states, rules, nexthops and groups, alike in both namespaces. */
 const SCENE = [
@@ -46,10 +46,7 @@ function state(ns: string): string {
 describe("nlroute: flushes compared with ip (live)", live, () => {
   let ours = "";
   let theirs = "";
-  twinNamespaces((ns) => {
-    quietIPv6(ns);
-    for (const c of SCENE) ip(c.split(" "), ns);
-  }, (a, b) => [ours, theirs] = [a, b]);
+  twinScene(SCENE, (a, b) => [ours, theirs] = [a, b]);
 
   /** Runs the words with ip in theirs and with nlroute in ours: same status, output, state. */
   function same(words: string): void {

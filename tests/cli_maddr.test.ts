@@ -6,36 +6,19 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ip, ipJson } from "./helpers.ts";
-import {
-  lines,
-  live,
-  ok,
-  onelineNormal,
-  quietIPv6,
-  throwawayNamespace,
-  waitBridgeReady,
-} from "./cli_util.ts";
+import { BRIDGED_VETH, lines, live, ok, onelineNormal, throwawayScene } from "./cli_util.ts";
 
-function buildScene(ns: string): void {
-  quietIPv6(ns);
-  const cmds = [
-    "link add v0 type veth peer name v1",
-    "link add br0 type bridge",
-    "link set v1 master br0",
-    "link set v0 up",
-    "link set v1 up",
-    "link set br0 up",
-    "addr add 10.0.0.1/24 dev v0",
-    "addr add 239.1.2.3/32 dev v0 autojoin",
-    "maddr add 33:33:00:00:00:99 dev v0",
-  ];
-  for (const c of cmds) ip(c.split(" "), ns);
-  waitBridgeReady(ns);
-}
+/** The commands that build the scene, with ip. */
+const SCENE = [
+  ...BRIDGED_VETH,
+  "addr add 10.0.0.1/24 dev v0",
+  "addr add 239.1.2.3/32 dev v0 autojoin",
+  "maddr add 33:33:00:00:00:99 dev v0",
+];
 
 describe("nlroute maddr: ip maddr's listing (live)", live, () => {
   let ns = "";
-  throwawayNamespace(buildScene, (name) => (ns = name));
+  throwawayScene(SCENE, (name) => (ns = name));
 
   it("prints ip's lines and -j objects, by family and device", () => {
     const cases = [

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { ip } from "./helpers.ts";
-import { live, nlroute, throwawayNamespace } from "./cli_util.ts";
+import { live, nlroute, throwawayScene } from "./cli_util.ts";
 
 /** Runs `ip netns exec ns argv…`. */
 function ipExec(ns: string, argv: string[]) {
@@ -18,9 +18,7 @@ function ipExec(ns: string, argv: string[]) {
 
 describe("nlroute netns exec and identify, compared with ip (live)", live, () => {
   let ns = "";
-  throwawayNamespace((name) => {
-    ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], name);
-  }, (name) => (ns = name));
+  throwawayScene(["link add v0 type veth peer name v1"], (name) => (ns = name));
 
   it("runs the program inside the namespace, as ip netns exec does", () => {
     const programs = [

@@ -5,13 +5,11 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ip, ipJson } from "./helpers.ts";
-import { lines, live, ok, throwawayNamespace } from "./cli_util.ts";
+import { lines, live, ok, throwawayScene } from "./cli_util.ts";
 
 describe("nlroute link property, compared with ip (live)", live, () => {
   let ns = "";
-  throwawayNamespace((name) => {
-    ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], name);
-  }, (name) => (ns = name));
+  throwawayScene(["link add v0 type veth peer name v1"], (name) => (ns = name));
 
   it("adds and removes alternative names as ip link property does", () => {
     ok(ns, ["link", "property", "add", "dev", "v0", "altname", "uplink0", "altname", "uplink1"]);

@@ -6,30 +6,27 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { ip, ipJson } from "./helpers.ts";
-import { assertSameJson, lines, live, ok, quietIPv6, throwawayNamespace } from "./cli_util.ts";
+import { assertSameJson, lines, live, ok, throwawayScene } from "./cli_util.ts";
 
-function buildScene(ns: string): void {
-  quietIPv6(ns);
-  const cmds = [
-    "link add v0 type veth peer name v1",
-    "link set v0 up",
-    "addr add 10.0.0.1/24 dev v0",
-    "-6 addr add 2001:db8::1/64 dev v0 nodad",
-    "route add default via 10.0.0.254",
-    "route add 10.1.0.0/16 via 10.0.0.2",
-    "route add 10.1.2.0/24 via 10.0.0.3",
-    "route add 10.1.2.128/25 via 10.0.0.4",
-    "route add 10.2.0.0/16 via 10.0.0.2",
-    "route add 10.1.0.0/16 via 10.0.0.2 table 100",
-    "-6 route add 2001:db8:1::/48 via 2001:db8::2",
-    "-6 route add 2001:db8:1:2::/64 via 2001:db8::3",
-  ];
-  for (const c of cmds) ip(c.split(" "), ns);
-}
+/** The routes to select from, added with ip. */
+const SCENE = [
+  "link add v0 type veth peer name v1",
+  "link set v0 up",
+  "addr add 10.0.0.1/24 dev v0",
+  "-6 addr add 2001:db8::1/64 dev v0 nodad",
+  "route add default via 10.0.0.254",
+  "route add 10.1.0.0/16 via 10.0.0.2",
+  "route add 10.1.2.0/24 via 10.0.0.3",
+  "route add 10.1.2.128/25 via 10.0.0.4",
+  "route add 10.2.0.0/16 via 10.0.0.2",
+  "route add 10.1.0.0/16 via 10.0.0.2 table 100",
+  "-6 route add 2001:db8:1::/48 via 2001:db8::2",
+  "-6 route add 2001:db8:1:2::/64 via 2001:db8::3",
+];
 
 describe("nlroute route show root and match, compared with ip (live)", live, () => {
   let ns = "";
-  throwawayNamespace(buildScene, (name) => (ns = name));
+  throwawayScene(SCENE, (name) => (ns = name));
 
   it("selects what ip's root, match and exact select", () => {
     const cases = [

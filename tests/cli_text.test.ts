@@ -10,38 +10,28 @@ import assert from "node:assert/strict";
 import { ip, ipJson } from "./helpers.ts";
 import {
   assertSameJson,
+  BRIDGED_VETH,
   lines,
   live,
   ok,
   onelineNormal,
-  quietIPv6,
-  throwawayNamespace,
-  waitBridgeReady,
+  throwawayScene,
 } from "./cli_util.ts";
 
-function buildScene(ns: string): void {
-  quietIPv6(ns);
-  const cmds = [
-    "link add v0 type veth peer name v1",
-    "link add br0 type bridge",
-    "link set v1 master br0",
-    "link set v0 up",
-    "link set v1 up",
-    "link set br0 up",
-    "link property add dev v0 altname v0-alt",
-    "addr add 10.0.0.1/24 dev v0",
-    "-6 addr add 2001:db8::1/64 dev v0 nodad",
-    "-6 route add 2001:db9::/64 nexthop via 2001:db8::2 dev v0 nexthop via 2001:db8::3 dev v0",
-    "-6 route add 2001:db8:9::/64 via 2001:db8::5 dev v0 pref high",
-    "-6 route add 2001:db8:8::/64 dev v0 expires 600",
-    "-6 route add unreachable 2001:db8:5::/64",
-    "-6 route add 2001:db8:a::/64 dev v0 metric 50 mtu 1300 hoplimit 5",
-    "route add unreachable 10.77.0.0/16",
-    "route add 10.3.0.0/16 nexthop via 10.0.0.2 dev v0 weight 2 nexthop via 10.0.0.3 dev v0",
-  ];
-  for (const c of cmds) ip(c.split(" "), ns);
-  waitBridgeReady(ns);
-}
+/** The commands that build the scene, with ip. */
+const SCENE = [
+  ...BRIDGED_VETH,
+  "link property add dev v0 altname v0-alt",
+  "addr add 10.0.0.1/24 dev v0",
+  "-6 addr add 2001:db8::1/64 dev v0 nodad",
+  "-6 route add 2001:db9::/64 nexthop via 2001:db8::2 dev v0 nexthop via 2001:db8::3 dev v0",
+  "-6 route add 2001:db8:9::/64 via 2001:db8::5 dev v0 pref high",
+  "-6 route add 2001:db8:8::/64 dev v0 expires 600",
+  "-6 route add unreachable 2001:db8:5::/64",
+  "-6 route add 2001:db8:a::/64 dev v0 metric 50 mtu 1300 hoplimit 5",
+  "route add unreachable 10.77.0.0/16",
+  "route add 10.3.0.0/16 nexthop via 10.0.0.2 dev v0 weight 2 nexthop via 10.0.0.3 dev v0",
+];
 
 /** An expiry counts down between ip's run and ours: compare it apart, within a second. */
 function expiries(text: string): { rest: string[]; left: number[] } {
@@ -65,7 +55,7 @@ function assertSameExpiring(ours: string, theirs: string, what: string): void {
 
 describe("nlroute: text that ip prints (live)", live, () => {
   let ns = "";
-  throwawayNamespace(buildScene, (name) => (ns = name));
+  throwawayScene(SCENE, (name) => (ns = name));
 
   it("prints an IPv6 multipath route's pref before its next hops", () => {
     const args = ["-6", "route", "show", "2001:db9::/64"];

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import meta from "../deno.json" with { type: "json" };
-import { createTestNetns, ipJson, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+import { createTestNetns, ip, ipJson, isRoot, removeTestNetns, runtime } from "./helpers.ts";
 
 /** Where the command is. */
 export const CLI = new URL("../cli/cli.ts", import.meta.url).pathname;
@@ -181,4 +181,37 @@ export function waitBridgeReady(ns: string, dev = "br0"): void {
     if (br.operstate === "UP" && ipJson(["-6", "addr", "show", "dev", dev], ns).length > 0) return;
     spawnSync("sleep", ["0.05"]);
   }
+}
+
+/** veth v0/v1 with v1 a port of bridge br0, all up: where several scenes start. */
+export const BRIDGED_VETH: readonly string[] = [
+  "link add v0 type veth peer name v1",
+  "link add br0 type bridge",
+  "link set v1 master br0",
+  "link set v0 up",
+  "link set v1 up",
+  "link set br0 up",
+];
+
+/**
+ * Prepares a namespace: IPv6 settled at once, `cmds` run with ip, bridge br0
+ * (when the commands make one) up with its carrier.
+ */
+export function prepare(ns: string, cmds: readonly string[]): void {
+  quietIPv6(ns);
+  for (const c of cmds) ip(c.split(" "), ns);
+  if (cmds.some((c) => c.includes("br0 type bridge"))) waitBridgeReady(ns);
+}
+
+/** {@link twinNamespaces} both prepared with `cmds` (see {@link prepare}). */
+export function twinScene(
+  cmds: readonly string[],
+  use: (ours: string, theirs: string) => void,
+): void {
+  twinNamespaces((ns) => prepare(ns, cmds), use);
+}
+
+/** {@link throwawayNamespace} prepared with `cmds` (see {@link prepare}). */
+export function throwawayScene(cmds: readonly string[], use: (ns: string) => void): void {
+  throwawayNamespace((ns) => prepare(ns, cmds), use);
 }

@@ -52,6 +52,26 @@ export function uint(attr: string, key: string, word = key): KindPrinter {
   };
 }
 
+/** The tables' camelCase name in ip's snake case (`forwardDelay` → `forward_delay`). */
+export function snake(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** {@link uint} for each attribute whose ip key and word are its name in snake case. */
+export function uints(...attrs: string[]): KindPrinter {
+  return all(...attrs.map((a) => uint(a, snake(a))));
+}
+
+/** {@link onOff} for each attribute whose ip word is its name in snake case. */
+export function onOffs(...attrs: string[]): KindPrinter {
+  return all(...attrs.map((a) => onOff(a, snake(a))));
+}
+
+/** {@link timer} for each attribute whose ip key is its name in snake case. */
+export function timers(...attrs: string[]): KindPrinter {
+  return all(...attrs.map((a) => timer(a, snake(a))));
+}
+
 /** `word on|off` / `key: true|false` (iproute2's _print_onoff). */
 export function onOff(attr: string, word: string): KindPrinter {
   return (d) => {

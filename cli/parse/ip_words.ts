@@ -86,6 +86,20 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["stats", null],
 ];
 
+/**
+ * `list`, `show`, `lst`: ip's words for showing, which every object tests
+ * together (in an order of its own, which changes nothing: all three mean show).
+ */
+const SHOW: readonly IpWord[] = [["list", "show"], ["show", "show"], ["lst", "show"]];
+
+/** `add`, `change` (and `chg`, compared whole), `replace`: how addr, route and neigh begin. */
+const MODIFY: readonly IpWord[] = [
+  ["add", "add"],
+  ["change", "change"],
+  ["chg", "change", "exact"],
+  ["replace", "replace"],
+];
+
 /** iplink.c's do_iplink: `set` before `show`, so `s` is set. */
 export const LINK_COMMANDS: readonly IpWord[] = [
   ["add", "add"],
@@ -93,9 +107,7 @@ export const LINK_COMMANDS: readonly IpWord[] = [
   ["change", "set"],
   ["replace", null],
   ["delete", "del"],
-  ["show", "show"],
-  ["lst", "show"],
-  ["list", "show"],
+  ...SHOW,
   ["xstats", null],
   ["afstats", null],
   ["property", "property"],
@@ -111,14 +123,9 @@ export const PROPERTY_COMMANDS: readonly IpWord[] = [
 
 /** ipaddress.c's do_ipaddr. */
 export const ADDR_COMMANDS: readonly IpWord[] = [
-  ["add", "add"],
-  ["change", "change"],
-  ["chg", "change", "exact"],
-  ["replace", "replace"],
+  ...MODIFY,
   ["delete", "del"],
-  ["list", "show"],
-  ["show", "show"],
-  ["lst", "show"],
+  ...SHOW,
   ["flush", "flush"],
   ["save", null],
   ["showdump", null],
@@ -128,17 +135,12 @@ export const ADDR_COMMANDS: readonly IpWord[] = [
 
 /** iproute.c's do_iproute. */
 export const ROUTE_COMMANDS: readonly IpWord[] = [
-  ["add", "add"],
-  ["change", "change"],
-  ["chg", "change", "exact"],
-  ["replace", "replace"],
+  ...MODIFY,
   ["prepend", null],
   ["append", "append"],
   ["test", null],
   ["delete", "del"],
-  ["list", "show"],
-  ["show", "show"],
-  ["lst", "show"],
+  ...SHOW,
   ["get", "get"],
   ["flush", "flush"],
   ["save", null],
@@ -149,24 +151,17 @@ export const ROUTE_COMMANDS: readonly IpWord[] = [
 
 /** ipneigh.c's do_ipneigh: `get` before `show`. */
 export const NEIGH_COMMANDS: readonly IpWord[] = [
-  ["add", "add"],
-  ["change", "change"],
-  ["chg", "change", "exact"],
-  ["replace", "replace"],
+  ...MODIFY,
   ["delete", "del"],
   ["get", null],
-  ["show", "show"],
-  ["lst", "show"],
-  ["list", "show"],
+  ...SHOW,
   ["flush", "flush"],
   ["help", "help"],
 ];
 
 /** iprule.c's do_iprule: `show` before `save`. */
 export const RULE_COMMANDS: readonly IpWord[] = [
-  ["list", "show"],
-  ["lst", "show"],
-  ["show", "show"],
+  ...SHOW,
   ["save", null],
   ["restore", null],
   ["add", "add"],
@@ -180,9 +175,7 @@ export const NEXTHOP_COMMANDS: readonly IpWord[] = [
   ["add", "add"],
   ["replace", "replace"],
   ["delete", "del"],
-  ["list", "show"],
-  ["show", "show"],
-  ["lst", "show"],
+  ...SHOW,
   ["get", "get"],
   ["flush", "flush"],
   ["bucket", null],
@@ -210,9 +203,7 @@ export const NETNS_COMMANDS: readonly IpWord[] = [
 export const MADDR_COMMANDS: readonly IpWord[] = [
   ["add", null],
   ["delete", null],
-  ["list", "show"],
-  ["show", "show"],
-  ["lst", "show"],
+  ...SHOW,
   ["help", "help"],
 ];
 
