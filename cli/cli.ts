@@ -7,13 +7,16 @@
  * bun cli/cli.ts -j route show table 100
  * ```
  *
- * Objects: `link`, `address`, `route`, `neigh`, `rule`, `nexthop` (show, and
- * add/del/set for the common cases), `netns list|add|del`, `monitor`. Global
- * options in ip's habits: `-j`, `-p`, `-br`, `-o`, `-n NS`, `-4`/`-6`,
- * `-c[=WHEN]`, `-d`, `--debug`, `--help`, `--version`.
+ * Objects: `link`, `address`, `maddress`, `route`, `neigh`, `rule`, `nexthop`
+ * (show, add/del/set for the common cases, flush), `netns list|add|del|
+ * identify|exec`, `monitor`. Global options in ip's habits: `-j`, `-p`,
+ * `-br`, `-o`, `-n NS`, `-4`/`-6`, `-c[=WHEN]`, `-d`, `-s`, `--debug`,
+ * `--help`, `--version`. Objects, commands and options may be abbreviated as
+ * with ip, read in ip's order (`nlroute l s dev v0 up` is `link set`).
  *
  * Exit status: 0 on success, 1 for bad input or a missing object, 2 when the
- * kernel refused the request, 130 when `monitor` is interrupted.
+ * kernel refused the request, 130 when `monitor` is interrupted; `netns exec`
+ * exits with the program's status.
  *
  * @module
  */

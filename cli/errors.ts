@@ -6,7 +6,7 @@
  * @module
  */
 import { ArgumentError, NetlinkError } from "../core/errors.ts";
-import { strerror } from "../ffi/errno.ts";
+import { errnoCode, strerror } from "../ffi/errno.ts";
 import { type Invocation, objectLabel } from "./parse/invocation.ts";
 
 /**
@@ -77,4 +77,24 @@ export function describeError(e: unknown, inv?: Invocation): { message: string; 
   }
   if (e instanceof Error) return { message: e.message, code: 1 };
   return { message: String(e), code: 1 };
+}
+
+/**
+ * The text of a Node-style system error (`e.code` `"ENOENT"` → `No such file
+ * or directory`), as ip prints strerror; the message for other errors.
+ *
+ * @example
+ * ```ts
+ * import { systemReason } from "./errors.ts";
+ * systemReason(Object.assign(new Error("spawn x ENOENT"), { code: "ENOENT" })); // "No such file or directory"
+ * ```
+ */
+export function systemReason(e: unknown): string {
+  const err = e as { code?: unknown; message?: string };
+  try {
+    if (typeof err.code === "string") return strerror(errnoCode(err.code));
+  } catch {
+    // Not an errno name.
+  }
+  return err.message ?? String(e);
 }

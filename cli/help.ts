@@ -15,8 +15,9 @@
  */
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
-where  OBJECT := { link | address | route | neigh | rule | nexthop | netns | monitor }
-       OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] |
+where  OBJECT := { link | address | maddress | route | neigh | rule | nexthop | netns |
+                  monitor }
+       OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
 
@@ -25,6 +26,8 @@ Output is coloured when it goes to a terminal (-c or --color=always forces it;
 field names, -br one line per object.
 Exit status: 0 success, 1 bad input or object not found, 2 the kernel refused,
 130 monitor interrupted. --debug adds a stack trace to errors.
+Objects, commands and options may be abbreviated as with ip, read in ip's order:
+nlroute l s dev v0 up is link set, nlroute a is address, nlroute m is maddress.
 Each object has its own help: nlroute link help, nlroute route --help, …
 `;
 
@@ -40,6 +43,7 @@ const HELP: Record<string, string> = {
                         [ master DEVICE | nomaster ] [ alias TEXT ] [ group N ]
                         [ netns { NAME | PID } ] [ carrier { on | off } ]
        nlroute link del [ dev ] DEVICE
+       nlroute link property { add | del } [ dev ] DEVICE altname NAME [ altname NAME … ]
 KIND_OPTIONS:
        veth    peer [ name ] NAME [ address LLADDR ] [ mtu MTU ] [ netns NAME ]
        vlan    id VID [ protocol { 802.1Q | 802.1ad } ]      (with link DEVICE)
@@ -54,6 +58,7 @@ Examples:
        nlroute link add v0 type veth peer name v1
        nlroute link set dev v0 mtu 1400 up
        nlroute -br link show
+       nlroute -d -s link show dev v0
 `,
   address: `Usage: nlroute address show [ [ dev ] DEVICE ] [ up ] [ scope SCOPE ] [ label LABEL ]
                            [ to PREFIX ]
@@ -70,14 +75,15 @@ Examples:
 `,
   route: `Usage: nlroute route show [ table { TABLE | all } ] [ dev DEVICE ] [ proto PROTO ]
                          [ type TYPE ] [ scope SCOPE ] [ via ADDR ] [ src ADDR ]
-                         [ [ exact | to ] PREFIX ]
+                         [ [ to ] [ root | match | exact ] PREFIX ]
        nlroute route { add | del | change | replace | append } [ TYPE ] { PREFIX | default }
                      [ via ADDR ] [ dev DEVICE ] [ src ADDR ] [ table TABLE ]
                      [ metric N ] [ proto PROTO ] [ scope SCOPE ] [ onlink ] [ nhid ID ]
                      [ mtu N ] [ advmss N ] [ hoplimit N ] [ initcwnd N ] [ pref { low | medium | high } ]
                      [ nexthop via ADDR [ dev DEVICE ] [ weight N ] [ onlink ] ] …
        nlroute route get ADDR [ from ADDR ] [ iif DEVICE ] [ oif DEVICE ] [ mark N ]
-       nlroute route flush SELECTOR (as for show)
+       nlroute route flush SELECTOR (as for show, but root and match)
+root PREFIX: the routes inside PREFIX; match PREFIX: the routes that cover PREFIX.
 TYPE  := { unicast | local | broadcast | multicast | anycast | blackhole | unreachable |
            prohibit | throw | nat }
 TABLE := { main | local | default | NUMBER }
@@ -90,6 +96,7 @@ Examples:
        nlroute neigh { add | del | change | replace } ADDR [ lladdr LLADDR ] dev DEVICE
                      [ nud STATE ] [ router ] [ extern_learn ]
        nlroute neigh { add | del } proxy ADDR dev DEVICE
+       nlroute neigh flush { dev DEVICE | nud STATE | proxy | to ADDR } …
 STATE := { permanent | noarp | reachable | stale | none | incomplete | delay | probe | failed }
 Examples:
        nlroute neigh add 10.0.0.2 lladdr 02:00:00:00:00:02 dev v0 nud permanent
@@ -100,6 +107,7 @@ Examples:
                     [ oif DEVICE ] [ fwmark MARK[/MASK] ] [ tos TOS ] [ priority N ]
                     [ ipproto PROTO ] [ sport N[-M] ] [ dport N[-M] ] [ uidrange N-M ]
                     [ protocol PROTO ] [ l3mdev ] [ ACTION ]
+       nlroute rule flush [ SELECTOR ]   (every rule of the family but priority 0)
 ACTION := { table TABLE [ suppress_prefixlength N ] [ suppress_ifgroup G ] | goto N | nop |
             blackhole | unreachable | prohibit }
 Shows IPv4 rules unless -6 is given, as ip does.
@@ -114,6 +122,7 @@ Examples:
                        group ID[,WEIGHT]/ID[,WEIGHT]… [ type { mpath | resilient } ] }
                        [ onlink ] [ proto PROTO ] [ fdb ]
        nlroute nexthop del id ID
+       nlroute nexthop flush [ dev DEVICE ] [ groups ] [ master DEVICE ] [ protocol PROTO ] [ fdb ]
 Examples:
        nlroute nexthop add id 1 via 10.0.0.2 dev v0
        nlroute nexthop add id 10 group 1/2,3
@@ -121,7 +130,15 @@ Examples:
   netns: `Usage: nlroute netns list
        nlroute netns add NAME
        nlroute netns del NAME
-Named namespaces live under /run/netns, shared with ip netns.
+       nlroute netns identify [ PID ]
+       nlroute netns exec NAME COMMAND [ ARGUMENTS … ]
+Named namespaces live under /run/netns, shared with ip netns. exec runs the command
+inside NAME as ip netns exec does (its own /sys, /etc/netns/NAME over /etc) and exits
+with its status.
+`,
+  maddr: `Usage: nlroute maddr [ show [ [ dev ] DEVICE ] ]
+Lists the multicast addresses of each interface (link layer, IPv4 with -4, IPv6 with -6),
+read from /proc/net/dev_mcast, igmp and igmp6 as ip maddr does.
 `,
   monitor: `Usage: nlroute monitor [ all | label ] [ OBJECT … ]
 OBJECT := { link | address | route | neigh | rule | nexthop | netconf | nsid }
@@ -145,6 +162,8 @@ Example:
 export function helpText(topic: string): string {
   const key = topic === "addr"
     ? "address"
+    : topic === "maddress"
+    ? "maddr"
     : topic === "neighbour" || topic === "neighbor"
     ? "neigh"
     : topic;

@@ -351,3 +351,54 @@ export const LINK_TYPES: NameMap = new NameMap("link type", [
   ["none", 65534],
   ["void", 65535],
 ]);
+
+// -- Names ip prints for link details (appended for the CLI's -d output) -------
+
+/**
+ * Bridge port STP states (BR_STATE_*), as `ip -d link` prints a port's `state`.
+ *
+ * @example
+ * ```ts
+ * import { BRIDGE_PORT_STATES } from "./names.ts";
+ * BRIDGE_PORT_STATES.name(3); // "forwarding"
+ * ```
+ */
+export const BRIDGE_PORT_STATES: NameMap = new NameMap("bridge port state", [
+  ["disabled", 0],
+  ["listening", 1],
+  ["learning", 2],
+  ["forwarding", 3],
+  ["blocking", 4],
+]);
+
+/**
+ * IPv6 address generation modes (IN6_ADDR_GEN_MODE_*), as `ip -d link` prints
+ * `addrgenmode`.
+ *
+ * @example
+ * ```ts
+ * import { ADDR_GEN_MODES } from "./names.ts";
+ * ADDR_GEN_MODES.name(0); // "eui64"
+ * ```
+ */
+export const ADDR_GEN_MODES: NameMap = new NameMap("address generation mode", [
+  ["eui64", 0],
+  ["none", 1],
+  ["stable_secret", 2],
+  ["random", 3],
+]);
+
+/**
+ * VXLAN "don't fragment" settings (VXLAN_DF_*), as `ip -d link` prints `df`.
+ *
+ * @example
+ * ```ts
+ * import { VXLAN_DF } from "./names.ts";
+ * VXLAN_DF.name(2); // "inherit"
+ * ```
+ */
+export const VXLAN_DF: NameMap = new NameMap("vxlan df", [
+  ["unset", 0],
+  ["set", 1],
+  ["inherit", 2],
+]);

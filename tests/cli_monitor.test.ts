@@ -4,10 +4,8 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import process from "node:process";
 import { ip } from "./helpers.ts";
-import { argvFor, childEnv, lines, live, quietIPv6, throwawayNamespace } from "./cli_util.ts";
+import { lines, live, quietIPv6, startCapture, throwawayNamespace } from "./cli_util.ts";
 
 /** Runs `nlroute -n ns [-j] monitor …`, makes changes once it listens, stops it with SIGINT. */
 async function monitorRun(
@@ -16,32 +14,24 @@ async function monitorRun(
   changes: string[][],
   until: (out: string) => boolean,
 ): Promise<{ code: number | null; signal: string | null; out: string; err: string }> {
-  const child = spawn(process.execPath, argvFor(["-n", ns, ...args]), { env: childEnv() });
-  let out = "";
-  let err = "";
-  child.stdout.setEncoding("utf8");
-  child.stderr.setEncoding("utf8");
-  child.stdout.on("data", (d: string) => (out += d));
-  child.stderr.on("data", (d: string) => (err += d));
-  const exited = new Promise<[number | null, string | null]>((resolve) =>
-    child.on("exit", (code, signal) => resolve([code, signal]))
-  );
+  const child = startCapture(undefined, ["-n", ns, ...args]);
+  const exited = child.exited;
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   try {
     // Nudge until the monitor prints something: then it is listening.
     let mtu = 1300;
-    for (let i = 0; i < 150 && out === ""; i++) {
+    for (let i = 0; i < 150 && child.out() === ""; i++) {
       ip(["link", "set", "lo", "mtu", String(mtu++)], ns);
       await sleep(100);
     }
-    assert.notEqual(out, "", `the monitor printed nothing (stderr: ${err})`);
+    assert.notEqual(child.out(), "", `the monitor printed nothing (stderr: ${child.err()})`);
     for (const c of changes) ip(c, ns);
-    for (let i = 0; i < 100 && !until(out); i++) await sleep(100);
+    for (let i = 0; i < 100 && !until(child.out()); i++) await sleep(100);
   } finally {
     child.kill("SIGINT");
   }
   const [code, signal] = await exited;
-  return { code, signal, out, err };
+  return { code, signal, out: child.out(), err: child.err() };
 }
 
 /**

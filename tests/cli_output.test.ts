@@ -5,7 +5,6 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
 import { ip, ipJson } from "./helpers.ts";
 import {
   assertSameJson,
@@ -16,6 +15,7 @@ import {
   onelineNormal,
   quietIPv6,
   throwawayNamespace,
+  waitBridgeReady,
 } from "./cli_util.ts";
 
 /** The objects the comparison tests show, built with iproute2 (the oracle). */
@@ -59,13 +59,7 @@ function buildScene(ns: string): void {
     "-6 rule add from 2001:db8::/32 table 100 priority 100",
   ];
   for (const c of cmds) ip(c.split(" "), ns);
-  // The bridge gets its carrier (and its IPv6 link-local address) a moment
-  // after it is up: wait, so that ip and nlroute see the same state.
-  for (let i = 0; i < 100; i++) {
-    const [br] = ipJson(["link", "show", "dev", "br0"], ns);
-    if (br.operstate === "UP" && ipJson(["-6", "addr", "show", "dev", "br0"], ns).length > 0) break;
-    spawnSync("sleep", ["0.05"]);
-  }
+  waitBridgeReady(ns);
 }
 
 describe("nlroute: output compared with ip (live)", live, () => {

@@ -5,10 +5,10 @@
  */
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import meta from "../deno.json" with { type: "json" };
-import { createTestNetns, isRoot, removeTestNetns, runtime } from "./helpers.ts";
+import { createTestNetns, ip, ipJson, isRoot, removeTestNetns, runtime } from "./helpers.ts";
 
 /** Where the command is. */
 export const CLI = new URL("../cli/cli.ts", import.meta.url).pathname;
@@ -112,6 +112,23 @@ export function quietIPv6(ns: string): void {
 }
 
 /**
+ * Two throwaway namespaces prepared alike by `setup` (ours for nlroute,
+ * theirs for ip), for the tests of the enclosing describe block; removed after.
+ */
+export function twinNamespaces(
+  setup: (ns: string) => void,
+  use: (ours: string, theirs: string) => void,
+): void {
+  let pair: string[] = [];
+  before(() => {
+    pair = [createTestNetns(), createTestNetns()];
+    for (const ns of pair) setup(ns);
+    use(pair[0]!, pair[1]!);
+  });
+  after(() => pair.forEach(removeTestNetns));
+}
+
+/**
  * A throwaway namespace for the tests of the enclosing describe block: made
  * and prepared by `setup` before them (its name handed to `use`), removed after.
  */
@@ -123,4 +140,78 @@ export function throwawayNamespace(setup: (ns: string) => void, use: (ns: string
     use(ns);
   });
   after(() => removeTestNetns(ns));
+}
+
+/** A running program whose output is collected (a monitor). */
+export interface Capture {
+  /** What it wrote to stdout so far. */
+  out(): string;
+  /** What it wrote to stderr so far. */
+  err(): string;
+  /** Resolves with the exit code and signal once it ended. */
+  exited: Promise<[number | null, string | null]>;
+  /** Sends a signal. */
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts `cmd args…` (nlroute when `cmd` is undefined), collecting its output. */
+export function startCapture(cmd: string | undefined, args: readonly string[]): Capture {
+  const child = cmd === undefined
+    ? spawn(process.execPath, argvFor(args), { env: childEnv() })
+    : spawn(cmd, args, { env: childEnv() });
+  let out = "";
+  let err = "";
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
+  child.stdout.on("data", (d: string) => (out += d));
+  child.stderr.on("data", (d: string) => (err += d));
+  const exited = new Promise<[number | null, string | null]>((resolve) =>
+    child.on("exit", (code, signal) => resolve([code, signal]))
+  );
+  return { out: () => out, err: () => err, exited, kill: (sig) => void child.kill(sig) };
+}
+
+/**
+ * Waits until bridge `dev` is up with its carrier and its IPv6 link-local
+ * address (a moment after it is set up), so that ip and nlroute see the same state.
+ */
+export function waitBridgeReady(ns: string, dev = "br0"): void {
+  for (let i = 0; i < 100; i++) {
+    const [br] = ipJson(["link", "show", "dev", dev], ns);
+    if (br.operstate === "UP" && ipJson(["-6", "addr", "show", "dev", dev], ns).length > 0) return;
+    spawnSync("sleep", ["0.05"]);
+  }
+}
+
+/** veth v0/v1 with v1 a port of bridge br0, all up: where several scenes start. */
+export const BRIDGED_VETH: readonly string[] = [
+  "link add v0 type veth peer name v1",
+  "link add br0 type bridge",
+  "link set v1 master br0",
+  "link set v0 up",
+  "link set v1 up",
+  "link set br0 up",
+];
+
+/**
+ * Prepares a namespace: IPv6 settled at once, `cmds` run with ip, bridge br0
+ * (when the commands make one) up with its carrier.
+ */
+export function prepare(ns: string, cmds: readonly string[]): void {
+  quietIPv6(ns);
+  for (const c of cmds) ip(c.split(" "), ns);
+  if (cmds.some((c) => c.includes("br0 type bridge"))) waitBridgeReady(ns);
+}
+
+/** {@link twinNamespaces} both prepared with `cmds` (see {@link prepare}). */
+export function twinScene(
+  cmds: readonly string[],
+  use: (ours: string, theirs: string) => void,
+): void {
+  twinNamespaces((ns) => prepare(ns, cmds), use);
+}
+
+/** {@link throwawayNamespace} prepared with `cmds` (see {@link prepare}). */
+export function throwawayScene(cmds: readonly string[], use: (ns: string) => void): void {
+  throwawayNamespace((ns) => prepare(ns, cmds), use);
 }

@@ -10,6 +10,8 @@ import { RTNL } from "../../iproute/registry.ts";
 import { pad, type Paint } from "../color.ts";
 import { bitNames, type Format, groupName, pick } from "./fields.ts";
 import type { Names } from "./ifnames.ts";
+import { linkDetails } from "./link_details.ts";
+import { statsJson, statsText } from "./link_stats.ts";
 
 const IFF = RTNL.enum("ifinfoFlags").byName;
 const IFF_UP = IFF.get("up")!;
@@ -80,8 +82,17 @@ export interface LinkShape {
   linkmode?: boolean;
   /** The `link/ether …` line (left out by ip addr with -4/-6). */
   lladdr?: boolean;
-  /** `-d`: the kind. */
+  /** `-d`: promiscuity, MTU bounds, the kind and its data, queues, … (see link_details.ts). */
   details?: boolean;
+  /** `-s` (the count): the statistics (ip prints them for `link show`, not `addr show`). */
+  stats?: number;
+  /** `qlen N` (default true; `ip monitor` leaves it out). */
+  qlen?: boolean;
+  /**
+   * Only what the kernel's IPv6 link dump carries, as `ip -6 addr` (without
+   * `dev`) prints links: no qdisc, master, group, broadcast, details, alias.
+   */
+  inet6Dump?: boolean;
 }
 
 /**
@@ -97,7 +108,7 @@ export interface LinkShape {
  * console.log(links.map((l) => nameAndLink(l, Names.of(links)).name));
  * ```
  */
-export function nameAndLink(l: Link, names: Names): { name: string; mdown: boolean } {
+export function nameAndLink(l: LinkView, names: Names): { name: string; mdown: boolean } {
   const name = l.ifname ?? `if${l.index}`;
   const iflink = l.link;
   if (iflink === undefined) return { name, mdown: false };
@@ -110,12 +121,62 @@ export function nameAndLink(l: Link, names: Names): { name: string; mdown: boole
   };
 }
 
+/** What the link formatters read of a link (a {@link Link}, or the part an IPv6 link dump has). */
+export type LinkView = Pick<
+  Link,
+  | "index"
+  | "ifname"
+  | "link"
+  | "linkNetnsid"
+  | "flagsValue"
+  | "mtu"
+  | "qdisc"
+  | "master"
+  | "operstate"
+  | "linkmode"
+  | "group"
+  | "txqlen"
+  | "linkType"
+  | "address"
+  | "broadcast"
+  | "ifalias"
+  | "altnames"
+>;
+
+/**
+ * What the kernel's IPv6 link dump (ip -6 addr without a device) tells of a
+ * link: name, address, MTU, lower link and state (net/ipv6's
+ * inet6_fill_ifinfo); ip adds the queue length it reads by ioctl.
+ */
+function inet6View(l: Link): LinkView {
+  return {
+    index: l.index,
+    ifname: l.ifname,
+    link: l.link,
+    linkNetnsid: undefined,
+    flagsValue: l.flagsValue,
+    mtu: l.mtu,
+    qdisc: undefined,
+    master: undefined,
+    operstate: l.operstate,
+    linkmode: undefined,
+    group: undefined,
+    txqlen: l.txqlen,
+    linkType: l.linkType,
+    address: l.address,
+    broadcast: undefined,
+    ifalias: undefined,
+    altnames: [],
+  };
+}
+
 function linkType(t: number): string {
   const name = LINK_TYPES.name(t);
   return typeof name === "string" ? name : `[${t}]`;
 }
 
-function linkJson(l: Link, names: Names, shape: LinkShape): Record<string, unknown> {
+function linkJson(full: Link, names: Names, shape: LinkShape): Record<string, unknown> {
+  const l = shape.inet6Dump ? inet6View(full) : full;
   const o: Record<string, unknown> = { ifindex: l.index };
   const iflink = l.link;
   const { mdown } = nameAndLink(l, names);
@@ -134,8 +195,8 @@ function linkJson(l: Link, names: Names, shape: LinkShape): Record<string, unkno
   if (shape.linkmode && typeof mode === "number") o.linkmode = String(LINK_MODES.name(mode));
   const group = groupName(l.group);
   if (group !== undefined) o.group = group;
-  if (l.txqlen) o.txqlen = l.txqlen;
-  if (shape.lladdr !== false) {
+  if (l.txqlen && shape.qlen !== false) o.txqlen = l.txqlen;
+  if (shape.lladdr !== false || shape.details) {
     o.link_type = linkType(l.linkType);
     if (l.address !== undefined) o.address = l.address;
     if (l.broadcast !== undefined) {
@@ -144,13 +205,19 @@ function linkJson(l: Link, names: Names, shape: LinkShape): Record<string, unkno
     }
   }
   if (l.linkNetnsid !== undefined) o.link_netnsid = l.linkNetnsid;
-  if (shape.details && l.kind !== undefined) o.linkinfo = { info_kind: l.kind };
+  if (shape.details && !shape.inet6Dump) {
+    Object.assign(o, linkDetails(full, names, shape.linkmode === true).json);
+  }
+  if ((shape.linkmode || shape.details) && l.ifalias !== undefined) o.ifalias = l.ifalias;
+  const stats = shape.stats && shape.linkmode ? statsJson(full, shape.stats) : undefined;
+  if (stats) o.stats64 = stats;
   const alt = l.altnames;
   if (alt.length) o.altnames = alt;
   return o;
 }
 
-function linkText(l: Link, names: Names, paint: Paint, shape: LinkShape): string {
+function linkText(full: Link, names: Names, paint: Paint, shape: LinkShape): string {
+  const l = shape.inet6Dump ? inet6View(full) : full;
   const { name, mdown } = nameAndLink(l, names);
   const parts = [
     `${l.index}: ${paint.ifname(name)}: <${linkFlags(l.flagsValue, mdown).join(",")}>`,
@@ -163,9 +230,12 @@ function linkText(l: Link, names: Names, paint: Paint, shape: LinkShape): string
   if (shape.linkmode && typeof mode === "number") parts.push(`mode ${LINK_MODES.name(mode)}`);
   const group = groupName(l.group);
   if (group !== undefined) parts.push(`group ${group}`);
-  if (l.txqlen) parts.push(`qlen ${l.txqlen}`);
+  if (l.txqlen && shape.qlen !== false) parts.push(`qlen ${l.txqlen}`);
   let text = parts.join(" ");
-  if (shape.lladdr !== false) {
+  const details = shape.details && !shape.inet6Dump
+    ? linkDetails(full, names, shape.linkmode === true)
+    : undefined;
+  if (shape.lladdr !== false || shape.details) {
     let second = `    link/${linkType(l.linkType)}`;
     if (l.address !== undefined) second += ` ${paint.mac(l.address)}`;
     if (l.broadcast !== undefined) {
@@ -174,9 +244,13 @@ function linkText(l: Link, names: Names, paint: Paint, shape: LinkShape): string
     if (l.linkNetnsid !== undefined) {
       second += l.linkNetnsid >= 0 ? ` link-netnsid ${l.linkNetnsid}` : " link-netns unknown";
     }
-    text += `\n${second}`;
+    text += `\n${second}${details?.line ?? ""}`;
   }
-  if (shape.details && l.kind !== undefined) text += `\n    ${l.kind}`;
+  if (details) text += details.more;
+  if ((shape.linkmode || shape.details) && l.ifalias !== undefined) {
+    text += `\n    alias ${l.ifalias}`;
+  }
+  if (shape.stats && shape.linkmode) text += statsText(full, shape.stats);
   for (const alt of l.altnames) text += `\n    altname ${alt}`;
   return text;
 }

@@ -5,10 +5,9 @@
  * @module
  */
 import type { MonitorEvent, Netconf } from "../../mod.ts";
-import { AF_INET6 } from "../../core/address.ts";
 import type { Paint } from "../color.ts";
 import { addrInfoJson, addrText } from "./addr.ts";
-import { type Format, NOTHING, oneline } from "./fields.ts";
+import { familyName, type Field, fieldFormat, type Format, NOTHING, oneline } from "./fields.ts";
 import type { Names } from "./ifnames.ts";
 import { linkFormat } from "./link.ts";
 import { NEIGH_FORMAT } from "./neigh.ts";
@@ -16,39 +15,47 @@ import { NEXTHOP_FORMAT } from "./nexthop.ts";
 import { ROUTE_FORMAT } from "./route.ts";
 import { RULE_FORMAT } from "./rule.ts";
 
-/** The netconf fields ip monitor prints, in its order, by the tables' names (printed in snake case). */
-const NETCONF_FIELDS = [
-  "forwarding",
-  "rpFilter",
-  "mcForwarding",
-  "bcForwarding",
-  "proxyNeigh",
-  "ignoreRoutesWithLinkdown",
+/**
+ * The netconf settings ip (6.1) prints, in its order: the tables' name, ip's
+ * key, and how a value reads (on/off, or rp_filter's modes).
+ */
+const NETCONF_FIELDS: [attr: string, key: string][] = [
+  ["forwarding", "forwarding"],
+  ["rpFilter", "rp_filter"],
+  ["mcForwarding", "mc_forwarding"],
+  ["proxyNeigh", "proxy_neigh"],
+  ["ignoreRoutesWithLinkdown", "ignore_routes_with_linkdown"],
 ];
 
-function snake(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
+const RP_FILTER = ["off", "strict", "loose"];
 
-function netconfText(n: Netconf, names: Names): string {
+/** The interface a netconf message is about (`all`, `default`, a name), if any. */
+function netconfDev(n: Netconf, names: Names): string | undefined {
   const idx = n.index;
-  const dev = idx === -1
+  return idx === -1
     ? "all"
     : idx === -2
     ? "default"
     : idx === undefined
-    ? ""
+    ? undefined
     : names.name(idx);
-  let s = `${n.family === AF_INET6 ? "ipv6" : "ipv4"} ${idx === undefined ? "" : `dev ${dev} `}`;
+}
+
+/** A netconf message as ip prints it (`inet v0 forwarding off rp_filter loose …`) and as `ip -j netconf`. */
+function netconfFields(n: Netconf, names: Names): Field[] {
+  const dev = netconfDev(n, names);
+  const f: Field[] = [{ key: "family", json: familyName(n.family), text: familyName(n.family) }];
+  if (dev !== undefined) f.push({ key: "interface", json: dev, text: dev });
   const attrs = n.attrs;
-  for (const k of NETCONF_FIELDS) {
-    const v = attrs[k];
+  for (const [attr, key] of NETCONF_FIELDS) {
+    const v = attrs[attr];
     if (typeof v !== "number") continue;
-    s += k === "rpFilter"
-      ? `${snake(k)} ${v === 0 ? "off" : v === 1 ? "strict" : "loose"} `
-      : `${snake(k)} ${v ? "on" : "off"} `;
+    if (attr === "rpFilter") {
+      const mode = RP_FILTER[v] ?? "unknown mode";
+      f.push({ key, json: mode, text: `${key} ${mode}` });
+    } else f.push({ key, json: v !== 0, text: `${key} ${v ? "on" : "off"}` });
   }
-  return s.trimEnd();
+  return f;
 }
 
 /** The events that carry an object, by kind. */
@@ -56,7 +63,7 @@ type ObjectEvent = Exclude<MonitorEvent, { kind: "overrun" | "other" }>;
 
 /** How each kind of object prints in the monitor. */
 const EVENT_FORMATS: { [E in ObjectEvent as E["kind"]]: Format<E["object"]> } = {
-  link: linkFormat({ linkmode: false, lladdr: true }),
+  link: linkFormat({ linkmode: false, lladdr: true, qlen: false }),
   addr: {
     json: (a, names) => ({ ifindex: a.index, dev: names.name(a.index), ...addrInfoJson(a) }),
     text: (a, names, paint) =>
@@ -66,7 +73,7 @@ const EVENT_FORMATS: { [E in ObjectEvent as E["kind"]]: Format<E["object"]> } = 
   neigh: NEIGH_FORMAT,
   rule: RULE_FORMAT,
   nexthop: NEXTHOP_FORMAT,
-  netconf: { json: (n) => n.toJSON(), text: (n, names) => netconfText(n, names) },
+  netconf: fieldFormat((n: Netconf, names: Names) => netconfFields(n, names)),
   // As `ip monitor nsid` prints them (and `ip -j netns list-id` names the field).
   nsid: { json: (n) => ({ nsid: n.nsid }), text: (n) => `nsid ${n.nsid}` },
 };

@@ -146,6 +146,24 @@ function multipathFields(r: Route, names: Names, paint: Paint): Field[] {
   return [{ key: "nexthops", json, text }];
 }
 
+/** Clock ticks per second of RTA_CACHEINFO times (USER_HZ). */
+const USER_HZ = 100;
+
+/** RTA_CACHEINFO as ip prints it: `expires 299sec` (whole seconds left), `error N`. */
+function cacheinfoFields(r: Route): Field[] {
+  const ci = r.cacheinfo;
+  if (!ci) return [];
+  const f: Field[] = [];
+  const expires = (ci.rtaExpires ?? 0) | 0;
+  if (expires) {
+    const sec = Math.trunc(expires / USER_HZ);
+    f.push({ key: "expires", json: sec, text: `expires ${sec}sec` });
+  }
+  const error = ci.rtaError ?? 0;
+  if (error) f.push({ key: "error", json: error >>> 0, text: `error ${error >>> 0}` });
+  return f;
+}
+
 /** A field shown unless the command filtered on it. */
 function unless(hide: Hidden, key: string, fields: Field[]): Field[] {
   return hide.has(key) ? [] : fields;
@@ -202,16 +220,18 @@ function routeFields(r: Route, names: Names, paint: Paint, hide: Hidden): Field[
       text: `\n    cache${cache.length ? ` <${cache.join(",")}>` : ""}`,
     });
   }
+  f.push(...cacheinfoFields(r));
   f.push(...metricsFields(r.metrics));
   if (r.iif !== undefined && !hide.has("iif")) {
     const iif = names.name(r.iif);
     f.push({ key: "iif", json: iif, text: `iif ${paint.ifname(iif)}` });
   }
-  f.push(...multipathFields(r, names, paint));
   if (r.pref !== undefined) {
     const p = String(ROUTE_PREFS.name(r.pref));
     f.push({ key: "pref", json: p, text: `pref ${p}` });
   }
+  // Last, as ip prints them: what follows the next hops would read as theirs.
+  f.push(...multipathFields(r, names, paint));
   return f;
 }
 

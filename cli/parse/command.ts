@@ -14,65 +14,60 @@ import type { Family, Invocation, ObjectName } from "./invocation.ts";
 import { inv, objectLabel } from "./invocation.ts";
 import { parseAddr } from "./addr.ts";
 import { parseLink } from "./link.ts";
+import { parseMaddr } from "./maddr.ts";
 import { parseMonitor } from "./monitor.ts";
 import { parseNeigh } from "./neigh.ts";
 import { parseNetns } from "./netns.ts";
 import { parseNexthop } from "./nexthop.ts";
 import { parseRoute } from "./route.ts";
 import { parseRule } from "./rule.ts";
-import { match } from "./values.ts";
+import {
+  ADDR_COMMANDS,
+  ipLookup,
+  type IpWord,
+  LINK_COMMANDS,
+  MADDR_COMMANDS,
+  NEIGH_COMMANDS,
+  NETNS_COMMANDS,
+  NEXTHOP_COMMANDS,
+  objectOf,
+  ROUTE_COMMANDS,
+  RULE_COMMANDS,
+} from "./ip_words.ts";
 import { Words } from "./words.ts";
-
-/**
- * The objects nlroute knows, in the order abbreviations are matched (as ip
- * does: `a` is address, `r` route, `n` neighbour, `l` link), with the
- * canonical name of each.
- */
-const OBJECTS: readonly (readonly [string, ObjectName])[] = [
-  ["address", "addr"],
-  ["route", "route"],
-  ["rule", "rule"],
-  ["neighbour", "neigh"],
-  ["neighbor", "neigh"],
-  ["link", "link"],
-  ["monitor", "monitor"],
-  ["netns", "netns"],
-  ["nexthop", "nexthop"],
-  ["help", "help"],
-];
-const OBJECT_WORDS = OBJECTS.map(([word]) => word);
 
 type Parser = (w: Words, action: string, family: Family) => Invocation;
 
-/** Each object's actions, in the order abbreviations are matched (the first is the default), and its grammar. */
-const GRAMMARS: Record<Exclude<ObjectName, "help" | "monitor">, [readonly string[], Parser]> = {
-  link: [["show", "list", "lst", "add", "set", "change", "delete", "help"], parseLink],
-  addr: [
-    ["show", "list", "lst", "add", "change", "replace", "delete", "flush", "help"],
-    parseAddr,
-  ],
-  route: [
-    ["show", "list", "lst", "add", "change", "replace", "append", "delete", "get", "flush", "help"],
-    parseRoute,
-  ],
-  neigh: [["show", "list", "lst", "add", "change", "replace", "delete", "help"], parseNeigh],
-  rule: [["show", "list", "lst", "add", "delete", "help"], parseRule],
-  nexthop: [["show", "list", "lst", "add", "replace", "delete", "get", "help"], parseNexthop],
-  netns: [["list", "show", "add", "delete", "help"], parseNetns],
+/** Each object's commands in ip's order, the command without one, and its grammar. */
+const GRAMMARS: Record<
+  Exclude<ObjectName, "help" | "monitor">,
+  [readonly IpWord[], string, Parser]
+> = {
+  link: [LINK_COMMANDS, "show", parseLink],
+  addr: [ADDR_COMMANDS, "show", parseAddr],
+  route: [ROUTE_COMMANDS, "show", parseRoute],
+  neigh: [NEIGH_COMMANDS, "show", parseNeigh],
+  rule: [RULE_COMMANDS, "show", parseRule],
+  nexthop: [NEXTHOP_COMMANDS, "show", parseNexthop],
+  netns: [NETNS_COMMANDS, "list", parseNetns],
+  maddr: [MADDR_COMMANDS, "show", parseMaddr],
 };
 
-/** ip's spelling of each action (`list` → `show`, `delete` → `del`). */
-const ACTION_CANON: Record<string, string> = {
-  list: "show",
-  lst: "show",
-  delete: "del",
-};
-
-/** The object a word names (`a` → `addr`); unknown ones are a usage error. */
-function objectOf(word: string): ObjectName {
-  const objectWord = match(word, OBJECT_WORDS);
-  if (!objectWord) throw new UsageError(`Object "${word}" is unknown, try "nlroute help".`);
-  return OBJECTS.find(([w]) => w === objectWord)![1];
+/** The command a word names for `object` (ip's abbreviations), or a usage error. */
+function commandOf(object: ObjectName, word: string): string {
+  const [commands] = GRAMMARS[object as keyof typeof GRAMMARS];
+  const entry = ipLookup(word, commands);
+  if (!entry) {
+    throw new UsageError(
+      `Command "${word}" is unknown, try "nlroute ${objectLabel(object)} help".`,
+    );
+  }
+  if (entry[1] === null) {
+    throw new UsageError(
+      `Command "${objectLabel(object)} ${entry[0]}" of ip is not supported by nlroute.`,
+    );
+  }
+  return entry[1];
 }
 
 /**
@@ -93,22 +88,11 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
   const object = objectOf(words[0]!);
   if (object === "help") return inv("help", "help", {}, { topic: words[1] ?? "" });
   if (object === "monitor") return parseMonitor(words.slice(1), family);
-  const [actions, parse] = GRAMMARS[object];
-  let rest = words.slice(1);
-  let action = actions[0]!;
-  if (rest.length > 0) {
-    const m = match(rest[0]!, actions);
-    if (!m) {
-      throw new UsageError(
-        `Command "${rest[0]}" is unknown, try "nlroute ${objectLabel(object)} help".`,
-      );
-    }
-    action = m;
-    rest = rest.slice(1);
-  }
-  action = ACTION_CANON[action] ?? action;
+  const [, fallback, parse] = GRAMMARS[object];
+  const rest = words.slice(1);
+  const action = rest.length > 0 ? commandOf(object, rest[0]!) : fallback;
   if (action === "help") return inv("help", "help", {}, { topic: objectLabel(object) });
-  return parse(new Words(rest, objectLabel(object), action), action, family);
+  return parse(new Words(rest.slice(1), objectLabel(object), action), action, family);
 }
 
 /**

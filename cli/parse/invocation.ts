@@ -21,6 +21,7 @@ export type ObjectName =
   | "rule"
   | "nexthop"
   | "netns"
+  | "maddr"
   | "monitor"
   | "help";
 
@@ -46,6 +47,14 @@ export interface Extras {
   name?: string;
   /** route show: every table (`table all`). */
   allTables?: boolean;
+  /** route show/flush `root PREFIX`: routes inside the prefix. */
+  root?: string;
+  /** route show/flush `match PREFIX`: routes covering the prefix. */
+  match?: string;
+  /** netns exec: the program and its arguments. */
+  argv?: string[];
+  /** netns identify: the process (ip's `self` when not given). */
+  pid?: string;
   /** help: the topic. */
   topic?: string;
 }

@@ -13,6 +13,7 @@ import type { Extras, Invocation, Spec } from "./invocation.ts";
 import { inv } from "./invocation.ts";
 import { ifnameValue, ipAddress, macAddress } from "./addresses.ts";
 import { camel, integer, lookup, onOff, orList } from "./values.ts";
+import { ipLookup, PROPERTY_COMMANDS } from "./ip_words.ts";
 import type { Words } from "./words.ts";
 
 /** Options `link add` and `link set` share (and a veth peer, but for up, down, master). */
@@ -55,7 +56,45 @@ export function parseLink(w: Words, action: string): Invocation {
   if (action === "show") return parseShow(w);
   if (action === "del") return parseDel(w);
   if (action === "add") return parseAdd(w);
+  if (action === "property") return parseProperty(w);
   return parseSet(w);
+}
+
+/** `link property { add | del } [ dev ] DEVICE altname NAME [ altname NAME … ]`. */
+function parseProperty(w: Words): Invocation {
+  if (w.done) throw new UsageError(`Operator required for "link property": add or del.`);
+  const op = w.next();
+  const cmd = ipLookup(op, PROPERTY_COMMANDS)?.[1];
+  if (cmd === undefined || cmd === null) {
+    throw new UsageError(`Operator required for "link property": add or del, got "${op}".`);
+  }
+  if (cmd === "help") return inv("help", "help", {}, { topic: "link" });
+  const spec: Spec = {};
+  const altnames: string[] = [];
+  while (!w.done) {
+    const k = w.next();
+    if (k === "altname") altnames.push(altnameValue(w.value(k, `altname${altnames.length}`)));
+    else if (k === "dev") spec.index = ifnameValue(w.value(k), "dev");
+    else if (spec.index === undefined) spec.index = ifnameValue(k, "dev");
+    else throw w.garbage(k);
+  }
+  if (spec.index === undefined) throw w.required('"dev" argument');
+  if (altnames.length === 0) throw w.required('an "altname" argument');
+  spec.altnames = altnames;
+  return inv("link", cmd, spec);
+}
+
+/** An alternative name: like an interface name but up to 127 bytes (ip's check_altifname). */
+function altnameValue(word: string): string {
+  if (word === "" || new TextEncoder().encode(word).length > 127 || /[/\s]/.test(word)) {
+    throw new ArgumentError(
+      "altname",
+      "a name of 1 to 127 bytes without '/' or spaces",
+      word,
+      "argument",
+    );
+  }
+  return word;
 }
 
 function parseShow(w: Words): Invocation {

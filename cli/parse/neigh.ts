@@ -7,6 +7,7 @@ import { ArgumentError } from "../../core/errors.ts";
 import { nudState } from "../../iproute/neigh/request.ts";
 import { NEIGH_FLAG_NAMES } from "../../iproute/names.ts";
 import { RTNL } from "../../iproute/registry.ts";
+import { UsageError } from "../errors.ts";
 import type { Extras, Family, Invocation, Spec } from "./invocation.ts";
 import { inv, withFamily } from "./invocation.ts";
 import { ifnameValue, ipAddress, macAddress } from "./addresses.ts";
@@ -42,8 +43,12 @@ function flagWord(word: string): string | undefined {
   return name !== undefined && SETTABLE_FLAGS.includes(name) ? name : undefined;
 }
 
-function nudMask(word: string): number {
-  if (word === "all") return NUD_ALL;
+/** What `neigh flush` removes without `nud`: every state but PERMANENT and NOARP (ip's default). */
+const FLUSH_DEFAULT = NUD_ALL & ~(NUD.byName.get("permanent")! | NUD.byName.get("noarp")!);
+
+function nudMask(word: string, flush: boolean): number {
+  // ip's `nud all` keeps NOARP entries out of a flush.
+  if (word === "all") return flush ? NUD_ALL & ~NUD.byName.get("noarp")! : NUD_ALL;
   if (word === "none") return NUD_NONE_BIT;
   if (!NUD_WORDS.includes(word)) {
     throw new ArgumentError("nud", `${NUD_WORDS.join(", ")} or all`, word, "argument");
@@ -51,7 +56,9 @@ function nudMask(word: string): number {
   return nudState(word, "nud");
 }
 
-function parseShow(w: Words, family: Family): Invocation {
+function parseShow(w: Words, family: Family, action: string): Invocation {
+  const flush = action === "flush";
+  if (flush && w.done) throw new UsageError(`Flush requires arguments, try "nlroute neigh help".`);
   const spec: Spec = {};
   const hide = new Set<string>();
   const extras: Extras = {};
@@ -61,14 +68,14 @@ function parseShow(w: Words, family: Family): Invocation {
     if (k === "dev") {
       spec.index = ifnameValue(w.value(k), "dev");
       hide.add("dev");
-    } else if (k === "nud") nud = (nud ?? 0) | nudMask(w.next());
+    } else if (k === "nud") nud = (nud ?? 0) | nudMask(w.next(), flush);
     else if (k === "proxy") (w.once(k), extras.proxy = true);
     else if (k === "to") spec.dst = ipAddress(w.value(k), k);
     else if (spec.dst === undefined) spec.dst = ipAddress(k, "to");
     else throw w.garbage(k);
   }
-  if (nud !== undefined) extras.nud = nud;
-  return inv("neigh", "show", withFamily(spec, family), extras, hide);
+  if (nud !== undefined || flush) extras.nud = nud ?? FLUSH_DEFAULT;
+  return inv("neigh", action, withFamily(spec, family), extras, hide);
 }
 
 /**
@@ -83,7 +90,7 @@ function parseShow(w: Words, family: Family): Invocation {
  * ```
  */
 export function parseNeigh(w: Words, action: string, family: Family): Invocation {
-  if (action === "show") return parseShow(w, family);
+  if (action === "show" || action === "flush") return parseShow(w, family, action);
   const spec: Spec = {};
   const flags: string[] = [];
   while (!w.done) {

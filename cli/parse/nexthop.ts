@@ -35,16 +35,19 @@ function parseGroup(word: string): Spec[] {
 export function parseNexthop(w: Words, action: string, family: Family): Invocation {
   const spec: Spec = {};
   const hide = new Set<string>();
+  const selecting = action === "show" || action === "flush";
   while (!w.done) {
     const k = w.next();
     if (k === "id") spec.id = integer(w.value(k), k, 1);
     else if (k === "dev") {
       spec.oif = ifnameValue(w.value(k), "dev");
       if (action === "show") hide.add("dev");
-    } else if (action === "show" && k === "groups") (w.once(k), spec.groups = true);
-    else if (action === "show" && k === "master") spec.master = ifnameValue(w.value(k), k);
+    } else if (selecting && k === "groups") (w.once(k), spec.groups = true);
+    else if (selecting && k === "master") spec.master = ifnameValue(w.value(k), k);
     else if (k === "fdb") (w.once(k), spec.fdb = true);
-    else if (action === "show") throw w.garbage(k);
+    else if (k === "proto" || k === "protocol") {
+      spec.protocol = protocolValue(w.value(k, "protocol"), k);
+    } else if (selecting) throw w.garbage(k);
     else if (k === "via") spec.gateway = ipAddress(gatewayWord(w, w.value(k)), k);
     else if (k === "blackhole") (w.once(k), spec.blackhole = true);
     else if (k === "onlink") (w.once(k), spec.onlink = true);
@@ -54,8 +57,6 @@ export function parseNexthop(w: Words, action: string, family: Family): Invocati
     } else if (k === "buckets" || k === "idle_timer" || k === "unbalanced_timer") {
       const res = (spec.resGroup ??= {}) as Spec;
       res[camel(k)] = integer(w.value(k), k, k === "buckets" ? 1 : 0);
-    } else if (k === "proto" || k === "protocol") {
-      spec.protocol = protocolValue(w.value(k, "protocol"), k);
     } else throw w.garbage(k);
   }
   if (family) spec.family = family;

@@ -10,6 +10,7 @@ import { AF_INET, AF_INET6 } from "../../core/address.ts";
 import type { ColorMode } from "../color.ts";
 import { UsageError } from "../errors.ts";
 import type { Family } from "./invocation.ts";
+import { commandEnd, ipLookup, type IpWord } from "./ip_words.ts";
 
 /** The global options (those before the object, as with `ip`). */
 export interface GlobalOptions {
@@ -29,6 +30,8 @@ export interface GlobalOptions {
   color: ColorMode;
   /** `-d`: details (link kinds). */
   details: boolean;
+  /** `-s`: statistics; `-s -s` more of them (the count). */
+  stats: number;
   /** `--debug`: stack traces on errors. */
   debug: boolean;
   /** `-h` / `--help`. */
@@ -37,23 +40,55 @@ export interface GlobalOptions {
   version: boolean;
 }
 
-/** ip's single-dash long options, spelled for parseArgs. */
-const LONG_ALIASES: Record<string, string> = {
-  "-br": "--brief",
-  "-brief": "--brief",
-  "-json": "--json",
-  "-pretty": "--pretty",
-  "-oneline": "--oneline",
-  "-netns": "--netns",
-  "-family": "--family",
-  "-details": "--details",
-  "-Version": "--version",
+/**
+ * ip.c's options in the order it tests them (each matches its prefixes:
+ * `-d` is `-details`, `-b` is `-batch`), with the parseArgs spelling nlroute
+ * reads them in; null marks the ip options nlroute does not implement.
+ */
+const IP_OPTIONS: readonly IpWord[] = [
+  ["-loops", null],
+  ["-family", "--family"],
+  ["-4", "--ipv4", "exact"],
+  ["-6", "--ipv6", "exact"],
+  ["-0", null, "exact"],
+  ["-M", null, "exact"],
+  ["-B", null, "exact"],
+  ["-human", null],
+  ["-human-readable", null],
+  ["-iec", null],
+  ["-stats", "--stats"],
+  ["-statistics", "--stats"],
+  ["-details", "--details"],
+  ["-resolve", null],
+  ["-oneline", "--oneline"],
+  ["-timestamp", null],
+  ["-tshort", null],
+  ["-Version", "--version"],
+  ["-force", null],
+  ["-batch", null],
+  ["-brief", "--brief"],
+  ["-json", "--json"],
+  ["-pretty", "--pretty"],
+  ["-rcvbuf", null],
+  ["-color", "--color"],
+  ["-help", "--help"],
+  ["-netns", "--netns"],
+  ["-Numeric", null],
+  ["-all", null],
+];
+
+/**
+ * nlroute's own spellings, taken before ip's table: `-h` is help (ip reads
+ * `-human`), `--debug`, and `-colour`.
+ */
+const OWN_OPTIONS: Record<string, string> = {
+  "-h": "--help",
   "-version": "--version",
-  "-help": "--help",
   "-debug": "--debug",
+  "-colour": "--color",
 };
 
-const TAKES_VALUE = new Set(["-n", "--netns", "-netns", "-f", "--family", "-family"]);
+const TAKES_VALUE = new Set(["--netns", "--family"]);
 
 /** `-f`'s words for the two families. */
 const FAMILY_WORDS: Record<string, Family> = {
@@ -66,6 +101,7 @@ const FAMILY_WORDS: Record<string, Family> = {
 };
 
 const PARSE_OPTIONS = {
+  stats: { type: "boolean", multiple: true },
   json: { type: "boolean", short: "j" },
   pretty: { type: "boolean", short: "p" },
   brief: { type: "boolean" },
@@ -81,13 +117,26 @@ const PARSE_OPTIONS = {
   version: { type: "boolean", short: "V" },
 } as const;
 
-/** Rewrites one option token of ip's spelling into parseArgs' spelling. */
+/**
+ * Rewrites one option token of ip's spelling (`-d`, `-stat`, `--json`,
+ * `-c=never`) into parseArgs' spelling (`--details`, …), as ip.c matches it.
+ */
 function normaliseOption(tok: string): string {
-  const alias = LONG_ALIASES[tok];
-  if (alias) return alias;
-  const color = /^--?(?:c|colou?r)(?:=(.*))?$/.exec(tok);
-  if (color) return `--color=${color[1] ?? "always"}`;
-  return tok;
+  const eq = tok.indexOf("=");
+  const name = eq < 0 ? tok : tok.slice(0, eq);
+  const bare = name.startsWith("--") ? name.slice(1) : name;
+  let canonical = OWN_OPTIONS[bare];
+  if (canonical === undefined) {
+    const entry = ipLookup(bare, IP_OPTIONS);
+    if (!entry) throw new UsageError(`Option "${tok}" is unknown, try "nlroute --help".`);
+    if (entry[1] === null) {
+      throw new UsageError(`Option "${tok}" (ip's ${entry[0]}) is not supported by nlroute.`);
+    }
+    canonical = entry[1];
+  }
+  if (canonical === "--color") return `--color=${eq < 0 ? "always" : tok.slice(eq + 1)}`;
+  if (eq >= 0) throw new UsageError(`Option "${name}" takes no "=" value, try "nlroute --help".`);
+  return canonical;
 }
 
 /**
@@ -113,9 +162,15 @@ export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; 
       i++;
       break;
     }
-    opts.push(normaliseOption(tok));
+    const option = normaliseOption(tok);
+    opts.push(option);
     i++;
-    if (TAKES_VALUE.has(tok) && i < argv.length) opts.push(argv[i++]!);
+    if (TAKES_VALUE.has(option)) {
+      if (i >= argv.length) {
+        throw new UsageError(`Option "${option}" needs a value, try "nlroute --help".`);
+      }
+      opts.push(argv[i++]!);
+    }
   }
   let values;
   try {
@@ -125,8 +180,11 @@ export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; 
   }
   const words = argv.slice(i);
   let help = values.help === true;
-  // --help after the object asks for that object's (or command's) help.
-  const at = words.findIndex((w) => w === "-h" || w === "--help" || w === "-help");
+  // --help after the object asks for that object's (or command's) help; not
+  // in the program `netns exec` runs.
+  const at = words.slice(0, commandEnd(words)).findIndex((w) =>
+    w === "-h" || w === "--help" || w === "-help"
+  );
   if (at >= 0) {
     words.splice(at);
     help = true;
@@ -158,6 +216,7 @@ export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; 
       family,
       color,
       details: values.details === true,
+      stats: values.stats?.length ?? 0,
       debug: values.debug === true,
       help,
       version: values.version === true,

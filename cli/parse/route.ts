@@ -84,6 +84,24 @@ const SELECTORS: Record<
   src: ["prefsrc", "prefsrc", (w, k) => ipAddress(w.value(k), k)],
 };
 
+/**
+ * The destination of `route show` and `route flush`: `[ to ] [ root | match |
+ * exact ] PREFIX` (ip: root selects the routes inside the prefix, match those
+ * that cover it, exact, the default, that one prefix).
+ */
+function readSelectedDst(w: Words, k: string, spec: Spec, extras: Extras): void {
+  const taken = spec.dst !== undefined || extras.root !== undefined || extras.match !== undefined;
+  if (taken) throw w.garbage(k);
+  let word = k === "to" ? w.value("to") : k;
+  const how = word === "root" || word === "match" || word === "exact" ? word : "exact";
+  if (how === word) word = w.next();
+  if (k !== "to") w.once("to");
+  const prefix = dstValue(word, how === "exact" ? "to" : how);
+  if (how === "root") extras.root = prefix;
+  else if (how === "match") extras.match = prefix;
+  else spec.dst = prefix;
+}
+
 function parseShow(w: Words, action: string, family: Family): Invocation {
   const spec: Spec = {};
   const hide = new Set<string>();
@@ -106,18 +124,17 @@ function parseShow(w: Words, action: string, family: Family): Invocation {
       }
     } else if (k === "metric" || k === "priority" || k === "preference") {
       spec.priority = integer(w.value("metric"), k);
-    } else if (k === "exact" || k === "to") spec.dst = dstValue(w.value("to"), k);
-    else if (spec.dst === undefined) spec.dst = dstValue(k, "to");
-    else throw w.garbage(k);
+    } else readSelectedDst(w, k, spec, extras);
   }
-  if (action === "flush" && Object.keys(spec).length === 0 && !extras.allTables) {
+  const selects = extras.allTables || extras.root !== undefined || extras.match !== undefined;
+  if (action === "flush" && Object.keys(spec).length === 0 && !selects) {
     throw new UsageError(`Flush requires arguments, try "nlroute route help".`);
   }
   if (extras.allTables) delete spec.table;
   else spec.table ??= 254;
   // ip route shows IPv4 unless asked otherwise (-6, an IPv6 prefix or
   // gateway), except for `table all`.
-  const given = [spec.dst, spec.gateway, spec.prefsrc].find((v) =>
+  const given = [spec.dst, extras.root, extras.match, spec.gateway, spec.prefsrc].find((v) =>
     typeof v === "string" && v !== "default"
   );
   const fam = family || (given !== undefined ? familyOf(String(given)) : 0) ||

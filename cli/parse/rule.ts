@@ -82,10 +82,10 @@ export function parseRule(w: Words, action: string, family: Family): Invocation 
       if (v !== "unicast") spec.action = v;
     } else throw w.garbage(k);
   }
-  if (action === "show") {
-    // ip rule shows IPv4 unless -6.
+  if (action === "show" || action === "flush") {
+    // ip rule shows (and flushes) IPv4 unless -6.
     spec.family = family || AF_INET;
-    return inv("rule", "show", spec);
+    return inv("rule", action, spec);
   }
   checkFamily(family, [spec.src, spec.dst], "from", "prefix", spec.src ?? spec.dst);
   if (family) spec.family = family;

@@ -1,7 +1,6 @@
 /**
  * The numbers and names of `nlroute`'s keyword grammar: integers, ranges,
- * names from iproute/names.ts (tables, protocols, scopes, …), and ip's way of
- * matching words (prefixes of keywords). Each refuses a bad word with an
+ * names from iproute/names.ts (tables, protocols, scopes, …). Each refuses a bad word with an
  * `ArgumentError` naming the keyword (`argument "mtu": expected …`).
  *
  * @module
@@ -163,21 +162,6 @@ export function range(word: string, keyword: string, max: number): { start: numb
   const start = integer(m[1]!, keyword, 0, max);
   const end = m[2] === undefined ? start : integer(m[2], keyword, start, max);
   return { start, end };
-}
-
-/**
- * Matches a word against names in order, accepting prefixes as ip does (the
- * first name that starts with the word).
- *
- * @example
- * ```ts
- * import { match } from "./values.ts";
- * match("sh", ["show", "set"]); // "show"
- * ```
- */
-export function match(word: string, names: readonly string[]): string | undefined {
-  if (names.includes(word)) return word;
-  return names.find((n) => n.startsWith(word));
 }
 
 /**

@@ -5,7 +5,7 @@
  * @module
  */
 import type { Address } from "../../mod.ts";
-import { parseIP, parsePrefix } from "../../core/address.ts";
+import { AF_INET6 } from "../../core/address.ts";
 import { type Family, SCOPES } from "../../iproute/names.ts";
 import { UsageError } from "../errors.ts";
 import { addrBrief, addrBriefJson, addrInfoJson, addrText } from "../format/addr.ts";
@@ -13,19 +13,7 @@ import { jsonText, NOTHING, numberOf, oneline } from "../format/fields.ts";
 import { Names } from "../format/ifnames.ts";
 import { linkFormat } from "../format/link.ts";
 import type { Runner } from "./output.ts";
-
-/** Whether address `a` lies in `prefix` (`"10.0.0.0/8"` or a bare address). */
-function inPrefix(a: string | undefined, prefix: string): boolean {
-  if (a === undefined) return false;
-  const ip = parseIP(a);
-  const p = parsePrefix(prefix, "to");
-  if (!ip || ip.bytes.length !== p.bytes.length) return false;
-  for (let bit = 0; bit < p.prefixlen; bit++) {
-    const m = 0x80 >> (bit & 7);
-    if ((ip.bytes[bit >> 3]! & m) !== (p.bytes[bit >> 3]! & m)) return false;
-  }
-  return true;
-}
+import { inPrefix } from "./prefix.ts";
 
 /**
  * Runs a parsed `address` command (a {@link Runner}).
@@ -34,6 +22,7 @@ function inPrefix(a: string | undefined, prefix: string): boolean {
  * ```ts
  * import { runAddr } from "./addr.ts";
  * import type { Runner } from "./output.ts";
+import { inPrefix } from "./prefix.ts";
  * const run: Runner = runAddr;
  * ```
  */
@@ -80,6 +69,8 @@ export const runAddr: Runner = async (ipr, inv, opts, out) => {
     linkmode: false,
     lladdr: spec.family === undefined,
     details: opts.details,
+    // ip lists links for -6 with an IPv6 link dump, unless one device is asked for.
+    inet6Dump: spec.family === AF_INET6 && spec.index === undefined,
   });
   if (opts.json) {
     const items = rows.map(([l, list]) =>

@@ -10,6 +10,7 @@ import type { Invocation } from "../parse/invocation.ts";
 import type { GlobalOptions } from "../parse/options.ts";
 import { runAddr } from "./addr.ts";
 import { runLink } from "./link.ts";
+import { runMaddr } from "./maddr.ts";
 import { runMonitor } from "./monitor.ts";
 import { runNeigh } from "./neigh.ts";
 import { runNetns } from "./netns.ts";
@@ -50,6 +51,7 @@ export async function runCommand(
 ): Promise<number> {
   if (inv.object === "netns") return await runNetns(inv, opts, out);
   if (inv.object === "monitor") return await runMonitor(inv, opts, out);
+  if (inv.object === "maddr") return await runMaddr(inv, opts, out);
   const run = RUNNERS[inv.object];
   if (!run) throw new UsageError(`Object "${inv.object}" has no commands.`);
   await using ipr = await IPRoute.open(opts.netns === undefined ? {} : { netns: opts.netns });

@@ -83,13 +83,15 @@ async function set(ipr: IPRoute, inv: Invocation): Promise<void> {
 export const runLink: Runner = async (ipr, inv, opts, out) => {
   if (inv.action === "add") await add(ipr, inv);
   else if (inv.action === "del") await ipr.link("del", inv.spec);
-  else if (inv.action !== "show") await set(ipr, inv);
+  else if (inv.action === "property_add" || inv.action === "property_del") {
+    await ipr.link(inv.action, inv.spec);
+  } else if (inv.action !== "show") await set(ipr, inv);
   else {
     const all = await ipr.getLinks();
     const links = selectLinks(all, inv.spec, inv.extras.up === true);
     const format = opts.brief
       ? LINK_BRIEF
-      : linkFormat({ linkmode: true, lladdr: true, details: opts.details });
+      : linkFormat({ linkmode: true, lladdr: true, details: opts.details, stats: opts.stats });
     emitFormat(links, opts, out, format, Names.of(all));
   }
   return 0;

@@ -128,6 +128,55 @@ export class Link extends LazyMessage {
   get maxMtu(): number | undefined {
     return this.u32(IFLA.maxMtu);
   }
+  /** Promiscuity count (how many users put the link in promiscuous mode). */
+  get promiscuity(): number | undefined {
+    return this.u32(IFLA.promiscuity);
+  }
+  /** All-multicast count (how many users asked for every multicast frame). */
+  get allmulti(): number | undefined {
+    return this.u32(IFLA.allmulti);
+  }
+  /** Number of transmit queues. */
+  get numTxQueues(): number | undefined {
+    return this.u32(IFLA.numTxQueues);
+  }
+  /** Number of receive queues. */
+  get numRxQueues(): number | undefined {
+    return this.u32(IFLA.numRxQueues);
+  }
+  /** Largest GSO packet the device takes, in bytes. */
+  get gsoMaxSize(): number | undefined {
+    return this.u32(IFLA.gsoMaxSize);
+  }
+  /** Most segments of one GSO packet. */
+  get gsoMaxSegs(): number | undefined {
+    return this.u32(IFLA.gsoMaxSegs);
+  }
+  /** Largest GRO packet the device builds, in bytes. */
+  get groMaxSize(): number | undefined {
+    return this.u32(IFLA.groMaxSize);
+  }
+  /** Largest TSO packet the device takes, in bytes. */
+  get tsoMaxSize(): number | undefined {
+    return this.u32(IFLA.tsoMaxSize);
+  }
+  /** Most segments of one TSO packet. */
+  get tsoMaxSegs(): number | undefined {
+    return this.u32(IFLA.tsoMaxSegs);
+  }
+  /** How many times the carrier changed. */
+  get carrierChanges(): number | undefined {
+    return this.u32(IFLA.carrierChanges);
+  }
+  /**
+   * IPv6 address generation mode (IFLA_INET6_ADDR_GEN_MODE of the inet6
+   * af-spec: 0 eui64, 1 none, 2 stable-privacy, 3 random).
+   */
+  get addrGenMode(): number | undefined {
+    const spec = decodedNest(this.attrs.afSpec);
+    const mode = decodedNest(spec?.inet6)?.addrGenMode;
+    return typeof mode === "number" ? mode : undefined;
+  }
   /** Carrier (1 when the physical link is up). */
   get carrier(): number | undefined {
     return this.u8(IFLA.carrier);

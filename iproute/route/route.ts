@@ -194,6 +194,15 @@ export class Route extends LazyMessage {
   get expires(): number | undefined {
     return this.u32(RTA.expires);
   }
+  /**
+   * RTA_CACHEINFO: the kernel's cache data of the route (`rtaExpires`, the
+   * time left in clock ticks of 1/100 s, `rtaError`, `rtaUsed`, `rtaLastuse`,
+   * `rtaClntref`), when it sends it.
+   */
+  get cacheinfo(): Record<string, number> | undefined {
+    const v = this.attrs.cacheinfo;
+    return v && !(v instanceof Uint8Array) ? v as Record<string, number> : undefined;
+  }
   /** Firewall mark (route lookups by `get`). */
   get mark(): number | undefined {
     return this.u32(RTA.mark);

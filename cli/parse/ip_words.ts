@@ -1,0 +1,248 @@
+/**
+ * ip's words for objects and commands, in the order iproute2 tests them
+ * (ip.c's command table, then each `do_*` function), and ip's rule for
+ * abbreviations: a word names the first entry it is a prefix of. `l s dev v0
+ * up` is `link set` because iplink.c tests `set` before `show`; `a` is
+ * `address` because it comes first in ip.c, `m` is `maddress`, `n` is
+ * `neighbor`. The words nlroute does not implement are kept in their place
+ * (so that `s` is ip's `sr`, not something later) and refused by name.
+ *
+ * @module
+ */
+import { UsageError } from "../errors.ts";
+import type { ObjectName } from "./invocation.ts";
+
+/**
+ * One entry of ip's table: the word, what nlroute calls it (null: not
+ * implemented by nlroute), and whether ip compares it whole (`chg`).
+ */
+export type IpWord = readonly [word: string, canonical: string | null, exact?: "exact"];
+
+/**
+ * Whether `word` selects `entry` as ip's `matches()` does: a non-empty
+ * prefix of the entry's word (the whole word for exact entries).
+ *
+ * @example
+ * ```ts
+ * import { ipMatches } from "./ip_words.ts";
+ * ipMatches("s", ["set", "set"]); // true
+ * ipMatches("chg", ["chg", "change", "exact"]); // true
+ * ipMatches("", ["show", "show"]); // false
+ * ```
+ */
+export function ipMatches(word: string, entry: IpWord): boolean {
+  const [w, , exact] = entry;
+  return exact ? word === w : word !== "" && w.startsWith(word);
+}
+
+/**
+ * The first entry of `table` that `word` selects, or undefined.
+ *
+ * @example
+ * ```ts
+ * import { ipLookup, LINK_COMMANDS } from "./ip_words.ts";
+ * ipLookup("s", LINK_COMMANDS)?.[1]; // "set"
+ * ```
+ */
+export function ipLookup(word: string, table: readonly IpWord[]): IpWord | undefined {
+  return table.find((e) => ipMatches(word, e));
+}
+
+/** ip.c's objects, in its order; nlroute's name for each (null: not in nlroute). */
+export const OBJECT_WORDS: readonly IpWord[] = [
+  ["address", "addr"],
+  ["addrlabel", null],
+  ["maddress", "maddr"],
+  ["route", "route"],
+  ["rule", "rule"],
+  ["neighbor", "neigh"],
+  ["neighbour", "neigh"],
+  ["ntable", null],
+  ["ntbl", null],
+  ["link", "link"],
+  ["l2tp", null],
+  ["fou", null],
+  ["ila", null],
+  ["macsec", null],
+  ["tunnel", null],
+  ["tunl", null],
+  ["tuntap", null],
+  ["tap", null],
+  ["token", null],
+  ["tcpmetrics", null],
+  ["tcp_metrics", null],
+  ["monitor", "monitor"],
+  ["xfrm", null],
+  ["mroute", null],
+  ["mrule", null],
+  ["netns", "netns"],
+  ["netconf", null],
+  ["vrf", null],
+  ["sr", null],
+  ["nexthop", "nexthop"],
+  ["mptcp", null],
+  ["ioam", null],
+  ["help", "help"],
+  ["stats", null],
+];
+
+/**
+ * `list`, `show`, `lst`: ip's words for showing, which every object tests
+ * together (in an order of its own, which changes nothing: all three mean show).
+ */
+const SHOW: readonly IpWord[] = [["list", "show"], ["show", "show"], ["lst", "show"]];
+
+/** `add`, `change` (and `chg`, compared whole), `replace`: how addr, route and neigh begin. */
+const MODIFY: readonly IpWord[] = [
+  ["add", "add"],
+  ["change", "change"],
+  ["chg", "change", "exact"],
+  ["replace", "replace"],
+];
+
+/** iplink.c's do_iplink: `set` before `show`, so `s` is set. */
+export const LINK_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["set", "set"],
+  ["change", "set"],
+  ["replace", null],
+  ["delete", "del"],
+  ...SHOW,
+  ["xstats", null],
+  ["afstats", null],
+  ["property", "property"],
+  ["help", "help"],
+];
+
+/** iplink.c's iplink_prop: the operation after `link property` (`del`, not `delete`). */
+export const PROPERTY_COMMANDS: readonly IpWord[] = [
+  ["add", "property_add"],
+  ["del", "property_del"],
+  ["help", "help"],
+];
+
+/** ipaddress.c's do_ipaddr. */
+export const ADDR_COMMANDS: readonly IpWord[] = [
+  ...MODIFY,
+  ["delete", "del"],
+  ...SHOW,
+  ["flush", "flush"],
+  ["save", null],
+  ["showdump", null],
+  ["restore", null],
+  ["help", "help"],
+];
+
+/** iproute.c's do_iproute. */
+export const ROUTE_COMMANDS: readonly IpWord[] = [
+  ...MODIFY,
+  ["prepend", null],
+  ["append", "append"],
+  ["test", null],
+  ["delete", "del"],
+  ...SHOW,
+  ["get", "get"],
+  ["flush", "flush"],
+  ["save", null],
+  ["restore", null],
+  ["showdump", null],
+  ["help", "help"],
+];
+
+/** ipneigh.c's do_ipneigh: `get` before `show`. */
+export const NEIGH_COMMANDS: readonly IpWord[] = [
+  ...MODIFY,
+  ["delete", "del"],
+  ["get", null],
+  ...SHOW,
+  ["flush", "flush"],
+  ["help", "help"],
+];
+
+/** iprule.c's do_iprule: `show` before `save`. */
+export const RULE_COMMANDS: readonly IpWord[] = [
+  ...SHOW,
+  ["save", null],
+  ["restore", null],
+  ["add", "add"],
+  ["delete", "del"],
+  ["flush", "flush"],
+  ["help", "help"],
+];
+
+/** ipnexthop.c's do_ipnh. */
+export const NEXTHOP_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["replace", "replace"],
+  ["delete", "del"],
+  ...SHOW,
+  ["get", "get"],
+  ["flush", "flush"],
+  ["bucket", null],
+  ["help", "help"],
+];
+
+/** ipnetns.c's do_netns. */
+export const NETNS_COMMANDS: readonly IpWord[] = [
+  ["list", "list"],
+  ["show", "list"],
+  ["lst", "list"],
+  ["list-id", null],
+  ["help", "help"],
+  ["add", "add"],
+  ["attach", null],
+  ["set", null],
+  ["delete", "del"],
+  ["identify", "identify"],
+  ["pids", null],
+  ["exec", "exec"],
+  ["monitor", null],
+];
+
+/** ipmaddr.c's do_multiaddr. */
+export const MADDR_COMMANDS: readonly IpWord[] = [
+  ["add", null],
+  ["delete", null],
+  ...SHOW,
+  ["help", "help"],
+];
+
+/**
+ * The object a word names (`a` → `addr`, `m` → `maddr`); unknown words and
+ * ip objects nlroute lacks are usage errors.
+ *
+ * @example
+ * ```ts
+ * import { objectOf } from "./ip_words.ts";
+ * objectOf("ru"); // "rule"
+ * objectOf("n"); // "neigh"
+ * ```
+ */
+export function objectOf(word: string): ObjectName {
+  const entry = ipLookup(word, OBJECT_WORDS);
+  if (!entry) throw new UsageError(`Object "${word}" is unknown, try "nlroute help".`);
+  if (entry[1] === null) {
+    throw new UsageError(`Object "${entry[0]}" of ip is not supported by nlroute.`);
+  }
+  return entry[1] as ObjectName;
+}
+
+/**
+ * How many of `words` are nlroute's own: all of them, but for `netns exec`
+ * only those two (what follows is the namespace and the program to run, whose
+ * options are not nlroute's).
+ *
+ * @example
+ * ```ts
+ * import { commandEnd } from "./ip_words.ts";
+ * commandEnd(["netns", "exec", "blue", "ls", "-h"]); // 2
+ * commandEnd(["link", "show", "--help"]); // 3
+ * ```
+ */
+export function commandEnd(words: readonly string[]): number {
+  const [object, command] = words;
+  if (object === undefined || command === undefined) return words.length;
+  const isExec = ipLookup(object, OBJECT_WORDS)?.[1] === "netns" &&
+    ipLookup(command, NETNS_COMMANDS)?.[1] === "exec";
+  return isExec ? 2 : words.length;
+}
