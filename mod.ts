@@ -139,6 +139,8 @@ export {
   RoutingTableView,
   type Rules,
   RulesView,
+  type Tables,
+  TablesView,
   type Views,
 } from "./ipdb/views.ts";
 export { Interface, type IpAddr } from "./ipdb/interface.ts";

@@ -75,6 +75,21 @@ export interface InterfaceInternals {
 /** Access to interface records' internals for the database's modules (not exported from mod.ts). */
 export const interfaceInternals = {} as InterfaceInternals;
 
+/** What an interface shows in JSON and when printed. */
+const SHOWN = [
+  "index",
+  "ifname",
+  "kind",
+  "address",
+  "mtu",
+  "txqlen",
+  "state",
+  "operstate",
+  "master",
+  "ipaddr",
+  "ports",
+] as const;
+
 /**
  * An interface in IPDB. Fields read the kernel's values, or the pending ones
  * inside a transaction; setters record changes; `commit()` applies them.
@@ -133,6 +148,11 @@ export class Interface extends Record_ {
   /** The latest link message from the kernel. */
   get link(): Link | undefined {
     return this.#link;
+  }
+
+  /** The fields an interface shows in JSON and when printed. */
+  protected get shownFields(): readonly string[] {
+    return SHOWN;
   }
 
   /** `interface <name>` (the pending name before creation), for errors and diffs. */
