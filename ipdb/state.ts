@@ -162,7 +162,8 @@ export class DbState implements InterfaceDb, RouteDb {
     // AF_BRIDGE link messages describe bridge ports, not links.
     if (l.family === AF_BRIDGE) return;
     let i = this.byIndex.get(l.index);
-    const oldName = i?.ifname;
+    // The kernel's name so far (inside a transaction `ifname` reads the pending one).
+    const oldName = i?.link?.ifname;
     const wasUp = i?.link?.state === "up";
     if (i) interfaceInternals.update(i, l);
     else {
@@ -205,7 +206,8 @@ export class DbState implements InterfaceDb, RouteDb {
   /** Forgets a link that is gone (its routes go with it). */
   dropLink(i: Interface): void {
     this.byIndex.delete(i.index);
-    if (i.ifname !== undefined && this.byName.get(i.ifname) === i) this.byName.delete(i.ifname);
+    const name = i.link?.ifname;
+    if (name !== undefined && this.byName.get(name) === i) this.byName.delete(name);
     i.ipdbScope = "removed";
     this.#claims?.links.add(i);
     // The kernel drops routes through a deleted link, IPv4 ones without notification.
