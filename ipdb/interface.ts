@@ -38,6 +38,11 @@ export interface IpAddr {
   broadcast?: string;
   /** Address label (IPv4, e.g. `"eth0:1"`), when set. */
   label?: string;
+  /**
+   * An IPv4 address the kernel holds as secondary (another one of its subnet
+   * is primary; deleting the primary removes or promotes it), when so.
+   */
+  secondary?: boolean;
 }
 
 /** How a pending interface is to be created: kind, name and link fields. */

@@ -53,6 +53,8 @@ function ipAddrOf(a: Address): IpAddr {
   };
   if (a.broadcast) out.broadcast = a.broadcast;
   if (a.label) out.label = a.label;
+  // IFA_F_SECONDARY (the same bit is IFA_F_TEMPORARY for IPv6).
+  if (a.family === AF_INET && a.flags.includes("secondary")) out.secondary = true;
   return out;
 }
 
