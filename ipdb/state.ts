@@ -44,6 +44,10 @@ interface Claims {
 
 const ROUTE_ADDS = new Set(["add", "replace", "append", "change"]);
 
+/** IPv4 routes through a link that goes down, which the kernel flushes silently (its local ones stay). */
+const DOWN_FLUSHED = (r: Route) => r.family === AF_INET && r.routeType !== "local";
+const isIPv4 = (r: Route) => r.family === AF_INET;
+
 /** Builds `ipaddr` entries from address messages. */
 function ipAddrOf(a: Address): IpAddr {
   const out: IpAddr = {
@@ -179,7 +183,7 @@ export class DbState implements InterfaceDb, RouteDb {
     if (name !== undefined) this.byName.set(name, i);
     // IPv4 routes through a link that goes down are flushed without notification
     // (all but its local addresses' routes).
-    if (wasUp && l.state === "down") this.#flushRoutesVia(l.index, true);
+    if (wasUp && l.state === "down") this.#flushRoutesVia(l.index, DOWN_FLUSHED);
   }
 
   /** A record of the running commit that takes the new link `l` (by name). */
@@ -213,15 +217,15 @@ export class DbState implements InterfaceDb, RouteDb {
     i.ipdbScope = "removed";
     this.#claims?.links.add(i);
     // The kernel drops routes through a deleted link, IPv4 ones without notification.
-    this.#flushRoutesVia(i.index, false);
+    this.#flushRoutesVia(i.index, () => true);
   }
 
-  #flushRoutesVia(index: number, linkDown: boolean): void {
+  /** Forgets the routes through `index` (every next hop through it) that `which` says the kernel flushed. */
+  #flushRoutesVia(index: number, which: (r: Route) => boolean): void {
     for (const t of this.tables.values()) {
       for (const rec of [...t.byId.values()]) {
         const r = rec.route;
-        if (!r) continue;
-        if (linkDown && (r.family !== AF_INET || r.routeType === "local")) continue;
+        if (!r || !which(r)) continue;
         const mp = r.multipath;
         if (
           r.oif === index || (mp !== undefined && mp.length > 0 && mp.every((h) => h.oif === index))
@@ -238,7 +242,12 @@ export class DbState implements InterfaceDb, RouteDb {
     if (!i) return;
     const addrs = interfaceInternals.addrs(i);
     if (present) addrs.set(addrKeyOf(a), ipAddrOf(a));
-    else addrs.delete(addrKeyOf(a));
+    else if (addrs.delete(addrKeyOf(a)) && a.family === AF_INET) {
+      // A link that loses its last IPv4 address has IPv4 disabled: the kernel
+      // flushes its IPv4 routes (every type, every table) without notification.
+      for (const x of addrs.values()) if (x.family === AF_INET) return;
+      this.#flushRoutesVia(i.index, isIPv4);
+    }
   }
 
   /** Files (`present`) or forgets a neighbour (bridge fdb entries are not neighbours). */
