@@ -31,6 +31,9 @@ function retryable(e: unknown): boolean {
 /** Events from the database's subscription, applied to its state. */
 export class EventFeed {
   readonly #sub: Subscription<MonitorEvent>;
+  readonly #bell: () => Subscription<MonitorEvent>;
+  /** What the background consumer waits on (closed when nobody listens: the wait ends). */
+  #ringing: Subscription<MonitorEvent> | undefined;
   readonly #ipr: IPRoute;
   readonly #state: DbState;
   readonly #listeners: () => Listeners;
@@ -42,14 +45,21 @@ export class EventFeed {
   #background: Promise<void> | undefined;
   #applying = false;
 
-  /** Applies events from `sub` to `state`, dumping through `ipr`; `listeners` see every event. */
+  /**
+   * Applies events from `sub` to `state`, dumping through `ipr`; `listeners`
+   * see every event. `bell` opens another consumer of the same socket for the
+   * background consumer to wait on (its events are only a signal: they are
+   * applied from `sub`).
+   */
   constructor(
     sub: Subscription<MonitorEvent>,
+    bell: () => Subscription<MonitorEvent>,
     ipr: IPRoute,
     state: DbState,
     listeners: () => Listeners,
   ) {
     this.#sub = sub;
+    this.#bell = bell;
     this.#ipr = ipr;
     this.#state = state;
     this.#listeners = listeners;
@@ -140,34 +150,42 @@ export class EventFeed {
     listeners.after(e);
   }
 
-  /** Runs the background consumer while callbacks or watchers exist. */
+  /**
+   * Runs the background consumer while callbacks or watchers exist: it waits
+   * on its own consumer of the socket and applies the queued events when
+   * woken (a failed re-read is tried again after the next event).
+   */
   wake(): void {
     if (this.#background || this.#released) return;
+    const bell = this.#ringing = this.#bell();
     this.#background = (async () => {
       try {
         while (!this.#released && this.#listeners().active) {
-          // A failed re-read is tried again after the next event.
-          if (this.#stale && await this.resync().then(() => true, () => false)) continue;
-          const r = await this.#sub.next();
-          if (r.done) break;
-          if (this.#applying) continue;
-          this.#applying = true;
-          try {
-            this.#apply(r.value);
-          } finally {
-            this.#applying = false;
-          }
           this.sync();
+          if (this.#stale && await this.resync().then(() => true, () => false)) continue;
+          const r = await bell.next();
+          if (r.done) break;
+          while (bell.poll() !== undefined); // a signal only
         }
       } finally {
+        bell.close();
+        this.#ringing = undefined;
         this.#background = undefined;
+        // A callback registered while the consumer was stopping.
+        if (!this.#released && this.#listeners().active) this.wake();
       }
     })();
+  }
+
+  /** Nobody listens any more: the background consumer stops waiting (nothing keeps the process alive). */
+  quiet(): void {
+    this.#ringing?.close();
   }
 
   /** Stops applying events and closes the subscription. */
   release(): void {
     this.#released = true;
+    this.#ringing?.close();
     this.#sub.close();
   }
 }

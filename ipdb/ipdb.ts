@@ -98,11 +98,16 @@ export class IPDB implements AsyncDisposable {
     });
     const feed = this.#feed = new EventFeed(
       monitor.events({ queue: 1 << 22 }),
+      () => monitor.events({ queue: 1 }),
       this.ipr,
       state,
       () => this.#listeners,
     );
-    this.#listeners = new Listeners(this, { sync: () => feed.sync(), wake: () => feed.wake() });
+    this.#listeners = new Listeners(this, {
+      sync: () => feed.sync(),
+      wake: () => feed.wake(),
+      quiet: () => feed.quiet(),
+    });
     this.#commit = {
       ipr: this.ipr,
       state,
@@ -244,12 +249,29 @@ export class IPDB implements AsyncDisposable {
    * database applied the event, `"pre"` before (synchronously). While any
    * callback is registered, a background consumer applies events as they come.
    * Returns an id for {@link IPDB.unregisterCallback}.
+   *
+   * Keeping the process alive: the consumer's wait for events keeps the
+   * process alive while a callback (or a watchdog) is registered, so a script
+   * that ends with one registered does not exit (pyroute2's does: its
+   * threads are daemons; nlroute's poller cannot wait without holding the
+   * process yet). To let a script end, unregister its callbacks (and cancel
+   * its watchdogs), or call {@link IPDB.release} (`await using` does): the
+   * wait then ends at once.
+   *
+   * @example
+   * ```ts
+   * import { IPDB } from "../mod.ts";
+   * await using ipdb = await IPDB.open();
+   * const id = ipdb.registerCallback((_db, e) => console.log(e.event));
+   * await ipdb.wait("RTM_NEWLINK", { ifname: "v0" }, { timeout: 10_000 });
+   * ipdb.unregisterCallback(id); // or let `await using` release the database
+   * ```
    */
   registerCallback(callback: Callback, mode: "pre" | "post" = "post"): string {
     return this.#listeners.register(callback, mode);
   }
 
-  /** Removes a callback. */
+  /** Removes a callback (the last one gone, the background consumer stops and the process may end). */
   unregisterCallback(id: string): void {
     this.#listeners.unregister(id);
   }
@@ -268,6 +290,8 @@ export class IPDB implements AsyncDisposable {
    * A watchdog registered now: `wait()` resolves with the first event named
    * `event` (e.g. `"RTM_NEWLINK"`) whose object matches `match` (e.g.
    * `{ ifname: "v0" }`) seen after this call, or rejects after `timeout` ms.
+   * Until it matched, timed out or was cancelled, it keeps the process alive
+   * (see {@link IPDB.registerCallback}).
    */
   watchdog(
     event: string,
