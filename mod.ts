@@ -129,7 +129,7 @@ export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
 export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
 export * from "./netns/mod.ts";
 export { type Callback, type CommitHook } from "./ipdb/callbacks.ts";
-export { IPDB, type IPDBOptions } from "./ipdb/ipdb.ts";
+export { type CreateSpec, IPDB, type IPDBOptions } from "./ipdb/ipdb.ts";
 export {
   type Interfaces,
   InterfacesView,

@@ -21,7 +21,8 @@ import type { NetnsRef } from "../core/nsenter.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
 import { Monitor } from "../iproute/monitor.ts";
 import type { MonitorEvent } from "../iproute/events.ts";
-import type { LinkSpec } from "../iproute/link/request.ts";
+import type { LinkKind, LinkKindSpec } from "../iproute/link/kinds.ts";
+import type { LinkBaseSpec, LinkSpec } from "../iproute/link/request.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { ifname as checkIfname } from "../iproute/spec.ts";
 import { type Callback, type CommitHook, Listeners } from "./callbacks.ts";
@@ -46,6 +47,27 @@ export interface IPDBOptions {
   /** Routing tables not to track (e.g. `[255]` to skip the local table). */
   ignoreTables?: readonly number[];
 }
+
+/**
+ * The link fields of a new interface of kind `K` ({@link IPDB.create}): IPRoute's
+ * link spec without `ifname`, `index` and `kind` (the name and kind are
+ * arguments), with `data` typed by the kind (vxlan `{ id, port, … }`, bridge
+ * `{ stpState, … }`, raw bytes for a kind without a table; veth takes `peer`).
+ *
+ * @example
+ * ```ts
+ * import type { CreateSpec } from "../mod.ts";
+ * const spec: CreateSpec<"vxlan"> = { mtu: 1450, data: { id: 42, port: 4789 } };
+ * ```
+ */
+export type CreateSpec<K extends LinkKind> =
+  & Omit<LinkBaseSpec, "ifname" | "index">
+  // Each kind of `K`: the members of the kind part of a link spec that take it, without `kind`.
+  & (K extends LinkKind
+    ? LinkKindSpec extends infer S
+      ? S extends { kind?: infer X } ? K extends X ? Omit<S, "kind"> : never : never
+    : never
+    : never);
 
 function checkMode(mode: unknown): void {
   if (mode !== undefined && mode !== "implicit" && mode !== "explicit") {
@@ -171,12 +193,19 @@ export class IPDB implements AsyncDisposable {
   // -- creating ----------------------------------------------------------------
 
   /**
-   * A new interface (pending until committed), with IPRoute's link spec:
-   * `create("veth", "v0", { peer: "v1" })`, `create("bridge", "br0", { data: { stp: true } })`.
+   * A new interface (pending until committed) of a kind the library knows
+   * (a misspelled kind does not type-check), with IPRoute's link fields and
+   * the kind's data: `create("veth", "v0", { peer: "v1" })`,
+   * `create("bridge", "br0", { data: { stpState: 1 } })`,
+   * `create("vxlan", "vx0", { data: { id: 42, port: 4789 } })`.
    */
-  create(kind: string, ifname: string, spec: Partial<LinkSpec> = {}): Interface {
+  create<K extends LinkKind>(
+    kind: K,
+    ifname: string,
+    spec: CreateSpec<K> = {} as CreateSpec<K>,
+  ): Interface {
     this.#assertOpen();
-    if (typeof kind !== "string" || kind === "") {
+    if (typeof kind !== "string" || (kind as string) === "") {
       throw new ArgumentError("kind", "a link kind", kind);
     }
     checkIfname(ifname, "ifname");
@@ -194,7 +223,11 @@ export class IPDB implements AsyncDisposable {
         "Cannot create interface",
       );
     }
-    const i = interfaceInternals.create(this.#state, undefined, { kind, ifname, spec });
+    const i = interfaceInternals.create(this.#state, undefined, {
+      kind,
+      ifname,
+      spec: spec as Partial<LinkSpec>,
+    });
     this.#state.pendingIfaces.add(i);
     if (this.mode === "implicit") i.begin();
     return i;

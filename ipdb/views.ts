@@ -166,7 +166,17 @@ export class RoutingTableView implements Iterable<RouteRecord> {
   }
 }
 
-/** The routing tables (see {@link Tables}); IPDB makes it: use `ipdb.routes.tables`. */
+/**
+ * The routing tables (see {@link Tables}); IPDB makes it: use `ipdb.routes.tables`.
+ *
+ * @example
+ * ```ts
+ * import { IPDB } from "../mod.ts";
+ * await using ipdb = await IPDB.open();
+ * for (const table of ipdb.routes.tables) console.log(table.id, table.size);
+ * console.log(Object.keys(ipdb.routes.tables[255]!)); // the local table's destinations
+ * ```
+ */
 export class TablesView implements Iterable<RoutingTable> {
   readonly #src: ViewSource;
   readonly #table: (id: number) => RoutingTable;
