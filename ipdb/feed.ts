@@ -109,6 +109,8 @@ export class EventFeed {
   }
 
   async #reload(): Promise<void> {
+    // Asked from inside a callback: let the events being applied finish first.
+    if (this.#applying) await Promise.resolve();
     for (let failures = 0;;) {
       // Apply what is queued (older than the dump) and read the socket empty.
       this.sync();

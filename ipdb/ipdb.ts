@@ -171,20 +171,30 @@ export class IPDB implements AsyncDisposable {
 
   /**
    * Applies queued events now (never waits). Views call this on access, so
-   * reads are current; after an overrun, call {@link IPDB.resync} (or any async
-   * operation) to re-read the kernel.
+   * reads are current (a record's fields are read as of the last sync). After
+   * an overrun the database re-reads the kernel in the background; await
+   * {@link IPDB.resync} to wait for it.
    */
   sync(): void {
     this.#feed.sync();
   }
 
-  /** Whether events were lost and the database waits for {@link IPDB.resync}. */
+  /**
+   * Whether events were lost and the database waits for its re-read of the
+   * kernel to complete (reads until then see the old state). It settles to
+   * false once a re-read lost nothing: one that an overrun interrupts starts
+   * over, so under a storm of changes it stays true until the storm ends.
+   */
   get stale(): boolean {
     this.sync();
     return this.#feed.stale;
   }
 
-  /** Re-dumps everything and reconciles (records users hold keep their identity). */
+  /**
+   * Re-dumps everything and reconciles (records users hold keep their
+   * identity), again until no event was lost meanwhile; shares a re-read
+   * already running.
+   */
   async resync(): Promise<void> {
     this.#assertOpen();
     await this.#feed.resync();
