@@ -173,7 +173,7 @@ export { NETLINK_ROUTE, NLM_F, NLMSG } from "./core/constants.ts";
 export { AF_BRIDGE, AF_INET, AF_INET6, AF_UNSPEC } from "./core/address.ts";
 export * from "./netns/mod.ts";
 export { type Callback, type CommitHook } from "./ipdb/callbacks.ts";
-export { IPDB, type IPDBOptions } from "./ipdb/ipdb.ts";
+export { type CreateSpec, IPDB, type IPDBOptions } from "./ipdb/ipdb.ts";
 export {
   type Interfaces,
   InterfacesView,
@@ -183,6 +183,8 @@ export {
   RoutingTableView,
   type Rules,
   RulesView,
+  type Tables,
+  TablesView,
   type Views,
 } from "./ipdb/views.ts";
 export { Interface, type IpAddr } from "./ipdb/interface.ts";

@@ -34,6 +34,8 @@ export interface FeedControl {
   sync(): void;
   /** Starts the background consumer if it is not running. */
   wake(): void;
+  /** No callback or watcher is left: the background consumer stops waiting. */
+  quiet(): void;
 }
 
 function reportCallbackError(err: unknown): void {
@@ -76,6 +78,12 @@ export class Listeners {
     if (!this.#pre.delete(id) && !this.#post.delete(id)) {
       throw new ArgumentError("id", "a registered callback id", id, "Cannot unregister callback");
     }
+    this.#settle();
+  }
+
+  /** Lets the background consumer stop once nothing needs it. */
+  #settle(): void {
+    if (!this.active) this.#feed.quiet();
   }
 
   /** Registers a commit hook; returns its id. */
@@ -133,7 +141,9 @@ export class Listeners {
       resolve?.(e);
     };
     this.#watchers.add(watcher);
-    const cancel = () => this.#watchers.delete(watcher);
+    const cancel = () => {
+      if (this.#watchers.delete(watcher)) this.#settle();
+    };
     return {
       cancel,
       wait: ({ timeout = 5000 } = {}) => {

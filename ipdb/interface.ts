@@ -38,6 +38,11 @@ export interface IpAddr {
   broadcast?: string;
   /** Address label (IPv4, e.g. `"eth0:1"`), when set. */
   label?: string;
+  /**
+   * An IPv4 address the kernel holds as secondary (another one of its subnet
+   * is primary; deleting the primary removes or promotes it), when so.
+   */
+  secondary?: boolean;
 }
 
 /** How a pending interface is to be created: kind, name and link fields. */
@@ -74,6 +79,21 @@ export interface InterfaceInternals {
 
 /** Access to interface records' internals for the database's modules (not exported from mod.ts). */
 export const interfaceInternals = {} as InterfaceInternals;
+
+/** What an interface shows in JSON and when printed. */
+const SHOWN = [
+  "index",
+  "ifname",
+  "kind",
+  "address",
+  "mtu",
+  "txqlen",
+  "state",
+  "operstate",
+  "master",
+  "ipaddr",
+  "ports",
+] as const;
 
 /**
  * An interface in IPDB. Fields read the kernel's values, or the pending ones
@@ -133,6 +153,11 @@ export class Interface extends Record_ {
   /** The latest link message from the kernel. */
   get link(): Link | undefined {
     return this.#link;
+  }
+
+  /** The fields an interface shows in JSON and when printed. */
+  protected get shownFields(): readonly string[] {
+    return SHOWN;
   }
 
   /** `interface <name>` (the pending name before creation), for errors and diffs. */

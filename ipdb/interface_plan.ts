@@ -14,6 +14,7 @@ import { type Interface, interfaceInternals as internals, type IpAddr } from "./
 import { LOCAL_TABLE } from "./keys.ts";
 import { PHASE, type Step, type StepObject } from "./plan.ts";
 import type { Tx } from "./record.ts";
+import { addrAdditions, addrDeletions, addrSpec } from "./addr_plan.ts";
 
 /** Kind data that can be set again when an interface is recreated by a rollback. */
 const SETTABLE_DATA: Record<string, readonly string[]> = {
@@ -82,13 +83,6 @@ function refOf(i: Interface): number | string {
   return i.index || i.ifname!;
 }
 
-function addrSpec(a: IpAddr): Spec {
-  const s: Spec = { address: a.address, prefixlen: a.prefixlen };
-  if (a.broadcast) s.broadcast = a.broadcast;
-  if (a.label) s.label = a.label;
-  return s;
-}
-
 /** Builds the steps, each with its undo, that apply `tx` to `self`. */
 export function interfaceSteps(self: Interface, tx: Tx): Step[] {
   if (tx.remove) return self.ipdbScope === "pending" ? [] : [removal(self)];
@@ -141,20 +135,11 @@ export function interfaceSteps(self: Interface, tx: Tx): Step[] {
   for (const item of tx.del.get("ports")?.values() ?? []) {
     steps.push(linkSet(refOf(item as Interface), { master: 0 }, { master: ref }, PHASE.ports));
   }
-  for (const item of tx.del.get("ipaddr")?.values() ?? []) {
-    const a = item as IpAddr;
-    const undo = step("addr", "add", { index: ref, ...addrSpec(a) }, PHASE.addresses);
-    const spec = { index: ref, address: a.address, prefixlen: a.prefixlen };
-    steps.push(step("addr", "del", spec, PHASE.addresses, [undo]));
-  }
   const addrs = internals.addrs(self);
-  for (const [key, item] of tx.add.get("ipaddr") ?? []) {
-    const a = item as IpAddr;
-    if (addrs.has(key)) continue;
-    const spec = { index: ref, address: a.address, prefixlen: a.prefixlen };
-    const undo = step("addr", "del", spec, PHASE.addresses);
-    steps.push(step("addr", "add", { index: ref, ...addrSpec(a) }, PHASE.addresses, [undo]));
-  }
+  const deleted = [...(tx.del.get("ipaddr")?.values() ?? [])] as IpAddr[];
+  steps.push(...addrDeletions(ref, deleted, addrs));
+  const added = (tx.add.get("ipaddr") ?? new Map()) as Map<string, IpAddr>;
+  steps.push(...addrAdditions(ref, added, addrs));
   if (tx.set.has("state")) {
     const next = tx.set.get("state") as "up" | "down";
     const prev = created ? "down" : self.link?.state ?? "down";

@@ -21,7 +21,8 @@ import type { NetnsRef } from "../core/nsenter.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
 import { Monitor } from "../iproute/monitor.ts";
 import type { MonitorEvent } from "../iproute/events.ts";
-import type { LinkSpec } from "../iproute/link/request.ts";
+import type { LinkKind, LinkKindSpec } from "../iproute/link/kinds.ts";
+import type { LinkBaseSpec, LinkSpec } from "../iproute/link/request.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { ifname as checkIfname } from "../iproute/spec.ts";
 import { type Callback, type CommitHook, Listeners } from "./callbacks.ts";
@@ -46,6 +47,27 @@ export interface IPDBOptions {
   /** Routing tables not to track (e.g. `[255]` to skip the local table). */
   ignoreTables?: readonly number[];
 }
+
+/**
+ * The link fields of a new interface of kind `K` ({@link IPDB.create}): IPRoute's
+ * link spec without `ifname`, `index` and `kind` (the name and kind are
+ * arguments), with `data` typed by the kind (vxlan `{ id, port, … }`, bridge
+ * `{ stpState, … }`, raw bytes for a kind without a table; veth takes `peer`).
+ *
+ * @example
+ * ```ts
+ * import type { CreateSpec } from "../mod.ts";
+ * const spec: CreateSpec<"vxlan"> = { mtu: 1450, data: { id: 42, port: 4789 } };
+ * ```
+ */
+export type CreateSpec<K extends LinkKind> =
+  & Omit<LinkBaseSpec, "ifname" | "index">
+  // Each kind of `K`: the members of the kind part of a link spec that take it, without `kind`.
+  & (K extends LinkKind
+    ? LinkKindSpec extends infer S
+      ? S extends { kind?: infer X } ? K extends X ? Omit<S, "kind"> : never : never
+    : never
+    : never);
 
 function checkMode(mode: unknown): void {
   if (mode !== undefined && mode !== "implicit" && mode !== "explicit") {
@@ -98,11 +120,16 @@ export class IPDB implements AsyncDisposable {
     });
     const feed = this.#feed = new EventFeed(
       monitor.events({ queue: 1 << 22 }),
+      () => monitor.events({ queue: 1 }),
       this.ipr,
       state,
       () => this.#listeners,
     );
-    this.#listeners = new Listeners(this, { sync: () => feed.sync(), wake: () => feed.wake() });
+    this.#listeners = new Listeners(this, {
+      sync: () => feed.sync(),
+      wake: () => feed.wake(),
+      quiet: () => feed.quiet(),
+    });
     this.#commit = {
       ipr: this.ipr,
       state,
@@ -144,20 +171,30 @@ export class IPDB implements AsyncDisposable {
 
   /**
    * Applies queued events now (never waits). Views call this on access, so
-   * reads are current; after an overrun, call {@link IPDB.resync} (or any async
-   * operation) to re-read the kernel.
+   * reads are current (a record's fields are read as of the last sync). After
+   * an overrun the database re-reads the kernel in the background; await
+   * {@link IPDB.resync} to wait for it.
    */
   sync(): void {
     this.#feed.sync();
   }
 
-  /** Whether events were lost and the database waits for {@link IPDB.resync}. */
+  /**
+   * Whether events were lost and the database waits for its re-read of the
+   * kernel to complete (reads until then see the old state). It settles to
+   * false once a re-read lost nothing: one that an overrun interrupts starts
+   * over, so under a storm of changes it stays true until the storm ends.
+   */
   get stale(): boolean {
     this.sync();
     return this.#feed.stale;
   }
 
-  /** Re-dumps everything and reconciles (records users hold keep their identity). */
+  /**
+   * Re-dumps everything and reconciles (records users hold keep their
+   * identity), again until no event was lost meanwhile; shares a re-read
+   * already running.
+   */
   async resync(): Promise<void> {
     this.#assertOpen();
     await this.#feed.resync();
@@ -166,12 +203,19 @@ export class IPDB implements AsyncDisposable {
   // -- creating ----------------------------------------------------------------
 
   /**
-   * A new interface (pending until committed), with IPRoute's link spec:
-   * `create("veth", "v0", { peer: "v1" })`, `create("bridge", "br0", { data: { stp: true } })`.
+   * A new interface (pending until committed) of a kind the library knows
+   * (a misspelled kind does not type-check), with IPRoute's link fields and
+   * the kind's data: `create("veth", "v0", { peer: "v1" })`,
+   * `create("bridge", "br0", { data: { stpState: 1 } })`,
+   * `create("vxlan", "vx0", { data: { id: 42, port: 4789 } })`.
    */
-  create(kind: string, ifname: string, spec: Partial<LinkSpec> = {}): Interface {
+  create<K extends LinkKind>(
+    kind: K,
+    ifname: string,
+    spec: CreateSpec<K> = {} as CreateSpec<K>,
+  ): Interface {
     this.#assertOpen();
-    if (typeof kind !== "string" || kind === "") {
+    if (typeof kind !== "string" || (kind as string) === "") {
       throw new ArgumentError("kind", "a link kind", kind);
     }
     checkIfname(ifname, "ifname");
@@ -189,7 +233,11 @@ export class IPDB implements AsyncDisposable {
         "Cannot create interface",
       );
     }
-    const i = interfaceInternals.create(this.#state, undefined, { kind, ifname, spec });
+    const i = interfaceInternals.create(this.#state, undefined, {
+      kind,
+      ifname,
+      spec: spec as Partial<LinkSpec>,
+    });
     this.#state.pendingIfaces.add(i);
     if (this.mode === "implicit") i.begin();
     return i;
@@ -244,12 +292,29 @@ export class IPDB implements AsyncDisposable {
    * database applied the event, `"pre"` before (synchronously). While any
    * callback is registered, a background consumer applies events as they come.
    * Returns an id for {@link IPDB.unregisterCallback}.
+   *
+   * Keeping the process alive: the consumer's wait for events keeps the
+   * process alive while a callback (or a watchdog) is registered, so a script
+   * that ends with one registered does not exit (pyroute2's does: its
+   * threads are daemons; nlroute's poller cannot wait without holding the
+   * process yet). To let a script end, unregister its callbacks (and cancel
+   * its watchdogs), or call {@link IPDB.release} (`await using` does): the
+   * wait then ends at once.
+   *
+   * @example
+   * ```ts
+   * import { IPDB } from "../mod.ts";
+   * await using ipdb = await IPDB.open();
+   * const id = ipdb.registerCallback((_db, e) => console.log(e.event));
+   * await ipdb.wait("RTM_NEWLINK", { ifname: "v0" }, { timeout: 10_000 });
+   * ipdb.unregisterCallback(id); // or let `await using` release the database
+   * ```
    */
   registerCallback(callback: Callback, mode: "pre" | "post" = "post"): string {
     return this.#listeners.register(callback, mode);
   }
 
-  /** Removes a callback. */
+  /** Removes a callback (the last one gone, the background consumer stops and the process may end). */
   unregisterCallback(id: string): void {
     this.#listeners.unregister(id);
   }
@@ -268,6 +333,8 @@ export class IPDB implements AsyncDisposable {
    * A watchdog registered now: `wait()` resolves with the first event named
    * `event` (e.g. `"RTM_NEWLINK"`) whose object matches `match` (e.g.
    * `{ ifname: "v0" }`) seen after this call, or rejects after `timeout` ms.
+   * Until it matched, timed out or was cancelled, it keeps the process alive
+   * (see {@link IPDB.registerCallback}).
    */
   watchdog(
     event: string,

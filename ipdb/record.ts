@@ -8,6 +8,7 @@
  */
 import { ArgumentError } from "../core/errors.ts";
 import type { Step } from "./plan.ts";
+import { fieldsOf, printAs } from "./print.ts";
 
 /** Pending changes of one transaction. */
 export interface Tx {
@@ -90,6 +91,18 @@ export abstract class Record_ {
 
   /** The kernel's (committed) value of a field. */
   protected abstract committed(field: string): unknown;
+
+  /** The names of the fields the record shows in JSON and when printed. */
+  protected abstract get shownFields(): readonly string[];
+
+  /**
+   * The record's fields as a plain object (pending values inside a
+   * transaction; unset ones left out), with its `ipdbScope`: what
+   * `JSON.stringify` gives and `console.log` prints.
+   */
+  toJSON(): Record<string, unknown> {
+    return { ...fieldsOf(this, this.shownFields), ipdbScope: this.ipdbScope };
+  }
 
   /** Builds the steps that apply a transaction, each with its undo. */
   abstract plan(tx: Tx): Step[];
@@ -272,3 +285,5 @@ export abstract class Record_ {
     };
   }
 }
+
+printAs(Record_, (r) => r.toJSON());

@@ -11,6 +11,7 @@ import type { Route } from "../iproute/route/route.ts";
 import { tableId } from "../iproute/route/request.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { canonicalDst, MAIN_TABLE } from "./keys.ts";
+import { liveMetrics } from "./metrics.ts";
 import { PHASE, type Step } from "./plan.ts";
 import { type Owner, Record_, recordInternals, type Tx } from "./record.ts";
 
@@ -69,6 +70,23 @@ const FIELDS: readonly RouteField[] = [
   "dst",
 ];
 
+/** What a route shows in JSON and when printed. */
+const SHOWN = [
+  "dst",
+  "table",
+  "family",
+  "gateway",
+  "oif",
+  "priority",
+  "prefsrc",
+  "type",
+  "proto",
+  "scope",
+  "tos",
+  "metrics",
+  "multipath",
+] as const;
+
 /**
  * A route in IPDB.
  *
@@ -118,24 +136,20 @@ export class RouteRecord extends Record_ {
   /** Metrics as a live object: reads pending-or-kernel values, writes into the transaction. */
   get metrics(): Record<string, unknown> {
     // Made on first use: most routes never have their metrics read.
-    return this.#metricsProxy ??= new Proxy({}, {
-      get: (_t, k) => typeof k === "string" ? this.#metrics()[k] : undefined,
-      set: (_t, k, v) => {
-        if (typeof k !== "string") return false;
-        this.change("metrics", { ...this.#metrics(), [k]: v });
-        return true;
-      },
-      ownKeys: () => Object.keys(this.#metrics()),
-      getOwnPropertyDescriptor: (_t, k) =>
-        typeof k === "string" && k in this.#metrics()
-          ? { value: this.#metrics()[k], enumerable: true, configurable: true, writable: true }
-          : undefined,
-    });
+    return this.#metricsProxy ??= liveMetrics(
+      () => this.#metrics(),
+      (m) => void this.change("metrics", m),
+    );
   }
 
   /** The latest route message from the kernel. */
   get route(): Route | undefined {
     return this.#route;
+  }
+
+  /** The fields a route shows in JSON and when printed. */
+  protected get shownFields(): readonly string[] {
+    return SHOWN;
   }
 
   /** `route <dst>`, with ` table <id>` outside the main table, for errors and diffs. */

@@ -30,6 +30,19 @@ export interface RuleInternals {
 /** Access to rule records' internals for the database's modules (not exported from mod.ts). */
 export const ruleInternals = {} as RuleInternals;
 
+/** What a rule shows in JSON and when printed. */
+const SHOWN = [
+  "priority",
+  "family",
+  "src",
+  "dst",
+  "table",
+  "action",
+  "fwmark",
+  "iifname",
+  "oifname",
+] as const;
+
 /**
  * A policy routing rule in IPDB.
  *
@@ -71,6 +84,11 @@ export class RuleRecord extends Record_ {
     return this.#rule;
   }
 
+  /** The fields a rule shows in JSON and when printed. */
+  protected get shownFields(): readonly string[] {
+    return SHOWN;
+  }
+
   /** `rule <priority> <src or "all"> table <table>`, for errors and diffs. */
   get label(): string {
     return `rule ${this.priority ?? ""} ${this.src ?? "all"} table ${this.table ?? ""}`.trim();
@@ -92,6 +110,10 @@ export class RuleRecord extends Record_ {
   }
   set priority(v: number | undefined) {
     this.change("priority", v);
+  }
+  /** Family (AF_INET 2, AF_INET6 10). */
+  get family(): number | undefined {
+    return this.value("family") as number | undefined;
   }
   /** Source prefix. */
   get src(): string | undefined {

@@ -44,6 +44,10 @@ interface Claims {
 
 const ROUTE_ADDS = new Set(["add", "replace", "append", "change"]);
 
+/** IPv4 routes through a link that goes down, which the kernel flushes silently (its local ones stay). */
+const DOWN_FLUSHED = (r: Route) => r.family === AF_INET && r.routeType !== "local";
+const isIPv4 = (r: Route) => r.family === AF_INET;
+
 /** Builds `ipaddr` entries from address messages. */
 function ipAddrOf(a: Address): IpAddr {
   const out: IpAddr = {
@@ -53,6 +57,8 @@ function ipAddrOf(a: Address): IpAddr {
   };
   if (a.broadcast) out.broadcast = a.broadcast;
   if (a.label) out.label = a.label;
+  // IFA_F_SECONDARY (the same bit is IFA_F_TEMPORARY for IPv6).
+  if (a.family === AF_INET && a.flags.includes("secondary")) out.secondary = true;
   return out;
 }
 
@@ -162,7 +168,8 @@ export class DbState implements InterfaceDb, RouteDb {
     // AF_BRIDGE link messages describe bridge ports, not links.
     if (l.family === AF_BRIDGE) return;
     let i = this.byIndex.get(l.index);
-    const oldName = i?.ifname;
+    // The kernel's name so far (inside a transaction `ifname` reads the pending one).
+    const oldName = i?.link?.ifname;
     const wasUp = i?.link?.state === "up";
     if (i) interfaceInternals.update(i, l);
     else {
@@ -176,7 +183,7 @@ export class DbState implements InterfaceDb, RouteDb {
     if (name !== undefined) this.byName.set(name, i);
     // IPv4 routes through a link that goes down are flushed without notification
     // (all but its local addresses' routes).
-    if (wasUp && l.state === "down") this.#flushRoutesVia(l.index, true);
+    if (wasUp && l.state === "down") this.#flushRoutesVia(l.index, DOWN_FLUSHED);
   }
 
   /** A record of the running commit that takes the new link `l` (by name). */
@@ -205,19 +212,20 @@ export class DbState implements InterfaceDb, RouteDb {
   /** Forgets a link that is gone (its routes go with it). */
   dropLink(i: Interface): void {
     this.byIndex.delete(i.index);
-    if (i.ifname !== undefined && this.byName.get(i.ifname) === i) this.byName.delete(i.ifname);
+    const name = i.link?.ifname;
+    if (name !== undefined && this.byName.get(name) === i) this.byName.delete(name);
     i.ipdbScope = "removed";
     this.#claims?.links.add(i);
     // The kernel drops routes through a deleted link, IPv4 ones without notification.
-    this.#flushRoutesVia(i.index, false);
+    this.#flushRoutesVia(i.index, () => true);
   }
 
-  #flushRoutesVia(index: number, linkDown: boolean): void {
+  /** Forgets the routes through `index` (every next hop through it) that `which` says the kernel flushed. */
+  #flushRoutesVia(index: number, which: (r: Route) => boolean): void {
     for (const t of this.tables.values()) {
       for (const rec of [...t.byId.values()]) {
         const r = rec.route;
-        if (!r) continue;
-        if (linkDown && (r.family !== AF_INET || r.routeType === "local")) continue;
+        if (!r || !which(r)) continue;
         const mp = r.multipath;
         if (
           r.oif === index || (mp !== undefined && mp.length > 0 && mp.every((h) => h.oif === index))
@@ -234,7 +242,12 @@ export class DbState implements InterfaceDb, RouteDb {
     if (!i) return;
     const addrs = interfaceInternals.addrs(i);
     if (present) addrs.set(addrKeyOf(a), ipAddrOf(a));
-    else addrs.delete(addrKeyOf(a));
+    else if (addrs.delete(addrKeyOf(a)) && a.family === AF_INET) {
+      // A link that loses its last IPv4 address has IPv4 disabled: the kernel
+      // flushes its IPv4 routes (every type, every table) without notification.
+      for (const x of addrs.values()) if (x.family === AF_INET) return;
+      this.#flushRoutesVia(i.index, isIPv4);
+    }
   }
 
   /** Files (`present`) or forgets a neighbour (bridge fdb entries are not neighbours). */

@@ -1,10 +1,13 @@
 /**
  * IPDB's views: interfaces by name and index, routes by table and
  * destination, rules by priority; each applies queued events before it is
- * read, and looks records up by property name through a proxy.
+ * read, and looks records up by property name through a proxy that behaves
+ * as a plain object for everything else (see view_proxy.ts). A view's JSON
+ * and printed form are its records.
  *
  * @module
  */
+import { ArgumentError } from "../core/errors.ts";
 import { fieldMatch } from "../iproute/match.ts";
 import type { Spec } from "../iproute/spec.ts";
 import type { Interface } from "./interface.ts";
@@ -13,6 +16,8 @@ import type { RouteRecord } from "./routes.ts";
 import type { RuleRecord } from "./rules.ts";
 import type { DbState } from "./state.ts";
 import type { RouteTable } from "./table.ts";
+import { printAs } from "./print.ts";
+import { viewProxy, type Views } from "./view_proxy.ts";
 
 /** What the views read and call (internal: the database makes it). */
 export interface ViewSource {
@@ -26,11 +31,7 @@ export interface ViewSource {
   addRule(spec: Spec): RuleRecord;
 }
 
-/** Records looked up by property name (`view.v0`, `view["10.0.0.0/24"]`); undefined when absent. */
-export type Views<T> = {
-  /** The record under `key`, if any. */
-  readonly [key: string]: T | undefined;
-};
+export type { Views };
 
 /** Interfaces by name and by index: `ipdb.interfaces.v0`, `ipdb.interfaces["v0"]`, `ipdb.interfaces[3]`. */
 export type Interfaces = InterfacesView & Views<Interface>;
@@ -41,31 +42,27 @@ export type RoutingTable = RoutingTableView & Views<RouteRecord>;
 /** The routes view: the main table's routes, `tables[n]`, and `add(spec)`. */
 export type Routes = RoutesView & Views<RouteRecord>;
 
+/** The routing tables by id: `ipdb.routes.tables[100]`. */
+export type Tables = TablesView & { readonly [id: number]: RoutingTable };
+
 /** The rules view: `rules[priority]` (first with it), `rules.get(spec)`, iteration, `add(spec)`. */
 export type Rules = RulesView & Views<RuleRecord>;
 
-/** A view whose unknown property names are looked up as keys. */
-function viewProxy<T extends object, R>(
-  target: T,
-  lookup: (key: string) => R | undefined,
-): T & Views<R> {
-  return new Proxy(target, {
-    get(t, k) {
-      if (typeof k === "symbol" || k in t) {
-        const v = Reflect.get(t, k, t);
-        return typeof v === "function" ? v.bind(t) : v;
-      }
-      return lookup(k);
-    },
-    has(t, k) {
-      return typeof k === "symbol" || k in t ? Reflect.has(t, k) : lookup(k) !== undefined;
-    },
-  }) as T & Views<R>;
+/** A destination key of a property name, or undefined when it is none (property reads never throw). */
+function dstKey(key: string): string | undefined {
+  if (key === "default") return key;
+  try {
+    return canonicalDst(key);
+  } catch (e) {
+    if (e instanceof ArgumentError) return undefined;
+    throw e;
+  }
 }
 
 let makeInterfaces: (src: ViewSource) => InterfacesView;
 let makeTable: (src: ViewSource, table: RouteTable) => RoutingTableView;
-let makeRoutes: (src: ViewSource, table: (id: number) => RoutingTable) => RoutesView;
+let makeTables: (src: ViewSource, table: (id: number) => RoutingTable) => TablesView;
+let makeRoutes: (src: ViewSource, tables: Tables) => RoutesView;
 let makeRules: (src: ViewSource) => RulesView;
 
 /** The interfaces view (see {@link Interfaces}); IPDB makes it: use `ipdb.interfaces`. */
@@ -89,13 +86,26 @@ export class InterfacesView implements Iterable<Interface> {
   has(ref: string | number): boolean {
     return this.get(ref) !== undefined;
   }
-  /** Interface names. */
+  /** Interface names (the kernel's names; a pending interface's name it is to be created with). */
   keys(): string[] {
-    return [...this].map((i) => i.ifname!).filter(Boolean);
+    const state = this.#src.state;
+    state.allInterfaces(); // applies queued events
+    const names = new Set(state.byName.keys());
+    for (const i of state.pendingIfaces) if (i.ifname) names.add(i.ifname);
+    return [...names];
   }
   /** Number of interfaces. */
   get size(): number {
     return [...this].length;
+  }
+  /** The interfaces by name (what `JSON.stringify` shows: each interface's fields). */
+  toJSON(): Record<string, Interface> {
+    const out: Record<string, Interface> = {};
+    for (const name of this.keys()) {
+      const i = this.get(name);
+      if (i) out[name] = i;
+    }
+    return out;
   }
 }
 
@@ -103,18 +113,19 @@ export class InterfacesView implements Iterable<Interface> {
 export class RoutingTableView implements Iterable<RouteRecord> {
   readonly #src: ViewSource;
   readonly #table: RouteTable;
-  /** Table id. */
-  readonly id: number;
 
   private constructor(src: ViewSource, table: RouteTable) {
     this.#src = src;
     this.#table = table;
-    this.id = table.id;
   }
   static {
     makeTable = (src, table) => new RoutingTableView(src, table);
   }
 
+  /** Table id. */
+  get id(): number {
+    return this.#table.id;
+  }
   /**
    * The first route matching `key`: `"10.0.0.0/24"`, `"default"`, or a spec object
    * (`{ dst, oif, gateway, priority, … }`).
@@ -149,36 +160,89 @@ export class RoutingTableView implements Iterable<RouteRecord> {
     this.#src.sync();
     return this.#table.byId.values();
   }
+  /** Every route of the table (what `JSON.stringify` shows; several may share a destination). */
+  toJSON(): RouteRecord[] {
+    return [...this];
+  }
+}
+
+/**
+ * The routing tables (see {@link Tables}); IPDB makes it: use `ipdb.routes.tables`.
+ *
+ * @example
+ * ```ts
+ * import { IPDB } from "../mod.ts";
+ * await using ipdb = await IPDB.open();
+ * for (const table of ipdb.routes.tables) console.log(table.id, table.size);
+ * console.log(Object.keys(ipdb.routes.tables[255]!)); // the local table's destinations
+ * ```
+ */
+export class TablesView implements Iterable<RoutingTable> {
+  readonly #src: ViewSource;
+  readonly #table: (id: number) => RoutingTable;
+
+  private constructor(src: ViewSource, table: (id: number) => RoutingTable) {
+    this.#src = src;
+    this.#table = table;
+  }
+  static {
+    makeTables = (src, table) => new TablesView(src, table);
+  }
+  /** Table `id` (empty when the kernel has no route in it). */
+  get(id: number): RoutingTable {
+    this.#src.sync();
+    return this.#table(id);
+  }
+  /** Ids of the tables seen. */
+  keys(): number[] {
+    this.#src.sync();
+    return [...this.#src.state.tables.keys()];
+  }
+  /** Every table seen. */
+  [Symbol.iterator](): Iterator<RoutingTable> {
+    return this.keys().map((id) => this.#table(id))[Symbol.iterator]();
+  }
+  /** The tables' routes by table id (what `JSON.stringify` shows). */
+  toJSON(): Record<number, RouteRecord[]> {
+    const out: Record<number, RouteRecord[]> = {};
+    for (const t of this) out[t.id] = t.toJSON();
+    return out;
+  }
 }
 
 /** The routes view (see {@link Routes}); IPDB makes it: use `ipdb.routes`. */
 export class RoutesView implements Iterable<RouteRecord> {
   readonly #src: ViewSource;
-  readonly #tableView: (id: number) => RoutingTable;
-  /** Tables by id (`routes.tables[100]`). */
-  readonly tables: { readonly [id: number]: RoutingTable } & { keys(): number[] };
+  readonly #tables: Tables;
 
-  private constructor(src: ViewSource, table: (id: number) => RoutingTable) {
+  private constructor(src: ViewSource, tables: Tables) {
     this.#src = src;
-    this.#tableView = table;
-    this.tables = new Proxy({ keys: () => [...src.state.tables.keys()] } as never, {
-      get: (t, k) => {
-        if (k === "keys") return (t as { keys: () => number[] }).keys;
-        if (typeof k !== "string" || !/^\d+$/.test(k)) return undefined;
-        src.sync();
-        return table(Number(k));
-      },
-    });
+    this.#tables = tables;
   }
   static {
-    makeRoutes = (src, table) => new RoutesView(src, table);
+    makeRoutes = (src, tables) => new RoutesView(src, tables);
   }
-  /** A route of the main table (see {@link RoutingTableView.get}). */
+  /** Tables by id (`routes.tables[100]`). */
+  get tables(): Tables {
+    return this.#tables;
+  }
+  #main(): RoutingTable {
+    return this.#tables.get(MAIN_TABLE);
+  }
+  /** A route of the main table (see {@link RoutingTableView.get}); a spec's `table` picks another. */
   get(key: string | Spec): RouteRecord | undefined {
     if (typeof key === "object" && key.table !== undefined) {
-      return this.#tableView(Number(key.table)).get(key);
+      return this.#tables.get(Number(key.table)).get(key);
     }
-    return this.#tableView(MAIN_TABLE).get(key);
+    return this.#main().get(key);
+  }
+  /** The main table's keys, as pyroute2 prints them: `{ dst, priority }`. */
+  keys(): { dst: string; priority: number | undefined }[] {
+    return this.#main().keys();
+  }
+  /** Number of routes in the main table. */
+  get size(): number {
+    return this.#main().size;
   }
   /** A new route (pending until committed): `routes.add(spec).commit()`. */
   add(spec: Spec): RouteRecord {
@@ -186,7 +250,11 @@ export class RoutesView implements Iterable<RouteRecord> {
   }
   /** The main table's routes. */
   [Symbol.iterator](): Iterator<RouteRecord> {
-    return this.#tableView(MAIN_TABLE)[Symbol.iterator]();
+    return this.#main()[Symbol.iterator]();
+  }
+  /** The main table's routes (what `JSON.stringify` shows). */
+  toJSON(): RouteRecord[] {
+    return this.#main().toJSON();
   }
 }
 
@@ -210,6 +278,12 @@ export class RulesView implements Iterable<RuleRecord> {
   add(spec: Spec): RuleRecord {
     return this.#src.addRule(spec);
   }
+  /** The rules' priorities, each once, in the kernel's order. */
+  keys(): number[] {
+    const out = new Set<number>();
+    for (const r of this) if (r.priority !== undefined) out.add(r.priority);
+    return [...out];
+  }
   /** Number of rules. */
   get size(): number {
     return [...this].length;
@@ -219,6 +293,29 @@ export class RulesView implements Iterable<RuleRecord> {
     this.#src.sync();
     return this.#src.state.rules.values();
   }
+  /** Every rule (what `JSON.stringify` shows; several may share a priority). */
+  toJSON(): RuleRecord[] {
+    return [...this];
+  }
+}
+
+for (const view of [InterfacesView, RoutingTableView, TablesView, RoutesView, RulesView]) {
+  printAs(view as { prototype: { toJSON(): unknown } }, (v) => v.toJSON());
+}
+
+/** The first record under `key` of a view keyed by destination. */
+function byDst(
+  view: { get(dst: string): RouteRecord | undefined },
+): (key: string) => RouteRecord | undefined {
+  return (key) => {
+    const dst = dstKey(key);
+    return dst === undefined ? undefined : view.get(dst);
+  };
+}
+
+/** The destination keys of a table, each once. */
+function dsts(view: { keys(): { dst: string }[] }): () => Set<string> {
+  return () => new Set(view.keys().map((k) => k.dst));
 }
 
 /** The views of a database, each behind its lookup proxy (internal: IPDB calls it once). */
@@ -228,24 +325,33 @@ export function createViews(src: ViewSource): {
   rules: Rules;
 } {
   const state = src.state;
-  const tables = new Map<number, RoutingTable>();
+  const tableViews = new Map<number, RoutingTable>();
   const table = (id: number): RoutingTable => {
-    let p = tables.get(id);
+    let p = tableViews.get(id);
     if (!p) {
       const t = makeTable(src, state.table(id));
-      tables.set(id, p = viewProxy(t, (k) => t.get(k)));
+      tableViews.set(id, p = viewProxy(t, { get: byDst(t), keys: dsts(t) }));
     }
     return p;
   };
-  const interfaces = viewProxy(
-    makeInterfaces(src),
-    (k) => state.findInterface(/^\d+$/.test(k) && !state.byName.has(k) ? Number(k) : k),
-  );
-  const routes = makeRoutes(src, table);
+  const isNumber = (k: string) => /^\d+$/.test(k);
+  const tablesView = makeTables(src, table);
+  const tables = viewProxy(tablesView, {
+    get: (k) => (isNumber(k) ? tablesView.get(Number(k)) : undefined),
+    keys: () => tablesView.keys().map(String),
+  }) as unknown as Tables;
+  const interfaces = makeInterfaces(src);
+  const routes = makeRoutes(src, tables);
   const rules = makeRules(src);
   return {
-    interfaces,
-    routes: viewProxy(routes, (k) => routes.get(k)),
-    rules: viewProxy(rules, (k) => (/^\d+$/.test(k) ? rules.get(Number(k)) : undefined)),
+    interfaces: viewProxy(interfaces, {
+      get: (k) => state.findInterface(isNumber(k) && !state.byName.has(k) ? Number(k) : k),
+      keys: () => interfaces.keys(),
+    }),
+    routes: viewProxy(routes, { get: byDst(routes), keys: dsts(routes) }),
+    rules: viewProxy(rules, {
+      get: (k) => (isNumber(k) ? rules.get(Number(k)) : undefined),
+      keys: () => rules.keys().map(String),
+    }),
   };
 }

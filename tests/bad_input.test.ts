@@ -94,12 +94,12 @@ const BAD: [string, string, Call][] = [
     "data",
     ({ ipdb }) => ipdb.interfaces.v0!.setData(7 as unknown as Record<string, unknown>),
   ],
-  ["IPDB: create kind", "kind", ({ ipdb }) => ipdb.create("", "x0")],
+  ["IPDB: create kind", "kind", ({ ipdb }) => ipdb.create("" as never, "x0")],
   ["IPDB: create name", "ifname", ({ ipdb }) => ipdb.create("bridge", "with space")],
   [
     "IPDB: create spec with ifname",
     "spec",
-    ({ ipdb }) => ipdb.create("bridge", "b1", { ifname: "b2" }),
+    ({ ipdb }) => ipdb.create("bridge", "b1", { ifname: "b2" } as never),
   ],
   ["IPDB: create existing name", "ifname", ({ ipdb }) => ipdb.create("bridge", "v0")],
   [

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { IPDB, type MonitorEvent } from "../mod.ts";
 import { ip, ipJson, isRoot, withTestNetns } from "./helpers.ts";
 import { describeLive, ipBatch, linkOf } from "./ipdb_util.ts";
+import { assertEqualsKernel } from "./ipdb_compare.ts";
 
 describeLive("IPDB loading and events", (live) => {
   it("loads interfaces, addresses and routes as ip sees them", () => {
@@ -73,6 +74,26 @@ describeLive("IPDB loading and events", (live) => {
       ipdb.routes["10.0.0.0/24"],
       "the kernel re-adds the prefix route with a notification",
     );
+  });
+
+  it("drops IPv4 routes through a link that loses its last IPv4 address, as the kernel does silently", async () => {
+    const { ns, ipdb } = live;
+    ip(["addr", "add", "10.0.1.1/24", "dev", "v0"], ns);
+    ip(["route", "add", "10.91.0.0/16", "via", "10.0.0.2"], ns);
+    ip(["route", "add", "10.92.0.0/16", "dev", "v0", "table", "100"], ns);
+    ip(["route", "add", "local", "10.93.0.1", "dev", "v0"], ns);
+    ip(["route", "add", "10.94.0.0/16", "dev", "v0", "src", "10.0.1.1"], ns);
+    ip(["addr", "add", "fd00::1/64", "dev", "v0", "nodad"], ns);
+    ip(["route", "add", "fd01::/64", "via", "fd00::2"], ns);
+    ip(["addr", "del", "10.0.1.1/24", "dev", "v0"], ns);
+    assert.equal(ipdb.routes["10.94.0.0/16"], undefined, "its source address is gone");
+    assert.ok(ipdb.routes["10.91.0.0/16"], "another IPv4 address is left");
+    ip(["addr", "del", "10.0.0.1/24", "dev", "v0"], ns);
+    assert.equal(ipdb.routes["10.91.0.0/16"], undefined);
+    assert.equal(ipdb.routes.tables[100]!["10.92.0.0/16"], undefined);
+    assert.equal(ipdb.routes.tables[255]!["10.93.0.1/32"], undefined);
+    assert.ok(ipdb.routes["fd01::/64"], "IPv6 routes stay");
+    await assertEqualsKernel(ipdb, ns, "after the last IPv4 address was deleted");
   });
 
   it("keeps a port's record when it leaves its bridge (the kernel's AF_BRIDGE RTM_DELLINK)", () => {

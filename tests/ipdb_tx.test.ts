@@ -5,7 +5,7 @@
 import { it } from "node:test";
 import assert from "node:assert/strict";
 import { IPDB } from "../mod.ts";
-import { addrsOf, describeLive, linkOf } from "./ipdb_util.ts";
+import { addrsOf, describeLive, linkNames, linkOf } from "./ipdb_util.ts";
 
 describeLive("IPDB transactions", (live) => {
   it("reviews a transaction, drops it, and commits another", async () => {
@@ -98,5 +98,28 @@ describeLive("IPDB transactions", (live) => {
       await tx.commit();
     }
     assert.equal(linkOf(ns, "v0").mtu, 1390);
+  });
+
+  it("renames an interface in a transaction: the old name finds nothing, the new one the record", async () => {
+    const { ns, ipdb } = live;
+    const v0 = ipdb.interfaces.v0!;
+    await v0.transact((i) => {
+      i.ifname = "w0";
+    });
+    assert.deepEqual(linkNames(ns).sort(), ["lo", "v1", "w0"]);
+    assert.equal(ipdb.interfaces.v0, undefined);
+    assert.equal(ipdb.interfaces.get("v0"), undefined);
+    assert.equal(ipdb.interfaces.w0, v0);
+    assert.equal(v0.ifname, "w0");
+    assert.deepEqual(ipdb.interfaces.keys().sort(), ["lo", "v1", "w0"]);
+    // In a global commit too, with another change of the same record.
+    v0.setName("x0").setMtu(1400);
+    assert.equal(ipdb.interfaces.w0, v0, "the kernel's name until the commit");
+    await ipdb.commit();
+    assert.deepEqual(linkNames(ns).sort(), ["lo", "v1", "x0"]);
+    assert.equal(linkOf(ns, "x0").mtu, 1400);
+    assert.equal(ipdb.interfaces.w0, undefined);
+    assert.equal(ipdb.interfaces.x0, v0);
+    assert.deepEqual(Object.keys(ipdb.interfaces).sort(), ["lo", "v1", "x0"]);
   });
 });

@@ -60,12 +60,12 @@ export function addrsOf(ns: string, name: string): string[] {
   ).sort();
 }
 
-/** Runs `ip -n ns -batch` on these lines; resolves with its exit code. */
-export function ipBatch(ns: string, lines: string[]): Promise<number> {
+/** Runs `ip -n ns -batch` (with `options` first, e.g. `["-6"]`) on these lines; resolves with its exit code. */
+export function ipBatch(ns: string, lines: string[], options: string[] = []): Promise<number> {
   const file = join(testTmpDir(), `ipdb-${Math.random().toString(36).slice(2)}.batch`);
   writeFileSync(file, lines.join("\n") + "\n");
   return new Promise((resolve) =>
-    spawn("ip", ["-n", ns, "-batch", file], { stdio: "ignore" }).on("exit", (c) => {
+    spawn("ip", [...options, "-n", ns, "-batch", file], { stdio: "ignore" }).on("exit", (c) => {
       rmSync(file, { force: true });
       resolve(c ?? -1);
     })

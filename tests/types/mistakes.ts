@@ -58,3 +58,21 @@ export async function mistakes(ipr: IPRoute, mon: Monitor): Promise<void> {
   // @ts-expect-error `ensure` takes object names
   await ipr.ensure("links", {});
 }
+
+// IPDB (issue 12): `create` takes the library's link kinds, each with its own data.
+import type { IPDB } from "../../mod.ts";
+
+export function ipdbMistakes(ipdb: IPDB): void {
+  // @ts-expect-error a misspelled link kind
+  ipdb.create("brige", "br0", {});
+  // @ts-expect-error a kind given as any string
+  ipdb.create(String("bridge"), "br0");
+  // @ts-expect-error vxlan data on a bridge
+  ipdb.create("bridge", "br0", { data: { id: 42 } });
+  // @ts-expect-error a misspelled vxlan attribute
+  ipdb.create("vxlan", "vx0", { data: { vni: 42 } });
+  // @ts-expect-error veth takes peer, not data
+  ipdb.create("veth", "v0", { data: { peer: "v1" } });
+  // @ts-expect-error the name is an argument, not a spec field
+  ipdb.create("bridge", "br0", { ifname: "br1" });
+}
