@@ -143,6 +143,7 @@ export type { Dump, DumpOptions } from "./core/dump.ts";
 export type { SubscribeOptions, Subscription } from "./core/subscription.ts";
 export { type NetlinkProtocol, PROTOCOL, protocolOf, type Protocols } from "./core/protocol.ts";
 export { decoderOf, LazyMessage, type MessageShape, messageShape } from "./core/lazy.ts";
+export { jsonSafe } from "./core/json.ts";
 export {
   type AttrDef,
   type AttrOpts,

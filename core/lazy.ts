@@ -15,6 +15,7 @@ import { formatIP, formatMAC } from "./address.ts";
 import type { AttrSet } from "./schema.ts";
 import { decodeAttrs } from "./decode.ts";
 import { DecodeError } from "./errors.ts";
+import { jsonSafe } from "./json.ts";
 import type { MemberOf, StructLayout } from "./layout.ts";
 import type { MessageRef } from "./message.ts";
 import type { NetlinkProtocol } from "./protocol.ts";
@@ -328,9 +329,12 @@ export abstract class LazyMessage {
     return this.bytes.slice(this.off - NLMSG_HDRLEN, this.end);
   }
 
-  /** The friendly fields as a plain object (what `JSON.stringify` prints). */
+  /**
+   * The friendly fields as a plain, JSON-safe object (what `JSON.stringify`
+   * prints): 64-bit values as numbers when safe, else strings; bytes as hex.
+   */
   toJSON(): Record<string, unknown> {
-    return { event: this.event, ...this.fields() };
+    return jsonSafe({ event: this.event, ...this.fields() }) as Record<string, unknown>;
   }
 
   /** Node/Bun inspection shows the friendly fields. */

@@ -7,6 +7,7 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
+import { jsonSafe } from "../core/json.ts";
 import type { Step } from "./plan.ts";
 import { fieldsOf, printAs } from "./print.ts";
 
@@ -101,7 +102,8 @@ export abstract class Record_ {
    * `JSON.stringify` gives and `console.log` prints.
    */
   toJSON(): Record<string, unknown> {
-    return { ...fieldsOf(this, this.shownFields), ipdbScope: this.ipdbScope };
+    const fields = { ...fieldsOf(this, this.shownFields), ipdbScope: this.ipdbScope };
+    return jsonSafe(fields) as Record<string, unknown>;
   }
 
   /** Builds the steps that apply a transaction, each with its undo. */

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import {
   ArgumentError,
   IPRoute,
+  jsonSafe,
   REALMS,
   ROUTE_PROTOCOLS,
   SCOPES,
@@ -118,6 +119,42 @@ describe("IPRoute: link options as a user writes them (live)", live, () => {
       assert.equal(snapshot(ns), before);
       await ipr.link("set", { ifname: "v0", address: "02:00:00:00:00:07" });
       assert.equal(ipLink(ns, "v0").address, "02:00:00:00:00:07");
+    });
+  });
+});
+
+describe("IPRoute: results as JSON", () => {
+  it(
+    "serializes a bridge (u64 timers) and every other result without throwing (live)",
+    live,
+    async () => {
+      await withIPRoute(async (ipr, ns) => {
+        ip(["link", "add", "br0", "type", "bridge"], ns);
+        const br = await ipr.link("get", { ifname: "br0" });
+        const json = JSON.parse(JSON.stringify(br));
+        assert.equal(json.ifname, "br0");
+        assert.equal(typeof json.data.helloTimer, "number", "a safe u64 is a number");
+        assert.equal(json.data.helloTimer, Number(br.data!.helloTimer));
+        for (
+          const list of [
+            await ipr.getLinks(),
+            await ipr.getAddr(),
+            await ipr.getRoutes(),
+            await ipr.getRules(),
+          ]
+        ) {
+          for (const item of list) assert.doesNotThrow(() => JSON.stringify(item));
+        }
+        assert.doesNotThrow(() => JSON.stringify(br.attrs === undefined ? {} : br.toJSON()));
+      });
+    },
+  );
+
+  it("follows the documented rule: safe u64 as numbers, others as strings, bytes as hex", () => {
+    assert.deepEqual(jsonSafe({ n: [1n, 2n ** 63n], b: new Uint8Array([0, 255]), s: "x" }), {
+      n: [1, "9223372036854775808"],
+      b: "00ff",
+      s: "x",
     });
   });
 });
