@@ -63,7 +63,7 @@ export function describeError(e: unknown, inv?: Invocation): { message: string; 
       e.message,
     );
     if (resolve) return { message: `Cannot find device "${resolve[1]}"`, code: 1 };
-    return { message: e.message.replace(/^Invalid argument "/, 'argument "'), code: 1 };
+    return { message: e.message.replace(/^Cannot use argument "/, 'argument "'), code: 1 };
   }
   if (e instanceof NetlinkError) {
     const text = (e.extack ?? strerror(e.errno)).replace(/\.$/, "");

@@ -152,11 +152,12 @@ export class ArgumentError extends TypeError {
 
   /**
    * `argument` did not match `expected`; `got` (the value, shown when passed) and
-   * `context` (the message's start, default "Invalid argument") are optional.
+   * `context` (the message's start, "Cannot <do x>"; default "Cannot use argument")
+   * are optional. The message reads `Cannot … "argument": expected …, got …`.
    */
   constructor(argument: string, expected: string, got?: unknown, context?: string) {
     const shown = got === undefined && arguments.length < 3 ? "" : `, got ${describe(got)}`;
-    super(`${context ?? "Invalid argument"} "${argument}": expected ${expected}${shown}`);
+    super(`${context ?? "Cannot use argument"} "${argument}": expected ${expected}${shown}`);
     this.name = "ArgumentError";
     this.argument = argument;
   }

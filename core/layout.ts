@@ -87,7 +87,7 @@ export function writeStruct<L extends StructLayout>(
         member,
         `a member of the struct (${Object.keys(layout.at).join(", ")})`,
         member,
-        "Unknown member",
+        "Cannot use unknown member",
       );
     }
     const o = start + at;

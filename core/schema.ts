@@ -163,7 +163,12 @@ export class AttrSet {
   get(name: string, path = name): AttrDef {
     const def = this.byName.get(name);
     if (!def) {
-      throw new ArgumentError(path, `an attribute of ${this.name}`, name, "Unknown attribute");
+      throw new ArgumentError(
+        path,
+        `an attribute of ${this.name}`,
+        name,
+        "Cannot use unknown attribute",
+      );
     }
     return def;
   }

@@ -95,7 +95,7 @@ export function encodeStruct(
         `${path}.${extra}`,
         `a member of struct ${def.name}`,
         extra,
-        "Unknown member",
+        "Cannot use unknown member",
       );
     }
   }

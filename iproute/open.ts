@@ -41,7 +41,7 @@ function forkRefused(mode: unknown): ArgumentError {
     mode,
     "Cannot open a namespace socket with fork(): a forked Deno or Bun child crashes, because " +
       "both engines mark their heaps MADV_DONTFORK and the child has no JS heap; nlroute " +
-      "does not fall back silently. Invalid argument",
+      "does not fall back silently. Choose another",
   );
 }
 

@@ -37,7 +37,7 @@ export function checkKeys(
         nested ? `${context}.${key}` : key,
         `one of ${allowed.join(", ")}`,
         key,
-        `Unknown argument for ${context}`,
+        `Cannot run ${context} with unknown argument`,
       );
     }
   }

@@ -66,7 +66,7 @@ export function normaliseData(
         `data.${from}`,
         `the attribute "${to}" (the name ${kind} links report it under)`,
         data[from],
-        `Unknown attribute for ${kind}`,
+        `Cannot use unknown attribute for ${kind}`,
       );
     }
   }
