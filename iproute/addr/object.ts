@@ -54,6 +54,7 @@ export type AddrObject = ObjectDef<
   keyof typeof ADDR_GROUPS
 >;
 
+/** Interface addresses. */
 export const ADDR: AddrObject = defineObject({
   name: "addr",
   result: Address,

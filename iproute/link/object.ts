@@ -36,6 +36,7 @@ export type LinkObject = ObjectDef<
   keyof typeof LINK_GROUPS
 >;
 
+/** Network interfaces (links). */
 export const LINK: LinkObject = defineObject({
   name: "link",
   result: Link,

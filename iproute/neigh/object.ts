@@ -80,6 +80,7 @@ export type NeighObject = ObjectDef<
   keyof typeof NEIGH_GROUPS
 >;
 
+/** IP neighbours (ARP / NDP entries). */
 export const NEIGH: NeighObject = defineObject({
   name: "neigh",
   result: Neighbour,
@@ -105,6 +106,7 @@ export type FdbObject = ObjectDef<
   never
 >;
 
+/** Bridge forwarding database entries (AF_BRIDGE neighbours). */
 export const FDB: FdbObject = defineObject({
   name: "fdb",
   result: Neighbour,

@@ -27,6 +27,7 @@ export type NetconfObject = ObjectDef<
   keyof typeof NETCONF_GROUPS
 >;
 
+/** Per-interface IP configuration (netconf): events and dumps. */
 export const NETCONF: NetconfObject = defineObject({
   name: "netconf",
   result: Netconf,

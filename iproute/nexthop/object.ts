@@ -9,7 +9,6 @@ import { defineObject, type ObjectDef } from "../object.ts";
 import { Nexthop } from "./nexthop.ts";
 import { buildNexthopRequest, NEXTHOP_COMMANDS, type NexthopSpec } from "./request.ts";
 
-/** Nexthop objects. */
 /** The multicast groups of its notifications, by name. */
 export const NEXTHOP_GROUPS = { nexthop: RTNLGRP.NEXTHOP } as const;
 
@@ -23,6 +22,7 @@ export type NexthopObject = ObjectDef<
   keyof typeof NEXTHOP_GROUPS
 >;
 
+/** Nexthop objects. */
 export const NEXTHOP: NexthopObject = defineObject({
   name: "nexthop",
   result: Nexthop,

@@ -78,6 +78,7 @@ export type RouteObject = ObjectDef<
   keyof typeof ROUTE_GROUPS
 >;
 
+/** Routes. */
 export const ROUTE: RouteObject = defineObject({
   name: "route",
   result: Route,

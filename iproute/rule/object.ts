@@ -49,6 +49,7 @@ export type RuleObject = ObjectDef<
   keyof typeof RULE_GROUPS
 >;
 
+/** Policy routing rules. */
 export const RULE: RuleObject = defineObject({
   name: "rule",
   result: Rule,
