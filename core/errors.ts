@@ -64,7 +64,7 @@ export interface ExtAck {
  * import { IPRoute, NetlinkError } from "@nlroute/nlroute";
  * import assert from "node:assert/strict";
  *
- * await using ipr = await IPRoute.open();
+ * await using ipr = await IPRoute.open({ netns: "blue" });
  * await ipr.addr("add", { index: "lo", address: "10.9.0.1/24" });
  * await assert.rejects(ipr.addr("add", { index: "lo", address: "10.9.0.1/24" }), (err) => {
  *   assert.ok(err instanceof NetlinkError);

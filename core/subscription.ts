@@ -32,9 +32,9 @@ export interface SubscribeOptions<T> {
  * import { IPRoute, NetlinkSocket, RTM, RTNLGRP } from "@nlroute/nlroute";
  * import assert from "node:assert/strict";
  *
- * await using sock = NetlinkSocket.open({ groups: [RTNLGRP.LINK] });
+ * await using sock = NetlinkSocket.open({ netns: "blue", groups: [RTNLGRP.LINK] });
  * const events = sock.subscribe();
- * await using ipr = await IPRoute.open();
+ * await using ipr = await IPRoute.open({ netns: "blue" });
  * await ipr.link("add", { ifname: "sub0", kind: "veth", peer: "sub1" });
  * let seen: number | undefined;
  * for await (const m of events) {

@@ -45,12 +45,6 @@ export const LINK_COMMANDS = {
 
 /**
  * The commands `link()` accepts.
- *
- * @example
- * ```ts
- * import type { LinkCommand } from "@nlroute/nlroute";
- * const cmd: LinkCommand = "property_add";
- * ```
  */
 export type LinkCommand = keyof typeof LINK_COMMANDS;
 
@@ -314,13 +308,6 @@ function interfaceFlags(spec: Spec): { flags: number; change: number } {
 
 /**
  * Builds the request for `link(cmd, spec)`. Validates everything first.
- *
- * @example
- * ```ts
- * import { buildLinkRequest } from "./request.ts";
- * const req = buildLinkRequest("add", { ifname: "v0", kind: "veth", peer: "v1" });
- * req.type; // 16 (RTM_NEWLINK)
- * ```
  */
 export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
   const [type, flags] = command(LINK_COMMANDS, cmd, "link");
@@ -359,12 +346,6 @@ export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
 /**
  * Builds a bridge port request through AF_BRIDGE (IFLA_PROTINFO), the way
  * `bridge link set` does; used for port flags on kernels that refuse slave data.
- *
- * @example
- * ```ts
- * import { buildBrportRequest } from "./request.ts";
- * buildBrportRequest(3, { cost: 10 }).type; // 19 (RTM_SETLINK)
- * ```
  */
 export function buildBrportRequest(index: number, options: Record<string, unknown>): Request {
   const w = new Writer(64);
