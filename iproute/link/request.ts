@@ -112,6 +112,37 @@ export interface LinkBaseSpec {
  * {@link LinkKind}) and its `data`, typed by the kind's attribute table
  * (e.g. vxlan `{ id, port, group, link }`; raw IFLA_INFO_DATA bytes for a
  * kind without one).
+ *
+ * @example A VXLAN interface
+ * ```ts
+ * import { IPRoute, type LinkSpec } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * const spec: LinkSpec = { ifname: "vx10", kind: "vxlan", data: { id: 10, port: 4789 } };
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", spec);
+ * const vx = await ipr.link("get", { ifname: "vx10" });
+ * assert.equal(vx.kind, "vxlan");
+ * await ipr.link("del", { ifname: "vx10" });
+ * ```
+ *
+ * @example A VLAN on a veth, with iproute2's spelling of the protocol. Not run
+ * by the doc tests (the test machine's kernel has no 8021q module), only
+ * type-checked (`tools/doc_check.ts`).
+ * ```ts ignore
+ * import { IPRoute, type LinkSpec } from "@nlroute/nlroute";
+ *
+ * const vlan: LinkSpec = {
+ *   ifname: "v0.10",
+ *   kind: "vlan",
+ *   link: "v0",
+ *   data: { id: 10, protocol: "802.1Q" },
+ * };
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "v0", kind: "veth", peer: "v1" });
+ * await ipr.link("add", vlan);
+ * await ipr.link("del", { ifname: "v0" }); // the VLAN on it goes too
+ * ```
  */
 export type LinkSpec = LinkBaseSpec & LinkKindSpec;
 
