@@ -87,13 +87,15 @@ function defaultStreams(): Streams {
  *   isTTY: false, // no colour
  *   env: {},
  * };
- * assert.equal(await main(["-n", "blue", "link", "add", "v0", "type", "veth", "peer", "name", "v1"], io), 0);
+ * const add = ["-n", "blue", "link", "add", "v0", "type", "veth", "peer", "name", "v1"];
+ * assert.equal(await main(add, io), 0);
  * assert.equal(await main(["-n", "blue", "-j", "link", "show", "dev", "v0"], io), 0);
  * const [v0] = JSON.parse(out);
  * assert.equal(v0.ifname, "v0");
  * assert.equal(v0.link, "v1");
  * assert.equal(await main(["-n", "blue", "link", "del", "v0"], io), 0);
- * assert.equal(await main(["-n", "blue", "link", "show", "dev", "v0"], io), 1); // bad input or a missing object
+ * // Exit status 1: bad input or a missing object.
+ * assert.equal(await main(["-n", "blue", "link", "show", "dev", "v0"], io), 1);
  * assert.equal(err, 'Error: Device "v0" does not exist.\n');
  * ```
  */

@@ -145,7 +145,7 @@ export class DumpInterruptedError<T = unknown> extends Error {
  * Messages were lost: the kernel reported ENOBUFS (the socket's receive buffer
  * overflowed) or a consumer's queue was full. The socket stays usable.
  *
- * @example A consumer that would rather stop than miss events: a subscription's loss notice as an error
+ * @example A consumer that would rather stop than miss events: a loss notice becomes an error
  * ```ts
  * import { NetlinkSocket, OverrunError, RTNLGRP } from "@nlroute/nlroute";
  * import assert from "node:assert/strict";

@@ -85,7 +85,10 @@ export function messageShape(
  *   enums: {},
  *   structs: {},
  *   sets: {
- *     ctrl: [[CTRL_ATTR.FAMILY_ID, "familyId", "u16"], [CTRL_ATTR.FAMILY_NAME, "familyName", "string"]],
+ *     ctrl: [
+ *       [CTRL_ATTR.FAMILY_ID, "familyId", "u16"],
+ *       [CTRL_ATTR.FAMILY_NAME, "familyName", "string"],
+ *     ],
  *   },
  *   subMessages: {},
  * }]).set("ctrl");

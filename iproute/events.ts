@@ -73,7 +73,11 @@ export type MonitorEvent =
  * } from "@nlroute/nlroute";
  * import assert from "node:assert/strict";
  *
- * await using sock = NetlinkSocket.open({ netns: "blue", groups: groupNumbers(["link"]), decodeEvent });
+ * await using sock = NetlinkSocket.open({
+ *   netns: "blue",
+ *   groups: groupNumbers(["link"]),
+ *   decodeEvent,
+ * });
  * const events = sock.subscribe<MonitorEvent>();
  * await using ipr = await IPRoute.open({ netns: "blue" });
  * await ipr.link("add", { ifname: "e0", kind: "veth", peer: "e1" });

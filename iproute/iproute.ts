@@ -58,7 +58,9 @@ const DEFAULT_RULES = new Map([[0, RT_TABLE.LOCAL], [32766, RT_TABLE.MAIN], [
  * await ipr.addr("add", { index: "v0", address: "10.0.0.1/24" }); // names are resolved
  * await ipr.route("add", { dst: "10.1.0.0/16", gateway: "10.0.0.2", table: 100 });
  * const routes = await ipr.getRoutes({ table: 100 });
- * assert.deepEqual(routes.map((r) => [r.dst, r.gateway, r.oif]), [["10.1.0.0/16", "10.0.0.2", index]]);
+ * assert.deepEqual(routes.map((r) => [r.dst, r.gateway, r.oif]), [
+ *   ["10.1.0.0/16", "10.0.0.2", index],
+ * ]);
  * await ipr.link("del", { ifname: "v0" }); // the peer, the address and the route go too
  * ```
  */

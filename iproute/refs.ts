@@ -25,7 +25,8 @@ import type { Spec } from "./spec.ts";
  *   assert.equal(err.argument, "oif");
  *   return true;
  * });
- * assert.equal(await ipr.ensure("link", { ifname: "nope0" }, { present: false }), false); // already gone
+ * // Removing what is not there is no error for ensure():
+ * assert.equal(await ipr.ensure("link", { ifname: "nope0" }, { present: false }), false);
  * ```
  */
 export class UnknownInterfaceError extends ArgumentError {

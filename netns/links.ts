@@ -93,7 +93,11 @@ export async function moveLink(
  * import assert from "node:assert/strict";
  *
  * await using blue = await IPRoute.open({ netns: "blue" });
- * await addVeth(blue, { ifname: "to-red", peer: { ifname: "to-blue", mtu: 1400 }, peerNetns: "red" });
+ * await addVeth(blue, {
+ *   ifname: "to-red",
+ *   peer: { ifname: "to-blue", mtu: 1400 },
+ *   peerNetns: "red",
+ * });
  * await using red = await IPRoute.open({ netns: "red" });
  * const peer = await red.link("get", { ifname: "to-blue" });
  * assert.equal(peer.kind, "veth");

@@ -88,7 +88,10 @@ function makeMountPoint(name: string, path: string, what: string): void {
  *
  * netns.create("yellow");
  * assert.ok(netns.exists("yellow"));
- * assert.throws(() => netns.create("yellow"), (e) => e instanceof SyscallError && e.code === "EEXIST");
+ * assert.throws(
+ *   () => netns.create("yellow"),
+ *   (e) => e instanceof SyscallError && e.code === "EEXIST",
+ * );
  * assert.throws(() => netns.create("a/b"), ArgumentError);
  * netns.remove("yellow");
  * ```
@@ -172,7 +175,10 @@ export function attach(name: string, pid: number): void {
  * netns.remove("orange");
  * assert.equal(netns.exists("orange"), false);
  * assert.equal((await ipr.getLinks()).length, 1); // still there: its loopback
- * assert.throws(() => netns.remove("orange"), (e) => e instanceof SyscallError && e.code === "ENOENT");
+ * assert.throws(
+ *   () => netns.remove("orange"),
+ *   (e) => e instanceof SyscallError && e.code === "ENOENT",
+ * );
  * ```
  */
 export function remove(name: string): void {

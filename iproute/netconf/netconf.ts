@@ -17,7 +17,8 @@ const SHAPE = rtnetlinkShape(NETCONFMSG, SETS.netconf);
  * Per-interface IP configuration (forwarding, rp_filter, …) from
  * RTM_NEWNETCONF events and dumps.
  *
- * @example A dump of IPv4 settings (IPRoute has no netconf method: it comes in events, or through the socket)
+ * @example A dump of the IPv4 settings (IPRoute has no netconf method: they come in
+ * events, or through the socket)
  * ```ts
  * import { AF_INET, decoderOf, IPRoute, Netconf, RTM } from "@nlroute/nlroute";
  * import assert from "node:assert/strict";

@@ -44,10 +44,16 @@ export interface NextHop {
  * await ipr.link("add", { ifname: "p0", kind: "veth", peer: "p1" });
  * await ipr.link("set", { ifname: "p0", state: "up" });
  * await ipr.addr("add", { index: "p0", address: "10.0.0.1/24" });
- * const hops: NextHopSpec[] = [{ gateway: "10.0.0.2", weight: 3 }, { gateway: "10.0.0.3", oif: "p0" }];
+ * const hops: NextHopSpec[] = [
+ *   { gateway: "10.0.0.2", weight: 3 },
+ *   { gateway: "10.0.0.3", oif: "p0" },
+ * ];
  * await ipr.route("add", { dst: "10.1.0.0/16", multipath: hops });
  * const [route] = await ipr.getRoutes({ dst: "10.1.0.0/16" });
- * assert.deepEqual(route!.multipath!.map((h) => [h.gateway, h.weight]), [["10.0.0.2", 3], ["10.0.0.3", 1]]);
+ * assert.deepEqual(route!.multipath!.map((h) => [h.gateway, h.weight]), [
+ *   ["10.0.0.2", 3],
+ *   ["10.0.0.3", 1],
+ * ]);
  * await ipr.link("del", { ifname: "p0" });
  * ```
  */
