@@ -6,8 +6,12 @@
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipr = await IPRoute.open();
- * for (const link of await ipr.getLinks()) console.log(link.index, link.ifname, link.state);
+ * const links = await ipr.getLinks();
+ * for (const link of links) console.log(link.index, link.ifname, link.state);
+ * assert.equal(links.find((l) => l.ifname === "lo")?.index, 1);
  * ```
  *
  * @module

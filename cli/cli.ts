@@ -37,8 +37,13 @@ export { helpText } from "./help.ts";
  *
  * @example
  * ```ts
- * import { VERSION } from "./cli.ts";
- * console.log(`nlroute ${VERSION}`);
+ * import { main, VERSION } from "@nlroute/nlroute/cli";
+ * import assert from "node:assert/strict";
+ *
+ * let out = "";
+ * const io = { stdout: (s: string) => void (out += s), stderr: () => {}, isTTY: false, env: {} };
+ * assert.equal(await main(["--version"], io), 0);
+ * assert.equal(out, `nlroute ${VERSION}\n`);
  * ```
  */
 export const VERSION: string = meta.version;
@@ -69,11 +74,29 @@ function defaultStreams(): Streams {
  * with the exit code. Output and errors go to `streams` (the process's by
  * default); nothing throws.
  *
- * @example
+ * @example Commands as `ip` takes them, output and errors caught
  * ```ts
- * import { main } from "./cli.ts";
- * const code = await main(["-n", "blue", "-j", "link", "show"]);
- * console.log("exit", code);
+ * import { main, type Streams } from "@nlroute/nlroute/cli";
+ * import assert from "node:assert/strict";
+ *
+ * let out = "";
+ * let err = "";
+ * const io: Streams = {
+ *   stdout: (s) => void (out += s),
+ *   stderr: (s) => void (err += s),
+ *   isTTY: false, // no colour
+ *   env: {},
+ * };
+ * const add = ["-n", "blue", "link", "add", "v0", "type", "veth", "peer", "name", "v1"];
+ * assert.equal(await main(add, io), 0);
+ * assert.equal(await main(["-n", "blue", "-j", "link", "show", "dev", "v0"], io), 0);
+ * const [v0] = JSON.parse(out);
+ * assert.equal(v0.ifname, "v0");
+ * assert.equal(v0.link, "v1");
+ * assert.equal(await main(["-n", "blue", "link", "del", "v0"], io), 0);
+ * // Exit status 1: bad input or a missing object.
+ * assert.equal(await main(["-n", "blue", "link", "show", "dev", "v0"], io), 1);
+ * assert.equal(err, 'Error: Device "v0" does not exist.\n');
  * ```
  */
 export async function main(argv: readonly string[], streams?: Streams): Promise<number> {

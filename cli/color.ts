@@ -13,13 +13,6 @@ export type ColorMode = "auto" | "always" | "never";
  * Whether to colour: never with `NO_COLOR` (non-empty) or `--color=never`,
  * always with `-c` / `--color=always`, else when stdout is a terminal. JSON is
  * never coloured.
- *
- * @example
- * ```ts
- * import { useColor } from "./color.ts";
- * useColor("auto", true, {}); // true
- * useColor("always", false, { NO_COLOR: "1" }); // false
- * ```
  */
 export function useColor(
   mode: ColorMode,
@@ -45,13 +38,6 @@ const COLOR = {
 /**
  * Colours like `ip -c` (interface names cyan, MAC addresses yellow, IPv4
  * magenta, IPv6 blue, operational state green/red), or nothing when off.
- *
- * @example
- * ```ts
- * import { Paint } from "./color.ts";
- * new Paint(false).ifname("v0"); // "v0"
- * new Paint(true).ifname("v0"); // "\x1b[36mv0\x1b[0m"
- * ```
  */
 export class Paint {
   /** Whether colours are written. */
@@ -86,23 +72,11 @@ export class Paint {
 
 /**
  * No colours: what JSON output is built with.
- *
- * @example
- * ```ts
- * import { PLAIN } from "./color.ts";
- * PLAIN.mac("02:00:00:00:00:01"); // "02:00:00:00:00:01"
- * ```
  */
 export const PLAIN: Paint = new Paint(false);
 
 /**
  * Pads `s` to `width` columns before colouring, as ip's `%-16s` does.
- *
- * @example
- * ```ts
- * import { pad, PLAIN } from "./color.ts";
- * pad("v0", 4, (s) => PLAIN.ifname(s)); // "v0  "
- * ```
  */
 export function pad(s: string, width: number, paint: (s: string) => string): string {
   return paint(s) + " ".repeat(Math.max(0, width - s.length));

@@ -12,13 +12,6 @@ import { type Invocation, objectLabel } from "./parse/invocation.ts";
 /**
  * The command line is wrong (unknown object, command or keyword, a missing
  * value). Its message is one line; the command exits with {@link exitCode}.
- *
- * @example
- * ```ts
- * import { UsageError } from "./errors.ts";
- * const e = new UsageError('Object "foo" is unknown, try "nlroute help".');
- * e.exitCode; // 1
- * ```
  */
 export class UsageError extends Error {
   /** Process exit code for this error. */
@@ -48,13 +41,6 @@ const VERBS: Record<string, string> = {
 /**
  * One line for an error, in ip's manner, and the exit code with it: 1 for bad
  * input or a missing device, 2 when the kernel refused the request.
- *
- * @example
- * ```ts
- * import { describeError } from "./errors.ts";
- * import { NetlinkError } from "../mod.ts";
- * describeError(new NetlinkError(17)); // { message: "File exists (EEXIST)", code: 2 }
- * ```
  */
 export function describeError(e: unknown, inv?: Invocation): { message: string; code: number } {
   if (e instanceof UsageError) return { message: e.message, code: e.exitCode };
@@ -82,12 +68,6 @@ export function describeError(e: unknown, inv?: Invocation): { message: string; 
 /**
  * The text of a Node-style system error (`e.code` `"ENOENT"` → `No such file
  * or directory`), as ip prints strerror; the message for other errors.
- *
- * @example
- * ```ts
- * import { systemReason } from "./errors.ts";
- * systemReason(Object.assign(new Error("spawn x ENOENT"), { code: "ENOENT" })); // "No such file or directory"
- * ```
  */
 export function systemReason(e: unknown): string {
   const err = e as { code?: unknown; message?: string };

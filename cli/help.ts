@@ -6,12 +6,6 @@
 
 /**
  * The general usage (`nlroute --help`).
- *
- * @example
- * ```ts
- * import { USAGE } from "./help.ts";
- * USAGE.startsWith("Usage: nlroute"); // true
- * ```
  */
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
@@ -155,8 +149,14 @@ Example:
  *
  * @example
  * ```ts
- * import { helpText } from "./help.ts";
- * helpText("route").startsWith("Usage: nlroute route"); // true
+ * import { helpText, main } from "@nlroute/nlroute/cli";
+ * import assert from "node:assert/strict";
+ *
+ * let out = "";
+ * const io = { stdout: (s: string) => void (out += s), stderr: () => {}, isTTY: false, env: {} };
+ * assert.equal(await main(["route", "help"], io), 0);
+ * assert.equal(out, helpText("route"));
+ * assert.ok(out.startsWith("Usage: nlroute route"));
  * ```
  */
 export function helpText(topic: string): string {

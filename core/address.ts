@@ -25,12 +25,6 @@ const HEX2: string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padS
 
 /**
  * Formats 4 bytes at `off` as dotted IPv4.
- *
- * @example
- * ```ts
- * import { formatIPv4 } from "./address.ts";
- * formatIPv4(new Uint8Array([10, 0, 0, 1]), 0); // "10.0.0.1"
- * ```
  */
 export function formatIPv4(b: Uint8Array, off = 0): string {
   return OCTET_DOT[b[off]!]! + OCTET_DOT[b[off + 1]!]! + OCTET_DOT[b[off + 2]!]! +
@@ -40,12 +34,6 @@ export function formatIPv4(b: Uint8Array, off = 0): string {
 /**
  * Formats 16 bytes at `off` as IPv6 (RFC 5952: lowercase, longest zero run
  * compressed; IPv4-mapped and -compatible forms end in dotted IPv4 as glibc does).
- *
- * @example
- * ```ts
- * import { formatIPv6 } from "./address.ts";
- * formatIPv6(new Uint8Array([0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]), 0); // "fe80::1"
- * ```
  */
 export function formatIPv6(b: Uint8Array, off = 0): string {
   const w: number[] = new Array(8);
@@ -76,12 +64,6 @@ export function formatIPv6(b: Uint8Array, off = 0): string {
 
 /**
  * Formats an address of 4 or 16 bytes; other lengths come back as hex.
- *
- * @example
- * ```ts
- * import { formatIP } from "./address.ts";
- * formatIP(new Uint8Array([192, 168, 1, 1])); // "192.168.1.1"
- * ```
  */
 export function formatIP(b: Uint8Array, off = 0, len = b.length - off): string {
   if (len === 4) return formatIPv4(b, off);
@@ -91,12 +73,6 @@ export function formatIP(b: Uint8Array, off = 0, len = b.length - off): string {
 
 /**
  * Formats bytes as a colon-separated MAC-style string (`aa:bb:cc:dd:ee:ff`).
- *
- * @example
- * ```ts
- * import { formatMAC } from "./address.ts";
- * formatMAC(new Uint8Array([2, 0, 0, 0, 0, 1])); // "02:00:00:00:00:01"
- * ```
  */
 export function formatMAC(b: Uint8Array, off = 0, len = b.length - off): string {
   let s = "";
@@ -106,12 +82,6 @@ export function formatMAC(b: Uint8Array, off = 0, len = b.length - off): string 
 
 /**
  * Formats bytes as plain lowercase hex.
- *
- * @example
- * ```ts
- * import { formatHex } from "./address.ts";
- * formatHex(new Uint8Array([1, 255])); // "01ff"
- * ```
  */
 export function formatHex(b: Uint8Array, off = 0, len = b.length - off): string {
   let s = "";
@@ -121,13 +91,6 @@ export function formatHex(b: Uint8Array, off = 0, len = b.length - off): string 
 
 /**
  * Parses dotted IPv4 into 4 bytes, or returns `undefined` when malformed.
- *
- * @example
- * ```ts
- * import { parseIPv4 } from "./address.ts";
- * parseIPv4("10.0.0.1"); // Uint8Array [10, 0, 0, 1]
- * parseIPv4("10.0.0.256"); // undefined
- * ```
  */
 export function parseIPv4(s: string): Uint8Array | undefined {
   // A character loop: no regular expression, no intermediate strings.
@@ -157,12 +120,6 @@ export function parseIPv4(s: string): Uint8Array | undefined {
 /**
  * Parses IPv6 (with `::` and an optional dotted IPv4 tail) into 16 bytes, or
  * returns `undefined` when malformed. Zone suffixes (`%eth0`) are not accepted.
- *
- * @example
- * ```ts
- * import { parseIPv6 } from "./address.ts";
- * parseIPv6("fe80::1")?.[15]; // 1
- * ```
  */
 export function parseIPv6(s: string): Uint8Array | undefined {
   if (s.length < 2 || s.length > 45 || !/^[0-9a-fA-F:.]+$/.test(s)) return undefined;
@@ -197,12 +154,6 @@ export function parseIPv6(s: string): Uint8Array | undefined {
 
 /**
  * Parses an IPv4 or IPv6 address: bytes and family, or `undefined`.
- *
- * @example
- * ```ts
- * import { parseIP } from "./address.ts";
- * parseIP("::1")?.family; // 10
- * ```
  */
 export function parseIP(s: string): { bytes: Uint8Array; family: number } | undefined {
   if (s.includes(":")) {
@@ -216,12 +167,6 @@ export function parseIP(s: string): { bytes: Uint8Array; family: number } | unde
 /**
  * Parses a MAC address (`aa:bb:cc:dd:ee:ff`, also `-` separated), or `undefined`.
  * Other lengths of colon-separated hex (e.g. 20-byte InfiniBand) are accepted.
- *
- * @example
- * ```ts
- * import { parseMAC } from "./address.ts";
- * parseMAC("02:00:00:00:00:01")?.length; // 6
- * ```
  */
 export function parseMAC(s: string): Uint8Array | undefined {
   const parts = s.split(/[:-]/);
@@ -249,12 +194,6 @@ export interface Prefix {
 /**
  * Parses `"10.0.0.1/24"`, `"fd00::/64"` or a bare address (full-length prefix).
  * Throws {@link ArgumentError} naming `argument` when malformed.
- *
- * @example
- * ```ts
- * import { parsePrefix } from "./address.ts";
- * parsePrefix("10.0.0.1/24", "address").prefixlen; // 24
- * ```
  */
 export function parsePrefix(s: unknown, argument: string, defaultLen?: number): Prefix {
   if (typeof s !== "string") {

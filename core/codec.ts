@@ -31,13 +31,6 @@ const EMPTY = new Uint8Array(0);
  * headers are validated: {@link AttrCursor} and the lazy results use it.
  * Throws {@link DecodeError} for a truncated header, a length below the header
  * size, or a length past `end`.
- *
- * @example
- * ```ts
- * import { attrLength } from "./codec.ts";
- * const b = new Uint8Array([8, 0, 4, 0, 0xdc, 5, 0, 0]);
- * attrLength(new DataView(b.buffer), 0, b.length); // 8
- * ```
  */
 export function attrLength(dv: DataView, pos: number, end: number): number {
   // 4 is NLA_HDRLEN, written out: this runs for every attribute of every read.
@@ -70,14 +63,6 @@ const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
  * AttributeDecoder in spirit). Malformed input raises {@link DecodeError}.
  * A cursor can be pointed at another run with {@link AttrCursor.reset}, so a
  * hot path walks attributes without allocating.
- *
- * @example
- * ```ts
- * import { AttrCursor } from "./codec.ts";
- * const bytes = new Uint8Array([8, 0, 4, 0, 0xdc, 5, 0, 0]); // IFLA_MTU = 1500
- * const c = new AttrCursor(bytes, 0, bytes.length);
- * while (c.next()) if (c.type === 4) console.log(c.u32()); // 1500
- * ```
  */
 export class AttrCursor {
   /** The whole buffer. */
@@ -201,16 +186,6 @@ export class AttrCursor {
  * header size or past the end, trailing bytes too few for a header) stops the
  * walk and is kept in {@link MessageCursor.fault}; {@link MessageCursor.check}
  * turns it into a {@link DecodeError}.
- *
- * @example
- * ```ts
- * import { MessageCursor, Writer } from "./codec.ts";
- * const w = new Writer();
- * w.endMessage(w.beginMessage(3, 2, 7)); // NLMSG_DONE
- * const c = new MessageCursor().reset(w.finish(), 0, 16);
- * while (c.next()) console.log(c.type, c.seq); // 3 7
- * c.check(); // a malformed datagram would throw here
- * ```
  */
 export class MessageCursor {
   /** The datagram's buffer. */

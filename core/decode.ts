@@ -18,14 +18,21 @@ export const MAX_DEPTH = 32;
  * Decodes a run of attributes by table into an object keyed by attribute name.
  * Unknown attributes are kept as `"#<type>"`: raw bytes.
  *
- * @example
+ * @example An attribute the table knows, and one it does not (kept as raw bytes)
  * ```ts
- * import { decodeAttrs } from "./decode.ts";
- * import { Registry } from "./schema.ts";
- * import { RT_LINK } from "./tables/rt_link.ts";
- * const reg = new Registry([RT_LINK]);
- * const b = new Uint8Array([8, 0, 4, 0, 0xdc, 5, 0, 0]);
- * decodeAttrs(reg.set("linkAttrs"), b, 0, b.length); // { mtu: 1500 }
+ * import { decodeAttrs, Registry } from "@nlroute/nlroute";
+ * import { RT_LINK } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const linkAttrs = new Registry([RT_LINK]).set("linkAttrs");
+ * const bytes = new Uint8Array([
+ *   8, 0, 4, 0, 0xdc, 5, 0, 0, // IFLA_MTU (4): 1500
+ *   5, 0, 0xe7, 3, 7, 0, 0, 0, // type 999, one byte: 7
+ * ]);
+ * assert.deepEqual(decodeAttrs(linkAttrs, bytes, 0, bytes.length), {
+ *   mtu: 1500,
+ *   "#999": new Uint8Array([7]),
+ * });
  * ```
  */
 export function decodeAttrs(

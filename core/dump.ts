@@ -26,9 +26,18 @@ export interface DumpOptions<T> {
  *
  * @example
  * ```ts
- * import { NetlinkSocket } from "./socket.ts";
+ * import { decodeAttrs, NetlinkSocket, Registry, RTM } from "@nlroute/nlroute";
+ * import { RT_LINK, RT_LINK_STRUCTS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const linkAttrs = new Registry([RT_LINK]).set("linkAttrs");
+ * const header = RT_LINK_STRUCTS.ifinfomsg.size;
  * await using sock = NetlinkSocket.open();
- * for await (const m of sock.dump({ type: 18, body: (w) => w.zeros(16) })) console.log(m.type);
+ * const names: unknown[] = [];
+ * for await (const m of sock.dump({ type: RTM.GETLINK, body: (w) => w.zeros(header) })) {
+ *   names.push(decodeAttrs(linkAttrs, m.payload, header, m.payload.length).ifname);
+ * }
+ * assert.ok(names.includes("lo"));
  * ```
  */
 export interface Dump<T> extends AsyncIterable<T> {

@@ -16,15 +16,25 @@ import { checkBig, checkInt, hintedBytes, isObject } from "./values.ts";
  * Unknown names, wrong types and out-of-range numbers raise {@link ArgumentError}
  * naming the attribute path. `undefined` and `false` (for flags) are skipped.
  *
- * @example
+ * @example Asking for one link by name: struct ifinfomsg, then IFLA_IFNAME
  * ```ts
- * import { encodeAttrs } from "./encode.ts";
- * import { Registry } from "./schema.ts";
- * import { Writer } from "./codec.ts";
- * import { RT_LINK } from "./tables/rt_link.ts";
- * const reg = new Registry([RT_LINK]);
- * const w = new Writer();
- * encodeAttrs(w, reg.set("linkAttrs"), { ifname: "v0", mtu: 1400 });
+ * import { decodeAttrs, encodeAttrs, NetlinkSocket, Registry, RTM } from "@nlroute/nlroute";
+ * import { RT_LINK, RT_LINK_STRUCTS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const linkAttrs = new Registry([RT_LINK]).set("linkAttrs");
+ * const header = RT_LINK_STRUCTS.ifinfomsg.size;
+ * await using sock = NetlinkSocket.open();
+ * const { messages: [lo] } = await sock.request({
+ *   type: RTM.GETLINK,
+ *   body: (w) => {
+ *     w.zeros(header);
+ *     encodeAttrs(w, linkAttrs, { ifname: "lo" });
+ *   },
+ * }, { ack: false });
+ * const attrs = decodeAttrs(linkAttrs, lo!.payload, header, lo!.payload.length);
+ * assert.equal(attrs.ifname, "lo");
+ * assert.equal(attrs.mtu, 65536);
  * ```
  */
 export function encodeAttrs(

@@ -10,11 +10,20 @@ export { SyscallError } from "../ffi/errno.ts";
  * Bytes that cannot be decoded: a length past the end of the buffer, a length
  * below the header size, nesting deeper than the limit, a value of the wrong size.
  *
- * @example
+ * @example Truncated bytes: an attribute that says 8 bytes, of which 5 arrived
  * ```ts
- * import { DecodeError } from "./errors.ts";
- * const err = new DecodeError("attribute", "length 2 is below the header size", 16);
- * err.offset; // 16
+ * import { DecodeError, decodeAttrs, Registry } from "@nlroute/nlroute";
+ * import { RT_LINK } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const linkAttrs = new Registry([RT_LINK]).set("linkAttrs");
+ * const bytes = new Uint8Array([8, 0, 4, 0, 0xdc]);
+ * assert.throws(() => decodeAttrs(linkAttrs, bytes, 0, bytes.length), (err) => {
+ *   assert.ok(err instanceof DecodeError);
+ *   assert.equal(err.what, "attribute");
+ *   assert.equal(err.offset, 0);
+ *   return true;
+ * });
  * ```
  */
 export class DecodeError extends Error {
@@ -50,12 +59,22 @@ export interface ExtAck {
  * The kernel answered a request with an error (NLMSG_ERROR with a negative code).
  * Carries the errno number and name and the kernel's extended-ack text.
  *
- * @example
+ * @example Adding an address twice: the kernel refuses, with its extended-ACK text
  * ```ts
- * import { NetlinkError } from "./errors.ts";
- * const err = new NetlinkError(19, { message: "Unknown device" }, "RTM_NEWLINK");
- * err.code; // "ENODEV"
- * err.message; // "Cannot RTM_NEWLINK: ENODEV (19): Unknown device"
+ * import { IPRoute, NetlinkError } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.addr("add", { index: "lo", address: "10.9.0.1/24" });
+ * await assert.rejects(ipr.addr("add", { index: "lo", address: "10.9.0.1/24" }), (err) => {
+ *   assert.ok(err instanceof NetlinkError);
+ *   assert.equal(err.code, "EEXIST");
+ *   assert.equal(err.errno, 17);
+ *   assert.equal(err.request, "RTM_NEWADDR");
+ *   assert.equal(err.message, `Cannot RTM_NEWADDR: EEXIST (17): ${err.extack ?? "File exists"}`);
+ *   return true;
+ * });
+ * await ipr.addr("del", { index: "lo", address: "10.9.0.1/24" });
  * ```
  */
 export class NetlinkError extends Error {
@@ -88,11 +107,24 @@ export class NetlinkError extends Error {
  * A dump was interrupted (NLM_F_DUMP_INTR): the kernel's tables changed while it
  * was being read, so the result may be inconsistent. Carries what was received.
  *
- * @example
+ * @example Reading the routes again until a dump comes back whole
  * ```ts
- * import { DumpInterruptedError } from "./errors.ts";
- * const err = new DumpInterruptedError("RTM_GETROUTE", [1, 2]);
- * err.partial.length; // 2
+ * import { DumpInterruptedError, IPRoute, type Route } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * async function consistentRoutes(ipr: IPRoute): Promise<Route[]> {
+ *   for (;;) {
+ *     try {
+ *       return await ipr.getRoutes();
+ *     } catch (e) {
+ *       if (!(e instanceof DumpInterruptedError)) throw e;
+ *       // e.partial holds what arrived; the tables changed meanwhile: ask again.
+ *     }
+ *   }
+ * }
+ * await using ipr = await IPRoute.open();
+ * const routes = await consistentRoutes(ipr);
+ * assert.ok(routes.some((r) => r.table === 255)); // the local table has lo's 127.0.0.1
  * ```
  */
 export class DumpInterruptedError<T = unknown> extends Error {
@@ -113,11 +145,20 @@ export class DumpInterruptedError<T = unknown> extends Error {
  * Messages were lost: the kernel reported ENOBUFS (the socket's receive buffer
  * overflowed) or a consumer's queue was full. The socket stays usable.
  *
- * @example
+ * @example A consumer that would rather stop than miss events: a loss notice becomes an error
  * ```ts
- * import { OverrunError } from "./errors.ts";
- * const err = new OverrunError("kernel");
- * err.source; // "kernel"
+ * import { NetlinkSocket, OverrunError, RTNLGRP } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open({ groups: [RTNLGRP.LINK] });
+ * const events = sock.subscribe({ signal: AbortSignal.timeout(100) });
+ * async function consume() {
+ *   for await (const m of events) {
+ *     if ("event" in m) throw new OverrunError(m.source); // messages were lost
+ *   }
+ * }
+ * await consume(); // no link changes here: ends when the signal aborts
+ * assert.match(new OverrunError("kernel").message, /the kernel dropped messages \(ENOBUFS\)/);
  * ```
  */
 export class OverrunError extends Error {
@@ -139,11 +180,21 @@ export class OverrunError extends Error {
 /**
  * An argument is invalid; raised before anything is sent to the kernel.
  *
- * @example
+ * @example A bad value is refused before anything is sent
  * ```ts
- * import { ArgumentError } from "./errors.ts";
- * const err = new ArgumentError("mtu", "an integer from 0 to 4294967295", -1);
- * err.argument; // "mtu"
+ * import { ArgumentError, IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open();
+ * await assert.rejects(ipr.link("set", { index: 1, mtu: -1 }), (err) => {
+ *   assert.ok(err instanceof ArgumentError);
+ *   assert.equal(err.argument, "mtu");
+ *   assert.equal(
+ *     err.message,
+ *     'Cannot use argument "mtu": expected an integer from 68 to 4294967295, got -1',
+ *   );
+ *   return true;
+ * });
  * ```
  */
 export class ArgumentError extends TypeError {

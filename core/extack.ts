@@ -10,13 +10,6 @@ import type { ExtAck } from "./errors.ts";
 
 /**
  * Parses extended-ACK attributes; throws DecodeError when they are malformed.
- *
- * @example
- * ```ts
- * import { parseExtAck } from "./extack.ts";
- * const b = new Uint8Array([8, 0, 1, 0, 0x68, 0x69, 0, 0]); // MSG "hi"
- * parseExtAck(b, 0, 8).message; // "hi"
- * ```
  */
 export function parseExtAck(bytes: Uint8Array, start: number, end: number): ExtAck {
   const ack: ExtAck = {};

@@ -15,13 +15,6 @@ type Queued = { bytes: Uint8Array; port: number; groups: number } | { errno: num
  * A {@link Transport} fed by hand: {@link FakeTransport.deliver} queues a
  * datagram, {@link FakeTransport.fail} an error; what the engine sends is kept
  * in {@link FakeTransport.sent}.
- *
- * @example
- * ```ts
- * import { FakeTransport } from "./fake.ts";
- * const t = new FakeTransport();
- * t.deliver(new Uint8Array(16), { groups: 1 }); // from the kernel, to group 1
- * ```
  */
 export class FakeTransport implements Transport {
   /** No descriptor. */

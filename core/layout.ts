@@ -16,9 +16,15 @@ import { checkBig, RANGE } from "./values.ts";
  *
  * @example
  * ```ts
- * import type { StructLayout } from "./layout.ts";
- * import { GENETLINK_STRUCTS } from "./tables/genetlink.ts";
- * const genl: StructLayout = GENETLINK_STRUCTS.genlmsghdr; // { size: 4, at: { cmd: 0, … }, … }
+ * import type { StructLayout } from "@nlroute/nlroute";
+ * import { GENETLINK_STRUCTS } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * const genl: StructLayout = GENETLINK_STRUCTS.genlmsghdr; // struct genlmsghdr
+ * assert.equal(genl.size, 4);
+ * assert.equal(genl.at.cmd, 0);
+ * assert.equal(genl.at.version, 1);
+ * assert.equal(genl.type.cmd, "u8");
  * ```
  */
 export interface StructLayout {
@@ -58,13 +64,21 @@ for (const [type, range] of Object.entries(RANGE)) BOUNDS[type] = BOUNDS[`${type
  * a number out of its type's range or bytes longer than the member raise
  * {@link ArgumentError} naming the member.
  *
- * @example
+ * @example Asking generic netlink's controller for the id of a family
  * ```ts
- * import { writeStruct } from "./layout.ts";
- * import { Writer } from "./codec.ts";
- * import { GENETLINK_STRUCTS } from "./tables/genetlink.ts";
- * const w = new Writer();
- * writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, { cmd: 3, version: 1 }); // CTRL_CMD_GETFAMILY
+ * import { NetlinkSocket, PROTOCOL, writeStruct } from "@nlroute/nlroute";
+ * import { CTRL_ATTR, CTRL_CMD, GENETLINK_STRUCTS, GENL } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open({ protocol: PROTOCOL.GENERIC });
+ * const { messages: [reply] } = await sock.request({
+ *   type: GENL.ID_CTRL,
+ *   body: (w) => {
+ *     writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, { cmd: CTRL_CMD.GETFAMILY, version: 1 });
+ *     w.attrString(CTRL_ATTR.FAMILY_NAME, "nlctrl");
+ *   },
+ * }, { ack: false });
+ * assert.equal(reply!.payload[0], CTRL_CMD.NEWFAMILY); // the answer's genlmsghdr.cmd
  * ```
  */
 export function writeStruct<L extends StructLayout>(

@@ -65,34 +65,62 @@ export function messageShape(
  * readers by type number (`u32(RTA.oif)`, `ip(RTA.gateway)`, …) and header
  * readers by layout member (`hu8(RTMSG, "rtmDstLen")`, …).
  *
- * @example
+ * @example A typed result for generic netlink's family descriptions
  * ```ts
- * import { LazyMessage, type MessageShape, messageShape } from "./lazy.ts";
- * import { Registry } from "./schema.ts";
- * import { PROTOCOL } from "./protocol.ts";
- * import { GENETLINK_STRUCTS } from "./tables/genetlink.ts";
- * const GENL = GENETLINK_STRUCTS.genlmsghdr;
+ * import {
+ *   decoderOf,
+ *   LazyMessage,
+ *   type MessageShape,
+ *   messageShape,
+ *   NetlinkSocket,
+ *   PROTOCOL,
+ *   Registry,
+ *   writeStruct,
+ * } from "@nlroute/nlroute";
+ * import { CTRL_ATTR, CTRL_CMD, GENETLINK_STRUCTS, GENL } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const GENL_HDR = GENETLINK_STRUCTS.genlmsghdr;
  * const CTRL = new Registry([{
  *   enums: {},
  *   structs: {},
- *   sets: { ctrl: [[1, "familyId", "u16"], [2, "familyName", "string"]] },
+ *   sets: {
+ *     ctrl: [
+ *       [CTRL_ATTR.FAMILY_ID, "familyId", "u16"],
+ *       [CTRL_ATTR.FAMILY_NAME, "familyName", "string"],
+ *     ],
+ *   },
  *   subMessages: {},
  * }]).set("ctrl");
- * const SHAPE = messageShape(PROTOCOL.GENERIC, GENL, CTRL);
+ * const SHAPE = messageShape(PROTOCOL.GENERIC, GENL_HDR, CTRL);
+ *
  * class Family extends LazyMessage {
  *   protected get shape(): MessageShape {
  *     return SHAPE;
  *   }
  *   get cmd(): number {
- *     return this.hu8(GENL, "cmd");
+ *     return this.hu8(GENL_HDR, "cmd");
  *   }
  *   get id(): number | undefined {
- *     return this.u16(1);
+ *     return this.u16(CTRL_ATTR.FAMILY_ID);
+ *   }
+ *   get name(): string | undefined {
+ *     return this.str(CTRL_ATTR.FAMILY_NAME);
  *   }
  *   protected fields(): Record<string, unknown> {
- *     return { cmd: this.cmd, id: this.id };
+ *     return { id: this.id, name: this.name };
  *   }
  * }
+ *
+ * await using sock = NetlinkSocket.open({ protocol: PROTOCOL.GENERIC });
+ * const families = await sock.dump({
+ *   type: GENL.ID_CTRL,
+ *   body: (w) => writeStruct(w, GENL_HDR, { cmd: CTRL_CMD.GETFAMILY, version: 1 }),
+ * }, { decode: decoderOf(Family) }).all();
+ * const nlctrl = families.find((f) => f.name === "nlctrl")!;
+ * assert.equal(nlctrl.id, GENL.ID_CTRL);
+ * assert.equal(nlctrl.cmd, CTRL_CMD.NEWFAMILY);
+ * assert.deepEqual(nlctrl.toJSON(), { event: "GENL_ID_CTRL", id: 16, name: "nlctrl" });
  * ```
  */
 export abstract class LazyMessage {
@@ -359,21 +387,41 @@ export function defined(o: Record<string, unknown>): Record<string, unknown> {
  * A decoder for a message class: each message becomes an instance over the
  * received bytes.
  *
- * @example
+ * @example A result class that reads one member of the fixed header, used for a dump
  * ```ts
- * import { decoderOf, LazyMessage, type MessageShape, messageShape } from "./lazy.ts";
- * import { AttrSet } from "./schema.ts";
- * import { protocolOf } from "./protocol.ts";
- * const SHAPE = messageShape(protocolOf(9), undefined, new AttrSet("none")); // NETLINK_AUDIT
- * class Plain extends LazyMessage {
+ * import {
+ *   decoderOf,
+ *   LazyMessage,
+ *   type MessageShape,
+ *   messageShape,
+ *   NetlinkSocket,
+ *   PROTOCOL,
+ *   Registry,
+ *   RTM,
+ * } from "@nlroute/nlroute";
+ * import { RT_LINK, RT_LINK_STRUCTS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const IFINFO = RT_LINK_STRUCTS.ifinfomsg;
+ * const SHAPE = messageShape(PROTOCOL.ROUTE, IFINFO, new Registry([RT_LINK]).set("linkAttrs"));
+ * class LinkIndex extends LazyMessage {
  *   protected get shape(): MessageShape {
  *     return SHAPE;
  *   }
+ *   get index(): number {
+ *     return this.hs32(IFINFO, "ifiIndex");
+ *   }
  *   protected fields(): Record<string, unknown> {
- *     return { type: this.type };
+ *     return { index: this.index };
  *   }
  * }
- * const decode = decoderOf(Plain); // the `decode` option of NetlinkSocket.request or dump
+ *
+ * await using sock = NetlinkSocket.open();
+ * const links = await sock.dump(
+ *   { type: RTM.GETLINK, body: (w) => w.zeros(IFINFO.size) },
+ *   { decode: decoderOf(LinkIndex) },
+ * ).all();
+ * assert.ok(links.some((l) => l.index === 1 && l.event === "RTM_NEWLINK")); // lo
  * ```
  */
 export function decoderOf<T>(

@@ -38,11 +38,22 @@ export type Decoder<T> = (m: MessageRef) => T;
 /**
  * A received message kept as bytes: header fields and a view of the payload.
  *
- * @example
+ * @example What a request resolves with when no decoder is given
  * ```ts
- * import { NetlinkMessage } from "./message.ts";
- * const m = new NetlinkMessage(18, 0, 1, 0, new Uint8Array(16));
- * m.payload.length; // 16
+ * import { NetlinkMessage, NetlinkSocket, RTM } from "@nlroute/nlroute";
+ * import { RT_LINK_STRUCTS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open();
+ * const links = await sock.dump({
+ *   type: RTM.GETLINK,
+ *   body: (w) => w.zeros(RT_LINK_STRUCTS.ifinfomsg.size),
+ * }).all();
+ * const first = links[0]!;
+ * assert.ok(first instanceof NetlinkMessage);
+ * assert.equal(first.type, RTM.NEWLINK);
+ * assert.equal(first.pid, sock.portId);
+ * assert.ok(first.payload.length >= RT_LINK_STRUCTS.ifinfomsg.size); // ifinfomsg + attributes
  * ```
  */
 export class NetlinkMessage {

@@ -33,12 +33,6 @@ const encoder = new TextEncoder();
 
 /**
  * A NUL-terminated copy of a path, in a buffer of its own (for libc calls).
- *
- * @example
- * ```ts
- * import { cstr } from "./nsenter.ts";
- * cstr("/run/netns").at(-1); // 0
- * ```
  */
 export function cstr(s: string): Uint8Array {
   const b = encoder.encode(s);
@@ -54,12 +48,6 @@ export type NetnsRef = string | number | { path: string } | { fd: number } | { p
  * Validates a namespace name the way iproute2 does, plus length and NUL checks.
  * Throws {@link ArgumentError} naming the argument; `context` starts its message
  * (e.g. `"Cannot create namespace: invalid argument"`).
- *
- * @example
- * ```ts
- * import { checkNetnsName } from "./nsenter.ts";
- * checkNetnsName("blue"); // ok
- * ```
  */
 export function checkNetnsName(
   name: unknown,
@@ -81,14 +69,6 @@ export function checkNetnsName(
 /**
  * Opens the calling thread's current network namespace (O_RDONLY|O_CLOEXEC),
  * to come back to it later. The caller closes the descriptor.
- *
- * @example
- * ```ts
- * import { openThreadNetns } from "./nsenter.ts";
- * import { libc } from "../ffi/libc.ts";
- * const saved = openThreadNetns();
- * libc().close(saved);
- * ```
  */
 export function openThreadNetns(): number {
   const fd = libc().open(cstr(THREAD_NETNS), O_RDONLY | O_CLOEXEC, 0);
@@ -99,12 +79,6 @@ export function openThreadNetns(): number {
 /**
  * The path a namespace reference points to: names live under /run/netns,
  * `{ pid }` maps to `/proc/<pid>/ns/net`. Descriptors have no path (undefined).
- *
- * @example
- * ```ts
- * import { netnsPath } from "./nsenter.ts";
- * netnsPath("blue"); // "/run/netns/blue"
- * ```
  */
 export function netnsPath(ns: NetnsRef, argument = "netns"): string | undefined {
   if (typeof ns === "number" || (typeof ns === "object" && ns !== null && "fd" in ns)) {
@@ -134,14 +108,6 @@ export function netnsPath(ns: NetnsRef, argument = "netns"): string | undefined 
 /**
  * Opens a namespace reference as a descriptor (O_RDONLY|O_CLOEXEC). Returns
  * `[fd, owned]`: descriptors passed in are not owned and must not be closed.
- *
- * @example
- * ```ts
- * import { openNetns } from "./nsenter.ts";
- * import { libc } from "../ffi/libc.ts";
- * const [fd, owned] = openNetns("/proc/thread-self/ns/net");
- * if (owned) libc().close(fd);
- * ```
  */
 export function openNetns(ns: NetnsRef, argument = "netns"): [number, boolean] {
   if (typeof ns === "number" || (typeof ns === "object" && ns !== null && "fd" in ns)) {
@@ -235,12 +201,6 @@ function homeNetns(): [number, boolean] {
  * Closes the cached descriptor of the calling thread's namespace (see
  * {@link withNetns}); the next entry reopens it. Call after moving the thread
  * for good, so that the old namespace is not kept alive by the cache.
- *
- * @example
- * ```ts
- * import { forgetThreadNetns } from "./nsenter.ts";
- * forgetThreadNetns();
- * ```
  */
 export function forgetThreadNetns(): void {
   if (depth > 0 || !home) return; // in use by a running withNetns
@@ -252,13 +212,6 @@ export function forgetThreadNetns(): void {
  * Runs `fn` with the calling thread inside the namespace `ns`, and always moves
  * the thread back, even when `fn` throws. `fn` must be synchronous: an `await`
  * would let other code run in the wrong namespace.
- *
- * @example
- * ```ts
- * import { withNetns } from "./nsenter.ts";
- * import { libc } from "../ffi/libc.ts";
- * // const fd = withNetns("blue", () => libc().socket(16, 3, 0));
- * ```
  */
 export function withNetns<T>(ns: NetnsRef, fn: () => T): T {
   const c = libc();

@@ -6,13 +6,9 @@
  * as JSON (`{ "error": { "call", "errno", "context" } }`) so the parent can
  * rebuild a typed error.
  *
- * Arguments: `<channel fd> <netlink protocol> <namespace path>`.
- *
- * @example
- * ```ts
- * // Not imported: started as a program, e.g.
- * // deno run --allow-ffi --allow-read core/nshelper.ts 3 0 /run/netns/blue
- * ```
+ * Arguments: `<channel fd> <netlink protocol> <namespace path>`. Not
+ * imported: started as a program, e.g.
+ * `deno run --allow-ffi --allow-read core/nshelper.ts 3 0 /run/netns/blue`.
  *
  * @module
  */

@@ -3,7 +3,7 @@
  * process instead of by the calling thread. pyroute2 forks for this; fork()
  * from Deno or Bun crashes the child (both engines mark their heaps
  * MADV_DONTFORK), so the helper is a fresh process of the same runtime running
- * `netns/helper.ts`. It enters the namespace, creates the socket and sends it
+ * `core/nshelper.ts`. It enters the namespace, creates the socket and sends it
  * back with sendmsg + SCM_RIGHTS over a socketpair; the parent receives it with
  * recvmsg. Errors in the helper come back typed; a helper that hangs is killed
  * after a timeout.
@@ -24,12 +24,6 @@ import type { HelperReply } from "./nshelper.ts";
 
 /**
  * How long a helper may take by default before it is killed (ms).
- *
- * @example
- * ```ts
- * import { DEFAULT_HELPER_TIMEOUT, openSocketInProcess } from "@nlroute/nlroute";
- * const fd = await openSocketInProcess("blue", { timeout: 2 * DEFAULT_HELPER_TIMEOUT });
- * ```
  */
 export const DEFAULT_HELPER_TIMEOUT = 10_000;
 
@@ -38,12 +32,6 @@ const decoder = new TextDecoder();
 
 /**
  * Options of {@link openSocketInProcess}.
- *
- * @example
- * ```ts
- * import type { ProcessModeOptions } from "@nlroute/nlroute";
- * const opts: ProcessModeOptions = { protocol: 0, timeout: 5000 };
- * ```
  */
 export interface ProcessModeOptions {
   /** Netlink protocol of the socket; default NETLINK_ROUTE (0). */
@@ -56,11 +44,17 @@ export interface ProcessModeOptions {
  * The process-mode helper failed without a system error to report: it timed
  * out (and was killed), exited without answering, or answered nonsense.
  *
- * @example
+ * @example A helper that cannot start in time
  * ```ts
- * import { NetnsHelperError } from "@nlroute/nlroute";
- * const err = new NetnsHelperError("timeout", "/run/netns/blue", "no answer within 100 ms");
- * err.reason; // "timeout"
+ * import { NetnsHelperError, openSocketInProcess } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(openSocketInProcess("blue", { timeout: 1 }), (err) => {
+ *   assert.ok(err instanceof NetnsHelperError);
+ *   assert.equal(err.reason, "timeout");
+ *   assert.equal(err.path, "/run/netns/blue");
+ *   return true;
+ * });
  * ```
  */
 export class NetnsHelperError extends Error {
@@ -120,11 +114,19 @@ function describeExit(exit: HelperExit): string {
  * ~20–35 ms with Deno. Thread mode costs microseconds: prefer it unless the
  * calling thread must never change namespace, even for a moment.
  *
- * @example
+ * @example A socket made inside "blue" by a helper process (the caller's threads never move)
  * ```ts
- * import { NetlinkSocket, openSocketInProcess } from "@nlroute/nlroute";
+ * import { NetlinkSocket, openSocketInProcess, RTM } from "@nlroute/nlroute";
+ * import { RT_LINK_STRUCTS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
  * const fd = await openSocketInProcess("blue", { timeout: 5000 });
  * await using sock = NetlinkSocket.open({ fd });
+ * const links = await sock.dump({
+ *   type: RTM.GETLINK,
+ *   body: (w) => w.zeros(RT_LINK_STRUCTS.ifinfomsg.size),
+ * }).all();
+ * assert.equal(links.length, 1); // a new namespace has only its loopback
  * ```
  */
 export async function openSocketInProcess(

@@ -23,10 +23,14 @@ import type { StructLayout } from "./layout.ts";
  *
  * @example
  * ```ts
- * import { PROTOCOL } from "./protocol.ts";
- * PROTOCOL.GENERIC.number; // 16
- * PROTOCOL.GENERIC.header?.size; // 4 (struct genlmsghdr)
- * PROTOCOL.ROUTE.messageName(24); // "RTM_NEWROUTE"
+ * import { PROTOCOL, RTM } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(PROTOCOL.GENERIC.name, "NETLINK_GENERIC");
+ * assert.equal(PROTOCOL.GENERIC.number, 16);
+ * assert.equal(PROTOCOL.GENERIC.header?.size, 4); // every message starts with a genlmsghdr
+ * assert.equal(PROTOCOL.ROUTE.header, undefined); // rtnetlink's header depends on the message
+ * assert.equal(PROTOCOL.ROUTE.messageName(RTM.NEWROUTE), "RTM_NEWROUTE");
  * ```
  */
 export interface NetlinkProtocol<H extends StructLayout | undefined = StructLayout | undefined> {
@@ -178,9 +182,12 @@ export interface Protocols {
  *
  * @example
  * ```ts
- * import { PROTOCOL } from "./protocol.ts";
- * import { NetlinkSocket } from "./socket.ts";
+ * import { NetlinkSocket, PROTOCOL } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using sock = NetlinkSocket.open({ protocol: PROTOCOL.GENERIC });
+ * assert.equal(sock.protocol, 16);
+ * assert.equal(sock.declaration, PROTOCOL.GENERIC);
  * ```
  */
 export const PROTOCOL: Protocols = { ROUTE, GENERIC, NETFILTER, SOCK_DIAG, KOBJECT_UEVENT };
@@ -196,9 +203,13 @@ const BY_NUMBER = new Map<number, NetlinkProtocol>(
  *
  * @example
  * ```ts
- * import { protocolOf } from "./protocol.ts";
- * protocolOf(0).name; // "NETLINK_ROUTE"
- * protocolOf(9).name; // "NETLINK_AUDIT"
+ * import { NetlinkSocket, protocolOf } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(protocolOf(0).name, "NETLINK_ROUTE");
+ * assert.equal(protocolOf(9).name, "NETLINK_AUDIT"); // not declared: a plain declaration
+ * await using sock = NetlinkSocket.open({ protocol: 16 }); // a number maps to its declaration
+ * assert.equal(sock.declaration.name, "NETLINK_GENERIC");
  * ```
  */
 export function protocolOf(n: number): NetlinkProtocol {

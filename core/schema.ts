@@ -179,10 +179,14 @@ export class AttrSet {
  *
  * @example
  * ```ts
- * import { Registry } from "./schema.ts";
- * import { RT_ROUTE } from "./tables/rt_route.ts";
- * const reg = new Registry([RT_ROUTE]);
- * reg.set("routeAttrs").get("gateway").type; // 5
+ * import { Registry } from "@nlroute/nlroute";
+ * import { RT_ROUTE } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * const routeAttrs = new Registry([RT_ROUTE]).set("routeAttrs");
+ * assert.equal(routeAttrs.get("gateway").type, 5); // RTA_GATEWAY
+ * assert.equal(routeAttrs.get("gateway").kind, "binary");
+ * assert.equal(routeAttrs.numbers().oif, 4);
  * ```
  */
 export class Registry {

@@ -122,11 +122,17 @@ function declaration(protocol: NetlinkProtocol | number | undefined): NetlinkPro
  *
  * @example
  * ```ts
- * import { NetlinkSocket } from "./socket.ts";
- * import { RTM } from "./tables/constants.ts";
- * await using sock = NetlinkSocket.open();
- * const links = await sock.dump({ type: RTM.GETLINK, body: (w) => w.zeros(16) }).all();
- * console.log(links.length);
+ * import { NetlinkSocket, RTM } from "@nlroute/nlroute";
+ * import { RT_LINK_STRUCTS } from "@nlroute/nlroute/tables";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open(); // NETLINK_ROUTE in the calling thread's namespace
+ * assert.ok(sock.portId > 0);
+ * const links = await sock.dump({
+ *   type: RTM.GETLINK,
+ *   body: (w) => w.zeros(RT_LINK_STRUCTS.ifinfomsg.size),
+ * }).all();
+ * assert.ok(links.length >= 1); // at least the loopback
  * ```
  */
 export class NetlinkSocket implements AsyncDisposable {

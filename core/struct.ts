@@ -11,16 +11,6 @@ import { checkBig, checkInt, hintedBytes, RANGE, readScalar } from "./values.ts"
 
 /**
  * Decodes a struct at `off` into an object of its members (pads skipped).
- *
- * @example
- * ```ts
- * import { decodeStruct } from "./struct.ts";
- * import { Registry } from "./schema.ts";
- * import { RT_ADDR } from "./tables/rt_addr.ts";
- * const reg = new Registry([RT_ADDR]);
- * const b = new Uint8Array(16);
- * decodeStruct(reg.struct("ifaCacheinfo"), b, 0, 16).ifaValid; // 0
- * ```
  */
 export function decodeStruct(
   def: StructDef,
@@ -44,16 +34,6 @@ export function decodeStruct(
 /**
  * Writes a struct from an object's members (missing members are zero) and
  * returns the remaining keys. With `strict`, unknown keys are an error.
- *
- * @example
- * ```ts
- * import { encodeStruct } from "./struct.ts";
- * import { Registry } from "./schema.ts";
- * import { Writer } from "./codec.ts";
- * import { RT_ADDR } from "./tables/rt_addr.ts";
- * const w = new Writer();
- * encodeStruct(w, new Registry([RT_ADDR]).struct("ifaCacheinfo"), { ifaValid: 60 }, "cacheinfo");
- * ```
  */
 export function encodeStruct(
   w: Writer,

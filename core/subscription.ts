@@ -27,14 +27,23 @@ export interface SubscribeOptions<T> {
  * `for await`; stop with `break`, `return()`, `close()` or an AbortSignal.
  * What `NetlinkSocket.subscribe` returns.
  *
- * @example
+ * @example Waiting for the kernel's notice of a new link
  * ```ts
- * import { NetlinkSocket } from "./socket.ts";
- * await using sock = NetlinkSocket.open({ groups: [1] }); // RTNLGRP_LINK
- * for await (const m of sock.subscribe()) {
- *   if ("event" in m) console.log("lost messages"); else console.log(m.type);
- *   break;
+ * import { IPRoute, NetlinkSocket, RTM, RTNLGRP } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open({ netns: "blue", groups: [RTNLGRP.LINK] });
+ * const events = sock.subscribe();
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "sub0", kind: "veth", peer: "sub1" });
+ * let seen: number | undefined;
+ * for await (const m of events) {
+ *   if ("event" in m) continue; // an Overrun notice: messages were lost
+ *   seen = m.type;
+ *   break; // ends the subscription
  * }
+ * assert.equal(seen, RTM.NEWLINK);
+ * await ipr.link("del", { ifname: "sub0" });
  * ```
  */
 export interface Subscription<T> extends AsyncIterableIterator<T | Overrun> {

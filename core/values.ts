@@ -28,12 +28,6 @@ export const RANGE: Readonly<Record<string, readonly [number, number]>> = {
 /**
  * Checks that `v` is an integer of `type` (u8 … s32), or a name of `enumDef`;
  * returns the number. Throws {@link ArgumentError} naming `path` otherwise.
- *
- * @example
- * ```ts
- * import { checkInt } from "./values.ts";
- * checkInt(1400, "u32", "mtu"); // 1400
- * ```
  */
 export function checkInt(v: unknown, type: string, path: string, enumDef?: EnumDef): number {
   const [lo, hi] = RANGE[type] ?? [0, 0xffffffff];

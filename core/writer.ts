@@ -11,15 +11,26 @@ const encoder = new TextEncoder();
 /**
  * A growable buffer for building netlink messages.
  *
- * @example
+ * @example A request body written by hand: struct ifinfomsg for index 1, then IFLA_EXT_MASK
  * ```ts
- * import { Writer } from "./writer.ts";
- * const w = new Writer();
- * const msg = w.beginMessage(18, 0x301, 1); // RTM_GETLINK, dump
- * w.u8(0); w.zeros(15);                     // struct ifinfomsg
- * w.attrU32(29, 1);                         // IFLA_EXT_MASK
- * w.endMessage(msg);
- * const bytes = w.finish();
+ * import { NetlinkSocket, RTM } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open();
+ * const { messages: [lo] } = await sock.request({
+ *   type: RTM.GETLINK,
+ *   body: (w) => {
+ *     w.u8(0); // ifi_family
+ *     w.u8(0); // pad
+ *     w.u16(0); // ifi_type
+ *     w.s32(1); // ifi_index
+ *     w.u32(0); // ifi_flags
+ *     w.u32(0); // ifi_change
+ *     w.attrU32(29, 1); // IFLA_EXT_MASK: RTEXT_FILTER_VF
+ *   },
+ * }, { ack: false });
+ * const header = new DataView(lo!.payload.buffer, lo!.payload.byteOffset);
+ * assert.equal(header.getInt32(4, true), 1);
  * ```
  */
 export class Writer {

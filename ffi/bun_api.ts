@@ -43,12 +43,6 @@ export interface BunApi {
 
 /**
  * The global `Bun`, typed by {@link BunApi}. Only call it under Bun.
- *
- * @example
- * ```ts
- * import { bunApi } from "./bun_api.ts";
- * if ("Bun" in globalThis) console.log(bunApi().argv.length);
- * ```
  */
 export function bunApi(): BunApi {
   return (globalThis as unknown as { Bun: BunApi }).Bun;

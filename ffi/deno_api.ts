@@ -129,12 +129,6 @@ export interface DenoApi<P extends object = DenoPointerObject> extends DenoFfi<P
 
 /**
  * The global `Deno`, typed by {@link DenoApi}. Only call it under Deno.
- *
- * @example
- * ```ts
- * import { denoApi } from "./deno_api.ts";
- * if ("Deno" in globalThis) console.log(denoApi().build.arch);
- * ```
  */
 export function denoApi(): DenoApi {
   return (globalThis as unknown as { Deno: DenoApi }).Deno;

@@ -45,12 +45,6 @@ export const MAX_EVENTS = 256;
 
 /**
  * Reads the tokens of `n` events from an epoll_wait buffer.
- *
- * @example
- * ```ts
- * import { readTokens } from "./epoll.ts";
- * const tokens = readTokens(new DataView(new ArrayBuffer(24)), 0); // []
- * ```
  */
 export function readTokens(dv: DataView, n: number): number[] {
   const out: number[] = [];

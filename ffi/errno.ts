@@ -12,12 +12,6 @@ const BY_NAME = new Map<string, number>(ERRNO_TABLE.map((row) => [row[1], row[0]
 
 /**
  * The symbolic name of an errno value (`1` → `"EPERM"`), or `"E<code>"` when unknown.
- *
- * @example
- * ```ts
- * import { errnoName } from "./errno.ts";
- * errnoName(17); // "EEXIST"
- * ```
  */
 export function errnoName(code: number): string {
   return BY_CODE.get(code)?.[1] ?? `E${code}`;
@@ -25,12 +19,6 @@ export function errnoName(code: number): string {
 
 /**
  * The message for an errno value, as strerror(3) words it.
- *
- * @example
- * ```ts
- * import { strerror } from "./errno.ts";
- * strerror(2); // "No such file or directory"
- * ```
  */
 export function strerror(code: number): string {
   return BY_CODE.get(code)?.[2] ?? `Unknown error ${code}`;
@@ -38,12 +26,6 @@ export function strerror(code: number): string {
 
 /**
  * The errno value of a symbolic name (`"ENOBUFS"` → `105`).
- *
- * @example
- * ```ts
- * import { errnoCode } from "./errno.ts";
- * errnoCode("EAGAIN"); // 11
- * ```
  */
 export function errnoCode(name: string): number {
   const code = BY_NAME.get(name);
@@ -74,11 +56,22 @@ export const Errno = {
 /**
  * A libc call failed: carries the call's name, the errno number, its name and message.
  *
- * @example
+ * @example Opening a socket in a namespace that does not exist
  * ```ts
- * import { SyscallError } from "./errno.ts";
- * const err = new SyscallError("bind", 98);
- * err.message; // "Cannot bind: EADDRINUSE (98): Address already in use"
+ * import { IPRoute, SyscallError } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await assert.rejects(IPRoute.open({ netns: "no-such-ns" }), (err) => {
+ *   assert.ok(err instanceof SyscallError);
+ *   assert.equal(err.call, "open");
+ *   assert.equal(err.code, "ENOENT");
+ *   assert.equal(err.errno, 2);
+ *   assert.equal(
+ *     err.message,
+ *     "Cannot open namespace /run/netns/no-such-ns: ENOENT (2): No such file or directory",
+ *   );
+ *   return true;
+ * });
  * ```
  */
 export class SyscallError extends Error {

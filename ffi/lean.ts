@@ -24,13 +24,6 @@ const IS_BUN = "Bun" in globalThis;
 
 /**
  * Binds only `names` from libc, through the runtime's adapter.
- *
- * @example
- * ```ts
- * import { leanLibc } from "./lean.ts";
- * const { fn } = await leanLibc(["getpid"]);
- * fn.getpid();
- * ```
  */
 export async function leanLibc<N extends SymbolName>(names: readonly N[]): Promise<LeanLibc<N>> {
   const adapter = IS_BUN ? (await import("./bun.ts")).adapter : (await import("./deno.ts")).adapter;
@@ -39,12 +32,6 @@ export async function leanLibc<N extends SymbolName>(names: readonly N[]): Promi
 
 /**
  * The program's own arguments (after the runtime and the script path).
- *
- * @example
- * ```ts
- * import { programArgs } from "./lean.ts";
- * const [first] = programArgs();
- * ```
  */
 export function programArgs(): string[] {
   return IS_BUN ? bunApi().argv.slice(2) : denoApi().args.slice();
@@ -52,12 +39,6 @@ export function programArgs(): string[] {
 
 /**
  * Writes text to stderr, synchronously.
- *
- * @example
- * ```ts
- * import { writeStderr } from "./lean.ts";
- * writeStderr("helper: starting\n");
- * ```
  */
 export function writeStderr(text: string): void {
   const bytes = new TextEncoder().encode(text);
@@ -74,12 +55,6 @@ export function writeStderr(text: string): void {
 
 /**
  * Ends the program with `code`.
- *
- * @example
- * ```ts
- * import { exit } from "./lean.ts";
- * // exit(0);
- * ```
  */
 export function exit(code: number): never {
   if (IS_BUN) {

@@ -24,12 +24,6 @@ export const LIBC_PATH = "libc.so.6";
 
 /**
  * The loaded libc. Opened on first use.
- *
- * @example
- * ```ts
- * import { libc } from "./libc.ts";
- * const pid = libc().getpid();
- * ```
  */
 export function libc(): Libc {
   return current ??= loaded ??= adapter.open(LIBC_PATH);
@@ -43,15 +37,6 @@ export type FaultPlan = (call: SymbolName, args: readonly unknown[]) => number |
  * `plan` first and, when it names an errno, returns `-errno` without calling
  * libc. `undefined` restores the real functions. (The waiting thread's own
  * calls are not affected.)
- *
- * @example
- * ```ts
- * import { injectFaults, libc } from "./libc.ts";
- * let once = true;
- * injectFaults((call) => call === "getpid" && once ? (once = false, 4) : undefined);
- * libc().getpid(); // -4 (EINTR)
- * injectFaults(undefined);
- * ```
  */
 export function injectFaults(plan: FaultPlan | undefined): void {
   const real = loaded ??= adapter.open(LIBC_PATH);
@@ -73,13 +58,6 @@ export function injectFaults(plan: FaultPlan | undefined): void {
 /**
  * Address of a buffer's first byte, for pointers stored inside structs
  * (`msghdr.msg_iov`, `iovec.iov_base`). Allocate the buffer with `allocBuffer`.
- *
- * @example
- * ```ts
- * import { addressOf } from "./libc.ts";
- * import { allocBuffer } from "./symbols.ts";
- * const addr = addressOf(allocBuffer(16));
- * ```
  */
 export function addressOf(buf: Uint8Array): bigint {
   return adapter.addressOf(buf);
@@ -87,13 +65,6 @@ export function addressOf(buf: Uint8Array): bigint {
 
 /**
  * Returns `result` when it is not negative; throws a {@link SyscallError} for `-errno`.
- *
- * @example
- * ```ts
- * import { check, libc } from "./libc.ts";
- * const fd = check("socket", libc().socket(16, 0x80003, 0));
- * libc().close(fd);
- * ```
  */
 export function check(call: string, result: number, context?: string): number {
   if (result < 0) throw new SyscallError(call, -result, context);
@@ -102,12 +73,6 @@ export function check(call: string, result: number, context?: string): number {
 
 /**
  * Creates the runtime's waiter on an epoll descriptor (used by the poller).
- *
- * @example
- * ```ts
- * import { makeWaiter } from "./libc.ts";
- * // const waiter = makeWaiter(epfd); await waiter.wait();
- * ```
  */
 export function makeWaiter(epfd: number): EpollWaiter {
   return adapter.waiter(epfd, LIBC_PATH);

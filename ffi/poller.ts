@@ -42,15 +42,9 @@ interface Entry {
 }
 
 /**
- * The process's poller. Use {@link Poller.get}.
- *
- * @example
- * ```ts
- * import { Poller } from "./poller.ts";
- * // const token = Poller.get().register(fd);
- * // await Poller.get().wait(token);      // "ready" when fd is readable
- * // Poller.get().unregister(token);      // before closing fd
- * ```
+ * The process's poller. Use {@link Poller.get}: `register(fd)` gives a token,
+ * `await wait(token)` resolves `"ready"` when the descriptor is readable, and
+ * `unregister(token)` comes before closing the descriptor.
  */
 export class Poller {
   static #current: Poller | undefined;

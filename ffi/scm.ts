@@ -49,15 +49,6 @@ const CONTROL_SIZE = CMSGHDR_SIZE + 4 * MAX_FDS;
 
 /**
  * Creates a connected pair of SOCK_SEQPACKET Unix sockets, both close-on-exec.
- *
- * @example
- * ```ts
- * import { seqpacketPair } from "./scm.ts";
- * import { libc } from "./libc.ts";
- * const [a, b] = seqpacketPair(libc());
- * libc().close(a);
- * libc().close(b);
- * ```
  */
 export function seqpacketPair(fn: Pick<Libc, "socketpair">): [number, number] {
   const fds = allocBuffer(8);
@@ -96,16 +87,6 @@ function iovec(addressOf: (b: Uint8Array) => bigint, buf: Uint8Array, length: nu
 /**
  * Sends one message carrying `data` and, optionally, descriptors (SCM_RIGHTS).
  * The descriptors stay open in the sender; the receiver gets duplicates.
- *
- * @example
- * ```ts
- * import { sendWithFds, seqpacketPair } from "./scm.ts";
- * import { addressOf, libc } from "./libc.ts";
- * const [a, b] = seqpacketPair(libc());
- * sendWithFds({ fn: libc(), addressOf }, a, new TextEncoder().encode("ok"), [0]);
- * libc().close(a);
- * libc().close(b);
- * ```
  */
 export function sendWithFds(
   lib: ScmLibc<"sendmsg">,
@@ -155,19 +136,6 @@ export interface ReceivedMessage {
  * (MSG_DONTWAIT). Returns `undefined` when nothing is queued (EAGAIN).
  * Received descriptors are close-on-exec. A truncated control part (more
  * descriptors than fit) closes what did arrive and throws.
- *
- * @example
- * ```ts
- * import { recvWithFds, sendWithFds, seqpacketPair } from "./scm.ts";
- * import { addressOf, libc } from "./libc.ts";
- * const lib = { fn: libc(), addressOf };
- * const [a, b] = seqpacketPair(libc());
- * sendWithFds(lib, a, new Uint8Array([1]), [0]);
- * const got = recvWithFds(lib, b)!;
- * for (const fd of got.fds) libc().close(fd);
- * libc().close(a);
- * libc().close(b);
- * ```
  */
 export function recvWithFds(
   lib: ScmLibc<"recvmsg" | "close">,

@@ -63,13 +63,6 @@ function tail(s: string): string {
  * duplicate of `fd`. `args` receives the descriptor number the child sees and
  * returns the module's arguments. The child's stdin and stdout are /dev/null;
  * its stderr is collected into {@link HelperExit.stderr}.
- *
- * @example
- * ```ts
- * import { spawnWithFd } from "./spawn.ts";
- * // const child = spawnWithFd(new URL("./helper.ts", import.meta.url), fd, (n) => [String(n)]);
- * // const { code } = await child.exited;
- * ```
  */
 export function spawnWithFd(
   module: URL,

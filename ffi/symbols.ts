@@ -68,12 +68,6 @@ export type SymbolName = keyof typeof SYMBOLS;
 
 /**
  * The table's entries for `names` (all of them when undefined).
- *
- * @example
- * ```ts
- * import { symbolEntries } from "./symbols.ts";
- * symbolEntries(["getpid"]); // [["getpid", { params: [], result: "i32" }]]
- * ```
  */
 export function symbolEntries(names?: readonly SymbolName[]): [SymbolName, SymbolSpec][] {
   return (names ?? (Object.keys(SYMBOLS) as SymbolName[])).map((n) => [n, SYMBOLS[n]]);
@@ -133,12 +127,6 @@ export interface Adapter {
 /**
  * Allocates a zeroed buffer that owns its own `ArrayBuffer`, so that its address
  * stays put while it is passed by pointer (Bun can move small inline arrays).
- *
- * @example
- * ```ts
- * import { allocBuffer } from "./symbols.ts";
- * const sockaddr = allocBuffer(12);
- * ```
  */
 export function allocBuffer(size: number): Uint8Array {
   return new Uint8Array(new ArrayBuffer(size));

@@ -101,9 +101,17 @@ const SHOWN = [
  *
  * @example
  * ```ts
- * import { IPDB } from "../mod.ts";
- * await using ipdb = await IPDB.open();
+ * import { IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipdb = await IPDB.open({ netns: "blue" });
+ * await ipdb.create("veth", "v0", { peer: "v1" }).commit();
  * await ipdb.interfaces.v0!.setMtu(1400).addIp("10.0.0.1/24").up().commit();
+ * const v0 = ipdb.interfaces.v0!;
+ * assert.equal(v0.mtu, 1400);
+ * assert.equal(v0.state, "up");
+ * assert.ok(v0.ipaddr.includes("10.0.0.1/24"));
+ * await v0.remove().commit(); // its peer goes too
  * ```
  */
 export class Interface extends Record_ {

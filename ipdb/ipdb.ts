@@ -54,10 +54,17 @@ export interface IPDBOptions {
  * arguments), with `data` typed by the kind (vxlan `{ id, port, … }`, bridge
  * `{ stpState, … }`, raw bytes for a kind without a table; veth takes `peer`).
  *
- * @example
+ * @example A VXLAN interface, its data typed by the kind
  * ```ts
- * import type { CreateSpec } from "../mod.ts";
+ * import { type CreateSpec, IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * const spec: CreateSpec<"vxlan"> = { mtu: 1450, data: { id: 42, port: 4789 } };
+ * await using ipdb = await IPDB.open({ netns: "blue" });
+ * await ipdb.create("vxlan", "vx42", spec).commit();
+ * assert.equal(ipdb.interfaces.vx42!.kind, "vxlan");
+ * assert.equal(ipdb.interfaces.vx42!.data?.id, 42);
+ * await ipdb.interfaces.vx42!.remove().commit();
  * ```
  */
 export type CreateSpec<K extends LinkKind> =
@@ -80,15 +87,22 @@ function checkMode(mode: unknown): void {
  *
  * @example
  * ```ts
- * import { IPDB } from "../mod.ts";
+ * import { IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipdb = await IPDB.open({ netns: "blue" });
- * await ipdb.create("bridge", "br0", {}).addPort("v0").addIp("10.0.0.1/24").up().commit();
+ * await ipdb.create("veth", "v0", { peer: "v1" }).commit();
+ * await ipdb.create("bridge", "br0", {}).addPort("v1").addIp("10.0.0.1/24").up().commit();
  * await ipdb.interfaces.v0!.transact((i) => {
  *   i.mtu = 1400;
  *   i.addIp("fd00::1/64");
  * });
  * await ipdb.routes.add({ dst: "10.1.0.0/16", gateway: "10.0.0.2" }).commit();
- * console.log(ipdb.routes["10.1.0.0/16"]?.gateway);
+ * assert.equal(ipdb.routes["10.1.0.0/16"]?.gateway, "10.0.0.2");
+ * assert.equal(ipdb.interfaces.v1!.master, ipdb.interfaces.br0!.index);
+ * assert.ok(ipdb.interfaces.v0!.ipaddr.includes("fd00::1/64"));
+ * await ipdb.interfaces.br0!.remove().commit(); // and the route through it
+ * await ipdb.interfaces.v0!.remove().commit();
  * ```
  */
 export class IPDB implements AsyncDisposable {
@@ -303,11 +317,22 @@ export class IPDB implements AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { IPDB } from "../mod.ts";
-   * await using ipdb = await IPDB.open();
-   * const id = ipdb.registerCallback((_db, e) => console.log(e.event));
-   * await ipdb.wait("RTM_NEWLINK", { ifname: "v0" }, { timeout: 10_000 });
-   * ipdb.unregisterCallback(id); // or let `await using` release the database
+   * import { IPDB, IPRoute } from "@nlroute/nlroute";
+   * import assert from "node:assert/strict";
+   *
+   * await using ipdb = await IPDB.open({ netns: "blue" });
+   * const added = new Promise<string>((resolve) => {
+   *   const id = ipdb.registerCallback((_db, e) => {
+   *     if (e.kind !== "link" || e.object.ifname !== "cb0") return;
+   *     ipdb.unregisterCallback(id); // the last one gone, the process may end
+   *     resolve(e.event);
+   *   });
+   * });
+   * await using ipr = await IPRoute.open({ netns: "blue" });
+   * await ipr.link("add", { ifname: "cb0", kind: "veth", peer: "cb1" });
+   * assert.equal(await added, "RTM_NEWLINK");
+   * assert.ok(ipdb.interfaces.cb0); // the callback ran after the database applied the event
+   * await ipr.link("del", { ifname: "cb0" });
    * ```
    */
   registerCallback(callback: Callback, mode: "pre" | "post" = "post"): string {

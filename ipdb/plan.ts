@@ -35,19 +35,6 @@ export const PHASE = {
  * it runs in, and the steps that revert it. A spec may name an interface
  * (`{ index: "br0" }`): names are resolved when its batch is sent, so a step
  * can refer to an interface an earlier phase created.
- *
- * @example
- * ```ts
- * import { describe, PHASE, type Step } from "./plan.ts";
- * const step: Step = {
- *   object: "link",
- *   cmd: "set",
- *   spec: { index: "v0", mtu: 1400 },
- *   phase: PHASE.setLink,
- *   undo: [{ object: "link", cmd: "set", spec: { index: "v0", mtu: 1500 }, phase: PHASE.setLink }],
- * };
- * describe(step); // "link set v0 mtu 1400"
- * ```
  */
 export interface Step {
   /** The IPRoute object: the method of IPRoute's batch that sends the step. */
@@ -82,13 +69,6 @@ const ALIASES: Partial<Record<StepObject, Record<string, string>>> = {
  * What a step does, in iproute2's words, derived from its data: `"link set v0
  * mtu 1400"`, `"addr add 10.0.0.1/24 dev v0"`, `"route add 10.1.0.0/16 via
  * 10.0.0.2"`. `names` turns interface indexes into names.
- *
- * @example
- * ```ts
- * import { describe } from "./plan.ts";
- * describe({ object: "addr", cmd: "add", spec: { index: 3, address: "10.0.0.1", prefixlen: 24 }, phase: 3 }, (i) => i === 3 ? "v0" : undefined);
- * // "addr add 10.0.0.1/24 dev v0"
- * ```
  */
 export function describe(step: Step, names?: (index: number) => string | undefined): string {
   const s = step.spec;
@@ -125,11 +105,24 @@ export function describe(step: Step, names?: (index: number) => string | undefin
  * holds the kernel's error (a {@link NetlinkError} with its extended-ack text)
  * or the hook's veto; `rollbackErrors` lists undo steps that failed too.
  *
- * @example
+ * @example An MTU veth refuses: the commit fails and the address added before it is taken back
  * ```ts
- * import { CommitError } from "./plan.ts";
- * const e = new CommitError("link set v0 address", new Error("bad"), []);
- * e.step; // "link set v0 address"
+ * import { CommitError, IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipdb = await IPDB.open({ netns: "blue" });
+ * await ipdb.create("veth", "c0", { peer: "c1" }).commit();
+ * const c0 = ipdb.interfaces.c0!;
+ * await assert.rejects(c0.addIp("10.0.0.1/24").setMtu(70000).commit(), (e) => {
+ *   assert.ok(e instanceof CommitError);
+ *   assert.equal(e.step, "link set c0 mtu 70000");
+ *   assert.equal(e.netlinkError?.code, "EINVAL");
+ *   assert.deepEqual(e.rollbackErrors, []);
+ *   return true;
+ * });
+ * assert.equal(c0.mtu, 1500);
+ * assert.ok(!c0.ipaddr.includes("10.0.0.1/24"));
+ * await c0.remove().commit();
  * ```
  */
 export class CommitError extends Error {
@@ -226,14 +219,6 @@ async function send<T extends { step: Step }>(
  * is sent). `run` sends the batches phase by phase through `ipr`, then calls
  * `hooks.check`; on any failure it undoes the acknowledged steps in reverse
  * and throws {@link CommitError}.
- *
- * @example
- * ```ts
- * import { Plan } from "./plan.ts";
- * import { IPRoute } from "../iproute/iproute.ts";
- * await using ipr = await IPRoute.open();
- * await new Plan(ipr, [{ object: "link", cmd: "set", spec: { index: "lo", state: "up" }, phase: 4 }]).run();
- * ```
  */
 export class Plan {
   readonly #ipr: IPRoute;

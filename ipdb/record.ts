@@ -57,14 +57,20 @@ function newTxId(): string {
 /**
  * Base of IPDB's records (interfaces, routes, rules).
  *
- * @example
+ * @example A transaction by id: begin, look at it, commit
  * ```ts
- * import type { Record_ } from "./record.ts";
- * async function bump(r: Record_) {
- *   const id = r.begin();
- *   console.log(r.review(id));
- *   await r.commit(id);
- * }
+ * import { IPDB, type IPDBRecord } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipdb = await IPDB.open({ netns: "blue" });
+ * await ipdb.create("veth", "r0", { peer: "r1" }).commit();
+ * const r0: IPDBRecord = ipdb.interfaces.r0!;
+ * const id = r0.begin();
+ * ipdb.interfaces.r0!.setMtu(1400);
+ * assert.deepEqual(r0.review(id), { mtu: 1400 }); // what the transaction changes
+ * await r0.commit(id);
+ * assert.equal(ipdb.interfaces.r0!.mtu, 1400);
+ * await ipdb.interfaces.r0!.remove().commit();
  * ```
  */
 export abstract class Record_ {

@@ -92,13 +92,19 @@ const SHOWN = [
  *
  * @example
  * ```ts
- * import { IPDB } from "../mod.ts";
- * await using ipdb = await IPDB.open();
+ * import { IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipdb = await IPDB.open({ netns: "blue" });
+ * await ipdb.create("veth", "rt0", { peer: "rt1" }).addIp("10.0.0.1/24").up().commit();
  * await ipdb.routes.add({ dst: "10.5.0.0/16", gateway: "10.0.0.2" }).commit();
  * const r = ipdb.routes["10.5.0.0/16"]!;
  * r.gateway = "10.0.0.3";
  * r.metrics.mtu = 1400;
  * await r.commit();
+ * assert.equal(ipdb.routes["10.5.0.0/16"]!.gateway, "10.0.0.3");
+ * assert.equal(ipdb.routes["10.5.0.0/16"]!.metrics.mtu, 1400);
+ * await ipdb.interfaces.rt0!.remove().commit(); // the route goes with it
  * ```
  */
 export class RouteRecord extends Record_ {

@@ -48,9 +48,15 @@ const SHOWN = [
  *
  * @example
  * ```ts
- * import { IPDB } from "../mod.ts";
- * await using ipdb = await IPDB.open();
+ * import { IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipdb = await IPDB.open({ netns: "blue" });
  * await ipdb.rules.add({ src: "10.0.0.0/8", table: 100, priority: 15000 }).commit();
+ * const rule = ipdb.rules[15000]!; // rules by priority
+ * assert.equal(rule.src, "10.0.0.0/8");
+ * assert.equal(rule.table, 100);
+ * await rule.remove().commit();
  * ```
  */
 export class RuleRecord extends Record_ {

@@ -171,10 +171,14 @@ export class RoutingTableView implements Iterable<RouteRecord> {
  *
  * @example
  * ```ts
- * import { IPDB } from "../mod.ts";
+ * import { IPDB } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipdb = await IPDB.open();
- * for (const table of ipdb.routes.tables) console.log(table.id, table.size);
- * console.log(Object.keys(ipdb.routes.tables[255]!)); // the local table's destinations
+ * const ids = [...ipdb.routes.tables].map((table) => table.id);
+ * assert.ok(ids.includes(255)); // local
+ * const local = Object.keys(ipdb.routes.tables[255]!); // the local table's destinations
+ * assert.ok(local.includes("127.0.0.1/32") && local.includes("::1/128"));
  * ```
  */
 export class TablesView implements Iterable<RoutingTable> {

@@ -23,14 +23,22 @@ export interface BatchTarget extends LinkLookup {
  * the requests and sends them together. A call that takes several requests
  * (a link `set` with both `master` and `brport`) adds each.
  *
- * @example
+ * @example A hundred routes in one send; the one that fails does not stop the others
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "b0", kind: "veth", peer: "b1" });
+ * await ipr.link("set", { ifname: "b0", state: "up" });
  * const b = ipr.batch();
- * for (let i = 0; i < 100; i++) b.route("add", { dst: `10.9.${i}.0/24`, oif: 1 });
+ * for (let i = 0; i < 100; i++) b.route("add", { dst: `10.9.${i}.0/24`, oif: "b0" });
+ * b.route("add", { dst: "10.9.0.0/24", oif: "b0" }); // the same route again
  * const results = await b.send();
- * console.log(results.filter((r) => !r.ok).length, "failed");
+ * assert.equal(results.filter((r) => r.ok).length, 100);
+ * const last = results.at(-1)!;
+ * assert.ok(!last.ok && last.error.code === "EEXIST");
+ * await ipr.link("del", { ifname: "b0" }); // its routes go with it
  * ```
  */
 export class Batch {

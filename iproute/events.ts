@@ -62,11 +62,30 @@ export type MonitorEvent =
 /**
  * Decodes a multicast rtnetlink message into a {@link MonitorEvent}.
  *
- * @example
+ * @example Typed events on a plain socket
  * ```ts
- * import { decodeEvent, NetlinkSocket } from "@nlroute/nlroute";
- * const sock = NetlinkSocket.open({ groups: [1], decodeEvent });
- * sock.close();
+ * import {
+ *   decodeEvent,
+ *   groupNumbers,
+ *   IPRoute,
+ *   type MonitorEvent,
+ *   NetlinkSocket,
+ * } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using sock = NetlinkSocket.open({
+ *   netns: "blue",
+ *   groups: groupNumbers(["link"]),
+ *   decodeEvent,
+ * });
+ * const events = sock.subscribe<MonitorEvent>();
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "e0", kind: "veth", peer: "e1" });
+ * const { value: e } = await events.next();
+ * assert.ok(e.kind === "link");
+ * assert.equal(e.event, "RTM_NEWLINK");
+ * assert.ok(["e0", "e1"].includes(e.object.ifname));
+ * await ipr.link("del", { ifname: "e0" });
  * ```
  */
 export function decodeEvent(m: MessageRef): MonitorEvent {
@@ -100,8 +119,15 @@ export const DEFAULT_GROUPS: readonly GroupName[] = EVENT_OBJECTS.map((d) => d.n
  *
  * @example
  * ```ts
- * import { groupNumbers } from "@nlroute/nlroute";
- * groupNumbers(["link", "route"]); // [1, 7, 11]
+ * import { groupNumbers, RTNLGRP } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * // "route" is both families' route groups.
+ * assert.deepEqual(groupNumbers(["link", "route"]), [
+ *   RTNLGRP.LINK,
+ *   RTNLGRP.IPV4_ROUTE,
+ *   RTNLGRP.IPV6_ROUTE,
+ * ]);
  * ```
  */
 export function groupNumbers(groups: readonly (GroupName | number)[]): number[] {

@@ -16,14 +16,6 @@ export type HeaderValues<L extends StructLayout> = StructValues<L>;
  * A request whose body is the fixed header `layout` (with `header`'s members)
  * followed by attribute bytes already encoded: `entry` is the command's
  * message type and flags; the request is named after its message type.
- *
- * @example
- * ```ts
- * import { structRequest } from "./header.ts";
- * import { RT_ROUTE_STRUCTS } from "../core/tables/rt_route.ts";
- * structRequest([26, 0], RT_ROUTE_STRUCTS.rtmsg, { rtmFamily: 2 }, new Uint8Array(0)).name;
- * // "RTM_GETROUTE"
- * ```
  */
 export function structRequest<L extends StructLayout>(
   entry: readonly [type: number, flags: number],

@@ -49,13 +49,19 @@ const DEFAULT_RULES = new Map([[0, RT_TABLE.LOCAL], [32766, RT_TABLE.MAIN], [
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipr = await IPRoute.open({ netns: "blue" });
  * await ipr.link("add", { ifname: "v0", kind: "veth", peer: "v1" });
  * const [index] = await ipr.linkLookup({ ifname: "v0" });
  * await ipr.link("set", { index: index!, state: "up", mtu: 1400 });
  * await ipr.addr("add", { index: "v0", address: "10.0.0.1/24" }); // names are resolved
  * await ipr.route("add", { dst: "10.1.0.0/16", gateway: "10.0.0.2", table: 100 });
- * for await (const r of ipr.route("dump", { table: 100 })) console.log(r.dst, r.gateway);
+ * const routes = await ipr.getRoutes({ table: 100 });
+ * assert.deepEqual(routes.map((r) => [r.dst, r.gateway, r.oif]), [
+ *   ["10.1.0.0/16", "10.0.0.2", index],
+ * ]);
+ * await ipr.link("del", { ifname: "v0" }); // the peer, the address and the route go too
  * ```
  */
 export class IPRoute implements AsyncDisposable {

@@ -13,8 +13,14 @@ import type { Dump } from "../core/socket.ts";
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipr = await IPRoute.open();
- * for await (const link of ipr.link("dump")) console.log(link.ifname);
+ * const names: (string | undefined)[] = [];
+ * for await (const link of ipr.link("dump")) names.push(link.ifname);
+ * assert.ok(names.includes("lo"));
+ * const dump = ipr.link("dump", { ifname: "lo" }); // nothing is sent yet
+ * assert.equal((await dump.all()).length, 1);
  * ```
  */
 export class LazyDump<T> implements AsyncIterable<T> {

@@ -26,13 +26,6 @@ export function canonical(v: unknown): unknown {
  * A match on result fields: each key of `wanted` must equal the field of the
  * same name (after `convert`), addresses compared in canonical form, arrays
  * compared as sets.
- *
- * @example
- * ```ts
- * import { fieldMatch } from "./match.ts";
- * const m = fieldMatch<{ ifname: string }>({ ifname: "lo" }, {});
- * m!({ ifname: "lo" }); // true
- * ```
  */
 export function fieldMatch<T>(
   wanted: Spec,

@@ -17,8 +17,11 @@ export { decoderOf, defined } from "../core/lazy.ts";
  *
  * @example
  * ```ts
- * import { messageName } from "./message.ts";
- * messageName(24); // "RTM_NEWROUTE"
+ * import { messageName, RTM } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(messageName(RTM.NEWROUTE), "RTM_NEWROUTE");
+ * assert.equal(messageName(RTM.GETLINK), "RTM_GETLINK");
  * ```
  */
 export function messageName(type: number): string {
@@ -28,14 +31,6 @@ export function messageName(type: number): string {
 /**
  * The shape of an rtnetlink result class: rtnetlink's protocol declaration
  * (which names `event`: `"RTM_NEWROUTE"`), its fixed header and attribute table.
- *
- * @example
- * ```ts
- * import { rtnetlinkShape } from "./message.ts";
- * import { RT_ROUTE_STRUCTS } from "../core/tables/rt_route.ts";
- * import { SETS } from "./registry.ts";
- * rtnetlinkShape(RT_ROUTE_STRUCTS.rtmsg, SETS.route).headerSize; // 12
- * ```
  */
 export function rtnetlinkShape(header: StructLayout | undefined, attrSet: AttrSet): MessageShape {
   return messageShape(PROTOCOL.ROUTE, header, attrSet);

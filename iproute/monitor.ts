@@ -47,12 +47,22 @@ export interface ConsumerOptions {
  *
  * @example
  * ```ts
- * import { Monitor } from "@nlroute/nlroute";
- * await using mon = await Monitor.open({ groups: ["link", "addr"] });
- * for await (const e of mon) {
- *   if (e.kind === "overrun") console.log("lost events:", e.source);
- *   else if (e.kind === "link") console.log(e.event, e.object.ifname, e.object.state);
+ * import { IPRoute, Monitor } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using mon = await Monitor.open({ netns: "blue", groups: ["link", "addr"] });
+ * const events = mon.events({ match: { ifname: "m0" } }); // a consumer, before the change
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "m0", kind: "veth", peer: "m1" });
+ * for await (const e of events) {
+ *   if (e.kind === "overrun") console.log("lost events:", e.source); // re-read the state
+ *   else if (e.kind === "link") {
+ *     assert.equal(e.event, "RTM_NEWLINK");
+ *     assert.equal(e.object.state, "down");
+ *     break;
+ *   }
  * }
+ * await ipr.link("del", { ifname: "m0" });
  * ```
  */
 export class Monitor implements AsyncIterable<MonitorEvent>, AsyncDisposable {

@@ -93,12 +93,6 @@ export const OPERSTATES: readonly string[] = [
 
 /**
  * Names of the set bits of `mask` from a flags enum; unknown bits as hex.
- *
- * @example
- * ```ts
- * import { flagNames } from "./names.ts";
- * flagNames("ifinfoFlags", 0x1003); // ["up", "broadcast", "multicast"]
- * ```
  */
 export function flagNames(enumName: string, mask: number): string[] {
   const e = RTNL.enum(enumName);
@@ -116,12 +110,6 @@ export function flagNames(enumName: string, mask: number): string[] {
 
 /**
  * The mask of flag names (or a number passed through).
- *
- * @example
- * ```ts
- * import { flagMask } from "./names.ts";
- * flagMask("ifaFlags", ["nodad", "noprefixroute"], "flags"); // 0x202
- * ```
  */
 export function flagMask(enumName: string, v: unknown, argument: string): number {
   if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 0xffffffff) return v;
@@ -171,12 +159,6 @@ function respelled(
  * Link flags (IFF_*) as ip prints them: the `ifinfoFlags` names in capitals
  * (`noArp` → `NOARP`), except `pointToPoint` (`POINTOPOINT`) and `lowerUp`
  * (`LOWER_UP`).
- *
- * @example
- * ```ts
- * import { LINK_FLAG_NAMES } from "./names.ts";
- * LINK_FLAG_NAMES.name(0x10000); // "LOWER_UP"
- * ```
  */
 export const LINK_FLAG_NAMES: NameMap = respelled("link flag", "ifinfoFlags", upper, {
   pointToPoint: "POINTOPOINT",
@@ -187,12 +169,6 @@ export const LINK_FLAG_NAMES: NameMap = respelled("link flag", "ifinfoFlags", up
  * Address flags (IFA_F_*) as ip prints and parses them: the `ifaFlags` names
  * in kebab case (`stablePrivacy` → `stable-privacy`), except `homeaddress`
  * (`home`), `managetempaddr` (`mngtmpaddr`) and `mcautojoin` (`autojoin`).
- *
- * @example
- * ```ts
- * import { ADDR_FLAG_NAMES } from "./names.ts";
- * ADDR_FLAG_NAMES.value("mngtmpaddr", "flags"); // 256
- * ```
  */
 export const ADDR_FLAG_NAMES: NameMap = respelled("address flag", "ifaFlags", kebab, {
   homeaddress: "home",
@@ -203,12 +179,6 @@ export const ADDR_FLAG_NAMES: NameMap = respelled("address flag", "ifaFlags", ke
 /**
  * Neighbour flags (NTF_*) as ip prints and parses them: the `ntfFlags` names
  * in snake case, except `extLearned` (`extern_learn`) and `offloaded` (`offload`).
- *
- * @example
- * ```ts
- * import { NEIGH_FLAG_NAMES } from "./names.ts";
- * NEIGH_FLAG_NAMES.name(0x10); // "extern_learn"
- * ```
  */
 export const NEIGH_FLAG_NAMES: NameMap = respelled("neighbour flag", "ntfFlags", snake, {
   extLearned: "extern_learn",
@@ -217,12 +187,6 @@ export const NEIGH_FLAG_NAMES: NameMap = respelled("neighbour flag", "ntfFlags",
 
 /**
  * Neighbour states (NUD_*) as ip prints them: the `nudState` names in capitals.
- *
- * @example
- * ```ts
- * import { NUD_STATE_NAMES } from "./names.ts";
- * NUD_STATE_NAMES.name(0x80); // "PERMANENT"
- * ```
  */
 export const NUD_STATE_NAMES: NameMap = respelled("neighbour state", "nudState", upper);
 
@@ -231,12 +195,6 @@ const METRIC_NUMBERS = Object.entries(RTNL.set("metrics").numbers());
 /**
  * Route metrics (RTAX_*) as ip prints and parses them: the `metrics` set's
  * names in snake case (`rtoMin` → `rto_min`), except `ccAlgo` (`congctl`).
- *
- * @example
- * ```ts
- * import { ROUTE_METRICS } from "./names.ts";
- * ROUTE_METRICS.name(13); // "rto_min"
- * ```
  */
 export const ROUTE_METRICS: NameMap = respelled("route metric", METRIC_NUMBERS, snake, {
   ccAlgo: "congctl",
@@ -356,12 +314,6 @@ export const LINK_TYPES: NameMap = new NameMap("link type", [
 
 /**
  * Bridge port STP states (BR_STATE_*), as `ip -d link` prints a port's `state`.
- *
- * @example
- * ```ts
- * import { BRIDGE_PORT_STATES } from "./names.ts";
- * BRIDGE_PORT_STATES.name(3); // "forwarding"
- * ```
  */
 export const BRIDGE_PORT_STATES: NameMap = new NameMap("bridge port state", [
   ["disabled", 0],
@@ -374,12 +326,6 @@ export const BRIDGE_PORT_STATES: NameMap = new NameMap("bridge port state", [
 /**
  * IPv6 address generation modes (IN6_ADDR_GEN_MODE_*), as `ip -d link` prints
  * `addrgenmode`.
- *
- * @example
- * ```ts
- * import { ADDR_GEN_MODES } from "./names.ts";
- * ADDR_GEN_MODES.name(0); // "eui64"
- * ```
  */
 export const ADDR_GEN_MODES: NameMap = new NameMap("address generation mode", [
   ["eui64", 0],
@@ -390,12 +336,6 @@ export const ADDR_GEN_MODES: NameMap = new NameMap("address generation mode", [
 
 /**
  * VXLAN "don't fragment" settings (VXLAN_DF_*), as `ip -d link` prints `df`.
- *
- * @example
- * ```ts
- * import { VXLAN_DF } from "./names.ts";
- * VXLAN_DF.name(2); // "inherit"
- * ```
  */
 export const VXLAN_DF: NameMap = new NameMap("vxlan df", [
   ["unset", 0],

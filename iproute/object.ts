@@ -108,12 +108,6 @@ export type CommandOf<D> = D extends { readonly commands: infer C } ? keyof C & 
 
 /**
  * Completes a declaration: the decoder is made from the result class.
- *
- * @example
- * ```ts
- * import { LINK } from "./objects.ts";
- * LINK.name; // "link"
- * ```
  */
 export function defineObject<
   N extends string,

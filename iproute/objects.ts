@@ -52,12 +52,6 @@ export const BY_MESSAGE: readonly (AnyObjectDef | undefined)[] = (() => {
 
 /**
  * The object type named `name`, or an ArgumentError naming `argument`.
- *
- * @example
- * ```ts
- * import { objectNamed } from "./objects.ts";
- * objectNamed("route", "object").name; // "route"
- * ```
  */
 export function objectNamed(name: unknown, argument: string): AnyObjectDef {
   if (typeof name === "string" && Object.hasOwn(OBJECTS, name)) {

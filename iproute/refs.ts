@@ -15,9 +15,18 @@ import type { Spec } from "./spec.ts";
  *
  * @example
  * ```ts
- * import { ArgumentError, UnknownInterfaceError } from "@nlroute/nlroute";
- * const e = new UnknownInterfaceError("oif", "nope0");
- * console.assert(e instanceof ArgumentError && e.argument === "oif");
+ * import { ArgumentError, IPRoute, UnknownInterfaceError } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open();
+ * await assert.rejects(ipr.route("add", { dst: "10.0.0.0/8", oif: "nope0" }), (err) => {
+ *   assert.ok(err instanceof UnknownInterfaceError);
+ *   assert.ok(err instanceof ArgumentError);
+ *   assert.equal(err.argument, "oif");
+ *   return true;
+ * });
+ * // Removing what is not there is no error for ensure():
+ * assert.equal(await ipr.ensure("link", { ifname: "nope0" }, { present: false }), false);
  * ```
  */
 export class UnknownInterfaceError extends ArgumentError {
@@ -37,13 +46,6 @@ export class UnknownInterfaceError extends ArgumentError {
  * (top-level and nested), with `index` mapping one name (and the argument it
  * came from) to an index. Returns `spec` itself when nothing changed,
  * otherwise a copy.
- *
- * @example
- * ```ts
- * import { substituteLinkRefs } from "./refs.ts";
- * import { ROUTE } from "./objects.ts";
- * substituteLinkRefs(ROUTE, { dst: "10.0.0.0/8", oif: "eth0" }, () => 2).oif; // 2
- * ```
  */
 export function substituteLinkRefs(
   def: AnyObjectDef,
@@ -102,13 +104,6 @@ function substituteIn(
 /**
  * The interface names in `spec` that {@link substituteLinkRefs} would replace,
  * each with the argument it came from.
- *
- * @example
- * ```ts
- * import { linkRefNames } from "./refs.ts";
- * import { ROUTE } from "./objects.ts";
- * linkRefNames(ROUTE, { oif: "eth0" }); // [["eth0", "oif"]]
- * ```
  */
 export function linkRefNames(def: AnyObjectDef, spec: Spec): [string, string][] {
   const names: [string, string][] = [];

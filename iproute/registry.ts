@@ -15,12 +15,6 @@ import { UAPI } from "../core/tables/uapi.ts";
  * The compiled rtnetlink tables (links, addresses, routes, neighbours, rules,
  * nexthops, netconf), with the link kinds the YNL specs lack added from the
  * uapi headers (veth, vxlan, macvlan, macvtap).
- *
- * @example
- * ```ts
- * import { RTNL } from "./registry.ts";
- * RTNL.set("linkAttrs").get("mtu").type; // 4
- * ```
  */
 export const RTNL: Registry = new Registry([RT_LINK, RT_ADDR, RT_ROUTE, RT_NEIGH, RT_RULE, UAPI]);
 

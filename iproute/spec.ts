@@ -15,12 +15,6 @@ export type Spec = Record<string, unknown>;
  * names the command (`"link add"`) or, for a nested object, its argument path
  * (`"multipath[0]"`); with `nested` the unknown key is named under that path
  * (`"multipath[0].dev"`).
- *
- * @example
- * ```ts
- * import { checkKeys } from "./spec.ts";
- * checkKeys({ index: 1 }, ["index", "ifname"], "link");
- * ```
  */
 export function checkKeys(
   spec: unknown,
@@ -45,12 +39,6 @@ export function checkKeys(
 
 /**
  * An integer within bounds.
- *
- * @example
- * ```ts
- * import { int } from "./spec.ts";
- * int(1400, "mtu", 0, 0xffffffff); // 1400
- * ```
  */
 export function int(v: unknown, argument: string, lo: number, hi: number): number {
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) {
@@ -66,12 +54,6 @@ export function u32(v: unknown, argument: string): number {
 
 /**
  * A boolean.
- *
- * @example
- * ```ts
- * import { bool } from "./spec.ts";
- * bool(true, "learning"); // true
- * ```
  */
 export function bool(v: unknown, argument: string): boolean {
   if (typeof v !== "boolean") throw new ArgumentError(argument, "true or false", v);
@@ -80,12 +62,6 @@ export function bool(v: unknown, argument: string): boolean {
 
 /**
  * A string (optionally with a byte limit).
- *
- * @example
- * ```ts
- * import { str } from "./spec.ts";
- * str("eth0", "ifname", 15); // "eth0"
- * ```
  */
 export function str(v: unknown, argument: string, maxBytes = 0xfff0): string {
   if (typeof v !== "string") throw new ArgumentError(argument, "a string", v);
@@ -98,12 +74,6 @@ export function str(v: unknown, argument: string, maxBytes = 0xfff0): string {
 
 /**
  * An interface name: 1 to 15 bytes, no `/`, no whitespace, not `.` or `..`.
- *
- * @example
- * ```ts
- * import { ifname } from "./spec.ts";
- * ifname("veth0", "ifname"); // "veth0"
- * ```
  */
 export function ifname(v: unknown, argument: string): string {
   const s = str(v, argument, 15);
@@ -122,12 +92,6 @@ const LLADDR_LENGTHS = [6, 8, 20];
 
 /**
  * A link-layer (MAC) address of a length links have: `"02:00:00:00:00:01"`.
- *
- * @example
- * ```ts
- * import { lladdr } from "./spec.ts";
- * lladdr("02:00:00:00:00:01", "address"); // "02:00:00:00:00:01"
- * ```
  */
 export function lladdr(v: unknown, argument: string): string {
   const mac = typeof v === "string" ? parseMAC(v) : undefined;
@@ -143,12 +107,6 @@ export function lladdr(v: unknown, argument: string): string {
 
 /**
  * One address (no prefix), with its family.
- *
- * @example
- * ```ts
- * import { address } from "./spec.ts";
- * address("fe80::1", "gateway").family; // 10
- * ```
  */
 export function address(
   v: unknown,
@@ -169,12 +127,6 @@ export function address(
 
 /**
  * A prefix `"10.0.0.0/24"` or an address with a separate length.
- *
- * @example
- * ```ts
- * import { prefix } from "./spec.ts";
- * prefix("10.0.0.1/24", undefined, "address").prefixlen; // 24
- * ```
  */
 export function prefix(
   v: unknown,
@@ -194,12 +146,6 @@ export function prefix(
 
 /**
  * Reconciles an explicit family with one inferred from addresses.
- *
- * @example
- * ```ts
- * import { family } from "./spec.ts";
- * family(undefined, 10, "family"); // 10
- * ```
  */
 export function family(
   explicit: unknown,
@@ -241,12 +187,6 @@ export function unknownCommand(
 /**
  * The message type and flags of a command, or an {@link ArgumentError} naming
  * `cmd` with the commands `object` supports.
- *
- * @example
- * ```ts
- * import { command } from "./spec.ts";
- * command({ add: [24, 0x600] }, "add", "route"); // [24, 0x600]
- * ```
  */
 export function command<C extends string>(
   table: Readonly<Record<C, readonly [number, number]>>,

@@ -11,12 +11,6 @@ import { getNetnsid } from "./nsid.ts";
 
 /**
  * One namespace, as {@link getNetnsInfo} reports it.
- *
- * @example
- * ```ts
- * import type { NetnsInfo } from "@nlroute/nlroute";
- * const show = (i: NetnsInfo) => `${i.name ?? i.path} nsid ${i.netnsid ?? "-"}`;
- * ```
  */
 export interface NetnsInfo {
   /** Path of the namespace file (`/run/netns/<name>`, or `/proc/<pid>/ns/net`). */
@@ -37,13 +31,18 @@ export interface NetnsInfo {
  * with `proc: true`, every process's namespace), each once, with its id and
  * the local links whose peer lives there.
  *
- * @example
+ * @example The namespace a veth pair reaches
  * ```ts
- * import { getNetnsInfo, IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
- * for (const ns of await getNetnsInfo(ipr)) {
- *   console.log(ns.name, ns.netnsid, ns.peers.map((l) => l.ifname));
- * }
+ * import { addVeth, getNetnsInfo, IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await addVeth(ipr, { ifname: "i0", peer: "i1", peerNetns: "red" });
+ * const red = (await getNetnsInfo(ipr)).find((ns) => ns.name === "red")!;
+ * assert.equal(red.path, "/run/netns/red");
+ * assert.deepEqual(red.peers.map((l) => l.ifname), ["i0"]);
+ * assert.equal(typeof red.netnsid, "number"); // the kernel gave red an id for the peer
+ * await ipr.link("del", { ifname: "i0" });
  * ```
  */
 export async function getNetnsInfo(

@@ -33,12 +33,18 @@ export function targetAttr(
  * way (`ifname`). The link vanishes from the namespace of `ipr` and appears in
  * the target (as `ip link set <dev> netns <ns>` does).
  *
- * @example
+ * @example One end of a new pair moved to red, renamed on the way
  * ```ts
  * import { IPRoute, moveLink } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open({ netns: "blue" });
- * await moveLink(ipr, "v1", "red");
- * await moveLink(ipr, 7, { pid: 1234 }, { ifname: "eth1" });
+ * import assert from "node:assert/strict";
+ *
+ * await using blue = await IPRoute.open({ netns: "blue" });
+ * await blue.link("add", { ifname: "mv0", kind: "veth", peer: "mv1" });
+ * await moveLink(blue, "mv1", "red", { ifname: "eth1" });
+ * assert.deepEqual(await blue.linkLookup({ ifname: "mv1" }), []);
+ * await using red = await IPRoute.open({ netns: "red" });
+ * assert.equal((await red.link("get", { ifname: "eth1" })).kind, "veth");
+ * await blue.link("del", { ifname: "mv0" }); // the end in red goes too
  * ```
  */
 export async function moveLink(
@@ -84,8 +90,19 @@ export async function moveLink(
  * @example
  * ```ts
  * import { addVeth, IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open({ netns: "blue" });
- * await addVeth(ipr, { ifname: "to-red", peer: "to-blue", peerNetns: "red" });
+ * import assert from "node:assert/strict";
+ *
+ * await using blue = await IPRoute.open({ netns: "blue" });
+ * await addVeth(blue, {
+ *   ifname: "to-red",
+ *   peer: { ifname: "to-blue", mtu: 1400 },
+ *   peerNetns: "red",
+ * });
+ * await using red = await IPRoute.open({ netns: "red" });
+ * const peer = await red.link("get", { ifname: "to-blue" });
+ * assert.equal(peer.kind, "veth");
+ * assert.equal(peer.mtu, 1400);
+ * await blue.link("del", { ifname: "to-red" });
  * ```
  */
 export async function addVeth(

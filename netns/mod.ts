@@ -8,12 +8,17 @@
  *
  * @example
  * ```ts
- * import { NetNS, netns } from "./mod.ts";
- * netns.create("blue");
- * console.log(netns.list());
- * await using ns = await NetNS.open("blue", { create: false });
- * console.log((await ns.getLinks()).length);
- * netns.remove("blue");
+ * import { NetNS, netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.create("green");
+ * assert.ok(netns.list().includes("green"));
+ * {
+ *   await using ns = await NetNS.open("green", { create: false });
+ *   assert.deepEqual((await ns.getLinks()).map((l) => l.ifname), ["lo"]); // a new namespace
+ * }
+ * netns.remove("green");
+ * assert.equal(netns.exists("green"), false);
  * ```
  *
  * @module

@@ -83,10 +83,17 @@ function makeMountPoint(name: string, path: string, what: string): void {
  *
  * @example
  * ```ts
- * import { create, remove } from "./netns.ts";
- * create("blue");
- * // … `ip netns list` shows blue …
- * remove("blue");
+ * import { ArgumentError, netns, SyscallError } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.create("yellow");
+ * assert.ok(netns.exists("yellow"));
+ * assert.throws(
+ *   () => netns.create("yellow"),
+ *   (e) => e instanceof SyscallError && e.code === "EEXIST",
+ * );
+ * assert.throws(() => netns.create("a/b"), ArgumentError);
+ * netns.remove("yellow");
  * ```
  */
 export function create(name: string): void {
@@ -118,12 +125,16 @@ export function create(name: string): void {
  * Gives a name to the network namespace of process `pid`, as
  * `ip netns attach <name> <pid>` does (a bind mount of `/proc/<pid>/ns/net`).
  *
- * @example
+ * @example Naming our own namespace
  * ```ts
- * import { attach, remove } from "./netns.ts";
+ * import { netns } from "@nlroute/nlroute";
+ * import { statSync } from "node:fs";
  * import process from "node:process";
- * attach("here", process.pid); // names our own namespace
- * remove("here");              // removes the name only
+ * import assert from "node:assert/strict";
+ *
+ * netns.attach("here", process.pid);
+ * assert.equal(statSync("/run/netns/here").ino, statSync(`/proc/${process.pid}/ns/net`).ino);
+ * netns.remove("here"); // removes the name only
  * ```
  */
 export function attach(name: string, pid: number): void {
@@ -154,11 +165,20 @@ export function attach(name: string, pid: number): void {
  * socket still uses it. A missing name throws a {@link SyscallError} with code
  * `ENOENT`.
  *
- * @example
+ * @example The namespace lives on while a socket uses it
  * ```ts
- * import { create, remove } from "./netns.ts";
- * create("blue");
- * remove("blue");
+ * import { IPRoute, netns, SyscallError } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.create("orange");
+ * await using ipr = await IPRoute.open({ netns: "orange" });
+ * netns.remove("orange");
+ * assert.equal(netns.exists("orange"), false);
+ * assert.equal((await ipr.getLinks()).length, 1); // still there: its loopback
+ * assert.throws(
+ *   () => netns.remove("orange"),
+ *   (e) => e instanceof SyscallError && e.code === "ENOENT",
+ * );
  * ```
  */
 export function remove(name: string): void {
@@ -182,8 +202,12 @@ export function remove(name: string): void {
  *
  * @example
  * ```ts
- * import { list } from "./netns.ts";
- * console.log(list()); // e.g. ["blue", "red"]
+ * import { netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * const names = netns.list();
+ * assert.ok(names.includes("blue") && names.includes("red"));
+ * assert.deepEqual(names, [...names].sort());
  * ```
  */
 export function list(): string[] {
@@ -200,8 +224,11 @@ export function list(): string[] {
  *
  * @example
  * ```ts
- * import { exists } from "./netns.ts";
- * if (!exists("blue")) console.log("no namespace blue");
+ * import { netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(netns.exists("blue"), true);
+ * assert.equal(netns.exists("no-such-ns"), false);
  * ```
  */
 export function exists(name: string): boolean {
@@ -222,13 +249,6 @@ function errnoOf(e: unknown): number {
 
 /**
  * Options of {@link setns} and {@link pushns}.
- *
- * @example
- * ```ts
- * import { pushns, type SetnsOptions } from "./netns.ts";
- * const opts: SetnsOptions = { create: true };
- * pushns("scratch", opts);
- * ```
  */
 export interface SetnsOptions {
   /** Create a named namespace that does not exist yet (pyroute2's O_CREAT). Default false. */
@@ -254,11 +274,20 @@ function enter(ns: NetnsRef, opts: SetnsOptions, what: string): void {
  * are. Prefer `pushns` / `popns` to come back, or `IPRoute.open({ netns })`,
  * which never leaves the thread elsewhere.
  *
- * @example
+ * @example A socket made in blue by moving the thread there and back
  * ```ts
- * import { setns } from "./netns.ts";
- * setns("blue");
- * setns("/proc/1/ns/net"); // back to the init namespace
+ * import { IPRoute, netns } from "@nlroute/nlroute";
+ * import { closeSync, openSync, statSync } from "node:fs";
+ * import assert from "node:assert/strict";
+ *
+ * const home = openSync("/proc/thread-self/ns/net", "r");
+ * netns.setns("blue");
+ * await using ipr = await IPRoute.open(); // its socket belongs to blue
+ * assert.equal(statSync("/proc/thread-self/ns/net").ino, statSync("/run/netns/blue").ino);
+ * netns.setns(home); // a descriptor: back where the thread was
+ * closeSync(home);
+ * assert.notEqual(statSync("/proc/thread-self/ns/net").ino, statSync("/run/netns/blue").ino);
+ * assert.ok(await ipr.link("get", { ifname: "lo" }));
  * ```
  */
 export function setns(ns: NetnsRef, opts: SetnsOptions = {}): void {
@@ -274,13 +303,20 @@ const saved: number[] = [];
  *
  * @example
  * ```ts
- * import { popns, pushns } from "./netns.ts";
- * pushns("blue");
+ * import { IPRoute, NetlinkSocket, netns } from "@nlroute/nlroute";
+ * import { statSync } from "node:fs";
+ * import assert from "node:assert/strict";
+ *
+ * let sock: NetlinkSocket;
+ * netns.pushns("blue");
  * try {
- *   // … sockets created here belong to blue …
+ *   assert.equal(statSync("/proc/thread-self/ns/net").ino, statSync("/run/netns/blue").ino);
+ *   sock = NetlinkSocket.open(); // belongs to blue
  * } finally {
- *   popns();
+ *   netns.popns();
  * }
+ * await using ipr = new IPRoute(sock);
+ * assert.ok(await ipr.link("get", { ifname: "lo" }));
  * ```
  */
 export function pushns(ns?: NetnsRef, opts: SetnsOptions = {}): void {
@@ -302,9 +338,12 @@ export function pushns(ns?: NetnsRef, opts: SetnsOptions = {}): void {
  *
  * @example
  * ```ts
- * import { popns, pushns } from "./netns.ts";
- * pushns("blue");
- * popns();
+ * import { netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.pushns("blue");
+ * netns.popns();
+ * assert.throws(() => netns.popns()); // nothing saved any more
  * ```
  */
 export function popns(): void {
@@ -321,11 +360,15 @@ export function popns(): void {
 /**
  * Discards the namespace saved by the last {@link pushns} without moving.
  *
- * @example
+ * @example Saving the namespace, then deciding not to come back to it
  * ```ts
- * import { dropns, pushns } from "./netns.ts";
- * pushns();
- * dropns();
+ * import { netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.pushns(); // saves, does not move
+ * assert.equal(netns.stackDepth(), 1);
+ * netns.dropns();
+ * assert.equal(netns.stackDepth(), 0);
  * ```
  */
 export function dropns(): void {
@@ -342,8 +385,14 @@ export function dropns(): void {
  *
  * @example
  * ```ts
- * import { stackDepth } from "./netns.ts";
- * stackDepth(); // 0
+ * import { netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * assert.equal(netns.stackDepth(), 0);
+ * netns.pushns("blue");
+ * assert.equal(netns.stackDepth(), 1);
+ * netns.popns();
+ * assert.equal(netns.stackDepth(), 0);
  * ```
  */
 export function stackDepth(): number {

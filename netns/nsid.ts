@@ -17,12 +17,6 @@ import { targetAttr } from "./links.ts";
 /**
  * NETNSA_* attribute numbers (linux/net_namespace.h), generated:
  * `{ nsid, pid, fd, targetNsid, currentNsid }`.
- *
- * @example
- * ```ts
- * import { NETNSA } from "@nlroute/nlroute";
- * console.assert(NETNSA.nsid === 1);
- * ```
  */
 export const NETNSA: Readonly<
   Record<"nsid" | "pid" | "fd" | "targetNsid" | "currentNsid", number>
@@ -30,23 +24,11 @@ export const NETNSA: Readonly<
 
 /**
  * NETNSA_NSID value meaning "no id assigned".
- *
- * @example
- * ```ts
- * import { NETNSA_NSID_NOT_ASSIGNED } from "@nlroute/nlroute";
- * console.assert(NETNSA_NSID_NOT_ASSIGNED === -1);
- * ```
  */
 export const NETNSA_NSID_NOT_ASSIGNED: number = NSID_NOT_ASSIGNED;
 
 /**
  * What the kernel reports about one namespace id.
- *
- * @example
- * ```ts
- * import type { NsidEntry } from "@nlroute/nlroute";
- * const e: NsidEntry = { nsid: 0, currentNsid: undefined };
- * ```
  */
 export interface NsidEntry {
   /** The id (in the namespace of the socket that asked). */
@@ -71,11 +53,17 @@ async function withTarget<T>(target: NetnsRef, fn: (spec: NsidSpec) => Promise<T
  * `ip netns list-id` shows them; the kernel assigns ids when a link's peer
  * lives in another namespace, or on {@link setNetnsid}.
  *
- * @example
+ * @example Ids stay until a namespace goes: the example makes its own
  * ```ts
- * import { getNetnsid, IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
- * console.log(await getNetnsid(ipr, "blue")); // e.g. 0, or undefined
+ * import { getNetnsid, IPRoute, netns, setNetnsid } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.create("nsid-a");
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * assert.equal(await getNetnsid(ipr, "nsid-a"), undefined); // none assigned yet
+ * const id = await setNetnsid(ipr, "nsid-a");
+ * assert.equal(await getNetnsid(ipr, "nsid-a"), id);
+ * netns.remove("nsid-a");
  * ```
  */
 export async function getNetnsid(ipr: IPRoute, target: NetnsRef): Promise<number | undefined> {
@@ -97,9 +85,17 @@ export async function getNetnsid(ipr: IPRoute, target: NetnsRef): Promise<number
  *
  * @example
  * ```ts
- * import { IPRoute, setNetnsid } from "@nlroute/nlroute";
+ * import { IPRoute, NetlinkError, netns, setNetnsid } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.create("nsid-b");
  * await using ipr = await IPRoute.open({ netns: "blue" });
- * const id = await setNetnsid(ipr, "red", 5); // 5
+ * assert.equal(await setNetnsid(ipr, "nsid-b", 5), 5);
+ * await assert.rejects(
+ *   setNetnsid(ipr, "nsid-b", 6), // it has one already
+ *   (e) => e instanceof NetlinkError && e.code === "EEXIST",
+ * );
+ * netns.remove("nsid-b");
  * ```
  */
 export async function setNetnsid(ipr: IPRoute, target: NetnsRef, nsid?: number): Promise<number> {
@@ -128,9 +124,14 @@ export async function setNetnsid(ipr: IPRoute, target: NetnsRef, nsid?: number):
  *
  * @example
  * ```ts
- * import { IPRoute, listNetnsids } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
- * for (const { nsid } of await listNetnsids(ipr)) console.log(nsid);
+ * import { IPRoute, listNetnsids, netns, setNetnsid } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * netns.create("nsid-c");
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await setNetnsid(ipr, "nsid-c", 7);
+ * assert.ok((await listNetnsids(ipr)).some((e) => e.nsid === 7));
+ * netns.remove("nsid-c");
  * ```
  */
 export async function listNetnsids(ipr: IPRoute): Promise<NsidEntry[]> {

@@ -12,12 +12,6 @@ import { create, exists, remove } from "./netns.ts";
 
 /**
  * Options of {@link NetNS.open}.
- *
- * @example
- * ```ts
- * import type { NetNSOptions } from "@nlroute/nlroute";
- * const opts: NetNSOptions = { create: false, mode: "process", timeout: 5000 };
- * ```
  */
 export interface NetNSOptions extends Omit<IPRouteOptions, "netns" | "fd"> {
   /**
@@ -36,11 +30,14 @@ export interface NetNSOptions extends Omit<IPRouteOptions, "netns" | "fd"> {
  *
  * @example
  * ```ts
- * import { NetNS } from "@nlroute/nlroute";
- * const ns = await NetNS.open("blue"); // created when missing
+ * import { NetNS, netns } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * const ns = await NetNS.open("teal"); // created when missing
  * await ns.link("add", { ifname: "v0", kind: "veth", peer: "v1" });
- * console.log((await ns.getLinks()).map((l) => l.ifname));
- * ns.remove(); // close, then `ip netns del blue`
+ * assert.deepEqual((await ns.getLinks()).map((l) => l.ifname).sort(), ["lo", "v0", "v1"]);
+ * ns.remove(); // close, then `ip netns del teal`: its links go with it
+ * assert.equal(netns.exists("teal"), false);
  * ```
  */
 export class NetNS extends IPRoute {
@@ -69,8 +66,17 @@ export class NetNS extends IPRoute {
    *
    * @example
    * ```ts
-   * import { NetNS } from "@nlroute/nlroute";
-   * await using ns = await NetNS.open("blue", { create: false, mode: "process" });
+   * import { NetNS, SyscallError } from "@nlroute/nlroute";
+   * import assert from "node:assert/strict";
+   *
+   * {
+   *   await using ns = await NetNS.open("blue", { create: false, mode: "process" });
+   *   assert.ok(await ns.link("get", { ifname: "lo" }));
+   * }
+   * await assert.rejects(
+   *   NetNS.open("no-such-ns", { create: false }),
+   *   (e) => e instanceof SyscallError && e.code === "ENOENT",
+   * );
    * ```
    */
   static override async open<T extends IPRoute = NetNS>(
@@ -109,9 +115,13 @@ export class NetNS extends IPRoute {
    *
    * @example
    * ```ts
-   * import { NetNS } from "@nlroute/nlroute";
+   * import { NetNS, netns } from "@nlroute/nlroute";
+   * import assert from "node:assert/strict";
+   *
    * const ns = await NetNS.open("scratch");
    * ns.remove();
+   * assert.equal(ns.socket.closed, true);
+   * assert.equal(netns.exists("scratch"), false);
    * ```
    */
   remove(): void {

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: lint, type check, format check, doc lint, the README's
-# examples, then the tests under Deno and under Bun, with one comparable count
+# examples, the JSDoc examples (sandboxed), then the tests under Deno and under Bun, with one comparable count
 # line per runtime and the reasons for skipped tests.
 # Needs only node and npm (and root for the namespace tests); installs the rest.
 set -uo pipefail
@@ -24,6 +24,8 @@ step "deno fmt --check"; deno fmt --check || status=1
 # Every entry of deno.json's exports.
 step "deno doc --lint"; deno doc --lint mod.ts core/tables/mod.ts cli/cli.ts 2>&1 | grep -E "error|warn|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "README examples"; deno run -A tools/readme_check.ts 2>&1 | tail -3; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+# The JSDoc examples, run by `deno test --doc` in a sandbox of namespaces (scripts/doc_tests.sh).
+step "doc examples"; bash scripts/doc_tests.sh >"$NLROUTE_TEST_TMP/doc.log" 2>&1 && tail -3 "$NLROUTE_TEST_TMP/doc.log" || { cat "$NLROUTE_TEST_TMP/doc.log"; status=1; }
 step "deno publish --dry-run"; deno publish --dry-run --allow-dirty >"$NLROUTE_TEST_TMP/publish.log" 2>&1 && echo ok || { cat "$NLROUTE_TEST_TMP/publish.log"; status=1; }
 
 step "deno test"

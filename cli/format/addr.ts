@@ -48,14 +48,6 @@ function localPeer(a: Address): { local: string | undefined; peer: string | unde
 
 /**
  * One entry of `addr_info` as `ip -j addr show` prints it.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { addrInfoJson } from "./addr.ts";
- * await using ipr = await IPRoute.open();
- * console.log((await ipr.getAddr()).map(addrInfoJson));
- * ```
  */
 export function addrInfoJson(a: Address): Record<string, unknown> {
   const o: Record<string, unknown> = { family: familyName(a.family) };
@@ -83,15 +75,6 @@ function lifetime(v: number): string {
  * An address as `ip addr show` prints it under its link (`    inet 10.0.0.1/24
  * … scope global v0` and the lifetimes line); with `prefix` (`"3: v0"`), as
  * `ip -o addr` and `ip monitor` print it.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { addrText } from "./addr.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * for (const a of await ipr.getAddr()) console.log(addrText(a, PLAIN));
- * ```
  */
 export function addrText(a: Address, paint: Paint, prefix = ""): string {
   const { local, peer } = localPeer(a);
@@ -126,20 +109,6 @@ function addrShort(a: Address, paint: Paint): string {
 
 /**
  * A link and its addresses as `ip -br addr` prints them.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { addrBrief } from "./addr.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * const links = await ipr.getLinks();
- * const addrs = await ipr.getAddr();
- * for (const l of links) {
- *   console.log(addrBrief(l, addrs.filter((a) => a.index === l.index), Names.of(links), PLAIN));
- * }
- * ```
  */
 export function addrBrief(l: Link, addrs: Address[], names: Names, paint: Paint): string {
   const list = addrs.map((a) => addrShort(a, paint)).join(" ");
@@ -148,16 +117,6 @@ export function addrBrief(l: Link, addrs: Address[], names: Names, paint: Paint)
 
 /**
  * A link and its addresses as `ip -j -br addr` prints them.
- *
- * @example
- * ```ts
- * import { addrBriefJson } from "./addr.ts";
- * import { Names } from "./ifnames.ts";
- * import { IPRoute } from "../../mod.ts";
- * await using ipr = await IPRoute.open();
- * const [lo] = await ipr.getLinks({ ifname: "lo" });
- * console.log(addrBriefJson(lo!, await ipr.getAddr({ index: lo!.index }), new Names()));
- * ```
  */
 export function addrBriefJson(l: Link, addrs: Address[], names: Names): Record<string, unknown> {
   const o = LINK_BRIEF.json(l, names, new Set());

@@ -16,12 +16,6 @@ export type Hidden = ReadonlySet<string>;
 
 /**
  * Nothing hidden.
- *
- * @example
- * ```ts
- * import { NOTHING } from "./fields.ts";
- * NOTHING.size; // 0
- * ```
  */
 export const NOTHING: Hidden = new Set();
 
@@ -64,15 +58,6 @@ function renderJson(fields: Field[]): Record<string, unknown> {
 
 /**
  * The {@link Format} of objects described by their fields.
- *
- * @example
- * ```ts
- * import { fieldFormat } from "./fields.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * const f = fieldFormat((n: number) => [{ key: "id", json: n, text: `id ${n}` }]);
- * f.text(1, new Names(), PLAIN, new Set()); // "id 1"
- * ```
  */
 export function fieldFormat<T>(fields: Fields<T>): Format<T> {
   return {
@@ -83,12 +68,6 @@ export function fieldFormat<T>(fields: Fields<T>): Format<T> {
 
 /**
  * The keys of `o` that `keys` names, in that order (ip's brief JSON objects).
- *
- * @example
- * ```ts
- * import { pick } from "./fields.ts";
- * pick({ a: 1, b: 2 }, ["b", "c"]); // { b: 2 }
- * ```
  */
 export function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -99,13 +78,6 @@ export function pick(o: Record<string, unknown>, keys: readonly string[]): Recor
 /**
  * The names of the bits set in `mask`, in the order of `order` (names of
  * `map`, all of them by default), and the bits no name covers.
- *
- * @example
- * ```ts
- * import { bitNames } from "./fields.ts";
- * import { NUD_STATE_NAMES } from "../../iproute/names.ts";
- * bitNames(NUD_STATE_NAMES, 0x82); // { names: ["REACHABLE", "PERMANENT"], rest: 0 }
- * ```
  */
 export function bitNames(
   map: NameMap,
@@ -126,12 +98,6 @@ export function bitNames(
 
 /**
  * `0x` and the number in hex.
- *
- * @example
- * ```ts
- * import { hex } from "./fields.ts";
- * hex(255); // "0xff"
- * ```
  */
 export function hex(n: number): string {
   return `0x${(n >>> 0).toString(16)}`;
@@ -139,12 +105,6 @@ export function hex(n: number): string {
 
 /**
  * A TOS byte as ip prints it (`0x10`).
- *
- * @example
- * ```ts
- * import { tosText } from "./fields.ts";
- * tosText(4); // "0x04"
- * ```
  */
 export function tosText(tos: number): string {
   return `0x${tos.toString(16).padStart(2, "0")}`;
@@ -152,13 +112,6 @@ export function tosText(tos: number): string {
 
 /**
  * The number of a value decoded as a name of `map` (or as a number).
- *
- * @example
- * ```ts
- * import { numberOf } from "./fields.ts";
- * import { SCOPES } from "../../iproute/names.ts";
- * numberOf("link", SCOPES); // 253
- * ```
  */
 export function numberOf(v: string | number, map: NameMap): number {
   return typeof v === "number" ? v : map.value(v, "value");
@@ -166,13 +119,6 @@ export function numberOf(v: string | number, map: NameMap): number {
 
 /**
  * A field `key: name` / `<word> name` for a value of `map`, or none when it is `skip`.
- *
- * @example
- * ```ts
- * import { namedField } from "./fields.ts";
- * import { SCOPES } from "../../iproute/names.ts";
- * namedField("scope", "scope", 253, SCOPES, 0); // [{ key: "scope", json: "link", text: "scope link" }]
- * ```
  */
 export function namedField(
   key: string,
@@ -189,12 +135,6 @@ export function namedField(
 
 /**
  * The prefix length of one address of a family (32 or 128).
- *
- * @example
- * ```ts
- * import { hostLen } from "./fields.ts";
- * hostLen(10); // 128
- * ```
  */
 export function hostLen(family: number): number {
   return family === AF_INET6 ? 128 : 32;
@@ -202,12 +142,6 @@ export function hostLen(family: number): number {
 
 /**
  * An address family as ip prints it (`inet`, `inet6`, `mpls`; `family<N>` for others).
- *
- * @example
- * ```ts
- * import { familyName } from "./fields.ts";
- * familyName(2); // "inet"
- * ```
  */
 export function familyName(f: number): string {
   const name = FAMILIES.name(f);
@@ -216,12 +150,6 @@ export function familyName(f: number): string {
 
 /**
  * An interface group as ip prints it (0 is `default`).
- *
- * @example
- * ```ts
- * import { groupName } from "./fields.ts";
- * groupName(0); // "default"
- * ```
  */
 export function groupName(g: number | undefined): string | undefined {
   return g === undefined ? undefined : g === 0 ? "default" : String(g);
@@ -229,12 +157,6 @@ export function groupName(g: number | undefined): string | undefined {
 
 /**
  * JSON text of a list, as `ip -j` prints it (compact, or indented with `-p`).
- *
- * @example
- * ```ts
- * import { jsonText } from "./fields.ts";
- * jsonText([{ ifindex: 1 }], false); // '[{"ifindex":1}]'
- * ```
  */
 export function jsonText(value: unknown, pretty: boolean): string {
   return pretty ? JSON.stringify(value, null, 4) : JSON.stringify(value);
@@ -242,12 +164,6 @@ export function jsonText(value: unknown, pretty: boolean): string {
 
 /**
  * One object's text on one line, as `ip -o` prints it (newlines become `\`).
- *
- * @example
- * ```ts
- * import { oneline } from "./fields.ts";
- * oneline("1: lo: <UP>\n    link/loopback"); // "1: lo: <UP>\\    link/loopback"
- * ```
  */
 export function oneline(text: string): string {
   return text.replace(/\n/g, "\\");

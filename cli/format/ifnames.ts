@@ -8,15 +8,6 @@ import type { Link } from "../../mod.ts";
 /**
  * Interface names and flags by index, to print `dev v0` for an index and
  * `M-DOWN` for a link whose lower device is down.
- *
- * @example
- * ```ts
- * import { Names } from "./ifnames.ts";
- * const names = new Names();
- * names.set(2, "v0", 0x1043);
- * names.name(2); // "v0"
- * names.name(9); // "if9"
- * ```
  */
 export class Names {
   readonly #names = new Map<number, string>();

@@ -54,13 +54,6 @@ function vlanProtocol(v: unknown): string | undefined {
 /**
  * A bridge's data (IFLA_BR_*) as `ip -d link` prints it: `forward_delay 1500
  * hello_time 200 … nf_call_arptables 0`.
- *
- * @example
- * ```ts
- * import { BRIDGE_DATA } from "./kind_bridge.ts";
- * import { Names } from "./ifnames.ts";
- * BRIDGE_DATA({ stpState: 0 }, new Names()); // [{ key: "stp_state", json: 0, text: "stp_state 0 " }]
- * ```
  */
 export const BRIDGE_DATA: KindPrinter = all(
   uints("forwardDelay", "helloTime", "maxAge", "ageingTime", "stpState", "priority"),
@@ -129,13 +122,6 @@ const portState: KindPrinter = (d) => {
 /**
  * A bridge port's data (IFLA_BRPORT_*) as `ip -d link` prints it after
  * `bridge_slave`: `state forwarding priority 32 cost 2 hairpin off …`.
- *
- * @example
- * ```ts
- * import { BRIDGE_PORT_DATA } from "./kind_bridge.ts";
- * import { Names } from "./ifnames.ts";
- * BRIDGE_PORT_DATA({ learning: 1 }, new Names()); // [{ key: "learning", json: true, text: "learning on " }]
- * ```
  */
 export const BRIDGE_PORT_DATA: KindPrinter = all(
   portState,

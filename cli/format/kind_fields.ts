@@ -37,13 +37,6 @@ export function all(...printers: KindPrinter[]): KindPrinter {
 
 /**
  * `word N` / `key: N` for a number attribute (ip's print_uint).
- *
- * @example
- * ```ts
- * import { uint } from "./kind_fields.ts";
- * import { Names } from "./ifnames.ts";
- * uint("maxAge", "max_age")({ maxAge: 2000 }, new Names()); // [{ key: "max_age", json: 2000, text: "max_age 2000 " }]
- * ```
  */
 export function uint(attr: string, key: string, word = key): KindPrinter {
   return (d) => {
@@ -147,12 +140,6 @@ export function flag(attr: string, key: string, word = key): KindPrinter {
 /**
  * The text of pieces (concatenated, ip's spacing kept) and their `-j`
  * object (a later key replaces an earlier one, as JSON.parse reads ip's).
- *
- * @example
- * ```ts
- * import { renderPieces } from "./kind_fields.ts";
- * renderPieces([{ key: "a", json: 1, text: "a 1 " }]); // { text: "a 1 ", json: { a: 1 } }
- * ```
  */
 export function renderPieces(
   pieces: readonly KindPiece[],

@@ -65,14 +65,6 @@ const sources: KindPrinter = (d) => {
 
 /**
  * A macvlan (or macvtap) link's data (IFLA_MACVLAN_*) as `ip -d link` prints it.
- *
- * @example
- * ```ts
- * import { MACVLAN_DATA } from "./kind_macvlan.ts";
- * import { Names } from "./ifnames.ts";
- * MACVLAN_DATA({ mode: 4, bcQueueLen: 1000 }, new Names()).map((p) => p.text).join("");
- * // "mode bridge bcqueuelen 1000 "
- * ```
  */
 export const MACVLAN_DATA: KindPrinter = all(
   mode,

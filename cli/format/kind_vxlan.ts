@@ -129,13 +129,6 @@ function on(attr: string, key: string, word = key): KindPrinter {
 /**
  * A VXLAN link's data (IFLA_VXLAN_*) as `ip -d link` prints it; a
  * collect-metadata link prints only `external`.
- *
- * @example
- * ```ts
- * import { VXLAN_DATA } from "./kind_vxlan.ts";
- * import { Names } from "./ifnames.ts";
- * VXLAN_DATA({ id: 42, port: 4789 }, new Names()).map((p) => p.text).join(""); // "id 42 dstport 4789 "
- * ```
  */
 export const VXLAN_DATA: KindPrinter = (d, names) => {
   if (num(d.collectMetadata)) return [{ key: "external", json: true, text: "external " }];

@@ -58,13 +58,6 @@ const FLAG_ORDER: readonly string[] = [
  * Link flags in ip's spelling and order: `NO-CARRIER` first for an up link
  * without carrier, `RUNNING` left out, unknown bits in hex, `M-DOWN` last when
  * the lower device is down.
- *
- * @example
- * ```ts
- * import { linkFlags } from "./link.ts";
- * linkFlags(0x11043); // ["BROADCAST", "MULTICAST", "UP", "LOWER_UP"]
- * linkFlags(0x1003); // ["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"]
- * ```
  */
 export function linkFlags(value: number, mdown = false): string[] {
   const out: string[] = [];
@@ -97,16 +90,6 @@ export interface LinkShape {
 
 /**
  * The name as ip prints it (`v0@v1`, `v0@if7`, `v0@NONE`) and whether the lower link is down.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { nameAndLink } from "./link.ts";
- * import { Names } from "./ifnames.ts";
- * await using ipr = await IPRoute.open();
- * const links = await ipr.getLinks();
- * console.log(links.map((l) => nameAndLink(l, Names.of(links)).name));
- * ```
  */
 export function nameAndLink(l: LinkView, names: Names): { name: string; mdown: boolean } {
   const name = l.ifname ?? `if${l.index}`;
@@ -259,18 +242,6 @@ function linkText(full: Link, names: Names, paint: Paint, shape: LinkShape): str
  * Links as `ip link show` prints them (the numbered line with `<FLAGS>`, then
  * the `link/ether` line) and as `ip -j link show` prints them; `shape` says how
  * much (ip addr leaves out the mode, -d adds the kind).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { linkFormat } from "./link.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * const links = await ipr.getLinks();
- * const format = linkFormat({ linkmode: true, lladdr: true });
- * for (const l of links) console.log(format.text(l, Names.of(links), PLAIN, new Set()));
- * ```
  */
 export function linkFormat(shape: LinkShape): Format<Link> {
   return {
@@ -285,17 +256,6 @@ const BRIEF_KEYS = ["link", "link_index", "ifname", "operstate", "address", "fla
 /**
  * Links as `ip -br link` prints them (name, state, address, flags in columns)
  * and as `ip -j -br link` prints them.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { LINK_BRIEF } from "./link.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * const links = await ipr.getLinks();
- * for (const l of links) console.log(LINK_BRIEF.text(l, Names.of(links), PLAIN, new Set()));
- * ```
  */
 export const LINK_BRIEF: Format<Link> = {
   json: (l, names) => pick(linkJson(l, names, { linkmode: true, lladdr: true }), BRIEF_KEYS),
@@ -311,17 +271,6 @@ export const LINK_BRIEF: Format<Link> = {
 /**
  * The name and state columns that `ip -br link` and `ip -br addr` start with
  * (without the space after).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { linkColumns } from "./link.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * const links = await ipr.getLinks();
- * for (const l of links) console.log(linkColumns(l, Names.of(links), PLAIN));
- * ```
  */
 export function linkColumns(l: Link, names: Names, paint: Paint): string {
   const { name } = nameAndLink(l, names);

@@ -62,16 +62,6 @@ function kindPart(
 /**
  * What `ip -d` prints of link `l`; `doLink` for `link show` (ip prints the
  * address generation mode there, not under `addr show`).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { linkDetails } from "./link_details.ts";
- * import { Names } from "./ifnames.ts";
- * await using ipr = await IPRoute.open();
- * const links = await ipr.getLinks();
- * for (const l of links) console.log(linkDetails(l, Names.of(links), true).json);
- * ```
  */
 export function linkDetails(l: Link, names: Names, doLink: boolean): LinkDetails {
   const json: Record<string, unknown> = {};

@@ -44,14 +44,6 @@ function row(lead: string, values: readonly number[], cols: number[], from: numb
 /**
  * The text of `ip -s link`'s statistics (`stats` is the number of `-s`), each
  * line after a newline: the RX table, `RX errors:` with `-s -s`, then TX.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { statsText } from "./link_stats.ts";
- * await using ipr = await IPRoute.open();
- * for (const l of await ipr.getLinks()) console.log(statsText(l, 1));
- * ```
  */
 export function statsText(l: Link, stats: number): string {
   const s = l.stats;
@@ -107,14 +99,6 @@ export function statsText(l: Link, stats: number): string {
 /**
  * `ip -s -j link`'s statistics: `{ rx: {…}, tx: {…} }` (ip's key names;
  * `-s -s` adds the error counters), or undefined without counters.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { statsJson } from "./link_stats.ts";
- * await using ipr = await IPRoute.open();
- * for (const l of await ipr.getLinks()) console.log(statsJson(l, 2));
- * ```
  */
 export function statsJson(l: Link, stats: number): Record<string, unknown> | undefined {
   const s = l.stats;

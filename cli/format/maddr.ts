@@ -87,13 +87,6 @@ function igmp6(text: string): Maddr[] {
  * The multicast addresses in the three /proc files' texts (`undefined`: not
  * read), ordered as ip orders them: by interface index, link layer, then
  * IPv4, then IPv6.
- *
- * @example
- * ```ts
- * import { parseMaddrs } from "./maddr.ts";
- * parseMaddrs({ igmp6: "1    lo    ff020000000000000000000000000001     1 0000000C 0\n" });
- * // [{ index: 1, ifname: "lo", family: 10, address: "ff02::1", users: 1 }]
- * ```
  */
 export function parseMaddrs(
   files: { devMcast?: string | undefined; igmp?: string | undefined; igmp6?: string | undefined },
@@ -144,14 +137,6 @@ function groups(list: readonly Maddr[], oneline: boolean): Maddr[][] {
 /**
  * `ip maddr` text: `IDX:\tNAME` and the address lines (one line each with
  * `oneline`, joined by `\`).
- *
- * @example
- * ```ts
- * import { maddrText, parseMaddrs } from "./maddr.ts";
- * import { PLAIN } from "../color.ts";
- * maddrText(parseMaddrs({ igmp6: "1 lo ff020000000000000000000000000001 1 C 0\n" }), PLAIN, false);
- * // "1:\tlo\n\tinet6 ff02::1\n"
- * ```
  */
 export function maddrText(list: readonly Maddr[], paint: Paint, oneline: boolean): string {
   const sep = oneline ? "\\" : "\n";
@@ -166,13 +151,6 @@ export function maddrText(list: readonly Maddr[], paint: Paint, oneline: boolean
 /**
  * `ip -j maddr` objects: `{ ifindex, ifname, maddr: [...] }` per interface
  * (per address with `oneline`).
- *
- * @example
- * ```ts
- * import { maddrJson, parseMaddrs } from "./maddr.ts";
- * maddrJson(parseMaddrs({ igmp6: "1 lo ff020000000000000000000000000001 1 C 0\n" }), false);
- * // [{ ifindex: 1, ifname: "lo", maddr: [{ family: "inet6", address: "ff02::1" }] }]
- * ```
  */
 export function maddrJson(list: readonly Maddr[], oneline: boolean): Record<string, unknown>[] {
   return groups(list, oneline).map((g) => ({

@@ -85,16 +85,6 @@ function formatOf(e: ObjectEvent): Format<unknown> {
 /**
  * One event as one line of text (ip monitor's text, joined like `ip -o`),
  * with its `[LINK]` label when `label`; undefined for events ip does not print.
- *
- * @example
- * ```ts
- * import { Monitor } from "../../mod.ts";
- * import { eventLine } from "./monitor.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using mon = await Monitor.open({ groups: ["link"] });
- * for await (const e of mon.events()) console.log(eventLine(e, new Names(), PLAIN, true));
- * ```
  */
 export function eventLine(
   e: MonitorEvent,
@@ -112,15 +102,6 @@ export function eventLine(
 /**
  * One event as one JSON object (`deleted: true` before removals); undefined
  * for events ip does not print.
- *
- * @example
- * ```ts
- * import { Monitor } from "../../mod.ts";
- * import { eventJson } from "./monitor.ts";
- * import { Names } from "./ifnames.ts";
- * await using mon = await Monitor.open({ groups: ["link"] });
- * for await (const e of mon.events()) console.log(JSON.stringify(eventJson(e, new Names())));
- * ```
  */
 export function eventJson(e: MonitorEvent, names: Names): Record<string, unknown> | undefined {
   if (e.kind === "overrun") return undefined;

@@ -19,12 +19,6 @@ const PRINTED_FLAGS = ["router", "proxy", "extLearned", "offloaded"].map((n) => 
 
 /**
  * NUD states as ip prints them (`["REACHABLE"]`; unknown bits in hex).
- *
- * @example
- * ```ts
- * import { nudStates } from "./neigh.ts";
- * nudStates(0x82); // ["REACHABLE", "PERMANENT"]
- * ```
  */
 export function nudStates(state: number): string[] {
   const { names, rest } = bitNames(NUD_STATE_NAMES, state);
@@ -60,33 +54,12 @@ function neighFields(n: Neighbour, names: Names, paint: Paint, hide: Hidden): Fi
 /**
  * Neighbours as `ip neigh show` prints them and as `ip -j neigh show` prints
  * them (`dst`, `dev`, `lladdr`, `router`, `state: ["PERMANENT"]`…).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { NEIGH_FORMAT } from "./neigh.ts";
- * import { Names } from "./ifnames.ts";
- * await using ipr = await IPRoute.open();
- * const names = Names.of(await ipr.getLinks());
- * console.log((await ipr.getNeighbours()).map((n) => NEIGH_FORMAT.json(n, names, new Set())));
- * ```
  */
 export const NEIGH_FORMAT: Format<Neighbour> = fieldFormat(neighFields);
 
 /**
  * Neighbours as `ip -br neigh` prints them (address, device, lladdr in
  * columns) and as `ip -j -br neigh` prints them.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { NEIGH_BRIEF } from "./neigh.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * const names = Names.of(await ipr.getLinks());
- * for (const n of await ipr.getNeighbours()) console.log(NEIGH_BRIEF.text(n, names, PLAIN, new Set()));
- * ```
  */
 export const NEIGH_BRIEF: Format<Neighbour> = {
   json: (n, names, hide) => pick(NEIGH_FORMAT.json(n, names, hide), ["dst", "dev", "lladdr"]),

@@ -46,15 +46,5 @@ function nexthopFields(n: Nexthop, names: Names, paint: Paint, hide: Hidden): Fi
 /**
  * Nexthop objects as `ip nexthop show` prints them and as `ip -j nexthop
  * show` prints them (`id`, `gateway`, `dev`, `group: [{ id, weight }]`…).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { NEXTHOP_FORMAT } from "./nexthop.ts";
- * import { Names } from "./ifnames.ts";
- * await using ipr = await IPRoute.open();
- * const names = Names.of(await ipr.getLinks());
- * console.log((await ipr.getNexthops()).map((n) => NEXTHOP_FORMAT.json(n, names, new Set())));
- * ```
  */
 export const NEXTHOP_FORMAT: Format<Nexthop> = fieldFormat(nexthopFields);

@@ -30,12 +30,6 @@ import type { Names } from "./ifnames.ts";
 
 /**
  * RTM_F_CLONED: a cached clone (`ip route show` leaves these out).
- *
- * @example
- * ```ts
- * import { RTM_F_CLONED } from "./route.ts";
- * RTM_F_CLONED; // 0x200
- * ```
  */
 export const RTM_F_CLONED = 0x200;
 
@@ -73,12 +67,6 @@ function flagList(table: [number, string][], flags: number): string[] {
 
 /**
  * Route and nexthop flags (RTNH_F_*, RTM_F_*) as ip prints them.
- *
- * @example
- * ```ts
- * import { rtFlags } from "./route.ts";
- * rtFlags(0x14); // ["onlink", "linkdown"]
- * ```
  */
 export function rtFlags(flags: number): string[] {
   return flagList(RT_FLAGS, flags);
@@ -241,18 +229,5 @@ function routeFields(r: Route, names: Names, paint: Paint, hide: Hidden): Field[
  * `gateway`, `dev`, `protocol`, `scope`, `prefsrc`, `metric`, `table`,
  * `nexthops`, `metrics`…); `hide` leaves out what the show command filtered
  * on, as ip does.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { ROUTE_FORMAT } from "./route.ts";
- * import { Names } from "./ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * await using ipr = await IPRoute.open();
- * const names = Names.of(await ipr.getLinks());
- * for (const r of await ipr.getRoutes({ table: "main" })) {
- *   console.log(ROUTE_FORMAT.text(r, names, PLAIN, new Set()));
- * }
- * ```
  */
 export const ROUTE_FORMAT: Format<Route> = fieldFormat(routeFields);

@@ -141,15 +141,5 @@ function ruleFields(r: Rule, paint: Paint): Field[] {
  * Rules as `ip rule show` prints them (`100:\tfrom 10.0.0.0/8 lookup 100`) and
  * as `ip -j rule show` prints them (`priority`, `src`, `srclen`, `table`,
  * `iif`, `oif`, `fwmark`…).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { RULE_FORMAT } from "./rule.ts";
- * import { Names } from "./ifnames.ts";
- * await using ipr = await IPRoute.open();
- * const rules = await ipr.getRules({ family: "inet" });
- * console.log(rules.map((r) => RULE_FORMAT.json(r, new Names(), new Set())));
- * ```
  */
 export const RULE_FORMAT: Format<Rule> = fieldFormat((r, _names, paint) => ruleFields(r, paint));

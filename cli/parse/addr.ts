@@ -35,14 +35,6 @@ function lifetime(word: string, keyword: string): number {
 
 /**
  * Parses the words after `address ACTION`.
- *
- * @example
- * ```ts
- * import { parseAddr } from "./addr.ts";
- * import { Words } from "./words.ts";
- * parseAddr(new Words(["10.0.0.1/24", "dev", "v0"], "address", "add"), "add", 0).spec;
- * // { address: "10.0.0.1/24", index: "v0" }
- * ```
  */
 export function parseAddr(w: Words, action: string, family: Family): Invocation {
   if (action === "show" || action === "flush") return parseShow(w, action, family);

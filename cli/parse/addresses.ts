@@ -11,12 +11,6 @@ import { AF_INET, AF_INET6, parseIP, parseMAC, parsePrefix } from "../../core/ad
 
 /**
  * An IPv4 or IPv6 address.
- *
- * @example
- * ```ts
- * import { ipAddress } from "./addresses.ts";
- * ipAddress("10.0.0.2", "via"); // "10.0.0.2"
- * ```
  */
 export function ipAddress(word: string, keyword: string): string {
   if (!parseIP(word)) throw new ArgumentError(keyword, "an IPv4 or IPv6 address", word, "argument");
@@ -25,12 +19,6 @@ export function ipAddress(word: string, keyword: string): string {
 
 /**
  * An address or a prefix, in its canonical spelling.
- *
- * @example
- * ```ts
- * import { ipPrefix } from "./addresses.ts";
- * ipPrefix("10.1.2.3/16", "to"); // "10.1.0.0/16"
- * ```
  */
 export function ipPrefix(word: string, keyword: string): string {
   try {
@@ -48,12 +36,6 @@ export function ipPrefix(word: string, keyword: string): string {
 
 /**
  * The family of an address or prefix already checked (IPv6 has a colon).
- *
- * @example
- * ```ts
- * import { familyOf } from "./addresses.ts";
- * familyOf("2001:db8::/32"); // 10
- * ```
  */
 export function familyOf(word: string): typeof AF_INET | typeof AF_INET6 {
   return word.includes(":") ? AF_INET6 : AF_INET;
@@ -62,12 +44,6 @@ export function familyOf(word: string): typeof AF_INET | typeof AF_INET6 {
 /**
  * Refuses addresses of the other family than `-4`/`-6` chose (`family` 0:
  * any; `default` fits both); the error shows `got` (default: the first wrong one).
- *
- * @example
- * ```ts
- * import { checkFamily } from "./addresses.ts";
- * checkFamily(2, ["2001:db8::1"], "to", "prefix"); // throws: argument "to": expected an IPv4 prefix (-4), …
- * ```
  */
 export function checkFamily(
   family: number,
@@ -91,12 +67,6 @@ export function checkFamily(
 
 /**
  * A link-layer address, in lower case.
- *
- * @example
- * ```ts
- * import { macAddress } from "./addresses.ts";
- * macAddress("02:00:00:00:00:0A", "address"); // "02:00:00:00:00:0a"
- * ```
  */
 export function macAddress(word: string, keyword: string): string {
   if (!parseMAC(word)) {
@@ -112,12 +82,6 @@ export function macAddress(word: string, keyword: string): string {
 
 /**
  * An interface name (1 to 15 bytes, no `/`, `:` or spaces).
- *
- * @example
- * ```ts
- * import { ifnameValue } from "./addresses.ts";
- * ifnameValue("v0", "dev"); // "v0"
- * ```
  */
 export function ifnameValue(word: string, keyword: string): string {
   if (word === "" || word.length > 15 || /[/\s:]/.test(word) || word === "." || word === "..") {

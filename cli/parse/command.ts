@@ -74,14 +74,6 @@ function commandOf(object: ObjectName, word: string): string {
  * Parses the words after the global options into an {@link Invocation}.
  * `family` is the global `-4`/`-6` choice (some objects default to IPv4, as
  * with ip).
- *
- * @example
- * ```ts
- * import { parseCommand } from "./command.ts";
- * const inv = parseCommand(["link", "set", "dev", "v0", "mtu", "1400", "up"], 0);
- * inv.action; // "set"
- * inv.spec; // { index: "v0", mtu: 1400, state: "up" }
- * ```
  */
 export function parseCommand(words: readonly string[], family: Family): Invocation {
   if (words.length === 0) return inv("help", "help", {}, { topic: "" });
@@ -98,13 +90,6 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
 /**
  * The help topic for `--help` after some words (`link add --help` → `link`),
  * without parsing the rest: help never fails on an incomplete command.
- *
- * @example
- * ```ts
- * import { helpTopic } from "./command.ts";
- * helpTopic(["r", "add"]); // "route"
- * helpTopic([]); // ""
- * ```
  */
 export function helpTopic(words: readonly string[]): string {
   const first = words[0];

@@ -79,12 +79,6 @@ export interface Invocation {
 
 /**
  * An {@link Invocation} from its parts.
- *
- * @example
- * ```ts
- * import { inv } from "./invocation.ts";
- * inv("link", "show", {}).hide.size; // 0
- * ```
  */
 export function inv(
   object: ObjectName,
@@ -98,12 +92,6 @@ export function inv(
 
 /**
  * `spec` with `family` set when one is chosen.
- *
- * @example
- * ```ts
- * import { withFamily } from "./invocation.ts";
- * withFamily({}, 10); // { family: 10 }
- * ```
  */
 export function withFamily(spec: Spec, family: number): Spec {
   if (family) spec.family = family;
@@ -112,12 +100,6 @@ export function withFamily(spec: Spec, family: number): Spec {
 
 /**
  * The word users type for an object (`addr` → `address`).
- *
- * @example
- * ```ts
- * import { objectLabel } from "./invocation.ts";
- * objectLabel("addr"); // "address"
- * ```
  */
 export function objectLabel(object: ObjectName): string {
   return object === "addr" ? "address" : object;

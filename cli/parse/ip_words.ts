@@ -21,14 +21,6 @@ export type IpWord = readonly [word: string, canonical: string | null, exact?: "
 /**
  * Whether `word` selects `entry` as ip's `matches()` does: a non-empty
  * prefix of the entry's word (the whole word for exact entries).
- *
- * @example
- * ```ts
- * import { ipMatches } from "./ip_words.ts";
- * ipMatches("s", ["set", "set"]); // true
- * ipMatches("chg", ["chg", "change", "exact"]); // true
- * ipMatches("", ["show", "show"]); // false
- * ```
  */
 export function ipMatches(word: string, entry: IpWord): boolean {
   const [w, , exact] = entry;
@@ -37,12 +29,6 @@ export function ipMatches(word: string, entry: IpWord): boolean {
 
 /**
  * The first entry of `table` that `word` selects, or undefined.
- *
- * @example
- * ```ts
- * import { ipLookup, LINK_COMMANDS } from "./ip_words.ts";
- * ipLookup("s", LINK_COMMANDS)?.[1]; // "set"
- * ```
  */
 export function ipLookup(word: string, table: readonly IpWord[]): IpWord | undefined {
   return table.find((e) => ipMatches(word, e));
@@ -210,13 +196,6 @@ export const MADDR_COMMANDS: readonly IpWord[] = [
 /**
  * The object a word names (`a` → `addr`, `m` → `maddr`); unknown words and
  * ip objects nlroute lacks are usage errors.
- *
- * @example
- * ```ts
- * import { objectOf } from "./ip_words.ts";
- * objectOf("ru"); // "rule"
- * objectOf("n"); // "neigh"
- * ```
  */
 export function objectOf(word: string): ObjectName {
   const entry = ipLookup(word, OBJECT_WORDS);
@@ -231,13 +210,6 @@ export function objectOf(word: string): ObjectName {
  * How many of `words` are nlroute's own: all of them, but for `netns exec`
  * only those two (what follows is the namespace and the program to run, whose
  * options are not nlroute's).
- *
- * @example
- * ```ts
- * import { commandEnd } from "./ip_words.ts";
- * commandEnd(["netns", "exec", "blue", "ls", "-h"]); // 2
- * commandEnd(["link", "show", "--help"]); // 3
- * ```
  */
 export function commandEnd(words: readonly string[]): number {
   const [object, command] = words;

@@ -44,13 +44,6 @@ function common(word: string): ((w: Words, spec: Spec, keyword: string) => void)
 
 /**
  * Parses the words after `link ACTION`.
- *
- * @example
- * ```ts
- * import { parseLink } from "./link.ts";
- * import { Words } from "./words.ts";
- * parseLink(new Words(["dev", "v0", "up"], "link", "set"), "set").spec; // { index: "v0", state: "up" }
- * ```
  */
 export function parseLink(w: Words, action: string): Invocation {
   if (action === "show") return parseShow(w);

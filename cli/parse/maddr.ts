@@ -10,13 +10,6 @@ import type { Words } from "./words.ts";
 
 /**
  * Parses the words after `maddr show` (a device, with or without `dev`).
- *
- * @example
- * ```ts
- * import { parseMaddr } from "./maddr.ts";
- * import { Words } from "./words.ts";
- * parseMaddr(new Words(["dev", "v0"], "maddr", "show"), "show", 0).spec; // { ifname: "v0" }
- * ```
  */
 export function parseMaddr(w: Words, _action: string, family: Family): Invocation {
   const spec: Record<string, unknown> = {};

@@ -27,12 +27,6 @@ function familyGroup(group: GroupName, family: Family): GroupName {
 /**
  * Parses the words after `monitor`: the objects (all of ip's by default),
  * limited to a family by `-4`/`-6`.
- *
- * @example
- * ```ts
- * import { parseMonitor } from "./monitor.ts";
- * parseMonitor(["link", "route"], 2).extras.groups; // ["link", "ipv4-route"]
- * ```
  */
 export function parseMonitor(words: readonly string[], family: Family): Invocation {
   const groups = new Set<GroupName>();

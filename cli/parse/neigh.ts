@@ -19,12 +19,6 @@ const NUD = RTNL.enum("nudState");
 /**
  * The bit `neigh show nud none` stands for in {@link Extras.nud}: entries in
  * state none have no NUD bit set.
- *
- * @example
- * ```ts
- * import { NUD_NONE_BIT } from "./neigh.ts";
- * NUD_NONE_BIT; // 0x100
- * ```
  */
 export const NUD_NONE_BIT = 0x100;
 
@@ -80,14 +74,6 @@ function parseShow(w: Words, family: Family, action: string): Invocation {
 
 /**
  * Parses the words after `neigh ACTION`.
- *
- * @example
- * ```ts
- * import { parseNeigh } from "./neigh.ts";
- * import { Words } from "./words.ts";
- * parseNeigh(new Words(["10.0.0.2", "dev", "v0", "nud", "stale"], "neigh", "add"), "add", 0).spec;
- * // { dst: "10.0.0.2", index: "v0", state: "stale" }
- * ```
  */
 export function parseNeigh(w: Words, action: string, family: Family): Invocation {
   if (action === "show" || action === "flush") return parseShow(w, family, action);

@@ -31,15 +31,6 @@ function nameOf(w: Words, action: string): string {
 /**
  * Parses the words after `netns ACTION`: a namespace name for add and del, an
  * optional pid for identify, a name and a program for exec.
- *
- * @example
- * ```ts
- * import { parseNetns } from "./netns.ts";
- * import { Words } from "./words.ts";
- * parseNetns(new Words(["blue"], "netns", "add"), "add").extras; // { name: "blue" }
- * parseNetns(new Words(["blue", "ip", "link"], "netns", "exec"), "exec").extras;
- * // { name: "blue", argv: ["ip", "link"] }
- * ```
  */
 export function parseNetns(w: Words, action: string): Invocation {
   if (action === "list") {

@@ -23,14 +23,6 @@ function parseGroup(word: string): Spec[] {
 
 /**
  * Parses the words after `nexthop ACTION`.
- *
- * @example
- * ```ts
- * import { parseNexthop } from "./nexthop.ts";
- * import { Words } from "./words.ts";
- * parseNexthop(new Words(["id", "5", "blackhole"], "nexthop", "add"), "add", 0).spec;
- * // { id: 5, blackhole: true }
- * ```
  */
 export function parseNexthop(w: Words, action: string, family: Family): Invocation {
   const spec: Spec = {};

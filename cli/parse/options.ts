@@ -142,15 +142,6 @@ function normaliseOption(tok: string): string {
 /**
  * Splits argv into the global options (parsed) and the words of the command.
  * Options come first, as with `ip`; `-h`/`--help` is also accepted anywhere.
- *
- * @example
- * ```ts
- * import { parseGlobal } from "./options.ts";
- * const { options, words } = parseGlobal(["-n", "blue", "-br", "link", "show"]);
- * options.netns; // "blue"
- * options.brief; // true
- * words; // ["link", "show"]
- * ```
  */
 export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; words: string[] } {
   let i = 0;

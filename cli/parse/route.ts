@@ -48,13 +48,6 @@ function parseHop(w: Words): Spec {
 
 /**
  * The address after `via`, skipping ip's optional family word (`via inet6 ADDR`).
- *
- * @example
- * ```ts
- * import { gatewayWord } from "./route.ts";
- * import { Words } from "./words.ts";
- * gatewayWord(new Words(["2001:db8::1"], "route", "add"), "inet6"); // "2001:db8::1"
- * ```
  */
 export function gatewayWord(w: Words, word: string): string {
   return word === "inet" || word === "inet6" ? w.next() : word;
@@ -148,14 +141,6 @@ const GET_KEYS = ["dst", "src", "iif", "oif", "mark", "family", "tos", "table"];
 
 /**
  * Parses the words after `route ACTION`.
- *
- * @example
- * ```ts
- * import { parseRoute } from "./route.ts";
- * import { Words } from "./words.ts";
- * parseRoute(new Words(["blackhole", "10.5.0.0/16"], "route", "add"), "add", 0).spec;
- * // { type: "blackhole", dst: "10.5.0.0/16" }
- * ```
  */
 export function parseRoute(w: Words, action: string, family: Family): Invocation {
   if (action === "show" || action === "flush") return parseShow(w, action, family);

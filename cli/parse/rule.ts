@@ -30,14 +30,6 @@ function selector(w: Words, k: string): string | undefined {
 
 /**
  * Parses the words after `rule ACTION`.
- *
- * @example
- * ```ts
- * import { parseRule } from "./rule.ts";
- * import { Words } from "./words.ts";
- * parseRule(new Words(["from", "10.0.0.0/8", "table", "100"], "rule", "add"), "add", 0).spec;
- * // { src: "10.0.0.0/8", table: 100 }
- * ```
  */
 export function parseRule(w: Words, action: string, family: Family): Invocation {
   const spec: Spec = {};

@@ -10,13 +10,6 @@ import { type NameMap, ROUTE_PROTOCOLS, SCOPES, TABLES } from "../../iproute/nam
 
 /**
  * An integer (decimal or 0x hex) within bounds; the error names the keyword.
- *
- * @example
- * ```ts
- * import { integer } from "./values.ts";
- * integer("1400", "mtu", 68, 0xffffffff); // 1400
- * integer("abc", "mtu", 68, 0xffffffff); // throws: argument "mtu": expected an integer from 68 to 4294967295, got "abc"
- * ```
  */
 export function integer(word: string, keyword: string, lo = 0, hi = 0xffffffff): number {
   const n = /^(0x[0-9a-f]+|\d+)$/i.test(word) ? Number(word) : NaN;
@@ -39,12 +32,6 @@ function named(map: NameMap, expected: string, max = 255) {
 
 /**
  * A routing table: a name of {@link TABLES} or a number.
- *
- * @example
- * ```ts
- * import { tableValue } from "./values.ts";
- * tableValue("main", "table"); // 254
- * ```
  */
 export const tableValue: (word: string, keyword: string) => number = named(
   TABLES,
@@ -54,12 +41,6 @@ export const tableValue: (word: string, keyword: string) => number = named(
 
 /**
  * A route protocol: a name of {@link ROUTE_PROTOCOLS} or 0..255.
- *
- * @example
- * ```ts
- * import { protocolValue } from "./values.ts";
- * protocolValue("static", "proto"); // 4
- * ```
  */
 export const protocolValue: (word: string, keyword: string) => number = named(
   ROUTE_PROTOCOLS,
@@ -68,12 +49,6 @@ export const protocolValue: (word: string, keyword: string) => number = named(
 
 /**
  * A scope: a name of {@link SCOPES} or 0..255.
- *
- * @example
- * ```ts
- * import { scopeValue } from "./values.ts";
- * scopeValue("link", "scope"); // 253
- * ```
  */
 export const scopeValue: (word: string, keyword: string) => number = named(
   SCOPES,
@@ -82,14 +57,6 @@ export const scopeValue: (word: string, keyword: string) => number = named(
 
 /**
  * The value of `word` when it is one of `map`'s names, else undefined.
- *
- * @example
- * ```ts
- * import { lookup } from "./values.ts";
- * import { IP_PROTOCOLS } from "../../iproute/names.ts";
- * lookup(IP_PROTOCOLS, "tcp"); // 6
- * lookup(IP_PROTOCOLS, "6"); // undefined
- * ```
  */
 export function lookup(map: NameMap, word: string): number | undefined {
   return map.names().includes(word) ? map.value(word, "name", Infinity) : undefined;
@@ -97,12 +64,6 @@ export function lookup(map: NameMap, word: string): number | undefined {
 
 /**
  * Names as a sentence's list: `a, b or c`.
- *
- * @example
- * ```ts
- * import { orList } from "./values.ts";
- * orList(["mpath", "resilient"]); // "mpath or resilient"
- * ```
  */
 export function orList(names: readonly string[]): string {
   return names.length < 2 ? names.join("") : `${names.slice(0, -1).join(", ")} or ${names.at(-1)}`;
@@ -110,12 +71,6 @@ export function orList(names: readonly string[]): string {
 
 /**
  * `word` when it is one of `names`, else an error listing them.
- *
- * @example
- * ```ts
- * import { oneOf } from "./values.ts";
- * oneOf("mpath", ["mpath", "resilient"], "type"); // "mpath"
- * ```
  */
 export function oneOf(
   word: string,
@@ -129,12 +84,6 @@ export function oneOf(
 
 /**
  * `on` or `off`.
- *
- * @example
- * ```ts
- * import { onOff } from "./values.ts";
- * onOff("on", "carrier"); // true
- * ```
  */
 export function onOff(word: string, keyword: string): boolean {
   return oneOf(word, ["on", "off"], keyword) === "on";
@@ -142,12 +91,6 @@ export function onOff(word: string, keyword: string): boolean {
 
 /**
  * A number or a range `N-M` up to `max`.
- *
- * @example
- * ```ts
- * import { range } from "./values.ts";
- * range("1000-2000", "sport", 0xffff); // { start: 1000, end: 2000 }
- * ```
  */
 export function range(word: string, keyword: string, max: number): { start: number; end: number } {
   const m = /^(\d+)(?:-(\d+))?$/.exec(word);
@@ -166,12 +109,6 @@ export function range(word: string, keyword: string, max: number): { start: numb
 
 /**
  * `snake_case` (or `kebab-case`) → `camelCase`, the tables' spelling.
- *
- * @example
- * ```ts
- * import { camel } from "./values.ts";
- * camel("stp_state"); // "stpState"
- * ```
  */
 export function camel(word: string): string {
   return word.replace(/[_-]([a-z0-9])/g, (_, c: string) => c.toUpperCase());

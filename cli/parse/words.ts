@@ -9,14 +9,6 @@ import { UsageError } from "../errors.ts";
 
 /**
  * The words of one command (`link set dev v0 mtu 1400`, after `link set`).
- *
- * @example
- * ```ts
- * import { Words } from "./words.ts";
- * const w = new Words(["mtu", "1400"], "link", "set");
- * w.next(); // "mtu"
- * w.value("mtu"); // "1400" (a second "mtu" would be refused)
- * ```
  */
 export class Words {
   readonly #words: readonly string[];

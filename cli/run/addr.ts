@@ -17,14 +17,6 @@ import { inPrefix } from "./prefix.ts";
 
 /**
  * Runs a parsed `address` command (a {@link Runner}).
- *
- * @example
- * ```ts
- * import { runAddr } from "./addr.ts";
- * import type { Runner } from "./output.ts";
-import { inPrefix } from "./prefix.ts";
- * const run: Runner = runAddr;
- * ```
  */
 export const runAddr: Runner = async (ipr, inv, opts, out) => {
   const spec = inv.spec;

@@ -33,16 +33,6 @@ const RUNNERS: Record<string, Runner> = {
 /**
  * Runs one parsed command; resolves with the exit code (errors are thrown and
  * reported by the caller).
- *
- * @example
- * ```ts
- * import { parseCommand } from "../parse/command.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * import { runCommand } from "./command.ts";
- * import { PLAIN } from "../color.ts";
- * const { options, words } = parseGlobal(["-n", "blue", "-j", "link", "show"]);
- * await runCommand(parseCommand(words, 0), options, { write: (s) => console.log(s), paint: PLAIN });
- * ```
  */
 export async function runCommand(
   inv: Invocation,

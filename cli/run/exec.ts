@@ -73,12 +73,6 @@ function bindEtc(name: string): void {
  * Runs `argv` inside namespace `name` (stdio shared with nlroute); resolves
  * with the program's exit status. A program that cannot be started is a
  * one-line error and status 1, as with ip.
- *
- * @example
- * ```ts
- * import { execIn } from "./exec.ts";
- * const code = await execIn("blue", ["ip", "link"]);
- * ```
  */
 export function execIn(name: string, argv: readonly string[]): Promise<number> {
   if (!netns.exists(name)) {

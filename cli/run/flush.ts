@@ -12,16 +12,6 @@ const GONE = new Set(["ENOENT", "ESRCH", "ENODEV", "EADDRNOTAVAIL", "ENXIO"]);
 /**
  * Sends a batch of deletes; throws the first refusal that is not "already
  * gone". Resolves with how many requests the batch held.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { sendDeletes } from "./flush.ts";
- * await using ipr = await IPRoute.open({ netns: "blue" });
- * const b = ipr.batch();
- * for (const n of await ipr.getNexthops()) b.nexthop("del", { id: n.id });
- * await sendDeletes(b);
- * ```
  */
 export async function sendDeletes(batch: Batch): Promise<number> {
   if (batch.size === 0) return 0;

@@ -14,14 +14,6 @@ import { emitFormat, indexOf, type Runner } from "./output.ts";
 
 /**
  * Links selected by a show command (by name, kind, master, group, up).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { selectLinks } from "./link.ts";
- * await using ipr = await IPRoute.open();
- * selectLinks(await ipr.getLinks(), { ifname: "lo" }, false).length; // 1
- * ```
  */
 export function selectLinks(all: Link[], spec: Spec, up: boolean): Link[] {
   let links = all;
@@ -72,13 +64,6 @@ async function set(ipr: IPRoute, inv: Invocation): Promise<void> {
 
 /**
  * Runs a parsed `link` command (a {@link Runner}).
- *
- * @example
- * ```ts
- * import { runLink } from "./link.ts";
- * import type { Runner } from "./output.ts";
- * const run: Runner = runLink;
- * ```
  */
 export const runLink: Runner = async (ipr, inv, opts, out) => {
   if (inv.action === "add") await add(ipr, inv);

@@ -34,16 +34,6 @@ function readFiles(family: unknown) {
 
 /**
  * Runs a parsed `maddr` command; resolves with the exit code.
- *
- * @example
- * ```ts
- * import { runMaddr } from "./maddr.ts";
- * import { parseCommand } from "../parse/command.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * import { PLAIN } from "../color.ts";
- * const { options } = parseGlobal([]);
- * await runMaddr(parseCommand(["maddr"], 0), options, { write: console.log, paint: PLAIN });
- * ```
  */
 export function runMaddr(inv: Invocation, opts: GlobalOptions, out: Output): Promise<number> {
   const inside = opts.netns !== undefined;

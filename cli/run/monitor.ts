@@ -14,12 +14,6 @@ import type { Output } from "./output.ts";
 
 /**
  * Exit code when the monitor is stopped by a signal (128 + SIGINT).
- *
- * @example
- * ```ts
- * import { EXIT_INTERRUPTED } from "./monitor.ts";
- * EXIT_INTERRUPTED; // 130
- * ```
  */
 export const EXIT_INTERRUPTED = 130;
 
@@ -60,16 +54,6 @@ async function learnNames(
 /**
  * Runs a parsed `monitor` command until SIGINT or SIGTERM; resolves with
  * {@link EXIT_INTERRUPTED} then.
- *
- * @example
- * ```ts
- * import { runMonitor } from "./monitor.ts";
- * import { parseCommand } from "../parse/command.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * import { PLAIN } from "../color.ts";
- * const { options } = parseGlobal(["-j"]);
- * await runMonitor(parseCommand(["monitor", "link"], 0), options, { write: console.log, paint: PLAIN });
- * ```
  */
 export async function runMonitor(
   inv: Invocation,

@@ -73,13 +73,6 @@ async function flush(ipr: IPRoute, inv: Invocation, stats: number, out: Output):
 
 /**
  * Runs a parsed `neigh` command (a {@link Runner}).
- *
- * @example
- * ```ts
- * import { runNeigh } from "./neigh.ts";
- * import type { Runner } from "./output.ts";
- * const run: Runner = runNeigh;
- * ```
  */
 export const runNeigh: Runner = async (ipr, inv, opts, out) => {
   if (inv.action === "flush") return await flush(ipr, inv, opts.stats, out);

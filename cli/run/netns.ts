@@ -60,16 +60,6 @@ function identify(pid: string | undefined, current: string | undefined): string 
 
 /**
  * Runs a parsed `netns` command; resolves with the exit code.
- *
- * @example
- * ```ts
- * import { runNetns } from "./netns.ts";
- * import { parseCommand } from "../parse/command.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * import { PLAIN } from "../color.ts";
- * const { options } = parseGlobal([]);
- * await runNetns(parseCommand(["netns"], 0), options, { write: console.log, paint: PLAIN });
- * ```
  */
 export async function runNetns(
   inv: Invocation,

@@ -41,13 +41,6 @@ async function flush(ipr: IPRoute, spec: Spec): Promise<string> {
 
 /**
  * Runs a parsed `nexthop` command (a {@link Runner}).
- *
- * @example
- * ```ts
- * import { runNexthop } from "./nexthop.ts";
- * import type { Runner } from "./output.ts";
- * const run: Runner = runNexthop;
- * ```
  */
 export const runNexthop: Runner = async (ipr, inv, opts, out) => {
   const spec = inv.spec;

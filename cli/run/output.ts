@@ -23,20 +23,6 @@ export interface Output {
 /**
  * Runs one parsed command of an object with an open IPRoute; resolves with the
  * exit code (errors are thrown, and reported by the caller).
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import type { Runner } from "./output.ts";
- * import { runRoute } from "./route.ts";
- * import { parseCommand } from "../parse/command.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * import { PLAIN } from "../color.ts";
- * const run: Runner = runRoute;
- * await using ipr = await IPRoute.open();
- * const { options, words } = parseGlobal(["-j", "route", "show"]);
- * await run(ipr, parseCommand(words, 0), options, { write: console.log, paint: PLAIN });
- * ```
  */
 export type Runner = (
   ipr: IPRoute,
@@ -47,15 +33,6 @@ export type Runner = (
 
 /**
  * Writes a list: a JSON array, or one text block per item (one line each with -o).
- *
- * @example
- * ```ts
- * import { emit } from "./output.ts";
- * import { PLAIN } from "../color.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * const { options } = parseGlobal(["-j"]);
- * emit(["a"], options, { write: console.log, paint: PLAIN }, (n) => ({ name: n }), (n) => n);
- * ```
  */
 export function emit<T>(
   items: T[],
@@ -75,20 +52,6 @@ export function emit<T>(
 
 /**
  * Writes a list of objects in their {@link Format}, leaving out the `hide` fields.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { emitFormat } from "./output.ts";
- * import { RULE_FORMAT } from "../format/rule.ts";
- * import { Names } from "../format/ifnames.ts";
- * import { PLAIN } from "../color.ts";
- * import { parseGlobal } from "../parse/options.ts";
- * await using ipr = await IPRoute.open();
- * const { options } = parseGlobal([]);
- * const out = { write: (s: string) => console.log(s), paint: PLAIN };
- * emitFormat(await ipr.getRules(), options, out, RULE_FORMAT, new Names());
- * ```
  */
 export function emitFormat<T>(
   items: T[],
@@ -109,14 +72,6 @@ export function emitFormat<T>(
 
 /**
  * The index of an interface name; `Cannot find device "x"` when there is none.
- *
- * @example
- * ```ts
- * import { IPRoute } from "../../mod.ts";
- * import { indexOf } from "./output.ts";
- * await using ipr = await IPRoute.open();
- * await indexOf(ipr, "lo"); // 1
- * ```
  */
 export async function indexOf(ipr: IPRoute, name: string): Promise<number> {
   const [index] = await ipr.linkLookup({ ifname: name });

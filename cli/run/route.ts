@@ -13,13 +13,6 @@ import { covers, within } from "./prefix.ts";
 
 /**
  * Runs a parsed `route` command (a {@link Runner}).
- *
- * @example
- * ```ts
- * import { runRoute } from "./route.ts";
- * import type { Runner } from "./output.ts";
- * const run: Runner = runRoute;
- * ```
  */
 export const runRoute: Runner = async (ipr, inv, opts, out) => {
   const spec = inv.spec;

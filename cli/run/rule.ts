@@ -11,13 +11,6 @@ import { emitFormat, type Runner } from "./output.ts";
 
 /**
  * Runs a parsed `rule` command (a {@link Runner}).
- *
- * @example
- * ```ts
- * import { runRule } from "./rule.ts";
- * import type { Runner } from "./output.ts";
- * const run: Runner = runRule;
- * ```
  */
 export const runRule: Runner = async (ipr, inv, opts, out) => {
   if (inv.action === "flush") {

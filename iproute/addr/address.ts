@@ -23,8 +23,12 @@ const SHAPE = rtnetlinkShape(IFADDRMSG, SETS.addr);
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipr = await IPRoute.open();
- * for (const a of await ipr.getAddr()) console.log(a.index, `${a.address}/${a.prefixlen}`);
+ * const [a] = await ipr.getAddr({ index: "lo", family: 2 });
+ * assert.equal(`${a!.address}/${a!.prefixlen}`, "127.0.0.1/8");
+ * assert.equal(a!.scope, "host");
  * ```
  */
 export class Address extends LazyMessage {

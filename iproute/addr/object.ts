@@ -26,12 +26,6 @@ const FILTER_KEYS = [
 /**
  * The identity of an address on its interface: `"<address>/<prefixlen>"`
  * (what IPDB keys an interface's addresses by).
- *
- * @example
- * ```ts
- * import { addrKey } from "./object.ts";
- * addrKey("10.0.0.1", 24); // "10.0.0.1/24"
- * ```
  */
 export function addrKey(address: string, prefixlen: number): string {
   return `${address}/${prefixlen}`;

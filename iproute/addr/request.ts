@@ -120,12 +120,6 @@ function familyAttrs(
 
 /**
  * Builds the request for `addr(cmd, spec)`. Validates everything first.
- *
- * @example
- * ```ts
- * import { buildAddrRequest } from "./request.ts";
- * buildAddrRequest("add", { index: 2, address: "10.0.0.1/24" }).type; // 20
- * ```
  */
 export function buildAddrRequest(cmd: string, spec: AddrSpec | Spec): Request {
   command(ADDR_COMMANDS, cmd, "addr");

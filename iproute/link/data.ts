@@ -18,12 +18,6 @@ const VLAN_PROTOCOLS: Record<string, number> = {
 /**
  * The attribute table of a link kind's data (veth, bridge, vxlan, macvlan,
  * vlan, bond, vrf, gre, …); undefined for kinds without one.
- *
- * @example
- * ```ts
- * import { kindSet } from "./data.ts";
- * kindSet("vxlan")?.name; // "linkinfoVxlanAttrs"
- * ```
  */
 export function kindSet(kind: string): AttrSet | undefined {
   return SETS.linkinfo.get("data").sub?.formats.get(kind);

@@ -28,8 +28,14 @@ const SHAPE = rtnetlinkShape(IFINFOMSG, SETS.link);
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipr = await IPRoute.open();
- * for (const l of await ipr.getLinks()) console.log(l.index, l.ifname, l.state, l.mtu);
+ * const lo = await ipr.link("get", { ifname: "lo" });
+ * assert.equal(lo.index, 1);
+ * assert.equal(lo.state, "up");
+ * assert.ok(lo.flags.includes("loopback"));
+ * assert.equal(lo.address, "00:00:00:00:00:00");
  * ```
  */
 export class Link extends LazyMessage {

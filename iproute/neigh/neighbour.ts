@@ -22,8 +22,21 @@ const SHAPE = rtnetlinkShape(NDMSG, SETS.neigh);
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
- * for (const n of await ipr.getNeighbours()) console.log(n.dst, n.lladdr, n.state);
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "n0", kind: "veth", peer: "n1" });
+ * await ipr.neigh("add", {
+ *   index: "n0",
+ *   dst: "10.0.0.2",
+ *   lladdr: "02:00:00:00:00:02",
+ *   state: "permanent",
+ * });
+ * const [n] = await ipr.getNeighbours({ index: "n0", family: 2 });
+ * assert.equal(n!.dst, "10.0.0.2");
+ * assert.equal(n!.lladdr, "02:00:00:00:00:02");
+ * assert.deepEqual(n!.state, ["permanent"]);
+ * await ipr.link("del", { ifname: "n0" });
  * ```
  */
 export class Neighbour extends LazyMessage {

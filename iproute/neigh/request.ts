@@ -47,12 +47,6 @@ export const FDB_COMMANDS = {
 
 /**
  * Converts a state name list or number to the NUD mask.
- *
- * @example
- * ```ts
- * import { nudState } from "./request.ts";
- * nudState("permanent", "state"); // 128
- * ```
  */
 export function nudState(v: unknown, argument: string): number {
   if (v === "none") return NUD.NONE;
@@ -73,12 +67,6 @@ const FDB_STATES: Record<string, number> = {
  * Converts a forwarding entry state to the NUD mask: bridge(8)'s names
  * (`permanent`, `static`, `dynamic`), else NUD names or a number as for
  * {@link nudState}.
- *
- * @example
- * ```ts
- * import { fdbState } from "./request.ts";
- * fdbState("static", "state"); // 66 (NUD_NOARP | NUD_REACHABLE)
- * ```
  */
 export function fdbState(v: unknown, argument: string): number {
   if (typeof v === "string" && FDB_STATES[v] !== undefined) return FDB_STATES[v]!;
@@ -238,12 +226,6 @@ function build(cmd: string, spec: Spec, bridge: boolean): Request {
 
 /**
  * Builds the request for `neigh(cmd, spec)`.
- *
- * @example
- * ```ts
- * import { buildNeighRequest } from "./request.ts";
- * buildNeighRequest("add", { index: 2, dst: "10.0.0.2", lladdr: "02:00:00:00:00:02" }).type; // 28
- * ```
  */
 export function buildNeighRequest(cmd: string, spec: NeighSpec | Spec): Request {
   return build(cmd, spec as Spec, false);
@@ -251,12 +233,6 @@ export function buildNeighRequest(cmd: string, spec: NeighSpec | Spec): Request 
 
 /**
  * Builds the request for `fdb(cmd, spec)` (AF_BRIDGE, NTF_SELF unless `flags` says master).
- *
- * @example
- * ```ts
- * import { buildFdbRequest } from "./request.ts";
- * buildFdbRequest("append", { index: 3, lladdr: "00:00:00:00:00:00", dst: "10.0.0.2" }).type; // 28
- * ```
  */
 export function buildFdbRequest(cmd: string, spec: FdbSpec | Spec): Request {
   return build(cmd, spec as Spec, true);

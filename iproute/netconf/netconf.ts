@@ -17,12 +17,23 @@ const SHAPE = rtnetlinkShape(NETCONFMSG, SETS.netconf);
  * Per-interface IP configuration (forwarding, rp_filter, …) from
  * RTM_NEWNETCONF events and dumps.
  *
- * @example
+ * @example A dump of the IPv4 settings (IPRoute has no netconf method: they come in
+ * events, or through the socket)
  * ```ts
- * import type { Netconf } from "@nlroute/nlroute";
- * function show(n: Netconf) {
- *   console.log(n.index, n.forwarding);
- * }
+ * import { AF_INET, decoderOf, IPRoute, Netconf, RTM } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * const confs = await ipr.socket.dump({
+ *   type: RTM.GETNETCONF,
+ *   body: (w) => {
+ *     w.u8(AF_INET); // struct netconfmsg
+ *     w.zeros(3);
+ *   },
+ * }, { decode: decoderOf(Netconf) }).all();
+ * const lo = confs.find((n) => n.index === 1)!;
+ * assert.equal(lo.family, AF_INET);
+ * assert.equal(lo.forwarding, 0); // a new namespace does not forward
  * ```
  */
 export class Netconf extends LazyMessage {

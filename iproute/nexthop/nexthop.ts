@@ -39,8 +39,19 @@ const SHAPE = rtnetlinkShape(NHMSG, SETS.nexthop);
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
- * for (const nh of await ipr.getNexthops()) console.log(nh.id, nh.gateway ?? nh.group);
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "h0", kind: "veth", peer: "h1" });
+ * await ipr.link("set", { ifname: "h0", state: "up" });
+ * await ipr.link("set", { ifname: "h1", state: "up" }); // a nexthop needs a carrier
+ * await ipr.addr("add", { index: "h0", address: "10.0.0.1/24" });
+ * await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "h0" });
+ * await ipr.nexthop("add", { id: 2, group: [{ id: 1, weight: 2 }] });
+ * const nhs = await ipr.getNexthops();
+ * assert.deepEqual(nhs.map((nh) => nh.gateway ?? nh.group), ["10.0.0.2", [{ id: 1, weight: 2 }]]);
+ * await ipr.nexthop("del", { id: 2 });
+ * await ipr.link("del", { ifname: "h0" }); // nexthop 1 goes with its device
  * ```
  */
 export class Nexthop extends LazyMessage {

@@ -145,12 +145,6 @@ function definitionAttrs(spec: Spec, attrs: Record<string, unknown>): number | u
 
 /**
  * Builds the request for `nexthop(cmd, spec)`.
- *
- * @example
- * ```ts
- * import { buildNexthopRequest } from "./request.ts";
- * buildNexthopRequest("add", { id: 1, gateway: "10.0.0.2", oif: 2 }).type; // 104
- * ```
  */
 export function buildNexthopRequest(cmd: string, spec: NexthopSpec | Spec): Request {
   const [type, flags] = command(NEXTHOP_COMMANDS, cmd, "nexthop");

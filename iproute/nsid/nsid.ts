@@ -20,10 +20,21 @@ const SHAPE = rtnetlinkShape(RTGENMSG, SETS.netns);
 /**
  * The id one namespace gives another (what `ip netns list-id` shows).
  *
- * @example
+ * @example The event sent when a namespace gets an id for another
  * ```ts
- * import type { Nsid } from "@nlroute/nlroute";
- * const show = (n: Nsid) => `nsid ${n.nsid}`;
+ * import { IPRoute, Monitor, setNetnsid } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using mon = await Monitor.open({ netns: "red", groups: ["nsid"] });
+ * const events = mon.events({ events: ["nsid"] });
+ * await using ipr = await IPRoute.open({ netns: "red" });
+ * const id = await setNetnsid(ipr, "blue"); // red's id for blue
+ * for await (const e of events) {
+ *   if (e.kind !== "nsid") continue;
+ *   assert.equal(e.event, "RTM_NEWNSID");
+ *   assert.equal(e.object.nsid, id);
+ *   break;
+ * }
  * ```
  */
 export class Nsid extends LazyMessage {

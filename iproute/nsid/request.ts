@@ -36,12 +36,6 @@ export interface NsidSpec {
 
 /**
  * Builds a namespace id request.
- *
- * @example
- * ```ts
- * import { buildNsidRequest } from "./request.ts";
- * buildNsidRequest("get", { pid: 1 }).type; // 90 (RTM_GETNSID)
- * ```
  */
 export function buildNsidRequest(cmd: string, spec: NsidSpec | Spec): Request {
   const entry = command(NSID_COMMANDS, cmd, "nsid");

@@ -35,10 +35,26 @@ export interface NextHop {
  * One path of a multipath route, as given to `route(cmd, { multipath })`:
  * `oif` may be an interface name, which IPRoute resolves.
  *
- * @example
+ * @example A route over two gateways, three packets in four through the first
  * ```ts
- * import type { NextHopSpec } from "@nlroute/nlroute";
- * const hops: NextHopSpec[] = [{ gateway: "10.0.0.2", weight: 3 }, { oif: "eth1" }];
+ * import { IPRoute, type NextHopSpec } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.link("add", { ifname: "p0", kind: "veth", peer: "p1" });
+ * await ipr.link("set", { ifname: "p0", state: "up" });
+ * await ipr.addr("add", { index: "p0", address: "10.0.0.1/24" });
+ * const hops: NextHopSpec[] = [
+ *   { gateway: "10.0.0.2", weight: 3 },
+ *   { gateway: "10.0.0.3", oif: "p0" },
+ * ];
+ * await ipr.route("add", { dst: "10.1.0.0/16", multipath: hops });
+ * const [route] = await ipr.getRoutes({ dst: "10.1.0.0/16" });
+ * assert.deepEqual(route!.multipath!.map((h) => [h.gateway, h.weight]), [
+ *   ["10.0.0.2", 3],
+ *   ["10.0.0.3", 1],
+ * ]);
+ * await ipr.link("del", { ifname: "p0" });
  * ```
  */
 export interface NextHopSpec extends Omit<NextHop, "oif"> {

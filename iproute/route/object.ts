@@ -16,13 +16,6 @@ import { Route, type RouteIdentity } from "./route.ts";
  * The identity of a kernel route as a string: table, family, destination,
  * tos, priority, and for IPv6 the output interface (IPv6 keeps same-prefix
  * routes per device; a multipath IPv6 route has none).
- *
- * @example
- * ```ts
- * import { routeKey } from "./object.ts";
- * routeKey({ table: 254, family: 2, dst: "default", tos: 0, priority: 100, oif: 2, multipath: false });
- * // "254|2|default|0|100|"
- * ```
  */
 export function routeKey(r: RouteIdentity): string {
   const v6dev = r.family === AF_INET6 && !r.multipath ? String(r.oif ?? "") : "";

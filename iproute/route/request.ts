@@ -207,12 +207,6 @@ function checkLookup(
 
 /**
  * Builds the request for `route(cmd, spec)`. Validates everything first.
- *
- * @example
- * ```ts
- * import { buildRouteRequest } from "./request.ts";
- * buildRouteRequest("add", { dst: "10.1.0.0/16", gateway: "10.0.0.2", table: 100 }).type; // 24
- * ```
  */
 export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request {
   command(ROUTE_COMMANDS, cmd, "route");

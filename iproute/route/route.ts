@@ -62,11 +62,16 @@ const SHAPE = rtnetlinkShape(RTMSG, SETS.route);
 /**
  * A route as the kernel reports it.
  *
- * @example
+ * @example The route the kernel would use for a destination (`ip route get`)
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
+ * import assert from "node:assert/strict";
+ *
  * await using ipr = await IPRoute.open();
- * for (const r of await ipr.getRoutes({ table: "main" })) console.log(r.dst, r.gateway, r.oif);
+ * const r = await ipr.route("get", { dst: "127.0.0.1" });
+ * assert.equal(r.routeType, "local"); // (`r.type` is the message type, RTM_NEWROUTE)
+ * assert.equal(r.prefsrc, "127.0.0.1");
+ * assert.equal(r.oif, 1); // lo
  * ```
  */
 export class Route extends LazyMessage {

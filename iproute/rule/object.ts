@@ -15,12 +15,6 @@ import { buildRuleRequest, RULE_COMMANDS, type RuleSpec } from "./request.ts";
 /**
  * The identity of a rule as text: every field the kernel compares (a rule's
  * {@link Rule.key} or a spec), sorted, the installing protocol left out.
- *
- * @example
- * ```ts
- * import { ruleKey } from "./object.ts";
- * ruleKey({ family: 2, table: 254, priority: 100 }); // "family=2,priority=100,table=254"
- * ```
  */
 export function ruleKey(spec: Spec): string {
   const parts: string[] = [];

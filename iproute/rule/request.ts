@@ -180,12 +180,6 @@ function options(spec: Spec, action: number, cmd: string, attrs: Record<string, 
 
 /**
  * Builds the request for `rule(cmd, spec)`.
- *
- * @example
- * ```ts
- * import { buildRuleRequest } from "./request.ts";
- * buildRuleRequest("add", { src: "10.0.0.0/8", table: 100, priority: 100 }).type; // 32
- * ```
  */
 export function buildRuleRequest(cmd: string, spec: RuleSpec | Spec): Request {
   if (!Object.hasOwn(RULE_COMMANDS, cmd)) {

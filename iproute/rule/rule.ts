@@ -31,8 +31,15 @@ const SHAPE = rtnetlinkShape(FIB_RULE_HDR, SETS.rule);
  * @example
  * ```ts
  * import { IPRoute } from "@nlroute/nlroute";
- * await using ipr = await IPRoute.open();
- * for (const r of await ipr.getRules()) console.log(r.priority, r.src ?? "all", r.table);
+ * import assert from "node:assert/strict";
+ *
+ * await using ipr = await IPRoute.open({ netns: "blue" });
+ * await ipr.rule("add", { src: "10.0.0.0/8", table: 100, priority: 100 });
+ * const [rule] = await ipr.getRules({ priority: 100 });
+ * assert.equal(rule!.src, "10.0.0.0/8");
+ * assert.equal(rule!.table, 100);
+ * assert.equal(rule!.action, "to_tbl");
+ * await ipr.rule("del", { src: "10.0.0.0/8", table: 100, priority: 100 });
  * ```
  */
 export class Rule extends LazyMessage {
