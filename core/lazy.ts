@@ -39,10 +39,7 @@ export interface MessageShape {
   readonly protocol: NetlinkProtocol;
   /** Bytes between nlmsghdr and the attributes: the fixed header, aligned to 4. */
   readonly headerSize: number;
-  /**
-   * @internal The attribute table (what `attrs` and `nested` decode with;
-   * `AttrSet` from core/schema.ts is not part of the published API yet).
-   */
+  /** The attribute table (what `attrs` and `nested` decode with): a compiled `AttrSet`. */
   readonly attrSet: AttrSet;
 }
 

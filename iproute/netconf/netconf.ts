@@ -57,8 +57,12 @@ export class Netconf extends LazyMessage {
   get rpFilter(): number | undefined {
     return this.attrs.rpFilter as number | undefined;
   }
-  /** Fields shown by `toJSON()` and inspection: the family and every decoded attribute. */
+  /**
+   * Fields shown by `toJSON()` and inspection: the family, the interface as
+   * `index` (the getter's name) and every other decoded attribute.
+   */
   protected fields(): Record<string, unknown> {
-    return defined({ family: this.family, ...this.attrs });
+    const { ifindex: _, ...rest } = this.attrs;
+    return defined({ family: this.family, index: this.index, ...rest });
   }
 }

@@ -237,7 +237,7 @@ export class Route extends LazyMessage {
       priority: this.priority,
       proto: this.proto,
       scope: this.scope,
-      type: this.routeType,
+      routeType: this.routeType,
       metrics: this.metrics,
       multipath: this.multipath,
       nhId: this.nhId,
