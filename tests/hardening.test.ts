@@ -15,13 +15,14 @@ import { Errno } from "../ffi/errno.ts";
 import { withNetns } from "../core/nsenter.ts";
 import { Poller } from "../ffi/poller.ts";
 import {
+  assertNoNewFds,
   createTestNetns,
   fdCount,
   ip,
   isRoot,
   removeTestNetns,
   runtime,
-  settledFdCount,
+  settledFds,
 } from "./helpers.ts";
 
 const live = { skip: !isRoot && "needs root for namespaces" };
@@ -273,11 +274,11 @@ describe("leaks", live, () => {
   async function cycle(label: string, n: number, fn: () => void | Promise<void>) {
     // Warm up (thread-namespace descriptors, the poller, JIT), then measure.
     for (let i = 0; i < 10; i++) await fn();
-    const fds = await settledFdCount();
+    const fds = await settledFds();
     const heap = collect();
     for (let i = 0; i < n; i++) await fn();
     const grown = collect() - heap;
-    assert.equal(await settledFdCount(), fds, `${label}: descriptors`);
+    await assertNoNewFds(fds, `${label}: descriptors`);
     if (gc.gc || gc.Bun) assert.ok(grown < HEAP_TOLERANCE, `${label}: heap grew ${grown} bytes`);
     assert.equal(Poller.active, false, `${label}: the poller stopped`);
   }
@@ -300,11 +301,11 @@ describe("leaks", live, () => {
       assert.equal((await waiting).done, true);
     };
     for (let i = 0; i < 10; i++) await once();
-    const fds = await settledFdCount();
+    const fds = await settledFds();
     const heap = collect();
     for (let i = 0; i < 1000; i++) await once();
     const grown = collect() - heap;
-    assert.equal(await settledFdCount(), fds);
+    await assertNoNewFds(fds);
     if (gc.gc || gc.Bun) assert.ok(grown < HEAP_TOLERANCE, `heap grew ${grown} bytes`);
   });
 

@@ -3,7 +3,8 @@
  * descriptor counts. Shared by every test file; runs under Deno and Bun.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import assert from "node:assert/strict";
+import { appendFileSync, mkdtempSync, readdirSync, readlinkSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -114,19 +115,51 @@ export function fdCount(): number {
   return readdirSync("/proc/self/fd").length;
 }
 
+/** The open descriptors of this process: number → what it points at (`socket:[123]`, a path). */
+export type FdSnapshot = ReadonlyMap<number, string>;
+
+function fdTargets(): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const name of readdirSync("/proc/self/fd")) {
+    try {
+      out.set(Number(name), readlinkSync(`/proc/self/fd/${name}`));
+    } catch {
+      // Closed between the listing and the readlink (the listing's own descriptor too).
+    }
+  }
+  return out;
+}
+
 /**
- * The descriptor count once it stops moving: the poller and the runtimes
- * release their own descriptors a task or two after the last user is gone.
+ * The open descriptors once they stop changing: the poller and the runtimes
+ * release their own descriptors a task or two after the last user is gone, and
+ * an earlier test's child processes a little later (stable for 100 ms, at most 2 s).
  */
-export async function settledFdCount(): Promise<number> {
-  let last = fdCount();
-  for (let i = 0; i < 50; i++) {
-    await new Promise((r) => setTimeout(r, 10));
-    const now = fdCount();
-    if (now === last) return now;
+export async function settledFds(): Promise<FdSnapshot> {
+  let last = fdTargets();
+  let stable = 0;
+  for (let i = 0; i < 100 && stable < 5; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = fdTargets();
+    const same = now.size === last.size && [...now].every(([fd, t]) => last.get(fd) === t);
+    stable = same ? stable + 1 : 0;
     last = now;
   }
   return last;
+}
+
+/**
+ * Asserts that no descriptor is open now (once settled) that was not open in
+ * `before`: a leak shows as a new number or a number pointing elsewhere;
+ * descriptors that others closed meanwhile do not count, nor copies of stdin,
+ * stdout and stderr (Bun opens one on its first console output).
+ */
+export async function assertNoNewFds(before: FdSnapshot, label = "descriptors"): Promise<void> {
+  const now = await settledFds();
+  const stdio = new Set([0, 1, 2].map((fd) => now.get(fd)));
+  const added = [...now].filter(([fd, t]) => before.get(fd) !== t && !stdio.has(t))
+    .map(([fd, t]) => `${fd} → ${t}`);
+  assert.deepEqual(added, [], `${label}: left open`);
 }
 
 /** Inode of the calling thread's network namespace. */

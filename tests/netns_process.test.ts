@@ -20,14 +20,14 @@ import {
   RTM,
   SyscallError,
 } from "../mod.ts";
-import { createTestNetns, removeTestNetns, settledFdCount } from "./helpers.ts";
+import { assertNoNewFds, createTestNetns, removeTestNetns, settledFds } from "./helpers.ts";
 import { describeNetns } from "./netns_util.ts";
 import { childrenMatching, MOD, runSnippet } from "./netns_probes.ts";
 
 describeNetns(() => {
   describe("process mode failures", () => {
     it("a missing namespace comes back as a typed error", async () => {
-      const fds = await settledFdCount();
+      const fds = await settledFds();
       await assert.rejects(
         IPRoute.open({ netns: "nlrt-no-such-ns", mode: "process" }),
         (e: SyscallError) => {
@@ -48,7 +48,7 @@ describeNetns(() => {
         assert.equal(e.code, "EINVAL");
         return true;
       });
-      assert.equal(await settledFdCount(), fds);
+      await assertNoNewFds(fds);
       assert.deepEqual(childrenMatching("helper.ts"), []);
     });
 

@@ -8,7 +8,7 @@ import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { IPRoute, NetNS, netns, RTM, RTNLGRP, SyscallError } from "../mod.ts";
 import { libc } from "../ffi/libc.ts";
-import { ip, nsInode, settledFdCount } from "./helpers.ts";
+import { assertNoNewFds, ip, nsInode, settledFds } from "./helpers.ts";
 import { describeNetns, freshName, home, ours, suiteNamespaces } from "./netns_util.ts";
 import { childrenMatching, ipNetnsList, linkNames, openNs, withProcessIn } from "./netns_probes.ts";
 
@@ -84,24 +84,24 @@ describeNetns(() => {
     it("1,000 thread-mode sockets opened and closed leave the fd count unchanged", async () => {
       // Warm up (the poller, lazily opened descriptors).
       (await IPRoute.open({ netns: ns })).close();
-      const fds = await settledFdCount();
+      const fds = await settledFds();
       for (let i = 0; i < 1000; i++) {
         const ipr = await IPRoute.open({ netns: ns });
         ipr.close();
       }
-      assert.equal(await settledFdCount(), fds);
+      await assertNoNewFds(fds);
       assert.equal(nsInode(), home);
     });
 
     it("20 process-mode sockets leave the fd count unchanged and no helper behind", async () => {
       (await IPRoute.open({ netns: ns, mode: "process" })).close();
-      const fds = await settledFdCount();
+      const fds = await settledFds();
       for (let i = 0; i < 20; i++) {
         const ipr = await IPRoute.open({ netns: ns, mode: "process" });
         assert.equal((await ipr.getLinks()).length, 1);
         ipr.close();
       }
-      assert.equal(await settledFdCount(), fds);
+      await assertNoNewFds(fds);
       assert.deepEqual(childrenMatching("helper.ts"), []);
     });
   });
