@@ -62,7 +62,7 @@ for (const [type, range] of Object.entries(RANGE)) BOUNDS[type] = BOUNDS[`${type
  * absent from `values` are zeros) and advances past it. Member names are
  * checked at compile time (`keyof layout.at`); at run time an unknown member,
  * a number out of its type's range or bytes longer than the member raise
- * {@link ArgumentError} naming the member.
+ * {@link ArgumentError} naming the member, before anything is written.
  *
  * @example Asking generic netlink's controller for the id of a family
  * ```ts
@@ -86,63 +86,112 @@ export function writeStruct<L extends StructLayout>(
   layout: L,
   values: StructValues<L>,
 ): void {
+  (WRITERS.get(layout) ?? writerOf(layout))(w, values as Readonly<Record<string, unknown>>);
+}
+
+/** A writer specialised to one layout (what {@link writeStruct} runs). */
+type StructWriter = (w: Writer, values: Readonly<Record<string, unknown>>) => void;
+
+const WRITERS = new Map<StructLayout, StructWriter>();
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * Compiles the layout's writer once: straight-line code with a named read per
+ * member (headers are written on every request, and reading members by
+ * computed names costs several times the rest). Layouts are generated data;
+ * their member names and types are checked before they go into the code.
+ */
+function writerOf(layout: StructLayout): StructWriter {
+  const names = Object.keys(layout.at);
+  const known = new Set(names);
   const size = layout.size;
-  w.ensure(size);
-  const start = w.pos;
-  w.buf.fill(0, start, start + size);
-  const dv = w.dv;
-  const given = values as Readonly<Record<string, unknown>>;
-  for (const member in given) {
-    const v = given[member];
-    if (v === undefined) continue;
-    const at = layout.at[member];
-    if (at === undefined) {
-      throw new ArgumentError(
-        member,
-        `a member of the struct (${Object.keys(layout.at).join(", ")})`,
-        member,
-        "Cannot use unknown member",
-      );
-    }
-    const o = start + at;
-    const type = layout.type[member] ?? "binary";
+  if (!Number.isInteger(size) || size < 0 || names.some((n) => !IDENTIFIER.test(n))) {
+    throw new TypeError(`Cannot compile a writer for a struct layout: ${JSON.stringify(layout)}`);
+  }
+  const reads: string[] = [];
+  const checks: string[] = [];
+  const writes: string[] = [];
+  const given: string[] = [];
+  names.forEach((name, i) => {
+    const at = layout.at[name]!;
+    const type = layout.type[name] ?? "binary";
+    const le = !type.endsWith("be");
+    const x = `m${i}`;
+    reads.push(`${x} = v.${name}`);
+    given.push(`(${x} !== undefined ? 1 : 0)`);
     const bounds = BOUNDS[type];
+    if (!Number.isInteger(at)) throw new TypeError(`Cannot compile a writer: offset of ${name}`);
     if (bounds) {
-      if (typeof v !== "number" || !Number.isInteger(v) || v < bounds[0] || v > bounds[1]) {
-        throw new ArgumentError(member, `an integer from ${bounds[0]} to ${bounds[1]}`, v);
-      }
-      writeInt(dv, o, type, v);
-    } else if (type.startsWith("u64") || type.startsWith("s64")) {
-      writeBig(dv, o, type, v, member);
+      checks.push(
+        `if (${x} !== undefined && !(typeof ${x} === "number" && ${x} >= ${bounds[0]} && ${x} <= ${
+          bounds[1]
+        } && Number.isInteger(${x}))) badInt(${JSON.stringify(name)}, ${bounds[0]}, ${
+          bounds[1]
+        }, ${x});`,
+      );
+      const bits = type.replace(/^[us]|be$/g, "");
+      const set = bits === "8"
+        ? `dv.setUint8(p + ${at}, ${x} & 0xff)`
+        : bits === "16"
+        ? `dv.setUint16(p + ${at}, ${x} & 0xffff, ${le})`
+        : `dv.setUint32(p + ${at}, ${x} >>> 0, ${le})`;
+      writes.push(`if (${x} !== undefined) ${set};`);
+    } else if (/^[us]64(be)?$/.test(type)) {
+      const signed = type[0] === "s";
+      checks.push(
+        `if (${x} !== undefined) ${x} = checkBig(${x}, ${signed}, ${JSON.stringify(name)});`,
+      );
+      writes.push(
+        `if (${x} !== undefined) dv.${
+          signed ? "setBigInt64" : "setBigUint64"
+        }(p + ${at}, ${x}, ${le});`,
+      );
     } else {
       const room = memberEnd(layout, at) - at;
-      if (!(v instanceof Uint8Array) || v.length > room) {
-        throw new ArgumentError(member, `at most ${room} bytes (Uint8Array)`, v);
-      }
-      w.buf.set(v, o);
+      checks.push(
+        `if (${x} !== undefined && !(${x} instanceof Uint8Array && ${x}.length <= ${room})) badBytes(${
+          JSON.stringify(name)
+        }, ${room}, ${x});`,
+      );
+      writes.push(`if (${x} !== undefined) b.set(${x}, p + ${at});`);
     }
-  }
-  w.pos = start + size;
-}
-
-function writeInt(dv: DataView, o: number, type: string, v: number): void {
-  const le = !type.endsWith("be");
-  switch (type.charCodeAt(1)) {
-    case 56: // "8"
-      dv.setUint8(o, v & 0xff);
-      return;
-    case 49: // "16"
-      dv.setUint16(o, v & 0xffff, le);
-      return;
-    default: // "32"
-      dv.setUint32(o, v >>> 0, le);
-  }
-}
-
-function writeBig(dv: DataView, o: number, type: string, v: unknown, member: string): void {
-  const le = !type.endsWith("be");
-  if (type[0] === "s") dv.setBigInt64(o, checkBig(v, true, member), le);
-  else dv.setBigUint64(o, checkBig(v, false, member), le);
+  });
+  const source = [
+    names.length ? `let ${reads.join(", ")};` : "",
+    ...checks,
+    // Keys the layout lacks: a quick count first, the exact check only when it differs.
+    `if (Object.keys(v).length !== ${given.join(" + ") || "0"}) unknown(v);`,
+    `w.ensure(${size});`,
+    `const p = w.pos, b = w.buf, dv = w.dv;`,
+    `b.fill(0, p, p + ${size});`,
+    ...writes,
+    `w.pos = p + ${size};`,
+  ].join("\n");
+  const unknown = (v: Readonly<Record<string, unknown>>): void => {
+    const member = Object.keys(v).find((k) => v[k] !== undefined && !known.has(k));
+    if (member === undefined) return; // only undefined values
+    throw new ArgumentError(
+      member,
+      `a member of the struct (${names.join(", ")})`,
+      member,
+      "Cannot use unknown member",
+    );
+  };
+  const badInt = (member: string, lo: number, hi: number, v: unknown): never => {
+    throw new ArgumentError(member, `an integer from ${lo} to ${hi}`, v);
+  };
+  const badBytes = (member: string, room: number, v: unknown): never => {
+    throw new ArgumentError(member, `at most ${room} bytes (Uint8Array)`, v);
+  };
+  const write = new Function(
+    "checkBig",
+    "badInt",
+    "badBytes",
+    "unknown",
+    `"use strict"; return function writeStruct(w, v) {\n${source}\n};`,
+  )(checkBig, badInt, badBytes, unknown) as StructWriter;
+  WRITERS.set(layout, write);
+  return write;
 }
 
 /** Where the member at `at` ends: the next member's offset, or the struct's size. */

@@ -3,10 +3,14 @@
  * time into the forms `Deno.dlopen` and `bun:ffi` expect (see `deno.ts`, `bun.ts`).
  *
  * Parameter and result kinds:
- * - `i32`, `u32`, `u64`: integers passed by value (`u64` accepts a number or bigint).
+ * - `i32`, `u32`, `u64`: integers passed by value, as numbers.
  * - `buffer`: a `Uint8Array` passed by pointer. It must not be a small inline typed
  *   array (Bun may move those): allocate with {@link allocBuffer}.
  * - `pointer`: a raw address as a bigint, or `null`.
+ * - `u64`: a `size_t` or `unsigned long` parameter. Every value nlroute passes
+ *   (lengths, mount flags) is below 2^32; the Deno adapter declares the ones in
+ *   register positions as `u32` (Deno's `u64` fast call wants a BigInt and
+ *   deoptimises on numbers; see ffi/deno.ts).
  * - `ssize`: a `ssize_t` result. Declared as `i32`: every count nlroute passes is
  *   below 2^31, and on x86_64 and aarch64 the low half of the result register holds
  *   the value, which saves a BigInt per call.
@@ -75,7 +79,7 @@ export function symbolEntries(names?: readonly SymbolName[]): [SymbolName, Symbo
 
 type ArgOf<K extends ParamKind> = K extends "buffer" ? Uint8Array
   : K extends "pointer" ? bigint | null
-  : K extends "u64" ? number | bigint
+  : K extends "u64" ? number
   : number;
 type ArgsOf<P extends readonly ParamKind[]> = { [I in keyof P]: ArgOf<P[I]> };
 

@@ -65,6 +65,28 @@ describe("writeStruct", () => {
     );
   });
 
+  it("writes 64-bit members from numbers and bigints, little-endian", () => {
+    const stats = RT_LINK_STRUCTS.rtnlLinkStats64;
+    const out = written((w) => writeStruct(w, stats, { rxPackets: 1, txPackets: 2n ** 40n }));
+    assert.equal(out.length, stats.size);
+    assert.deepEqual(out.slice(0, 16), [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]);
+    assert.throws(
+      () => writeStruct(new Writer(), stats, { rxBytes: -1 }),
+      (e: ArgumentError) => e instanceof ArgumentError && e.argument === "rxBytes",
+    );
+  });
+
+  it("leaves the writer untouched when a value is refused, and skips undefined members", () => {
+    const w = new Writer();
+    w.u8(7);
+    assert.throws(() =>
+      writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, { cmd: 1, version: 300 } as never)
+    );
+    assert.equal(w.pos, 1);
+    writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, { cmd: 2, version: undefined } as never);
+    assert.deepEqual([...w.buf.subarray(0, w.pos)], [7, 2, 0, 0, 0]);
+  });
+
   it("raises ArgumentError naming the member for unknown members and bad numbers", () => {
     const genl = GENETLINK_STRUCTS.genlmsghdr;
     for (

@@ -203,7 +203,7 @@ function linkinfo(spec: Spec, kind: string, path: string): Record<string, unknow
         throw new ArgumentError(`${path}peer`, "a link spec without kind or peer", peer);
       }
       const attrs = linkAttrs(peer, `${path}peer.`, true);
-      const { flags, change } = interfaceFlags(peer);
+      const [flags, change] = interfaceFlags(peer);
       info.data = {
         peer: { ifiFamily: AF_UNSPEC, ifiIndex: 0, ifiFlags: flags, ifiChange: change, ...attrs },
       };
@@ -242,12 +242,16 @@ function linkAttrs(spec: Spec, path: string, forPeer: boolean): Record<string, u
   if (spec.mtu !== undefined) a.mtu = int(spec.mtu, `${path}mtu`, 68, 0xffffffff);
   if (spec.address !== undefined) a.address = lladdr(spec.address, `${path}address`);
   if (spec.broadcast !== undefined) a.broadcast = lladdr(spec.broadcast, `${path}broadcast`);
-  for (const k of ["txqlen", "master", "link", "group"] as const) {
-    if (spec[k] !== undefined) a[k] = u32(spec[k], `${path}${k}`);
-  }
+  if (spec.txqlen !== undefined) a.txqlen = u32(spec.txqlen, `${path}txqlen`);
+  if (spec.master !== undefined) a.master = u32(spec.master, `${path}master`);
+  if (spec.link !== undefined) a.link = u32(spec.link, `${path}link`);
+  if (spec.group !== undefined) a.group = u32(spec.group, `${path}group`);
   if (spec.ifalias !== undefined) a.ifalias = str(spec.ifalias, `${path}ifalias`, 255);
-  for (const k of ["numTxQueues", "numRxQueues"] as const) {
-    if (spec[k] !== undefined) a[k] = int(spec[k], `${path}${k}`, 1, 4096);
+  if (spec.numTxQueues !== undefined) {
+    a.numTxQueues = int(spec.numTxQueues, `${path}numTxQueues`, 1, 4096);
+  }
+  if (spec.numRxQueues !== undefined) {
+    a.numRxQueues = int(spec.numRxQueues, `${path}numRxQueues`, 1, 4096);
   }
   if (spec.netnsFd !== undefined) a.netNsFd = u32(spec.netnsFd, `${path}netnsFd`);
   if (spec.netnsPid !== undefined) a.netNsPid = u32(spec.netnsPid, `${path}netnsPid`);
@@ -306,20 +310,8 @@ function propertyRequest(cmd: string, spec: Spec, index: number): Request {
   return structRequest([type, flags], IFINFOMSG, { ifiFamily: AF_UNSPEC, ifiIndex: index }, attrs);
 }
 
-/** The flag switches of a spec: which IFF_* bits to change (`change`) and to what (`flags`). */
-const FLAG_SWITCHES: readonly [
-  key: "arp" | "promisc" | "allmulti" | "multicast",
-  bit: number,
-  on: boolean,
-][] = [
-  ["arp", IFF.noArp, false],
-  ["promisc", IFF.promisc, true],
-  ["allmulti", IFF.allMulti, true],
-  ["multicast", IFF.multicast, true],
-];
-
-/** ifi_flags and ifi_change for the state and the flag switches of a spec. */
-function interfaceFlags(spec: Spec): { flags: number; change: number } {
+/** ifi_flags and ifi_change for the state and the flag switches of a spec (as `[flags, change]`). */
+function interfaceFlags(spec: Spec): [flags: number, change: number] {
   let flags = 0;
   let change = 0;
   if (spec.state !== undefined) {
@@ -329,12 +321,25 @@ function interfaceFlags(spec: Spec): { flags: number; change: number } {
     change |= IFF.up;
     if (spec.state === "up") flags |= IFF.up;
   }
-  for (const [key, bit, setWhen] of FLAG_SWITCHES) {
-    if (spec[key] === undefined) continue;
-    change |= bit;
-    if (bool(spec[key], key) === setWhen) flags |= bit;
+  // Named reads, not a loop over key names: this runs for every link request.
+  // `arp: false` sets IFF_NOARP; the others set their flag when true.
+  if (spec.arp !== undefined) {
+    change |= IFF.noArp;
+    if (!bool(spec.arp, "arp")) flags |= IFF.noArp;
   }
-  return { flags, change };
+  if (spec.promisc !== undefined) {
+    change |= IFF.promisc;
+    if (bool(spec.promisc, "promisc")) flags |= IFF.promisc;
+  }
+  if (spec.allmulti !== undefined) {
+    change |= IFF.allMulti;
+    if (bool(spec.allmulti, "allmulti")) flags |= IFF.allMulti;
+  }
+  if (spec.multicast !== undefined) {
+    change |= IFF.multicast;
+    if (bool(spec.multicast, "multicast")) flags |= IFF.multicast;
+  }
+  return [flags, change];
 }
 
 /**
@@ -344,7 +349,7 @@ export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
   const [type, flags] = command(LINK_COMMANDS, cmd, "link");
   checkKeys(spec, SPEC_KEYS, `link ${cmd}`);
   const index = spec.index === undefined ? 0 : int(spec.index, "index", 0, 0x7fffffff);
-  const { flags: ifiFlags, change } = interfaceFlags(spec);
+  const [ifiFlags, change] = interfaceFlags(spec);
   const selects = cmd === "set" || cmd === "change" || cmd === "del" || cmd === "get";
   if (selects && !index && spec.ifname === undefined) {
     throw new ArgumentError("index", `an index or ifname to select the link to ${cmd}`, spec.index);
