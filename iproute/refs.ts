@@ -105,13 +105,30 @@ function substituteIn(
  * The interface names in `spec` that {@link substituteLinkRefs} would replace,
  * each with the argument it came from.
  */
-export function linkRefNames(def: AnyObjectDef, spec: Spec): [string, string][] {
+export function linkRefNames(def: AnyObjectDef, spec: Spec): readonly [string, string][] {
+  if (!mayHaveLinkRefs(def, spec)) return NONE;
   const names: [string, string][] = [];
   substituteLinkRefs(def, spec, (name, argument) => {
     names.push([name, argument]);
     return 0;
   });
   return names;
+}
+
+const NONE: readonly [string, string][] = [];
+
+/**
+ * False when no key of `spec` that accepts an interface name holds a string
+ * (the common case: indexes given), without allocating anything.
+ */
+function mayHaveLinkRefs(def: AnyObjectDef, spec: Spec): boolean {
+  if (typeof spec !== "object" || spec === null) return false;
+  const keys = def.linkRefs;
+  for (let i = 0; i < keys.length; i++) if (typeof spec[keys[i]!] === "string") return true;
+  const nested = def.nestedLinkRefs;
+  if (nested === undefined) return false;
+  for (const key in nested) if (spec[key] !== undefined) return true;
+  return false;
 }
 
 /** What name lookups need: IPRoute's `linkLookup`. */
