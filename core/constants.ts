@@ -38,11 +38,7 @@ export const AF_NETLINK = 16;
 export const SOCK_RAW = 3;
 /** Close on exec. */
 export const SOCK_CLOEXEC = 0x80000;
-/** Non-blocking. */
-export const SOCK_NONBLOCK = 0x800;
 /** recv flags. */
 export const MSG_DONTWAIT = 0x40;
 /** Return the real length of a truncated datagram. */
 export const MSG_TRUNC = 0x20;
-/** Peek without consuming. */
-export const MSG_PEEK = 0x2;

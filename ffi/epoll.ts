@@ -18,10 +18,6 @@ export const EPOLL_DATA_OFFSET: number = X64 ? 4 : 8;
 
 /** epoll event bits and commands. */
 export const EPOLLIN = 0x001;
-/** Error condition. */
-export const EPOLLERR = 0x008;
-/** Hang up. */
-export const EPOLLHUP = 0x010;
 /** Edge triggered. */
 export const EPOLLET = 0x80000000;
 /** Disarm after one event. */

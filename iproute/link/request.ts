@@ -6,12 +6,12 @@
  * @module
  */
 import { emptyBytes, Writer } from "../../core/codec.ts";
-import { AF_BRIDGE, AF_UNSPEC } from "../../core/address.ts";
+import { AF_UNSPEC } from "../../core/address.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { type AttrSet, encodeAttrs } from "../../core/schema.ts";
 import { NLM_F } from "../../core/constants.ts";
 import { RTM } from "../../core/tables/constants.ts";
-import { RT_LINK_ATTRS, RT_LINK_ENUMS, RT_LINK_STRUCTS } from "../../core/tables/rt_link.ts";
+import { RT_LINK_ENUMS, RT_LINK_STRUCTS } from "../../core/tables/rt_link.ts";
 import type { Request } from "../../core/socket.ts";
 import { structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
@@ -21,7 +21,6 @@ import { kindSet, normaliseData } from "./data.ts";
 import type { LinkKindSpec } from "./kinds.ts";
 import type { LinkAttrs, LinkinfoBrportAttrs } from "../../core/tables/rt_link.ts";
 
-const IFLA = RT_LINK_ATTRS.linkAttrs;
 const IFINFOMSG = RT_LINK_STRUCTS.ifinfomsg;
 const IFF = RT_LINK_ENUMS.ifinfoFlags;
 
@@ -377,17 +376,4 @@ export function buildLinkRequest(cmd: string, spec: LinkSpec | Spec): Request {
     ifiChange: change,
   };
   return structRequest([type, flags], IFINFOMSG, header, encodeLinkAttrs(attrs));
-}
-
-/**
- * Builds a bridge port request through AF_BRIDGE (IFLA_PROTINFO), the way
- * `bridge link set` does; used for port flags on kernels that refuse slave data.
- */
-export function buildBrportRequest(index: number, options: Record<string, unknown>): Request {
-  const w = new Writer(64);
-  const a = w.beginNested(IFLA.protinfo);
-  encodeAttrs(w, SETS.brport, options, "brport");
-  w.endAttr(a);
-  const header = { ifiFamily: AF_BRIDGE, ifiIndex: index };
-  return structRequest([RTM.SETLINK, 0], IFINFOMSG, header, w.finish());
 }
