@@ -12,12 +12,8 @@ source scripts/tools.sh
 # The peer: Debian's python3-pyroute2 (0.7.x), run by /usr/bin/python3. Installed
 # when missing (as root with apt), unless --no-pyroute2 is given.
 if [[ " $* " != *" --no-pyroute2 "* ]] && ! /usr/bin/python3 -c 'import pyroute2' 2>/dev/null; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "nlroute: installing python3-pyroute2 (the benchmarks' peer, about 5 MB with its dependencies)" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pyroute2) >&2
-  else
+  nlroute_apt_install python3-pyroute2 "the benchmarks' peer, about 5 MB with its dependencies" ||
     echo "nlroute: python3-pyroute2 is missing: the pyroute2 rows are skipped" >&2
-  fi
 fi
 
 scripts=(bench/route_dump.ts bench/route_add.ts bench/link_get.ts bench/events_bench.ts

@@ -24,10 +24,15 @@ if [ ! -d "$nlroute_root/node_modules/bun-types" ] || [ ! -d "$nlroute_root/node
   (cd "$nlroute_root" && npm ci --no-audit --no-fund --loglevel=error >&2)
 fi
 
+# Installs a Debian package, saying so with `why`; fails without root or apt.
+nlroute_apt_install() {
+  local pkg="$1" why="$2"
+  [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 || return 1
+  echo "nlroute: installing $pkg${why:+ ($why)}" >&2
+  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$pkg") >&2
+}
+
 # iproute2 is the tests' oracle (ip -j, bridge -j).
 if ! command -v ip >/dev/null 2>&1 || ! command -v bridge >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "nlroute: installing iproute2" >&2
-    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iproute2) >&2
-  fi
+  nlroute_apt_install iproute2 ""
 fi
