@@ -197,3 +197,4 @@ export { type RouteField, RouteRecord } from "./ipdb/routes.ts";
 export { RuleRecord } from "./ipdb/rules.ts";
 export { CommitError, type Step } from "./ipdb/plan.ts";
 export { Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";
+export * from "./genl/mod.ts";

@@ -58,7 +58,7 @@ export interface AttrOpts {
 /** A generated attribute row: number, name, type, options. */
 export type AttrRow = readonly [number, string, string, AttrOpts?];
 /** A generated struct member row: name, type, length, options. */
-export type StructRow = readonly [string, string, (number | null)?, AttrOpts?];
+export type StructRow = readonly [string, string, (number | null | undefined)?, AttrOpts?];
 
 /** What the generator emits for one spec. */
 export interface SpecData {

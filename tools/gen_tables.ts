@@ -22,7 +22,7 @@
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { camel, defines, enumValues, type MemberRow, struct } from "./gen/cheader.ts";
-import { convert, emptyOut, type Out } from "./gen/ynl.ts";
+import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { rtnlSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";

@@ -9,13 +9,9 @@
  */
 import { readFileSync } from "node:fs";
 
-/** One generated struct member row: name, type, length (binary), options. */
-export type MemberRow = [string, string, (number | undefined)?, Record<string, unknown>?];
+import { camel, type MemberRow } from "../../core/ynl.ts";
 
-/** camelCase of a C or YNL name (`rtm_dst_len` / `rtm-dst-len` → `rtmDstLen`). */
-export function camel(name: string): string {
-  return name.toLowerCase().replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-}
+export { camel, type MemberRow };
 
 /** A header's text without comments. */
 function source(path: string): string {
@@ -131,6 +127,16 @@ const SIZE: Record<string, number> = {
   s64: 8,
 };
 
+/** The offset after the last of `rows`, with C alignment of integer members. */
+function endOf(rows: readonly MemberRow[]): number {
+  let offset = 0;
+  for (const [, type, len] of rows) {
+    const size = SIZE[type];
+    offset = size ? Math.ceil(offset / size) * size + size : offset + (len ?? 0);
+  }
+  return offset;
+}
+
 /**
  * The members of `struct name` as generated rows. Integer members keep their
  * type (`__be*` get `{ be: true }`); arrays become `binary` of their byte
@@ -146,9 +152,21 @@ export function struct(
   const m = text.match(new RegExp(`struct\\s+${name}\\s*\\{([^}]*)\\}`));
   if (!m) throw new Error(`no struct ${name} in ${path}`);
   const rows: MemberRow[] = [];
+  let consts: Map<string, number> | undefined;
   for (const raw of m[1]!.split(";")) {
-    const decl = raw.replace(/\s+/g, " ").trim();
+    let decl = raw.replace(/\s+/g, " ").trim();
     if (!decl) continue;
+    // `__attribute__((aligned(N)))`: padding up to N before the member.
+    const aligned = decl.match(/ __attribute__\(\(aligned\((\d+)\)\)\)$/);
+    if (aligned) {
+      decl = decl.slice(0, aligned.index);
+      const to = Number(aligned[1]);
+      const offset = endOf(rows);
+      const gap = (to - (offset % to)) % to;
+      if (gap) {
+        rows.push([`pad${offset}`, "pad", gap]);
+      }
+    }
     const nested = decl.match(/^struct (\w+) (\w+)$/);
     if (nested) {
       rows.push(...struct(path, nested[1]!, hints));
@@ -161,9 +179,9 @@ export function struct(
     const opts: Record<string, unknown> = { ...hints[member] };
     let row: MemberRow;
     if (d[3] !== undefined) {
-      const count = Number(d[3]);
+      const count = /^\d+$/.test(d[3]) ? Number(d[3]) : (consts ??= defines(path, "")).get(d[3]);
       if (!Number.isInteger(count)) throw new Error(`array size ${d[3]} in struct ${name}`);
-      row = [member, "binary", count * SIZE[int[0]]!];
+      row = [member, "binary", count! * SIZE[int[0]]!];
     } else {
       if (int[1]) opts.be = true;
       row = [member, int[0], undefined];

@@ -7,7 +7,7 @@
  * @module
  */
 import { writeFileSync } from "node:fs";
-import type { Out } from "./ynl.ts";
+import type { Out } from "../../core/ynl.ts";
 
 const INT_SIZE: Record<string, number> = {
   u8: 1,

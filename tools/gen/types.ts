@@ -8,7 +8,7 @@
  * @module
  */
 import type { MemberRow } from "./cheader.ts";
-import type { Out, Row } from "./ynl.ts";
+import type { Out, Row } from "../../core/ynl.ts";
 
 /** PascalCase of a camelCase table name (`linkinfoVxlanAttrs` → `LinkinfoVxlanAttrs`). */
 export function typeName(name: string): string {

@@ -7,7 +7,7 @@
  * @module
  */
 import { camel, enumValues, struct } from "./cheader.ts";
-import { emptyOut, type Out, type Row } from "./ynl.ts";
+import { emptyOut, type Out, type Row } from "../../core/ynl.ts";
 
 type Types = Record<string, string | [string, Record<string, unknown>]>;
 

@@ -1,11 +1,20 @@
 /**
- * YNL spec (Documentation/netlink/specs/*.yaml) → the generator's data form:
- * enums and flags, structs, attribute sets (numbered as the kernel numbers
- * them, subsets inheriting from their parent set) and sub-message formats.
+ * YNL spec (the kernel's Documentation/netlink/specs/*.yaml, parsed) → the
+ * tables' data form: enums and flags, structs, attribute sets (numbered as the
+ * kernel numbers them, subsets inheriting from their parent set) and
+ * sub-message formats. The generator (tools/gen_tables.ts, tools/gen_genl.ts)
+ * and the run-time spec loader of generic netlink share it.
  *
  * @module
  */
-import { camel, type MemberRow } from "./cheader.ts";
+
+/** camelCase of a C or YNL name (`rtm_dst_len` / `rtm-dst-len` → `rtmDstLen`). */
+export function camel(name: string): string {
+  return name.toLowerCase().replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** One struct member row: name, type, length (binary), options. */
+export type MemberRow = [string, string, (number | undefined)?, Record<string, unknown>?];
 
 // deno-lint-ignore no-explicit-any
 type Y = any;
