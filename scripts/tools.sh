@@ -36,3 +36,7 @@ nlroute_apt_install() {
 if ! command -v ip >/dev/null 2>&1 || ! command -v bridge >/dev/null 2>&1; then
   nlroute_apt_install iproute2 ""
 fi
+# ethtool is the generic netlink tests' oracle (ethtool --json).
+if ! command -v ethtool >/dev/null 2>&1; then
+  nlroute_apt_install ethtool "the generic netlink tests' oracle, about 1 MB"
+fi
