@@ -13,8 +13,8 @@ export {
   type DumpOp,
   type DumpReply,
   type DumpRequest,
-  GenlFamily,
   type GenlEvent,
+  GenlFamily,
   type GenlOpenOptions,
 } from "./family.ts";
 export {

@@ -22,7 +22,7 @@ step "deno lint";  deno lint || status=1
 step "deno check"; deno check mod.ts ffi/ core/ iproute/ netns/ ipdb/ cli/ tests/ bench/ tools/ examples/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "deno fmt --check"; deno fmt --check || status=1
 # Every entry of deno.json's exports.
-step "deno doc --lint"; deno doc --lint mod.ts core/tables/mod.ts cli/cli.ts 2>&1 | grep -E "error|warn|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+step "deno doc --lint"; deno doc --lint mod.ts core/tables/mod.ts genl/families/all.ts cli/cli.ts 2>&1 | grep -E "error|warn|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "README examples"; deno run -A tools/readme_check.ts 2>&1 | tail -3; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 # The JSDoc examples, run by `deno test --doc` in a sandbox of namespaces (scripts/doc_tests.sh).
 step "doc examples"; bash scripts/doc_tests.sh >"$NLROUTE_TEST_TMP/doc.log" 2>&1 && tail -3 "$NLROUTE_TEST_TMP/doc.log" || { cat "$NLROUTE_TEST_TMP/doc.log"; status=1; }

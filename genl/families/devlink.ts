@@ -3273,7 +3273,7 @@ export const DEVLINK: FamilySpec = {
 };
 
 /** devlink attribute set devlink, as a request gives it. */
-export interface Devlink {
+export interface DevlinkDevlink {
   /** Attribute 1 (string). */
   "busName"?: string;
   /** Attribute 2 (string). */
@@ -3327,41 +3327,41 @@ export interface Devlink {
   /** Attribute 26 (u8). */
   "eswitchInlineMode"?: "none" | "link" | "network" | "transport" | number;
   /** Attribute 27 (nest). */
-  "dpipeTables"?: DlDpipeTables;
+  "dpipeTables"?: DevlinkDlDpipeTables;
   /** Attribute 28 (nest). */
-  "dpipeTable"?: DlDpipeTable | (DlDpipeTable)[];
+  "dpipeTable"?: DevlinkDlDpipeTable | (DevlinkDlDpipeTable)[];
   /** Attribute 29 (string). */
   "dpipeTableName"?: string;
   /** Attribute 30 (u64). */
   "dpipeTableSize"?: number | bigint;
   /** Attribute 31 (nest). */
-  "dpipeTableMatches"?: DlDpipeTableMatches;
+  "dpipeTableMatches"?: DevlinkDlDpipeTableMatches;
   /** Attribute 32 (nest). */
-  "dpipeTableActions"?: DlDpipeTableActions;
+  "dpipeTableActions"?: DevlinkDlDpipeTableActions;
   /** Attribute 33 (u8). */
   "dpipeTableCountersEnabled"?: number;
   /** Attribute 34 (nest). */
-  "dpipeEntries"?: DlDpipeEntries;
+  "dpipeEntries"?: DevlinkDlDpipeEntries;
   /** Attribute 35 (nest). */
-  "dpipeEntry"?: DlDpipeEntry | (DlDpipeEntry)[];
+  "dpipeEntry"?: DevlinkDlDpipeEntry | (DevlinkDlDpipeEntry)[];
   /** Attribute 36 (u64). */
   "dpipeEntryIndex"?: number | bigint;
   /** Attribute 37 (nest). */
-  "dpipeEntryMatchValues"?: DlDpipeEntryMatchValues;
+  "dpipeEntryMatchValues"?: DevlinkDlDpipeEntryMatchValues;
   /** Attribute 38 (nest). */
-  "dpipeEntryActionValues"?: DlDpipeEntryActionValues;
+  "dpipeEntryActionValues"?: DevlinkDlDpipeEntryActionValues;
   /** Attribute 39 (u64). */
   "dpipeEntryCounter"?: number | bigint;
   /** Attribute 40 (nest). */
-  "dpipeMatch"?: DlDpipeMatch | (DlDpipeMatch)[];
+  "dpipeMatch"?: DevlinkDlDpipeMatch | (DevlinkDlDpipeMatch)[];
   /** Attribute 41 (nest). */
-  "dpipeMatchValue"?: DlDpipeMatchValue | (DlDpipeMatchValue)[];
+  "dpipeMatchValue"?: DevlinkDlDpipeMatchValue | (DevlinkDlDpipeMatchValue)[];
   /** Attribute 42 (u32). */
   "dpipeMatchType"?: "fieldExact" | number;
   /** Attribute 43 (nest). */
-  "dpipeAction"?: DlDpipeAction | (DlDpipeAction)[];
+  "dpipeAction"?: DevlinkDlDpipeAction | (DevlinkDlDpipeAction)[];
   /** Attribute 44 (nest). */
-  "dpipeActionValue"?: DlDpipeActionValue | (DlDpipeActionValue)[];
+  "dpipeActionValue"?: DevlinkDlDpipeActionValue | (DevlinkDlDpipeActionValue)[];
   /** Attribute 45 (u32). */
   "dpipeActionType"?: "fieldModify" | number;
   /** Attribute 46 (binary). */
@@ -3371,21 +3371,21 @@ export interface Devlink {
   /** Attribute 48 (u32). */
   "dpipeValueMapping"?: number;
   /** Attribute 49 (nest). */
-  "dpipeHeaders"?: DlDpipeHeaders;
+  "dpipeHeaders"?: DevlinkDlDpipeHeaders;
   /** Attribute 50 (nest). */
-  "dpipeHeader"?: DlDpipeHeader | (DlDpipeHeader)[];
+  "dpipeHeader"?: DevlinkDlDpipeHeader | (DevlinkDlDpipeHeader)[];
   /** Attribute 51 (string). */
   "dpipeHeaderName"?: string;
   /** Attribute 52 (u32). */
   "dpipeHeaderId"?: "ethernet" | "ipv4" | "ipv6" | number;
   /** Attribute 53 (nest). */
-  "dpipeHeaderFields"?: DlDpipeHeaderFields;
+  "dpipeHeaderFields"?: DevlinkDlDpipeHeaderFields;
   /** Attribute 54 (u8). */
   "dpipeHeaderGlobal"?: number;
   /** Attribute 55 (u32). */
   "dpipeHeaderIndex"?: number;
   /** Attribute 56 (nest). */
-  "dpipeField"?: DlDpipeField | (DlDpipeField)[];
+  "dpipeField"?: DevlinkDlDpipeField | (DevlinkDlDpipeField)[];
   /** Attribute 57 (string). */
   "dpipeFieldName"?: string;
   /** Attribute 58 (u32). */
@@ -3397,9 +3397,9 @@ export interface Devlink {
   /** Attribute 62 (u8). */
   "eswitchEncapMode"?: "none" | "basic" | number;
   /** Attribute 63 (nest). */
-  "resourceList"?: DlResourceList;
+  "resourceList"?: DevlinkDlResourceList;
   /** Attribute 64 (nest). */
-  "resource"?: DlResource | (DlResource)[];
+  "resource"?: DevlinkDlResource | (DevlinkDlResource)[];
   /** Attribute 65 (string). */
   "resourceName"?: string;
   /** Attribute 66 (u64). */
@@ -3440,7 +3440,7 @@ export interface Devlink {
   /** Attribute 79 (u32). */
   "portSplitSubportNumber"?: number;
   /** Attribute 80 (nest). */
-  "param"?: DlParam;
+  "param"?: DevlinkDlParam;
   /** Attribute 81 (string). */
   "paramName"?: string;
   /** Attribute 82 (flag). */
@@ -3454,15 +3454,15 @@ export interface Devlink {
   /** Attribute 89 (u64). */
   "regionSize"?: number | bigint;
   /** Attribute 90 (nest). */
-  "regionSnapshots"?: DlRegionSnapshots;
+  "regionSnapshots"?: DevlinkDlRegionSnapshots;
   /** Attribute 91 (nest). */
-  "regionSnapshot"?: DlRegionSnapshot;
+  "regionSnapshot"?: DevlinkDlRegionSnapshot;
   /** Attribute 92 (u32). */
   "regionSnapshotId"?: number;
   /** Attribute 93 (nest). */
-  "regionChunks"?: DlRegionChunks;
+  "regionChunks"?: DevlinkDlRegionChunks;
   /** Attribute 94 (nest). */
-  "regionChunk"?: DlRegionChunk;
+  "regionChunk"?: DevlinkDlRegionChunk;
   /** Attribute 95 (binary). */
   "regionChunkData"?: Uint8Array;
   /** Attribute 96 (u64). */
@@ -3474,11 +3474,11 @@ export interface Devlink {
   /** Attribute 99 (string). */
   "infoSerialNumber"?: string;
   /** Attribute 100 (nest). */
-  "infoVersionFixed"?: DlInfoVersion | (DlInfoVersion)[];
+  "infoVersionFixed"?: DevlinkDlInfoVersion | (DevlinkDlInfoVersion)[];
   /** Attribute 101 (nest). */
-  "infoVersionRunning"?: DlInfoVersion | (DlInfoVersion)[];
+  "infoVersionRunning"?: DevlinkDlInfoVersion | (DevlinkDlInfoVersion)[];
   /** Attribute 102 (nest). */
-  "infoVersionStored"?: DlInfoVersion | (DlInfoVersion)[];
+  "infoVersionStored"?: DevlinkDlInfoVersion | (DevlinkDlInfoVersion)[];
   /** Attribute 103 (string). */
   "infoVersionName"?: string;
   /** Attribute 104 (string). */
@@ -3486,7 +3486,7 @@ export interface Devlink {
   /** Attribute 105 (u32). */
   "sbPoolCellSize"?: number;
   /** Attribute 106 (nest). */
-  "fmsg"?: DlFmsg;
+  "fmsg"?: DevlinkDlFmsg;
   /** Attribute 107 (flag). */
   "fmsgObjNestStart"?: boolean;
   /** Attribute 108 (flag). */
@@ -3500,7 +3500,7 @@ export interface Devlink {
   /** Attribute 112 (u8). */
   "fmsgObjValueType"?: number;
   /** Attribute 114 (nest). */
-  "healthReporter"?: DlHealthReporter;
+  "healthReporter"?: DevlinkDlHealthReporter;
   /** Attribute 115 (string). */
   "healthReporterName"?: string;
   /** Attribute 116 (u8). */
@@ -3530,7 +3530,7 @@ export interface Devlink {
   /** Attribute 128 (u16). */
   "portPciVfNumber"?: number;
   /** Attribute 129 (nest). */
-  "stats"?: DlAttrStats;
+  "stats"?: DevlinkDlAttrStats;
   /** Attribute 130 (string). */
   "trapName"?: string;
   /** Attribute 131 (u8). */
@@ -3540,7 +3540,7 @@ export interface Devlink {
   /** Attribute 133 (flag). */
   "trapGeneric"?: boolean;
   /** Attribute 134 (nest). */
-  "trapMetadata"?: DlTrapMetadata;
+  "trapMetadata"?: DevlinkDlTrapMetadata;
   /** Attribute 135 (string). */
   "trapGroupName"?: string;
   /** Attribute 136 (u8). */
@@ -3562,7 +3562,7 @@ export interface Devlink {
   /** Attribute 144 (u64). */
   "trapPolicerBurst"?: number | bigint;
   /** Attribute 145 (nest). */
-  "portFunction"?: DlPortFunction;
+  "portFunction"?: DevlinkDlPortFunction;
   /** Attribute 146 (string). */
   "infoBoardSerialNumber"?: string;
   /** Attribute 147 (u32). */
@@ -3584,21 +3584,21 @@ export interface Devlink {
   /** Attribute 155 (bitfield32). */
   "reloadLimits"?: { value: number; selector: number };
   /** Attribute 156 (nest). */
-  "devStats"?: DlDevStats;
+  "devStats"?: DevlinkDlDevStats;
   /** Attribute 157 (nest). */
-  "reloadStats"?: DlReloadStats;
+  "reloadStats"?: DevlinkDlReloadStats;
   /** Attribute 158 (nest). */
-  "reloadStatsEntry"?: DlReloadStatsEntry | (DlReloadStatsEntry)[];
+  "reloadStatsEntry"?: DevlinkDlReloadStatsEntry | (DevlinkDlReloadStatsEntry)[];
   /** Attribute 159 (u8). */
   "reloadStatsLimit"?: number;
   /** Attribute 160 (u32). */
   "reloadStatsValue"?: number;
   /** Attribute 161 (nest). */
-  "remoteReloadStats"?: DlReloadStats;
+  "remoteReloadStats"?: DevlinkDlReloadStats;
   /** Attribute 162 (nest). */
-  "reloadActionInfo"?: DlReloadActInfo | (DlReloadActInfo)[];
+  "reloadActionInfo"?: DevlinkDlReloadActInfo | (DevlinkDlReloadActInfo)[];
   /** Attribute 163 (nest). */
-  "reloadActionStats"?: DlReloadActStats | (DlReloadActStats)[];
+  "reloadActionStats"?: DevlinkDlReloadActStats | (DevlinkDlReloadActStats)[];
   /** Attribute 164 (u32). */
   "portPciSfNumber"?: number;
   /** Attribute 165 (u16). */
@@ -3620,9 +3620,9 @@ export interface Devlink {
   /** Attribute 173 (string). */
   "linecardType"?: string;
   /** Attribute 174 (nest). */
-  "linecardSupportedTypes"?: DlLinecardSupportedTypes;
+  "linecardSupportedTypes"?: DevlinkDlLinecardSupportedTypes;
   /** Attribute 176 (nest). */
-  "selftests"?: DlSelftestId;
+  "selftests"?: DevlinkDlSelftestId;
   /** Attribute 177 (u32). */
   "rateTxPriority"?: number;
   /** Attribute 178 (u32). */
@@ -3632,7 +3632,7 @@ export interface Devlink {
 }
 
 /** devlink attribute set devlink, as a reply carries it. */
-export interface DevlinkReply {
+export interface DevlinkDevlinkReply {
   /** Attribute 1 (string). */
   "busName"?: string;
   /** Attribute 2 (string). */
@@ -3686,41 +3686,41 @@ export interface DevlinkReply {
   /** Attribute 26 (u8). */
   "eswitchInlineMode"?: number;
   /** Attribute 27 (nest). */
-  "dpipeTables"?: DlDpipeTablesReply;
+  "dpipeTables"?: DevlinkDlDpipeTablesReply;
   /** Attribute 28 (nest). */
-  "dpipeTable"?: (DlDpipeTableReply)[];
+  "dpipeTable"?: (DevlinkDlDpipeTableReply)[];
   /** Attribute 29 (string). */
   "dpipeTableName"?: string;
   /** Attribute 30 (u64). */
   "dpipeTableSize"?: bigint;
   /** Attribute 31 (nest). */
-  "dpipeTableMatches"?: DlDpipeTableMatchesReply;
+  "dpipeTableMatches"?: DevlinkDlDpipeTableMatchesReply;
   /** Attribute 32 (nest). */
-  "dpipeTableActions"?: DlDpipeTableActionsReply;
+  "dpipeTableActions"?: DevlinkDlDpipeTableActionsReply;
   /** Attribute 33 (u8). */
   "dpipeTableCountersEnabled"?: number;
   /** Attribute 34 (nest). */
-  "dpipeEntries"?: DlDpipeEntriesReply;
+  "dpipeEntries"?: DevlinkDlDpipeEntriesReply;
   /** Attribute 35 (nest). */
-  "dpipeEntry"?: (DlDpipeEntryReply)[];
+  "dpipeEntry"?: (DevlinkDlDpipeEntryReply)[];
   /** Attribute 36 (u64). */
   "dpipeEntryIndex"?: bigint;
   /** Attribute 37 (nest). */
-  "dpipeEntryMatchValues"?: DlDpipeEntryMatchValuesReply;
+  "dpipeEntryMatchValues"?: DevlinkDlDpipeEntryMatchValuesReply;
   /** Attribute 38 (nest). */
-  "dpipeEntryActionValues"?: DlDpipeEntryActionValuesReply;
+  "dpipeEntryActionValues"?: DevlinkDlDpipeEntryActionValuesReply;
   /** Attribute 39 (u64). */
   "dpipeEntryCounter"?: bigint;
   /** Attribute 40 (nest). */
-  "dpipeMatch"?: (DlDpipeMatchReply)[];
+  "dpipeMatch"?: (DevlinkDlDpipeMatchReply)[];
   /** Attribute 41 (nest). */
-  "dpipeMatchValue"?: (DlDpipeMatchValueReply)[];
+  "dpipeMatchValue"?: (DevlinkDlDpipeMatchValueReply)[];
   /** Attribute 42 (u32). */
   "dpipeMatchType"?: number;
   /** Attribute 43 (nest). */
-  "dpipeAction"?: (DlDpipeActionReply)[];
+  "dpipeAction"?: (DevlinkDlDpipeActionReply)[];
   /** Attribute 44 (nest). */
-  "dpipeActionValue"?: (DlDpipeActionValueReply)[];
+  "dpipeActionValue"?: (DevlinkDlDpipeActionValueReply)[];
   /** Attribute 45 (u32). */
   "dpipeActionType"?: number;
   /** Attribute 46 (binary). */
@@ -3730,21 +3730,21 @@ export interface DevlinkReply {
   /** Attribute 48 (u32). */
   "dpipeValueMapping"?: number;
   /** Attribute 49 (nest). */
-  "dpipeHeaders"?: DlDpipeHeadersReply;
+  "dpipeHeaders"?: DevlinkDlDpipeHeadersReply;
   /** Attribute 50 (nest). */
-  "dpipeHeader"?: (DlDpipeHeaderReply)[];
+  "dpipeHeader"?: (DevlinkDlDpipeHeaderReply)[];
   /** Attribute 51 (string). */
   "dpipeHeaderName"?: string;
   /** Attribute 52 (u32). */
   "dpipeHeaderId"?: number;
   /** Attribute 53 (nest). */
-  "dpipeHeaderFields"?: DlDpipeHeaderFieldsReply;
+  "dpipeHeaderFields"?: DevlinkDlDpipeHeaderFieldsReply;
   /** Attribute 54 (u8). */
   "dpipeHeaderGlobal"?: number;
   /** Attribute 55 (u32). */
   "dpipeHeaderIndex"?: number;
   /** Attribute 56 (nest). */
-  "dpipeField"?: (DlDpipeFieldReply)[];
+  "dpipeField"?: (DevlinkDlDpipeFieldReply)[];
   /** Attribute 57 (string). */
   "dpipeFieldName"?: string;
   /** Attribute 58 (u32). */
@@ -3756,9 +3756,9 @@ export interface DevlinkReply {
   /** Attribute 62 (u8). */
   "eswitchEncapMode"?: number;
   /** Attribute 63 (nest). */
-  "resourceList"?: DlResourceListReply;
+  "resourceList"?: DevlinkDlResourceListReply;
   /** Attribute 64 (nest). */
-  "resource"?: (DlResourceReply)[];
+  "resource"?: (DevlinkDlResourceReply)[];
   /** Attribute 65 (string). */
   "resourceName"?: string;
   /** Attribute 66 (u64). */
@@ -3790,7 +3790,7 @@ export interface DevlinkReply {
   /** Attribute 79 (u32). */
   "portSplitSubportNumber"?: number;
   /** Attribute 80 (nest). */
-  "param"?: DlParamReply;
+  "param"?: DevlinkDlParamReply;
   /** Attribute 81 (string). */
   "paramName"?: string;
   /** Attribute 82 (flag). */
@@ -3804,15 +3804,15 @@ export interface DevlinkReply {
   /** Attribute 89 (u64). */
   "regionSize"?: bigint;
   /** Attribute 90 (nest). */
-  "regionSnapshots"?: DlRegionSnapshotsReply;
+  "regionSnapshots"?: DevlinkDlRegionSnapshotsReply;
   /** Attribute 91 (nest). */
-  "regionSnapshot"?: DlRegionSnapshotReply;
+  "regionSnapshot"?: DevlinkDlRegionSnapshotReply;
   /** Attribute 92 (u32). */
   "regionSnapshotId"?: number;
   /** Attribute 93 (nest). */
-  "regionChunks"?: DlRegionChunksReply;
+  "regionChunks"?: DevlinkDlRegionChunksReply;
   /** Attribute 94 (nest). */
-  "regionChunk"?: DlRegionChunkReply;
+  "regionChunk"?: DevlinkDlRegionChunkReply;
   /** Attribute 95 (binary). */
   "regionChunkData"?: Uint8Array;
   /** Attribute 96 (u64). */
@@ -3824,11 +3824,11 @@ export interface DevlinkReply {
   /** Attribute 99 (string). */
   "infoSerialNumber"?: string;
   /** Attribute 100 (nest). */
-  "infoVersionFixed"?: (DlInfoVersionReply)[];
+  "infoVersionFixed"?: (DevlinkDlInfoVersionReply)[];
   /** Attribute 101 (nest). */
-  "infoVersionRunning"?: (DlInfoVersionReply)[];
+  "infoVersionRunning"?: (DevlinkDlInfoVersionReply)[];
   /** Attribute 102 (nest). */
-  "infoVersionStored"?: (DlInfoVersionReply)[];
+  "infoVersionStored"?: (DevlinkDlInfoVersionReply)[];
   /** Attribute 103 (string). */
   "infoVersionName"?: string;
   /** Attribute 104 (string). */
@@ -3836,7 +3836,7 @@ export interface DevlinkReply {
   /** Attribute 105 (u32). */
   "sbPoolCellSize"?: number;
   /** Attribute 106 (nest). */
-  "fmsg"?: DlFmsgReply;
+  "fmsg"?: DevlinkDlFmsgReply;
   /** Attribute 107 (flag). */
   "fmsgObjNestStart"?: true;
   /** Attribute 108 (flag). */
@@ -3850,7 +3850,7 @@ export interface DevlinkReply {
   /** Attribute 112 (u8). */
   "fmsgObjValueType"?: number;
   /** Attribute 114 (nest). */
-  "healthReporter"?: DlHealthReporterReply;
+  "healthReporter"?: DevlinkDlHealthReporterReply;
   /** Attribute 115 (string). */
   "healthReporterName"?: string;
   /** Attribute 116 (u8). */
@@ -3880,7 +3880,7 @@ export interface DevlinkReply {
   /** Attribute 128 (u16). */
   "portPciVfNumber"?: number;
   /** Attribute 129 (nest). */
-  "stats"?: DlAttrStatsReply;
+  "stats"?: DevlinkDlAttrStatsReply;
   /** Attribute 130 (string). */
   "trapName"?: string;
   /** Attribute 131 (u8). */
@@ -3890,7 +3890,7 @@ export interface DevlinkReply {
   /** Attribute 133 (flag). */
   "trapGeneric"?: true;
   /** Attribute 134 (nest). */
-  "trapMetadata"?: DlTrapMetadataReply;
+  "trapMetadata"?: DevlinkDlTrapMetadataReply;
   /** Attribute 135 (string). */
   "trapGroupName"?: string;
   /** Attribute 136 (u8). */
@@ -3912,7 +3912,7 @@ export interface DevlinkReply {
   /** Attribute 144 (u64). */
   "trapPolicerBurst"?: bigint;
   /** Attribute 145 (nest). */
-  "portFunction"?: DlPortFunctionReply;
+  "portFunction"?: DevlinkDlPortFunctionReply;
   /** Attribute 146 (string). */
   "infoBoardSerialNumber"?: string;
   /** Attribute 147 (u32). */
@@ -3934,21 +3934,21 @@ export interface DevlinkReply {
   /** Attribute 155 (bitfield32). */
   "reloadLimits"?: { value: number; selector: number };
   /** Attribute 156 (nest). */
-  "devStats"?: DlDevStatsReply;
+  "devStats"?: DevlinkDlDevStatsReply;
   /** Attribute 157 (nest). */
-  "reloadStats"?: DlReloadStatsReply;
+  "reloadStats"?: DevlinkDlReloadStatsReply;
   /** Attribute 158 (nest). */
-  "reloadStatsEntry"?: (DlReloadStatsEntryReply)[];
+  "reloadStatsEntry"?: (DevlinkDlReloadStatsEntryReply)[];
   /** Attribute 159 (u8). */
   "reloadStatsLimit"?: number;
   /** Attribute 160 (u32). */
   "reloadStatsValue"?: number;
   /** Attribute 161 (nest). */
-  "remoteReloadStats"?: DlReloadStatsReply;
+  "remoteReloadStats"?: DevlinkDlReloadStatsReply;
   /** Attribute 162 (nest). */
-  "reloadActionInfo"?: (DlReloadActInfoReply)[];
+  "reloadActionInfo"?: (DevlinkDlReloadActInfoReply)[];
   /** Attribute 163 (nest). */
-  "reloadActionStats"?: (DlReloadActStatsReply)[];
+  "reloadActionStats"?: (DevlinkDlReloadActStatsReply)[];
   /** Attribute 164 (u32). */
   "portPciSfNumber"?: number;
   /** Attribute 165 (u16). */
@@ -3970,9 +3970,9 @@ export interface DevlinkReply {
   /** Attribute 173 (string). */
   "linecardType"?: string;
   /** Attribute 174 (nest). */
-  "linecardSupportedTypes"?: DlLinecardSupportedTypesReply;
+  "linecardSupportedTypes"?: DevlinkDlLinecardSupportedTypesReply;
   /** Attribute 176 (nest). */
-  "selftests"?: DlSelftestIdReply;
+  "selftests"?: DevlinkDlSelftestIdReply;
   /** Attribute 177 (u32). */
   "rateTxPriority"?: number;
   /** Attribute 178 (u32). */
@@ -3982,63 +3982,63 @@ export interface DevlinkReply {
 }
 
 /** devlink attribute set dlDevStats, as a request gives it. */
-export interface DlDevStats {
+export interface DevlinkDlDevStats {
   /** Attribute 157 (nest). */
-  "reloadStats"?: DlReloadStats;
+  "reloadStats"?: DevlinkDlReloadStats;
   /** Attribute 161 (nest). */
-  "remoteReloadStats"?: DlReloadStats;
+  "remoteReloadStats"?: DevlinkDlReloadStats;
 }
 
 /** devlink attribute set dlDevStats, as a reply carries it. */
-export interface DlDevStatsReply {
+export interface DevlinkDlDevStatsReply {
   /** Attribute 157 (nest). */
-  "reloadStats"?: DlReloadStatsReply;
+  "reloadStats"?: DevlinkDlReloadStatsReply;
   /** Attribute 161 (nest). */
-  "remoteReloadStats"?: DlReloadStatsReply;
+  "remoteReloadStats"?: DevlinkDlReloadStatsReply;
 }
 
 /** devlink attribute set dlReloadStats, as a request gives it. */
-export interface DlReloadStats {
+export interface DevlinkDlReloadStats {
   /** Attribute 162 (nest). */
-  "reloadActionInfo"?: DlReloadActInfo | (DlReloadActInfo)[];
+  "reloadActionInfo"?: DevlinkDlReloadActInfo | (DevlinkDlReloadActInfo)[];
 }
 
 /** devlink attribute set dlReloadStats, as a reply carries it. */
-export interface DlReloadStatsReply {
+export interface DevlinkDlReloadStatsReply {
   /** Attribute 162 (nest). */
-  "reloadActionInfo"?: (DlReloadActInfoReply)[];
+  "reloadActionInfo"?: (DevlinkDlReloadActInfoReply)[];
 }
 
 /** devlink attribute set dlReloadActInfo, as a request gives it. */
-export interface DlReloadActInfo {
+export interface DevlinkDlReloadActInfo {
   /** Attribute 153 (u8). */
   "reloadAction"?: "driverReinit" | "fwActivate" | number;
   /** Attribute 163 (nest). */
-  "reloadActionStats"?: DlReloadActStats | (DlReloadActStats)[];
+  "reloadActionStats"?: DevlinkDlReloadActStats | (DevlinkDlReloadActStats)[];
 }
 
 /** devlink attribute set dlReloadActInfo, as a reply carries it. */
-export interface DlReloadActInfoReply {
+export interface DevlinkDlReloadActInfoReply {
   /** Attribute 153 (u8). */
   "reloadAction"?: number;
   /** Attribute 163 (nest). */
-  "reloadActionStats"?: (DlReloadActStatsReply)[];
+  "reloadActionStats"?: (DevlinkDlReloadActStatsReply)[];
 }
 
 /** devlink attribute set dlReloadActStats, as a request gives it. */
-export interface DlReloadActStats {
+export interface DevlinkDlReloadActStats {
   /** Attribute 158 (nest). */
-  "reloadStatsEntry"?: DlReloadStatsEntry | (DlReloadStatsEntry)[];
+  "reloadStatsEntry"?: DevlinkDlReloadStatsEntry | (DevlinkDlReloadStatsEntry)[];
 }
 
 /** devlink attribute set dlReloadActStats, as a reply carries it. */
-export interface DlReloadActStatsReply {
+export interface DevlinkDlReloadActStatsReply {
   /** Attribute 158 (nest). */
-  "reloadStatsEntry"?: (DlReloadStatsEntryReply)[];
+  "reloadStatsEntry"?: (DevlinkDlReloadStatsEntryReply)[];
 }
 
 /** devlink attribute set dlReloadStatsEntry, as a request gives it. */
-export interface DlReloadStatsEntry {
+export interface DevlinkDlReloadStatsEntry {
   /** Attribute 159 (u8). */
   "reloadStatsLimit"?: number;
   /** Attribute 160 (u32). */
@@ -4046,7 +4046,7 @@ export interface DlReloadStatsEntry {
 }
 
 /** devlink attribute set dlReloadStatsEntry, as a reply carries it. */
-export interface DlReloadStatsEntryReply {
+export interface DevlinkDlReloadStatsEntryReply {
   /** Attribute 159 (u8). */
   "reloadStatsLimit"?: number;
   /** Attribute 160 (u32). */
@@ -4054,7 +4054,7 @@ export interface DlReloadStatsEntryReply {
 }
 
 /** devlink attribute set dlInfoVersion, as a request gives it. */
-export interface DlInfoVersion {
+export interface DevlinkDlInfoVersion {
   /** Attribute 103 (string). */
   "infoVersionName"?: string;
   /** Attribute 104 (string). */
@@ -4062,7 +4062,7 @@ export interface DlInfoVersion {
 }
 
 /** devlink attribute set dlInfoVersion, as a reply carries it. */
-export interface DlInfoVersionReply {
+export interface DevlinkDlInfoVersionReply {
   /** Attribute 103 (string). */
   "infoVersionName"?: string;
   /** Attribute 104 (string). */
@@ -4070,7 +4070,7 @@ export interface DlInfoVersionReply {
 }
 
 /** devlink attribute set dlPortFunction, as a request gives it. */
-export interface DlPortFunction {
+export interface DevlinkDlPortFunction {
   /** Attribute 1 (binary). */
   "hwAddr"?: Uint8Array;
   /** Attribute 2 (u8). */
@@ -4082,7 +4082,7 @@ export interface DlPortFunction {
 }
 
 /** devlink attribute set dlPortFunction, as a reply carries it. */
-export interface DlPortFunctionReply {
+export interface DevlinkDlPortFunctionReply {
   /** Attribute 1 (binary). */
   "hwAddr"?: Uint8Array;
   /** Attribute 2 (u8). */
@@ -4094,27 +4094,27 @@ export interface DlPortFunctionReply {
 }
 
 /** devlink attribute set dlDpipeTables, as a request gives it. */
-export interface DlDpipeTables {
+export interface DevlinkDlDpipeTables {
   /** Attribute 28 (nest). */
-  "dpipeTable"?: DlDpipeTable | (DlDpipeTable)[];
+  "dpipeTable"?: DevlinkDlDpipeTable | (DevlinkDlDpipeTable)[];
 }
 
 /** devlink attribute set dlDpipeTables, as a reply carries it. */
-export interface DlDpipeTablesReply {
+export interface DevlinkDlDpipeTablesReply {
   /** Attribute 28 (nest). */
-  "dpipeTable"?: (DlDpipeTableReply)[];
+  "dpipeTable"?: (DevlinkDlDpipeTableReply)[];
 }
 
 /** devlink attribute set dlDpipeTable, as a request gives it. */
-export interface DlDpipeTable {
+export interface DevlinkDlDpipeTable {
   /** Attribute 29 (string). */
   "dpipeTableName"?: string;
   /** Attribute 30 (u64). */
   "dpipeTableSize"?: number | bigint;
   /** Attribute 31 (nest). */
-  "dpipeTableMatches"?: DlDpipeTableMatches;
+  "dpipeTableMatches"?: DevlinkDlDpipeTableMatches;
   /** Attribute 32 (nest). */
-  "dpipeTableActions"?: DlDpipeTableActions;
+  "dpipeTableActions"?: DevlinkDlDpipeTableActions;
   /** Attribute 33 (u8). */
   "dpipeTableCountersEnabled"?: number;
   /** Attribute 75 (u64). */
@@ -4124,15 +4124,15 @@ export interface DlDpipeTable {
 }
 
 /** devlink attribute set dlDpipeTable, as a reply carries it. */
-export interface DlDpipeTableReply {
+export interface DevlinkDlDpipeTableReply {
   /** Attribute 29 (string). */
   "dpipeTableName"?: string;
   /** Attribute 30 (u64). */
   "dpipeTableSize"?: bigint;
   /** Attribute 31 (nest). */
-  "dpipeTableMatches"?: DlDpipeTableMatchesReply;
+  "dpipeTableMatches"?: DevlinkDlDpipeTableMatchesReply;
   /** Attribute 32 (nest). */
-  "dpipeTableActions"?: DlDpipeTableActionsReply;
+  "dpipeTableActions"?: DevlinkDlDpipeTableActionsReply;
   /** Attribute 33 (u8). */
   "dpipeTableCountersEnabled"?: number;
   /** Attribute 75 (u64). */
@@ -4142,91 +4142,91 @@ export interface DlDpipeTableReply {
 }
 
 /** devlink attribute set dlDpipeTableMatches, as a request gives it. */
-export interface DlDpipeTableMatches {
+export interface DevlinkDlDpipeTableMatches {
   /** Attribute 40 (nest). */
-  "dpipeMatch"?: DlDpipeMatch | (DlDpipeMatch)[];
+  "dpipeMatch"?: DevlinkDlDpipeMatch | (DevlinkDlDpipeMatch)[];
 }
 
 /** devlink attribute set dlDpipeTableMatches, as a reply carries it. */
-export interface DlDpipeTableMatchesReply {
+export interface DevlinkDlDpipeTableMatchesReply {
   /** Attribute 40 (nest). */
-  "dpipeMatch"?: (DlDpipeMatchReply)[];
+  "dpipeMatch"?: (DevlinkDlDpipeMatchReply)[];
 }
 
 /** devlink attribute set dlDpipeTableActions, as a request gives it. */
-export interface DlDpipeTableActions {
+export interface DevlinkDlDpipeTableActions {
   /** Attribute 43 (nest). */
-  "dpipeAction"?: DlDpipeAction | (DlDpipeAction)[];
+  "dpipeAction"?: DevlinkDlDpipeAction | (DevlinkDlDpipeAction)[];
 }
 
 /** devlink attribute set dlDpipeTableActions, as a reply carries it. */
-export interface DlDpipeTableActionsReply {
+export interface DevlinkDlDpipeTableActionsReply {
   /** Attribute 43 (nest). */
-  "dpipeAction"?: (DlDpipeActionReply)[];
+  "dpipeAction"?: (DevlinkDlDpipeActionReply)[];
 }
 
 /** devlink attribute set dlDpipeEntries, as a request gives it. */
-export interface DlDpipeEntries {
+export interface DevlinkDlDpipeEntries {
   /** Attribute 35 (nest). */
-  "dpipeEntry"?: DlDpipeEntry | (DlDpipeEntry)[];
+  "dpipeEntry"?: DevlinkDlDpipeEntry | (DevlinkDlDpipeEntry)[];
 }
 
 /** devlink attribute set dlDpipeEntries, as a reply carries it. */
-export interface DlDpipeEntriesReply {
+export interface DevlinkDlDpipeEntriesReply {
   /** Attribute 35 (nest). */
-  "dpipeEntry"?: (DlDpipeEntryReply)[];
+  "dpipeEntry"?: (DevlinkDlDpipeEntryReply)[];
 }
 
 /** devlink attribute set dlDpipeEntry, as a request gives it. */
-export interface DlDpipeEntry {
+export interface DevlinkDlDpipeEntry {
   /** Attribute 36 (u64). */
   "dpipeEntryIndex"?: number | bigint;
   /** Attribute 37 (nest). */
-  "dpipeEntryMatchValues"?: DlDpipeEntryMatchValues;
+  "dpipeEntryMatchValues"?: DevlinkDlDpipeEntryMatchValues;
   /** Attribute 38 (nest). */
-  "dpipeEntryActionValues"?: DlDpipeEntryActionValues;
+  "dpipeEntryActionValues"?: DevlinkDlDpipeEntryActionValues;
   /** Attribute 39 (u64). */
   "dpipeEntryCounter"?: number | bigint;
 }
 
 /** devlink attribute set dlDpipeEntry, as a reply carries it. */
-export interface DlDpipeEntryReply {
+export interface DevlinkDlDpipeEntryReply {
   /** Attribute 36 (u64). */
   "dpipeEntryIndex"?: bigint;
   /** Attribute 37 (nest). */
-  "dpipeEntryMatchValues"?: DlDpipeEntryMatchValuesReply;
+  "dpipeEntryMatchValues"?: DevlinkDlDpipeEntryMatchValuesReply;
   /** Attribute 38 (nest). */
-  "dpipeEntryActionValues"?: DlDpipeEntryActionValuesReply;
+  "dpipeEntryActionValues"?: DevlinkDlDpipeEntryActionValuesReply;
   /** Attribute 39 (u64). */
   "dpipeEntryCounter"?: bigint;
 }
 
 /** devlink attribute set dlDpipeEntryMatchValues, as a request gives it. */
-export interface DlDpipeEntryMatchValues {
+export interface DevlinkDlDpipeEntryMatchValues {
   /** Attribute 41 (nest). */
-  "dpipeMatchValue"?: DlDpipeMatchValue | (DlDpipeMatchValue)[];
+  "dpipeMatchValue"?: DevlinkDlDpipeMatchValue | (DevlinkDlDpipeMatchValue)[];
 }
 
 /** devlink attribute set dlDpipeEntryMatchValues, as a reply carries it. */
-export interface DlDpipeEntryMatchValuesReply {
+export interface DevlinkDlDpipeEntryMatchValuesReply {
   /** Attribute 41 (nest). */
-  "dpipeMatchValue"?: (DlDpipeMatchValueReply)[];
+  "dpipeMatchValue"?: (DevlinkDlDpipeMatchValueReply)[];
 }
 
 /** devlink attribute set dlDpipeEntryActionValues, as a request gives it. */
-export interface DlDpipeEntryActionValues {
+export interface DevlinkDlDpipeEntryActionValues {
   /** Attribute 44 (nest). */
-  "dpipeActionValue"?: DlDpipeActionValue | (DlDpipeActionValue)[];
+  "dpipeActionValue"?: DevlinkDlDpipeActionValue | (DevlinkDlDpipeActionValue)[];
 }
 
 /** devlink attribute set dlDpipeEntryActionValues, as a reply carries it. */
-export interface DlDpipeEntryActionValuesReply {
+export interface DevlinkDlDpipeEntryActionValuesReply {
   /** Attribute 44 (nest). */
-  "dpipeActionValue"?: (DlDpipeActionValueReply)[];
+  "dpipeActionValue"?: (DevlinkDlDpipeActionValueReply)[];
 }
 
 /** devlink attribute set dlDpipeMatch, as a request gives it. */
-export interface DlDpipeMatch {
+export interface DevlinkDlDpipeMatch {
   /** Attribute 42 (u32). */
   "dpipeMatchType"?: "fieldExact" | number;
   /** Attribute 52 (u32). */
@@ -4240,7 +4240,7 @@ export interface DlDpipeMatch {
 }
 
 /** devlink attribute set dlDpipeMatch, as a reply carries it. */
-export interface DlDpipeMatchReply {
+export interface DevlinkDlDpipeMatchReply {
   /** Attribute 42 (u32). */
   "dpipeMatchType"?: number;
   /** Attribute 52 (u32). */
@@ -4254,9 +4254,9 @@ export interface DlDpipeMatchReply {
 }
 
 /** devlink attribute set dlDpipeMatchValue, as a request gives it. */
-export interface DlDpipeMatchValue {
+export interface DevlinkDlDpipeMatchValue {
   /** Attribute 40 (nest). */
-  "dpipeMatch"?: DlDpipeMatch | (DlDpipeMatch)[];
+  "dpipeMatch"?: DevlinkDlDpipeMatch | (DevlinkDlDpipeMatch)[];
   /** Attribute 46 (binary). */
   "dpipeValue"?: Uint8Array;
   /** Attribute 47 (binary). */
@@ -4266,9 +4266,9 @@ export interface DlDpipeMatchValue {
 }
 
 /** devlink attribute set dlDpipeMatchValue, as a reply carries it. */
-export interface DlDpipeMatchValueReply {
+export interface DevlinkDlDpipeMatchValueReply {
   /** Attribute 40 (nest). */
-  "dpipeMatch"?: (DlDpipeMatchReply)[];
+  "dpipeMatch"?: (DevlinkDlDpipeMatchReply)[];
   /** Attribute 46 (binary). */
   "dpipeValue"?: Uint8Array;
   /** Attribute 47 (binary). */
@@ -4278,7 +4278,7 @@ export interface DlDpipeMatchValueReply {
 }
 
 /** devlink attribute set dlDpipeAction, as a request gives it. */
-export interface DlDpipeAction {
+export interface DevlinkDlDpipeAction {
   /** Attribute 45 (u32). */
   "dpipeActionType"?: "fieldModify" | number;
   /** Attribute 52 (u32). */
@@ -4292,7 +4292,7 @@ export interface DlDpipeAction {
 }
 
 /** devlink attribute set dlDpipeAction, as a reply carries it. */
-export interface DlDpipeActionReply {
+export interface DevlinkDlDpipeActionReply {
   /** Attribute 45 (u32). */
   "dpipeActionType"?: number;
   /** Attribute 52 (u32). */
@@ -4306,9 +4306,9 @@ export interface DlDpipeActionReply {
 }
 
 /** devlink attribute set dlDpipeActionValue, as a request gives it. */
-export interface DlDpipeActionValue {
+export interface DevlinkDlDpipeActionValue {
   /** Attribute 43 (nest). */
-  "dpipeAction"?: DlDpipeAction | (DlDpipeAction)[];
+  "dpipeAction"?: DevlinkDlDpipeAction | (DevlinkDlDpipeAction)[];
   /** Attribute 46 (binary). */
   "dpipeValue"?: Uint8Array;
   /** Attribute 47 (binary). */
@@ -4318,9 +4318,9 @@ export interface DlDpipeActionValue {
 }
 
 /** devlink attribute set dlDpipeActionValue, as a reply carries it. */
-export interface DlDpipeActionValueReply {
+export interface DevlinkDlDpipeActionValueReply {
   /** Attribute 43 (nest). */
-  "dpipeAction"?: (DlDpipeActionReply)[];
+  "dpipeAction"?: (DevlinkDlDpipeActionReply)[];
   /** Attribute 46 (binary). */
   "dpipeValue"?: Uint8Array;
   /** Attribute 47 (binary). */
@@ -4330,19 +4330,19 @@ export interface DlDpipeActionValueReply {
 }
 
 /** devlink attribute set dlDpipeHeaders, as a request gives it. */
-export interface DlDpipeHeaders {
+export interface DevlinkDlDpipeHeaders {
   /** Attribute 50 (nest). */
-  "dpipeHeader"?: DlDpipeHeader | (DlDpipeHeader)[];
+  "dpipeHeader"?: DevlinkDlDpipeHeader | (DevlinkDlDpipeHeader)[];
 }
 
 /** devlink attribute set dlDpipeHeaders, as a reply carries it. */
-export interface DlDpipeHeadersReply {
+export interface DevlinkDlDpipeHeadersReply {
   /** Attribute 50 (nest). */
-  "dpipeHeader"?: (DlDpipeHeaderReply)[];
+  "dpipeHeader"?: (DevlinkDlDpipeHeaderReply)[];
 }
 
 /** devlink attribute set dlDpipeHeader, as a request gives it. */
-export interface DlDpipeHeader {
+export interface DevlinkDlDpipeHeader {
   /** Attribute 51 (string). */
   "dpipeHeaderName"?: string;
   /** Attribute 52 (u32). */
@@ -4350,11 +4350,11 @@ export interface DlDpipeHeader {
   /** Attribute 54 (u8). */
   "dpipeHeaderGlobal"?: number;
   /** Attribute 53 (nest). */
-  "dpipeHeaderFields"?: DlDpipeHeaderFields;
+  "dpipeHeaderFields"?: DevlinkDlDpipeHeaderFields;
 }
 
 /** devlink attribute set dlDpipeHeader, as a reply carries it. */
-export interface DlDpipeHeaderReply {
+export interface DevlinkDlDpipeHeaderReply {
   /** Attribute 51 (string). */
   "dpipeHeaderName"?: string;
   /** Attribute 52 (u32). */
@@ -4362,23 +4362,23 @@ export interface DlDpipeHeaderReply {
   /** Attribute 54 (u8). */
   "dpipeHeaderGlobal"?: number;
   /** Attribute 53 (nest). */
-  "dpipeHeaderFields"?: DlDpipeHeaderFieldsReply;
+  "dpipeHeaderFields"?: DevlinkDlDpipeHeaderFieldsReply;
 }
 
 /** devlink attribute set dlDpipeHeaderFields, as a request gives it. */
-export interface DlDpipeHeaderFields {
+export interface DevlinkDlDpipeHeaderFields {
   /** Attribute 56 (nest). */
-  "dpipeField"?: DlDpipeField | (DlDpipeField)[];
+  "dpipeField"?: DevlinkDlDpipeField | (DevlinkDlDpipeField)[];
 }
 
 /** devlink attribute set dlDpipeHeaderFields, as a reply carries it. */
-export interface DlDpipeHeaderFieldsReply {
+export interface DevlinkDlDpipeHeaderFieldsReply {
   /** Attribute 56 (nest). */
-  "dpipeField"?: (DlDpipeFieldReply)[];
+  "dpipeField"?: (DevlinkDlDpipeFieldReply)[];
 }
 
 /** devlink attribute set dlDpipeField, as a request gives it. */
-export interface DlDpipeField {
+export interface DevlinkDlDpipeField {
   /** Attribute 57 (string). */
   "dpipeFieldName"?: string;
   /** Attribute 58 (u32). */
@@ -4390,7 +4390,7 @@ export interface DlDpipeField {
 }
 
 /** devlink attribute set dlDpipeField, as a reply carries it. */
-export interface DlDpipeFieldReply {
+export interface DevlinkDlDpipeFieldReply {
   /** Attribute 57 (string). */
   "dpipeFieldName"?: string;
   /** Attribute 58 (u32). */
@@ -4402,7 +4402,7 @@ export interface DlDpipeFieldReply {
 }
 
 /** devlink attribute set dlResource, as a request gives it. */
-export interface DlResource {
+export interface DevlinkDlResource {
   /** Attribute 65 (string). */
   "resourceName"?: string;
   /** Attribute 66 (u64). */
@@ -4426,7 +4426,7 @@ export interface DlResource {
 }
 
 /** devlink attribute set dlResource, as a reply carries it. */
-export interface DlResourceReply {
+export interface DevlinkDlResourceReply {
   /** Attribute 65 (string). */
   "resourceName"?: string;
   /** Attribute 66 (u64). */
@@ -4450,19 +4450,19 @@ export interface DlResourceReply {
 }
 
 /** devlink attribute set dlResourceList, as a request gives it. */
-export interface DlResourceList {
+export interface DevlinkDlResourceList {
   /** Attribute 64 (nest). */
-  "resource"?: DlResource | (DlResource)[];
+  "resource"?: DevlinkDlResource | (DevlinkDlResource)[];
 }
 
 /** devlink attribute set dlResourceList, as a reply carries it. */
-export interface DlResourceListReply {
+export interface DevlinkDlResourceListReply {
   /** Attribute 64 (nest). */
-  "resource"?: (DlResourceReply)[];
+  "resource"?: (DevlinkDlResourceReply)[];
 }
 
 /** devlink attribute set dlParam, as a request gives it. */
-export interface DlParam {
+export interface DevlinkDlParam {
   /** Attribute 81 (string). */
   "paramName"?: string;
   /** Attribute 82 (flag). */
@@ -4472,7 +4472,7 @@ export interface DlParam {
 }
 
 /** devlink attribute set dlParam, as a reply carries it. */
-export interface DlParamReply {
+export interface DevlinkDlParamReply {
   /** Attribute 81 (string). */
   "paramName"?: string;
   /** Attribute 82 (flag). */
@@ -4482,43 +4482,43 @@ export interface DlParamReply {
 }
 
 /** devlink attribute set dlRegionSnapshots, as a request gives it. */
-export interface DlRegionSnapshots {
+export interface DevlinkDlRegionSnapshots {
   /** Attribute 91 (nest). */
-  "regionSnapshot"?: DlRegionSnapshot;
+  "regionSnapshot"?: DevlinkDlRegionSnapshot;
 }
 
 /** devlink attribute set dlRegionSnapshots, as a reply carries it. */
-export interface DlRegionSnapshotsReply {
+export interface DevlinkDlRegionSnapshotsReply {
   /** Attribute 91 (nest). */
-  "regionSnapshot"?: DlRegionSnapshotReply;
+  "regionSnapshot"?: DevlinkDlRegionSnapshotReply;
 }
 
 /** devlink attribute set dlRegionSnapshot, as a request gives it. */
-export interface DlRegionSnapshot {
+export interface DevlinkDlRegionSnapshot {
   /** Attribute 92 (u32). */
   "regionSnapshotId"?: number;
 }
 
 /** devlink attribute set dlRegionSnapshot, as a reply carries it. */
-export interface DlRegionSnapshotReply {
+export interface DevlinkDlRegionSnapshotReply {
   /** Attribute 92 (u32). */
   "regionSnapshotId"?: number;
 }
 
 /** devlink attribute set dlRegionChunks, as a request gives it. */
-export interface DlRegionChunks {
+export interface DevlinkDlRegionChunks {
   /** Attribute 94 (nest). */
-  "regionChunk"?: DlRegionChunk;
+  "regionChunk"?: DevlinkDlRegionChunk;
 }
 
 /** devlink attribute set dlRegionChunks, as a reply carries it. */
-export interface DlRegionChunksReply {
+export interface DevlinkDlRegionChunksReply {
   /** Attribute 94 (nest). */
-  "regionChunk"?: DlRegionChunkReply;
+  "regionChunk"?: DevlinkDlRegionChunkReply;
 }
 
 /** devlink attribute set dlRegionChunk, as a request gives it. */
-export interface DlRegionChunk {
+export interface DevlinkDlRegionChunk {
   /** Attribute 95 (binary). */
   "regionChunkData"?: Uint8Array;
   /** Attribute 96 (u64). */
@@ -4526,7 +4526,7 @@ export interface DlRegionChunk {
 }
 
 /** devlink attribute set dlRegionChunk, as a reply carries it. */
-export interface DlRegionChunkReply {
+export interface DevlinkDlRegionChunkReply {
   /** Attribute 95 (binary). */
   "regionChunkData"?: Uint8Array;
   /** Attribute 96 (u64). */
@@ -4534,7 +4534,7 @@ export interface DlRegionChunkReply {
 }
 
 /** devlink attribute set dlFmsg, as a request gives it. */
-export interface DlFmsg {
+export interface DevlinkDlFmsg {
   /** Attribute 107 (flag). */
   "fmsgObjNestStart"?: boolean;
   /** Attribute 108 (flag). */
@@ -4548,7 +4548,7 @@ export interface DlFmsg {
 }
 
 /** devlink attribute set dlFmsg, as a reply carries it. */
-export interface DlFmsgReply {
+export interface DevlinkDlFmsgReply {
   /** Attribute 107 (flag). */
   "fmsgObjNestStart"?: true;
   /** Attribute 108 (flag). */
@@ -4562,7 +4562,7 @@ export interface DlFmsgReply {
 }
 
 /** devlink attribute set dlHealthReporter, as a request gives it. */
-export interface DlHealthReporter {
+export interface DevlinkDlHealthReporter {
   /** Attribute 115 (string). */
   "healthReporterName"?: string;
   /** Attribute 116 (u8). */
@@ -4584,7 +4584,7 @@ export interface DlHealthReporter {
 }
 
 /** devlink attribute set dlHealthReporter, as a reply carries it. */
-export interface DlHealthReporterReply {
+export interface DevlinkDlHealthReporterReply {
   /** Attribute 115 (string). */
   "healthReporterName"?: string;
   /** Attribute 116 (u8). */
@@ -4606,7 +4606,7 @@ export interface DlHealthReporterReply {
 }
 
 /** devlink attribute set dlAttrStats, as a request gives it. */
-export interface DlAttrStats {
+export interface DevlinkDlAttrStats {
   /** Attribute 0 (u64). */
   "statsRxPackets"?: number | bigint;
   /** Attribute 1 (u64). */
@@ -4616,7 +4616,7 @@ export interface DlAttrStats {
 }
 
 /** devlink attribute set dlAttrStats, as a reply carries it. */
-export interface DlAttrStatsReply {
+export interface DevlinkDlAttrStatsReply {
   /** Attribute 0 (u64). */
   "statsRxPackets"?: bigint;
   /** Attribute 1 (u64). */
@@ -4626,7 +4626,7 @@ export interface DlAttrStatsReply {
 }
 
 /** devlink attribute set dlTrapMetadata, as a request gives it. */
-export interface DlTrapMetadata {
+export interface DevlinkDlTrapMetadata {
   /** Attribute 0 (flag). */
   "trapMetadataTypeInPort"?: boolean;
   /** Attribute 1 (flag). */
@@ -4634,7 +4634,7 @@ export interface DlTrapMetadata {
 }
 
 /** devlink attribute set dlTrapMetadata, as a reply carries it. */
-export interface DlTrapMetadataReply {
+export interface DevlinkDlTrapMetadataReply {
   /** Attribute 0 (flag). */
   "trapMetadataTypeInPort"?: true;
   /** Attribute 1 (flag). */
@@ -4642,25 +4642,25 @@ export interface DlTrapMetadataReply {
 }
 
 /** devlink attribute set dlLinecardSupportedTypes, as a request gives it. */
-export interface DlLinecardSupportedTypes {
+export interface DevlinkDlLinecardSupportedTypes {
   /** Attribute 173 (string). */
   "linecardType"?: string;
 }
 
 /** devlink attribute set dlLinecardSupportedTypes, as a reply carries it. */
-export interface DlLinecardSupportedTypesReply {
+export interface DevlinkDlLinecardSupportedTypesReply {
   /** Attribute 173 (string). */
   "linecardType"?: string;
 }
 
 /** devlink attribute set dlSelftestId, as a request gives it. */
-export interface DlSelftestId {
+export interface DevlinkDlSelftestId {
   /** Attribute 1 (flag). */
   "flash"?: boolean;
 }
 
 /** devlink attribute set dlSelftestId, as a reply carries it. */
-export interface DlSelftestIdReply {
+export interface DevlinkDlSelftestIdReply {
   /** Attribute 1 (flag). */
   "flash"?: true;
 }
@@ -4670,29 +4670,32 @@ export interface DevlinkOps {
   /** Operation get. */
   "get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "reloadFailed" | "devStats">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "reloadFailed" | "devStats">;
     };
     dump: {
       request: Record<string, never>;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "reloadFailed" | "devStats">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "reloadFailed" | "devStats">;
     };
   };
   /** Operation port-get. */
   "port-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex">;
     };
   };
   /** Operation port-set. */
   "port-set": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "portType" | "portFunction">;
+      request: Pick<
+        DevlinkDevlink,
+        "busName" | "devName" | "portIndex" | "portType" | "portFunction"
+      >;
       reply: undefined;
     };
   };
@@ -4700,7 +4703,7 @@ export interface DevlinkOps {
   "port-new": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "portIndex"
@@ -4709,51 +4712,51 @@ export interface DevlinkOps {
         | "portPciSfNumber"
         | "portControllerNumber"
       >;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex">;
     };
   };
   /** Operation port-del. */
   "port-del": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "portIndex">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">; reply: undefined };
   };
   /** Operation port-split. */
   "port-split": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "portSplitCount">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "portSplitCount">;
       reply: undefined;
     };
   };
   /** Operation port-unsplit. */
   "port-unsplit": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "portIndex">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">; reply: undefined };
   };
   /** Operation sb-get. */
   "sb-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "sbIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "sbIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "sbIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "sbIndex">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "sbIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "sbIndex">;
     };
   };
   /** Operation sb-pool-get. */
   "sb-pool-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "sbIndex" | "sbPoolIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "sbIndex" | "sbPoolIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "sbIndex" | "sbPoolIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "sbIndex" | "sbPoolIndex">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "sbIndex" | "sbPoolIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "sbIndex" | "sbPoolIndex">;
     };
   };
   /** Operation sb-pool-set. */
   "sb-pool-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "sbIndex" | "sbPoolIndex" | "sbPoolThresholdType" | "sbPoolSize"
       >;
       reply: undefined;
@@ -4762,19 +4765,28 @@ export interface DevlinkOps {
   /** Operation sb-port-pool-get. */
   "sb-port-pool-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex">;
+      request: Pick<
+        DevlinkDevlink,
+        "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex"
+      >;
+      reply: Pick<
+        DevlinkDevlinkReply,
+        "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex"
+      >;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<
+        DevlinkDevlinkReply,
+        "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex"
+      >;
     };
   };
   /** Operation sb-port-pool-set. */
   "sb-port-pool-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolIndex" | "sbThreshold"
       >;
       reply: undefined;
@@ -4784,18 +4796,18 @@ export interface DevlinkOps {
   "sb-tc-pool-bind-get": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolType" | "sbTcIndex"
       >;
       reply: Pick<
-        DevlinkReply,
+        DevlinkDevlinkReply,
         "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolType" | "sbTcIndex"
       >;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
       reply: Pick<
-        DevlinkReply,
+        DevlinkDevlinkReply,
         "busName" | "devName" | "portIndex" | "sbIndex" | "sbPoolType" | "sbTcIndex"
       >;
     };
@@ -4804,7 +4816,7 @@ export interface DevlinkOps {
   "sb-tc-pool-bind-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "portIndex"
@@ -4819,18 +4831,18 @@ export interface DevlinkOps {
   };
   /** Operation sb-occ-snapshot. */
   "sb-occ-snapshot": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "sbIndex">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "sbIndex">; reply: undefined };
   };
   /** Operation sb-occ-max-clear. */
   "sb-occ-max-clear": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "sbIndex">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "sbIndex">; reply: undefined };
   };
   /** Operation eswitch-get. */
   "eswitch-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
       reply: Pick<
-        DevlinkReply,
+        DevlinkDevlinkReply,
         "busName" | "devName" | "eswitchMode" | "eswitchInlineMode" | "eswitchEncapMode"
       >;
     };
@@ -4839,7 +4851,7 @@ export interface DevlinkOps {
   "eswitch-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "eswitchMode" | "eswitchInlineMode" | "eswitchEncapMode"
       >;
       reply: undefined;
@@ -4848,29 +4860,29 @@ export interface DevlinkOps {
   /** Operation dpipe-table-get. */
   "dpipe-table-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "dpipeTableName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "dpipeTables">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "dpipeTableName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "dpipeTables">;
     };
   };
   /** Operation dpipe-entries-get. */
   "dpipe-entries-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "dpipeTableName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "dpipeEntries">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "dpipeTableName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "dpipeEntries">;
     };
   };
   /** Operation dpipe-headers-get. */
   "dpipe-headers-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "dpipeHeaders">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "dpipeHeaders">;
     };
   };
   /** Operation dpipe-table-counters-set. */
   "dpipe-table-counters-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "dpipeTableName" | "dpipeTableCountersEnabled"
       >;
       reply: undefined;
@@ -4879,65 +4891,68 @@ export interface DevlinkOps {
   /** Operation resource-set. */
   "resource-set": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "resourceId" | "resourceSize">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "resourceId" | "resourceSize">;
       reply: undefined;
     };
   };
   /** Operation resource-dump. */
   "resource-dump": {
     do: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "resourceList">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "resourceList">;
     };
   };
   /** Operation reload. */
   "reload": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "reloadAction" | "reloadLimits" | "netnsPid" | "netnsFd" | "netnsId"
       >;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "reloadActionsPerformed">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "reloadActionsPerformed">;
     };
   };
   /** Operation param-get. */
   "param-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "paramName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "paramName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "paramName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "paramName">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "paramName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "paramName">;
     };
   };
   /** Operation param-set. */
   "param-set": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "paramName" | "paramType" | "paramValueCmode">;
+      request: Pick<
+        DevlinkDevlink,
+        "busName" | "devName" | "paramName" | "paramType" | "paramValueCmode"
+      >;
       reply: undefined;
     };
   };
   /** Operation region-get. */
   "region-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "regionName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "regionName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "regionName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "regionName">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "regionName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "regionName">;
     };
   };
   /** Operation region-new. */
   "region-new": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "portIndex" | "regionName" | "regionSnapshotId"
       >;
       reply: Pick<
-        DevlinkReply,
+        DevlinkDevlinkReply,
         "busName" | "devName" | "portIndex" | "regionName" | "regionSnapshotId"
       >;
     };
@@ -4946,7 +4961,7 @@ export interface DevlinkOps {
   "region-del": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "portIndex" | "regionName" | "regionSnapshotId"
       >;
       reply: undefined;
@@ -4956,7 +4971,7 @@ export interface DevlinkOps {
   "region-read": {
     dump: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "portIndex"
@@ -4966,30 +4981,30 @@ export interface DevlinkOps {
         | "regionChunkAddr"
         | "regionChunkLen"
       >;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "regionName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "regionName">;
     };
   };
   /** Operation port-param-get. */
   "port-param-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex">;
     };
     dump: {
       request: Record<string, never>;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex">;
     };
   };
   /** Operation port-param-set. */
   "port-param-set": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "portIndex">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">; reply: undefined };
   };
   /** Operation info-get. */
   "info-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
       reply: Pick<
-        DevlinkReply,
+        DevlinkDevlinkReply,
         | "busName"
         | "devName"
         | "infoDriverName"
@@ -5002,7 +5017,7 @@ export interface DevlinkOps {
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        DevlinkReply,
+        DevlinkDevlinkReply,
         | "busName"
         | "devName"
         | "infoDriverName"
@@ -5016,19 +5031,19 @@ export interface DevlinkOps {
   /** Operation health-reporter-get. */
   "health-reporter-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "healthReporterName">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "healthReporterName">;
     };
   };
   /** Operation health-reporter-set. */
   "health-reporter-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "portIndex"
@@ -5043,28 +5058,28 @@ export interface DevlinkOps {
   /** Operation health-reporter-recover. */
   "health-reporter-recover": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
       reply: undefined;
     };
   };
   /** Operation health-reporter-diagnose. */
   "health-reporter-diagnose": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
       reply: undefined;
     };
   };
   /** Operation health-reporter-dump-get. */
   "health-reporter-dump-get": {
     dump: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
-      reply: Pick<DevlinkReply, "fmsg">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      reply: Pick<DevlinkDevlinkReply, "fmsg">;
     };
   };
   /** Operation health-reporter-dump-clear. */
   "health-reporter-dump-clear": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
       reply: undefined;
     };
   };
@@ -5072,7 +5087,7 @@ export interface DevlinkOps {
   "flash-update": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "flashUpdateFileName"
@@ -5085,37 +5100,37 @@ export interface DevlinkOps {
   /** Operation trap-get. */
   "trap-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "trapName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "trapName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "trapName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "trapName">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "trapName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "trapName">;
     };
   };
   /** Operation trap-set. */
   "trap-set": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "trapName" | "trapAction">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "trapName" | "trapAction">;
       reply: undefined;
     };
   };
   /** Operation trap-group-get. */
   "trap-group-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "trapGroupName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "trapGroupName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "trapGroupName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "trapGroupName">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "trapGroupName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "trapGroupName">;
     };
   };
   /** Operation trap-group-set. */
   "trap-group-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "trapGroupName" | "trapAction" | "trapPolicerId"
       >;
       reply: undefined;
@@ -5124,19 +5139,19 @@ export interface DevlinkOps {
   /** Operation trap-policer-get. */
   "trap-policer-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "trapPolicerId">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "trapPolicerId">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "trapPolicerId">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "trapPolicerId">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "trapPolicerId">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "trapPolicerId">;
     };
   };
   /** Operation trap-policer-set. */
   "trap-policer-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         "busName" | "devName" | "trapPolicerId" | "trapPolicerRate" | "trapPolicerBurst"
       >;
       reply: undefined;
@@ -5145,26 +5160,26 @@ export interface DevlinkOps {
   /** Operation health-reporter-test. */
   "health-reporter-test": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "healthReporterName">;
       reply: undefined;
     };
   };
   /** Operation rate-get. */
   "rate-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "portIndex" | "rateNodeName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "rateNodeName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex" | "rateNodeName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "rateNodeName">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "portIndex" | "rateNodeName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "portIndex" | "rateNodeName">;
     };
   };
   /** Operation rate-set. */
   "rate-set": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "rateNodeName"
@@ -5181,7 +5196,7 @@ export interface DevlinkOps {
   "rate-new": {
     do: {
       request: Pick<
-        Devlink,
+        DevlinkDevlink,
         | "busName"
         | "devName"
         | "rateNodeName"
@@ -5196,41 +5211,44 @@ export interface DevlinkOps {
   };
   /** Operation rate-del. */
   "rate-del": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "rateNodeName">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "rateNodeName">; reply: undefined };
   };
   /** Operation linecard-get. */
   "linecard-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "linecardIndex">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "linecardIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "linecardIndex">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "linecardIndex">;
     };
     dump: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName" | "linecardIndex">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName" | "linecardIndex">;
     };
   };
   /** Operation linecard-set. */
   "linecard-set": {
     do: {
-      request: Pick<Devlink, "busName" | "devName" | "linecardIndex" | "linecardType">;
+      request: Pick<DevlinkDevlink, "busName" | "devName" | "linecardIndex" | "linecardType">;
       reply: undefined;
     };
   };
   /** Operation selftests-get. */
   "selftests-get": {
     do: {
-      request: Pick<Devlink, "busName" | "devName">;
-      reply: Pick<DevlinkReply, "busName" | "devName">;
+      request: Pick<DevlinkDevlink, "busName" | "devName">;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName">;
     };
-    dump: { request: Record<string, never>; reply: Pick<DevlinkReply, "busName" | "devName"> };
+    dump: {
+      request: Record<string, never>;
+      reply: Pick<DevlinkDevlinkReply, "busName" | "devName">;
+    };
   };
   /** Operation selftests-run. */
   "selftests-run": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "selftests">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "selftests">; reply: undefined };
   };
   /** Operation notify-filter-set. */
   "notify-filter-set": {
-    do: { request: Pick<Devlink, "busName" | "devName" | "portIndex">; reply: undefined };
+    do: { request: Pick<DevlinkDevlink, "busName" | "devName" | "portIndex">; reply: undefined };
   };
 }
 

@@ -739,7 +739,7 @@ export const DPLL: FamilySpec = {
 };
 
 /** dpll attribute set dpll, as a request gives it. */
-export interface Dpll {
+export interface DpllDpll {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (string). */
@@ -788,7 +788,7 @@ export interface Dpll {
 }
 
 /** dpll attribute set dpll, as a reply carries it. */
-export interface DpllReply {
+export interface DpllDpllReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (string). */
@@ -812,7 +812,7 @@ export interface DpllReply {
 }
 
 /** dpll attribute set pin, as a request gives it. */
-export interface Pin {
+export interface DpllPin {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
@@ -834,7 +834,7 @@ export interface Pin {
   /** Attribute 11 (u64). */
   "frequency"?: number | bigint;
   /** Attribute 12 (nest). */
-  "frequencySupported"?: FrequencyRange | (FrequencyRange)[];
+  "frequencySupported"?: DpllFrequencyRange | (DpllFrequencyRange)[];
   /** Attribute 13 (u64). */
   "frequencyMin"?: number | bigint;
   /** Attribute 14 (u64). */
@@ -851,9 +851,9 @@ export interface Pin {
     | ("directionCanChange" | "priorityCanChange" | "stateCanChange")[]
     | number;
   /** Attribute 18 (nest). */
-  "parentDevice"?: PinParentDevice | (PinParentDevice)[];
+  "parentDevice"?: DpllPinParentDevice | (DpllPinParentDevice)[];
   /** Attribute 19 (nest). */
-  "parentPin"?: PinParentPin | (PinParentPin)[];
+  "parentPin"?: DpllPinParentPin | (DpllPinParentPin)[];
   /** Attribute 20 (s32). */
   "phaseAdjustMin"?: number;
   /** Attribute 21 (s32). */
@@ -867,15 +867,15 @@ export interface Pin {
   /** Attribute 25 (u64). */
   "esyncFrequency"?: number | bigint;
   /** Attribute 26 (nest). */
-  "esyncFrequencySupported"?: FrequencyRange | (FrequencyRange)[];
+  "esyncFrequencySupported"?: DpllFrequencyRange | (DpllFrequencyRange)[];
   /** Attribute 27 (u32). */
   "esyncPulse"?: number;
   /** Attribute 28 (nest). */
-  "referenceSync"?: ReferenceSync | (ReferenceSync)[];
+  "referenceSync"?: DpllReferenceSync | (DpllReferenceSync)[];
 }
 
 /** dpll attribute set pin, as a reply carries it. */
-export interface PinReply {
+export interface DpllPinReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
@@ -897,7 +897,7 @@ export interface PinReply {
   /** Attribute 11 (u64). */
   "frequency"?: bigint;
   /** Attribute 12 (nest). */
-  "frequencySupported"?: (FrequencyRangeReply)[];
+  "frequencySupported"?: (DpllFrequencyRangeReply)[];
   /** Attribute 13 (u64). */
   "frequencyMin"?: bigint;
   /** Attribute 14 (u64). */
@@ -909,9 +909,9 @@ export interface PinReply {
   /** Attribute 17 (u32). */
   "capabilities"?: number;
   /** Attribute 18 (nest). */
-  "parentDevice"?: (PinParentDeviceReply)[];
+  "parentDevice"?: (DpllPinParentDeviceReply)[];
   /** Attribute 19 (nest). */
-  "parentPin"?: (PinParentPinReply)[];
+  "parentPin"?: (DpllPinParentPinReply)[];
   /** Attribute 20 (s32). */
   "phaseAdjustMin"?: number;
   /** Attribute 21 (s32). */
@@ -925,15 +925,15 @@ export interface PinReply {
   /** Attribute 25 (u64). */
   "esyncFrequency"?: bigint;
   /** Attribute 26 (nest). */
-  "esyncFrequencySupported"?: (FrequencyRangeReply)[];
+  "esyncFrequencySupported"?: (DpllFrequencyRangeReply)[];
   /** Attribute 27 (u32). */
   "esyncPulse"?: number;
   /** Attribute 28 (nest). */
-  "referenceSync"?: (ReferenceSyncReply)[];
+  "referenceSync"?: (DpllReferenceSyncReply)[];
 }
 
 /** dpll attribute set pinParentDevice, as a request gives it. */
-export interface PinParentDevice {
+export interface DpllPinParentDevice {
   /** Attribute 2 (u32). */
   "parentId"?: number;
   /** Attribute 10 (u32). */
@@ -947,7 +947,7 @@ export interface PinParentDevice {
 }
 
 /** dpll attribute set pinParentDevice, as a reply carries it. */
-export interface PinParentDeviceReply {
+export interface DpllPinParentDeviceReply {
   /** Attribute 2 (u32). */
   "parentId"?: number;
   /** Attribute 10 (u32). */
@@ -961,7 +961,7 @@ export interface PinParentDeviceReply {
 }
 
 /** dpll attribute set pinParentPin, as a request gives it. */
-export interface PinParentPin {
+export interface DpllPinParentPin {
   /** Attribute 2 (u32). */
   "parentId"?: number;
   /** Attribute 16 (u32). */
@@ -969,7 +969,7 @@ export interface PinParentPin {
 }
 
 /** dpll attribute set pinParentPin, as a reply carries it. */
-export interface PinParentPinReply {
+export interface DpllPinParentPinReply {
   /** Attribute 2 (u32). */
   "parentId"?: number;
   /** Attribute 16 (u32). */
@@ -977,7 +977,7 @@ export interface PinParentPinReply {
 }
 
 /** dpll attribute set frequencyRange, as a request gives it. */
-export interface FrequencyRange {
+export interface DpllFrequencyRange {
   /** Attribute 13 (u64). */
   "frequencyMin"?: number | bigint;
   /** Attribute 14 (u64). */
@@ -985,7 +985,7 @@ export interface FrequencyRange {
 }
 
 /** dpll attribute set frequencyRange, as a reply carries it. */
-export interface FrequencyRangeReply {
+export interface DpllFrequencyRangeReply {
   /** Attribute 13 (u64). */
   "frequencyMin"?: bigint;
   /** Attribute 14 (u64). */
@@ -993,7 +993,7 @@ export interface FrequencyRangeReply {
 }
 
 /** dpll attribute set referenceSync, as a request gives it. */
-export interface ReferenceSync {
+export interface DpllReferenceSync {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 16 (u32). */
@@ -1001,7 +1001,7 @@ export interface ReferenceSync {
 }
 
 /** dpll attribute set referenceSync, as a reply carries it. */
-export interface ReferenceSyncReply {
+export interface DpllReferenceSyncReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 16 (u32). */
@@ -1012,14 +1012,17 @@ export interface ReferenceSyncReply {
 export interface DpllOps {
   /** Operation device-id-get. */
   "device-id-get": {
-    do: { request: Pick<Dpll, "moduleName" | "clockId" | "type">; reply: Pick<DpllReply, "id"> };
+    do: {
+      request: Pick<DpllDpll, "moduleName" | "clockId" | "type">;
+      reply: Pick<DpllDpllReply, "id">;
+    };
   };
   /** Operation device-get. */
   "device-get": {
     do: {
-      request: Pick<Dpll, "id">;
+      request: Pick<DpllDpll, "id">;
       reply: Pick<
-        DpllReply,
+        DpllDpllReply,
         | "id"
         | "moduleName"
         | "mode"
@@ -1034,7 +1037,7 @@ export interface DpllOps {
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        DpllReply,
+        DpllDpllReply,
         | "id"
         | "moduleName"
         | "mode"
@@ -1049,24 +1052,24 @@ export interface DpllOps {
   };
   /** Operation device-set. */
   "device-set": {
-    do: { request: Pick<Dpll, "id">; reply: undefined };
+    do: { request: Pick<DpllDpll, "id">; reply: undefined };
   };
   /** Operation pin-id-get. */
   "pin-id-get": {
     do: {
       request: Pick<
-        Pin,
+        DpllPin,
         "moduleName" | "clockId" | "boardLabel" | "panelLabel" | "packageLabel" | "type"
       >;
-      reply: Pick<PinReply, "id">;
+      reply: Pick<DpllPinReply, "id">;
     };
   };
   /** Operation pin-get. */
   "pin-get": {
     do: {
-      request: Pick<Pin, "id">;
+      request: Pick<DpllPin, "id">;
       reply: Pick<
-        PinReply,
+        DpllPinReply,
         | "id"
         | "moduleName"
         | "clockId"
@@ -1090,9 +1093,9 @@ export interface DpllOps {
       >;
     };
     dump: {
-      request: Pick<Pin, "id">;
+      request: Pick<DpllPin, "id">;
       reply: Pick<
-        PinReply,
+        DpllPinReply,
         | "id"
         | "moduleName"
         | "clockId"
@@ -1120,7 +1123,7 @@ export interface DpllOps {
   "pin-set": {
     do: {
       request: Pick<
-        Pin,
+        DpllPin,
         | "id"
         | "frequency"
         | "direction"
@@ -1141,7 +1144,7 @@ export interface DpllOps {
 export interface DpllEvents {
   /** Notification device-create-ntf. */
   "device-create-ntf": Pick<
-    DpllReply,
+    DpllDpllReply,
     | "id"
     | "moduleName"
     | "mode"
@@ -1154,7 +1157,7 @@ export interface DpllEvents {
   >;
   /** Notification device-delete-ntf. */
   "device-delete-ntf": Pick<
-    DpllReply,
+    DpllDpllReply,
     | "id"
     | "moduleName"
     | "mode"
@@ -1167,7 +1170,7 @@ export interface DpllEvents {
   >;
   /** Notification device-change-ntf. */
   "device-change-ntf": Pick<
-    DpllReply,
+    DpllDpllReply,
     | "id"
     | "moduleName"
     | "mode"
@@ -1180,7 +1183,7 @@ export interface DpllEvents {
   >;
   /** Notification pin-create-ntf. */
   "pin-create-ntf": Pick<
-    PinReply,
+    DpllPinReply,
     | "id"
     | "moduleName"
     | "clockId"
@@ -1204,7 +1207,7 @@ export interface DpllEvents {
   >;
   /** Notification pin-delete-ntf. */
   "pin-delete-ntf": Pick<
-    PinReply,
+    DpllPinReply,
     | "id"
     | "moduleName"
     | "clockId"
@@ -1228,7 +1231,7 @@ export interface DpllEvents {
   >;
   /** Notification pin-change-ntf. */
   "pin-change-ntf": Pick<
-    PinReply,
+    DpllPinReply,
     | "id"
     | "moduleName"
     | "clockId"

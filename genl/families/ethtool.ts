@@ -3143,7 +3143,7 @@ export const ETHTOOL: FamilySpec = {
 };
 
 /** ethtool attribute set header, as a request gives it. */
-export interface Header {
+export interface EthtoolHeader {
   /** Attribute 1 (u32). */
   "devIndex"?: number;
   /** Attribute 2 (string). */
@@ -3160,7 +3160,7 @@ export interface Header {
 }
 
 /** ethtool attribute set header, as a reply carries it. */
-export interface HeaderReply {
+export interface EthtoolHeaderReply {
   /** Attribute 1 (u32). */
   "devIndex"?: number;
   /** Attribute 2 (string). */
@@ -3172,7 +3172,7 @@ export interface HeaderReply {
 }
 
 /** ethtool attribute set bitsetBit, as a request gives it. */
-export interface BitsetBit {
+export interface EthtoolBitsetBit {
   /** Attribute 1 (u32). */
   "index"?: number;
   /** Attribute 2 (string). */
@@ -3182,7 +3182,7 @@ export interface BitsetBit {
 }
 
 /** ethtool attribute set bitsetBit, as a reply carries it. */
-export interface BitsetBitReply {
+export interface EthtoolBitsetBitReply {
   /** Attribute 1 (u32). */
   "index"?: number;
   /** Attribute 2 (string). */
@@ -3192,25 +3192,25 @@ export interface BitsetBitReply {
 }
 
 /** ethtool attribute set bitsetBits, as a request gives it. */
-export interface BitsetBits {
+export interface EthtoolBitsetBits {
   /** Attribute 1 (nest). */
-  "bit"?: BitsetBit | (BitsetBit)[];
+  "bit"?: EthtoolBitsetBit | (EthtoolBitsetBit)[];
 }
 
 /** ethtool attribute set bitsetBits, as a reply carries it. */
-export interface BitsetBitsReply {
+export interface EthtoolBitsetBitsReply {
   /** Attribute 1 (nest). */
-  "bit"?: (BitsetBitReply)[];
+  "bit"?: (EthtoolBitsetBitReply)[];
 }
 
 /** ethtool attribute set bitset, as a request gives it. */
-export interface Bitset {
+export interface EthtoolBitset {
   /** Attribute 1 (flag). */
   "nomask"?: boolean;
   /** Attribute 2 (u32). */
   "size"?: number;
   /** Attribute 3 (nest). */
-  "bits"?: BitsetBits;
+  "bits"?: EthtoolBitsetBits;
   /** Attribute 4 (binary). */
   "value"?: Uint8Array;
   /** Attribute 5 (binary). */
@@ -3218,13 +3218,13 @@ export interface Bitset {
 }
 
 /** ethtool attribute set bitset, as a reply carries it. */
-export interface BitsetReply {
+export interface EthtoolBitsetReply {
   /** Attribute 1 (flag). */
   "nomask"?: true;
   /** Attribute 2 (u32). */
   "size"?: number;
   /** Attribute 3 (nest). */
-  "bits"?: BitsetBitsReply;
+  "bits"?: EthtoolBitsetBitsReply;
   /** Attribute 4 (binary). */
   "value"?: Uint8Array;
   /** Attribute 5 (binary). */
@@ -3232,7 +3232,7 @@ export interface BitsetReply {
 }
 
 /** ethtool attribute set string, as a request gives it. */
-export interface String {
+export interface EthtoolString {
   /** Attribute 1 (u32). */
   "index"?: number;
   /** Attribute 2 (string). */
@@ -3240,7 +3240,7 @@ export interface String {
 }
 
 /** ethtool attribute set string, as a reply carries it. */
-export interface StringReply {
+export interface EthtoolStringReply {
   /** Attribute 1 (u32). */
   "index"?: number;
   /** Attribute 2 (string). */
@@ -3248,89 +3248,89 @@ export interface StringReply {
 }
 
 /** ethtool attribute set strings, as a request gives it. */
-export interface Strings {
+export interface EthtoolStrings {
   /** Attribute 1 (nest). */
-  "string"?: String | (String)[];
+  "string"?: EthtoolString | (EthtoolString)[];
 }
 
 /** ethtool attribute set strings, as a reply carries it. */
-export interface StringsReply {
+export interface EthtoolStringsReply {
   /** Attribute 1 (nest). */
-  "string"?: (StringReply)[];
+  "string"?: (EthtoolStringReply)[];
 }
 
 /** ethtool attribute set stringset, as a request gives it. */
-export interface Stringset {
+export interface EthtoolStringset {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
   "count"?: number;
   /** Attribute 3 (nest). */
-  "strings"?: Strings | (Strings)[];
+  "strings"?: EthtoolStrings | (EthtoolStrings)[];
 }
 
 /** ethtool attribute set stringset, as a reply carries it. */
-export interface StringsetReply {
+export interface EthtoolStringsetReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
   "count"?: number;
   /** Attribute 3 (nest). */
-  "strings"?: (StringsReply)[];
+  "strings"?: (EthtoolStringsReply)[];
 }
 
 /** ethtool attribute set stringsets, as a request gives it. */
-export interface Stringsets {
+export interface EthtoolStringsets {
   /** Attribute 1 (nest). */
-  "stringset"?: Stringset | (Stringset)[];
+  "stringset"?: EthtoolStringset | (EthtoolStringset)[];
 }
 
 /** ethtool attribute set stringsets, as a reply carries it. */
-export interface StringsetsReply {
+export interface EthtoolStringsetsReply {
   /** Attribute 1 (nest). */
-  "stringset"?: (StringsetReply)[];
+  "stringset"?: (EthtoolStringsetReply)[];
 }
 
 /** ethtool attribute set strset, as a request gives it. */
-export interface Strset {
+export interface EthtoolStrset {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "stringsets"?: Stringsets;
+  "stringsets"?: EthtoolStringsets;
   /** Attribute 3 (flag). */
   "countsOnly"?: boolean;
 }
 
 /** ethtool attribute set strset, as a reply carries it. */
-export interface StrsetReply {
+export interface EthtoolStrsetReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "stringsets"?: StringsetsReply;
+  "stringsets"?: EthtoolStringsetsReply;
   /** Attribute 3 (flag). */
   "countsOnly"?: true;
 }
 
 /** ethtool attribute set privflags, as a request gives it. */
-export interface Privflags {
+export interface EthtoolPrivflags {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "flags"?: Bitset;
+  "flags"?: EthtoolBitset;
 }
 
 /** ethtool attribute set privflags, as a reply carries it. */
-export interface PrivflagsReply {
+export interface EthtoolPrivflagsReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "flags"?: BitsetReply;
+  "flags"?: EthtoolBitsetReply;
 }
 
 /** ethtool attribute set rings, as a request gives it. */
-export interface Rings {
+export interface EthtoolRings {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "rxMax"?: number;
   /** Attribute 3 (u32). */
@@ -3364,9 +3364,9 @@ export interface Rings {
 }
 
 /** ethtool attribute set rings, as a reply carries it. */
-export interface RingsReply {
+export interface EthtoolRingsReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "rxMax"?: number;
   /** Attribute 3 (u32). */
@@ -3400,7 +3400,7 @@ export interface RingsReply {
 }
 
 /** ethtool attribute set mmStat, as a request gives it. */
-export interface MmStat {
+export interface EthtoolMmStat {
   /** Attribute 2 (u64). */
   "reassemblyErrors"?: number | bigint;
   /** Attribute 3 (u64). */
@@ -3416,7 +3416,7 @@ export interface MmStat {
 }
 
 /** ethtool attribute set mmStat, as a reply carries it. */
-export interface MmStatReply {
+export interface EthtoolMmStatReply {
   /** Attribute 2 (u64). */
   "reassemblyErrors"?: bigint;
   /** Attribute 3 (u64). */
@@ -3432,9 +3432,9 @@ export interface MmStatReply {
 }
 
 /** ethtool attribute set mm, as a request gives it. */
-export interface Mm {
+export interface EthtoolMm {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "pmacEnabled"?: number;
   /** Attribute 3 (u8). */
@@ -3454,13 +3454,13 @@ export interface Mm {
   /** Attribute 10 (u32). */
   "maxVerifyTime"?: number;
   /** Attribute 11 (nest). */
-  "stats"?: MmStat;
+  "stats"?: EthtoolMmStat;
 }
 
 /** ethtool attribute set mm, as a reply carries it. */
-export interface MmReply {
+export interface EthtoolMmReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "pmacEnabled"?: number;
   /** Attribute 3 (u8). */
@@ -3480,13 +3480,13 @@ export interface MmReply {
   /** Attribute 10 (u32). */
   "maxVerifyTime"?: number;
   /** Attribute 11 (nest). */
-  "stats"?: MmStatReply;
+  "stats"?: EthtoolMmStatReply;
 }
 
 /** ethtool attribute set linkinfo, as a request gives it. */
-export interface Linkinfo {
+export interface EthtoolLinkinfo {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "port"?: number;
   /** Attribute 3 (u8). */
@@ -3500,9 +3500,9 @@ export interface Linkinfo {
 }
 
 /** ethtool attribute set linkinfo, as a reply carries it. */
-export interface LinkinfoReply {
+export interface EthtoolLinkinfoReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "port"?: number;
   /** Attribute 3 (u8). */
@@ -3516,15 +3516,15 @@ export interface LinkinfoReply {
 }
 
 /** ethtool attribute set linkmodes, as a request gives it. */
-export interface Linkmodes {
+export interface EthtoolLinkmodes {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "autoneg"?: number;
   /** Attribute 3 (nest). */
-  "ours"?: Bitset;
+  "ours"?: EthtoolBitset;
   /** Attribute 4 (nest). */
-  "peer"?: Bitset;
+  "peer"?: EthtoolBitset;
   /** Attribute 5 (u32). */
   "speed"?: number;
   /** Attribute 6 (u8). */
@@ -3540,15 +3540,15 @@ export interface Linkmodes {
 }
 
 /** ethtool attribute set linkmodes, as a reply carries it. */
-export interface LinkmodesReply {
+export interface EthtoolLinkmodesReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "autoneg"?: number;
   /** Attribute 3 (nest). */
-  "ours"?: BitsetReply;
+  "ours"?: EthtoolBitsetReply;
   /** Attribute 4 (nest). */
-  "peer"?: BitsetReply;
+  "peer"?: EthtoolBitsetReply;
   /** Attribute 5 (u32). */
   "speed"?: number;
   /** Attribute 6 (u8). */
@@ -3564,9 +3564,9 @@ export interface LinkmodesReply {
 }
 
 /** ethtool attribute set linkstate, as a request gives it. */
-export interface Linkstate {
+export interface EthtoolLinkstate {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "link"?: number;
   /** Attribute 3 (u32). */
@@ -3582,9 +3582,9 @@ export interface Linkstate {
 }
 
 /** ethtool attribute set linkstate, as a reply carries it. */
-export interface LinkstateReply {
+export interface EthtoolLinkstateReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "link"?: number;
   /** Attribute 3 (u32). */
@@ -3600,73 +3600,73 @@ export interface LinkstateReply {
 }
 
 /** ethtool attribute set debug, as a request gives it. */
-export interface Debug {
+export interface EthtoolDebug {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "msgmask"?: Bitset;
+  "msgmask"?: EthtoolBitset;
 }
 
 /** ethtool attribute set debug, as a reply carries it. */
-export interface DebugReply {
+export interface EthtoolDebugReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "msgmask"?: BitsetReply;
+  "msgmask"?: EthtoolBitsetReply;
 }
 
 /** ethtool attribute set wol, as a request gives it. */
-export interface Wol {
+export interface EthtoolWol {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "modes"?: Bitset;
+  "modes"?: EthtoolBitset;
   /** Attribute 3 (binary). */
   "sopass"?: Uint8Array;
 }
 
 /** ethtool attribute set wol, as a reply carries it. */
-export interface WolReply {
+export interface EthtoolWolReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "modes"?: BitsetReply;
+  "modes"?: EthtoolBitsetReply;
   /** Attribute 3 (binary). */
   "sopass"?: Uint8Array;
 }
 
 /** ethtool attribute set features, as a request gives it. */
-export interface Features {
+export interface EthtoolFeatures {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "hw"?: Bitset;
+  "hw"?: EthtoolBitset;
   /** Attribute 3 (nest). */
-  "wanted"?: Bitset;
+  "wanted"?: EthtoolBitset;
   /** Attribute 4 (nest). */
-  "active"?: Bitset;
+  "active"?: EthtoolBitset;
   /** Attribute 5 (nest). */
-  "nochange"?: Bitset;
+  "nochange"?: EthtoolBitset;
 }
 
 /** ethtool attribute set features, as a reply carries it. */
-export interface FeaturesReply {
+export interface EthtoolFeaturesReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "hw"?: BitsetReply;
+  "hw"?: EthtoolBitsetReply;
   /** Attribute 3 (nest). */
-  "wanted"?: BitsetReply;
+  "wanted"?: EthtoolBitsetReply;
   /** Attribute 4 (nest). */
-  "active"?: BitsetReply;
+  "active"?: EthtoolBitsetReply;
   /** Attribute 5 (nest). */
-  "nochange"?: BitsetReply;
+  "nochange"?: EthtoolBitsetReply;
 }
 
 /** ethtool attribute set channels, as a request gives it. */
-export interface Channels {
+export interface EthtoolChannels {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "rxMax"?: number;
   /** Attribute 3 (u32). */
@@ -3686,9 +3686,9 @@ export interface Channels {
 }
 
 /** ethtool attribute set channels, as a reply carries it. */
-export interface ChannelsReply {
+export interface EthtoolChannelsReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "rxMax"?: number;
   /** Attribute 3 (u32). */
@@ -3708,7 +3708,7 @@ export interface ChannelsReply {
 }
 
 /** ethtool attribute set irqModeration, as a request gives it. */
-export interface IrqModeration {
+export interface EthtoolIrqModeration {
   /** Attribute 1 (u32). */
   "usec"?: number;
   /** Attribute 2 (u32). */
@@ -3718,7 +3718,7 @@ export interface IrqModeration {
 }
 
 /** ethtool attribute set irqModeration, as a reply carries it. */
-export interface IrqModerationReply {
+export interface EthtoolIrqModerationReply {
   /** Attribute 1 (u32). */
   "usec"?: number;
   /** Attribute 2 (u32). */
@@ -3728,21 +3728,21 @@ export interface IrqModerationReply {
 }
 
 /** ethtool attribute set profile, as a request gives it. */
-export interface Profile {
+export interface EthtoolProfile {
   /** Attribute 1 (nest). */
-  "irqModeration"?: IrqModeration | (IrqModeration)[];
+  "irqModeration"?: EthtoolIrqModeration | (EthtoolIrqModeration)[];
 }
 
 /** ethtool attribute set profile, as a reply carries it. */
-export interface ProfileReply {
+export interface EthtoolProfileReply {
   /** Attribute 1 (nest). */
-  "irqModeration"?: (IrqModerationReply)[];
+  "irqModeration"?: (EthtoolIrqModerationReply)[];
 }
 
 /** ethtool attribute set coalesce, as a request gives it. */
-export interface Coalesce {
+export interface EthtoolCoalesce {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "rxUsecs"?: number;
   /** Attribute 3 (u32). */
@@ -3798,15 +3798,15 @@ export interface Coalesce {
   /** Attribute 28 (u32). */
   "txAggrTimeUsecs"?: number;
   /** Attribute 29 (nest). */
-  "rxProfile"?: Profile;
+  "rxProfile"?: EthtoolProfile;
   /** Attribute 30 (nest). */
-  "txProfile"?: Profile;
+  "txProfile"?: EthtoolProfile;
 }
 
 /** ethtool attribute set coalesce, as a reply carries it. */
-export interface CoalesceReply {
+export interface EthtoolCoalesceReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "rxUsecs"?: number;
   /** Attribute 3 (u32). */
@@ -3862,13 +3862,13 @@ export interface CoalesceReply {
   /** Attribute 28 (u32). */
   "txAggrTimeUsecs"?: number;
   /** Attribute 29 (nest). */
-  "rxProfile"?: ProfileReply;
+  "rxProfile"?: EthtoolProfileReply;
   /** Attribute 30 (nest). */
-  "txProfile"?: ProfileReply;
+  "txProfile"?: EthtoolProfileReply;
 }
 
 /** ethtool attribute set pauseStat, as a request gives it. */
-export interface PauseStat {
+export interface EthtoolPauseStat {
   /** Attribute 2 (u64). */
   "txFrames"?: number | bigint;
   /** Attribute 3 (u64). */
@@ -3876,7 +3876,7 @@ export interface PauseStat {
 }
 
 /** ethtool attribute set pauseStat, as a reply carries it. */
-export interface PauseStatReply {
+export interface EthtoolPauseStatReply {
   /** Attribute 2 (u64). */
   "txFrames"?: bigint;
   /** Attribute 3 (u64). */
@@ -3884,9 +3884,9 @@ export interface PauseStatReply {
 }
 
 /** ethtool attribute set pause, as a request gives it. */
-export interface Pause {
+export interface EthtoolPause {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "autoneg"?: number;
   /** Attribute 3 (u8). */
@@ -3894,15 +3894,15 @@ export interface Pause {
   /** Attribute 4 (u8). */
   "tx"?: number;
   /** Attribute 5 (nest). */
-  "stats"?: PauseStat;
+  "stats"?: EthtoolPauseStat;
   /** Attribute 6 (u32). */
   "statsSrc"?: number;
 }
 
 /** ethtool attribute set pause, as a reply carries it. */
-export interface PauseReply {
+export interface EthtoolPauseReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "autoneg"?: number;
   /** Attribute 3 (u8). */
@@ -3910,19 +3910,19 @@ export interface PauseReply {
   /** Attribute 4 (u8). */
   "tx"?: number;
   /** Attribute 5 (nest). */
-  "stats"?: PauseStatReply;
+  "stats"?: EthtoolPauseStatReply;
   /** Attribute 6 (u32). */
   "statsSrc"?: number;
 }
 
 /** ethtool attribute set eee, as a request gives it. */
-export interface Eee {
+export interface EthtoolEee {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "modesOurs"?: Bitset;
+  "modesOurs"?: EthtoolBitset;
   /** Attribute 3 (nest). */
-  "modesPeer"?: Bitset;
+  "modesPeer"?: EthtoolBitset;
   /** Attribute 4 (u8). */
   "active"?: number;
   /** Attribute 5 (u8). */
@@ -3934,13 +3934,13 @@ export interface Eee {
 }
 
 /** ethtool attribute set eee, as a reply carries it. */
-export interface EeeReply {
+export interface EthtoolEeeReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "modesOurs"?: BitsetReply;
+  "modesOurs"?: EthtoolBitsetReply;
   /** Attribute 3 (nest). */
-  "modesPeer"?: BitsetReply;
+  "modesPeer"?: EthtoolBitsetReply;
   /** Attribute 4 (u8). */
   "active"?: number;
   /** Attribute 5 (u8). */
@@ -3952,7 +3952,7 @@ export interface EeeReply {
 }
 
 /** ethtool attribute set tsStat, as a request gives it. */
-export interface TsStat {
+export interface EthtoolTsStat {
   /** Attribute 1 (uint). */
   "txPkts"?: number | bigint;
   /** Attribute 2 (uint). */
@@ -3962,7 +3962,7 @@ export interface TsStat {
 }
 
 /** ethtool attribute set tsStat, as a reply carries it. */
-export interface TsStatReply {
+export interface EthtoolTsStatReply {
   /** Attribute 1 (uint). */
   "txPkts"?: number | bigint;
   /** Attribute 2 (uint). */
@@ -3972,39 +3972,39 @@ export interface TsStatReply {
 }
 
 /** ethtool attribute set tsinfo, as a request gives it. */
-export interface Tsinfo {
+export interface EthtoolTsinfo {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "timestamping"?: Bitset;
+  "timestamping"?: EthtoolBitset;
   /** Attribute 3 (nest). */
-  "txTypes"?: Bitset;
+  "txTypes"?: EthtoolBitset;
   /** Attribute 4 (nest). */
-  "rxFilters"?: Bitset;
+  "rxFilters"?: EthtoolBitset;
   /** Attribute 5 (u32). */
   "phcIndex"?: number;
   /** Attribute 6 (nest). */
-  "stats"?: TsStat;
+  "stats"?: EthtoolTsStat;
 }
 
 /** ethtool attribute set tsinfo, as a reply carries it. */
-export interface TsinfoReply {
+export interface EthtoolTsinfoReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "timestamping"?: BitsetReply;
+  "timestamping"?: EthtoolBitsetReply;
   /** Attribute 3 (nest). */
-  "txTypes"?: BitsetReply;
+  "txTypes"?: EthtoolBitsetReply;
   /** Attribute 4 (nest). */
-  "rxFilters"?: BitsetReply;
+  "rxFilters"?: EthtoolBitsetReply;
   /** Attribute 5 (u32). */
   "phcIndex"?: number;
   /** Attribute 6 (nest). */
-  "stats"?: TsStatReply;
+  "stats"?: EthtoolTsStatReply;
 }
 
 /** ethtool attribute set cableResult, as a request gives it. */
-export interface CableResult {
+export interface EthtoolCableResult {
   /** Attribute 1 (u8). */
   "pair"?: number;
   /** Attribute 2 (u8). */
@@ -4014,7 +4014,7 @@ export interface CableResult {
 }
 
 /** ethtool attribute set cableResult, as a reply carries it. */
-export interface CableResultReply {
+export interface EthtoolCableResultReply {
   /** Attribute 1 (u8). */
   "pair"?: number;
   /** Attribute 2 (u8). */
@@ -4024,7 +4024,7 @@ export interface CableResultReply {
 }
 
 /** ethtool attribute set cableFaultLength, as a request gives it. */
-export interface CableFaultLength {
+export interface EthtoolCableFaultLength {
   /** Attribute 1 (u8). */
   "pair"?: number;
   /** Attribute 2 (u32). */
@@ -4034,7 +4034,7 @@ export interface CableFaultLength {
 }
 
 /** ethtool attribute set cableFaultLength, as a reply carries it. */
-export interface CableFaultLengthReply {
+export interface EthtoolCableFaultLengthReply {
   /** Attribute 1 (u8). */
   "pair"?: number;
   /** Attribute 2 (u32). */
@@ -4044,55 +4044,55 @@ export interface CableFaultLengthReply {
 }
 
 /** ethtool attribute set cableNest, as a request gives it. */
-export interface CableNest {
+export interface EthtoolCableNest {
   /** Attribute 1 (nest). */
-  "result"?: CableResult;
+  "result"?: EthtoolCableResult;
   /** Attribute 2 (nest). */
-  "faultLength"?: CableFaultLength;
+  "faultLength"?: EthtoolCableFaultLength;
 }
 
 /** ethtool attribute set cableNest, as a reply carries it. */
-export interface CableNestReply {
+export interface EthtoolCableNestReply {
   /** Attribute 1 (nest). */
-  "result"?: CableResultReply;
+  "result"?: EthtoolCableResultReply;
   /** Attribute 2 (nest). */
-  "faultLength"?: CableFaultLengthReply;
+  "faultLength"?: EthtoolCableFaultLengthReply;
 }
 
 /** ethtool attribute set cableTest, as a request gives it. */
-export interface CableTest {
+export interface EthtoolCableTest {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
 }
 
 /** ethtool attribute set cableTest, as a reply carries it. */
-export interface CableTestReply {
+export interface EthtoolCableTestReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
 }
 
 /** ethtool attribute set cableTestNtf, as a request gives it. */
-export interface CableTestNtf {
+export interface EthtoolCableTestNtf {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "status"?: number;
   /** Attribute 3 (nest). */
-  "nest"?: CableNest;
+  "nest"?: EthtoolCableNest;
 }
 
 /** ethtool attribute set cableTestNtf, as a reply carries it. */
-export interface CableTestNtfReply {
+export interface EthtoolCableTestNtfReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "status"?: number;
   /** Attribute 3 (nest). */
-  "nest"?: CableNestReply;
+  "nest"?: EthtoolCableNestReply;
 }
 
 /** ethtool attribute set cableTestTdrCfg, as a request gives it. */
-export interface CableTestTdrCfg {
+export interface EthtoolCableTestTdrCfg {
   /** Attribute 1 (u32). */
   "first"?: number;
   /** Attribute 2 (u32). */
@@ -4104,7 +4104,7 @@ export interface CableTestTdrCfg {
 }
 
 /** ethtool attribute set cableTestTdrCfg, as a reply carries it. */
-export interface CableTestTdrCfgReply {
+export interface EthtoolCableTestTdrCfgReply {
   /** Attribute 1 (u32). */
   "first"?: number;
   /** Attribute 2 (u32). */
@@ -4116,43 +4116,43 @@ export interface CableTestTdrCfgReply {
 }
 
 /** ethtool attribute set cableTestTdrNtf, as a request gives it. */
-export interface CableTestTdrNtf {
+export interface EthtoolCableTestTdrNtf {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "status"?: number;
   /** Attribute 3 (nest). */
-  "nest"?: CableNest;
+  "nest"?: EthtoolCableNest;
 }
 
 /** ethtool attribute set cableTestTdrNtf, as a reply carries it. */
-export interface CableTestTdrNtfReply {
+export interface EthtoolCableTestTdrNtfReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "status"?: number;
   /** Attribute 3 (nest). */
-  "nest"?: CableNestReply;
+  "nest"?: EthtoolCableNestReply;
 }
 
 /** ethtool attribute set cableTestTdr, as a request gives it. */
-export interface CableTestTdr {
+export interface EthtoolCableTestTdr {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "cfg"?: CableTestTdrCfg;
+  "cfg"?: EthtoolCableTestTdrCfg;
 }
 
 /** ethtool attribute set cableTestTdr, as a reply carries it. */
-export interface CableTestTdrReply {
+export interface EthtoolCableTestTdrReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "cfg"?: CableTestTdrCfgReply;
+  "cfg"?: EthtoolCableTestTdrCfgReply;
 }
 
 /** ethtool attribute set tunnelUdpEntry, as a request gives it. */
-export interface TunnelUdpEntry {
+export interface EthtoolTunnelUdpEntry {
   /** Attribute 1 (u16). */
   "port"?: number;
   /** Attribute 2 (u32). */
@@ -4160,7 +4160,7 @@ export interface TunnelUdpEntry {
 }
 
 /** ethtool attribute set tunnelUdpEntry, as a reply carries it. */
-export interface TunnelUdpEntryReply {
+export interface EthtoolTunnelUdpEntryReply {
   /** Attribute 1 (u16). */
   "port"?: number;
   /** Attribute 2 (u32). */
@@ -4168,55 +4168,55 @@ export interface TunnelUdpEntryReply {
 }
 
 /** ethtool attribute set tunnelUdpTable, as a request gives it. */
-export interface TunnelUdpTable {
+export interface EthtoolTunnelUdpTable {
   /** Attribute 1 (u32). */
   "size"?: number;
   /** Attribute 2 (nest). */
-  "types"?: Bitset;
+  "types"?: EthtoolBitset;
   /** Attribute 3 (nest). */
-  "entry"?: TunnelUdpEntry | (TunnelUdpEntry)[];
+  "entry"?: EthtoolTunnelUdpEntry | (EthtoolTunnelUdpEntry)[];
 }
 
 /** ethtool attribute set tunnelUdpTable, as a reply carries it. */
-export interface TunnelUdpTableReply {
+export interface EthtoolTunnelUdpTableReply {
   /** Attribute 1 (u32). */
   "size"?: number;
   /** Attribute 2 (nest). */
-  "types"?: BitsetReply;
+  "types"?: EthtoolBitsetReply;
   /** Attribute 3 (nest). */
-  "entry"?: (TunnelUdpEntryReply)[];
+  "entry"?: (EthtoolTunnelUdpEntryReply)[];
 }
 
 /** ethtool attribute set tunnelUdp, as a request gives it. */
-export interface TunnelUdp {
+export interface EthtoolTunnelUdp {
   /** Attribute 1 (nest). */
-  "table"?: TunnelUdpTable;
+  "table"?: EthtoolTunnelUdpTable;
 }
 
 /** ethtool attribute set tunnelUdp, as a reply carries it. */
-export interface TunnelUdpReply {
+export interface EthtoolTunnelUdpReply {
   /** Attribute 1 (nest). */
-  "table"?: TunnelUdpTableReply;
+  "table"?: EthtoolTunnelUdpTableReply;
 }
 
 /** ethtool attribute set tunnelInfo, as a request gives it. */
-export interface TunnelInfo {
+export interface EthtoolTunnelInfo {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "udpPorts"?: TunnelUdp;
+  "udpPorts"?: EthtoolTunnelUdp;
 }
 
 /** ethtool attribute set tunnelInfo, as a reply carries it. */
-export interface TunnelInfoReply {
+export interface EthtoolTunnelInfoReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "udpPorts"?: TunnelUdpReply;
+  "udpPorts"?: EthtoolTunnelUdpReply;
 }
 
 /** ethtool attribute set fecStat, as a request gives it. */
-export interface FecStat {
+export interface EthtoolFecStat {
   /** Attribute 2 (binary). */
   "corrected"?: Uint8Array;
   /** Attribute 3 (binary). */
@@ -4226,7 +4226,7 @@ export interface FecStat {
 }
 
 /** ethtool attribute set fecStat, as a reply carries it. */
-export interface FecStatReply {
+export interface EthtoolFecStatReply {
   /** Attribute 2 (binary). */
   "corrected"?: Uint8Array;
   /** Attribute 3 (binary). */
@@ -4236,37 +4236,37 @@ export interface FecStatReply {
 }
 
 /** ethtool attribute set fec, as a request gives it. */
-export interface Fec {
+export interface EthtoolFec {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (nest). */
-  "modes"?: Bitset;
+  "modes"?: EthtoolBitset;
   /** Attribute 3 (u8). */
   "auto"?: number;
   /** Attribute 4 (u32). */
   "active"?: number;
   /** Attribute 5 (nest). */
-  "stats"?: FecStat;
+  "stats"?: EthtoolFecStat;
 }
 
 /** ethtool attribute set fec, as a reply carries it. */
-export interface FecReply {
+export interface EthtoolFecReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (nest). */
-  "modes"?: BitsetReply;
+  "modes"?: EthtoolBitsetReply;
   /** Attribute 3 (u8). */
   "auto"?: number;
   /** Attribute 4 (u32). */
   "active"?: number;
   /** Attribute 5 (nest). */
-  "stats"?: FecStatReply;
+  "stats"?: EthtoolFecStatReply;
 }
 
 /** ethtool attribute set moduleEeprom, as a request gives it. */
-export interface ModuleEeprom {
+export interface EthtoolModuleEeprom {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "offset"?: number;
   /** Attribute 3 (u32). */
@@ -4282,9 +4282,9 @@ export interface ModuleEeprom {
 }
 
 /** ethtool attribute set moduleEeprom, as a reply carries it. */
-export interface ModuleEepromReply {
+export interface EthtoolModuleEepromReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "offset"?: number;
   /** Attribute 3 (u32). */
@@ -4300,7 +4300,7 @@ export interface ModuleEepromReply {
 }
 
 /** ethtool attribute set statsGrp, as a request gives it. */
-export interface StatsGrp {
+export interface EthtoolStatsGrp {
   /** Attribute 2 (u32). */
   "id"?: number;
   /** Attribute 3 (u32). */
@@ -4308,9 +4308,9 @@ export interface StatsGrp {
   /** Attribute 4 (u64). */
   "stat"?: number | bigint;
   /** Attribute 5 (nest). */
-  "histRx"?: StatsGrpHist;
+  "histRx"?: EthtoolStatsGrpHist;
   /** Attribute 6 (nest). */
-  "histTx"?: StatsGrpHist;
+  "histTx"?: EthtoolStatsGrpHist;
   /** Attribute 7 (u32). */
   "histBktLow"?: number;
   /** Attribute 8 (u32). */
@@ -4320,7 +4320,7 @@ export interface StatsGrp {
 }
 
 /** ethtool attribute set statsGrp, as a reply carries it. */
-export interface StatsGrpReply {
+export interface EthtoolStatsGrpReply {
   /** Attribute 2 (u32). */
   "id"?: number;
   /** Attribute 3 (u32). */
@@ -4328,9 +4328,9 @@ export interface StatsGrpReply {
   /** Attribute 4 (u64). */
   "stat"?: bigint;
   /** Attribute 5 (nest). */
-  "histRx"?: StatsGrpHistReply;
+  "histRx"?: EthtoolStatsGrpHistReply;
   /** Attribute 6 (nest). */
-  "histTx"?: StatsGrpHistReply;
+  "histTx"?: EthtoolStatsGrpHistReply;
   /** Attribute 7 (u32). */
   "histBktLow"?: number;
   /** Attribute 8 (u32). */
@@ -4340,7 +4340,7 @@ export interface StatsGrpReply {
 }
 
 /** ethtool attribute set statsGrpHist, as a request gives it. */
-export interface StatsGrpHist {
+export interface EthtoolStatsGrpHist {
   /** Attribute 7 (u32). */
   "histBktLow"?: number;
   /** Attribute 8 (u32). */
@@ -4350,7 +4350,7 @@ export interface StatsGrpHist {
 }
 
 /** ethtool attribute set statsGrpHist, as a reply carries it. */
-export interface StatsGrpHistReply {
+export interface EthtoolStatsGrpHistReply {
   /** Attribute 7 (u32). */
   "histBktLow"?: number;
   /** Attribute 8 (u32). */
@@ -4360,33 +4360,33 @@ export interface StatsGrpHistReply {
 }
 
 /** ethtool attribute set stats, as a request gives it. */
-export interface Stats {
+export interface EthtoolStats {
   /** Attribute 2 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 3 (nest). */
-  "groups"?: Bitset;
+  "groups"?: EthtoolBitset;
   /** Attribute 4 (nest). */
-  "grp"?: StatsGrp;
+  "grp"?: EthtoolStatsGrp;
   /** Attribute 5 (u32). */
   "src"?: number;
 }
 
 /** ethtool attribute set stats, as a reply carries it. */
-export interface StatsReply {
+export interface EthtoolStatsReply {
   /** Attribute 2 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 3 (nest). */
-  "groups"?: BitsetReply;
+  "groups"?: EthtoolBitsetReply;
   /** Attribute 4 (nest). */
-  "grp"?: StatsGrpReply;
+  "grp"?: EthtoolStatsGrpReply;
   /** Attribute 5 (u32). */
   "src"?: number;
 }
 
 /** ethtool attribute set phcVclocks, as a request gives it. */
-export interface PhcVclocks {
+export interface EthtoolPhcVclocks {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "num"?: number;
   /** Attribute 3 (binary). */
@@ -4394,9 +4394,9 @@ export interface PhcVclocks {
 }
 
 /** ethtool attribute set phcVclocks, as a reply carries it. */
-export interface PhcVclocksReply {
+export interface EthtoolPhcVclocksReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "num"?: number;
   /** Attribute 3 (binary). */
@@ -4404,9 +4404,9 @@ export interface PhcVclocksReply {
 }
 
 /** ethtool attribute set module, as a request gives it. */
-export interface Module {
+export interface EthtoolModule {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u8). */
   "powerModePolicy"?: number;
   /** Attribute 3 (u8). */
@@ -4414,9 +4414,9 @@ export interface Module {
 }
 
 /** ethtool attribute set module, as a reply carries it. */
-export interface ModuleReply {
+export interface EthtoolModuleReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u8). */
   "powerModePolicy"?: number;
   /** Attribute 3 (u8). */
@@ -4424,7 +4424,7 @@ export interface ModuleReply {
 }
 
 /** ethtool attribute set c33PsePwLimit, as a request gives it. */
-export interface C33PsePwLimit {
+export interface EthtoolC33PsePwLimit {
   /** Attribute 1 (u32). */
   "min"?: number;
   /** Attribute 2 (u32). */
@@ -4432,7 +4432,7 @@ export interface C33PsePwLimit {
 }
 
 /** ethtool attribute set c33PsePwLimit, as a reply carries it. */
-export interface C33PsePwLimitReply {
+export interface EthtoolC33PsePwLimitReply {
   /** Attribute 1 (u32). */
   "min"?: number;
   /** Attribute 2 (u32). */
@@ -4440,9 +4440,9 @@ export interface C33PsePwLimitReply {
 }
 
 /** ethtool attribute set pse, as a request gives it. */
-export interface Pse {
+export interface EthtoolPse {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "podlPseAdminState"?: number;
   /** Attribute 3 (u32). */
@@ -4476,13 +4476,13 @@ export interface Pse {
   /** Attribute 12 (u32). */
   "c33PseAvailPwLimit"?: number;
   /** Attribute 13 (nest). */
-  "c33PsePwLimitRanges"?: C33PsePwLimit | (C33PsePwLimit)[];
+  "c33PsePwLimitRanges"?: EthtoolC33PsePwLimit | (EthtoolC33PsePwLimit)[];
 }
 
 /** ethtool attribute set pse, as a reply carries it. */
-export interface PseReply {
+export interface EthtoolPseReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "podlPseAdminState"?: number;
   /** Attribute 3 (u32). */
@@ -4506,13 +4506,13 @@ export interface PseReply {
   /** Attribute 12 (u32). */
   "c33PseAvailPwLimit"?: number;
   /** Attribute 13 (nest). */
-  "c33PsePwLimitRanges"?: (C33PsePwLimitReply)[];
+  "c33PsePwLimitRanges"?: (EthtoolC33PsePwLimitReply)[];
 }
 
 /** ethtool attribute set rss, as a request gives it. */
-export interface Rss {
+export interface EthtoolRss {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "context"?: number;
   /** Attribute 3 (u32). */
@@ -4528,9 +4528,9 @@ export interface Rss {
 }
 
 /** ethtool attribute set rss, as a reply carries it. */
-export interface RssReply {
+export interface EthtoolRssReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "context"?: number;
   /** Attribute 3 (u32). */
@@ -4546,9 +4546,9 @@ export interface RssReply {
 }
 
 /** ethtool attribute set plca, as a request gives it. */
-export interface Plca {
+export interface EthtoolPlca {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u16). */
   "version"?: number;
   /** Attribute 3 (u8). */
@@ -4568,9 +4568,9 @@ export interface Plca {
 }
 
 /** ethtool attribute set plca, as a reply carries it. */
-export interface PlcaReply {
+export interface EthtoolPlcaReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u16). */
   "version"?: number;
   /** Attribute 3 (u8). */
@@ -4590,9 +4590,9 @@ export interface PlcaReply {
 }
 
 /** ethtool attribute set moduleFwFlash, as a request gives it. */
-export interface ModuleFwFlash {
+export interface EthtoolModuleFwFlash {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (string). */
   "fileName"?: string;
   /** Attribute 3 (u32). */
@@ -4608,9 +4608,9 @@ export interface ModuleFwFlash {
 }
 
 /** ethtool attribute set moduleFwFlash, as a reply carries it. */
-export interface ModuleFwFlashReply {
+export interface EthtoolModuleFwFlashReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (string). */
   "fileName"?: string;
   /** Attribute 3 (u32). */
@@ -4626,9 +4626,9 @@ export interface ModuleFwFlashReply {
 }
 
 /** ethtool attribute set phy, as a request gives it. */
-export interface Phy {
+export interface EthtoolPhy {
   /** Attribute 1 (nest). */
-  "header"?: Header;
+  "header"?: EthtoolHeader;
   /** Attribute 2 (u32). */
   "index"?: number;
   /** Attribute 3 (string). */
@@ -4646,9 +4646,9 @@ export interface Phy {
 }
 
 /** ethtool attribute set phy, as a reply carries it. */
-export interface PhyReply {
+export interface EthtoolPhyReply {
   /** Attribute 1 (nest). */
-  "header"?: HeaderReply;
+  "header"?: EthtoolHeaderReply;
   /** Attribute 2 (u32). */
   "index"?: number;
   /** Attribute 3 (string). */
@@ -4670,27 +4670,27 @@ export interface EthtoolOps {
   /** Operation strset-get. */
   "strset-get": {
     do: {
-      request: Pick<Strset, "header" | "stringsets" | "countsOnly">;
-      reply: Pick<StrsetReply, "header" | "stringsets">;
+      request: Pick<EthtoolStrset, "header" | "stringsets" | "countsOnly">;
+      reply: Pick<EthtoolStrsetReply, "header" | "stringsets">;
     };
     dump: {
-      request: Pick<Strset, "header" | "stringsets" | "countsOnly">;
-      reply: Pick<StrsetReply, "header" | "stringsets">;
+      request: Pick<EthtoolStrset, "header" | "stringsets" | "countsOnly">;
+      reply: Pick<EthtoolStrsetReply, "header" | "stringsets">;
     };
   };
   /** Operation linkinfo-get. */
   "linkinfo-get": {
     do: {
-      request: Pick<Linkinfo, "header">;
+      request: Pick<EthtoolLinkinfo, "header">;
       reply: Pick<
-        LinkinfoReply,
+        EthtoolLinkinfoReply,
         "header" | "port" | "phyaddr" | "tpMdix" | "tpMdixCtrl" | "transceiver"
       >;
     };
     dump: {
-      request: Pick<Linkinfo, "header">;
+      request: Pick<EthtoolLinkinfo, "header">;
       reply: Pick<
-        LinkinfoReply,
+        EthtoolLinkinfoReply,
         "header" | "port" | "phyaddr" | "tpMdix" | "tpMdixCtrl" | "transceiver"
       >;
     };
@@ -4699,7 +4699,7 @@ export interface EthtoolOps {
   "linkinfo-set": {
     do: {
       request: Pick<
-        Linkinfo,
+        EthtoolLinkinfo,
         "header" | "port" | "phyaddr" | "tpMdix" | "tpMdixCtrl" | "transceiver"
       >;
       reply: undefined;
@@ -4708,9 +4708,9 @@ export interface EthtoolOps {
   /** Operation linkmodes-get. */
   "linkmodes-get": {
     do: {
-      request: Pick<Linkmodes, "header">;
+      request: Pick<EthtoolLinkmodes, "header">;
       reply: Pick<
-        LinkmodesReply,
+        EthtoolLinkmodesReply,
         | "header"
         | "autoneg"
         | "ours"
@@ -4724,9 +4724,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Linkmodes, "header">;
+      request: Pick<EthtoolLinkmodes, "header">;
       reply: Pick<
-        LinkmodesReply,
+        EthtoolLinkmodesReply,
         | "header"
         | "autoneg"
         | "ours"
@@ -4744,7 +4744,7 @@ export interface EthtoolOps {
   "linkmodes-set": {
     do: {
       request: Pick<
-        Linkmodes,
+        EthtoolLinkmodes,
         | "header"
         | "autoneg"
         | "ours"
@@ -4762,71 +4762,89 @@ export interface EthtoolOps {
   /** Operation linkstate-get. */
   "linkstate-get": {
     do: {
-      request: Pick<Linkstate, "header">;
+      request: Pick<EthtoolLinkstate, "header">;
       reply: Pick<
-        LinkstateReply,
+        EthtoolLinkstateReply,
         "header" | "link" | "sqi" | "sqiMax" | "extState" | "extSubstate" | "extDownCnt"
       >;
     };
     dump: {
-      request: Pick<Linkstate, "header">;
+      request: Pick<EthtoolLinkstate, "header">;
       reply: Pick<
-        LinkstateReply,
+        EthtoolLinkstateReply,
         "header" | "link" | "sqi" | "sqiMax" | "extState" | "extSubstate" | "extDownCnt"
       >;
     };
   };
   /** Operation debug-get. */
   "debug-get": {
-    do: { request: Pick<Debug, "header">; reply: Pick<DebugReply, "header" | "msgmask"> };
-    dump: { request: Pick<Debug, "header">; reply: Pick<DebugReply, "header" | "msgmask"> };
+    do: {
+      request: Pick<EthtoolDebug, "header">;
+      reply: Pick<EthtoolDebugReply, "header" | "msgmask">;
+    };
+    dump: {
+      request: Pick<EthtoolDebug, "header">;
+      reply: Pick<EthtoolDebugReply, "header" | "msgmask">;
+    };
   };
   /** Operation debug-set. */
   "debug-set": {
-    do: { request: Pick<Debug, "header" | "msgmask">; reply: undefined };
+    do: { request: Pick<EthtoolDebug, "header" | "msgmask">; reply: undefined };
   };
   /** Operation wol-get. */
   "wol-get": {
-    do: { request: Pick<Wol, "header">; reply: Pick<WolReply, "header" | "modes" | "sopass"> };
-    dump: { request: Pick<Wol, "header">; reply: Pick<WolReply, "header" | "modes" | "sopass"> };
+    do: {
+      request: Pick<EthtoolWol, "header">;
+      reply: Pick<EthtoolWolReply, "header" | "modes" | "sopass">;
+    };
+    dump: {
+      request: Pick<EthtoolWol, "header">;
+      reply: Pick<EthtoolWolReply, "header" | "modes" | "sopass">;
+    };
   };
   /** Operation wol-set. */
   "wol-set": {
-    do: { request: Pick<Wol, "header" | "modes" | "sopass">; reply: undefined };
+    do: { request: Pick<EthtoolWol, "header" | "modes" | "sopass">; reply: undefined };
   };
   /** Operation features-get. */
   "features-get": {
     do: {
-      request: Pick<Features, "header">;
-      reply: Pick<FeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
+      request: Pick<EthtoolFeatures, "header">;
+      reply: Pick<EthtoolFeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
     };
     dump: {
-      request: Pick<Features, "header">;
-      reply: Pick<FeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
+      request: Pick<EthtoolFeatures, "header">;
+      reply: Pick<EthtoolFeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
     };
   };
   /** Operation features-set. */
   "features-set": {
     do: {
-      request: Pick<Features, "header" | "hw" | "wanted" | "active" | "nochange">;
-      reply: Pick<FeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
+      request: Pick<EthtoolFeatures, "header" | "hw" | "wanted" | "active" | "nochange">;
+      reply: Pick<EthtoolFeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
     };
   };
   /** Operation privflags-get. */
   "privflags-get": {
-    do: { request: Pick<Privflags, "header">; reply: Pick<PrivflagsReply, "header" | "flags"> };
-    dump: { request: Pick<Privflags, "header">; reply: Pick<PrivflagsReply, "header" | "flags"> };
+    do: {
+      request: Pick<EthtoolPrivflags, "header">;
+      reply: Pick<EthtoolPrivflagsReply, "header" | "flags">;
+    };
+    dump: {
+      request: Pick<EthtoolPrivflags, "header">;
+      reply: Pick<EthtoolPrivflagsReply, "header" | "flags">;
+    };
   };
   /** Operation privflags-set. */
   "privflags-set": {
-    do: { request: Pick<Privflags, "header" | "flags">; reply: undefined };
+    do: { request: Pick<EthtoolPrivflags, "header" | "flags">; reply: undefined };
   };
   /** Operation rings-get. */
   "rings-get": {
     do: {
-      request: Pick<Rings, "header">;
+      request: Pick<EthtoolRings, "header">;
       reply: Pick<
-        RingsReply,
+        EthtoolRingsReply,
         | "header"
         | "rxMax"
         | "rxMiniMax"
@@ -4846,9 +4864,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Rings, "header">;
+      request: Pick<EthtoolRings, "header">;
       reply: Pick<
-        RingsReply,
+        EthtoolRingsReply,
         | "header"
         | "rxMax"
         | "rxMiniMax"
@@ -4872,7 +4890,7 @@ export interface EthtoolOps {
   "rings-set": {
     do: {
       request: Pick<
-        Rings,
+        EthtoolRings,
         | "header"
         | "rxMax"
         | "rxMiniMax"
@@ -4896,9 +4914,9 @@ export interface EthtoolOps {
   /** Operation channels-get. */
   "channels-get": {
     do: {
-      request: Pick<Channels, "header">;
+      request: Pick<EthtoolChannels, "header">;
       reply: Pick<
-        ChannelsReply,
+        EthtoolChannelsReply,
         | "header"
         | "rxMax"
         | "txMax"
@@ -4911,9 +4929,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Channels, "header">;
+      request: Pick<EthtoolChannels, "header">;
       reply: Pick<
-        ChannelsReply,
+        EthtoolChannelsReply,
         | "header"
         | "rxMax"
         | "txMax"
@@ -4930,7 +4948,7 @@ export interface EthtoolOps {
   "channels-set": {
     do: {
       request: Pick<
-        Channels,
+        EthtoolChannels,
         | "header"
         | "rxMax"
         | "txMax"
@@ -4947,9 +4965,9 @@ export interface EthtoolOps {
   /** Operation coalesce-get. */
   "coalesce-get": {
     do: {
-      request: Pick<Coalesce, "header">;
+      request: Pick<EthtoolCoalesce, "header">;
       reply: Pick<
-        CoalesceReply,
+        EthtoolCoalesceReply,
         | "header"
         | "rxUsecs"
         | "rxMaxFrames"
@@ -4983,9 +5001,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Coalesce, "header">;
+      request: Pick<EthtoolCoalesce, "header">;
       reply: Pick<
-        CoalesceReply,
+        EthtoolCoalesceReply,
         | "header"
         | "rxUsecs"
         | "rxMaxFrames"
@@ -5023,7 +5041,7 @@ export interface EthtoolOps {
   "coalesce-set": {
     do: {
       request: Pick<
-        Coalesce,
+        EthtoolCoalesce,
         | "header"
         | "rxUsecs"
         | "rxMaxFrames"
@@ -5061,34 +5079,34 @@ export interface EthtoolOps {
   /** Operation pause-get. */
   "pause-get": {
     do: {
-      request: Pick<Pause, "header">;
-      reply: Pick<PauseReply, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
+      request: Pick<EthtoolPause, "header">;
+      reply: Pick<EthtoolPauseReply, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
     };
     dump: {
-      request: Pick<Pause, "header">;
-      reply: Pick<PauseReply, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
+      request: Pick<EthtoolPause, "header">;
+      reply: Pick<EthtoolPauseReply, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
     };
   };
   /** Operation pause-set. */
   "pause-set": {
     do: {
-      request: Pick<Pause, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
+      request: Pick<EthtoolPause, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
       reply: undefined;
     };
   };
   /** Operation eee-get. */
   "eee-get": {
     do: {
-      request: Pick<Eee, "header">;
+      request: Pick<EthtoolEee, "header">;
       reply: Pick<
-        EeeReply,
+        EthtoolEeeReply,
         "header" | "modesOurs" | "modesPeer" | "active" | "enabled" | "txLpiEnabled" | "txLpiTimer"
       >;
     };
     dump: {
-      request: Pick<Eee, "header">;
+      request: Pick<EthtoolEee, "header">;
       reply: Pick<
-        EeeReply,
+        EthtoolEeeReply,
         "header" | "modesOurs" | "modesPeer" | "active" | "enabled" | "txLpiEnabled" | "txLpiTimer"
       >;
     };
@@ -5097,7 +5115,7 @@ export interface EthtoolOps {
   "eee-set": {
     do: {
       request: Pick<
-        Eee,
+        EthtoolEee,
         "header" | "modesOurs" | "modesPeer" | "active" | "enabled" | "txLpiEnabled" | "txLpiTimer"
       >;
       reply: undefined;
@@ -5106,102 +5124,120 @@ export interface EthtoolOps {
   /** Operation tsinfo-get. */
   "tsinfo-get": {
     do: {
-      request: Pick<Tsinfo, "header">;
+      request: Pick<EthtoolTsinfo, "header">;
       reply: Pick<
-        TsinfoReply,
+        EthtoolTsinfoReply,
         "header" | "timestamping" | "txTypes" | "rxFilters" | "phcIndex" | "stats"
       >;
     };
     dump: {
-      request: Pick<Tsinfo, "header">;
+      request: Pick<EthtoolTsinfo, "header">;
       reply: Pick<
-        TsinfoReply,
+        EthtoolTsinfoReply,
         "header" | "timestamping" | "txTypes" | "rxFilters" | "phcIndex" | "stats"
       >;
     };
   };
   /** Operation cable-test-act. */
   "cable-test-act": {
-    do: { request: Pick<CableTest, "header">; reply: undefined };
+    do: { request: Pick<EthtoolCableTest, "header">; reply: undefined };
   };
   /** Operation cable-test-tdr-act. */
   "cable-test-tdr-act": {
-    do: { request: Pick<CableTestTdr, "header">; reply: undefined };
+    do: { request: Pick<EthtoolCableTestTdr, "header">; reply: undefined };
   };
   /** Operation tunnel-info-get. */
   "tunnel-info-get": {
     do: {
-      request: Pick<TunnelInfo, "header">;
-      reply: Pick<TunnelInfoReply, "header" | "udpPorts">;
+      request: Pick<EthtoolTunnelInfo, "header">;
+      reply: Pick<EthtoolTunnelInfoReply, "header" | "udpPorts">;
     };
     dump: {
-      request: Pick<TunnelInfo, "header">;
-      reply: Pick<TunnelInfoReply, "header" | "udpPorts">;
+      request: Pick<EthtoolTunnelInfo, "header">;
+      reply: Pick<EthtoolTunnelInfoReply, "header" | "udpPorts">;
     };
   };
   /** Operation fec-get. */
   "fec-get": {
     do: {
-      request: Pick<Fec, "header">;
-      reply: Pick<FecReply, "header" | "modes" | "auto" | "active" | "stats">;
+      request: Pick<EthtoolFec, "header">;
+      reply: Pick<EthtoolFecReply, "header" | "modes" | "auto" | "active" | "stats">;
     };
     dump: {
-      request: Pick<Fec, "header">;
-      reply: Pick<FecReply, "header" | "modes" | "auto" | "active" | "stats">;
+      request: Pick<EthtoolFec, "header">;
+      reply: Pick<EthtoolFecReply, "header" | "modes" | "auto" | "active" | "stats">;
     };
   };
   /** Operation fec-set. */
   "fec-set": {
-    do: { request: Pick<Fec, "header" | "modes" | "auto" | "active" | "stats">; reply: undefined };
+    do: {
+      request: Pick<EthtoolFec, "header" | "modes" | "auto" | "active" | "stats">;
+      reply: undefined;
+    };
   };
   /** Operation module-eeprom-get. */
   "module-eeprom-get": {
     do: {
-      request: Pick<ModuleEeprom, "header" | "offset" | "length" | "page" | "bank" | "i2cAddress">;
-      reply: Pick<ModuleEepromReply, "header" | "data">;
+      request: Pick<
+        EthtoolModuleEeprom,
+        "header" | "offset" | "length" | "page" | "bank" | "i2cAddress"
+      >;
+      reply: Pick<EthtoolModuleEepromReply, "header" | "data">;
     };
     dump: {
-      request: Pick<ModuleEeprom, "header" | "offset" | "length" | "page" | "bank" | "i2cAddress">;
-      reply: Pick<ModuleEepromReply, "header" | "data">;
+      request: Pick<
+        EthtoolModuleEeprom,
+        "header" | "offset" | "length" | "page" | "bank" | "i2cAddress"
+      >;
+      reply: Pick<EthtoolModuleEepromReply, "header" | "data">;
     };
   };
   /** Operation stats-get. */
   "stats-get": {
     do: {
-      request: Pick<Stats, "header" | "groups">;
-      reply: Pick<StatsReply, "header" | "groups" | "grp" | "src">;
+      request: Pick<EthtoolStats, "header" | "groups">;
+      reply: Pick<EthtoolStatsReply, "header" | "groups" | "grp" | "src">;
     };
     dump: {
-      request: Pick<Stats, "header" | "groups">;
-      reply: Pick<StatsReply, "header" | "groups" | "grp" | "src">;
+      request: Pick<EthtoolStats, "header" | "groups">;
+      reply: Pick<EthtoolStatsReply, "header" | "groups" | "grp" | "src">;
     };
   };
   /** Operation phc-vclocks-get. */
   "phc-vclocks-get": {
-    do: { request: Pick<PhcVclocks, "header">; reply: Pick<PhcVclocksReply, "header" | "num"> };
-    dump: { request: Pick<PhcVclocks, "header">; reply: Pick<PhcVclocksReply, "header" | "num"> };
+    do: {
+      request: Pick<EthtoolPhcVclocks, "header">;
+      reply: Pick<EthtoolPhcVclocksReply, "header" | "num">;
+    };
+    dump: {
+      request: Pick<EthtoolPhcVclocks, "header">;
+      reply: Pick<EthtoolPhcVclocksReply, "header" | "num">;
+    };
   };
   /** Operation module-get. */
   "module-get": {
     do: {
-      request: Pick<Module, "header">;
-      reply: Pick<ModuleReply, "header" | "powerModePolicy" | "powerMode">;
+      request: Pick<EthtoolModule, "header">;
+      reply: Pick<EthtoolModuleReply, "header" | "powerModePolicy" | "powerMode">;
     };
     dump: {
-      request: Pick<Module, "header">;
-      reply: Pick<ModuleReply, "header" | "powerModePolicy" | "powerMode">;
+      request: Pick<EthtoolModule, "header">;
+      reply: Pick<EthtoolModuleReply, "header" | "powerModePolicy" | "powerMode">;
     };
   };
   /** Operation module-set. */
   "module-set": {
-    do: { request: Pick<Module, "header" | "powerModePolicy" | "powerMode">; reply: undefined };
+    do: {
+      request: Pick<EthtoolModule, "header" | "powerModePolicy" | "powerMode">;
+      reply: undefined;
+    };
   };
   /** Operation pse-get. */
   "pse-get": {
     do: {
-      request: Pick<Pse, "header">;
+      request: Pick<EthtoolPse, "header">;
       reply: Pick<
-        PseReply,
+        EthtoolPseReply,
         | "header"
         | "podlPseAdminState"
         | "podlPseAdminControl"
@@ -5218,9 +5254,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Pse, "header">;
+      request: Pick<EthtoolPse, "header">;
       reply: Pick<
-        PseReply,
+        EthtoolPseReply,
         | "header"
         | "podlPseAdminState"
         | "podlPseAdminControl"
@@ -5241,7 +5277,7 @@ export interface EthtoolOps {
   "pse-set": {
     do: {
       request: Pick<
-        Pse,
+        EthtoolPse,
         "header" | "podlPseAdminControl" | "c33PseAdminControl" | "c33PseAvailPwLimit"
       >;
       reply: undefined;
@@ -5250,20 +5286,20 @@ export interface EthtoolOps {
   /** Operation rss-get. */
   "rss-get": {
     do: {
-      request: Pick<Rss, "header" | "context">;
-      reply: Pick<RssReply, "header" | "context" | "hfunc" | "indir" | "hkey" | "inputXfrm">;
+      request: Pick<EthtoolRss, "header" | "context">;
+      reply: Pick<EthtoolRssReply, "header" | "context" | "hfunc" | "indir" | "hkey" | "inputXfrm">;
     };
     dump: {
-      request: Pick<Rss, "header" | "startContext">;
-      reply: Pick<RssReply, "header" | "context" | "hfunc" | "indir" | "hkey" | "inputXfrm">;
+      request: Pick<EthtoolRss, "header" | "startContext">;
+      reply: Pick<EthtoolRssReply, "header" | "context" | "hfunc" | "indir" | "hkey" | "inputXfrm">;
     };
   };
   /** Operation plca-get-cfg. */
   "plca-get-cfg": {
     do: {
-      request: Pick<Plca, "header">;
+      request: Pick<EthtoolPlca, "header">;
       reply: Pick<
-        PlcaReply,
+        EthtoolPlcaReply,
         | "header"
         | "version"
         | "enabled"
@@ -5276,9 +5312,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Plca, "header">;
+      request: Pick<EthtoolPlca, "header">;
       reply: Pick<
-        PlcaReply,
+        EthtoolPlcaReply,
         | "header"
         | "version"
         | "enabled"
@@ -5295,7 +5331,7 @@ export interface EthtoolOps {
   "plca-set-cfg": {
     do: {
       request: Pick<
-        Plca,
+        EthtoolPlca,
         | "header"
         | "version"
         | "enabled"
@@ -5312,9 +5348,9 @@ export interface EthtoolOps {
   /** Operation plca-get-status. */
   "plca-get-status": {
     do: {
-      request: Pick<Plca, "header">;
+      request: Pick<EthtoolPlca, "header">;
       reply: Pick<
-        PlcaReply,
+        EthtoolPlcaReply,
         | "header"
         | "version"
         | "enabled"
@@ -5327,9 +5363,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Plca, "header">;
+      request: Pick<EthtoolPlca, "header">;
       reply: Pick<
-        PlcaReply,
+        EthtoolPlcaReply,
         | "header"
         | "version"
         | "enabled"
@@ -5345,9 +5381,9 @@ export interface EthtoolOps {
   /** Operation mm-get. */
   "mm-get": {
     do: {
-      request: Pick<Mm, "header">;
+      request: Pick<EthtoolMm, "header">;
       reply: Pick<
-        MmReply,
+        EthtoolMmReply,
         | "header"
         | "pmacEnabled"
         | "txEnabled"
@@ -5361,9 +5397,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Mm, "header">;
+      request: Pick<EthtoolMm, "header">;
       reply: Pick<
-        MmReply,
+        EthtoolMmReply,
         | "header"
         | "pmacEnabled"
         | "txEnabled"
@@ -5381,7 +5417,7 @@ export interface EthtoolOps {
   "mm-set": {
     do: {
       request: Pick<
-        Mm,
+        EthtoolMm,
         "header" | "verifyEnabled" | "verifyTime" | "txEnabled" | "pmacEnabled" | "txMinFragSize"
       >;
       reply: undefined;
@@ -5389,14 +5425,17 @@ export interface EthtoolOps {
   };
   /** Operation module-fw-flash-act. */
   "module-fw-flash-act": {
-    do: { request: Pick<ModuleFwFlash, "header" | "fileName" | "password">; reply: undefined };
+    do: {
+      request: Pick<EthtoolModuleFwFlash, "header" | "fileName" | "password">;
+      reply: undefined;
+    };
   };
   /** Operation phy-get. */
   "phy-get": {
     do: {
-      request: Pick<Phy, "header">;
+      request: Pick<EthtoolPhy, "header">;
       reply: Pick<
-        PhyReply,
+        EthtoolPhyReply,
         | "header"
         | "index"
         | "drvname"
@@ -5408,9 +5447,9 @@ export interface EthtoolOps {
       >;
     };
     dump: {
-      request: Pick<Phy, "header">;
+      request: Pick<EthtoolPhy, "header">;
       reply: Pick<
-        PhyReply,
+        EthtoolPhyReply,
         | "header"
         | "index"
         | "drvname"
@@ -5428,12 +5467,12 @@ export interface EthtoolOps {
 export interface EthtoolEvents {
   /** Notification linkinfo-ntf. */
   "linkinfo-ntf": Pick<
-    LinkinfoReply,
+    EthtoolLinkinfoReply,
     "header" | "port" | "phyaddr" | "tpMdix" | "tpMdixCtrl" | "transceiver"
   >;
   /** Notification linkmodes-ntf. */
   "linkmodes-ntf": Pick<
-    LinkmodesReply,
+    EthtoolLinkmodesReply,
     | "header"
     | "autoneg"
     | "ours"
@@ -5446,16 +5485,16 @@ export interface EthtoolEvents {
     | "rateMatching"
   >;
   /** Notification debug-ntf. */
-  "debug-ntf": Pick<DebugReply, "header" | "msgmask">;
+  "debug-ntf": Pick<EthtoolDebugReply, "header" | "msgmask">;
   /** Notification wol-ntf. */
-  "wol-ntf": Pick<WolReply, "header" | "modes" | "sopass">;
+  "wol-ntf": Pick<EthtoolWolReply, "header" | "modes" | "sopass">;
   /** Notification features-ntf. */
-  "features-ntf": Pick<FeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
+  "features-ntf": Pick<EthtoolFeaturesReply, "header" | "hw" | "wanted" | "active" | "nochange">;
   /** Notification privflags-ntf. */
-  "privflags-ntf": Pick<PrivflagsReply, "header" | "flags">;
+  "privflags-ntf": Pick<EthtoolPrivflagsReply, "header" | "flags">;
   /** Notification rings-ntf. */
   "rings-ntf": Pick<
-    RingsReply,
+    EthtoolRingsReply,
     | "header"
     | "rxMax"
     | "rxMiniMax"
@@ -5475,7 +5514,7 @@ export interface EthtoolEvents {
   >;
   /** Notification channels-ntf. */
   "channels-ntf": Pick<
-    ChannelsReply,
+    EthtoolChannelsReply,
     | "header"
     | "rxMax"
     | "txMax"
@@ -5488,7 +5527,7 @@ export interface EthtoolEvents {
   >;
   /** Notification coalesce-ntf. */
   "coalesce-ntf": Pick<
-    CoalesceReply,
+    EthtoolCoalesceReply,
     | "header"
     | "rxUsecs"
     | "rxMaxFrames"
@@ -5521,23 +5560,23 @@ export interface EthtoolEvents {
     | "txProfile"
   >;
   /** Notification pause-ntf. */
-  "pause-ntf": Pick<PauseReply, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
+  "pause-ntf": Pick<EthtoolPauseReply, "header" | "autoneg" | "rx" | "tx" | "stats" | "statsSrc">;
   /** Notification eee-ntf. */
   "eee-ntf": Pick<
-    EeeReply,
+    EthtoolEeeReply,
     "header" | "modesOurs" | "modesPeer" | "active" | "enabled" | "txLpiEnabled" | "txLpiTimer"
   >;
   /** Notification cable-test-ntf. */
-  "cable-test-ntf": Pick<CableTestNtfReply, "header" | "status">;
+  "cable-test-ntf": Pick<EthtoolCableTestNtfReply, "header" | "status">;
   /** Notification cable-test-tdr-ntf. */
-  "cable-test-tdr-ntf": Pick<CableTestTdrNtfReply, "header" | "status" | "nest">;
+  "cable-test-tdr-ntf": Pick<EthtoolCableTestTdrNtfReply, "header" | "status" | "nest">;
   /** Notification fec-ntf. */
-  "fec-ntf": Pick<FecReply, "header" | "modes" | "auto" | "active" | "stats">;
+  "fec-ntf": Pick<EthtoolFecReply, "header" | "modes" | "auto" | "active" | "stats">;
   /** Notification module-ntf. */
-  "module-ntf": Pick<ModuleReply, "header" | "powerModePolicy" | "powerMode">;
+  "module-ntf": Pick<EthtoolModuleReply, "header" | "powerModePolicy" | "powerMode">;
   /** Notification plca-ntf. */
   "plca-ntf": Pick<
-    PlcaReply,
+    EthtoolPlcaReply,
     | "header"
     | "version"
     | "enabled"
@@ -5550,7 +5589,7 @@ export interface EthtoolEvents {
   >;
   /** Notification mm-ntf. */
   "mm-ntf": Pick<
-    MmReply,
+    EthtoolMmReply,
     | "header"
     | "pmacEnabled"
     | "txEnabled"
@@ -5564,7 +5603,7 @@ export interface EthtoolEvents {
   >;
   /** Notification module-fw-flash-ntf. */
   "module-fw-flash-ntf": Pick<
-    ModuleFwFlashReply,
+    EthtoolModuleFwFlashReply,
     "header" | "status" | "statusMsg" | "done" | "total"
   >;
 }

@@ -195,7 +195,7 @@ export const FOU: FamilySpec = {
 };
 
 /** fou attribute set fou, as a request gives it. */
-export interface Fou {
+export interface FouFou {
   /** Attribute 1 (u16). */
   "port"?: number;
   /** Attribute 2 (u8). */
@@ -221,7 +221,7 @@ export interface Fou {
 }
 
 /** fou attribute set fou, as a reply carries it. */
-export interface FouReply {
+export interface FouFouReply {
   /** Attribute 1 (u16). */
   "port"?: number;
   /** Attribute 2 (u8). */
@@ -252,7 +252,7 @@ export interface FouOps {
   "add": {
     do: {
       request: Pick<
-        Fou,
+        FouFou,
         | "port"
         | "ipproto"
         | "type"
@@ -271,7 +271,7 @@ export interface FouOps {
   "del": {
     do: {
       request: Pick<
-        Fou,
+        FouFou,
         "af" | "ifindex" | "port" | "peerPort" | "localV4" | "peerV4" | "localV6" | "peerV6"
       >;
       reply: undefined;
@@ -281,11 +281,11 @@ export interface FouOps {
   "get": {
     do: {
       request: Pick<
-        Fou,
+        FouFou,
         "af" | "ifindex" | "port" | "peerPort" | "localV4" | "peerV4" | "localV6" | "peerV6"
       >;
       reply: Pick<
-        FouReply,
+        FouFouReply,
         | "port"
         | "ipproto"
         | "type"
@@ -301,7 +301,7 @@ export interface FouOps {
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        FouReply,
+        FouFouReply,
         | "port"
         | "ipproto"
         | "type"

@@ -215,7 +215,7 @@ export const HANDSHAKE: FamilySpec = {
 };
 
 /** handshake attribute set x509, as a request gives it. */
-export interface X509 {
+export interface HandshakeX509 {
   /** Attribute 1 (s32). */
   "cert"?: number;
   /** Attribute 2 (s32). */
@@ -223,7 +223,7 @@ export interface X509 {
 }
 
 /** handshake attribute set x509, as a reply carries it. */
-export interface X509Reply {
+export interface HandshakeX509Reply {
   /** Attribute 1 (s32). */
   "cert"?: number;
   /** Attribute 2 (s32). */
@@ -231,7 +231,7 @@ export interface X509Reply {
 }
 
 /** handshake attribute set accept, as a request gives it. */
-export interface Accept {
+export interface HandshakeAccept {
   /** Attribute 1 (s32). */
   "sockfd"?: number;
   /** Attribute 2 (u32). */
@@ -245,13 +245,13 @@ export interface Accept {
   /** Attribute 6 (u32). */
   "peerIdentity"?: number | (number)[];
   /** Attribute 7 (nest). */
-  "certificate"?: X509 | (X509)[];
+  "certificate"?: HandshakeX509 | (HandshakeX509)[];
   /** Attribute 8 (string). */
   "peername"?: string;
 }
 
 /** handshake attribute set accept, as a reply carries it. */
-export interface AcceptReply {
+export interface HandshakeAcceptReply {
   /** Attribute 1 (s32). */
   "sockfd"?: number;
   /** Attribute 2 (u32). */
@@ -265,13 +265,13 @@ export interface AcceptReply {
   /** Attribute 6 (u32). */
   "peerIdentity"?: (number)[];
   /** Attribute 7 (nest). */
-  "certificate"?: (X509Reply)[];
+  "certificate"?: (HandshakeX509Reply)[];
   /** Attribute 8 (string). */
   "peername"?: string;
 }
 
 /** handshake attribute set done, as a request gives it. */
-export interface Done {
+export interface HandshakeDone {
   /** Attribute 1 (u32). */
   "status"?: number;
   /** Attribute 2 (s32). */
@@ -281,7 +281,7 @@ export interface Done {
 }
 
 /** handshake attribute set done, as a reply carries it. */
-export interface DoneReply {
+export interface HandshakeDoneReply {
   /** Attribute 1 (u32). */
   "status"?: number;
   /** Attribute 2 (s32). */
@@ -295,9 +295,9 @@ export interface HandshakeOps {
   /** Operation accept. */
   "accept": {
     do: {
-      request: Pick<Accept, "handlerClass">;
+      request: Pick<HandshakeAccept, "handlerClass">;
       reply: Pick<
-        AcceptReply,
+        HandshakeAcceptReply,
         | "sockfd"
         | "messageType"
         | "timeout"
@@ -310,7 +310,7 @@ export interface HandshakeOps {
   };
   /** Operation done. */
   "done": {
-    do: { request: Pick<Done, "status" | "sockfd" | "remoteAuth">; reply: undefined };
+    do: { request: Pick<HandshakeDone, "status" | "sockfd" | "remoteAuth">; reply: undefined };
   };
 }
 
@@ -318,7 +318,7 @@ export interface HandshakeOps {
 export interface HandshakeEvents {
   /** Notification ready. */
   "ready": Pick<
-    AcceptReply,
+    HandshakeAcceptReply,
     "sockfd" | "messageType" | "timeout" | "authMode" | "peerIdentity" | "certificate" | "peername"
   >;
 }

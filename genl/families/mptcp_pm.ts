@@ -503,7 +503,7 @@ export const MPTCP_PM: FamilySpec = {
 };
 
 /** mptcp_pm attribute set address, as a request gives it. */
-export interface Address {
+export interface MptcpPmAddress {
   /** Attribute 1 (u16). */
   "family"?: number;
   /** Attribute 2 (u8). */
@@ -521,7 +521,7 @@ export interface Address {
 }
 
 /** mptcp_pm attribute set address, as a reply carries it. */
-export interface AddressReply {
+export interface MptcpPmAddressReply {
   /** Attribute 1 (u16). */
   "family"?: number;
   /** Attribute 2 (u8). */
@@ -539,7 +539,7 @@ export interface AddressReply {
 }
 
 /** mptcp_pm attribute set subflowAttribute, as a request gives it. */
-export interface SubflowAttribute {
+export interface MptcpPmSubflowAttribute {
   /** Attribute 1 (u32). */
   "tokenRem"?: number;
   /** Attribute 2 (u32). */
@@ -563,7 +563,7 @@ export interface SubflowAttribute {
 }
 
 /** mptcp_pm attribute set subflowAttribute, as a reply carries it. */
-export interface SubflowAttributeReply {
+export interface MptcpPmSubflowAttributeReply {
   /** Attribute 1 (u32). */
   "tokenRem"?: number;
   /** Attribute 2 (u32). */
@@ -587,21 +587,21 @@ export interface SubflowAttributeReply {
 }
 
 /** mptcp_pm attribute set endpoint, as a request gives it. */
-export interface Endpoint {
+export interface MptcpPmEndpoint {
   /** Attribute 1 (nest). */
-  "addr"?: Address;
+  "addr"?: MptcpPmAddress;
 }
 
 /** mptcp_pm attribute set endpoint, as a reply carries it. */
-export interface EndpointReply {
+export interface MptcpPmEndpointReply {
   /** Attribute 1 (nest). */
-  "addr"?: AddressReply;
+  "addr"?: MptcpPmAddressReply;
 }
 
 /** mptcp_pm attribute set attr, as a request gives it. */
-export interface Attr {
+export interface MptcpPmAttr {
   /** Attribute 1 (nest). */
-  "addr"?: Address;
+  "addr"?: MptcpPmAddress;
   /** Attribute 2 (u32). */
   "rcvAddAddrs"?: number;
   /** Attribute 3 (u32). */
@@ -611,13 +611,13 @@ export interface Attr {
   /** Attribute 5 (u8). */
   "locId"?: number;
   /** Attribute 6 (nest). */
-  "addrRemote"?: Address;
+  "addrRemote"?: MptcpPmAddress;
 }
 
 /** mptcp_pm attribute set attr, as a reply carries it. */
-export interface AttrReply {
+export interface MptcpPmAttrReply {
   /** Attribute 1 (nest). */
-  "addr"?: AddressReply;
+  "addr"?: MptcpPmAddressReply;
   /** Attribute 2 (u32). */
   "rcvAddAddrs"?: number;
   /** Attribute 3 (u32). */
@@ -627,11 +627,11 @@ export interface AttrReply {
   /** Attribute 5 (u8). */
   "locId"?: number;
   /** Attribute 6 (nest). */
-  "addrRemote"?: AddressReply;
+  "addrRemote"?: MptcpPmAddressReply;
 }
 
 /** mptcp_pm attribute set eventAttr, as a request gives it. */
-export interface EventAttr {
+export interface MptcpPmEventAttr {
   /** Attribute 1 (u32). */
   "token"?: number;
   /** Attribute 2 (u16). */
@@ -671,7 +671,7 @@ export interface EventAttr {
 }
 
 /** mptcp_pm attribute set eventAttr, as a reply carries it. */
-export interface EventAttrReply {
+export interface MptcpPmEventAttrReply {
   /** Attribute 1 (u32). */
   "token"?: number;
   /** Attribute 2 (u16). */
@@ -714,51 +714,51 @@ export interface EventAttrReply {
 export interface MptcpPmOps {
   /** Operation add-addr. */
   "add-addr": {
-    do: { request: Pick<Endpoint, "addr">; reply: undefined };
+    do: { request: Pick<MptcpPmEndpoint, "addr">; reply: undefined };
   };
   /** Operation del-addr. */
   "del-addr": {
-    do: { request: Pick<Endpoint, "addr">; reply: undefined };
+    do: { request: Pick<MptcpPmEndpoint, "addr">; reply: undefined };
   };
   /** Operation get-addr. */
   "get-addr": {
-    do: { request: Pick<Attr, "addr" | "token">; reply: Pick<AttrReply, "addr"> };
-    dump: { request: Record<string, never>; reply: Pick<AttrReply, "addr"> };
+    do: { request: Pick<MptcpPmAttr, "addr" | "token">; reply: Pick<MptcpPmAttrReply, "addr"> };
+    dump: { request: Record<string, never>; reply: Pick<MptcpPmAttrReply, "addr"> };
   };
   /** Operation flush-addrs. */
   "flush-addrs": {
-    do: { request: Pick<Endpoint, "addr">; reply: undefined };
+    do: { request: Pick<MptcpPmEndpoint, "addr">; reply: undefined };
   };
   /** Operation set-limits. */
   "set-limits": {
-    do: { request: Pick<Attr, "rcvAddAddrs" | "subflows">; reply: undefined };
+    do: { request: Pick<MptcpPmAttr, "rcvAddAddrs" | "subflows">; reply: undefined };
   };
   /** Operation get-limits. */
   "get-limits": {
     do: {
-      request: Pick<Attr, "rcvAddAddrs" | "subflows">;
-      reply: Pick<AttrReply, "rcvAddAddrs" | "subflows">;
+      request: Pick<MptcpPmAttr, "rcvAddAddrs" | "subflows">;
+      reply: Pick<MptcpPmAttrReply, "rcvAddAddrs" | "subflows">;
     };
   };
   /** Operation set-flags. */
   "set-flags": {
-    do: { request: Pick<Attr, "addr" | "token" | "addrRemote">; reply: undefined };
+    do: { request: Pick<MptcpPmAttr, "addr" | "token" | "addrRemote">; reply: undefined };
   };
   /** Operation announce. */
   "announce": {
-    do: { request: Pick<Attr, "addr" | "token">; reply: undefined };
+    do: { request: Pick<MptcpPmAttr, "addr" | "token">; reply: undefined };
   };
   /** Operation remove. */
   "remove": {
-    do: { request: Pick<Attr, "token" | "locId">; reply: undefined };
+    do: { request: Pick<MptcpPmAttr, "token" | "locId">; reply: undefined };
   };
   /** Operation subflow-create. */
   "subflow-create": {
-    do: { request: Pick<Attr, "addr" | "token" | "addrRemote">; reply: undefined };
+    do: { request: Pick<MptcpPmAttr, "addr" | "token" | "addrRemote">; reply: undefined };
   };
   /** Operation subflow-destroy. */
   "subflow-destroy": {
-    do: { request: Pick<Attr, "addr" | "token" | "addrRemote">; reply: undefined };
+    do: { request: Pick<MptcpPmAttr, "addr" | "token" | "addrRemote">; reply: undefined };
   };
 }
 

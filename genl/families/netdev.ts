@@ -752,7 +752,7 @@ export const NETDEV: FamilySpec = {
 };
 
 /** netdev attribute set dev, as a request gives it. */
-export interface Dev {
+export interface NetdevDev {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 3 (u64). */
@@ -766,7 +766,7 @@ export interface Dev {
 }
 
 /** netdev attribute set dev, as a reply carries it. */
-export interface DevReply {
+export interface NetdevDevReply {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 3 (u64). */
@@ -780,7 +780,7 @@ export interface DevReply {
 }
 
 /** netdev attribute set pagePool, as a request gives it. */
-export interface PagePool {
+export interface NetdevPagePool {
   /** Attribute 1 (uint). */
   "id"?: number | bigint;
   /** Attribute 2 (u32). */
@@ -798,7 +798,7 @@ export interface PagePool {
 }
 
 /** netdev attribute set pagePool, as a reply carries it. */
-export interface PagePoolReply {
+export interface NetdevPagePoolReply {
   /** Attribute 1 (uint). */
   "id"?: number | bigint;
   /** Attribute 2 (u32). */
@@ -816,7 +816,7 @@ export interface PagePoolReply {
 }
 
 /** netdev attribute set pagePoolInfo, as a request gives it. */
-export interface PagePoolInfo {
+export interface NetdevPagePoolInfo {
   /** Attribute 1 (uint). */
   "id"?: number | bigint;
   /** Attribute 2 (u32). */
@@ -824,7 +824,7 @@ export interface PagePoolInfo {
 }
 
 /** netdev attribute set pagePoolInfo, as a reply carries it. */
-export interface PagePoolInfoReply {
+export interface NetdevPagePoolInfoReply {
   /** Attribute 1 (uint). */
   "id"?: number | bigint;
   /** Attribute 2 (u32). */
@@ -832,9 +832,9 @@ export interface PagePoolInfoReply {
 }
 
 /** netdev attribute set pagePoolStats, as a request gives it. */
-export interface PagePoolStats {
+export interface NetdevPagePoolStats {
   /** Attribute 1 (nest). */
-  "info"?: PagePoolInfo;
+  "info"?: NetdevPagePoolInfo;
   /** Attribute 8 (uint). */
   "allocFast"?: number | bigint;
   /** Attribute 9 (uint). */
@@ -860,9 +860,9 @@ export interface PagePoolStats {
 }
 
 /** netdev attribute set pagePoolStats, as a reply carries it. */
-export interface PagePoolStatsReply {
+export interface NetdevPagePoolStatsReply {
   /** Attribute 1 (nest). */
-  "info"?: PagePoolInfoReply;
+  "info"?: NetdevPagePoolInfoReply;
   /** Attribute 8 (uint). */
   "allocFast"?: number | bigint;
   /** Attribute 9 (uint). */
@@ -888,7 +888,7 @@ export interface PagePoolStatsReply {
 }
 
 /** netdev attribute set napi, as a request gives it. */
-export interface Napi {
+export interface NetdevNapi {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (u32). */
@@ -900,7 +900,7 @@ export interface Napi {
 }
 
 /** netdev attribute set napi, as a reply carries it. */
-export interface NapiReply {
+export interface NetdevNapiReply {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (u32). */
@@ -912,7 +912,7 @@ export interface NapiReply {
 }
 
 /** netdev attribute set queue, as a request gives it. */
-export interface Queue {
+export interface NetdevQueue {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
@@ -926,7 +926,7 @@ export interface Queue {
 }
 
 /** netdev attribute set queue, as a reply carries it. */
-export interface QueueReply {
+export interface NetdevQueueReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
@@ -940,7 +940,7 @@ export interface QueueReply {
 }
 
 /** netdev attribute set qstats, as a request gives it. */
-export interface Qstats {
+export interface NetdevQstats {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (u32). */
@@ -1006,7 +1006,7 @@ export interface Qstats {
 }
 
 /** netdev attribute set qstats, as a reply carries it. */
-export interface QstatsReply {
+export interface NetdevQstatsReply {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (u32). */
@@ -1072,7 +1072,7 @@ export interface QstatsReply {
 }
 
 /** netdev attribute set queueId, as a request gives it. */
-export interface QueueId {
+export interface NetdevQueueId {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 3 (u32). */
@@ -1080,7 +1080,7 @@ export interface QueueId {
 }
 
 /** netdev attribute set queueId, as a reply carries it. */
-export interface QueueIdReply {
+export interface NetdevQueueIdReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 3 (u32). */
@@ -1088,11 +1088,11 @@ export interface QueueIdReply {
 }
 
 /** netdev attribute set dmabuf, as a request gives it. */
-export interface Dmabuf {
+export interface NetdevDmabuf {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (nest). */
-  "queues"?: QueueId | (QueueId)[];
+  "queues"?: NetdevQueueId | (NetdevQueueId)[];
   /** Attribute 3 (u32). */
   "fd"?: number;
   /** Attribute 4 (u32). */
@@ -1100,11 +1100,11 @@ export interface Dmabuf {
 }
 
 /** netdev attribute set dmabuf, as a reply carries it. */
-export interface DmabufReply {
+export interface NetdevDmabufReply {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (nest). */
-  "queues"?: (QueueIdReply)[];
+  "queues"?: (NetdevQueueIdReply)[];
   /** Attribute 3 (u32). */
   "fd"?: number;
   /** Attribute 4 (u32). */
@@ -1116,16 +1116,16 @@ export interface NetdevOps {
   /** Operation dev-get. */
   "dev-get": {
     do: {
-      request: Pick<Dev, "ifindex">;
+      request: Pick<NetdevDev, "ifindex">;
       reply: Pick<
-        DevReply,
+        NetdevDevReply,
         "ifindex" | "xdpFeatures" | "xdpZcMaxSegs" | "xdpRxMetadataFeatures" | "xskFeatures"
       >;
     };
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        DevReply,
+        NetdevDevReply,
         "ifindex" | "xdpFeatures" | "xdpZcMaxSegs" | "xdpRxMetadataFeatures" | "xskFeatures"
       >;
     };
@@ -1133,16 +1133,16 @@ export interface NetdevOps {
   /** Operation page-pool-get. */
   "page-pool-get": {
     do: {
-      request: Pick<PagePool, "id">;
+      request: Pick<NetdevPagePool, "id">;
       reply: Pick<
-        PagePoolReply,
+        NetdevPagePoolReply,
         "id" | "ifindex" | "napiId" | "inflight" | "inflightMem" | "detachTime" | "dmabuf"
       >;
     };
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        PagePoolReply,
+        NetdevPagePoolReply,
         "id" | "ifindex" | "napiId" | "inflight" | "inflightMem" | "detachTime" | "dmabuf"
       >;
     };
@@ -1150,9 +1150,9 @@ export interface NetdevOps {
   /** Operation page-pool-stats-get. */
   "page-pool-stats-get": {
     do: {
-      request: Pick<PagePoolStats, "info">;
+      request: Pick<NetdevPagePoolStats, "info">;
       reply: Pick<
-        PagePoolStatsReply,
+        NetdevPagePoolStatsReply,
         | "info"
         | "allocFast"
         | "allocSlow"
@@ -1170,7 +1170,7 @@ export interface NetdevOps {
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        PagePoolStatsReply,
+        NetdevPagePoolStatsReply,
         | "info"
         | "allocFast"
         | "allocSlow"
@@ -1189,35 +1189,41 @@ export interface NetdevOps {
   /** Operation queue-get. */
   "queue-get": {
     do: {
-      request: Pick<Queue, "ifindex" | "type" | "id">;
-      reply: Pick<QueueReply, "id" | "type" | "napiId" | "ifindex" | "dmabuf">;
+      request: Pick<NetdevQueue, "ifindex" | "type" | "id">;
+      reply: Pick<NetdevQueueReply, "id" | "type" | "napiId" | "ifindex" | "dmabuf">;
     };
     dump: {
-      request: Pick<Queue, "ifindex">;
-      reply: Pick<QueueReply, "id" | "type" | "napiId" | "ifindex" | "dmabuf">;
+      request: Pick<NetdevQueue, "ifindex">;
+      reply: Pick<NetdevQueueReply, "id" | "type" | "napiId" | "ifindex" | "dmabuf">;
     };
   };
   /** Operation napi-get. */
   "napi-get": {
-    do: { request: Pick<Napi, "id">; reply: Pick<NapiReply, "id" | "ifindex" | "irq" | "pid"> };
+    do: {
+      request: Pick<NetdevNapi, "id">;
+      reply: Pick<NetdevNapiReply, "id" | "ifindex" | "irq" | "pid">;
+    };
     dump: {
-      request: Pick<Napi, "ifindex">;
-      reply: Pick<NapiReply, "id" | "ifindex" | "irq" | "pid">;
+      request: Pick<NetdevNapi, "ifindex">;
+      reply: Pick<NetdevNapiReply, "id" | "ifindex" | "irq" | "pid">;
     };
   };
   /** Operation qstats-get. */
   "qstats-get": {
     dump: {
-      request: Pick<Qstats, "ifindex" | "scope">;
+      request: Pick<NetdevQstats, "ifindex" | "scope">;
       reply: Pick<
-        QstatsReply,
+        NetdevQstatsReply,
         "ifindex" | "queueType" | "queueId" | "rxPackets" | "rxBytes" | "txPackets" | "txBytes"
       >;
     };
   };
   /** Operation bind-rx. */
   "bind-rx": {
-    do: { request: Pick<Dmabuf, "ifindex" | "fd" | "queues">; reply: Pick<DmabufReply, "id"> };
+    do: {
+      request: Pick<NetdevDmabuf, "ifindex" | "fd" | "queues">;
+      reply: Pick<NetdevDmabufReply, "id">;
+    };
   };
 }
 
@@ -1225,32 +1231,32 @@ export interface NetdevOps {
 export interface NetdevEvents {
   /** Notification dev-add-ntf. */
   "dev-add-ntf": Pick<
-    DevReply,
+    NetdevDevReply,
     "ifindex" | "xdpFeatures" | "xdpZcMaxSegs" | "xdpRxMetadataFeatures" | "xskFeatures"
   >;
   /** Notification dev-del-ntf. */
   "dev-del-ntf": Pick<
-    DevReply,
+    NetdevDevReply,
     "ifindex" | "xdpFeatures" | "xdpZcMaxSegs" | "xdpRxMetadataFeatures" | "xskFeatures"
   >;
   /** Notification dev-change-ntf. */
   "dev-change-ntf": Pick<
-    DevReply,
+    NetdevDevReply,
     "ifindex" | "xdpFeatures" | "xdpZcMaxSegs" | "xdpRxMetadataFeatures" | "xskFeatures"
   >;
   /** Notification page-pool-add-ntf. */
   "page-pool-add-ntf": Pick<
-    PagePoolReply,
+    NetdevPagePoolReply,
     "id" | "ifindex" | "napiId" | "inflight" | "inflightMem" | "detachTime" | "dmabuf"
   >;
   /** Notification page-pool-del-ntf. */
   "page-pool-del-ntf": Pick<
-    PagePoolReply,
+    NetdevPagePoolReply,
     "id" | "ifindex" | "napiId" | "inflight" | "inflightMem" | "detachTime" | "dmabuf"
   >;
   /** Notification page-pool-change-ntf. */
   "page-pool-change-ntf": Pick<
-    PagePoolReply,
+    NetdevPagePoolReply,
     "id" | "ifindex" | "napiId" | "inflight" | "inflightMem" | "detachTime" | "dmabuf"
   >;
 }

@@ -331,7 +331,7 @@ export const NFSD: FamilySpec = {
 };
 
 /** nfsd attribute set rpcStatus, as a request gives it. */
-export interface RpcStatus {
+export interface NfsdRpcStatus {
   /** Attribute 1 (u32). */
   "xid"?: number;
   /** Attribute 2 (u32). */
@@ -361,7 +361,7 @@ export interface RpcStatus {
 }
 
 /** nfsd attribute set rpcStatus, as a reply carries it. */
-export interface RpcStatusReply {
+export interface NfsdRpcStatusReply {
   /** Attribute 1 (u32). */
   "xid"?: number;
   /** Attribute 2 (u32). */
@@ -391,7 +391,7 @@ export interface RpcStatusReply {
 }
 
 /** nfsd attribute set server, as a request gives it. */
-export interface Server {
+export interface NfsdServer {
   /** Attribute 1 (u32). */
   "threads"?: number | (number)[];
   /** Attribute 2 (u32). */
@@ -403,7 +403,7 @@ export interface Server {
 }
 
 /** nfsd attribute set server, as a reply carries it. */
-export interface ServerReply {
+export interface NfsdServerReply {
   /** Attribute 1 (u32). */
   "threads"?: (number)[];
   /** Attribute 2 (u32). */
@@ -415,7 +415,7 @@ export interface ServerReply {
 }
 
 /** nfsd attribute set version, as a request gives it. */
-export interface Version {
+export interface NfsdVersion {
   /** Attribute 1 (u32). */
   "major"?: number;
   /** Attribute 2 (u32). */
@@ -425,7 +425,7 @@ export interface Version {
 }
 
 /** nfsd attribute set version, as a reply carries it. */
-export interface VersionReply {
+export interface NfsdVersionReply {
   /** Attribute 1 (u32). */
   "major"?: number;
   /** Attribute 2 (u32). */
@@ -435,19 +435,19 @@ export interface VersionReply {
 }
 
 /** nfsd attribute set serverProto, as a request gives it. */
-export interface ServerProto {
+export interface NfsdServerProto {
   /** Attribute 1 (nest). */
-  "version"?: Version | (Version)[];
+  "version"?: NfsdVersion | (NfsdVersion)[];
 }
 
 /** nfsd attribute set serverProto, as a reply carries it. */
-export interface ServerProtoReply {
+export interface NfsdServerProtoReply {
   /** Attribute 1 (nest). */
-  "version"?: (VersionReply)[];
+  "version"?: (NfsdVersionReply)[];
 }
 
 /** nfsd attribute set sock, as a request gives it. */
-export interface Sock {
+export interface NfsdSock {
   /** Attribute 1 (binary). */
   "addr"?: Uint8Array;
   /** Attribute 2 (string). */
@@ -455,7 +455,7 @@ export interface Sock {
 }
 
 /** nfsd attribute set sock, as a reply carries it. */
-export interface SockReply {
+export interface NfsdSockReply {
   /** Attribute 1 (binary). */
   "addr"?: Uint8Array;
   /** Attribute 2 (string). */
@@ -463,19 +463,19 @@ export interface SockReply {
 }
 
 /** nfsd attribute set serverSock, as a request gives it. */
-export interface ServerSock {
+export interface NfsdServerSock {
   /** Attribute 1 (nest). */
-  "addr"?: Sock | (Sock)[];
+  "addr"?: NfsdSock | (NfsdSock)[];
 }
 
 /** nfsd attribute set serverSock, as a reply carries it. */
-export interface ServerSockReply {
+export interface NfsdServerSockReply {
   /** Attribute 1 (nest). */
-  "addr"?: (SockReply)[];
+  "addr"?: (NfsdSockReply)[];
 }
 
 /** nfsd attribute set poolMode, as a request gives it. */
-export interface PoolMode {
+export interface NfsdPoolMode {
   /** Attribute 1 (string). */
   "mode"?: string;
   /** Attribute 2 (u32). */
@@ -483,7 +483,7 @@ export interface PoolMode {
 }
 
 /** nfsd attribute set poolMode, as a reply carries it. */
-export interface PoolModeReply {
+export interface NfsdPoolModeReply {
   /** Attribute 1 (string). */
   "mode"?: string;
   /** Attribute 2 (u32). */
@@ -497,7 +497,7 @@ export interface NfsdOps {
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        RpcStatusReply,
+        NfsdRpcStatusReply,
         | "xid"
         | "flags"
         | "prog"
@@ -517,7 +517,7 @@ export interface NfsdOps {
   /** Operation threads-set. */
   "threads-set": {
     do: {
-      request: Pick<Server, "threads" | "gracetime" | "leasetime" | "scope">;
+      request: Pick<NfsdServer, "threads" | "gracetime" | "leasetime" | "scope">;
       reply: undefined;
     };
   };
@@ -525,32 +525,32 @@ export interface NfsdOps {
   "threads-get": {
     do: {
       request: Record<string, never>;
-      reply: Pick<ServerReply, "threads" | "gracetime" | "leasetime" | "scope">;
+      reply: Pick<NfsdServerReply, "threads" | "gracetime" | "leasetime" | "scope">;
     };
   };
   /** Operation version-set. */
   "version-set": {
-    do: { request: Pick<ServerProto, "version">; reply: undefined };
+    do: { request: Pick<NfsdServerProto, "version">; reply: undefined };
   };
   /** Operation version-get. */
   "version-get": {
-    do: { request: Record<string, never>; reply: Pick<ServerProtoReply, "version"> };
+    do: { request: Record<string, never>; reply: Pick<NfsdServerProtoReply, "version"> };
   };
   /** Operation listener-set. */
   "listener-set": {
-    do: { request: Pick<ServerSock, "addr">; reply: undefined };
+    do: { request: Pick<NfsdServerSock, "addr">; reply: undefined };
   };
   /** Operation listener-get. */
   "listener-get": {
-    do: { request: Record<string, never>; reply: Pick<ServerSockReply, "addr"> };
+    do: { request: Record<string, never>; reply: Pick<NfsdServerSockReply, "addr"> };
   };
   /** Operation pool-mode-set. */
   "pool-mode-set": {
-    do: { request: Pick<PoolMode, "mode">; reply: undefined };
+    do: { request: Pick<NfsdPoolMode, "mode">; reply: undefined };
   };
   /** Operation pool-mode-get. */
   "pool-mode-get": {
-    do: { request: Record<string, never>; reply: Pick<PoolModeReply, "mode" | "npools"> };
+    do: { request: Record<string, never>; reply: Pick<NfsdPoolModeReply, "mode" | "npools"> };
   };
 }
 

@@ -345,7 +345,7 @@ export const NLCTRL: FamilySpec = {
 };
 
 /** nlctrl attribute set ctrlAttrs, as a request gives it. */
-export interface CtrlAttrs {
+export interface NlctrlCtrlAttrs {
   /** Attribute 1 (u16). */
   "familyId"?: number;
   /** Attribute 2 (string). */
@@ -357,9 +357,9 @@ export interface CtrlAttrs {
   /** Attribute 5 (u32). */
   "maxattr"?: number;
   /** Attribute 6 (indexed-array). */
-  "ops"?: OpAttrs[];
+  "ops"?: NlctrlOpAttrs[];
   /** Attribute 7 (indexed-array). */
-  "mcastGroups"?: McastGroupAttrs[];
+  "mcastGroups"?: NlctrlMcastGroupAttrs[];
   /** Attribute 8 (nest-type-value). */
   "policy"?: Uint8Array;
   /** Attribute 9 (nest-type-value). */
@@ -369,7 +369,7 @@ export interface CtrlAttrs {
 }
 
 /** nlctrl attribute set ctrlAttrs, as a reply carries it. */
-export interface CtrlAttrsReply {
+export interface NlctrlCtrlAttrsReply {
   /** Attribute 1 (u16). */
   "familyId"?: number;
   /** Attribute 2 (string). */
@@ -381,9 +381,9 @@ export interface CtrlAttrsReply {
   /** Attribute 5 (u32). */
   "maxattr"?: number;
   /** Attribute 6 (indexed-array). */
-  "ops"?: OpAttrsReply[];
+  "ops"?: NlctrlOpAttrsReply[];
   /** Attribute 7 (indexed-array). */
-  "mcastGroups"?: McastGroupAttrsReply[];
+  "mcastGroups"?: NlctrlMcastGroupAttrsReply[];
   /** Attribute 8 (nest-type-value). */
   "policy"?: Uint8Array;
   /** Attribute 9 (nest-type-value). */
@@ -393,7 +393,7 @@ export interface CtrlAttrsReply {
 }
 
 /** nlctrl attribute set mcastGroupAttrs, as a request gives it. */
-export interface McastGroupAttrs {
+export interface NlctrlMcastGroupAttrs {
   /** Attribute 1 (string). */
   "name"?: string;
   /** Attribute 2 (u32). */
@@ -401,7 +401,7 @@ export interface McastGroupAttrs {
 }
 
 /** nlctrl attribute set mcastGroupAttrs, as a reply carries it. */
-export interface McastGroupAttrsReply {
+export interface NlctrlMcastGroupAttrsReply {
   /** Attribute 1 (string). */
   "name"?: string;
   /** Attribute 2 (u32). */
@@ -409,7 +409,7 @@ export interface McastGroupAttrsReply {
 }
 
 /** nlctrl attribute set opAttrs, as a request gives it. */
-export interface OpAttrs {
+export interface NlctrlOpAttrs {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
@@ -424,7 +424,7 @@ export interface OpAttrs {
 }
 
 /** nlctrl attribute set opAttrs, as a reply carries it. */
-export interface OpAttrsReply {
+export interface NlctrlOpAttrsReply {
   /** Attribute 1 (u32). */
   "id"?: number;
   /** Attribute 2 (u32). */
@@ -432,7 +432,7 @@ export interface OpAttrsReply {
 }
 
 /** nlctrl attribute set policyAttrs, as a request gives it. */
-export interface PolicyAttrs {
+export interface NlctrlPolicyAttrs {
   /** Attribute 1 (u32). */
   "type"?:
     | "invalid"
@@ -477,7 +477,7 @@ export interface PolicyAttrs {
 }
 
 /** nlctrl attribute set policyAttrs, as a reply carries it. */
-export interface PolicyAttrsReply {
+export interface NlctrlPolicyAttrsReply {
   /** Attribute 1 (u32). */
   "type"?: number;
   /** Attribute 2 (s64). */
@@ -503,7 +503,7 @@ export interface PolicyAttrsReply {
 }
 
 /** nlctrl attribute set opPolicyAttrs, as a request gives it. */
-export interface OpPolicyAttrs {
+export interface NlctrlOpPolicyAttrs {
   /** Attribute 1 (u32). */
   "do"?: number;
   /** Attribute 2 (u32). */
@@ -511,7 +511,7 @@ export interface OpPolicyAttrs {
 }
 
 /** nlctrl attribute set opPolicyAttrs, as a reply carries it. */
-export interface OpPolicyAttrsReply {
+export interface NlctrlOpPolicyAttrsReply {
   /** Attribute 1 (u32). */
   "do"?: number;
   /** Attribute 2 (u32). */
@@ -523,16 +523,16 @@ export interface NlctrlOps {
   /** Operation getfamily. */
   "getfamily": {
     do: {
-      request: Pick<CtrlAttrs, "familyName">;
+      request: Pick<NlctrlCtrlAttrs, "familyName">;
       reply: Pick<
-        CtrlAttrsReply,
+        NlctrlCtrlAttrsReply,
         "familyId" | "familyName" | "hdrsize" | "maxattr" | "mcastGroups" | "ops" | "version"
       >;
     };
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        CtrlAttrsReply,
+        NlctrlCtrlAttrsReply,
         "familyId" | "familyName" | "hdrsize" | "maxattr" | "mcastGroups" | "ops" | "version"
       >;
     };
@@ -540,8 +540,8 @@ export interface NlctrlOps {
   /** Operation getpolicy. */
   "getpolicy": {
     dump: {
-      request: Pick<CtrlAttrs, "familyName" | "familyId" | "op">;
-      reply: Pick<CtrlAttrsReply, "familyId" | "opPolicy" | "policy">;
+      request: Pick<NlctrlCtrlAttrs, "familyName" | "familyId" | "op">;
+      reply: Pick<NlctrlCtrlAttrsReply, "familyId" | "opPolicy" | "policy">;
     };
   };
 }

@@ -221,15 +221,15 @@ export const OVS_DATAPATH: FamilySpec = {
 };
 
 /** ovs_datapath attribute set datapath, as a request gives it. */
-export interface Datapath {
+export interface OvsDatapathDatapath {
   /** Attribute 1 (string). */
   "name"?: string;
   /** Attribute 2 (u32). */
   "upcallPid"?: number;
   /** Attribute 3 (binary). */
-  "stats"?: DatapathStats | Uint8Array;
+  "stats"?: OvsDatapathDatapathStats | Uint8Array;
   /** Attribute 4 (binary). */
-  "megaflowStats"?: MegaflowStats | Uint8Array;
+  "megaflowStats"?: OvsDatapathMegaflowStats | Uint8Array;
   /** Attribute 5 (u32). */
   "userFeatures"?:
     | "unaligned"
@@ -247,15 +247,15 @@ export interface Datapath {
 }
 
 /** ovs_datapath attribute set datapath, as a reply carries it. */
-export interface DatapathReply {
+export interface OvsDatapathDatapathReply {
   /** Attribute 1 (string). */
   "name"?: string;
   /** Attribute 2 (u32). */
   "upcallPid"?: number;
   /** Attribute 3 (binary). */
-  "stats"?: DatapathStatsReply;
+  "stats"?: OvsDatapathDatapathStatsReply;
   /** Attribute 4 (binary). */
-  "megaflowStats"?: MegaflowStatsReply;
+  "megaflowStats"?: OvsDatapathMegaflowStatsReply;
   /** Attribute 5 (u32). */
   "userFeatures"?: number;
   /** Attribute 7 (u32). */
@@ -267,19 +267,19 @@ export interface DatapathReply {
 }
 
 /** ovs_datapath struct ovsHeader (request). */
-export interface OvsHeader {
+export interface OvsDatapathOvsHeader {
   /** Member dpIfindex (u32). */
   "dpIfindex"?: number;
 }
 
 /** ovs_datapath struct ovsHeader (reply). */
-export interface OvsHeaderReply {
+export interface OvsDatapathOvsHeaderReply {
   /** Member dpIfindex (u32). */
   "dpIfindex"?: number;
 }
 
 /** ovs_datapath struct datapathStats (request). */
-export interface DatapathStats {
+export interface OvsDatapathDatapathStats {
   /** Member nHit (u64). */
   "nHit"?: number | bigint;
   /** Member nMissed (u64). */
@@ -291,7 +291,7 @@ export interface DatapathStats {
 }
 
 /** ovs_datapath struct datapathStats (reply). */
-export interface DatapathStatsReply {
+export interface OvsDatapathDatapathStatsReply {
   /** Member nHit (u64). */
   "nHit"?: bigint;
   /** Member nMissed (u64). */
@@ -303,7 +303,7 @@ export interface DatapathStatsReply {
 }
 
 /** ovs_datapath struct megaflowStats (request). */
-export interface MegaflowStats {
+export interface OvsDatapathMegaflowStats {
   /** Member nMaskHit (u64). */
   "nMaskHit"?: number | bigint;
   /** Member nMasks (u32). */
@@ -317,7 +317,7 @@ export interface MegaflowStats {
 }
 
 /** ovs_datapath struct megaflowStats (reply). */
-export interface MegaflowStatsReply {
+export interface OvsDatapathMegaflowStatsReply {
   /** Member nMaskHit (u64). */
   "nMaskHit"?: bigint;
   /** Member nMasks (u32). */
@@ -335,11 +335,11 @@ export interface OvsDatapathOps {
   /** Operation get. */
   "get": {
     do: {
-      request: OvsHeader & Pick<Datapath, "name">;
+      request: OvsDatapathOvsHeader & Pick<OvsDatapathDatapath, "name">;
       reply:
-        & OvsHeaderReply
+        & OvsDatapathOvsHeaderReply
         & Pick<
-          DatapathReply,
+          OvsDatapathDatapathReply,
           | "name"
           | "upcallPid"
           | "stats"
@@ -350,11 +350,11 @@ export interface OvsDatapathOps {
         >;
     };
     dump: {
-      request: OvsHeader & Pick<Datapath, "name">;
+      request: OvsDatapathOvsHeader & Pick<OvsDatapathDatapath, "name">;
       reply:
-        & OvsHeaderReply
+        & OvsDatapathOvsHeaderReply
         & Pick<
-          DatapathReply,
+          OvsDatapathDatapathReply,
           | "name"
           | "upcallPid"
           | "stats"
@@ -368,13 +368,15 @@ export interface OvsDatapathOps {
   /** Operation new. */
   "new": {
     do: {
-      request: OvsHeader & Pick<Datapath, "name" | "upcallPid" | "userFeatures">;
+      request:
+        & OvsDatapathOvsHeader
+        & Pick<OvsDatapathDatapath, "name" | "upcallPid" | "userFeatures">;
       reply: undefined;
     };
   };
   /** Operation del. */
   "del": {
-    do: { request: OvsHeader & Pick<Datapath, "name">; reply: undefined };
+    do: { request: OvsDatapathOvsHeader & Pick<OvsDatapathDatapath, "name">; reply: undefined };
   };
 }
 

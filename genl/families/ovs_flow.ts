@@ -1330,13 +1330,13 @@ export const OVS_FLOW: FamilySpec = {
 };
 
 /** ovs_flow attribute set flowAttrs, as a request gives it. */
-export interface FlowAttrs {
+export interface OvsFlowFlowAttrs {
   /** Attribute 1 (nest). */
-  "key"?: KeyAttrs;
+  "key"?: OvsFlowKeyAttrs;
   /** Attribute 2 (nest). */
-  "actions"?: ActionAttrs;
+  "actions"?: OvsFlowActionAttrs;
   /** Attribute 3 (binary). */
-  "stats"?: OvsFlowStats | Uint8Array;
+  "stats"?: OvsFlowOvsFlowStats | Uint8Array;
   /** Attribute 4 (u8). */
   "tcpFlags"?: number;
   /** Attribute 5 (u64). */
@@ -1344,7 +1344,7 @@ export interface FlowAttrs {
   /** Attribute 6 (flag). */
   "clear"?: boolean;
   /** Attribute 7 (nest). */
-  "mask"?: KeyAttrs;
+  "mask"?: OvsFlowKeyAttrs;
   /** Attribute 8 (binary). */
   "probe"?: Uint8Array;
   /** Attribute 9 (binary). */
@@ -1361,13 +1361,13 @@ export interface FlowAttrs {
 }
 
 /** ovs_flow attribute set flowAttrs, as a reply carries it. */
-export interface FlowAttrsReply {
+export interface OvsFlowFlowAttrsReply {
   /** Attribute 1 (nest). */
-  "key"?: KeyAttrsReply;
+  "key"?: OvsFlowKeyAttrsReply;
   /** Attribute 2 (nest). */
-  "actions"?: ActionAttrsReply;
+  "actions"?: OvsFlowActionAttrsReply;
   /** Attribute 3 (binary). */
-  "stats"?: OvsFlowStatsReply;
+  "stats"?: OvsFlowOvsFlowStatsReply;
   /** Attribute 4 (u8). */
   "tcpFlags"?: number;
   /** Attribute 5 (u64). */
@@ -1375,7 +1375,7 @@ export interface FlowAttrsReply {
   /** Attribute 6 (flag). */
   "clear"?: true;
   /** Attribute 7 (nest). */
-  "mask"?: KeyAttrsReply;
+  "mask"?: OvsFlowKeyAttrsReply;
   /** Attribute 8 (binary). */
   "probe"?: Uint8Array;
   /** Attribute 9 (binary). */
@@ -1387,41 +1387,41 @@ export interface FlowAttrsReply {
 }
 
 /** ovs_flow attribute set keyAttrs, as a request gives it. */
-export interface KeyAttrs {
+export interface OvsFlowKeyAttrs {
   /** Attribute 1 (nest). */
-  "encap"?: KeyAttrs;
+  "encap"?: OvsFlowKeyAttrs;
   /** Attribute 2 (u32). */
   "priority"?: number;
   /** Attribute 3 (u32). */
   "inPort"?: number;
   /** Attribute 4 (binary). */
-  "ethernet"?: OvsKeyEthernet | Uint8Array;
+  "ethernet"?: OvsFlowOvsKeyEthernet | Uint8Array;
   /** Attribute 5 (u16). */
   "vlan"?: number;
   /** Attribute 6 (u16). */
   "ethertype"?: number;
   /** Attribute 7 (binary). */
-  "ipv4"?: OvsKeyIpv4 | Uint8Array;
+  "ipv4"?: OvsFlowOvsKeyIpv4 | Uint8Array;
   /** Attribute 8 (binary). */
-  "ipv6"?: OvsKeyIpv6 | Uint8Array;
+  "ipv6"?: OvsFlowOvsKeyIpv6 | Uint8Array;
   /** Attribute 9 (binary). */
-  "tcp"?: OvsKeyTcp | Uint8Array;
+  "tcp"?: OvsFlowOvsKeyTcp | Uint8Array;
   /** Attribute 10 (binary). */
-  "udp"?: OvsKeyUdp | Uint8Array;
+  "udp"?: OvsFlowOvsKeyUdp | Uint8Array;
   /** Attribute 11 (binary). */
-  "icmp"?: OvsKeyIcmp | Uint8Array;
+  "icmp"?: OvsFlowOvsKeyIcmp | Uint8Array;
   /** Attribute 12 (binary). */
-  "icmpv6"?: OvsKeyIcmp | Uint8Array;
+  "icmpv6"?: OvsFlowOvsKeyIcmp | Uint8Array;
   /** Attribute 13 (binary). */
-  "arp"?: OvsKeyArp | Uint8Array;
+  "arp"?: OvsFlowOvsKeyArp | Uint8Array;
   /** Attribute 14 (binary). */
-  "nd"?: OvsKeyNd | Uint8Array;
+  "nd"?: OvsFlowOvsKeyNd | Uint8Array;
   /** Attribute 15 (u32). */
   "skbMark"?: number;
   /** Attribute 16 (nest). */
-  "tunnel"?: TunnelKeyAttrs;
+  "tunnel"?: OvsFlowTunnelKeyAttrs;
   /** Attribute 17 (binary). */
-  "sctp"?: OvsKeySctp | Uint8Array;
+  "sctp"?: OvsFlowOvsKeySctp | Uint8Array;
   /** Attribute 18 (u16). */
   "tcpFlags"?: number;
   /** Attribute 19 (u32). */
@@ -1429,7 +1429,7 @@ export interface KeyAttrs {
   /** Attribute 20 (u32). */
   "recircId"?: number;
   /** Attribute 21 (binary). */
-  "mpls"?: OvsKeyMpls | Uint8Array;
+  "mpls"?: OvsFlowOvsKeyMpls | Uint8Array;
   /** Attribute 22 (u32). */
   "ctState"?:
     | "new"
@@ -1458,11 +1458,11 @@ export interface KeyAttrs {
   /** Attribute 25 (binary). */
   "ctLabels"?: string;
   /** Attribute 26 (binary). */
-  "ctOrigTupleIpv4"?: OvsKeyCtTupleIpv4 | Uint8Array;
+  "ctOrigTupleIpv4"?: OvsFlowOvsKeyCtTupleIpv4 | Uint8Array;
   /** Attribute 27 (binary). */
   "ctOrigTupleIpv6"?: Uint8Array;
   /** Attribute 28 (nest). */
-  "nsh"?: OvsNshKeyAttrs;
+  "nsh"?: OvsFlowOvsNshKeyAttrs;
   /** Attribute 29 (u32). */
   "packetType"?: number;
   /** Attribute 30 (binary). */
@@ -1470,45 +1470,45 @@ export interface KeyAttrs {
   /** Attribute 31 (binary). */
   "tunnelInfo"?: Uint8Array;
   /** Attribute 32 (binary). */
-  "ipv6Exthdrs"?: OvsKeyIpv6Exthdrs | Uint8Array;
+  "ipv6Exthdrs"?: OvsFlowOvsKeyIpv6Exthdrs | Uint8Array;
 }
 
 /** ovs_flow attribute set keyAttrs, as a reply carries it. */
-export interface KeyAttrsReply {
+export interface OvsFlowKeyAttrsReply {
   /** Attribute 1 (nest). */
-  "encap"?: KeyAttrsReply;
+  "encap"?: OvsFlowKeyAttrsReply;
   /** Attribute 2 (u32). */
   "priority"?: number;
   /** Attribute 3 (u32). */
   "inPort"?: number;
   /** Attribute 4 (binary). */
-  "ethernet"?: OvsKeyEthernetReply;
+  "ethernet"?: OvsFlowOvsKeyEthernetReply;
   /** Attribute 5 (u16). */
   "vlan"?: number;
   /** Attribute 6 (u16). */
   "ethertype"?: number;
   /** Attribute 7 (binary). */
-  "ipv4"?: OvsKeyIpv4Reply;
+  "ipv4"?: OvsFlowOvsKeyIpv4Reply;
   /** Attribute 8 (binary). */
-  "ipv6"?: OvsKeyIpv6Reply;
+  "ipv6"?: OvsFlowOvsKeyIpv6Reply;
   /** Attribute 9 (binary). */
-  "tcp"?: OvsKeyTcpReply;
+  "tcp"?: OvsFlowOvsKeyTcpReply;
   /** Attribute 10 (binary). */
-  "udp"?: OvsKeyUdpReply;
+  "udp"?: OvsFlowOvsKeyUdpReply;
   /** Attribute 11 (binary). */
-  "icmp"?: OvsKeyIcmpReply;
+  "icmp"?: OvsFlowOvsKeyIcmpReply;
   /** Attribute 12 (binary). */
-  "icmpv6"?: OvsKeyIcmpReply;
+  "icmpv6"?: OvsFlowOvsKeyIcmpReply;
   /** Attribute 13 (binary). */
-  "arp"?: OvsKeyArpReply;
+  "arp"?: OvsFlowOvsKeyArpReply;
   /** Attribute 14 (binary). */
-  "nd"?: OvsKeyNdReply;
+  "nd"?: OvsFlowOvsKeyNdReply;
   /** Attribute 15 (u32). */
   "skbMark"?: number;
   /** Attribute 16 (nest). */
-  "tunnel"?: TunnelKeyAttrsReply;
+  "tunnel"?: OvsFlowTunnelKeyAttrsReply;
   /** Attribute 17 (binary). */
-  "sctp"?: OvsKeySctpReply;
+  "sctp"?: OvsFlowOvsKeySctpReply;
   /** Attribute 18 (u16). */
   "tcpFlags"?: number;
   /** Attribute 19 (u32). */
@@ -1516,7 +1516,7 @@ export interface KeyAttrsReply {
   /** Attribute 20 (u32). */
   "recircId"?: number;
   /** Attribute 21 (binary). */
-  "mpls"?: OvsKeyMplsReply;
+  "mpls"?: OvsFlowOvsKeyMplsReply;
   /** Attribute 22 (u32). */
   "ctState"?: number;
   /** Attribute 23 (u16). */
@@ -1526,11 +1526,11 @@ export interface KeyAttrsReply {
   /** Attribute 25 (binary). */
   "ctLabels"?: string;
   /** Attribute 26 (binary). */
-  "ctOrigTupleIpv4"?: OvsKeyCtTupleIpv4Reply;
+  "ctOrigTupleIpv4"?: OvsFlowOvsKeyCtTupleIpv4Reply;
   /** Attribute 27 (binary). */
   "ctOrigTupleIpv6"?: Uint8Array;
   /** Attribute 28 (nest). */
-  "nsh"?: OvsNshKeyAttrsReply;
+  "nsh"?: OvsFlowOvsNshKeyAttrsReply;
   /** Attribute 29 (u32). */
   "packetType"?: number;
   /** Attribute 30 (binary). */
@@ -1538,35 +1538,35 @@ export interface KeyAttrsReply {
   /** Attribute 31 (binary). */
   "tunnelInfo"?: Uint8Array;
   /** Attribute 32 (binary). */
-  "ipv6Exthdrs"?: OvsKeyIpv6ExthdrsReply;
+  "ipv6Exthdrs"?: OvsFlowOvsKeyIpv6ExthdrsReply;
 }
 
 /** ovs_flow attribute set actionAttrs, as a request gives it. */
-export interface ActionAttrs {
+export interface OvsFlowActionAttrs {
   /** Attribute 1 (u32). */
   "output"?: number;
   /** Attribute 2 (nest). */
-  "userspace"?: UserspaceAttrs;
+  "userspace"?: OvsFlowUserspaceAttrs;
   /** Attribute 3 (nest). */
-  "set"?: KeyAttrs;
+  "set"?: OvsFlowKeyAttrs;
   /** Attribute 4 (binary). */
-  "pushVlan"?: OvsActionPushVlan | Uint8Array;
+  "pushVlan"?: OvsFlowOvsActionPushVlan | Uint8Array;
   /** Attribute 5 (flag). */
   "popVlan"?: boolean;
   /** Attribute 6 (nest). */
-  "sample"?: SampleAttrs;
+  "sample"?: OvsFlowSampleAttrs;
   /** Attribute 7 (u32). */
   "recirc"?: number;
   /** Attribute 8 (binary). */
-  "hash"?: OvsActionHash | Uint8Array;
+  "hash"?: OvsFlowOvsActionHash | Uint8Array;
   /** Attribute 9 (binary). */
-  "pushMpls"?: OvsActionPushMpls | Uint8Array;
+  "pushMpls"?: OvsFlowOvsActionPushMpls | Uint8Array;
   /** Attribute 10 (u16). */
   "popMpls"?: number;
   /** Attribute 11 (nest). */
-  "setMasked"?: KeyAttrs;
+  "setMasked"?: OvsFlowKeyAttrs;
   /** Attribute 12 (nest). */
-  "ct"?: CtAttrs;
+  "ct"?: OvsFlowCtAttrs;
   /** Attribute 13 (u32). */
   "trunc"?: number;
   /** Attribute 14 (binary). */
@@ -1576,49 +1576,49 @@ export interface ActionAttrs {
   /** Attribute 16 (flag). */
   "ctClear"?: boolean;
   /** Attribute 17 (nest). */
-  "pushNsh"?: OvsNshKeyAttrs;
+  "pushNsh"?: OvsFlowOvsNshKeyAttrs;
   /** Attribute 18 (flag). */
   "popNsh"?: boolean;
   /** Attribute 19 (u32). */
   "meter"?: number;
   /** Attribute 20 (nest). */
-  "clone"?: ActionAttrs;
+  "clone"?: OvsFlowActionAttrs;
   /** Attribute 21 (nest). */
-  "checkPktLen"?: CheckPktLenAttrs;
+  "checkPktLen"?: OvsFlowCheckPktLenAttrs;
   /** Attribute 22 (binary). */
-  "addMpls"?: OvsActionAddMpls | Uint8Array;
+  "addMpls"?: OvsFlowOvsActionAddMpls | Uint8Array;
   /** Attribute 23 (nest). */
-  "decTtl"?: DecTtlAttrs;
+  "decTtl"?: OvsFlowDecTtlAttrs;
   /** Attribute 24 (nest). */
-  "psample"?: PsampleAttrs;
+  "psample"?: OvsFlowPsampleAttrs;
 }
 
 /** ovs_flow attribute set actionAttrs, as a reply carries it. */
-export interface ActionAttrsReply {
+export interface OvsFlowActionAttrsReply {
   /** Attribute 1 (u32). */
   "output"?: number;
   /** Attribute 2 (nest). */
-  "userspace"?: UserspaceAttrsReply;
+  "userspace"?: OvsFlowUserspaceAttrsReply;
   /** Attribute 3 (nest). */
-  "set"?: KeyAttrsReply;
+  "set"?: OvsFlowKeyAttrsReply;
   /** Attribute 4 (binary). */
-  "pushVlan"?: OvsActionPushVlanReply;
+  "pushVlan"?: OvsFlowOvsActionPushVlanReply;
   /** Attribute 5 (flag). */
   "popVlan"?: true;
   /** Attribute 6 (nest). */
-  "sample"?: SampleAttrsReply;
+  "sample"?: OvsFlowSampleAttrsReply;
   /** Attribute 7 (u32). */
   "recirc"?: number;
   /** Attribute 8 (binary). */
-  "hash"?: OvsActionHashReply;
+  "hash"?: OvsFlowOvsActionHashReply;
   /** Attribute 9 (binary). */
-  "pushMpls"?: OvsActionPushMplsReply;
+  "pushMpls"?: OvsFlowOvsActionPushMplsReply;
   /** Attribute 10 (u16). */
   "popMpls"?: number;
   /** Attribute 11 (nest). */
-  "setMasked"?: KeyAttrsReply;
+  "setMasked"?: OvsFlowKeyAttrsReply;
   /** Attribute 12 (nest). */
-  "ct"?: CtAttrsReply;
+  "ct"?: OvsFlowCtAttrsReply;
   /** Attribute 13 (u32). */
   "trunc"?: number;
   /** Attribute 14 (binary). */
@@ -1628,25 +1628,25 @@ export interface ActionAttrsReply {
   /** Attribute 16 (flag). */
   "ctClear"?: true;
   /** Attribute 17 (nest). */
-  "pushNsh"?: OvsNshKeyAttrsReply;
+  "pushNsh"?: OvsFlowOvsNshKeyAttrsReply;
   /** Attribute 18 (flag). */
   "popNsh"?: true;
   /** Attribute 19 (u32). */
   "meter"?: number;
   /** Attribute 20 (nest). */
-  "clone"?: ActionAttrsReply;
+  "clone"?: OvsFlowActionAttrsReply;
   /** Attribute 21 (nest). */
-  "checkPktLen"?: CheckPktLenAttrsReply;
+  "checkPktLen"?: OvsFlowCheckPktLenAttrsReply;
   /** Attribute 22 (binary). */
-  "addMpls"?: OvsActionAddMplsReply;
+  "addMpls"?: OvsFlowOvsActionAddMplsReply;
   /** Attribute 23 (nest). */
-  "decTtl"?: DecTtlAttrsReply;
+  "decTtl"?: OvsFlowDecTtlAttrsReply;
   /** Attribute 24 (nest). */
-  "psample"?: PsampleAttrsReply;
+  "psample"?: OvsFlowPsampleAttrsReply;
 }
 
 /** ovs_flow attribute set tunnelKeyAttrs, as a request gives it. */
-export interface TunnelKeyAttrs {
+export interface OvsFlowTunnelKeyAttrs {
   /** Attribute 0 (u64). */
   "id"?: number | bigint;
   /** Attribute 1 (u32). */
@@ -1670,7 +1670,7 @@ export interface TunnelKeyAttrs {
   /** Attribute 10 (u16). */
   "tpDst"?: number;
   /** Attribute 11 (nest). */
-  "vxlanOpts"?: VxlanExtAttrs;
+  "vxlanOpts"?: OvsFlowVxlanExtAttrs;
   /** Attribute 12 (binary). */
   "ipv6Src"?: Uint8Array;
   /** Attribute 13 (binary). */
@@ -1684,7 +1684,7 @@ export interface TunnelKeyAttrs {
 }
 
 /** ovs_flow attribute set tunnelKeyAttrs, as a reply carries it. */
-export interface TunnelKeyAttrsReply {
+export interface OvsFlowTunnelKeyAttrsReply {
   /** Attribute 0 (u64). */
   "id"?: bigint;
   /** Attribute 1 (u32). */
@@ -1708,7 +1708,7 @@ export interface TunnelKeyAttrsReply {
   /** Attribute 10 (u16). */
   "tpDst"?: number;
   /** Attribute 11 (nest). */
-  "vxlanOpts"?: VxlanExtAttrsReply;
+  "vxlanOpts"?: OvsFlowVxlanExtAttrsReply;
   /** Attribute 12 (binary). */
   "ipv6Src"?: Uint8Array;
   /** Attribute 13 (binary). */
@@ -1722,43 +1722,43 @@ export interface TunnelKeyAttrsReply {
 }
 
 /** ovs_flow attribute set checkPktLenAttrs, as a request gives it. */
-export interface CheckPktLenAttrs {
+export interface OvsFlowCheckPktLenAttrs {
   /** Attribute 1 (u16). */
   "pktLen"?: number;
   /** Attribute 2 (nest). */
-  "actionsIfGreater"?: ActionAttrs;
+  "actionsIfGreater"?: OvsFlowActionAttrs;
   /** Attribute 3 (nest). */
-  "actionsIfLessEqual"?: ActionAttrs;
+  "actionsIfLessEqual"?: OvsFlowActionAttrs;
 }
 
 /** ovs_flow attribute set checkPktLenAttrs, as a reply carries it. */
-export interface CheckPktLenAttrsReply {
+export interface OvsFlowCheckPktLenAttrsReply {
   /** Attribute 1 (u16). */
   "pktLen"?: number;
   /** Attribute 2 (nest). */
-  "actionsIfGreater"?: ActionAttrsReply;
+  "actionsIfGreater"?: OvsFlowActionAttrsReply;
   /** Attribute 3 (nest). */
-  "actionsIfLessEqual"?: ActionAttrsReply;
+  "actionsIfLessEqual"?: OvsFlowActionAttrsReply;
 }
 
 /** ovs_flow attribute set sampleAttrs, as a request gives it. */
-export interface SampleAttrs {
+export interface OvsFlowSampleAttrs {
   /** Attribute 1 (u32). */
   "probability"?: number;
   /** Attribute 2 (nest). */
-  "actions"?: ActionAttrs;
+  "actions"?: OvsFlowActionAttrs;
 }
 
 /** ovs_flow attribute set sampleAttrs, as a reply carries it. */
-export interface SampleAttrsReply {
+export interface OvsFlowSampleAttrsReply {
   /** Attribute 1 (u32). */
   "probability"?: number;
   /** Attribute 2 (nest). */
-  "actions"?: ActionAttrsReply;
+  "actions"?: OvsFlowActionAttrsReply;
 }
 
 /** ovs_flow attribute set userspaceAttrs, as a request gives it. */
-export interface UserspaceAttrs {
+export interface OvsFlowUserspaceAttrs {
   /** Attribute 1 (u32). */
   "pid"?: number;
   /** Attribute 2 (binary). */
@@ -1770,7 +1770,7 @@ export interface UserspaceAttrs {
 }
 
 /** ovs_flow attribute set userspaceAttrs, as a reply carries it. */
-export interface UserspaceAttrsReply {
+export interface OvsFlowUserspaceAttrsReply {
   /** Attribute 1 (u32). */
   "pid"?: number;
   /** Attribute 2 (binary). */
@@ -1782,7 +1782,7 @@ export interface UserspaceAttrsReply {
 }
 
 /** ovs_flow attribute set ovsNshKeyAttrs, as a request gives it. */
-export interface OvsNshKeyAttrs {
+export interface OvsFlowOvsNshKeyAttrs {
   /** Attribute 1 (binary). */
   "base"?: Uint8Array;
   /** Attribute 2 (binary). */
@@ -1792,7 +1792,7 @@ export interface OvsNshKeyAttrs {
 }
 
 /** ovs_flow attribute set ovsNshKeyAttrs, as a reply carries it. */
-export interface OvsNshKeyAttrsReply {
+export interface OvsFlowOvsNshKeyAttrsReply {
   /** Attribute 1 (binary). */
   "base"?: Uint8Array;
   /** Attribute 2 (binary). */
@@ -1802,7 +1802,7 @@ export interface OvsNshKeyAttrsReply {
 }
 
 /** ovs_flow attribute set ctAttrs, as a request gives it. */
-export interface CtAttrs {
+export interface OvsFlowCtAttrs {
   /** Attribute 1 (flag). */
   "commit"?: boolean;
   /** Attribute 2 (u16). */
@@ -1814,7 +1814,7 @@ export interface CtAttrs {
   /** Attribute 5 (string). */
   "helper"?: string;
   /** Attribute 6 (nest). */
-  "nat"?: NatAttrs;
+  "nat"?: OvsFlowNatAttrs;
   /** Attribute 7 (flag). */
   "forceCommit"?: boolean;
   /** Attribute 8 (u32). */
@@ -1824,7 +1824,7 @@ export interface CtAttrs {
 }
 
 /** ovs_flow attribute set ctAttrs, as a reply carries it. */
-export interface CtAttrsReply {
+export interface OvsFlowCtAttrsReply {
   /** Attribute 1 (flag). */
   "commit"?: true;
   /** Attribute 2 (u16). */
@@ -1836,7 +1836,7 @@ export interface CtAttrsReply {
   /** Attribute 5 (string). */
   "helper"?: string;
   /** Attribute 6 (nest). */
-  "nat"?: NatAttrsReply;
+  "nat"?: OvsFlowNatAttrsReply;
   /** Attribute 7 (flag). */
   "forceCommit"?: true;
   /** Attribute 8 (u32). */
@@ -1846,7 +1846,7 @@ export interface CtAttrsReply {
 }
 
 /** ovs_flow attribute set natAttrs, as a request gives it. */
-export interface NatAttrs {
+export interface OvsFlowNatAttrs {
   /** Attribute 1 (flag). */
   "src"?: boolean;
   /** Attribute 2 (flag). */
@@ -1868,7 +1868,7 @@ export interface NatAttrs {
 }
 
 /** ovs_flow attribute set natAttrs, as a reply carries it. */
-export interface NatAttrsReply {
+export interface OvsFlowNatAttrsReply {
   /** Attribute 1 (flag). */
   "src"?: true;
   /** Attribute 2 (flag). */
@@ -1890,31 +1890,31 @@ export interface NatAttrsReply {
 }
 
 /** ovs_flow attribute set decTtlAttrs, as a request gives it. */
-export interface DecTtlAttrs {
+export interface OvsFlowDecTtlAttrs {
   /** Attribute 1 (nest). */
-  "action"?: ActionAttrs;
+  "action"?: OvsFlowActionAttrs;
 }
 
 /** ovs_flow attribute set decTtlAttrs, as a reply carries it. */
-export interface DecTtlAttrsReply {
+export interface OvsFlowDecTtlAttrsReply {
   /** Attribute 1 (nest). */
-  "action"?: ActionAttrsReply;
+  "action"?: OvsFlowActionAttrsReply;
 }
 
 /** ovs_flow attribute set vxlanExtAttrs, as a request gives it. */
-export interface VxlanExtAttrs {
+export interface OvsFlowVxlanExtAttrs {
   /** Attribute 1 (u32). */
   "gbp"?: number;
 }
 
 /** ovs_flow attribute set vxlanExtAttrs, as a reply carries it. */
-export interface VxlanExtAttrsReply {
+export interface OvsFlowVxlanExtAttrsReply {
   /** Attribute 1 (u32). */
   "gbp"?: number;
 }
 
 /** ovs_flow attribute set psampleAttrs, as a request gives it. */
-export interface PsampleAttrs {
+export interface OvsFlowPsampleAttrs {
   /** Attribute 1 (u32). */
   "group"?: number;
   /** Attribute 2 (binary). */
@@ -1922,7 +1922,7 @@ export interface PsampleAttrs {
 }
 
 /** ovs_flow attribute set psampleAttrs, as a reply carries it. */
-export interface PsampleAttrsReply {
+export interface OvsFlowPsampleAttrsReply {
   /** Attribute 1 (u32). */
   "group"?: number;
   /** Attribute 2 (binary). */
@@ -1930,19 +1930,19 @@ export interface PsampleAttrsReply {
 }
 
 /** ovs_flow struct ovsHeader (request). */
-export interface OvsHeader {
+export interface OvsFlowOvsHeader {
   /** Member dpIfindex (u32). */
   "dpIfindex"?: number;
 }
 
 /** ovs_flow struct ovsHeader (reply). */
-export interface OvsHeaderReply {
+export interface OvsFlowOvsHeaderReply {
   /** Member dpIfindex (u32). */
   "dpIfindex"?: number;
 }
 
 /** ovs_flow struct ovsFlowStats (request). */
-export interface OvsFlowStats {
+export interface OvsFlowOvsFlowStats {
   /** Member nPackets (u64). */
   "nPackets"?: number | bigint;
   /** Member nBytes (u64). */
@@ -1950,7 +1950,7 @@ export interface OvsFlowStats {
 }
 
 /** ovs_flow struct ovsFlowStats (reply). */
-export interface OvsFlowStatsReply {
+export interface OvsFlowOvsFlowStatsReply {
   /** Member nPackets (u64). */
   "nPackets"?: bigint;
   /** Member nBytes (u64). */
@@ -1958,7 +1958,7 @@ export interface OvsFlowStatsReply {
 }
 
 /** ovs_flow struct ovsKeyEthernet (request). */
-export interface OvsKeyEthernet {
+export interface OvsFlowOvsKeyEthernet {
   /** Member ethSrc (binary). */
   "ethSrc"?: string;
   /** Member ethDst (binary). */
@@ -1966,7 +1966,7 @@ export interface OvsKeyEthernet {
 }
 
 /** ovs_flow struct ovsKeyEthernet (reply). */
-export interface OvsKeyEthernetReply {
+export interface OvsFlowOvsKeyEthernetReply {
   /** Member ethSrc (binary). */
   "ethSrc"?: string;
   /** Member ethDst (binary). */
@@ -1974,19 +1974,19 @@ export interface OvsKeyEthernetReply {
 }
 
 /** ovs_flow struct ovsKeyMpls (request). */
-export interface OvsKeyMpls {
+export interface OvsFlowOvsKeyMpls {
   /** Member mplsLse (u32). */
   "mplsLse"?: number;
 }
 
 /** ovs_flow struct ovsKeyMpls (reply). */
-export interface OvsKeyMplsReply {
+export interface OvsFlowOvsKeyMplsReply {
   /** Member mplsLse (u32). */
   "mplsLse"?: number;
 }
 
 /** ovs_flow struct ovsKeyIpv4 (request). */
-export interface OvsKeyIpv4 {
+export interface OvsFlowOvsKeyIpv4 {
   /** Member ipv4Src (u32). */
   "ipv4Src"?: number;
   /** Member ipv4Dst (u32). */
@@ -2002,7 +2002,7 @@ export interface OvsKeyIpv4 {
 }
 
 /** ovs_flow struct ovsKeyIpv4 (reply). */
-export interface OvsKeyIpv4Reply {
+export interface OvsFlowOvsKeyIpv4Reply {
   /** Member ipv4Src (u32). */
   "ipv4Src"?: number;
   /** Member ipv4Dst (u32). */
@@ -2018,7 +2018,7 @@ export interface OvsKeyIpv4Reply {
 }
 
 /** ovs_flow struct ovsKeyIpv6 (request). */
-export interface OvsKeyIpv6 {
+export interface OvsFlowOvsKeyIpv6 {
   /** Member ipv6Src (binary). */
   "ipv6Src"?: string;
   /** Member ipv6Dst (binary). */
@@ -2036,7 +2036,7 @@ export interface OvsKeyIpv6 {
 }
 
 /** ovs_flow struct ovsKeyIpv6 (reply). */
-export interface OvsKeyIpv6Reply {
+export interface OvsFlowOvsKeyIpv6Reply {
   /** Member ipv6Src (binary). */
   "ipv6Src"?: string;
   /** Member ipv6Dst (binary). */
@@ -2054,19 +2054,19 @@ export interface OvsKeyIpv6Reply {
 }
 
 /** ovs_flow struct ovsKeyIpv6Exthdrs (request). */
-export interface OvsKeyIpv6Exthdrs {
+export interface OvsFlowOvsKeyIpv6Exthdrs {
   /** Member hdrs (u16). */
   "hdrs"?: number;
 }
 
 /** ovs_flow struct ovsKeyIpv6Exthdrs (reply). */
-export interface OvsKeyIpv6ExthdrsReply {
+export interface OvsFlowOvsKeyIpv6ExthdrsReply {
   /** Member hdrs (u16). */
   "hdrs"?: number;
 }
 
 /** ovs_flow struct ovsKeyTcp (request). */
-export interface OvsKeyTcp {
+export interface OvsFlowOvsKeyTcp {
   /** Member tcpSrc (u16). */
   "tcpSrc"?: number;
   /** Member tcpDst (u16). */
@@ -2074,7 +2074,7 @@ export interface OvsKeyTcp {
 }
 
 /** ovs_flow struct ovsKeyTcp (reply). */
-export interface OvsKeyTcpReply {
+export interface OvsFlowOvsKeyTcpReply {
   /** Member tcpSrc (u16). */
   "tcpSrc"?: number;
   /** Member tcpDst (u16). */
@@ -2082,7 +2082,7 @@ export interface OvsKeyTcpReply {
 }
 
 /** ovs_flow struct ovsKeyUdp (request). */
-export interface OvsKeyUdp {
+export interface OvsFlowOvsKeyUdp {
   /** Member udpSrc (u16). */
   "udpSrc"?: number;
   /** Member udpDst (u16). */
@@ -2090,7 +2090,7 @@ export interface OvsKeyUdp {
 }
 
 /** ovs_flow struct ovsKeyUdp (reply). */
-export interface OvsKeyUdpReply {
+export interface OvsFlowOvsKeyUdpReply {
   /** Member udpSrc (u16). */
   "udpSrc"?: number;
   /** Member udpDst (u16). */
@@ -2098,7 +2098,7 @@ export interface OvsKeyUdpReply {
 }
 
 /** ovs_flow struct ovsKeySctp (request). */
-export interface OvsKeySctp {
+export interface OvsFlowOvsKeySctp {
   /** Member sctpSrc (u16). */
   "sctpSrc"?: number;
   /** Member sctpDst (u16). */
@@ -2106,7 +2106,7 @@ export interface OvsKeySctp {
 }
 
 /** ovs_flow struct ovsKeySctp (reply). */
-export interface OvsKeySctpReply {
+export interface OvsFlowOvsKeySctpReply {
   /** Member sctpSrc (u16). */
   "sctpSrc"?: number;
   /** Member sctpDst (u16). */
@@ -2114,7 +2114,7 @@ export interface OvsKeySctpReply {
 }
 
 /** ovs_flow struct ovsKeyIcmp (request). */
-export interface OvsKeyIcmp {
+export interface OvsFlowOvsKeyIcmp {
   /** Member icmpType (u8). */
   "icmpType"?: number;
   /** Member icmpCode (u8). */
@@ -2122,7 +2122,7 @@ export interface OvsKeyIcmp {
 }
 
 /** ovs_flow struct ovsKeyIcmp (reply). */
-export interface OvsKeyIcmpReply {
+export interface OvsFlowOvsKeyIcmpReply {
   /** Member icmpType (u8). */
   "icmpType"?: number;
   /** Member icmpCode (u8). */
@@ -2130,7 +2130,7 @@ export interface OvsKeyIcmpReply {
 }
 
 /** ovs_flow struct ovsKeyArp (request). */
-export interface OvsKeyArp {
+export interface OvsFlowOvsKeyArp {
   /** Member arpSip (u32). */
   "arpSip"?: number;
   /** Member arpTip (u32). */
@@ -2144,7 +2144,7 @@ export interface OvsKeyArp {
 }
 
 /** ovs_flow struct ovsKeyArp (reply). */
-export interface OvsKeyArpReply {
+export interface OvsFlowOvsKeyArpReply {
   /** Member arpSip (u32). */
   "arpSip"?: number;
   /** Member arpTip (u32). */
@@ -2158,7 +2158,7 @@ export interface OvsKeyArpReply {
 }
 
 /** ovs_flow struct ovsKeyNd (request). */
-export interface OvsKeyNd {
+export interface OvsFlowOvsKeyNd {
   /** Member ndTarget (binary). */
   "ndTarget"?: Uint8Array;
   /** Member ndSll (binary). */
@@ -2168,7 +2168,7 @@ export interface OvsKeyNd {
 }
 
 /** ovs_flow struct ovsKeyNd (reply). */
-export interface OvsKeyNdReply {
+export interface OvsFlowOvsKeyNdReply {
   /** Member ndTarget (binary). */
   "ndTarget"?: Uint8Array;
   /** Member ndSll (binary). */
@@ -2178,7 +2178,7 @@ export interface OvsKeyNdReply {
 }
 
 /** ovs_flow struct ovsKeyCtTupleIpv4 (request). */
-export interface OvsKeyCtTupleIpv4 {
+export interface OvsFlowOvsKeyCtTupleIpv4 {
   /** Member ipv4Src (u32). */
   "ipv4Src"?: number;
   /** Member ipv4Dst (u32). */
@@ -2192,7 +2192,7 @@ export interface OvsKeyCtTupleIpv4 {
 }
 
 /** ovs_flow struct ovsKeyCtTupleIpv4 (reply). */
-export interface OvsKeyCtTupleIpv4Reply {
+export interface OvsFlowOvsKeyCtTupleIpv4Reply {
   /** Member ipv4Src (u32). */
   "ipv4Src"?: number;
   /** Member ipv4Dst (u32). */
@@ -2206,7 +2206,7 @@ export interface OvsKeyCtTupleIpv4Reply {
 }
 
 /** ovs_flow struct ovsActionPushVlan (request). */
-export interface OvsActionPushVlan {
+export interface OvsFlowOvsActionPushVlan {
   /** Member vlanTpid (u16). */
   "vlanTpid"?: number;
   /** Member vlanTci (u16). */
@@ -2214,7 +2214,7 @@ export interface OvsActionPushVlan {
 }
 
 /** ovs_flow struct ovsActionPushVlan (reply). */
-export interface OvsActionPushVlanReply {
+export interface OvsFlowOvsActionPushVlanReply {
   /** Member vlanTpid (u16). */
   "vlanTpid"?: number;
   /** Member vlanTci (u16). */
@@ -2222,7 +2222,7 @@ export interface OvsActionPushVlanReply {
 }
 
 /** ovs_flow struct ovsActionHash (request). */
-export interface OvsActionHash {
+export interface OvsFlowOvsActionHash {
   /** Member hashAlg (u32). */
   "hashAlg"?: number;
   /** Member hashBasis (u32). */
@@ -2230,7 +2230,7 @@ export interface OvsActionHash {
 }
 
 /** ovs_flow struct ovsActionHash (reply). */
-export interface OvsActionHashReply {
+export interface OvsFlowOvsActionHashReply {
   /** Member hashAlg (u32). */
   "hashAlg"?: number;
   /** Member hashBasis (u32). */
@@ -2238,7 +2238,7 @@ export interface OvsActionHashReply {
 }
 
 /** ovs_flow struct ovsActionPushMpls (request). */
-export interface OvsActionPushMpls {
+export interface OvsFlowOvsActionPushMpls {
   /** Member mplsLse (u32). */
   "mplsLse"?: number;
   /** Member mplsEthertype (u32). */
@@ -2246,7 +2246,7 @@ export interface OvsActionPushMpls {
 }
 
 /** ovs_flow struct ovsActionPushMpls (reply). */
-export interface OvsActionPushMplsReply {
+export interface OvsFlowOvsActionPushMplsReply {
   /** Member mplsLse (u32). */
   "mplsLse"?: number;
   /** Member mplsEthertype (u32). */
@@ -2254,7 +2254,7 @@ export interface OvsActionPushMplsReply {
 }
 
 /** ovs_flow struct ovsActionAddMpls (request). */
-export interface OvsActionAddMpls {
+export interface OvsFlowOvsActionAddMpls {
   /** Member mplsLse (u32). */
   "mplsLse"?: number;
   /** Member mplsEthertype (u32). */
@@ -2264,7 +2264,7 @@ export interface OvsActionAddMpls {
 }
 
 /** ovs_flow struct ovsActionAddMpls (reply). */
-export interface OvsActionAddMplsReply {
+export interface OvsFlowOvsActionAddMplsReply {
   /** Member mplsLse (u32). */
   "mplsLse"?: number;
   /** Member mplsEthertype (u32). */
@@ -2278,18 +2278,22 @@ export interface OvsFlowOps {
   /** Operation get. */
   "get": {
     do: {
-      request: OvsHeader & Pick<FlowAttrs, "key" | "ufid" | "ufidFlags">;
-      reply: OvsHeaderReply & Pick<FlowAttrsReply, "key" | "ufid" | "mask" | "stats" | "actions">;
+      request: OvsFlowOvsHeader & Pick<OvsFlowFlowAttrs, "key" | "ufid" | "ufidFlags">;
+      reply:
+        & OvsFlowOvsHeaderReply
+        & Pick<OvsFlowFlowAttrsReply, "key" | "ufid" | "mask" | "stats" | "actions">;
     };
     dump: {
-      request: OvsHeader & Pick<FlowAttrs, "key" | "ufid" | "ufidFlags">;
-      reply: OvsHeaderReply & Pick<FlowAttrsReply, "key" | "ufid" | "mask" | "stats" | "actions">;
+      request: OvsFlowOvsHeader & Pick<OvsFlowFlowAttrs, "key" | "ufid" | "ufidFlags">;
+      reply:
+        & OvsFlowOvsHeaderReply
+        & Pick<OvsFlowFlowAttrsReply, "key" | "ufid" | "mask" | "stats" | "actions">;
     };
   };
   /** Operation new. */
   "new": {
     do: {
-      request: OvsHeader & Pick<FlowAttrs, "key" | "ufid" | "mask" | "actions">;
+      request: OvsFlowOvsHeader & Pick<OvsFlowFlowAttrs, "key" | "ufid" | "mask" | "actions">;
       reply: undefined;
     };
   };

@@ -264,7 +264,7 @@ export const OVS_VPORT: FamilySpec = {
 };
 
 /** ovs_vport attribute set vportOptions, as a request gives it. */
-export interface VportOptions {
+export interface OvsVportVportOptions {
   /** Attribute 1 (u32). */
   "dstPort"?: number;
   /** Attribute 2 (u32). */
@@ -272,7 +272,7 @@ export interface VportOptions {
 }
 
 /** ovs_vport attribute set vportOptions, as a reply carries it. */
-export interface VportOptionsReply {
+export interface OvsVportVportOptionsReply {
   /** Attribute 1 (u32). */
   "dstPort"?: number;
   /** Attribute 2 (u32). */
@@ -280,7 +280,7 @@ export interface VportOptionsReply {
 }
 
 /** ovs_vport attribute set upcallStats, as a request gives it. */
-export interface UpcallStats {
+export interface OvsVportUpcallStats {
   /** Attribute 0 (u64). */
   "success"?: number | bigint;
   /** Attribute 1 (u64). */
@@ -288,7 +288,7 @@ export interface UpcallStats {
 }
 
 /** ovs_vport attribute set upcallStats, as a reply carries it. */
-export interface UpcallStatsReply {
+export interface OvsVportUpcallStatsReply {
   /** Attribute 0 (u64). */
   "success"?: bigint;
   /** Attribute 1 (u64). */
@@ -296,7 +296,7 @@ export interface UpcallStatsReply {
 }
 
 /** ovs_vport attribute set vport, as a request gives it. */
-export interface Vport {
+export interface OvsVportVport {
   /** Attribute 1 (u32). */
   "portNo"?: number;
   /** Attribute 2 (u32). */
@@ -304,21 +304,21 @@ export interface Vport {
   /** Attribute 3 (string). */
   "name"?: string;
   /** Attribute 4 (nest). */
-  "options"?: VportOptions;
+  "options"?: OvsVportVportOptions;
   /** Attribute 5 (binary). */
   "upcallPid"?: Uint8Array;
   /** Attribute 6 (binary). */
-  "stats"?: VportStats | Uint8Array;
+  "stats"?: OvsVportVportStats | Uint8Array;
   /** Attribute 8 (u32). */
   "ifindex"?: number;
   /** Attribute 9 (u32). */
   "netnsid"?: number;
   /** Attribute 10 (nest). */
-  "upcallStats"?: UpcallStats;
+  "upcallStats"?: OvsVportUpcallStats;
 }
 
 /** ovs_vport attribute set vport, as a reply carries it. */
-export interface VportReply {
+export interface OvsVportVportReply {
   /** Attribute 1 (u32). */
   "portNo"?: number;
   /** Attribute 2 (u32). */
@@ -326,33 +326,33 @@ export interface VportReply {
   /** Attribute 3 (string). */
   "name"?: string;
   /** Attribute 4 (nest). */
-  "options"?: VportOptionsReply;
+  "options"?: OvsVportVportOptionsReply;
   /** Attribute 5 (binary). */
   "upcallPid"?: Uint8Array;
   /** Attribute 6 (binary). */
-  "stats"?: VportStatsReply;
+  "stats"?: OvsVportVportStatsReply;
   /** Attribute 8 (u32). */
   "ifindex"?: number;
   /** Attribute 9 (u32). */
   "netnsid"?: number;
   /** Attribute 10 (nest). */
-  "upcallStats"?: UpcallStatsReply;
+  "upcallStats"?: OvsVportUpcallStatsReply;
 }
 
 /** ovs_vport struct ovsHeader (request). */
-export interface OvsHeader {
+export interface OvsVportOvsHeader {
   /** Member dpIfindex (u32). */
   "dpIfindex"?: number;
 }
 
 /** ovs_vport struct ovsHeader (reply). */
-export interface OvsHeaderReply {
+export interface OvsVportOvsHeaderReply {
   /** Member dpIfindex (u32). */
   "dpIfindex"?: number;
 }
 
 /** ovs_vport struct vportStats (request). */
-export interface VportStats {
+export interface OvsVportVportStats {
   /** Member rxPackets (u64). */
   "rxPackets"?: number | bigint;
   /** Member txPackets (u64). */
@@ -372,7 +372,7 @@ export interface VportStats {
 }
 
 /** ovs_vport struct vportStats (reply). */
-export interface VportStatsReply {
+export interface OvsVportVportStatsReply {
   /** Member rxPackets (u64). */
   "rxPackets"?: bigint;
   /** Member txPackets (u64). */
@@ -396,31 +396,36 @@ export interface OvsVportOps {
   /** Operation new. */
   "new": {
     do: {
-      request: OvsHeader & Pick<Vport, "name" | "type" | "upcallPid" | "ifindex" | "options">;
+      request:
+        & OvsVportOvsHeader
+        & Pick<OvsVportVport, "name" | "type" | "upcallPid" | "ifindex" | "options">;
       reply: undefined;
     };
   };
   /** Operation del. */
   "del": {
-    do: { request: OvsHeader & Pick<Vport, "portNo" | "type" | "name">; reply: undefined };
+    do: {
+      request: OvsVportOvsHeader & Pick<OvsVportVport, "portNo" | "type" | "name">;
+      reply: undefined;
+    };
   };
   /** Operation get. */
   "get": {
     do: {
-      request: OvsHeader & Pick<Vport, "name">;
+      request: OvsVportOvsHeader & Pick<OvsVportVport, "name">;
       reply:
-        & OvsHeaderReply
+        & OvsVportOvsHeaderReply
         & Pick<
-          VportReply,
+          OvsVportVportReply,
           "portNo" | "type" | "name" | "upcallPid" | "stats" | "ifindex" | "netnsid" | "upcallStats"
         >;
     };
     dump: {
-      request: OvsHeader & Pick<Vport, "name">;
+      request: OvsVportOvsHeader & Pick<OvsVportVport, "name">;
       reply:
-        & OvsHeaderReply
+        & OvsVportOvsHeaderReply
         & Pick<
-          VportReply,
+          OvsVportVportReply,
           "portNo" | "type" | "name" | "upcallPid" | "stats" | "ifindex" | "netnsid" | "upcallStats"
         >;
     };

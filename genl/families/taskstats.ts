@@ -408,7 +408,7 @@ export const TASKSTATS: FamilySpec = {
 };
 
 /** TASKSTATS attribute set cmd, as a request gives it. */
-export interface Cmd {
+export interface TaskstatsCmd {
   /** Attribute 1 (u32). */
   "pid"?: number;
   /** Attribute 2 (u32). */
@@ -420,7 +420,7 @@ export interface Cmd {
 }
 
 /** TASKSTATS attribute set cmd, as a reply carries it. */
-export interface CmdReply {
+export interface TaskstatsCmdReply {
   /** Attribute 1 (u32). */
   "pid"?: number;
   /** Attribute 2 (u32). */
@@ -432,35 +432,35 @@ export interface CmdReply {
 }
 
 /** TASKSTATS attribute set type, as a request gives it. */
-export interface Type {
+export interface TaskstatsType {
   /** Attribute 1 (u32). */
   "pid"?: number;
   /** Attribute 2 (u32). */
   "tgid"?: number;
   /** Attribute 3 (binary). */
-  "stats"?: Taskstats | Uint8Array;
+  "stats"?: TaskstatsTaskstats | Uint8Array;
   /** Attribute 4 (nest). */
-  "aggrPid"?: Type;
+  "aggrPid"?: TaskstatsType;
   /** Attribute 5 (nest). */
-  "aggrTgid"?: Type;
+  "aggrTgid"?: TaskstatsType;
 }
 
 /** TASKSTATS attribute set type, as a reply carries it. */
-export interface TypeReply {
+export interface TaskstatsTypeReply {
   /** Attribute 1 (u32). */
   "pid"?: number;
   /** Attribute 2 (u32). */
   "tgid"?: number;
   /** Attribute 3 (binary). */
-  "stats"?: TaskstatsReply;
+  "stats"?: TaskstatsTaskstatsReply;
   /** Attribute 4 (nest). */
-  "aggrPid"?: TypeReply;
+  "aggrPid"?: TaskstatsTypeReply;
   /** Attribute 5 (nest). */
-  "aggrTgid"?: TypeReply;
+  "aggrTgid"?: TaskstatsTypeReply;
 }
 
 /** TASKSTATS struct taskstats (request). */
-export interface Taskstats {
+export interface TaskstatsTaskstats {
   /** Member version (u16). */
   "version"?: number;
   /** Member acExitcode (u32). */
@@ -576,7 +576,7 @@ export interface Taskstats {
 }
 
 /** TASKSTATS struct taskstats (reply). */
-export interface TaskstatsReply {
+export interface TaskstatsTaskstatsReply {
   /** Member version (u16). */
   "version"?: number;
   /** Member acExitcode (u32). */
@@ -696,8 +696,8 @@ export interface TaskstatsOps {
   /** Operation get. */
   "get": {
     do: {
-      request: Pick<Cmd, "pid" | "tgid" | "registerCpumask" | "deregisterCpumask">;
-      reply: Pick<TypeReply, "aggrPid" | "aggrTgid">;
+      request: Pick<TaskstatsCmd, "pid" | "tgid" | "registerCpumask" | "deregisterCpumask">;
+      reply: Pick<TaskstatsTypeReply, "aggrPid" | "aggrTgid">;
     };
   };
 }

@@ -202,7 +202,7 @@ export const TCP_METRICS: FamilySpec = {
 };
 
 /** tcp_metrics attribute set tcpMetrics, as a request gives it. */
-export interface TcpMetrics {
+export interface TcpMetricsTcpMetrics {
   /** Attribute 1 (u32). */
   "addrIpv4"?: number;
   /** Attribute 2 (binary). */
@@ -214,7 +214,7 @@ export interface TcpMetrics {
   /** Attribute 5 (s32). */
   "twTsStamp"?: number;
   /** Attribute 6 (nest). */
-  "vals"?: Metrics;
+  "vals"?: TcpMetricsMetrics;
   /** Attribute 7 (u16). */
   "fopenMss"?: number;
   /** Attribute 8 (u16). */
@@ -230,7 +230,7 @@ export interface TcpMetrics {
 }
 
 /** tcp_metrics attribute set tcpMetrics, as a reply carries it. */
-export interface TcpMetricsReply {
+export interface TcpMetricsTcpMetricsReply {
   /** Attribute 1 (u32). */
   "addrIpv4"?: number;
   /** Attribute 2 (binary). */
@@ -242,7 +242,7 @@ export interface TcpMetricsReply {
   /** Attribute 5 (s32). */
   "twTsStamp"?: number;
   /** Attribute 6 (nest). */
-  "vals"?: MetricsReply;
+  "vals"?: TcpMetricsMetricsReply;
   /** Attribute 7 (u16). */
   "fopenMss"?: number;
   /** Attribute 8 (u16). */
@@ -258,7 +258,7 @@ export interface TcpMetricsReply {
 }
 
 /** tcp_metrics attribute set metrics, as a request gives it. */
-export interface Metrics {
+export interface TcpMetricsMetrics {
   /** Attribute 1 (u32). */
   "rtt"?: number;
   /** Attribute 2 (u32). */
@@ -276,7 +276,7 @@ export interface Metrics {
 }
 
 /** tcp_metrics attribute set metrics, as a reply carries it. */
-export interface MetricsReply {
+export interface TcpMetricsMetricsReply {
   /** Attribute 1 (u32). */
   "rtt"?: number;
   /** Attribute 2 (u32). */
@@ -298,9 +298,9 @@ export interface TcpMetricsOps {
   /** Operation get. */
   "get": {
     do: {
-      request: Pick<TcpMetrics, "addrIpv4" | "addrIpv6" | "saddrIpv4" | "saddrIpv6">;
+      request: Pick<TcpMetricsTcpMetrics, "addrIpv4" | "addrIpv6" | "saddrIpv4" | "saddrIpv6">;
       reply: Pick<
-        TcpMetricsReply,
+        TcpMetricsTcpMetricsReply,
         | "addrIpv4"
         | "addrIpv6"
         | "saddrIpv4"
@@ -316,7 +316,7 @@ export interface TcpMetricsOps {
     dump: {
       request: Record<string, never>;
       reply: Pick<
-        TcpMetricsReply,
+        TcpMetricsTcpMetricsReply,
         | "addrIpv4"
         | "addrIpv6"
         | "saddrIpv4"
@@ -333,7 +333,7 @@ export interface TcpMetricsOps {
   /** Operation del. */
   "del": {
     do: {
-      request: Pick<TcpMetrics, "addrIpv4" | "addrIpv6" | "saddrIpv4" | "saddrIpv6">;
+      request: Pick<TcpMetricsTcpMetrics, "addrIpv4" | "addrIpv6" | "saddrIpv4" | "saddrIpv6">;
       reply: undefined;
     };
   };

@@ -223,39 +223,39 @@ export const TEAM: FamilySpec = {
 };
 
 /** team attribute set team, as a request gives it. */
-export interface Team {
+export interface TeamTeam {
   /** Attribute 1 (u32). */
   "teamIfindex"?: number;
   /** Attribute 2 (nest). */
-  "listOption"?: ItemOption;
+  "listOption"?: TeamItemOption;
   /** Attribute 3 (nest). */
-  "listPort"?: ItemPort;
+  "listPort"?: TeamItemPort;
 }
 
 /** team attribute set team, as a reply carries it. */
-export interface TeamReply {
+export interface TeamTeamReply {
   /** Attribute 1 (u32). */
   "teamIfindex"?: number;
   /** Attribute 2 (nest). */
-  "listOption"?: ItemOptionReply;
+  "listOption"?: TeamItemOptionReply;
   /** Attribute 3 (nest). */
-  "listPort"?: ItemPortReply;
+  "listPort"?: TeamItemPortReply;
 }
 
 /** team attribute set itemOption, as a request gives it. */
-export interface ItemOption {
+export interface TeamItemOption {
   /** Attribute 1 (nest). */
-  "option"?: AttrOption;
+  "option"?: TeamAttrOption;
 }
 
 /** team attribute set itemOption, as a reply carries it. */
-export interface ItemOptionReply {
+export interface TeamItemOptionReply {
   /** Attribute 1 (nest). */
-  "option"?: AttrOptionReply;
+  "option"?: TeamAttrOptionReply;
 }
 
 /** team attribute set attrOption, as a request gives it. */
-export interface AttrOption {
+export interface TeamAttrOption {
   /** Attribute 1 (string). */
   "name"?: string;
   /** Attribute 2 (flag). */
@@ -273,7 +273,7 @@ export interface AttrOption {
 }
 
 /** team attribute set attrOption, as a reply carries it. */
-export interface AttrOptionReply {
+export interface TeamAttrOptionReply {
   /** Attribute 1 (string). */
   "name"?: string;
   /** Attribute 2 (flag). */
@@ -291,19 +291,19 @@ export interface AttrOptionReply {
 }
 
 /** team attribute set itemPort, as a request gives it. */
-export interface ItemPort {
+export interface TeamItemPort {
   /** Attribute 1 (nest). */
-  "port"?: AttrPort;
+  "port"?: TeamAttrPort;
 }
 
 /** team attribute set itemPort, as a reply carries it. */
-export interface ItemPortReply {
+export interface TeamItemPortReply {
   /** Attribute 1 (nest). */
-  "port"?: AttrPortReply;
+  "port"?: TeamAttrPortReply;
 }
 
 /** team attribute set attrPort, as a request gives it. */
-export interface AttrPort {
+export interface TeamAttrPort {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (flag). */
@@ -319,7 +319,7 @@ export interface AttrPort {
 }
 
 /** team attribute set attrPort, as a reply carries it. */
-export interface AttrPortReply {
+export interface TeamAttrPortReply {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (flag). */
@@ -338,25 +338,28 @@ export interface AttrPortReply {
 export interface TeamOps {
   /** Operation noop. */
   "noop": {
-    do: { request: Record<string, never>; reply: Pick<TeamReply, "teamIfindex"> };
+    do: { request: Record<string, never>; reply: Pick<TeamTeamReply, "teamIfindex"> };
   };
   /** Operation options-set. */
   "options-set": {
     do: {
-      request: Pick<Team, "teamIfindex" | "listOption">;
-      reply: Pick<TeamReply, "teamIfindex" | "listOption">;
+      request: Pick<TeamTeam, "teamIfindex" | "listOption">;
+      reply: Pick<TeamTeamReply, "teamIfindex" | "listOption">;
     };
   };
   /** Operation options-get. */
   "options-get": {
     do: {
-      request: Pick<Team, "teamIfindex">;
-      reply: Pick<TeamReply, "teamIfindex" | "listOption">;
+      request: Pick<TeamTeam, "teamIfindex">;
+      reply: Pick<TeamTeamReply, "teamIfindex" | "listOption">;
     };
   };
   /** Operation port-list-get. */
   "port-list-get": {
-    do: { request: Pick<Team, "teamIfindex">; reply: Pick<TeamReply, "teamIfindex" | "listPort"> };
+    do: {
+      request: Pick<TeamTeam, "teamIfindex">;
+      reply: Pick<TeamTeamReply, "teamIfindex" | "listPort">;
+    };
   };
 }
 

@@ -283,7 +283,7 @@ export const WIREGUARD: FamilySpec = {
 };
 
 /** wireguard attribute set wgdevice, as a request gives it. */
-export interface Wgdevice {
+export interface WireguardWgdevice {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (string). */
@@ -299,11 +299,11 @@ export interface Wgdevice {
   /** Attribute 7 (u32). */
   "fwmark"?: number;
   /** Attribute 8 (indexed-array). */
-  "peers"?: Wgpeer[];
+  "peers"?: WireguardWgpeer[];
 }
 
 /** wireguard attribute set wgdevice, as a reply carries it. */
-export interface WgdeviceReply {
+export interface WireguardWgdeviceReply {
   /** Attribute 1 (u32). */
   "ifindex"?: number;
   /** Attribute 2 (string). */
@@ -319,11 +319,11 @@ export interface WgdeviceReply {
   /** Attribute 7 (u32). */
   "fwmark"?: number;
   /** Attribute 8 (indexed-array). */
-  "peers"?: WgpeerReply[];
+  "peers"?: WireguardWgpeerReply[];
 }
 
 /** wireguard attribute set wgpeer, as a request gives it. */
-export interface Wgpeer {
+export interface WireguardWgpeer {
   /** Attribute 1 (binary). */
   "publicKey"?: string;
   /** Attribute 2 (binary). */
@@ -340,19 +340,19 @@ export interface Wgpeer {
   /** Attribute 5 (u16). */
   "persistentKeepaliveInterval"?: number;
   /** Attribute 6 (binary). */
-  "lastHandshakeTime"?: KernelTimespec | Uint8Array;
+  "lastHandshakeTime"?: WireguardKernelTimespec | Uint8Array;
   /** Attribute 7 (u64). */
   "rxBytes"?: number | bigint;
   /** Attribute 8 (u64). */
   "txBytes"?: number | bigint;
   /** Attribute 9 (indexed-array). */
-  "allowedips"?: Wgallowedip[];
+  "allowedips"?: WireguardWgallowedip[];
   /** Attribute 10 (u32). */
   "protocolVersion"?: number;
 }
 
 /** wireguard attribute set wgpeer, as a reply carries it. */
-export interface WgpeerReply {
+export interface WireguardWgpeerReply {
   /** Attribute 1 (binary). */
   "publicKey"?: string;
   /** Attribute 2 (binary). */
@@ -364,19 +364,19 @@ export interface WgpeerReply {
   /** Attribute 5 (u16). */
   "persistentKeepaliveInterval"?: number;
   /** Attribute 6 (binary). */
-  "lastHandshakeTime"?: KernelTimespecReply;
+  "lastHandshakeTime"?: WireguardKernelTimespecReply;
   /** Attribute 7 (u64). */
   "rxBytes"?: bigint;
   /** Attribute 8 (u64). */
   "txBytes"?: bigint;
   /** Attribute 9 (indexed-array). */
-  "allowedips"?: WgallowedipReply[];
+  "allowedips"?: WireguardWgallowedipReply[];
   /** Attribute 10 (u32). */
   "protocolVersion"?: number;
 }
 
 /** wireguard attribute set wgallowedip, as a request gives it. */
-export interface Wgallowedip {
+export interface WireguardWgallowedip {
   /** Attribute 1 (u16). */
   "family"?: number;
   /** Attribute 2 (binary). */
@@ -388,7 +388,7 @@ export interface Wgallowedip {
 }
 
 /** wireguard attribute set wgallowedip, as a reply carries it. */
-export interface WgallowedipReply {
+export interface WireguardWgallowedipReply {
   /** Attribute 1 (u16). */
   "family"?: number;
   /** Attribute 2 (binary). */
@@ -400,7 +400,7 @@ export interface WgallowedipReply {
 }
 
 /** wireguard struct -KernelTimespec (request). */
-export interface KernelTimespec {
+export interface WireguardKernelTimespec {
   /** Member sec (u64). */
   "sec"?: number | bigint;
   /** Member nsec (u64). */
@@ -408,7 +408,7 @@ export interface KernelTimespec {
 }
 
 /** wireguard struct -KernelTimespec (reply). */
-export interface KernelTimespecReply {
+export interface WireguardKernelTimespecReply {
   /** Member sec (u64). */
   "sec"?: bigint;
   /** Member nsec (u64). */
@@ -420,9 +420,9 @@ export interface WireguardOps {
   /** Operation get-device. */
   "get-device": {
     dump: {
-      request: Pick<Wgdevice, "ifindex" | "ifname">;
+      request: Pick<WireguardWgdevice, "ifindex" | "ifname">;
       reply: Pick<
-        WgdeviceReply,
+        WireguardWgdeviceReply,
         | "ifindex"
         | "ifname"
         | "privateKey"
@@ -438,7 +438,7 @@ export interface WireguardOps {
   "set-device": {
     do: {
       request: Pick<
-        Wgdevice,
+        WireguardWgdevice,
         | "ifindex"
         | "ifname"
         | "privateKey"

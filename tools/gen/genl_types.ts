@@ -22,8 +22,11 @@ const BIG = new Set(["u64", "s64"]);
 
 type Mode = "request" | "reply";
 
+/** The family's prefix of type names (`Ethtool`), set by {@link familyTypes}. */
+let prefix = "";
+
 function typeOf(set: string, mode: Mode): string {
-  return mode === "request" ? pascal(set) : `${pascal(set)}Reply`;
+  return mode === "request" ? `${prefix}${pascal(set)}` : `${prefix}${pascal(set)}Reply`;
 }
 
 function enumType(data: SpecData, enumName: string | undefined): string | undefined {
@@ -90,7 +93,8 @@ function pick(set: string, names: string[] | undefined, mode: Mode, spec: Family
  * `<Family>Ops` (operation → `do`/`dump` → request and reply types) and
  * `<Family>Events` (notification or event name → its attributes).
  */
-export function familyTypes(spec: FamilySpec, prefix: string): string {
+export function familyTypes(spec: FamilySpec, familyPrefix: string): string {
+  prefix = familyPrefix;
   const parts: string[] = [];
   const { data } = spec;
   for (const [name, all] of Object.entries(data.sets)) {
