@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ArgumentError } from "../core/errors.ts";
+import { ArgumentError, NetlinkError } from "../core/errors.ts";
 import { NLMSG_HDRLEN, Writer } from "../core/codec.ts";
 import { NLM_F } from "../core/constants.ts";
 import { decodeAttrs } from "../core/decode.ts";
@@ -219,11 +219,15 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     const c = this.#op(op, "do");
     const hasReply = c.spec.do!.reply !== undefined;
     const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0);
-    const r = await this.socket.request(req, {
-      decode: (m) => this.#decodeReply(c, m),
-      ack: !hasReply,
-    });
-    return (hasReply ? r.messages[0] : undefined) as DoReply<O, K>;
+    try {
+      const r = await this.socket.request(req, {
+        decode: (m) => this.#decodeReply(c, m),
+        ack: !hasReply,
+      });
+      return (hasReply ? r.messages[0] : undefined) as DoReply<O, K>;
+    } catch (e) {
+      throw this.#named(e, c);
+    }
   }
 
   /** Runs the `dump` form of `op`: its replies as they arrive (`all()` collects them). */
@@ -312,7 +316,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     if (!c) {
       throw new ArgumentError(
         "op",
-        `an operation of ${this.name} (${[...this.#ops.keys()].join(", ")})`,
+        `an operation of ${this.name} (${
+          [...this.#ops].filter(([, o]) => o.spec.do || o.spec.dump).map(([n]) => n).join(", ")
+        })`,
         op,
       );
     }
@@ -336,13 +342,34 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     flags: number,
   ): Request {
     const ctx = this.#ctx;
-    checkRequest(ctx, c, form, values);
+    // A do-request is encoded at once (before anything is sent); a dump only
+    // when iterated, so its values are checked by a trial encoding now.
+    checkRequest(ctx, c, form, values, form === "dump");
     return {
       type: this.info.id,
       flags,
       name: `${this.name} ${c.name}`,
       body: (w) => writeBody(ctx, c, values, w),
     };
+  }
+
+  /**
+   * The kernel names a missing attribute by number (NLMSGERR_ATTR_MISS_TYPE,
+   * in the nest at NLMSGERR_ATTR_MISS_NEST when given); when it sends no
+   * text of its own, the error says which attribute, by the spec's name.
+   */
+  #named(e: unknown, c: CompiledOp): unknown {
+    if (!(e instanceof NetlinkError) || e.ack.missingType === undefined || e.extack) return e;
+    const where = e.ack.missingNest === undefined ? "" : " (in a nested attribute)";
+    const name = e.ack.missingNest === undefined
+      ? c.requestSet?.byType[e.ack.missingType]?.name
+      : undefined;
+    const what = name ? `"${name}"` : `number ${e.ack.missingType}${where}`;
+    return new NetlinkError(
+      e.errno,
+      { ...e.ack, message: `missing required attribute ${what}` },
+      e.request,
+    );
   }
 
   #decodeReply(c: CompiledOp, m: MessageRef): unknown {
@@ -374,6 +401,7 @@ function checkRequest(
   c: CompiledOp,
   form: "do" | "dump",
   values: Record<string, unknown>,
+  trial = true,
 ): void {
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw new ArgumentError("request", `an object of ${c.name}'s request attributes`, values);
@@ -392,8 +420,13 @@ function checkRequest(
       values[key],
     );
   }
+  for (const need of c.spec[form]!.required ?? []) {
+    if (values[need] === undefined) {
+      throw new ArgumentError(need, `a value (${fam.name} ${c.name} requires it)`);
+    }
+  }
   // Encoding into a scratch writer checks types and ranges before anything is sent.
-  writeBody(fam, c, values, new Writer(64));
+  if (trial) writeBody(fam, c, values, new Writer(64));
 }
 
 function writeBody(
@@ -424,7 +457,7 @@ function encodeGenlRequest(
   values: Record<string, unknown>,
   familyId: number,
 ): Uint8Array {
-  checkRequest(fam, c, form, values);
+  checkRequest(fam, c, form, values, false);
   const w = new Writer(256);
   const flags = NLM_F.REQUEST | (form === "dump" ? NLM_F.DUMP : NLM_F.ACK);
   const start = w.beginMessage(familyId, flags, 0, 0);

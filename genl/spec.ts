@@ -17,6 +17,12 @@ export interface GenlMessageSpec {
   request?: string[];
   /** Attribute names the reply carries (absent: the kernel answers with an ACK only). */
   reply?: string[];
+  /**
+   * Request attributes the kernel requires (a request without them is
+   * refused before it is sent). The YNL specs do not say; where known, the
+   * generator takes them from the kernel's checks.
+   */
+  required?: string[];
 }
 
 /** One operation of a family. */

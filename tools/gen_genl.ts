@@ -61,6 +61,47 @@ function emit(spec: FamilySpec, source: string, doc: string): string {
   return n.file;
 }
 
+/**
+ * Request attributes the kernel requires, which the YNL specs do not state:
+ * from the 6.12 sources' checks (GENL_REQ_ATTR_CHECK, or a header parsed
+ * with a device required). ethtool: every do-request with a header needs it
+ * (ethnl_default_doit / ethnl_default_set_doit parse it with require_dev),
+ * except strset-get (allow_nodev_do). mptcp_pm: the endpoint commands check
+ * MPTCP_PM_ATTR_ADDR. netdev: each do-get checks its identifying attributes.
+ */
+function required(family: string, op: string, request: string[] | undefined): string[] {
+  if (family === "ethtool") {
+    return op !== "strset-get" && request?.includes("header") ? ["header"] : [];
+  }
+  const table: Record<string, Record<string, string[]>> = {
+    mptcp_pm: {
+      "add-addr": ["addr"],
+      "del-addr": ["addr"],
+      "get-addr": ["addr"],
+      "set-flags": ["addr"],
+    },
+    netdev: {
+      "dev-get": ["ifindex"],
+      "page-pool-get": ["id"],
+      "queue-get": ["ifindex", "type", "id"],
+      "napi-get": ["id"],
+    },
+  };
+  return table[family]?.[op] ?? [];
+}
+
+function addRequired(spec: FamilySpec): FamilySpec {
+  for (const [name, op] of Object.entries(spec.ops)) {
+    if (!op.do) continue;
+    const need = required(spec.name, name, op.do.request);
+    for (const n of need) {
+      if (!op.do.request?.includes(n)) throw new Error(`${spec.name} ${name}: no request ${n}`);
+    }
+    if (need.length) op.do.required = need;
+  }
+  return spec;
+}
+
 function firstLine(doc: unknown, fallback: string): string {
   const s = typeof doc === "string" ? doc.trim().split(/\n\s*\n/)[0]!.replace(/\s+/g, " ") : "";
   return s || fallback;
@@ -79,7 +120,7 @@ for (const f of readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort()) {
   if (f.startsWith("genetlink") || f.startsWith("netlink-raw")) continue; // the schemas
   const y = parseYaml(readFileSync(DIR + f, "utf8"), f) as Record<string, unknown>;
   if (!String(y.protocol ?? "genetlink").startsWith("genetlink")) continue;
-  const spec = familyFromYnl(y, f);
+  const spec = addRequired(familyFromYnl(y, f));
   add(spec, `the kernel's YNL spec linux-6.12/${f}`, firstLine(y.doc, `The ${spec.name} family.`));
 }
 

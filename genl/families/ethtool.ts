@@ -1910,6 +1910,9 @@ export const ETHTOOL: FamilySpec = {
           "tpMdixCtrl",
           "transceiver",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -1937,6 +1940,9 @@ export const ETHTOOL: FamilySpec = {
           "tpMdixCtrl",
           "transceiver",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "linkinfo-ntf": {
@@ -1963,6 +1969,9 @@ export const ETHTOOL: FamilySpec = {
           "masterSlaveState",
           "lanes",
           "rateMatching",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -1999,6 +2008,9 @@ export const ETHTOOL: FamilySpec = {
           "lanes",
           "rateMatching",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "linkmodes-ntf": {
@@ -2022,6 +2034,9 @@ export const ETHTOOL: FamilySpec = {
           "extState",
           "extSubstate",
           "extDownCnt",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2051,6 +2066,9 @@ export const ETHTOOL: FamilySpec = {
           "header",
           "msgmask",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2069,6 +2087,9 @@ export const ETHTOOL: FamilySpec = {
         "request": [
           "header",
           "msgmask",
+        ],
+        "required": [
+          "header",
         ],
       },
     },
@@ -2089,6 +2110,9 @@ export const ETHTOOL: FamilySpec = {
           "header",
           "modes",
           "sopass",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2111,6 +2135,9 @@ export const ETHTOOL: FamilySpec = {
           "modes",
           "sopass",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "wol-ntf": {
@@ -2132,6 +2159,9 @@ export const ETHTOOL: FamilySpec = {
           "wanted",
           "active",
           "nochange",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2166,6 +2196,9 @@ export const ETHTOOL: FamilySpec = {
           "active",
           "nochange",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "features-ntf": {
@@ -2185,6 +2218,9 @@ export const ETHTOOL: FamilySpec = {
           "header",
           "flags",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2203,6 +2239,9 @@ export const ETHTOOL: FamilySpec = {
         "request": [
           "header",
           "flags",
+        ],
+        "required": [
+          "header",
         ],
       },
     },
@@ -2236,6 +2275,9 @@ export const ETHTOOL: FamilySpec = {
           "rxPush",
           "txPushBufLen",
           "txPushBufLenMax",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2284,6 +2326,9 @@ export const ETHTOOL: FamilySpec = {
           "txPushBufLen",
           "txPushBufLenMax",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "rings-ntf": {
@@ -2309,6 +2354,9 @@ export const ETHTOOL: FamilySpec = {
           "txCount",
           "otherCount",
           "combinedCount",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2342,6 +2390,9 @@ export const ETHTOOL: FamilySpec = {
           "txCount",
           "otherCount",
           "combinedCount",
+        ],
+        "required": [
+          "header",
         ],
       },
     },
@@ -2389,6 +2440,9 @@ export const ETHTOOL: FamilySpec = {
           "txAggrTimeUsecs",
           "rxProfile",
           "txProfile",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2465,6 +2519,9 @@ export const ETHTOOL: FamilySpec = {
           "rxProfile",
           "txProfile",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "coalesce-ntf": {
@@ -2487,6 +2544,9 @@ export const ETHTOOL: FamilySpec = {
           "tx",
           "stats",
           "statsSrc",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2515,6 +2575,9 @@ export const ETHTOOL: FamilySpec = {
           "stats",
           "statsSrc",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "pause-ntf": {
@@ -2538,6 +2601,9 @@ export const ETHTOOL: FamilySpec = {
           "enabled",
           "txLpiEnabled",
           "txLpiTimer",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2568,6 +2634,9 @@ export const ETHTOOL: FamilySpec = {
           "txLpiEnabled",
           "txLpiTimer",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "eee-ntf": {
@@ -2591,6 +2660,9 @@ export const ETHTOOL: FamilySpec = {
           "phcIndex",
           "stats",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2613,6 +2685,9 @@ export const ETHTOOL: FamilySpec = {
         "request": [
           "header",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "cable-test-ntf": {
@@ -2628,6 +2703,9 @@ export const ETHTOOL: FamilySpec = {
       "request": 27,
       "do": {
         "request": [
+          "header",
+        ],
+        "required": [
           "header",
         ],
       },
@@ -2652,6 +2730,9 @@ export const ETHTOOL: FamilySpec = {
         "reply": [
           "header",
           "udpPorts",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2679,6 +2760,9 @@ export const ETHTOOL: FamilySpec = {
           "active",
           "stats",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2704,6 +2788,9 @@ export const ETHTOOL: FamilySpec = {
           "active",
           "stats",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "fec-ntf": {
@@ -2727,6 +2814,9 @@ export const ETHTOOL: FamilySpec = {
         "reply": [
           "header",
           "data",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2759,6 +2849,9 @@ export const ETHTOOL: FamilySpec = {
           "grp",
           "src",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2785,6 +2878,9 @@ export const ETHTOOL: FamilySpec = {
           "header",
           "num",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2809,6 +2905,9 @@ export const ETHTOOL: FamilySpec = {
           "powerModePolicy",
           "powerMode",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2829,6 +2928,9 @@ export const ETHTOOL: FamilySpec = {
           "header",
           "powerModePolicy",
           "powerMode",
+        ],
+        "required": [
+          "header",
         ],
       },
     },
@@ -2859,6 +2961,9 @@ export const ETHTOOL: FamilySpec = {
           "c33PseExtSubstate",
           "c33PseAvailPwLimit",
           "c33PsePwLimitRanges",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2892,6 +2997,9 @@ export const ETHTOOL: FamilySpec = {
           "c33PseAdminControl",
           "c33PseAvailPwLimit",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "rss-get": {
@@ -2910,6 +3018,9 @@ export const ETHTOOL: FamilySpec = {
           "indir",
           "hkey",
           "inputXfrm",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -2946,6 +3057,9 @@ export const ETHTOOL: FamilySpec = {
           "burstCnt",
           "burstTmr",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -2979,6 +3093,9 @@ export const ETHTOOL: FamilySpec = {
           "burstCnt",
           "burstTmr",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "plca-get-status": {
@@ -2999,6 +3116,9 @@ export const ETHTOOL: FamilySpec = {
           "toTmr",
           "burstCnt",
           "burstTmr",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {
@@ -3043,6 +3163,9 @@ export const ETHTOOL: FamilySpec = {
           "maxVerifyTime",
           "stats",
         ],
+        "required": [
+          "header",
+        ],
       },
       "dump": {
         "request": [
@@ -3074,6 +3197,9 @@ export const ETHTOOL: FamilySpec = {
           "pmacEnabled",
           "txMinFragSize",
         ],
+        "required": [
+          "header",
+        ],
       },
     },
     "mm-ntf": {
@@ -3089,6 +3215,9 @@ export const ETHTOOL: FamilySpec = {
           "header",
           "fileName",
           "password",
+        ],
+        "required": [
+          "header",
         ],
       },
     },
@@ -3120,6 +3249,9 @@ export const ETHTOOL: FamilySpec = {
           "upstreamIndex",
           "upstreamSfpName",
           "downstreamSfpName",
+        ],
+        "required": [
+          "header",
         ],
       },
       "dump": {

@@ -346,6 +346,9 @@ export const MPTCP_PM: FamilySpec = {
         "request": [
           "addr",
         ],
+        "required": [
+          "addr",
+        ],
       },
       "flags": [
         "uns-admin-perm",
@@ -357,6 +360,9 @@ export const MPTCP_PM: FamilySpec = {
       "reply": 2,
       "do": {
         "request": [
+          "addr",
+        ],
+        "required": [
           "addr",
         ],
       },
@@ -374,6 +380,9 @@ export const MPTCP_PM: FamilySpec = {
           "token",
         ],
         "reply": [
+          "addr",
+        ],
+        "required": [
           "addr",
         ],
       },
@@ -434,6 +443,9 @@ export const MPTCP_PM: FamilySpec = {
           "addr",
           "token",
           "addrRemote",
+        ],
+        "required": [
+          "addr",
         ],
       },
       "flags": [

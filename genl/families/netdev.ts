@@ -531,6 +531,9 @@ export const NETDEV: FamilySpec = {
           "xdpRxMetadataFeatures",
           "xskFeatures",
         ],
+        "required": [
+          "ifindex",
+        ],
       },
       "dump": {
         "reply": [
@@ -576,6 +579,9 @@ export const NETDEV: FamilySpec = {
           "inflightMem",
           "detachTime",
           "dmabuf",
+        ],
+        "required": [
+          "id",
         ],
       },
       "dump": {
@@ -665,6 +671,11 @@ export const NETDEV: FamilySpec = {
           "ifindex",
           "dmabuf",
         ],
+        "required": [
+          "ifindex",
+          "type",
+          "id",
+        ],
       },
       "dump": {
         "request": [
@@ -692,6 +703,9 @@ export const NETDEV: FamilySpec = {
           "ifindex",
           "irq",
           "pid",
+        ],
+        "required": [
+          "id",
         ],
       },
       "dump": {
