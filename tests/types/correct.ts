@@ -60,3 +60,33 @@ export async function correct(): Promise<void> {
   await using ipdb = await IPDB.open();
   console.log(ipdb.interfaces.v0?.ifname);
 }
+
+// Generic netlink: typed requests and replies from the spec.
+import { type GenlFamilies, GenlFamily } from "../../mod.ts";
+import type { DoReply } from "../../mod.ts";
+
+export async function genlCorrect(): Promise<void> {
+  await using eth = await GenlFamily.open("ethtool", { netns: "blue" });
+  const info: DoReply<GenlFamilies["ethtool"]["ops"], "linkinfo-get"> = await eth.do(
+    "linkinfo-get",
+    { header: { devName: "v0" } },
+  );
+  const index: number | undefined = info.header?.devIndex;
+  console.log(index, info.port);
+  for await (const dev of eth.dump("features-get", {})) console.log(dev.header?.devName);
+  const set = await eth.do("features-set", {
+    header: { devName: "v0" },
+    wanted: { bits: { bit: [{ name: "rx-gro" }] } },
+  });
+  console.log(set.active?.bits?.bit?.length); // the features after the change
+  eth.join("monitor");
+  for await (const e of eth.events()) {
+    if ("event" in e) continue;
+    if (e.name === "features-ntf") console.log(e.attrs.header?.devName);
+    break;
+  }
+  await using mptcp = await GenlFamily.open("mptcp_pm");
+  await mptcp.do("add-addr", { addr: { family: 2, id: 1, ifIdx: 2 } });
+  const limits = await mptcp.do("get-limits", {});
+  console.log(limits.subflows);
+}

@@ -76,3 +76,32 @@ export function ipdbMistakes(ipdb: IPDB): void {
   // @ts-expect-error the name is an argument, not a spec field
   ipdb.create("bridge", "br0", { ifname: "br1" });
 }
+
+// Generic netlink (issue 14): operations and attributes come from the family's YNL spec.
+import { GenlFamily } from "../../mod.ts";
+
+export async function genlMistakes(): Promise<void> {
+  const eth = await GenlFamily.open("ethtool");
+  // @ts-expect-error a misspelled operation
+  await eth.do("linkinfo-gett", { header: { devName: "v0" } });
+  // @ts-expect-error a misspelled request attribute
+  await eth.do("linkinfo-get", { headr: { devName: "v0" } });
+  // @ts-expect-error a misspelled nested attribute
+  await eth.do("linkinfo-get", { header: { devNme: "v0" } });
+  // @ts-expect-error an attribute of the set that this request does not take
+  await eth.do("linkinfo-get", { header: { devName: "v0" }, port: 1 });
+  // @ts-expect-error a string where the spec says u32
+  await eth.do("linkinfo-get", { header: { devIndex: "1" } });
+  // @ts-expect-error a notification has no do form
+  await eth.do("linkinfo-ntf", {});
+  // @ts-expect-error linkinfo-set has no dump form
+  eth.dump("linkinfo-set", {});
+  const info = await eth.do("linkinfo-get", { header: { devName: "v0" } });
+  // @ts-expect-error a reply attribute the spec does not list for this reply
+  console.log(info.wanted);
+  // @ts-expect-error a family nlroute has no spec for
+  await GenlFamily.open("ethtol");
+  const mptcp = await GenlFamily.open("mptcp_pm");
+  // @ts-expect-error a misspelled endpoint attribute
+  await mptcp.do("add-addr", { addr: { family: 2, ifIndex: 2 } });
+}
