@@ -102,6 +102,43 @@ function addRequired(spec: FamilySpec): FamilySpec {
   return spec;
 }
 
+/**
+ * Where a 6.12 spec under-describes what the kernel sends: IPv4 addresses
+ * declared as big-endian u32 are the 4 bytes nla_put_in_addr writes (read
+ * and written as address strings, as the IPv6 ones beside them), and
+ * mptcp_pm's endpoint flags are the MPTCP_PM_ADDR_FLAG_* bits of uapi
+ * mptcp.h, which the spec leaves untyped.
+ */
+const ADDRESS: Record<string, Record<string, string[]>> = {
+  mptcp_pm: {
+    address: ["addr4", "addr6"],
+    eventAttr: ["saddr4", "saddr6", "daddr4", "daddr6"],
+  },
+  tcp_metrics: { tcpMetrics: ["addrIpv4", "addrIpv6", "saddrIpv4", "saddrIpv6"] },
+};
+
+function fixSpec(spec: FamilySpec): FamilySpec {
+  for (const [set, attrs] of Object.entries(ADDRESS[spec.name] ?? {})) {
+    for (const name of attrs) {
+      const row = spec.data.sets[set]?.find((r) => r[1] === name);
+      if (!row) throw new Error(`${spec.name}: no attribute ${set}.${name}`);
+      (row as unknown as unknown[])[2] = "binary";
+      (row as unknown as unknown[])[3] = { hint: "ip" };
+    }
+  }
+  if (spec.name === "mptcp_pm") {
+    const flags = defines(UAPI + "mptcp.h", "MPTCP_PM_ADDR_FLAG_");
+    spec.data.enums.addressFlags = {
+      flags: true,
+      entries: [...flags].map(([k, v]) => [camel(k), v]),
+    };
+    const row = spec.data.sets.address?.find((r) => r[1] === "flags");
+    if (!row) throw new Error("mptcp_pm: no attribute address.flags");
+    (row as unknown as unknown[])[3] = { enum: "addressFlags", flags: true };
+  }
+  return addRequired(spec);
+}
+
 function firstLine(doc: unknown, fallback: string): string {
   const s = typeof doc === "string" ? doc.trim().split(/\n\s*\n/)[0]!.replace(/\s+/g, " ") : "";
   return s || fallback;
@@ -120,7 +157,7 @@ for (const f of readdirSync(DIR).filter((f) => f.endsWith(".yaml")).sort()) {
   if (f.startsWith("genetlink") || f.startsWith("netlink-raw")) continue; // the schemas
   const y = parseYaml(readFileSync(DIR + f, "utf8"), f) as Record<string, unknown>;
   if (!String(y.protocol ?? "genetlink").startsWith("genetlink")) continue;
-  const spec = addRequired(familyFromYnl(y, f));
+  const spec = fixSpec(familyFromYnl(y, f));
   add(spec, `the kernel's YNL spec linux-6.12/${f}`, firstLine(y.doc, `The ${spec.name} family.`));
 }
 

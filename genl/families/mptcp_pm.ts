@@ -62,6 +62,31 @@ export const MPTCP_PM: FamilySpec = {
           ],
         ],
       },
+      "addressFlags": {
+        "flags": true,
+        "entries": [
+          [
+            "signal",
+            1,
+          ],
+          [
+            "subflow",
+            2,
+          ],
+          [
+            "backup",
+            4,
+          ],
+          [
+            "fullmesh",
+            8,
+          ],
+          [
+            "implicit",
+            16,
+          ],
+        ],
+      },
     },
     "structs": {},
     "sets": {
@@ -84,15 +109,18 @@ export const MPTCP_PM: FamilySpec = {
         [
           3,
           "addr4",
-          "u32",
+          "binary",
           {
-            "be": true,
+            "hint": "ip",
           },
         ],
         [
           4,
           "addr6",
           "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           5,
@@ -103,6 +131,10 @@ export const MPTCP_PM: FamilySpec = {
           6,
           "flags",
           "u32",
+          {
+            "enum": "addressFlags",
+            "flags": true,
+          },
         ],
         [
           7,
@@ -254,28 +286,34 @@ export const MPTCP_PM: FamilySpec = {
         [
           5,
           "saddr4",
-          "u32",
+          "binary",
           {
-            "be": true,
+            "hint": "ip",
           },
         ],
         [
           6,
           "saddr6",
           "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           7,
           "daddr4",
-          "u32",
+          "binary",
           {
-            "be": true,
+            "hint": "ip",
           },
         ],
         [
           8,
           "daddr6",
           "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           9,
@@ -520,14 +558,21 @@ export interface MptcpPmAddress {
   "family"?: number;
   /** Attribute 2 (u8). */
   "id"?: number;
-  /** Attribute 3 (u32). */
-  "addr4"?: number;
+  /** Attribute 3 (binary). */
+  "addr4"?: string;
   /** Attribute 4 (binary). */
-  "addr6"?: Uint8Array;
+  "addr6"?: string;
   /** Attribute 5 (u16). */
   "port"?: number;
   /** Attribute 6 (u32). */
-  "flags"?: number;
+  "flags"?:
+    | "signal"
+    | "subflow"
+    | "backup"
+    | "fullmesh"
+    | "implicit"
+    | ("signal" | "subflow" | "backup" | "fullmesh" | "implicit")[]
+    | number;
   /** Attribute 7 (s32). */
   "ifIdx"?: number;
 }
@@ -538,10 +583,10 @@ export interface MptcpPmAddressReply {
   "family"?: number;
   /** Attribute 2 (u8). */
   "id"?: number;
-  /** Attribute 3 (u32). */
-  "addr4"?: number;
+  /** Attribute 3 (binary). */
+  "addr4"?: string;
   /** Attribute 4 (binary). */
-  "addr6"?: Uint8Array;
+  "addr6"?: string;
   /** Attribute 5 (u16). */
   "port"?: number;
   /** Attribute 6 (u32). */
@@ -652,14 +697,14 @@ export interface MptcpPmEventAttr {
   "locId"?: number;
   /** Attribute 4 (u8). */
   "remId"?: number;
-  /** Attribute 5 (u32). */
-  "saddr4"?: number;
+  /** Attribute 5 (binary). */
+  "saddr4"?: string;
   /** Attribute 6 (binary). */
-  "saddr6"?: Uint8Array;
-  /** Attribute 7 (u32). */
-  "daddr4"?: number;
+  "saddr6"?: string;
+  /** Attribute 7 (binary). */
+  "daddr4"?: string;
   /** Attribute 8 (binary). */
-  "daddr6"?: Uint8Array;
+  "daddr6"?: string;
   /** Attribute 9 (u16). */
   "sport"?: number;
   /** Attribute 10 (u16). */
@@ -692,14 +737,14 @@ export interface MptcpPmEventAttrReply {
   "locId"?: number;
   /** Attribute 4 (u8). */
   "remId"?: number;
-  /** Attribute 5 (u32). */
-  "saddr4"?: number;
+  /** Attribute 5 (binary). */
+  "saddr4"?: string;
   /** Attribute 6 (binary). */
-  "saddr6"?: Uint8Array;
-  /** Attribute 7 (u32). */
-  "daddr4"?: number;
+  "saddr6"?: string;
+  /** Attribute 7 (binary). */
+  "daddr4"?: string;
   /** Attribute 8 (binary). */
-  "daddr6"?: Uint8Array;
+  "daddr6"?: string;
   /** Attribute 9 (u16). */
   "sport"?: number;
   /** Attribute 10 (u16). */

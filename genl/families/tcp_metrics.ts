@@ -19,10 +19,9 @@ export const TCP_METRICS: FamilySpec = {
         [
           1,
           "addrIpv4",
-          "u32",
+          "binary",
           {
             "hint": "ip",
-            "be": true,
           },
         ],
         [
@@ -31,7 +30,6 @@ export const TCP_METRICS: FamilySpec = {
           "binary",
           {
             "hint": "ip",
-            "be": true,
           },
         ],
         [
@@ -80,10 +78,9 @@ export const TCP_METRICS: FamilySpec = {
         [
           11,
           "saddrIpv4",
-          "u32",
+          "binary",
           {
             "hint": "ip",
-            "be": true,
           },
         ],
         [
@@ -92,7 +89,6 @@ export const TCP_METRICS: FamilySpec = {
           "binary",
           {
             "hint": "ip",
-            "be": true,
           },
         ],
         [
@@ -203,8 +199,8 @@ export const TCP_METRICS: FamilySpec = {
 
 /** tcp_metrics attribute set tcpMetrics, as a request gives it. */
 export interface TcpMetricsTcpMetrics {
-  /** Attribute 1 (u32). */
-  "addrIpv4"?: number;
+  /** Attribute 1 (binary). */
+  "addrIpv4"?: string;
   /** Attribute 2 (binary). */
   "addrIpv6"?: string;
   /** Attribute 3 (u64). */
@@ -223,16 +219,16 @@ export interface TcpMetricsTcpMetrics {
   "fopenSynDropTs"?: number | bigint;
   /** Attribute 10 (binary). */
   "fopenCookie"?: Uint8Array;
-  /** Attribute 11 (u32). */
-  "saddrIpv4"?: number;
+  /** Attribute 11 (binary). */
+  "saddrIpv4"?: string;
   /** Attribute 12 (binary). */
   "saddrIpv6"?: string;
 }
 
 /** tcp_metrics attribute set tcpMetrics, as a reply carries it. */
 export interface TcpMetricsTcpMetricsReply {
-  /** Attribute 1 (u32). */
-  "addrIpv4"?: number;
+  /** Attribute 1 (binary). */
+  "addrIpv4"?: string;
   /** Attribute 2 (binary). */
   "addrIpv6"?: string;
   /** Attribute 3 (u64). */
@@ -251,8 +247,8 @@ export interface TcpMetricsTcpMetricsReply {
   "fopenSynDropTs"?: bigint;
   /** Attribute 10 (binary). */
   "fopenCookie"?: Uint8Array;
-  /** Attribute 11 (u32). */
-  "saddrIpv4"?: number;
+  /** Attribute 11 (binary). */
+  "saddrIpv4"?: string;
   /** Attribute 12 (binary). */
   "saddrIpv6"?: string;
 }
