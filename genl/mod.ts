@@ -28,3 +28,4 @@ export {
 export { familyFromYnl, type FamilySpec, type GenlMessageSpec, type GenlOpSpec } from "./spec.ts";
 export { FAMILY_SPECS as GENL_FAMILY_SPECS, type GenlFamilies } from "./families/mod.ts";
 export { parseYaml, YamlError } from "../core/yaml.ts";
+export { coalesceWireguardDevice, getWireguardDevice } from "./wireguard.ts";
