@@ -15,19 +15,19 @@
  * plus `as const` maps of the same data for typed code: `<PREFIX>_ATTRS`
  * (attribute numbers), `<PREFIX>_STRUCTS` (layouts), `<PREFIX>_ENUMS`.
  *
- * Run with Bun (it parses YAML natively), then format:
- *   bun tools/gen_tables.ts [--specs DIR] [--uapi DIR] && deno fmt core/tables
+ * Run (YAML is read by core/yaml.ts, the parser the run-time spec loader uses), then format:
+ *   deno run -A tools/gen_tables.ts [--specs DIR] [--uapi DIR] && deno fmt core/tables
  * Defaults: ../shared/ynl and ../shared/uapi-6.12/linux beside the checkout.
  */
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
 import { camel, defines, enumValues, type MemberRow, struct } from "./gen/cheader.ts";
 import { convert, emptyOut, type Out } from "../core/ynl.ts";
+import { parseYaml } from "../core/yaml.ts";
 import { rtnlSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
-declare const Bun: { YAML: { parse(text: string): unknown } };
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 const { values: args } = parseArgs({
@@ -106,7 +106,7 @@ const rtnl: [string, string, string, Out][] = YNL.map(([yaml, file, prefix]) => 
   file,
   prefix,
   `Attribute tables from the kernel's YNL spec ${yaml} (Documentation/netlink/specs).`,
-  applyOverrides(convert(Bun.YAML.parse(readFileSync(SPECS + yaml, "utf8")))),
+  applyOverrides(convert(parseYaml(readFileSync(SPECS + yaml, "utf8"), yaml))),
 ]);
 rtnl.push([
   "uapi.ts",
