@@ -211,20 +211,19 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
 
   /**
    * Runs the `do` form of `op`: one request, its reply decoded (or
-   * `undefined` for an operation the kernel answers with an ACK only).
+   * `undefined` for an operation the kernel answers with an ACK only, or
+   * whose reply the request suppressed, as ethtool's `omitReply` flag does).
    * Unknown operations and attributes raise {@link ArgumentError} before
    * anything is sent; kernel errors reject with a {@link NetlinkError}.
    */
   async do<K extends DoOp<O>>(op: K, request?: DoRequest<O, K>): Promise<DoReply<O, K>> {
     const c = this.#op(op, "do");
-    const hasReply = c.spec.do!.reply !== undefined;
     const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0);
     try {
-      const r = await this.socket.request(req, {
-        decode: (m) => this.#decodeReply(c, m),
-        ack: !hasReply,
-      });
-      return (hasReply ? r.messages[0] : undefined) as DoReply<O, K>;
+      // Always ask for the ACK: a reply the request may suppress (ethtool's
+      // omit-reply header flag) would otherwise leave the request waiting forever.
+      const r = await this.socket.request(req, { decode: (m) => this.#decodeReply(c, m) });
+      return (r.messages[0] ?? undefined) as DoReply<O, K>;
     } catch (e) {
       throw this.#named(e, c);
     }
