@@ -16,6 +16,7 @@ import { check } from "../ffi/libc.ts";
 import { Errno } from "../ffi/errno.ts";
 import { Writer } from "./codec.ts";
 import { NLM_F } from "./constants.ts";
+import { NETLINK_STRUCTS } from "./tables/netlink.ts";
 import { ClosedError, DecodeError, type NetlinkError, SyscallError } from "./errors.ts";
 import { Dispatcher, type SocketStats } from "./dispatch.ts";
 import {
@@ -43,6 +44,9 @@ export interface RequestOptions<T> {
   /** Ask for an ACK (default true); without, the first reply completes the request. */
   ack?: boolean;
 }
+
+/** Where nlmsghdr's sequence number is. */
+const NLMSG_SEQ_OFFSET = NETLINK_STRUCTS.nlmsghdr.at.nlmsgSeq;
 
 /** Messages per send in a batch (their ACKs must fit the receive buffer). */
 const BATCH_CHUNK = 256;
@@ -142,10 +146,13 @@ export class Engine {
 
   /** Sends one request with `flags` as a pending entry, then receives what is already queued. */
   #start(req: Request, flags: number, decode: Decoder<unknown>, single: boolean): Pending {
-    const seq = this.nextSeq();
     const w = this.#writer;
     w.reset();
-    encodeRequest(w, req, flags, seq);
+    // Encoded first, numbered after: a request whose values fail to encode
+    // (an ArgumentError from its body) takes no sequence number.
+    encodeRequest(w, req, flags, 0);
+    const seq = this.nextSeq();
+    w.dv.setUint32(NLMSG_SEQ_OFFSET, seq, true);
     const dump = (flags & NLM_F.DUMP) === NLM_F.DUMP;
     const p = this.#newPending(seq, this.#name(req, dump), dump, decode, single);
     try {
