@@ -99,6 +99,12 @@ interface CompiledOp {
   readonly spec: GenlOpSpec;
   readonly set: AttrSet | undefined;
   readonly requestSet: AttrSet | undefined;
+  /** The genlmsghdr every request of the operation starts with. */
+  readonly genlhdr: { cmd: number; version: number };
+  /** `"<family> <op>"`, the requests' name in errors. */
+  readonly label: string;
+  /** Decodes a reply message of the operation (built once, not per request). */
+  decodeReply: (m: MessageRef) => unknown;
 }
 
 const EMPTY = Object.freeze({});
@@ -156,6 +162,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
         spec: op,
         set: sets.get(op.set),
         requestSet: sets.get(op.requestSet ?? op.set),
+        genlhdr: { cmd: op.request ?? 0, version: spec.version },
+        label: `${spec.name} ${name}`,
+        decodeReply: (m) => this.#decodeReply(c, m),
       };
       this.#ops.set(name, c);
       if (op.reply === undefined) continue;
@@ -218,11 +227,10 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
   async do<K extends DoOp<O>>(op: K, request?: DoRequest<O, K>): Promise<DoReply<O, K>> {
     const c = this.#op(op, "do");
     const hasReply = c.spec.do!.reply !== undefined;
-    const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0);
-    const r = await this.socket.request(req, {
-      decode: (m) => this.#decodeReply(c, m),
-      ack: !hasReply,
-    });
+    // No scratch encode: the socket writes the body before it sends anything,
+    // so a bad value still fails (ArgumentError) with nothing sent.
+    const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0, false);
+    const r = await this.socket.request(req, { decode: c.decodeReply, ack: !hasReply });
     return (hasReply ? r.messages[0] : undefined) as DoReply<O, K>;
   }
 
@@ -234,8 +242,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
       "dump",
       (request ?? EMPTY) as Record<string, unknown>,
       NLM_F.DUMP,
+      true,
     );
-    return this.socket.dump(req, { decode: (m) => this.#decodeReply(c, m) }) as Dump<
+    return this.socket.dump(req, { decode: c.decodeReply }) as Dump<
       DumpReply<O, K>
     >;
   }
@@ -334,20 +343,21 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     form: "do" | "dump",
     values: Record<string, unknown>,
     flags: number,
+    encodeNow: boolean,
   ): Request {
     const ctx = this.#ctx;
-    checkRequest(ctx, c, form, values);
+    checkRequest(ctx, c, form, values, encodeNow);
     return {
       type: this.info.id,
       flags,
-      name: `${this.name} ${c.name}`,
+      name: c.label,
       body: (w) => writeBody(ctx, c, values, w),
     };
   }
 
   #decodeReply(c: CompiledOp, m: MessageRef): unknown {
     const start = m.offset + NLMSG_HDRLEN;
-    return this.#decodeBody(c.set, m.bytes, start, m.offset + m.length - start);
+    return this.#decodeBody(c.set, m.bytes, start, m.offset + m.length - start, m.dv);
   }
 
   #decodeEvent(m: MessageRef): GenlEvent<E> {
@@ -359,21 +369,27 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     bytes: Uint8Array,
     start: number,
     length: number,
+    dv?: DataView,
   ): Record<string, unknown> {
     const end = start + length;
-    const attrs = set ? decodeAttrs(set, bytes, start + this.#offset, end) : {};
+    const attrs = set ? decodeAttrs(set, bytes, start + this.#offset, end, 0, dv) : {};
     if (!this.#header) return attrs;
     const fixed = decodeStruct(this.#header, bytes, start + GENL_HDRLEN, this.#header.size);
     return { ...fixed, ...attrs };
   }
 }
 
-/** Checks a request's keys against the operation's request attributes. */
+/**
+ * Checks a request's keys against the operation's request attributes, and
+ * with `encode` its values too (by encoding into a scratch writer: for
+ * requests written later, such as a dump's, sent when iteration starts).
+ */
 function checkRequest(
   fam: Ctx,
   c: CompiledOp,
   form: "do" | "dump",
   values: Record<string, unknown>,
+  encode = true,
 ): void {
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw new ArgumentError("request", `an object of ${c.name}'s request attributes`, values);
@@ -393,7 +409,7 @@ function checkRequest(
     );
   }
   // Encoding into a scratch writer checks types and ranges before anything is sent.
-  writeBody(fam, c, values, new Writer(64));
+  if (encode) writeBody(fam, c, values, new Writer(64));
 }
 
 function writeBody(
@@ -402,7 +418,7 @@ function writeBody(
   values: Record<string, unknown>,
   w: Writer,
 ): void {
-  writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, { cmd: c.spec.request!, version: fam.version });
+  writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, c.genlhdr);
   const header = fam.header;
   let attrs = values;
   if (header) {
@@ -424,7 +440,7 @@ function encodeGenlRequest(
   values: Record<string, unknown>,
   familyId: number,
 ): Uint8Array {
-  checkRequest(fam, c, form, values);
+  checkRequest(fam, c, form, values, false);
   const w = new Writer(256);
   const flags = NLM_F.REQUEST | (form === "dump" ? NLM_F.DUMP : NLM_F.ACK);
   const start = w.beginMessage(familyId, flags, 0, 0);
