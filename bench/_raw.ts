@@ -46,16 +46,16 @@ const { dst: RTA_DST, gateway: RTA_GATEWAY, table: RTA_TABLE } = RT_ROUTE_ATTRS.
 
 const RBUF = 1 << 20;
 
-/** A bare NETLINK_ROUTE socket opened inside a namespace. */
+/** A bare netlink socket (NETLINK_ROUTE unless `protocol` says otherwise) opened inside a namespace. */
 export class RawSocket {
   readonly fd: number;
   readonly buf: Uint8Array = allocBuffer(RBUF);
   readonly dv: DataView = new DataView(this.buf.buffer);
   #seq = 1;
 
-  constructor(netns: string) {
+  constructor(netns: string, protocol = 0) {
     const c = libc();
-    const fd = withNetns(netns, () => c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, 0));
+    const fd = withNetns(netns, () => c.socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol));
     if (fd < 0) throw new Error(`Cannot open a netlink socket: errno ${-fd}`);
     this.fd = fd;
     // The same options nlroute sets: 1 MiB receive buffer, capped ACKs, strict dump filters.
@@ -174,6 +174,18 @@ export function linkGetRequest(index: number): Uint8Array {
   const dv = new DataView(b.buffer);
   header(dv, 0, b.length, RTM_GETLINK, F_REQUEST);
   dv.setInt32(16 + 4, index, true);
+  return b;
+}
+
+/**
+ * A copy of a request message with its flags replaced (e.g. a generic netlink
+ * request from `GenlFamily.encode`, which asks for an ACK, sent as a bare
+ * `NLM_F_REQUEST` the way `GenlFamily.do` sends a get).
+ */
+export function withFlags(req: Uint8Array, flags: number): Uint8Array {
+  const b = allocBuffer(req.length);
+  b.set(req);
+  new DataView(b.buffer).setUint16(6, flags, true);
   return b;
 }
 

@@ -16,7 +16,8 @@ export const MAX_DEPTH = 32;
 
 /**
  * Decodes a run of attributes by table into an object keyed by attribute name.
- * Unknown attributes are kept as `"#<type>"`: raw bytes.
+ * Unknown attributes are kept as `"#<type>"`: raw bytes. `dv` (a view of
+ * `bytes`) may be passed to spare making one; nested runs reuse it.
  *
  * @example An attribute the table knows, and one it does not (kept as raw bytes)
  * ```ts
@@ -41,38 +42,48 @@ export function decodeAttrs(
   start: number,
   end: number,
   depth = 0,
+  dv?: DataView,
 ): Record<string, unknown> {
   if (depth > MAX_DEPTH) throw new DecodeError(set.name, `nesting deeper than ${MAX_DEPTH}`, start);
   const out: Record<string, unknown> = {};
-  const repeated = new Set<string>();
-  const c = new AttrCursor(bytes, start, end);
+  // Keys seen more than once without `multi`: made only when that happens.
+  let repeated: Set<string> | undefined;
+  const c = new AttrCursor(bytes, start, end, dv);
   while (c.next()) {
     const def = set.byType[c.type];
     if (!def) {
-      put(out, `#${c.type}`, bytes.slice(c.offset, c.offset + c.length), false, repeated);
+      repeated = put(
+        out,
+        `#${c.type}`,
+        bytes.slice(c.offset, c.offset + c.length),
+        false,
+        repeated,
+      );
       continue;
     }
     if (def.kind === "pad" || def.kind === "unused") continue;
-    put(out, def.name, decodeValue(def, c, out, depth), def.multi, repeated);
+    repeated = put(out, def.name, decodeValue(def, c, out, depth), def.multi, repeated);
   }
   return out;
 }
 
+/** Stores one value under `key`; returns the (possibly new) set of repeated keys. */
 function put(
   out: Record<string, unknown>,
   key: string,
   value: unknown,
   multi: boolean,
-  repeated: Set<string>,
-): void {
+  repeated: Set<string> | undefined,
+): Set<string> | undefined {
   const prev = out[key];
   if (prev === undefined) out[key] = multi ? [value] : value;
-  else if (multi || repeated.has(key)) (prev as unknown[]).push(value);
+  else if (multi || repeated?.has(key)) (prev as unknown[]).push(value);
   else {
     // A repeated attribute the table does not mark multi: keep every occurrence.
-    repeated.add(key);
+    (repeated ??= new Set()).add(key);
     out[key] = [prev, value];
   }
+  return repeated;
 }
 
 function decodeValue(
@@ -115,14 +126,14 @@ function decodeValue(
         header = decodeStruct(def.header, bytes, offset, length);
         start += def.header.size;
       }
-      const inner = decodeAttrs(def.nested, bytes, start, offset + length, depth + 1);
+      const inner = decodeAttrs(def.nested, bytes, start, offset + length, depth + 1, c.dv);
       return header ? { ...header, ...inner } : inner;
     }
     case "sub-message": {
       const sel = def.sub && siblings[def.sub.selector];
       const set = typeof sel === "string" ? def.sub!.formats.get(sel) : undefined;
       if (!set) return c.payload().slice();
-      return decodeAttrs(set, bytes, offset, offset + length, depth + 1);
+      return decodeAttrs(set, bytes, offset, offset + length, depth + 1, c.dv);
     }
     case "indexed-array":
     case "array-nest": {
@@ -131,7 +142,14 @@ function decodeValue(
       while (inner.next()) {
         if (def.nested) {
           items.push(
-            decodeAttrs(def.nested, bytes, inner.offset, inner.offset + inner.length, depth + 1),
+            decodeAttrs(
+              def.nested,
+              bytes,
+              inner.offset,
+              inner.offset + inner.length,
+              depth + 1,
+              c.dv,
+            ),
           );
         } else if (def.subType && INT_SIZE[def.subType] && inner.length >= INT_SIZE[def.subType]!) {
           items.push(

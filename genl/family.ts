@@ -99,6 +99,12 @@ interface CompiledOp {
   readonly spec: GenlOpSpec;
   readonly set: AttrSet | undefined;
   readonly requestSet: AttrSet | undefined;
+  /** The genlmsghdr every request of the operation starts with. */
+  readonly genlhdr: { cmd: number; version: number };
+  /** `"<family> <op>"`, the requests' name in errors. */
+  readonly label: string;
+  /** Decodes a reply message of the operation (built once, not per request). */
+  decodeReply: (m: MessageRef) => unknown;
 }
 
 const EMPTY = Object.freeze({});
@@ -156,6 +162,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
         spec: op,
         set: sets.get(op.set),
         requestSet: sets.get(op.requestSet ?? op.set),
+        genlhdr: { cmd: op.request ?? 0, version: spec.version },
+        label: `${spec.name} ${name}`,
+        decodeReply: (m) => this.#decodeReply(c, m),
       };
       this.#ops.set(name, c);
       if (op.reply === undefined) continue;
@@ -218,11 +227,13 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
    */
   async do<K extends DoOp<O>>(op: K, request?: DoRequest<O, K>): Promise<DoReply<O, K>> {
     const c = this.#op(op, "do");
-    const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0);
+    // No scratch encode: the socket writes the body before it numbers and
+    // sends it, so a bad value still fails (ArgumentError) with nothing sent.
+    const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0, false);
     try {
       // Always ask for the ACK: a reply the request may suppress (ethtool's
       // omit-reply header flag) would otherwise leave the request waiting forever.
-      const r = await this.socket.request(req, { decode: (m) => this.#decodeReply(c, m) });
+      const r = await this.socket.request(req, { decode: c.decodeReply });
       return (r.messages[0] ?? undefined) as DoReply<O, K>;
     } catch (e) {
       throw this.#named(e, c);
@@ -237,8 +248,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
       "dump",
       (request ?? EMPTY) as Record<string, unknown>,
       NLM_F.DUMP,
+      true,
     );
-    return this.socket.dump(req, { decode: (m) => this.#decodeReply(c, m) }) as Dump<
+    return this.socket.dump(req, { decode: c.decodeReply }) as Dump<
       DumpReply<O, K>
     >;
   }
@@ -339,15 +351,14 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     form: "do" | "dump",
     values: Record<string, unknown>,
     flags: number,
+    encodeNow: boolean,
   ): Request {
     const ctx = this.#ctx;
-    // A do-request is encoded at once (before anything is sent); a dump only
-    // when iterated, so its values are checked by a trial encoding now.
-    checkRequest(ctx, c, form, values, form === "dump");
+    checkRequest(ctx, c, form, values, encodeNow);
     return {
       type: this.info.id,
       flags,
-      name: `${this.name} ${c.name}`,
+      name: c.label,
       body: (w) => writeBody(ctx, c, values, w),
     };
   }
@@ -373,7 +384,7 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
 
   #decodeReply(c: CompiledOp, m: MessageRef): unknown {
     const start = m.offset + NLMSG_HDRLEN;
-    return this.#decodeBody(c.set, m.bytes, start, m.offset + m.length - start);
+    return this.#decodeBody(c.set, m.bytes, start, m.offset + m.length - start, m.dv);
   }
 
   #decodeEvent(m: MessageRef): GenlEvent<E> {
@@ -385,22 +396,27 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     bytes: Uint8Array,
     start: number,
     length: number,
+    dv?: DataView,
   ): Record<string, unknown> {
     const end = start + length;
-    const attrs = set ? decodeAttrs(set, bytes, start + this.#offset, end) : {};
+    const attrs = set ? decodeAttrs(set, bytes, start + this.#offset, end, 0, dv) : {};
     if (!this.#header) return attrs;
     const fixed = decodeStruct(this.#header, bytes, start + GENL_HDRLEN, this.#header.size);
     return { ...fixed, ...attrs };
   }
 }
 
-/** Checks a request's keys against the operation's request attributes. */
+/**
+ * Checks a request's keys against the operation's request attributes, and
+ * with `encode` its values too (by encoding into a scratch writer: for
+ * requests written later, such as a dump's, sent when iteration starts).
+ */
 function checkRequest(
   fam: Ctx,
   c: CompiledOp,
   form: "do" | "dump",
   values: Record<string, unknown>,
-  trial = true,
+  encode = true,
 ): void {
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw new ArgumentError("request", `an object of ${c.name}'s request attributes`, values);
@@ -425,7 +441,7 @@ function checkRequest(
     }
   }
   // Encoding into a scratch writer checks types and ranges before anything is sent.
-  if (trial) writeBody(fam, c, values, new Writer(64));
+  if (encode) writeBody(fam, c, values, new Writer(64));
 }
 
 function writeBody(
@@ -434,7 +450,7 @@ function writeBody(
   values: Record<string, unknown>,
   w: Writer,
 ): void {
-  writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, { cmd: c.spec.request!, version: fam.version });
+  writeStruct(w, GENETLINK_STRUCTS.genlmsghdr, c.genlhdr);
   const header = fam.header;
   let attrs = values;
   if (header) {
