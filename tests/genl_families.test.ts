@@ -269,7 +269,8 @@ async function tcpExchange(client: string, server: string): Promise<void> {
     "s.bind(('10.77.0.2', 7777)); s.listen(); print('ready', flush=True)\n" +
     "c, _ = s.accept(); c.recv(100); c.sendall(b'y' * 100); c.close()\n",
   ], { stdio: ["ignore", "pipe", "inherit"] });
-  const exited = new Promise<number | null>((r) => listener.on("exit", (code) => r(code)));
+  // "close": the process has exited and its pipes are closed (no descriptor lingers).
+  const exited = new Promise<number | null>((r) => listener.on("close", (code) => r(code)));
   try {
     await new Promise<void>((resolve, reject) => {
       listener.stdout!.on("data", (d) => String(d).includes("ready") && resolve());
@@ -285,6 +286,7 @@ async function tcpExchange(client: string, server: string): Promise<void> {
     assert.equal(await exited, 0);
   } finally {
     if (listener.exitCode === null) listener.kill();
+    await exited;
   }
 }
 
