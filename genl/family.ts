@@ -133,8 +133,7 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
   readonly spec: FamilySpec;
   /** What the kernel says of the family (id, version, operations, groups). */
   readonly info: GenlFamilyInfo;
-  /** The socket (NETLINK_GENERIC) the family speaks on. */
-  readonly socket: NetlinkSocket;
+  readonly #socket: NetlinkSocket | undefined;
   /** The compiled attribute sets, structs and enums of the spec. */
   readonly registry: Registry;
 
@@ -145,10 +144,14 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
   readonly #offset: number;
   readonly #anySet: AttrSet | undefined;
 
-  private constructor(spec: FamilySpec, info: GenlFamilyInfo, socket: NetlinkSocket) {
+  private constructor(
+    spec: FamilySpec,
+    info: GenlFamilyInfo,
+    socket: NetlinkSocket | undefined,
+  ) {
     this.spec = spec;
     this.info = info;
-    this.socket = socket;
+    this.#socket = socket;
     this.registry = new Registry([spec.data]);
     this.#header = spec.header ? this.registry.struct(spec.header) : undefined;
     this.#offset = GENL_HDRLEN + (this.#header?.size ?? 0);
@@ -172,7 +175,7 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
       else if (!this.#byReply.has(op.reply)) this.#byReply.set(op.reply, c);
     }
     for (const c of events) this.#byReply.set(c.spec.reply!, c);
-    socket.setEventDecoder((m) => this.#decodeEvent(m));
+    socket?.setEventDecoder((m) => this.#decodeEvent(m));
   }
 
   /**
@@ -207,6 +210,65 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
       socket.close();
       throw e;
     }
+  }
+
+  /**
+   * A client without a socket, for {@link GenlFamily.encode} and
+   * {@link GenlFamily.decode} only: for families this kernel lacks (or
+   * programs that send the bytes themselves). Its {@link GenlFamily.info}
+   * is what the spec says (`id` is `familyId`, no operations or groups
+   * resolved); `do`, `dump`, `join` and `events` throw, as does `socket`.
+   *
+   * @example A WireGuard request built where WireGuard is not loaded
+   * ```ts
+   * import { GenlFamily } from "@nlroute/nlroute";
+   * import assert from "node:assert/strict";
+   *
+   * const wg = await GenlFamily.offline("wireguard", 0x20);
+   * const bytes = wg.encode("get-device", "dump", { ifname: "wg0" });
+   * const msg = wg.decode(bytes.subarray(16));
+   * assert.deepEqual(msg.attrs, { ifname: "wg0" });
+   * ```
+   */
+  static offline<N extends keyof GenlFamilies>(
+    family: N,
+    familyId?: number,
+  ): Promise<GenlFamily<GenlFamilies[N]["ops"], GenlFamilies[N]["events"]>>;
+  /** A client without a socket for a spec the program loaded. */
+  static offline(family: FamilySpec, familyId?: number): Promise<GenlFamily>;
+  static async offline(
+    family: string | FamilySpec,
+    familyId = 0,
+    // deno-lint-ignore no-explicit-any
+  ): Promise<GenlFamily<any, any>> {
+    if (!Number.isInteger(familyId) || familyId < 0 || familyId > 0xffff) {
+      throw new ArgumentError("familyId", "a family id (0 to 65535)", familyId);
+    }
+    const spec = await specOf(family);
+    const header = spec.header ? new Registry([spec.data]).struct(spec.header).size : 0;
+    const info: GenlFamilyInfo = {
+      id: familyId,
+      name: spec.name,
+      version: spec.version,
+      headerSize: header,
+      maxAttr: 0,
+      ops: [],
+      groups: [],
+    };
+    return new GenlFamily<unknown, unknown>(spec, info, undefined);
+  }
+
+  /**
+   * The socket (NETLINK_GENERIC) the family speaks on; a client from
+   * {@link GenlFamily.offline} has none and throws.
+   */
+  get socket(): NetlinkSocket {
+    if (!this.#socket) {
+      throw new Error(
+        `Cannot use the socket of ${this.name}: the client is offline (encode and decode only)`,
+      );
+    }
+    return this.#socket;
   }
 
   /** The family's name. */
@@ -298,9 +360,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     } as GenlEvent<E>;
   }
 
-  /** Closes the socket. */
+  /** Closes the socket (nothing for an offline client). */
   close(): void {
-    this.socket.close();
+    this.#socket?.close();
   }
   /** Closes the socket (`await using`). */
   [Symbol.asyncDispose](): Promise<void> {
