@@ -104,7 +104,7 @@ function addRequired(spec: FamilySpec): FamilySpec {
 
 /**
  * Where a 6.12 spec under-describes what the kernel sends: IPv4 addresses
- * declared as big-endian u32 are the 4 bytes nla_put_in_addr writes (read
+ * declared as (big-endian) u32 are the 4 bytes nla_put_in_addr writes (read
  * and written as address strings, as the IPv6 ones beside them), and
  * mptcp_pm's endpoint flags are the MPTCP_PM_ADDR_FLAG_* bits of uapi
  * mptcp.h, which the spec leaves untyped.
@@ -115,6 +115,7 @@ const ADDRESS: Record<string, Record<string, string[]>> = {
     eventAttr: ["saddr4", "saddr6", "daddr4", "daddr6"],
   },
   tcp_metrics: { tcpMetrics: ["addrIpv4", "addrIpv6", "saddrIpv4", "saddrIpv6"] },
+  fou: { fou: ["localV4", "localV6", "peerV4", "peerV6"] },
 };
 
 function fixSpec(spec: FamilySpec): FamilySpec {

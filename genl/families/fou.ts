@@ -70,22 +70,34 @@ export const FOU: FamilySpec = {
         [
           6,
           "localV4",
-          "u32",
+          "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           7,
           "localV6",
           "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           8,
           "peerV4",
-          "u32",
+          "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           9,
           "peerV6",
           "binary",
+          {
+            "hint": "ip",
+          },
         ],
         [
           10,
@@ -206,14 +218,14 @@ export interface FouFou {
   "type"?: number;
   /** Attribute 5 (flag). */
   "remcsumNopartial"?: boolean;
-  /** Attribute 6 (u32). */
-  "localV4"?: number;
+  /** Attribute 6 (binary). */
+  "localV4"?: string;
   /** Attribute 7 (binary). */
-  "localV6"?: Uint8Array;
-  /** Attribute 8 (u32). */
-  "peerV4"?: number;
+  "localV6"?: string;
+  /** Attribute 8 (binary). */
+  "peerV4"?: string;
   /** Attribute 9 (binary). */
-  "peerV6"?: Uint8Array;
+  "peerV6"?: string;
   /** Attribute 10 (u16). */
   "peerPort"?: number;
   /** Attribute 11 (s32). */
@@ -232,14 +244,14 @@ export interface FouFouReply {
   "type"?: number;
   /** Attribute 5 (flag). */
   "remcsumNopartial"?: true;
-  /** Attribute 6 (u32). */
-  "localV4"?: number;
+  /** Attribute 6 (binary). */
+  "localV4"?: string;
   /** Attribute 7 (binary). */
-  "localV6"?: Uint8Array;
-  /** Attribute 8 (u32). */
-  "peerV4"?: number;
+  "localV6"?: string;
+  /** Attribute 8 (binary). */
+  "peerV4"?: string;
   /** Attribute 9 (binary). */
-  "peerV6"?: Uint8Array;
+  "peerV6"?: string;
   /** Attribute 10 (u16). */
   "peerPort"?: number;
   /** Attribute 11 (s32). */
