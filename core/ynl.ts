@@ -8,9 +8,15 @@
  * @module
  */
 
-/** camelCase of a C or YNL name (`rtm_dst_len` / `rtm-dst-len` → `rtmDstLen`). */
+/**
+ * camelCase of a C or YNL name (`rtm_dst_len` / `rtm-dst-len` → `rtmDstLen`;
+ * leading dashes dropped: `--kernel-timespec` → `kernelTimespec`).
+ */
 export function camel(name: string): string {
-  return name.toLowerCase().replace(/[-_]([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+  return name.toLowerCase().replace(/^[-_]+/, "").replace(
+    /[-_]([a-z0-9])/g,
+    (_, c: string) => c.toUpperCase(),
+  );
 }
 
 /** One struct member row: name, type, length (binary), options. */

@@ -105,6 +105,8 @@ interface CompiledOp {
   readonly label: string;
   /** Decodes a reply message of the operation (built once, not per request). */
   decodeReply: (m: MessageRef) => unknown;
+  /** Whether a do-request asks for an ACK: no reply, or one the request may suppress. */
+  readonly ack: boolean;
 }
 
 const EMPTY = Object.freeze({});
@@ -168,6 +170,7 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
         genlhdr: { cmd: op.request ?? 0, version: spec.version },
         label: `${spec.name} ${name}`,
         decodeReply: (m) => this.#decodeReply(c, m),
+        ack: op.do?.reply === undefined || op.do.replyOptional === true,
       };
       this.#ops.set(name, c);
       if (op.reply === undefined) continue;
@@ -293,9 +296,9 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     // sends it, so a bad value still fails (ArgumentError) with nothing sent.
     const req = this.#request(c, "do", (request ?? EMPTY) as Record<string, unknown>, 0, false);
     try {
-      // Always ask for the ACK: a reply the request may suppress (ethtool's
-      // omit-reply header flag) would otherwise leave the request waiting forever.
-      const r = await this.socket.request(req, { decode: c.decodeReply });
+      // An ACK is asked for when there is no reply, or when the request may
+      // suppress it (ethtool's omit-reply flag): else the first reply ends it.
+      const r = await this.socket.request(req, { decode: c.decodeReply, ack: c.ack });
       return (r.messages[0] ?? undefined) as DoReply<O, K>;
     } catch (e) {
       throw this.#named(e, c);

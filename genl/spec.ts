@@ -23,6 +23,11 @@ export interface GenlMessageSpec {
    * generator takes them from the kernel's checks.
    */
   required?: string[];
+  /**
+   * The request may suppress the reply (ethtool's omit-reply header flag):
+   * the client then asks for an ACK as well, to know when it is done.
+   */
+  replyOptional?: boolean;
 }
 
 /** One operation of a family. */

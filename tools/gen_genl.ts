@@ -98,6 +98,11 @@ function addRequired(spec: FamilySpec): FamilySpec {
       if (!op.do.request?.includes(n)) throw new Error(`${spec.name} ${name}: no request ${n}`);
     }
     if (need.length) op.do.required = need;
+    // ethnl_default_set_doit and the *-act handlers skip their reply when the
+    // header carries ETHTOOL_FLAG_OMIT_REPLY; the get handlers always reply.
+    if (spec.name === "ethtool" && op.do.reply && !name.endsWith("-get")) {
+      op.do.replyOptional = true;
+    }
   }
   return spec;
 }

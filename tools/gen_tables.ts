@@ -28,7 +28,6 @@ import { rtnlSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
-
 const here = (p: string) => new URL(p, import.meta.url).pathname;
 const { values: args } = parseArgs({
   options: {

@@ -2199,6 +2199,7 @@ export const ETHTOOL: FamilySpec = {
         "required": [
           "header",
         ],
+        "replyOptional": true,
       },
     },
     "features-ntf": {
@@ -3060,6 +3061,7 @@ export const ETHTOOL: FamilySpec = {
         "required": [
           "header",
         ],
+        "replyOptional": true,
       },
       "dump": {
         "request": [
@@ -3120,6 +3122,7 @@ export const ETHTOOL: FamilySpec = {
         "required": [
           "header",
         ],
+        "replyOptional": true,
       },
       "dump": {
         "request": [

@@ -50,7 +50,7 @@ export const WIREGUARD: FamilySpec = {
       },
     },
     "structs": {
-      "-KernelTimespec": [
+      "kernelTimespec": [
         [
           "sec",
           "u64",
@@ -169,7 +169,7 @@ export const WIREGUARD: FamilySpec = {
           "lastHandshakeTime",
           "binary",
           {
-            "struct": "-KernelTimespec",
+            "struct": "kernelTimespec",
           },
         ],
         [
@@ -399,7 +399,7 @@ export interface WireguardWgallowedipReply {
   "flags"?: number;
 }
 
-/** wireguard struct -KernelTimespec (request). */
+/** wireguard struct kernelTimespec (request). */
 export interface WireguardKernelTimespec {
   /** Member sec (u64). */
   "sec"?: number | bigint;
@@ -407,7 +407,7 @@ export interface WireguardKernelTimespec {
   "nsec"?: number | bigint;
 }
 
-/** wireguard struct -KernelTimespec (reply). */
+/** wireguard struct kernelTimespec (reply). */
 export interface WireguardKernelTimespecReply {
   /** Member sec (u64). */
   "sec"?: bigint;
