@@ -4,7 +4,17 @@
  * `tsc` with bun-types (tests/user_types.test.ts checks both, outside this
  * project's configuration). Nothing here runs.
  */
-import { IPDB, IPRoute, Monitor, type MonitorEvent, NetlinkError, tableId } from "../../mod.ts";
+import {
+  type DoReply,
+  type GenlFamilies,
+  GenlFamily,
+  IPDB,
+  IPRoute,
+  Monitor,
+  type MonitorEvent,
+  NetlinkError,
+  tableId,
+} from "../../mod.ts";
 
 export async function correct(): Promise<void> {
   await using ipr = await IPRoute.open({ netns: "blue" });
@@ -62,8 +72,6 @@ export async function correct(): Promise<void> {
 }
 
 // Generic netlink: typed requests and replies from the spec.
-import { type GenlFamilies, GenlFamily } from "../../mod.ts";
-import type { DoReply } from "../../mod.ts";
 
 export async function genlCorrect(): Promise<void> {
   await using eth = await GenlFamily.open("ethtool", { netns: "blue" });
