@@ -9,7 +9,9 @@
  *
  * Objects: `link`, `address`, `maddress`, `route`, `neigh`, `rule`, `nexthop`
  * (show, add/del/set for the common cases, flush), `netns list|add|del|
- * identify|exec`, `monitor`. Global options in ip's habits: `-j`, `-p`,
+ * identify|exec`, `monitor`; generic netlink: `genl list` (families, as
+ * `genl ctrl list`) and `ynl FAMILY OP` (operations by their YNL names, as
+ * the kernel's ynl cli.py). Global options in ip's habits: `-j`, `-p`,
  * `-br`, `-o`, `-n NS`, `-4`/`-6`, `-c[=WHEN]`, `-d`, `-s`, `--debug`,
  * `--help`, `--version`. Objects, commands and options may be abbreviated as
  * with ip, read in ip's order (`nlroute l s dev v0 up` is `link set`).

@@ -7,6 +7,7 @@
  */
 import { ArgumentError, NetlinkError } from "../core/errors.ts";
 import { errnoCode, strerror } from "../ffi/errno.ts";
+import { FamilyNotFoundError } from "../genl/ctrl.ts";
 import { type Invocation, objectLabel } from "./parse/invocation.ts";
 
 /**
@@ -51,9 +52,13 @@ export function describeError(e: unknown, inv?: Invocation): { message: string; 
     if (resolve) return { message: `Cannot find device "${resolve[1]}"`, code: 1 };
     return { message: e.message.replace(/^Cannot use argument "/, 'argument "'), code: 1 };
   }
+  if (e instanceof FamilyNotFoundError) return { message: e.message, code: 2 };
   if (e instanceof NetlinkError) {
     const text = (e.extack ?? strerror(e.errno)).replace(/\.$/, "");
-    const what = inv && inv.object !== "help"
+    const ynl = inv?.extras.ynl;
+    const what = ynl
+      ? `Cannot ${ynl.family ?? "ynl"} ${ynl.op ?? inv!.action}: `
+      : inv && inv.object !== "help"
       ? `Cannot ${VERBS[inv.action] ?? inv.action} ${objectLabel(inv.object)}: `
       : "";
     if (e.code === "ENODEV" && inv?.object === "link") {

@@ -10,7 +10,7 @@
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | maddress | route | neigh | rule | nexthop | netns |
-                  monitor }
+                  monitor | genl | ynl }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -141,6 +141,34 @@ Prints every change as one line (like ip -o monitor) until interrupted (Ctrl-C).
 label (or all) prefixes each line with its object, e.g. [LINK].
 Example:
        nlroute -n blue monitor link address
+`,
+  genl: `Usage: nlroute genl [ ctrl ] { list | show }
+Lists the generic netlink families of the kernel as genl ctrl list does: id, version,
+header size, highest attribute, operations with their capabilities, multicast groups.
+-j prints a JSON array of objects { id, name, version, headerSize, maxAttr,
+ops: [ { id, flags } ], groups: [ { name, id } ] }.
+Example:
+       nlroute -n blue -j genl list
+`,
+  ynl: `Usage: nlroute ynl FAMILY OP [ --json JSON ] [ --dump ] [ --spec FILE.yaml ]
+       nlroute ynl FAMILY monitor [ --group NAME … ] [ --count N ] [ --spec FILE.yaml ]
+       nlroute ynl FAMILY --list-ops [ --spec FILE.yaml ]
+FAMILY := { devlink | dpll | ethtool | fou | handshake | mptcp_pm | netdev | nfsd | nlctrl |
+            ovs_datapath | ovs_flow | ovs_vport | tcp_metrics | team | wireguard | TASKSTATS }
+          or any family of a YNL spec given with --spec (FAMILY may then be left out).
+Runs a generic netlink operation by its YNL name, as the kernel's ynl cli.py does: its
+do form (prints one JSON value; null when the kernel answers with an ACK only) or with
+--dump its dump form (prints a JSON array). --json is the request: keys as in the spec
+(dev-name) or camelCase (devName), 64-bit integers as numbers or decimal strings, raw
+bytes as hex strings or arrays of bytes. Replies have camelCase keys; 64-bit integers are
+numbers when exact, decimal strings otherwise; raw bytes are hex strings.
+monitor joins the groups (all of the family's by default) and prints each notification as
+one JSON line { "name", "cmd", "attrs" } until interrupted, or until N with --count.
+--list-ops prints the operations with their forms (do, dump, event).
+Examples:
+       nlroute ynl ethtool linkinfo-get --json '{"header":{"dev-name":"eth0"}}'
+       nlroute -n blue ynl netdev dev-get --dump
+       nlroute ynl ethtool monitor --count 1
 `,
 };
 

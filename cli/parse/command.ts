@@ -13,6 +13,7 @@ import { UsageError } from "../errors.ts";
 import type { Family, Invocation, ObjectName } from "./invocation.ts";
 import { inv, objectLabel } from "./invocation.ts";
 import { parseAddr } from "./addr.ts";
+import { parseGenl } from "./genl.ts";
 import { parseLink } from "./link.ts";
 import { parseMaddr } from "./maddr.ts";
 import { parseMonitor } from "./monitor.ts";
@@ -21,6 +22,7 @@ import { parseNetns } from "./netns.ts";
 import { parseNexthop } from "./nexthop.ts";
 import { parseRoute } from "./route.ts";
 import { parseRule } from "./rule.ts";
+import { parseYnl } from "./ynl.ts";
 import {
   ADDR_COMMANDS,
   ipLookup,
@@ -40,7 +42,7 @@ type Parser = (w: Words, action: string, family: Family) => Invocation;
 
 /** Each object's commands in ip's order, the command without one, and its grammar. */
 const GRAMMARS: Record<
-  Exclude<ObjectName, "help" | "monitor">,
+  Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl">,
   [readonly IpWord[], string, Parser]
 > = {
   link: [LINK_COMMANDS, "show", parseLink],
@@ -80,6 +82,8 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
   const object = objectOf(words[0]!);
   if (object === "help") return inv("help", "help", {}, { topic: words[1] ?? "" });
   if (object === "monitor") return parseMonitor(words.slice(1), family);
+  if (object === "genl") return parseGenl(words.slice(1));
+  if (object === "ynl") return parseYnl(words.slice(1));
   const [, fallback, parse] = GRAMMARS[object];
   const rest = words.slice(1);
   const action = rest.length > 0 ? commandOf(object, rest[0]!) : fallback;

@@ -23,6 +23,8 @@ export type ObjectName =
   | "netns"
   | "maddr"
   | "monitor"
+  | "genl"
+  | "ynl"
   | "help";
 
 /** Extra switches of a command that are not IPRoute arguments. */
@@ -55,8 +57,26 @@ export interface Extras {
   argv?: string[];
   /** netns identify: the process (ip's `self` when not given). */
   pid?: string;
+  /** ynl: the family, operation and switches. */
+  ynl?: YnlArgs;
   /** help: the topic. */
   topic?: string;
+}
+
+/** What `nlroute ynl` was asked (see cli/parse/ynl.ts). */
+export interface YnlArgs {
+  /** The family's name (the spec's name with `--spec`). */
+  family: string | undefined;
+  /** The operation (`do`, `dump`), or undefined for `monitor` and `--list-ops`. */
+  op: string | undefined;
+  /** The request, parsed from `--json` (keys as given). */
+  request: Record<string, unknown>;
+  /** `--spec FILE`: a YNL YAML spec to load. */
+  spec: string | undefined;
+  /** monitor `--group NAME`: the groups to join (all when empty). */
+  groups: string[];
+  /** monitor `--count N`: stop after N notifications. */
+  count: number | undefined;
 }
 
 /**

@@ -70,6 +70,9 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["ioam", null],
   ["help", "help"],
   ["stats", null],
+  // nlroute's own (not ip's): generic netlink.
+  ["genl", "genl"],
+  ["ynl", "ynl"],
 ];
 
 /**

@@ -9,6 +9,7 @@ import { UsageError } from "../errors.ts";
 import type { Invocation } from "../parse/invocation.ts";
 import type { GlobalOptions } from "../parse/options.ts";
 import { runAddr } from "./addr.ts";
+import { runGenl } from "./genl.ts";
 import { runLink } from "./link.ts";
 import { runMaddr } from "./maddr.ts";
 import { runMonitor } from "./monitor.ts";
@@ -18,6 +19,7 @@ import { runNexthop } from "./nexthop.ts";
 import type { Output } from "./output.ts";
 import { runRoute } from "./route.ts";
 import { runRule } from "./rule.ts";
+import { runYnl } from "./ynl.ts";
 
 type Runner = (ipr: IPRoute, inv: Invocation, opts: GlobalOptions, out: Output) => Promise<number>;
 
@@ -42,6 +44,8 @@ export async function runCommand(
   if (inv.object === "netns") return await runNetns(inv, opts, out);
   if (inv.object === "monitor") return await runMonitor(inv, opts, out);
   if (inv.object === "maddr") return await runMaddr(inv, opts, out);
+  if (inv.object === "genl") return await runGenl(inv, opts, out);
+  if (inv.object === "ynl") return await runYnl(inv, opts, out);
   const run = RUNNERS[inv.object];
   if (!run) throw new UsageError(`Object "${inv.object}" has no commands.`);
   await using ipr = await IPRoute.open(opts.netns === undefined ? {} : { netns: opts.netns });
