@@ -72,7 +72,10 @@ function consoleSample(): { args: string[]; output: string[]; code: number }[] {
   const out: { args: string[]; output: string[]; code: number }[] = [];
   for (const line of block.split("\n")) {
     if (line.startsWith("# nlroute ")) {
-      out.push({ args: line.slice("# nlroute ".length).split(/\s+/), output: [], code: 0 });
+      // Words split as a shell splits them, '…' quoting included (the --json samples).
+      const words = line.slice("# nlroute ".length).match(/'[^']*'|\S+/g) ?? [];
+      const args = words.map((w) => w.startsWith("'") ? w.slice(1, -1) : w);
+      out.push({ args, output: [], code: 0 });
     } else if (line && out.length) {
       const m = line.match(/^(.*?)\s+\(exit (\d+)\)$/);
       const last = out[out.length - 1]!;
