@@ -121,9 +121,21 @@ export class Writer {
   }
   /** Writes a UTF-8 string, NUL-terminated unless `nul` is false. */
   string(s: string, nul = true): void {
-    const b = encoder.encode(s);
-    this.bytes(b);
-    if (nul) this.u8(0);
+    // ASCII (interface names, kinds, families) is copied code by code: no
+    // intermediate array; the rest goes through encodeInto, in place.
+    const n = s.length;
+    this.ensure(n * 3 + 1);
+    const buf = this.buf;
+    let p = this.pos;
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      buf[p++] = c;
+    }
+    if (i < n) p += encoder.encodeInto(s.slice(i), buf.subarray(p)).written;
+    if (nul) buf[p++] = 0;
+    this.pos = p;
   }
   /** Pads with zeros to the next 4-byte boundary. */
   align(): void {

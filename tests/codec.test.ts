@@ -52,6 +52,17 @@ describe("Writer", () => {
     assert.deepEqual([...w.finish()], [12, 0, 18, 0x80, 6, 0, 15, 0, 0x12, 0xb5, 0, 0]);
   });
 
+  it("writes strings as UTF-8: ASCII, accented, astral, empty, and past the buffer's end", () => {
+    for (const s of ["eth0", "vé0", "x😀y", "", "é".repeat(300) + "a"]) {
+      const w = new Writer(8);
+      w.u8(0xaa);
+      w.string(s);
+      w.string(s, false);
+      const want = new TextEncoder().encode(s);
+      assert.deepEqual(w.finish(), Uint8Array.from([0xaa, ...want, 0, ...want]), s);
+    }
+  });
+
   it("refuses an attribute over 65535 bytes", () => {
     const w = new Writer();
     assert.throws(() => w.attrBytes(1, new Uint8Array(70000)), RangeError);
