@@ -340,3 +340,60 @@ export function gc(): void {
 export function tick(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
+
+/** Per-call figures of one variant: µs per call (median, p90, p99) and the mean over its rounds. */
+export interface CallStats {
+  median: number;
+  p90: number;
+  p99: number;
+  mean: number;
+}
+
+/**
+ * Times each of `runs` call by call, `iterations` calls in `rounds`
+ * interleaved rounds (so that drift — other load, CPU state — hits every
+ * variant alike) after `warmup` calls each; the collector runs between rounds.
+ */
+export async function interleaved(
+  runs: Record<string, () => unknown>,
+  iterations: number,
+  warmup: number,
+  rounds = 10,
+): Promise<Record<string, CallStats>> {
+  const keys = Object.keys(runs);
+  const perRound = Math.max(1, Math.ceil(iterations / rounds));
+  const samples: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
+  const totals: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
+  for (const k of keys) {
+    for (let i = 0; i < warmup; i++) await runs[k]!();
+    await tick();
+  }
+  for (let round = 0; round < rounds; round++) {
+    for (const k of keys) {
+      const fn = runs[k]!;
+      const out = samples[k]!;
+      gc();
+      const start = performance.now();
+      for (let i = 0; i < perRound; i++) {
+        const s = performance.now();
+        await fn();
+        out.push((performance.now() - s) * 1e3);
+      }
+      totals[k]! += performance.now() - start;
+      await tick();
+    }
+  }
+  const results: Record<string, CallStats> = {};
+  for (const k of keys) results[k] = callStats(samples[k]!, totals[k]!);
+  return results;
+}
+
+/** The figures of µs-per-call `samples` taken over `totalMs`. */
+export function callStats(samples: number[], totalMs: number): CallStats {
+  return {
+    median: median(samples),
+    p90: quantile(samples, 0.9),
+    p99: quantile(samples, 0.99),
+    mean: (totalMs * 1e3) / samples.length,
+  };
+}

@@ -33,8 +33,11 @@ import { NLMSG_HDRLEN } from "../core/codec.ts";
 import {
   banner,
   type BenchNetns,
+  type CallStats,
+  callStats,
   gc,
   havePyroute2,
+  interleaved,
   intOpt,
   ipBatch,
   median,
@@ -42,7 +45,6 @@ import {
   options,
   preflight,
   printTable,
-  quantile,
   ratio,
   runPython,
   RUNTIME,
@@ -191,22 +193,6 @@ eth.close()
 print(json.dumps({"import": (t1 - t0) / 1e6, "cold": (t2 - t1) / 1e6, "us": t}))
 `;
 
-interface Stats {
-  median: number;
-  p90: number;
-  p99: number;
-  mean: number;
-}
-
-function stats(samples: number[], totalMs: number): Stats {
-  return {
-    median: median(samples),
-    p90: quantile(samples, 0.9),
-    p99: quantile(samples, 0.99),
-    mean: (totalMs * 1e3) / samples.length,
-  };
-}
-
 /** Figures of part (a) the summary needs. */
 interface LinkinfoResult {
   raw: number;
@@ -247,33 +233,10 @@ async function measureLinkinfo(ns: BenchNetns): Promise<LinkinfoResult> {
         if (r.header?.devName !== DEV) throw new Error("wrong device");
       },
     };
-    // Interleaved rounds, so that drift (other load, CPU state) hits every variant alike.
     const keys = Object.keys(runs);
     const rounds = 10;
     const perRound = Math.max(1, Math.ceil(iterations / rounds));
-    const samples: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
-    const totals: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
-    for (const k of keys) {
-      for (let i = 0; i < warmup; i++) await runs[k]!();
-      await tick();
-    }
-    for (let round = 0; round < rounds; round++) {
-      for (const k of keys) {
-        const fn = runs[k]!;
-        const out = samples[k]!;
-        gc();
-        const start = performance.now();
-        for (let i = 0; i < perRound; i++) {
-          const s = performance.now();
-          await fn();
-          out.push((performance.now() - s) * 1e3);
-        }
-        totals[k]! += performance.now() - start;
-        await tick();
-      }
-    }
-    const results: Record<string, Stats> = {};
-    for (const k of keys) results[k] = stats(samples[k]!, totals[k]!);
+    const results = await interleaved(runs, iterations, warmup, rounds);
 
     const cold = {
       nlroute: [] as (ColdRun & { wall: number })[],
@@ -284,7 +247,7 @@ async function measureLinkinfo(ns: BenchNetns): Promise<LinkinfoResult> {
       await tick();
     }
 
-    let py: Stats | undefined;
+    let py: CallStats | undefined;
     const pyColds: number[] = [];
     const pyImports: number[] = [];
     if (withPy) {
@@ -292,7 +255,7 @@ async function measureLinkinfo(ns: BenchNetns): Promise<LinkinfoResult> {
         DEV,
         pyIterations,
       ]);
-      py = stats(r.us, r.us.reduce((a, b) => a + b, 0) / 1e3);
+      py = callStats(r.us, r.us.reduce((a, b) => a + b, 0) / 1e3);
       pyColds.push(r.cold);
       for (let i = 1; i < pyCold; i++) {
         pyColds.push(runPython<{ cold: number }>(ns.name, PY_LINKINFO, [DEV, 0]).cold);
@@ -311,7 +274,7 @@ async function measureLinkinfo(ns: BenchNetns): Promise<LinkinfoResult> {
     };
     const rows: string[][] = [["warm", "median", "p90", "p99", "mean", "÷ raw"]];
     const rawMed = results.raw!.median;
-    const row = (name: string, s: Stats) => [
+    const row = (name: string, s: CallStats) => [
       name,
       us(s.median),
       us(s.p90),

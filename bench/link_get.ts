@@ -19,17 +19,16 @@ import { decoderOf } from "../iproute/message.ts";
 import {
   banner,
   type BenchNetns,
-  gc,
+  type CallStats,
+  callStats,
   havePyroute2,
+  interleaved,
   intOpt,
-  median,
   options,
   preflight,
   printTable,
-  quantile,
   ratio,
   runPython,
-  tick,
   us,
   verdict,
   withNetns,
@@ -67,22 +66,6 @@ with IPRoute() as ipr:
 print(json.dumps({"us": t}))
 `;
 
-interface Stats {
-  median: number;
-  p90: number;
-  p99: number;
-  mean: number;
-}
-
-function stats(samples: number[], totalMs: number): Stats {
-  return {
-    median: median(samples),
-    p90: quantile(samples, 0.9),
-    p99: quantile(samples, 0.99),
-    mean: (totalMs * 1e3) / samples.length,
-  };
-}
-
 async function measure(ns: BenchNetns): Promise<void> {
   const index = ns.v0;
   const raw = new RawSocket(ns.name);
@@ -106,38 +89,15 @@ async function measure(ns: BenchNetns): Promise<void> {
         if (l.index !== index) throw new Error("wrong link");
       },
     };
-    // Interleaved rounds, so that drift (other load, CPU state) hits every variant alike.
     const keys = Object.keys(runs);
     const rounds = 10;
     const perRound = Math.max(1, Math.ceil(iterations / rounds));
-    const samples: Record<string, number[]> = Object.fromEntries(keys.map((k) => [k, []]));
-    const totals: Record<string, number> = Object.fromEntries(keys.map((k) => [k, 0]));
-    for (const k of keys) {
-      for (let i = 0; i < warmup; i++) await runs[k]!();
-      await tick();
-    }
-    for (let round = 0; round < rounds; round++) {
-      for (const k of keys) {
-        const fn = runs[k]!;
-        const out = samples[k]!;
-        gc();
-        const start = performance.now();
-        for (let i = 0; i < perRound; i++) {
-          const s = performance.now();
-          await fn();
-          out.push((performance.now() - s) * 1e3);
-        }
-        totals[k]! += performance.now() - start;
-        await tick();
-      }
-    }
-    const results: Record<string, Stats> = {};
-    for (const k of keys) results[k] = stats(samples[k]!, totals[k]!);
+    const results = await interleaved(runs, iterations, warmup, rounds);
 
-    let py: Stats | undefined;
+    let py: CallStats | undefined;
     if (withPy) {
       const r = runPython<{ us: number[] }>(ns.name, PY_SCRIPT, [index, pyIterations]);
-      py = stats(r.us, r.us.reduce((a, b) => a + b, 0) / 1e3);
+      py = callStats(r.us, r.us.reduce((a, b) => a + b, 0) / 1e3);
     }
 
     console.log(
@@ -152,7 +112,7 @@ async function measure(ns: BenchNetns): Promise<void> {
     };
     const rows: string[][] = [["", "median", "p90", "p99", "mean", "÷ raw"]];
     const rawMed = results.raw!.median;
-    const row = (name: string, s: Stats) => [
+    const row = (name: string, s: CallStats) => [
       name,
       us(s.median),
       us(s.p90),
