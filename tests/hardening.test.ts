@@ -17,7 +17,6 @@ import { Poller } from "../ffi/poller.ts";
 import {
   assertNoNewFds,
   createTestNetns,
-  fdCount,
   ip,
   isRoot,
   removeTestNetns,
@@ -192,7 +191,7 @@ describe("injected faults", live, () => {
   });
 
   it("turns EINTR and EAGAIN elsewhere into typed errors without leaking descriptors", async () => {
-    const before = fdCount();
+    const before = await settledFds();
     for (const call of ["socket", "bind", "getsockname", "setsockopt"] as const) {
       for (const errno of [Errno.EINTR, Errno.EAGAIN]) {
         injectFaults((c) => (c === call ? errno : undefined));
@@ -218,7 +217,7 @@ describe("injected faults", live, () => {
       injectFaults(undefined);
     }
     sock.close();
-    assert.equal(fdCount(), before);
+    await assertNoNewFds(before, "failed opens");
   });
 
   it("ends a waiting subscription with a typed error when its descriptor is closed behind its back", async () => {

@@ -9,11 +9,12 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import { ArgumentError, netns, SyscallError } from "../mod.ts";
 import {
+  assertNoNewFds,
   createTestNetns,
-  fdCount,
   nsExec,
   nsInode,
   removeTestNetns,
+  settledFds,
   TEST_PREFIX,
 } from "./helpers.ts";
 import { describeNetns, freshName, home, ours } from "./netns_util.ts";
@@ -21,13 +22,13 @@ import { inodeOf, ipNetnsList } from "./netns_probes.ts";
 
 describeNetns(() => {
   describe("named namespaces", () => {
-    it("creates a namespace ip netns sees and can exec in, and removes it", () => {
+    it("creates a namespace ip netns sees and can exec in, and removes it", async () => {
       const name = freshName();
-      const fds = fdCount();
+      const fds = await settledFds();
       netns.create(name);
       assert.ok(netns.list().includes(name));
       assert.ok(netns.exists(name));
-      assert.equal(fdCount(), fds);
+      await assertNoNewFds(fds, "netns.create");
       assert.ok(ipNetnsList().includes(name));
       // ip netns exec works in ours: a fresh namespace has only lo.
       const links = JSON.parse(nsExec(name, ["ip", "-j", "link", "show"])) as { ifname: string }[];
