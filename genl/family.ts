@@ -13,7 +13,7 @@ import { decodeAttrs } from "../core/decode.ts";
 import { encodeAttrs } from "../core/encode.ts";
 import { writeStruct } from "../core/layout.ts";
 import type { Dump } from "../core/dump.ts";
-import type { MessageRef, Request } from "../core/message.ts";
+import { encodeRequest, type MessageRef, type Request } from "../core/message.ts";
 import {
   type AttrSet,
   decodeStruct,
@@ -90,7 +90,6 @@ export interface GenlOpenOptions {
 /** What the request writer needs of a family. */
 interface Ctx {
   readonly name: string;
-  readonly version: number;
   readonly header: StructDef | undefined;
 }
 
@@ -157,7 +156,7 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
     this.registry = new Registry([spec.data]);
     this.#header = spec.header ? this.registry.struct(spec.header) : undefined;
     this.#offset = GENL_HDRLEN + (this.#header?.size ?? 0);
-    this.#ctx = { name: spec.name, version: spec.version, header: this.#header };
+    this.#ctx = { name: spec.name, header: this.#header };
     const sets = this.registry.sets;
     this.#anySet = sets.values().next().value;
     const events: CompiledOp[] = [];
@@ -321,8 +320,10 @@ export class GenlFamily<O = AnyOps, E = AnyEvents> implements AsyncDisposable {
   }
 
   /**
-   * The request message `op` would send, as bytes (one netlink message,
-   * sequence number 0): for tests and for families this kernel lacks.
+   * The request message of `op`, as bytes (one netlink message, sequence
+   * number 0, port 0; flags NLM_F_REQUEST plus NLM_F_DUMP for the dump form
+   * or NLM_F_ACK for the do form, though `do` itself leaves the ACK out when
+   * the reply ends the request): for tests and for families this kernel lacks.
    */
   encode<K extends DoOp<O> | DumpOp<O>>(
     op: K,
@@ -539,10 +540,8 @@ function encodeGenlRequest(
 ): Uint8Array {
   checkRequest(fam, c, form, values, false);
   const w = new Writer(256);
-  const flags = NLM_F.REQUEST | (form === "dump" ? NLM_F.DUMP : NLM_F.ACK);
-  const start = w.beginMessage(familyId, flags, 0, 0);
-  writeBody(fam, c, values, w);
-  w.endMessage(start);
+  const req: Request = { type: familyId, body: (w) => writeBody(fam, c, values, w) };
+  encodeRequest(w, req, form === "dump" ? NLM_F.DUMP : NLM_F.ACK, 0);
   return w.finish();
 }
 
