@@ -10,6 +10,7 @@
  */
 import type { FamilySpec } from "../../genl/spec.ts";
 import type { AttrRow, SpecData, StructRow } from "../../core/schema.ts";
+import { declaration, enumType } from "./types.ts";
 
 /** PascalCase of a camelCase or kebab/snake name. */
 export function pascal(name: string): string {
@@ -27,13 +28,6 @@ let prefix = "";
 
 function typeOf(set: string, mode: Mode): string {
   return mode === "request" ? `${prefix}${pascal(set)}` : `${prefix}${pascal(set)}Reply`;
-}
-
-function enumType(data: SpecData, enumName: string | undefined): string | undefined {
-  const e = enumName ? data.enums[enumName] : undefined;
-  if (!e || e.entries.length === 0) return undefined;
-  const names = e.entries.map(([n]) => JSON.stringify(n)).join(" | ");
-  return e.flags ? `${names} | (${names})[] | number` : `${names} | number`;
 }
 
 function attrType(row: AttrRow, data: SpecData, mode: Mode): string {
@@ -68,11 +62,6 @@ function memberType(row: StructRow, mode: Mode): string {
   if (BIG.has(type)) return mode === "reply" ? "bigint" : "number | bigint";
   if (type === "string") return "string";
   return opts?.hint ? "string" : "Uint8Array";
-}
-
-function declaration(doc: string, name: string, members: string[]): string {
-  if (members.length === 0) return `/** ${doc} */\nexport type ${name} = Record<string, never>;`;
-  return `/** ${doc} */\nexport interface ${name} {\n${members.join("\n")}\n}`;
 }
 
 /** `Pick<T, "a" | "b">` of the names a message lists (`Record<string, never>` for none). */

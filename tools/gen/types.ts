@@ -22,9 +22,12 @@ const BIG = new Set(["u64", "s64", "uint", "sint"]);
 export type Owners = Map<string, string>;
 
 /** The type of an enum-typed integer: its names or a number. */
-function enumType(data: Out, enumName: string | undefined): string | undefined {
+export function enumType(
+  data: Pick<Out, "enums">,
+  enumName: string | undefined,
+): string | undefined {
   const e = enumName ? data.enums[enumName] : undefined;
-  if (!e) return undefined;
+  if (!e || e.entries.length === 0) return undefined;
   const names = e.entries.map(([n]) => JSON.stringify(n)).join(" | ");
   return e.flags ? `${names} | (${names})[] | number` : `${names} | number`;
 }
@@ -66,7 +69,7 @@ function memberType(row: MemberRow): string {
 }
 
 /** One type declaration: an interface, or `Record<string, never>` when it has no members. */
-function declaration(doc: string, name: string, members: string[]): string {
+export function declaration(doc: string, name: string, members: string[]): string {
   if (members.length === 0) return `/** ${doc} */\nexport type ${name} = Record<string, never>;`;
   return `/** ${doc} */\nexport interface ${name} {\n${members.join("\n")}\n}`;
 }
