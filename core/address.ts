@@ -90,6 +90,18 @@ export function formatHex(b: Uint8Array, off = 0, len = b.length - off): string 
 }
 
 /**
+ * Parses hex (`"0a0b"`, as {@link formatHex} writes it, or `"0a:0b"`) into
+ * bytes, or returns `undefined` when malformed.
+ */
+export function parseHex(s: string): Uint8Array | undefined {
+  const hex = s.replace(/[:\s]/g, "");
+  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
+
+/**
  * Parses dotted IPv4 into 4 bytes, or returns `undefined` when malformed.
  */
 export function parseIPv4(s: string): Uint8Array | undefined {

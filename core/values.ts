@@ -7,7 +7,7 @@
  * @module
  */
 import { ArgumentError } from "./errors.ts";
-import { formatHex, formatIP, formatMAC, parseIP, parseMAC } from "./address.ts";
+import { formatHex, formatIP, formatMAC, parseHex, parseIP, parseMAC } from "./address.ts";
 import type { EnumDef } from "./schema.ts";
 
 /** Byte size of each integer type. */
@@ -129,6 +129,12 @@ export function hintedBytes(
     const mac = typeof v === "string" ? parseMAC(v) : undefined;
     if (!mac) throw new ArgumentError(path, 'a MAC address such as "02:00:00:00:00:01"', v);
     return mac;
+  }
+  if (hint === "hex" && typeof v === "string") {
+    // What the decoder gives for a hex-shown value goes back in.
+    const b = parseHex(v);
+    if (!b) throw new ArgumentError(path, 'hex bytes such as "0a1b2c" (or a Uint8Array)', v);
+    return b;
   }
   return undefined;
 }

@@ -299,6 +299,28 @@ describe("schema tables", () => {
     assert.equal(out.linkinfo.data.peer.ifiIndex, 0);
   });
 
+  it("takes back the hex string it decodes a hex-shown value to, or the bytes", () => {
+    const keys = new Registry([{
+      enums: {},
+      structs: {},
+      sets: { keys: [[1, "key", "binary", { hint: "hex" }]] },
+      subMessages: {},
+    }]).set("keys");
+    for (const given of ["00ff10ab", "00:ff:10:ab", bytes(0, 0xff, 0x10, 0xab)]) {
+      const w = new Writer();
+      encodeAttrs(w, keys, { key: given });
+      const b = w.finish();
+      assert.deepEqual([...b], [8, 0, 1, 0, 0, 0xff, 0x10, 0xab]);
+      assert.deepEqual(decodeAttrs(keys, b, 0, b.length), { key: "00ff10ab" });
+    }
+    for (const bad of ["0g", "abc"]) {
+      assert.throws(
+        () => encodeAttrs(new Writer(), keys, { key: bad }),
+        (e: ArgumentError) => e.argument === "key" && /hex bytes/.test(e.message),
+      );
+    }
+  });
+
   it("names the attribute in encode errors", () => {
     const w = new Writer();
     assert.throws(

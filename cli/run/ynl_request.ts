@@ -10,6 +10,7 @@
  * @module
  */
 import { camel } from "../../core/ynl.ts";
+import { parseHex } from "../../core/address.ts";
 import type { AttrDef, AttrSet } from "../../core/schema.ts";
 
 const WIDE = new Set(["u64", "s64", "uint", "sint"]);
@@ -21,11 +22,7 @@ export function camelKey(key: string): string {
 
 /** Raw bytes from a hex string (`"0a0b"`, `"0a:0b"`) or an array of byte values. */
 function bytesOf(v: unknown): Uint8Array | undefined {
-  if (typeof v === "string") {
-    const hex = v.replace(/[:\s]/g, "");
-    if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined;
-    return Uint8Array.from(hex.match(/../g) ?? [], (h) => parseInt(h, 16));
-  }
+  if (typeof v === "string") return parseHex(v);
   if (
     Array.isArray(v) &&
     v.every((b) => typeof b === "number" && Number.isInteger(b) && b >= 0 && b < 256)

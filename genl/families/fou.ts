@@ -219,13 +219,13 @@ export interface FouFou {
   /** Attribute 5 (flag). */
   "remcsumNopartial"?: boolean;
   /** Attribute 6 (binary). */
-  "localV4"?: string;
+  "localV4"?: string | Uint8Array;
   /** Attribute 7 (binary). */
-  "localV6"?: string;
+  "localV6"?: string | Uint8Array;
   /** Attribute 8 (binary). */
-  "peerV4"?: string;
+  "peerV4"?: string | Uint8Array;
   /** Attribute 9 (binary). */
-  "peerV6"?: string;
+  "peerV6"?: string | Uint8Array;
   /** Attribute 10 (u16). */
   "peerPort"?: number;
   /** Attribute 11 (s32). */

@@ -559,9 +559,9 @@ export interface MptcpPmAddress {
   /** Attribute 2 (u8). */
   "id"?: number;
   /** Attribute 3 (binary). */
-  "addr4"?: string;
+  "addr4"?: string | Uint8Array;
   /** Attribute 4 (binary). */
-  "addr6"?: string;
+  "addr6"?: string | Uint8Array;
   /** Attribute 5 (u16). */
   "port"?: number;
   /** Attribute 6 (u32). */
@@ -698,13 +698,13 @@ export interface MptcpPmEventAttr {
   /** Attribute 4 (u8). */
   "remId"?: number;
   /** Attribute 5 (binary). */
-  "saddr4"?: string;
+  "saddr4"?: string | Uint8Array;
   /** Attribute 6 (binary). */
-  "saddr6"?: string;
+  "saddr6"?: string | Uint8Array;
   /** Attribute 7 (binary). */
-  "daddr4"?: string;
+  "daddr4"?: string | Uint8Array;
   /** Attribute 8 (binary). */
-  "daddr6"?: string;
+  "daddr6"?: string | Uint8Array;
   /** Attribute 9 (u16). */
   "sport"?: number;
   /** Attribute 10 (u16). */

@@ -349,9 +349,9 @@ export interface NfsdRpcStatus {
   /** Attribute 9 (u32). */
   "daddr4"?: number;
   /** Attribute 10 (binary). */
-  "saddr6"?: string;
+  "saddr6"?: string | Uint8Array;
   /** Attribute 11 (binary). */
-  "daddr6"?: string;
+  "daddr6"?: string | Uint8Array;
   /** Attribute 12 (u16). */
   "sport"?: number;
   /** Attribute 13 (u16). */

@@ -1348,7 +1348,7 @@ export interface OvsFlowFlowAttrs {
   /** Attribute 8 (binary). */
   "probe"?: Uint8Array;
   /** Attribute 9 (binary). */
-  "ufid"?: string;
+  "ufid"?: Uint8Array;
   /** Attribute 10 (u32). */
   "ufidFlags"?:
     | "omitKey"
@@ -1379,7 +1379,7 @@ export interface OvsFlowFlowAttrsReply {
   /** Attribute 8 (binary). */
   "probe"?: Uint8Array;
   /** Attribute 9 (binary). */
-  "ufid"?: string;
+  "ufid"?: Uint8Array;
   /** Attribute 10 (u32). */
   "ufidFlags"?: number;
   /** Attribute 11 (binary). */
@@ -1456,7 +1456,7 @@ export interface OvsFlowKeyAttrs {
   /** Attribute 24 (u32). */
   "ctMark"?: number;
   /** Attribute 25 (binary). */
-  "ctLabels"?: string;
+  "ctLabels"?: string | Uint8Array;
   /** Attribute 26 (binary). */
   "ctOrigTupleIpv4"?: OvsFlowOvsKeyCtTupleIpv4 | Uint8Array;
   /** Attribute 27 (binary). */

@@ -200,9 +200,9 @@ export const TCP_METRICS: FamilySpec = {
 /** tcp_metrics attribute set tcpMetrics, as a request gives it. */
 export interface TcpMetricsTcpMetrics {
   /** Attribute 1 (binary). */
-  "addrIpv4"?: string;
+  "addrIpv4"?: string | Uint8Array;
   /** Attribute 2 (binary). */
-  "addrIpv6"?: string;
+  "addrIpv6"?: string | Uint8Array;
   /** Attribute 3 (u64). */
   "age"?: number | bigint;
   /** Attribute 4 (u32). */
@@ -220,9 +220,9 @@ export interface TcpMetricsTcpMetrics {
   /** Attribute 10 (binary). */
   "fopenCookie"?: Uint8Array;
   /** Attribute 11 (binary). */
-  "saddrIpv4"?: string;
+  "saddrIpv4"?: string | Uint8Array;
   /** Attribute 12 (binary). */
-  "saddrIpv6"?: string;
+  "saddrIpv6"?: string | Uint8Array;
 }
 
 /** tcp_metrics attribute set tcpMetrics, as a reply carries it. */

@@ -289,9 +289,9 @@ export interface WireguardWgdevice {
   /** Attribute 2 (string). */
   "ifname"?: string;
   /** Attribute 3 (binary). */
-  "privateKey"?: string;
+  "privateKey"?: string | Uint8Array;
   /** Attribute 4 (binary). */
-  "publicKey"?: string;
+  "publicKey"?: string | Uint8Array;
   /** Attribute 5 (u32). */
   "flags"?: "replacePeers" | ("replacePeers")[] | number;
   /** Attribute 6 (u16). */
@@ -325,9 +325,9 @@ export interface WireguardWgdeviceReply {
 /** wireguard attribute set wgpeer, as a request gives it. */
 export interface WireguardWgpeer {
   /** Attribute 1 (binary). */
-  "publicKey"?: string;
+  "publicKey"?: string | Uint8Array;
   /** Attribute 2 (binary). */
-  "presharedKey"?: string;
+  "presharedKey"?: string | Uint8Array;
   /** Attribute 3 (u32). */
   "flags"?:
     | "removeMe"
@@ -380,7 +380,7 @@ export interface WireguardWgallowedip {
   /** Attribute 1 (u16). */
   "family"?: number;
   /** Attribute 2 (binary). */
-  "ipaddr"?: string;
+  "ipaddr"?: string | Uint8Array;
   /** Attribute 3 (u8). */
   "cidrMask"?: number;
   /** Attribute 4 (u32). */

@@ -37,7 +37,7 @@ function attrType(row: AttrRow, data: SpecData, mode: Mode): string {
   if (NUMBER.has(type)) {
     t = out ? "number" : enumType(data, o.enum) ?? "number";
   } else if (BIG.has(type)) t = out ? "bigint" : "number | bigint";
-  else if (type === "uint" || type === "sint") t = out ? "number | bigint" : "number | bigint";
+  else if (type === "uint" || type === "sint") t = "number | bigint";
   else if (type === "string") t = "string";
   else if (type === "flag") t = out ? "true" : "boolean";
   else if (type === "bitfield32") t = "{ value: number; selector: number }";
@@ -46,8 +46,9 @@ function attrType(row: AttrRow, data: SpecData, mode: Mode): string {
     if (type !== "nest") t = `${t}[]`;
   } else if (type === "indexed-array" && o.subType && (NUMBER.has(o.subType))) t = "number[]";
   else if (type === "sub-message") t = "Record<string, unknown>";
-  else if (o.hint === "ip" || o.hint === "mac" || o.hint === "hex" || o.hint === "uuid") {
-    t = "string";
+  else if (o.hint === "ip" || o.hint === "mac" || o.hint === "hex") {
+    // Requests take the string the reply shows, or the bytes themselves.
+    t = out ? "string" : "string | Uint8Array";
   } else if (o.struct && data.structs[o.struct]) {
     t = typeOf(o.struct, mode);
     if (!out) t = `${t} | Uint8Array`;
