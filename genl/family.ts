@@ -552,14 +552,24 @@ async function specOf(family: string | FamilySpec): Promise<FamilySpec> {
   if (typeof family !== "string") {
     throw new ArgumentError("family", "a family name or a FamilySpec", family);
   }
-  const load = (FAMILY_SPECS as Record<string, () => Promise<FamilySpec>>)[family];
+  return await loadFamilySpec(family, "a FamilySpec from familyFromYnl(parseYaml(text))");
+}
+
+/**
+ * The generated spec of a family nlroute knows, loaded on first use; an
+ * unknown name is an {@link ArgumentError} listing the known ones, then
+ * `otherwise` (what the caller can give instead).
+ */
+export async function loadFamilySpec(
+  name: string | undefined,
+  otherwise: string,
+): Promise<FamilySpec> {
+  const load = (FAMILY_SPECS as Record<string, () => Promise<FamilySpec>>)[name ?? ""];
   if (!load) {
     throw new ArgumentError(
       "family",
-      `a family nlroute has a spec for (${
-        Object.keys(FAMILY_SPECS).join(", ")
-      }), or a FamilySpec from familyFromYnl(parseYaml(text))`,
-      family,
+      `a family nlroute has a spec for (${Object.keys(FAMILY_SPECS).join(", ")}), or ${otherwise}`,
+      name,
     );
   }
   return await load();

@@ -15,9 +15,8 @@ import { readFile } from "node:fs/promises";
 import { ArgumentError } from "../../core/errors.ts";
 import { jsonSafe } from "../../core/json.ts";
 import { parseYaml } from "../../core/yaml.ts";
-import { GenlFamily } from "../../genl/family.ts";
+import { GenlFamily, loadFamilySpec } from "../../genl/family.ts";
 import { familyFromYnl, type FamilySpec } from "../../genl/spec.ts";
-import { FAMILY_SPECS } from "../../genl/families/mod.ts";
 import { systemReason, UsageError } from "../errors.ts";
 import { jsonText } from "../format/fields.ts";
 import type { Invocation, YnlArgs } from "../parse/invocation.ts";
@@ -55,17 +54,7 @@ async function specOf(args: YnlArgs): Promise<FamilySpec> {
     }
     return spec;
   }
-  const load = (FAMILY_SPECS as Record<string, () => Promise<FamilySpec>>)[args.family ?? ""];
-  if (!load) {
-    throw new ArgumentError(
-      "family",
-      `a family nlroute has a spec for (${
-        Object.keys(FAMILY_SPECS).join(", ")
-      }), or --spec FILE.yaml`,
-      args.family,
-    );
-  }
-  return await load();
+  return await loadFamilySpec(args.family, "--spec FILE.yaml");
 }
 
 /** The forms of an operation (`do`, `dump`, `event`). */
