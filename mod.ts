@@ -31,13 +31,18 @@ export {
   type SpecOf,
 } from "./iproute/object.ts";
 export {
+  ADDRLABEL,
+  type AddrLabelObject,
   type AddrObject,
   EVENT_OBJECTS,
   type FdbObject,
   type LinkObject,
   type NeighObject,
+  type NeighTableObject,
+  NETCONF,
   type NetconfObject,
   type NexthopObject,
+  NTABLE,
   type ObjectName,
   OBJECTS,
   type RouteObject,
@@ -85,6 +90,16 @@ export { NEXTHOP_COMMANDS, type NexthopSpec } from "./iproute/nexthop/request.ts
 export { NEXTHOP_GROUPS } from "./iproute/nexthop/object.ts";
 export { Netconf } from "./iproute/netconf/netconf.ts";
 export { NETCONF_GROUPS } from "./iproute/netconf/object.ts";
+export { NETCONF_COMMANDS, NETCONF_PSEUDO, type NetconfSpec } from "./iproute/netconf/request.ts";
+export { NeighTable } from "./iproute/ntable/ntable.ts";
+export {
+  type NeighTableParm,
+  type NeighTableSpec,
+  NTABLE_COMMANDS,
+  NTABLE_PARMS,
+} from "./iproute/ntable/request.ts";
+export { AddrLabel } from "./iproute/addrlabel/addrlabel.ts";
+export { ADDRLABEL_COMMANDS, type AddrLabelSpec } from "./iproute/addrlabel/request.ts";
 export { Nsid } from "./iproute/nsid/nsid.ts";
 export { NSID_COMMANDS, type NsidSpec } from "./iproute/nsid/request.ts";
 export { NSID_GROUPS } from "./iproute/nsid/object.ts";

@@ -9,8 +9,8 @@
  */
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
-where  OBJECT := { link | address | maddress | route | neigh | rule | nexthop | netns |
-                  monitor | genl | ynl }
+where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
+                  nexthop | netns | netconf | monitor | genl | ynl }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -134,6 +134,24 @@ with its status.
 Lists the multicast addresses of each interface (link layer, IPv4 with -4, IPv6 with -6),
 read from /proc/net/dev_mcast, igmp and igmp6 as ip maddr does.
 `,
+  addrlabel: `Usage: nlroute addrlabel { add | del } prefix PREFIX [ dev DEV ] [ label NUMBER ]
+       nlroute addrlabel { list | flush }
+IPv6 address labels (the RFC 6724 policy table) as ip addrlabel keeps them; flush
+removes every entry, the kernel's defaults included. -j prints ip -j's fields.
+`,
+  netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
+Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,
+with the all and default pseudo interfaces, as ip netconf shows it; -4/-6 pick a family.
+`,
+  ntable: `Usage: nlroute ntable change name NAME [ dev DEV ] PARMS
+       nlroute ntable show [ dev DEV ] [ name NAME ]
+PARMS := [ thresh1 VAL ] [ thresh2 VAL ] [ thresh3 VAL ] [ gc_int MSEC ]
+         [ base_reachable MSEC ] [ retrans MSEC ] [ gc_stale MSEC ] [ delay_probe MSEC ]
+         [ queue LEN ] [ app_probes VAL ] [ ucast_probes VAL ] [ mcast_probes VAL ]
+         [ anycast_delay MSEC ] [ proxy_delay MSEC ] [ proxy_queue LEN ] [ locktime MSEC ]
+Neighbour tables (arp_cache, ndisc_cache) as ip ntable shows them. The kernel changes the
+thresholds and gc_int in the initial namespace only (elsewhere it answers ENOENT).
+`,
   monitor: `Usage: nlroute monitor [ all | label ] [ OBJECT … ]
 OBJECT := { link | address | route | neigh | rule | nexthop | netconf | nsid }
 Prints every change as one line (like ip -o monitor) until interrupted (Ctrl-C).
@@ -194,6 +212,8 @@ export function helpText(topic: string): string {
     ? "maddr"
     : topic === "neighbour" || topic === "neighbor"
     ? "neigh"
+    : topic === "ntbl"
+    ? "ntable"
     : topic;
   return HELP[key] ?? USAGE;
 }

@@ -14,7 +14,19 @@ import { Batch } from "./batch.ts";
 import { LazyDump } from "./lazy_dump.ts";
 import type { Ack, ObjectMethod } from "./methods.ts";
 import type { AnyObjectDef } from "./object.ts";
-import { ADDR, LINK, type ObjectName, objectNamed, OBJECTS, ROUTE, RULE } from "./objects.ts";
+import {
+  ADDR,
+  ADDRLABEL,
+  LINK,
+  NETCONF,
+  NTABLE,
+  type ObjectName,
+  objectNamed,
+  OBJECTS,
+  ROUTE,
+  RULE,
+} from "./objects.ts";
+import { NETCONF_PSEUDO, type NetconfSpec } from "./netconf/request.ts";
 import { type IPRouteOptions, openSocket } from "./open.ts";
 
 export type { IPRouteOptions };
@@ -31,10 +43,23 @@ import type { NeighSpec } from "./neigh/request.ts";
 import type { Rule } from "./rule/rule.ts";
 import type { RuleSpec } from "./rule/request.ts";
 import type { Nexthop } from "./nexthop/nexthop.ts";
+import type { NeighTable } from "./ntable/ntable.ts";
+import type { NeighTableSpec } from "./ntable/request.ts";
+import type { AddrLabel } from "./addrlabel/addrlabel.ts";
+import type { AddrLabelSpec } from "./addrlabel/request.ts";
+import type { Netconf } from "./netconf/netconf.ts";
 import type { NexthopSpec } from "./nexthop/request.ts";
 
 /** Kernel answers that mean "no such object" (a removal that raced, an `ensure` of an absent one). */
 const NOT_FOUND = new Set(["ENODEV", "ENOENT", "ESRCH", "EADDRNOTAVAIL", "ENXIO"]);
+
+/** A netconf spec with `"all"` / `"default"` as their index numbers (they are not interface names). */
+function netconfPseudo(spec: Spec): Spec {
+  const i = spec?.index;
+  return typeof i === "string" && Object.hasOwn(NETCONF_PSEUDO, i)
+    ? { ...spec, index: NETCONF_PSEUDO[i] }
+    : spec;
+}
 
 /** The kernel's default rules: priority → table (0 local, 32766 main, 32767 default). */
 const DEFAULT_RULES = new Map([[0, RT_TABLE.LOCAL], [32766, RT_TABLE.MAIN], [
@@ -90,6 +115,30 @@ export class IPRoute implements AsyncDisposable {
   readonly rule: ObjectMethod<typeof OBJECTS.rule> = this.#method(OBJECTS.rule);
   /** Nexthop objects: `add`, `replace`, `set`, `del`, `get` by id, `dump`. */
   readonly nexthop: ObjectMethod<typeof OBJECTS.nexthop> = this.#method(OBJECTS.nexthop);
+
+  /**
+   * Per-interface IP configuration (netconf, what `ip netconf` shows):
+   * `get` by `index` (a number, an interface name, or `"all"` / `"default"`)
+   * and `family`; `dump` (`family` kernel-side, `index` client-side). Read
+   * only: the values are sysctls.
+   */
+  readonly netconf: ObjectMethod<typeof NETCONF> =
+    ((cmd: "get" | "dump", spec: Spec = {}) =>
+      this.#method(NETCONF)(cmd as "get", netconfPseudo(spec) as NetconfSpec)) as ObjectMethod<
+        typeof NETCONF
+      >;
+
+  /**
+   * Neighbour tables (`ip ntable`): `set` (thresholds, gc interval, the
+   * parameters of the table or of one interface: `index`); `dump` (`family`
+   * kernel-side; `name`, `index` and the rest client-side).
+   */
+  readonly ntable: ObjectMethod<typeof NTABLE> = this.#method(NTABLE);
+  /**
+   * IPv6 address labels (`ip addrlabel`): `add`, `replace`, `del`, `get`
+   * (the entry labelling an address), `dump`.
+   */
+  readonly addrlabel: ObjectMethod<typeof ADDRLABEL> = this.#method(ADDRLABEL);
 
   /** Wraps an open NETLINK_ROUTE socket (see {@link IPRoute.open} to create one). */
   constructor(socket: NetlinkSocket) {
@@ -191,6 +240,29 @@ export class IPRoute implements AsyncDisposable {
   }
 
   // -- helpers -------------------------------------------------------------------
+
+  /** Neighbour table entries (optionally filtered, like `ntable("dump", filter)`). */
+  getNeighTables(filter: Partial<NeighTableSpec> = {}): Promise<NeighTable[]> {
+    return this.ntable("dump", filter).all();
+  }
+
+  /** IPv6 address labels (optionally filtered, like `addrlabel("dump", filter)`). */
+  getAddrLabels(filter: Partial<AddrLabelSpec> = {}): Promise<AddrLabel[]> {
+    return this.addrlabel("dump", filter).all();
+  }
+
+  /**
+   * Removes the address labels a filter selects (all with none, the
+   * kernel's defaults included, as `ip addrlabel flush`); returns how many.
+   */
+  flushAddrLabels(filter: Partial<AddrLabelSpec> = {}): Promise<number> {
+    return this.#flush(ADDRLABEL, filter);
+  }
+
+  /** Netconf entries (optionally filtered, like `netconf("dump", filter)`). */
+  getNetconf(filter: Partial<NetconfSpec> = {}): Promise<Netconf[]> {
+    return this.netconf("dump", filter).all();
+  }
 
   /** All links (optionally filtered, like `link("dump", filter)`). */
   getLinks(filter: Partial<LinkSpec> = {}): Promise<Link[]> {

@@ -15,8 +15,10 @@ import { RULE } from "./rule/object.ts";
 import { NEXTHOP } from "./nexthop/object.ts";
 import { NETCONF } from "./netconf/object.ts";
 import { NSID } from "./nsid/object.ts";
+import { NTABLE } from "./ntable/object.ts";
+import { ADDRLABEL } from "./addrlabel/object.ts";
 
-export { ADDR, FDB, LINK, NEIGH, NETCONF, NEXTHOP, NSID, ROUTE, RULE };
+export { ADDR, ADDRLABEL, FDB, LINK, NEIGH, NETCONF, NEXTHOP, NSID, NTABLE, ROUTE, RULE };
 export type { AddrObject } from "./addr/object.ts";
 export type { LinkObject } from "./link/object.ts";
 export type { RouteObject } from "./route/object.ts";
@@ -25,6 +27,8 @@ export type { RuleObject } from "./rule/object.ts";
 export type { NexthopObject } from "./nexthop/object.ts";
 export type { NetconfObject } from "./netconf/object.ts";
 export type { NsidObject } from "./nsid/object.ts";
+export type { NeighTableObject } from "./ntable/object.ts";
+export type { AddrLabelObject } from "./addrlabel/object.ts";
 
 /** The object types with commands, by name (what `ensure()` and batches take). */
 export const OBJECTS = {

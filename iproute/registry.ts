@@ -31,4 +31,6 @@ export const SETS = {
   nexthop: RTNL.set("nexthopAttrs"),
   netconf: RTNL.set("netconfAttrs"),
   netns: RTNL.set("netnsAttrs"),
+  ntable: RTNL.set("ndtAttrs"),
+  addrlabel: RTNL.set("addrlabelAttrs"),
 } as const;

@@ -60,6 +60,12 @@ describe("nlroute: ip's abbreviations (unit)", () => {
       ["netns i", "netns", "identify"],
       ["netns e x true", "netns", "exec"],
       ["h", "help", "help"],
+      ["netc", "netconf", "show"],
+      ["nt", "ntable", "show"],
+      ["ntbl c name arp_cache queue 3", "ntable", "set"],
+      ["addrl", "addrlabel", "show"],
+      ["addrl f", "addrlabel", "flush"],
+      ["addrl d prefix ::1/128", "addrlabel", "del"],
     ];
     for (const [line, object, action] of cases) {
       const inv = parseCommand(line.split(" "), 0);
@@ -72,7 +78,7 @@ describe("nlroute: ip's abbreviations (unit)", () => {
     const cases: [string, RegExp][] = [
       ["s", /Object "sr" of ip is not supported/],
       ["t", /Object "tunnel" of ip is not supported/],
-      ["netc", /Object "netconf" of ip is not supported/],
+      ["tunt", /Object "tuntap" of ip is not supported/],
       ["l r v0 type veth", /Command "link replace" of ip is not supported/],
       ["a sa", /Command "address save" of ip is not supported/],
       ["r p 10.0.0.0/8 dev v0", /Command "route prepend" of ip is not supported/],

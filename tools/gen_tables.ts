@@ -110,7 +110,7 @@ const rtnl: [string, string, string, Out][] = YNL.map(([yaml, file, prefix]) => 
 rtnl.push([
   "uapi.ts",
   "UAPI",
-  "Attribute tables for sets the YNL specs lack, numbered from the kernel's 6.12 uapi headers.",
+  "Attribute tables for sets the YNL specs lack, numbered from the kernel's 6.12 uapi headers (if_addrlabel.h, absent from that subset, from the system's linux-libc-dev).",
   rtnlSupplement(UAPI),
 ]);
 const owners: Owners = new Map();
@@ -228,6 +228,11 @@ emitModule(
       enumValues(h("fib_rules.h"), "FR_ACT_", true),
     ],
     ["FIB_RULE", "FIB rule flags (fib_rule_hdr.flags).", defines(h("fib_rules.h"), "FIB_RULE_")],
+    [
+      "NETCONFA_IFINDEX",
+      "netconf's pseudo interface indexes: ALL (-1, `all`) and DEFAULT (-2, `default`).",
+      defines(h("netconf.h"), "NETCONFA_IFINDEX_"),
+    ],
     ["NUD", "Neighbour states (ndm_state bits; NONE is 0).", defines(h("neighbour.h"), "NUD_")],
     [
       "NTF",

@@ -13,6 +13,9 @@ import { UsageError } from "../errors.ts";
 import type { Family, Invocation, ObjectName } from "./invocation.ts";
 import { inv, objectLabel } from "./invocation.ts";
 import { parseAddr } from "./addr.ts";
+import { parseAddrlabel } from "./addrlabel.ts";
+import { parseNetconf } from "./netconf.ts";
+import { parseNtable } from "./ntable.ts";
 import { parseGenl } from "./genl.ts";
 import { parseLink } from "./link.ts";
 import { parseMaddr } from "./maddr.ts";
@@ -25,13 +28,16 @@ import { parseRule } from "./rule.ts";
 import { parseYnl } from "./ynl.ts";
 import {
   ADDR_COMMANDS,
+  ADDRLABEL_COMMANDS,
   ipLookup,
   type IpWord,
   LINK_COMMANDS,
   MADDR_COMMANDS,
   NEIGH_COMMANDS,
+  NETCONF_COMMANDS,
   NETNS_COMMANDS,
   NEXTHOP_COMMANDS,
+  NTABLE_COMMANDS,
   objectOf,
   ROUTE_COMMANDS,
   RULE_COMMANDS,
@@ -53,6 +59,9 @@ const GRAMMARS: Record<
   nexthop: [NEXTHOP_COMMANDS, "show", parseNexthop],
   netns: [NETNS_COMMANDS, "list", parseNetns],
   maddr: [MADDR_COMMANDS, "show", parseMaddr],
+  addrlabel: [ADDRLABEL_COMMANDS, "show", parseAddrlabel],
+  netconf: [NETCONF_COMMANDS, "show", parseNetconf],
+  ntable: [NTABLE_COMMANDS, "show", parseNtable],
 };
 
 /** The command a word names for `object` (ip's abbreviations), or a usage error. */

@@ -37,14 +37,14 @@ export function ipLookup(word: string, table: readonly IpWord[]): IpWord | undef
 /** ip.c's objects, in its order; nlroute's name for each (null: not in nlroute). */
 export const OBJECT_WORDS: readonly IpWord[] = [
   ["address", "addr"],
-  ["addrlabel", null],
+  ["addrlabel", "addrlabel"],
   ["maddress", "maddr"],
   ["route", "route"],
   ["rule", "rule"],
   ["neighbor", "neigh"],
   ["neighbour", "neigh"],
-  ["ntable", null],
-  ["ntbl", null],
+  ["ntable", "ntable"],
+  ["ntbl", "ntable"],
   ["link", "link"],
   ["l2tp", null],
   ["fou", null],
@@ -62,7 +62,7 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["mroute", null],
   ["mrule", null],
   ["netns", "netns"],
-  ["netconf", null],
+  ["netconf", "netconf"],
   ["vrf", null],
   ["sr", null],
   ["nexthop", "nexthop"],
@@ -187,6 +187,26 @@ export const NETNS_COMMANDS: readonly IpWord[] = [
   ["exec", "exec"],
   ["monitor", null],
 ];
+
+/** ipaddrlabel.c's do_ipaddrlabel. */
+export const ADDRLABEL_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["delete", "del"],
+  ...SHOW,
+  ["flush", "flush"],
+  ["help", "help"],
+];
+
+/** ipntable.c's do_ipntable. */
+export const NTABLE_COMMANDS: readonly IpWord[] = [
+  ["change", "set"],
+  ["chg", "set", "exact"],
+  ...SHOW,
+  ["help", "help"],
+];
+
+/** ipnetconf.c's do_ipnetconf. */
+export const NETCONF_COMMANDS: readonly IpWord[] = [...SHOW, ["help", "help"]];
 
 /** ipmaddr.c's do_multiaddr. */
 export const MADDR_COMMANDS: readonly IpWord[] = [

@@ -9,6 +9,9 @@ import { UsageError } from "../errors.ts";
 import type { Invocation } from "../parse/invocation.ts";
 import type { GlobalOptions } from "../parse/options.ts";
 import { runAddr } from "./addr.ts";
+import { runAddrlabel } from "./addrlabel.ts";
+import { runNetconf } from "./netconf.ts";
+import { runNtable } from "./ntable.ts";
 import { runGenl } from "./genl.ts";
 import { runLink } from "./link.ts";
 import { runMaddr } from "./maddr.ts";
@@ -30,6 +33,9 @@ const RUNNERS: Record<string, Runner> = {
   neigh: runNeigh,
   rule: runRule,
   nexthop: runNexthop,
+  addrlabel: runAddrlabel,
+  netconf: runNetconf,
+  ntable: runNtable,
 };
 
 /**

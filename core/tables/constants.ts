@@ -280,6 +280,12 @@ export const FIB_RULE = {
   FIND_SADDR: 65536,
 } as const;
 
+/** netconf's pseudo interface indexes: ALL (-1, `all`) and DEFAULT (-2, `default`). */
+export const NETCONFA_IFINDEX = {
+  ALL: -1,
+  DEFAULT: -2,
+} as const;
+
 /** Neighbour states (ndm_state bits; NONE is 0). */
 export const NUD = {
   INCOMPLETE: 1,

@@ -50,6 +50,14 @@ export const UAPI: SpecData = {
       ["resvd", "u8", null],
       ["nhFlags", "u32", null],
     ],
+    "ifaddrlblmsg": [
+      ["ifalFamily", "u8", null],
+      ["ifalReserved", "u8", null],
+      ["ifalPrefixlen", "u8", null],
+      ["ifalFlags", "u8", null],
+      ["ifalIndex", "u32", null],
+      ["ifalSeq", "u32", null],
+    ],
   },
   "sets": {
     "linkinfoVethAttrs": [
@@ -147,6 +155,10 @@ export const UAPI: SpecData = {
       [3, "fd", "u32"],
       [4, "targetNsid", "s32"],
       [5, "currentNsid", "s32"],
+    ],
+    "addrlabelAttrs": [
+      [1, "address", "binary", { "hint": "ip" }],
+      [2, "label", "u32"],
     ],
   },
   "subMessages": {
@@ -248,6 +260,7 @@ export const UAPI_ATTRS = {
     "bcForwarding": 8,
   },
   "netnsAttrs": { "nsid": 1, "pid": 2, "fd": 3, "targetNsid": 4, "currentNsid": 5 },
+  "addrlabelAttrs": { "address": 1, "label": 2 },
 } as const;
 
 /** Struct layouts: size, member offsets (`at`) and member types (`be`: big-endian). */
@@ -271,6 +284,25 @@ export const UAPI_STRUCTS = {
       "nhProtocol": "u8",
       "resvd": "u8",
       "nhFlags": "u32",
+    },
+  },
+  "ifaddrlblmsg": {
+    "size": 12,
+    "at": {
+      "ifalFamily": 0,
+      "ifalReserved": 1,
+      "ifalPrefixlen": 2,
+      "ifalFlags": 3,
+      "ifalIndex": 4,
+      "ifalSeq": 8,
+    },
+    "type": {
+      "ifalFamily": "u8",
+      "ifalReserved": "u8",
+      "ifalPrefixlen": "u8",
+      "ifalFlags": "u8",
+      "ifalIndex": "u32",
+      "ifalSeq": "u32",
     },
   },
 } as const;
@@ -476,6 +508,14 @@ export interface NetnsAttrs {
   "currentNsid"?: number;
 }
 
+/** The attributes of addrlabelAttrs, by name. */
+export interface AddrlabelAttrs {
+  /** Attribute 1 (binary). */
+  "address"?: string;
+  /** Attribute 2 (u32). */
+  "label"?: number;
+}
+
 /** The members of struct iflaVxlanPortRange, by name. */
 export interface IflaVxlanPortRange {
   /** Member low (u16). */
@@ -508,4 +548,20 @@ export interface Nhmsg {
   "resvd"?: number;
   /** Member nhFlags (u32). */
   "nhFlags"?: number;
+}
+
+/** The members of struct ifaddrlblmsg, by name. */
+export interface Ifaddrlblmsg {
+  /** Member ifalFamily (u8). */
+  "ifalFamily"?: number;
+  /** Member ifalReserved (u8). */
+  "ifalReserved"?: number;
+  /** Member ifalPrefixlen (u8). */
+  "ifalPrefixlen"?: number;
+  /** Member ifalFlags (u8). */
+  "ifalFlags"?: number;
+  /** Member ifalIndex (u32). */
+  "ifalIndex"?: number;
+  /** Member ifalSeq (u32). */
+  "ifalSeq"?: number;
 }

@@ -15,25 +15,19 @@ const SHAPE = rtnetlinkShape(NETCONFMSG, SETS.netconf);
 
 /**
  * Per-interface IP configuration (forwarding, rp_filter, …) from
- * RTM_NEWNETCONF events and dumps.
+ * RTM_NEWNETCONF events, `ipr.netconf("get" | "dump")`.
  *
- * @example A dump of the IPv4 settings (IPRoute has no netconf method: they come in
- * events, or through the socket)
+ * @example The IPv4 settings of loopback, and of the `all` pseudo interface
  * ```ts
- * import { AF_INET, decoderOf, IPRoute, Netconf, RTM } from "@nlroute/nlroute";
+ * import { AF_INET, IPRoute } from "@nlroute/nlroute";
  * import assert from "node:assert/strict";
  *
  * await using ipr = await IPRoute.open({ netns: "blue" });
- * const confs = await ipr.socket.dump({
- *   type: RTM.GETNETCONF,
- *   body: (w) => {
- *     w.u8(AF_INET); // struct netconfmsg
- *     w.zeros(3);
- *   },
- * }, { decode: decoderOf(Netconf) }).all();
- * const lo = confs.find((n) => n.index === 1)!;
+ * const lo = await ipr.netconf("get", { index: "lo", family: "inet" });
  * assert.equal(lo.family, AF_INET);
  * assert.equal(lo.forwarding, 0); // a new namespace does not forward
+ * const all = await ipr.netconf("dump", { index: "all" }).all();
+ * assert.deepEqual(all.map((n) => n.index), [-1, -1]); // inet and inet6
  * ```
  */
 export class Netconf extends LazyMessage {
@@ -56,6 +50,26 @@ export class Netconf extends LazyMessage {
   /** Reverse path filter mode. */
   get rpFilter(): number | undefined {
     return this.attrs.rpFilter as number | undefined;
+  }
+  /** Multicast forwarding enabled (read only: set by a multicast routing daemon). */
+  get mcForwarding(): number | undefined {
+    return this.attrs.mcForwarding as number | undefined;
+  }
+  /** Proxy ARP / NDP enabled. */
+  get proxyNeigh(): number | undefined {
+    return this.attrs.proxyNeigh as number | undefined;
+  }
+  /** Routes over a link that is down are ignored. */
+  get ignoreRoutesWithLinkdown(): number | undefined {
+    return this.attrs.ignoreRoutesWithLinkdown as number | undefined;
+  }
+  /** MPLS: input enabled. */
+  get input(): number | undefined {
+    return this.attrs.input as number | undefined;
+  }
+  /** IPv4: directed broadcast forwarding. */
+  get bcForwarding(): number | undefined {
+    return this.attrs.bcForwarding as number | undefined;
   }
   /**
    * Fields shown by `toJSON()` and inspection: the family, the interface as

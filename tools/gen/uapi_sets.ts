@@ -47,10 +47,15 @@ export function headerSet(
 const IP = { hint: "ip" };
 const MAC = { hint: "mac" };
 
-/** The rtnetlink sets and structs the YNL specs lack. */
-export function rtnlSupplement(uapi: string): Out {
+/**
+ * The rtnetlink sets and structs the YNL specs lack. `system` is the folder
+ * of the headers 6.12's subset lacks (if_addrlabel.h): Debian's
+ * linux-libc-dev, /usr/include/linux.
+ */
+export function rtnlSupplement(uapi: string, system = "/usr/include/linux"): Out {
   const out = emptyOut();
   const h = (f: string) => `${uapi}/${f}`;
+  const sys = (f: string) => `${system}/${f}`;
   out.sets.linkinfoVethAttrs = headerSet(h("veth.h"), "VETH_INFO_", {
     PEER: ["nest", { nest: "linkAttrs", header: "ifinfomsg" }],
   });
@@ -164,6 +169,13 @@ export function rtnlSupplement(uapi: string): Out {
     TARGET_NSID: "s32",
     CURRENT_NSID: "s32",
   });
+  // IPv6 address labels (ip addrlabel): if_addrlabel.h, unchanged since 2.6.25,
+  // is not in the 6.12 subset; read from the system's headers.
+  out.sets.addrlabelAttrs = headerSet(sys("if_addrlabel.h"), "IFAL_", {
+    ADDRESS: ["binary", IP],
+    LABEL: "u32",
+  });
+  out.structs.ifaddrlblmsg = struct(sys("if_addrlabel.h"), "ifaddrlblmsg");
   // The kinds whose data sets come from the headers, added to rt-link's sub-message.
   out.subMessages.linkinfoDataMsg = {
     veth: "linkinfoVethAttrs",
