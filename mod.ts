@@ -47,6 +47,8 @@ export {
   OBJECTS,
   type RouteObject,
   type RuleObject,
+  STATS,
+  type StatsObject,
 } from "./iproute/objects.ts";
 export { type LinkLookup, UnknownInterfaceError } from "./iproute/refs.ts";
 export { Link } from "./iproute/link/link.ts";
@@ -99,6 +101,13 @@ export {
   NTABLE_PARMS,
 } from "./iproute/ntable/request.ts";
 export { AddrLabel } from "./iproute/addrlabel/addrlabel.ts";
+export { type LinkCounters, LinkStats } from "./iproute/stats/stats.ts";
+export {
+  STATS_COMMANDS,
+  STATS_GROUPS,
+  type StatsGroup,
+  type StatsSpec,
+} from "./iproute/stats/request.ts";
 export { ADDRLABEL_COMMANDS, type AddrLabelSpec } from "./iproute/addrlabel/request.ts";
 export { Nsid } from "./iproute/nsid/nsid.ts";
 export { NSID_COMMANDS, type NsidSpec } from "./iproute/nsid/request.ts";

@@ -10,7 +10,7 @@
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
-                  nexthop | netns | netconf | monitor | genl | ynl }
+                  nexthop | netns | netconf | stats | monitor | genl | ynl }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -151,6 +151,11 @@ PARMS := [ thresh1 VAL ] [ thresh2 VAL ] [ thresh3 VAL ] [ gc_int MSEC ]
          [ anycast_delay MSEC ] [ proxy_delay MSEC ] [ proxy_queue LEN ] [ locktime MSEC ]
 Neighbour tables (arp_cache, ndisc_cache) as ip ntable shows them. The kernel changes the
 thresholds and gc_int in the initial namespace only (elsewhere it answers ENOENT).
+`,
+  stats: `Usage: nlroute stats show [ dev DEV ] group link
+The 64-bit link counters from RTM_GETSTATS, as ip stats show prints group link (-j: its
+fields). The other groups (xstats, xstats_slave, offload, afstats) are IPRoute's
+stats("get" | "dump", { groups }).
 `,
   monitor: `Usage: nlroute monitor [ all | label ] [ OBJECT … ]
 OBJECT := { link | address | route | neigh | rule | nexthop | netconf | nsid }

@@ -25,6 +25,7 @@ import {
   OBJECTS,
   ROUTE,
   RULE,
+  STATS,
 } from "./objects.ts";
 import { NETCONF_PSEUDO, type NetconfSpec } from "./netconf/request.ts";
 import { type IPRouteOptions, openSocket } from "./open.ts";
@@ -139,6 +140,12 @@ export class IPRoute implements AsyncDisposable {
    * (the entry labelling an address), `dump`.
    */
   readonly addrlabel: ObjectMethod<typeof ADDRLABEL> = this.#method(ADDRLABEL);
+  /**
+   * Link statistics (RTM_GETSTATS, `ip stats`): `get` by `index`, `dump`;
+   * `groups` picks the counters (`link64` by default, `xstats`,
+   * `xstatsSlave`, `offloadXstats`, `afSpec`).
+   */
+  readonly stats: ObjectMethod<typeof STATS> = this.#method(STATS);
 
   /** Wraps an open NETLINK_ROUTE socket (see {@link IPRoute.open} to create one). */
   constructor(socket: NetlinkSocket) {

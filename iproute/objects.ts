@@ -17,8 +17,9 @@ import { NETCONF } from "./netconf/object.ts";
 import { NSID } from "./nsid/object.ts";
 import { NTABLE } from "./ntable/object.ts";
 import { ADDRLABEL } from "./addrlabel/object.ts";
+import { STATS } from "./stats/object.ts";
 
-export { ADDR, ADDRLABEL, FDB, LINK, NEIGH, NETCONF, NEXTHOP, NSID, NTABLE, ROUTE, RULE };
+export { ADDR, ADDRLABEL, FDB, LINK, NEIGH, NETCONF, NEXTHOP, NSID, NTABLE, ROUTE, RULE, STATS };
 export type { AddrObject } from "./addr/object.ts";
 export type { LinkObject } from "./link/object.ts";
 export type { RouteObject } from "./route/object.ts";
@@ -29,6 +30,7 @@ export type { NetconfObject } from "./netconf/object.ts";
 export type { NsidObject } from "./nsid/object.ts";
 export type { NeighTableObject } from "./ntable/object.ts";
 export type { AddrLabelObject } from "./addrlabel/object.ts";
+export type { StatsObject } from "./stats/object.ts";
 
 /** The object types with commands, by name (what `ensure()` and batches take). */
 export const OBJECTS = {

@@ -33,4 +33,5 @@ export const SETS = {
   netns: RTNL.set("netnsAttrs"),
   ntable: RTNL.set("ndtAttrs"),
   addrlabel: RTNL.set("addrlabelAttrs"),
+  stats: RTNL.set("statsAttrs"),
 } as const;

@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import { camel, defines, enumValues, type MemberRow, struct } from "./gen/cheader.ts";
 import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { parseYaml } from "../core/yaml.ts";
-import { rtnlSupplement } from "./gen/uapi_sets.ts";
+import { rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
@@ -54,6 +54,13 @@ const OVERRIDES: Record<string, Record<string, string | [string, Record<string, 
   neighbourAttrs: { port: ["u16", { be: true }] },
   // IFA_BROADCAST is an address (inet_fill_ifaddr puts 4 bytes).
   addrAttrs: { broadcast: ["binary", { hint: "ip" }], anycast: ["binary", { hint: "ip" }] },
+  // IFLA_STATS_LINK_XSTATS(_SLAVE) nest LINK_XSTATS_TYPE_* (rtnl_fill_statsinfo); the
+  // offload CPU-hit counters are a struct rtnl_link_stats64 (rtnl_offload_xstats_fill_ndo).
+  statsAttrs: {
+    linkXstats: ["nest", { nest: "linkXstatsAttrs" }],
+    linkXstatsSlave: ["nest", { nest: "linkXstatsAttrs" }],
+  },
+  linkOffloadXstats: { cpuHit: ["binary", { struct: "rtnlLinkStats64" }] },
   linkinfoBrportAttrs: Object.fromEntries(
     [
       "mode",
@@ -107,6 +114,16 @@ const rtnl: [string, string, string, Out][] = YNL.map(([yaml, file, prefix]) => 
   `Attribute tables from the kernel's YNL spec ${yaml} (Documentation/netlink/specs).`,
   applyOverrides(convert(parseYaml(readFileSync(SPECS + yaml, "utf8"), yaml))),
 ]);
+// RTM_GETSTATS' extended statistics sets live with rt-link's statsAttrs that nests them.
+{
+  const entry = rtnl.find(([file]) => file === "rt_link.ts")!;
+  const link = entry[3];
+  entry[2] += " The extended statistics sets (linkXstatsAttrs, bridgeXstatsAttrs) from the " +
+    "kernel's 6.12 uapi if_link.h and if_bridge.h.";
+  const extra = statsSupplement(UAPI);
+  Object.assign(link.sets, extra.sets);
+  Object.assign(link.structs, extra.structs);
+}
 rtnl.push([
   "uapi.ts",
   "UAPI",

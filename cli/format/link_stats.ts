@@ -11,6 +11,12 @@ import type { Link } from "../../mod.ts";
 /** The 64-bit counters by the tables' names (rxPackets, txBytes, …). */
 type Counters = Readonly<Record<string, bigint>>;
 
+/** What the tables print: a link's counters (a Link, or RTM_GETSTATS' link64) and carrier changes. */
+export type StatsSource = {
+  readonly stats: Counters | undefined;
+  readonly carrierChanges?: number | undefined;
+};
+
 /** One counter as a number (the tables decode u64 as bigint). */
 function get(s: Counters, name: string): number {
   return Number(s[name] ?? 0n);
@@ -45,7 +51,7 @@ function row(lead: string, values: readonly number[], cols: number[], from: numb
  * The text of `ip -s link`'s statistics (`stats` is the number of `-s`), each
  * line after a newline: the RX table, `RX errors:` with `-s -s`, then TX.
  */
-export function statsText(l: Link, stats: number): string {
+export function statsText(l: Link | StatsSource, stats: number): string {
   const s = l.stats;
   if (!s) return "";
   const g = (n: string) => get(s, n);
@@ -100,7 +106,10 @@ export function statsText(l: Link, stats: number): string {
  * `ip -s -j link`'s statistics: `{ rx: {…}, tx: {…} }` (ip's key names;
  * `-s -s` adds the error counters), or undefined without counters.
  */
-export function statsJson(l: Link, stats: number): Record<string, unknown> | undefined {
+export function statsJson(
+  l: Link | StatsSource,
+  stats: number,
+): Record<string, unknown> | undefined {
   const s = l.stats;
   if (!s) return undefined;
   const pick = (pairs: [string, string][], out: Record<string, number> = {}) => {

@@ -16,6 +16,7 @@ import { parseAddr } from "./addr.ts";
 import { parseAddrlabel } from "./addrlabel.ts";
 import { parseNetconf } from "./netconf.ts";
 import { parseNtable } from "./ntable.ts";
+import { parseStats } from "./stats.ts";
 import { parseGenl } from "./genl.ts";
 import { parseLink } from "./link.ts";
 import { parseMaddr } from "./maddr.ts";
@@ -41,6 +42,7 @@ import {
   objectOf,
   ROUTE_COMMANDS,
   RULE_COMMANDS,
+  STATS_COMMANDS,
 } from "./ip_words.ts";
 import { Words } from "./words.ts";
 
@@ -62,6 +64,7 @@ const GRAMMARS: Record<
   addrlabel: [ADDRLABEL_COMMANDS, "show", parseAddrlabel],
   netconf: [NETCONF_COMMANDS, "show", parseNetconf],
   ntable: [NTABLE_COMMANDS, "show", parseNtable],
+  stats: [STATS_COMMANDS, "show", parseStats],
 };
 
 /** The command a word names for `object` (ip's abbreviations), or a usage error. */

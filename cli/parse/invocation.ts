@@ -25,6 +25,7 @@ export type ObjectName =
   | "addrlabel"
   | "netconf"
   | "ntable"
+  | "stats"
   | "monitor"
   | "genl"
   | "ynl"

@@ -69,7 +69,7 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["mptcp", null],
   ["ioam", null],
   ["help", "help"],
-  ["stats", null],
+  ["stats", "stats"],
   // nlroute's own (not ip's): generic netlink.
   ["genl", "genl"],
   ["ynl", "ynl"],
@@ -204,6 +204,9 @@ export const NTABLE_COMMANDS: readonly IpWord[] = [
   ...SHOW,
   ["help", "help"],
 ];
+
+/** ipstats.c's do_ipstats (`set` is not in nlroute). */
+export const STATS_COMMANDS: readonly IpWord[] = [...SHOW, ["set", null], ["help", "help"]];
 
 /** ipnetconf.c's do_ipnetconf. */
 export const NETCONF_COMMANDS: readonly IpWord[] = [...SHOW, ["help", "help"]];

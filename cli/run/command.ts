@@ -12,6 +12,7 @@ import { runAddr } from "./addr.ts";
 import { runAddrlabel } from "./addrlabel.ts";
 import { runNetconf } from "./netconf.ts";
 import { runNtable } from "./ntable.ts";
+import { runStats } from "./stats.ts";
 import { runGenl } from "./genl.ts";
 import { runLink } from "./link.ts";
 import { runMaddr } from "./maddr.ts";
@@ -36,6 +37,7 @@ const RUNNERS: Record<string, Runner> = {
   addrlabel: runAddrlabel,
   netconf: runNetconf,
   ntable: runNtable,
+  stats: runStats,
 };
 
 /**

@@ -211,7 +211,15 @@ export class Link extends LazyMessage {
   get slaveData(): Record<string, unknown> | undefined {
     return decodedNest(this.#linkinfo?.slaveData);
   }
-  /** 64-bit statistics (rx/tx packets, bytes, errors, …) as bigints. */
+  /**
+   * The 64-bit counters of struct rtnl_link_stats64 (IFLA_STATS64, what `ip -s
+   * link` prints) as bigints, by their member names: `rxPackets`, `txPackets`,
+   * `rxBytes`, `txBytes`, `rxErrors`, `txErrors`, `rxDropped`, `txDropped`,
+   * `multicast`, `collisions`, the detailed `rx…Errors` / `tx…Errors`,
+   * `rxNohandler`, `rxOtherhostDropped`. The same counters, and the extended
+   * groups (bridge port, offload), come from `ipr.stats("get", …)` without the
+   * rest of the link.
+   */
   get stats(): Record<string, bigint> | undefined {
     return this.attrs.stats64 as Record<string, bigint> | undefined;
   }

@@ -187,3 +187,29 @@ export function rtnlSupplement(uapi: string, system = "/usr/include/linux"): Out
   };
   return out;
 }
+
+/**
+ * The sets and structs of RTM_GETSTATS' extended link statistics
+ * (IFLA_STATS_LINK_XSTATS), which rt-link.yaml leaves as bytes: added to
+ * rt_link's module, as its statsAttrs refers to them.
+ */
+export function statsSupplement(uapi: string): Out {
+  const out = emptyOut();
+  const h = (f: string) => `${uapi}/${f}`;
+  // Extended link statistics (RTM_GETSTATS' IFLA_STATS_LINK_XSTATS): per link type;
+  // the bridge's (br_fill_linkxstats) is one BRIDGE_XSTATS_VLAN per VLAN, the
+  // multicast counters (struct br_mcast_stats, kept as bytes) and, for a port, STP.
+  out.sets.linkXstatsAttrs = headerSet(h("if_link.h"), "LINK_XSTATS_TYPE_", {
+    BRIDGE: ["nest", { nest: "bridgeXstatsAttrs" }],
+    BOND: "binary",
+  });
+  out.sets.bridgeXstatsAttrs = headerSet(h("if_bridge.h"), "BRIDGE_XSTATS_", {
+    VLAN: ["binary", { struct: "bridgeVlanXstats", multi: true }],
+    MCAST: "binary",
+    PAD: "pad",
+    STP: ["binary", { struct: "bridgeStpXstats" }],
+  });
+  out.structs.bridgeVlanXstats = struct(h("if_bridge.h"), "bridge_vlan_xstats");
+  out.structs.bridgeStpXstats = struct(h("if_bridge.h"), "bridge_stp_xstats");
+  return out;
+}
