@@ -100,6 +100,14 @@ export {
   NTABLE_COMMANDS,
   NTABLE_PARMS,
 } from "./iproute/ntable/request.ts";
+export {
+  decodeRouteDump,
+  encodeRouteDump,
+  type RestoreResult,
+  restoreRoutes,
+  ROUTE_DUMP_MAGIC,
+  saveRoutes,
+} from "./iproute/route/save.ts";
 export { AddrLabel } from "./iproute/addrlabel/addrlabel.ts";
 export { type LinkCounters, LinkStats } from "./iproute/stats/stats.ts";
 export {
