@@ -27,7 +27,7 @@ import {
   RULE,
   STATS,
 } from "./objects.ts";
-import { NETCONF_PSEUDO, type NetconfSpec } from "./netconf/request.ts";
+import type { NetconfSpec } from "./netconf/request.ts";
 import { type IPRouteOptions, openSocket } from "./open.ts";
 
 export type { IPRouteOptions };
@@ -53,14 +53,6 @@ import type { NexthopSpec } from "./nexthop/request.ts";
 
 /** Kernel answers that mean "no such object" (a removal that raced, an `ensure` of an absent one). */
 const NOT_FOUND = new Set(["ENODEV", "ENOENT", "ESRCH", "EADDRNOTAVAIL", "ENXIO"]);
-
-/** A netconf spec with `"all"` / `"default"` as their index numbers (they are not interface names). */
-function netconfPseudo(spec: Spec): Spec {
-  const i = spec?.index;
-  return typeof i === "string" && Object.hasOwn(NETCONF_PSEUDO, i)
-    ? { ...spec, index: NETCONF_PSEUDO[i] }
-    : spec;
-}
 
 /** The kernel's default rules: priority → table (0 local, 32766 main, 32767 default). */
 const DEFAULT_RULES = new Map([[0, RT_TABLE.LOCAL], [32766, RT_TABLE.MAIN], [
@@ -123,11 +115,7 @@ export class IPRoute implements AsyncDisposable {
    * and `family`; `dump` (`family` kernel-side, `index` client-side). Read
    * only: the values are sysctls.
    */
-  readonly netconf: ObjectMethod<typeof NETCONF> =
-    ((cmd: "get" | "dump", spec: Spec = {}) =>
-      this.#method(NETCONF)(cmd as "get", netconfPseudo(spec) as NetconfSpec)) as ObjectMethod<
-        typeof NETCONF
-      >;
+  readonly netconf: ObjectMethod<typeof NETCONF> = this.#method(NETCONF);
 
   /**
    * Neighbour tables (`ip ntable`): `set` (thresholds, gc interval, the

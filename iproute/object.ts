@@ -52,6 +52,11 @@ export interface ObjectDef<
   /** Spec keys that accept an interface name in place of an index. */
   readonly linkRefs: readonly string[];
   /**
+   * Words those keys take that are not interface names, with the index each
+   * stands for (netconf's `"all"` → -1, `"default"` → -2).
+   */
+  readonly linkWords?: Readonly<Record<string, number>>;
+  /**
    * Keys holding an object, or an array of objects, whose own keys accept an
    * interface name (route `multipath: [{ oif: "eth0" }]` → `{ multipath:
    * ["oif"] }`; link `data: { link: "v0" }` → `{ data: ["link"] }`).

@@ -54,11 +54,12 @@ export function substituteLinkRefs(
 ): Spec {
   if (typeof spec !== "object" || spec === null) return spec; // the builder reports it
   let out = spec;
+  const words = def.linkWords;
   for (const key of def.linkRefs) {
     const v = spec[key];
     if (typeof v === "string") {
       if (out === spec) out = { ...spec };
-      out[key] = index(v, key);
+      out[key] = words !== undefined && Object.hasOwn(words, v) ? words[v]! : index(v, key);
     }
   }
   for (const [key, subKeys] of Object.entries(def.nestedLinkRefs ?? {})) {

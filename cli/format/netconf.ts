@@ -3,29 +3,18 @@
  *
  * @module
  */
-import { AF_INET, AF_INET6, AF_MPLS } from "../../core/address.ts";
-import type { Netconf } from "../../mod.ts";
-import { type Field, fieldFormat, type Fields, type Format } from "./fields.ts";
+import { type Netconf, NETCONF_PSEUDO } from "../../mod.ts";
+import { familyName, type Field, fieldFormat, type Fields, type Format } from "./fields.ts";
 
 /** ip's names of rp_filter's modes. */
 const RP_FILTER = ["off", "strict", "loose"];
 
-/** The pseudo interfaces' names, as ip prints them. */
-function ifaceName(index: number | undefined, name: (i: number) => string): string {
-  if (index === -1) return "all";
-  if (index === -2) return "default";
-  return name(index ?? 0);
-}
-
-const FAMILY: Record<number, string> = {
-  [AF_INET]: "inet",
-  [AF_INET6]: "inet6",
-  [AF_MPLS]: "mpls",
-};
+/** The pseudo interfaces' names by index (`all`, `default`), as ip prints them. */
+const PSEUDO_NAMES = new Map(Object.entries(NETCONF_PSEUDO).map(([name, i]) => [i, name]));
 
 const fields: Fields<Netconf> = (n, names) => {
-  const fam = FAMILY[n.family] ?? `family ${n.family}`;
-  const iface = ifaceName(n.index, (i) => names.name(i));
+  const fam = familyName(n.family);
+  const iface = PSEUDO_NAMES.get(n.index ?? 0) ?? names.name(n.index ?? 0);
   const out: Field[] = [
     { key: "family", json: fam, text: fam },
     { key: "interface", json: iface, text: iface },

@@ -3,10 +3,9 @@
  *
  * @module
  */
-import { AF_INET, AF_INET6 } from "../../core/address.ts";
 import type { NeighTable } from "../../mod.ts";
 import type { Paint } from "../color.ts";
-import type { Format, Hidden } from "./fields.ts";
+import { familyName, type Format, type Hidden } from "./fields.ts";
 import type { Names } from "./ifnames.ts";
 
 /** ip's keys for the parameters, by nlroute's names, in ip's order and lines. */
@@ -29,10 +28,6 @@ export const NTABLE_CHANGE_WORDS: Readonly<Record<string, string>> = Object.from
     [ours, ip],
   ) => [ip, ours]),
 );
-
-function familyName(f: number): string {
-  return f === AF_INET ? "inet" : f === AF_INET6 ? "inet6" : `family ${f}`;
-}
 
 function json(t: NeighTable, names: Names): Record<string, unknown> {
   const o: Record<string, unknown> = { family: familyName(t.family), name: t.name };

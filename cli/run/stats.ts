@@ -24,9 +24,8 @@ export const runStats: Runner = async (ipr, inv, opts, out) => {
   const text = (s: LinkStats) =>
     `${s.index}: ${names.name(s.index)}: group link${statsText({ stats: s.link64 }, 1)}`;
   // Listing every interface, ip ends each block with an empty line.
+  const end = inv.spec.index === undefined ? "\n\n" : "\n";
   if (opts.json) emit(list, opts, out, json, text);
-  else {out.write(
-      list.map((s) => text(s) + (inv.spec.index === undefined ? "\n\n" : "\n")).join(""),
-    );}
+  else out.write(list.map((s) => text(s) + end).join(""));
   return 0;
 };

@@ -12,6 +12,7 @@ import { Netconf } from "./netconf.ts";
 import {
   buildNetconfRequest,
   NETCONF_COMMANDS,
+  NETCONF_PSEUDO,
   netconfFamily,
   netconfIndex,
   type NetconfSpec,
@@ -50,6 +51,7 @@ export const NETCONF: NetconfObject = defineObject({
   groups: NETCONF_GROUPS,
   build: (cmd, spec: NetconfSpec) => buildNetconfRequest(cmd, spec),
   linkRefs: ["index"],
+  linkWords: NETCONF_PSEUDO,
   match: matcher,
   kernelFilters: ["family"],
   key: (n) => `${n.family}|${n.index}`,
