@@ -117,6 +117,18 @@ export {
   type StatsSpec,
 } from "./iproute/stats/request.ts";
 export { ADDRLABEL_COMMANDS, type AddrLabelSpec } from "./iproute/addrlabel/request.ts";
+export {
+  type TunOwnership,
+  type TunTapFlags,
+  type TunTapMode,
+  TunTapQueue,
+} from "./iproute/tuntap/device.ts";
+export type {
+  TunTapAck,
+  TunTapDelSpec,
+  TunTapOpenSpec,
+  TunTapSpec,
+} from "./iproute/tuntap/request.ts";
 export { Nsid } from "./iproute/nsid/nsid.ts";
 export { NSID_COMMANDS, type NsidSpec } from "./iproute/nsid/request.ts";
 export { NSID_GROUPS } from "./iproute/nsid/object.ts";

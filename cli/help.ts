@@ -10,7 +10,7 @@
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
-                  nexthop | netns | netconf | stats | monitor | genl | ynl }
+                  nexthop | netns | netconf | stats | tuntap | monitor | genl | ynl }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -138,6 +138,14 @@ read from /proc/net/dev_mcast, igmp and igmp6 as ip maddr does.
        nlroute addrlabel { list | flush }
 IPv6 address labels (the RFC 6724 policy table) as ip addrlabel keeps them; flush
 removes every entry, the kernel's defaults included. -j prints ip -j's fields.
+`,
+  tuntap: `Usage: nlroute tuntap { add | del } [ mode { tun | tap } ] [ user USER ] [ group GROUP ]
+       [ one_queue ] [ pi ] [ vnet_hdr ] [ multi_queue ] [ name NAME ]
+       nlroute tuntap { show | list } [ NAME ] [ mode { tun | tap } ]
+Persistent tun/tap devices, created through /dev/net/tun in the namespace (-n) and owned by
+USER/GROUP (names or numbers); del removes them over rtnetlink. show prints ip tuntap show's
+line per device (-j: its fields), read from rtnetlink (one_queue, ignored since Linux 3.8, is
+not reported).
 `,
   netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
 Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,

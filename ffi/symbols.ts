@@ -65,6 +65,9 @@ export const SYMBOLS = {
   kill: { params: ["i32", "i32"], result: "i32" },
   fcntl: { params: ["i32", "i32", "i32"], result: "i32" },
   dup: { params: ["i32"], result: "i32" },
+  // ioctl(fd, request, arg): arg is a pointer or, for integer arguments, the
+  // integer itself passed as a pointer-sized value (BigInt(n)).
+  ioctl: { params: ["i32", "u64", "pointer"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of the libc functions in {@link SYMBOLS}. */

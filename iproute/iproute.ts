@@ -7,7 +7,17 @@
  *
  * @module
  */
-import { NetlinkError } from "../core/errors.ts";
+import { ArgumentError, NetlinkError } from "../core/errors.ts";
+import { libc } from "../ffi/libc.ts";
+import { attachTun, createPersistentTun, socketNetns, TunTapQueue } from "./tuntap/device.ts";
+import {
+  checkTunTapOpenSpec,
+  splitTunTapSpec,
+  type TunTapAck,
+  type TunTapDelSpec,
+  type TunTapOpenSpec,
+  type TunTapSpec,
+} from "./tuntap/request.ts";
 import type { NetlinkSocket, Request } from "../core/socket.ts";
 import { RT_TABLE } from "../core/tables/constants.ts";
 import { Batch } from "./batch.ts";
@@ -90,8 +100,17 @@ export class IPRoute implements AsyncDisposable {
    * Links: `add`, `set`, `change`, `replace`, `del`, `property_add`,
    * `property_del`; `get` by `index` or `ifname`; `dump` (filters: `kind`,
    * `master` kernel-side; any Link field client-side).
+   *
+   * `add` with `kind: "tuntap"` ({@link TunTapSpec}, pyroute2's form) creates a
+   * persistent tun/tap device through `/dev/net/tun` in this socket's
+   * namespace (the kernel refuses to create them over rtnetlink) and answers
+   * its name; `del` with `kind: "tuntap"` removes one over rtnetlink. The
+   * device reads back as kind `"tun"`.
    */
-  readonly link: ObjectMethod<typeof OBJECTS.link> = this.#method(OBJECTS.link);
+  readonly link:
+    & ObjectMethod<typeof OBJECTS.link>
+    & ((cmd: "add", spec: TunTapSpec) => Promise<TunTapAck>)
+    & ((cmd: "del", spec: TunTapDelSpec) => Promise<Ack>) = this.#linkMethod();
   /** Addresses: `add`, `replace`, `set`, `change`, `del`; `dump` (`index` kernel-side, others client-side). */
   readonly addr: ObjectMethod<typeof OBJECTS.addr> = this.#method(OBJECTS.addr);
   /**
@@ -146,6 +165,90 @@ export class IPRoute implements AsyncDisposable {
     opts: IPRouteOptions = {},
   ): Promise<T> {
     return new this(await openSocket(opts));
+  }
+
+  #linkMethod(): IPRoute["link"] {
+    const plain = this.#method(OBJECTS.link);
+    return ((cmd: string, spec: Spec = {}) => {
+      if (spec === null || typeof spec !== "object" || spec.kind !== "tuntap") {
+        return (plain as (cmd: string, spec: Spec) => unknown)(cmd, spec);
+      }
+      if (cmd === "add") return this.#addTunTap(spec);
+      if (cmd === "del") {
+        const { kind: _k, mode: _m, pi: _p, vnetHdr: _v, multiQueue: _q, oneQueue: _o, ...rest } =
+          spec;
+        return (plain as (cmd: string, spec: Spec) => unknown)("del", rest);
+      }
+      return Promise.reject(
+        new ArgumentError(
+          "kind",
+          'another kind: "tuntap" is for add and del (tun/tap devices read back, and are changed, as kind "tun")',
+          spec.kind,
+          `Cannot ${cmd} a link`,
+        ),
+      );
+    }) as IPRoute["link"];
+  }
+
+  async #addTunTap(spec: Spec): Promise<TunTapAck> {
+    const { flags, owner, link } = splitTunTapSpec(spec);
+    if (Object.keys(link).length > 0) {
+      // A bad setting fails before the device exists.
+      const resolved = await resolveLinkRefs(this, LINK, { index: 1, ...link });
+      LINK.build("set", resolved);
+    }
+    const ns = socketNetns(this.socket.fd);
+    let ifname: string;
+    try {
+      ifname = createPersistentTun(flags, owner, ns);
+    } finally {
+      libc().close(ns);
+    }
+    if (Object.keys(link).length === 0) return { warning: undefined, ifname };
+    try {
+      const ack = await this.link("set", { ifname, ...link } as LinkSpec);
+      return { warning: ack.warning, ifname };
+    } catch (e) {
+      // Nothing half-applied: the device goes again.
+      await this.link("del", { ifname }).catch(() => {});
+      throw e;
+    }
+  }
+
+  /**
+   * Opens a queue of a tun/tap device in this socket's namespace, for reading
+   * and writing frames: attaches to the device `ifname` when it exists (its
+   * flags must match), or creates one that lives as long as its queues (make
+   * it persistent with `link("add", { kind: "tuntap", … })` first). With
+   * `multiQueue`, each call opens one more queue of the device.
+   *
+   * @example A tun device, its queue, and a packet routed into it
+   * ```ts
+   * import { IPRoute } from "@nlroute/nlroute";
+   * import assert from "node:assert/strict";
+   *
+   * await using ipr = await IPRoute.open({ netns: "blue" });
+   * using q = ipr.openTunTap({ ifname: "tun7", mode: "tun" });
+   * const index = (await ipr.link("get", { ifname: "tun7" })).index;
+   * await ipr.addr("add", { index, address: "10.77.0.1", prefixlen: 24 });
+   * await ipr.link("set", { index, state: "up" });
+   * assert.equal(q.ifname, "tun7");
+   * ```
+   */
+  openTunTap(spec: TunTapOpenSpec): TunTapQueue {
+    const { flags, bufferSize } = checkTunTapOpenSpec(spec);
+    const ns = socketNetns(this.socket.fd);
+    try {
+      const { fd, ifname } = attachTun(flags, ns, false);
+      try {
+        return new TunTapQueue(fd, ifname, flags.mode, bufferSize);
+      } catch (e) {
+        libc().close(fd);
+        throw e;
+      }
+    } finally {
+      libc().close(ns);
+    }
   }
 
   /** Closes the socket. */

@@ -66,6 +66,10 @@ describe("nlroute: ip's abbreviations (unit)", () => {
       ["addrl", "addrlabel", "show"],
       ["addrl f", "addrlabel", "flush"],
       ["addrl d prefix ::1/128", "addrlabel", "del"],
+      ["tunt", "tuntap", "show"],
+      ["tap a mode tap name t0", "tuntap", "add"],
+      ["tunt d t0", "tuntap", "del"],
+      ["tunt l", "tuntap", "show"],
     ];
     for (const [line, object, action] of cases) {
       const inv = parseCommand(line.split(" "), 0);
@@ -78,7 +82,7 @@ describe("nlroute: ip's abbreviations (unit)", () => {
     const cases: [string, RegExp][] = [
       ["s", /Object "sr" of ip is not supported/],
       ["t", /Object "tunnel" of ip is not supported/],
-      ["tunt", /Object "tuntap" of ip is not supported/],
+      ["tok", /Object "token" of ip is not supported/],
       ["l r v0 type veth", /Command "link replace" of ip is not supported/],
       ["a sa", /Command "address save" of ip is not supported/],
       ["r p 10.0.0.0/8 dev v0", /Command "route prepend" of ip is not supported/],

@@ -21,7 +21,7 @@
  */
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { camel, defines, enumValues, type MemberRow, struct } from "./gen/cheader.ts";
+import { camel, defines, enumValues, ioctls, type MemberRow, struct } from "./gen/cheader.ts";
 import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { parseYaml } from "../core/yaml.ts";
 import { rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
@@ -368,4 +368,47 @@ emitModule(
     ["UNIX_DIAG", "unix_diag attributes.", enumValues(h("unix_diag.h"), "UNIX_DIAG_")],
   ],
 );
+// tun/tap: if_tun.h from the 6.12 subset; IFNAMSIZ (if.h) and SIOCGSKNS
+// (sockios.h) from the system's linux-libc-dev, which the subset lacks.
+const SYS = "/usr/include/linux/";
+const ifnamsiz = defines(SYS + "if.h", "IFNAMSIZ").get("")!;
+emitModule(
+  OUT + "tun.ts",
+  "tun/tap ioctls and flags from the kernel's 6.12 uapi linux/if_tun.h; IFNAMSIZ and SIOCGSKNS from the system's linux/if.h and linux/sockios.h.",
+  [
+    "TUN",
+    {
+      ...emptyOut(),
+      structs: {
+        // struct ifreq as TUNSETIFF/TUNGETIFF use it: the name, then the union's
+        // `short ifru_flags`; the union is as large as its largest member,
+        // struct ifmap (2 unsigned long + 1 short + 3 char = 24 bytes on LP64).
+        ifreqFlags: [
+          ["name", "binary", ifnamsiz],
+          ["flags", "u16", undefined],
+          ["pad", "pad", 22],
+        ] as MemberRow[],
+      },
+    },
+  ],
+  [
+    [
+      "TUN_IOCTL",
+      "tun/tap ioctl request numbers (TUNSETIFF, TUNSETPERSIST, …).",
+      ioctls(h("if_tun.h"), "TUN"),
+    ],
+    [
+      "IFF_TUN_FLAG",
+      "tun/tap interface flags (ifr_flags of TUNSETIFF: IFF_TUN, IFF_TAP, IFF_NO_PI, …).",
+      defines(h("if_tun.h"), "IFF_"),
+    ],
+    [
+      "LINUX_IF",
+      "Interface name buffer size, NUL included (linux/if.h IFNAMSIZ).",
+      new Map([["IFNAMSIZ", ifnamsiz]]),
+    ],
+    ["SIOC", "Socket ioctls (linux/sockios.h: SIOCGSKNS, …).", defines(SYS + "sockios.h", "SIOC")],
+  ],
+);
+
 console.log("tables written to", OUT);

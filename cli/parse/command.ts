@@ -14,6 +14,7 @@ import type { Family, Invocation, ObjectName } from "./invocation.ts";
 import { inv, objectLabel } from "./invocation.ts";
 import { parseAddr } from "./addr.ts";
 import { parseAddrlabel } from "./addrlabel.ts";
+import { parseTuntap } from "./tuntap.ts";
 import { parseNetconf } from "./netconf.ts";
 import { parseNtable } from "./ntable.ts";
 import { parseStats } from "./stats.ts";
@@ -43,6 +44,7 @@ import {
   ROUTE_COMMANDS,
   RULE_COMMANDS,
   STATS_COMMANDS,
+  TUNTAP_COMMANDS,
 } from "./ip_words.ts";
 import { Words } from "./words.ts";
 
@@ -65,6 +67,7 @@ const GRAMMARS: Record<
   netconf: [NETCONF_COMMANDS, "show", parseNetconf],
   ntable: [NTABLE_COMMANDS, "show", parseNtable],
   stats: [STATS_COMMANDS, "show", parseStats],
+  tuntap: [TUNTAP_COMMANDS, "show", parseTuntap],
 };
 
 /** The command a word names for `object` (ip's abbreviations), or a usage error. */

@@ -26,6 +26,7 @@ export type ObjectName =
   | "netconf"
   | "ntable"
   | "stats"
+  | "tuntap"
   | "monitor"
   | "genl"
   | "ynl"

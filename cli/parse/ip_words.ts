@@ -52,8 +52,8 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["macsec", null],
   ["tunnel", null],
   ["tunl", null],
-  ["tuntap", null],
-  ["tap", null],
+  ["tuntap", "tuntap"],
+  ["tap", "tuntap"],
   ["token", null],
   ["tcpmetrics", null],
   ["tcp_metrics", null],
@@ -186,6 +186,16 @@ export const NETNS_COMMANDS: readonly IpWord[] = [
   ["pids", null],
   ["exec", "exec"],
   ["monitor", null],
+];
+
+/** iptuntap.c's do_iptuntap. */
+export const TUNTAP_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["delete", "del"],
+  ["show", "show"],
+  ["lst", "show"],
+  ["list", "show"],
+  ["help", "help"],
 ];
 
 /** ipaddrlabel.c's do_ipaddrlabel. */

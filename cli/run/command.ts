@@ -10,6 +10,7 @@ import type { Invocation } from "../parse/invocation.ts";
 import type { GlobalOptions } from "../parse/options.ts";
 import { runAddr } from "./addr.ts";
 import { runAddrlabel } from "./addrlabel.ts";
+import { runTuntap } from "./tuntap.ts";
 import { runNetconf } from "./netconf.ts";
 import { runNtable } from "./ntable.ts";
 import { runStats } from "./stats.ts";
@@ -35,6 +36,7 @@ const RUNNERS: Record<string, Runner> = {
   rule: runRule,
   nexthop: runNexthop,
   addrlabel: runAddrlabel,
+  tuntap: runTuntap,
   netconf: runNetconf,
   ntable: runNtable,
   stats: runStats,

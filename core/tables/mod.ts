@@ -24,3 +24,4 @@ export * from "./uapi.ts";
 export * from "./genetlink.ts";
 export * from "./nfnetlink.ts";
 export * from "./sock_diag.ts";
+export * from "./tun.ts";

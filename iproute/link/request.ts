@@ -191,6 +191,14 @@ function check(set: AttrSet, values: Record<string, unknown>, path: string): voi
 /** The IFLA_LINKINFO of a new link of `kind`: the kind, and its data or veth peer. */
 function linkinfo(spec: Spec, kind: string, path: string): Record<string, unknown> {
   const info: Record<string, unknown> = { kind };
+  if (kind === "tuntap") {
+    // The kernel creates tun/tap devices only through /dev/net/tun.
+    throw new ArgumentError(
+      `${path}kind`,
+      'a kind rtnetlink creates: "tuntap" devices are created by IPRoute.link("add", …) through /dev/net/tun, not in a batch or a raw request',
+      kind,
+    );
+  }
   if (kind === "veth") {
     if (spec.data !== undefined) {
       throw new ArgumentError(`${path}data`, "no data for veth (use peer)", spec.data);

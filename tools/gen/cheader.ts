@@ -59,6 +59,48 @@ export function defines(
   return out;
 }
 
+/** Sizes of the argument types the `_IOW`/`_IOR` ioctl macros name (LP64). */
+const IOCTL_ARG_SIZE: Record<string, number> = {
+  int: 4,
+  "unsigned int": 4,
+  // { unsigned short len; struct sock_filter *filter; }: 2, padding to 8, a pointer.
+  "struct sock_fprog": 16,
+};
+
+/**
+ * `#define PREFIXNAME _IO*(type, nr, argtype)` ioctl numbers of a header,
+ * name (without the prefix) → number, encoded as asm-generic/ioctl.h does
+ * (x86_64, aarch64): direction in bits 30–31 (write 1, read 2), the argument's
+ * size in bits 16–29, the type character in bits 8–15, the number in bits 0–7.
+ */
+export function ioctls(path: string, prefix: string): Map<string, number> {
+  const out = new Map<string, number>();
+  const re =
+    /^\s*#\s*define\s+(\w+)\s+_IO(R|W|WR)?\(\s*'(.)'\s*,\s*(\d+)\s*(?:,\s*([^)]+?)\s*)?\)/gm;
+  for (const m of source(path).matchAll(re)) {
+    const [, name, dir = "", type, nr, arg] = m as unknown as [
+      string,
+      string,
+      string,
+      string,
+      string,
+      string?,
+    ];
+    if (!name.startsWith(prefix)) continue;
+    const size = arg === undefined ? 0 : IOCTL_ARG_SIZE[arg.replace(/\s+/g, " ")];
+    if (size === undefined) {
+      throw new Error(`ioctl ${name} in ${path}: unknown argument type ${arg}`);
+    }
+    const bits = (dir.includes("W") ? 1 : 0) | (dir.includes("R") ? 2 : 0);
+    out.set(
+      name.slice(prefix.length),
+      ((bits << 30) | (size << 16) | (type.charCodeAt(0) << 8) | Number(nr)) >>> 0,
+    );
+  }
+  if (out.size === 0) throw new Error(`no ioctl with prefix ${prefix} in ${path}`);
+  return out;
+}
+
 /**
  * Every `enum { … }` entry starting with `prefix`: name (without the prefix)
  * → number. `__`-names and `_MAX` sentinels are left out; with `unspecOnly`,
