@@ -106,7 +106,9 @@ export {
   type RestoreResult,
   restoreRoutes,
   ROUTE_DUMP_MAGIC,
+  routeSpecOf,
   saveRoutes,
+  saveRoutesJSON,
 } from "./iproute/route/save.ts";
 export { AddrLabel } from "./iproute/addrlabel/addrlabel.ts";
 export { type LinkCounters, LinkStats } from "./iproute/stats/stats.ts";

@@ -32,6 +32,7 @@ import { helpTopic, parseCommand } from "./parse/command.ts";
 import type { Invocation } from "./parse/invocation.ts";
 import { parseGlobal } from "./parse/options.ts";
 import { runCommand } from "./run/command.ts";
+import type { Output } from "./run/output.ts";
 
 export { helpText } from "./help.ts";
 
@@ -61,6 +62,25 @@ export interface Streams {
   isTTY: boolean;
   /** The environment (NO_COLOR). */
   env: Record<string, string | undefined>;
+  /** Writes bytes to standard output (`route save`); without it, binary output is refused. */
+  stdoutBytes?: (bytes: Uint8Array) => void;
+  /** Reads standard input to its end (`route restore`, `showdump`); without it, they are refused. */
+  stdin?: () => Promise<Uint8Array>;
+}
+
+/** Reads the process's standard input to its end. */
+async function readStdin(): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of process.stdin) {
+    chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
+  }
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
 }
 
 function defaultStreams(): Streams {
@@ -69,6 +89,8 @@ function defaultStreams(): Streams {
     stderr: (s) => void process.stderr.write(s),
     isTTY: process.stdout.isTTY === true,
     env: process.env,
+    stdoutBytes: (b) => void process.stdout.write(b),
+    stdin: readStdin,
   };
 }
 
@@ -129,7 +151,10 @@ export async function main(argv: readonly string[], streams?: Streams): Promise<
       return 0;
     }
     const paint = new Paint(!options.json && useColor(options.color, io.isTTY, io.env));
-    return await runCommand(inv, options, { write: io.stdout, paint });
+    const out: Output = { write: io.stdout, paint, isTTY: io.isTTY };
+    if (io.stdoutBytes) out.writeBytes = io.stdoutBytes;
+    if (io.stdin) out.readInput = io.stdin;
+    return await runCommand(inv, options, out);
   } catch (e) {
     const { message, code } = describeError(e, inv);
     io.stderr(`Error: ${message}\n`);

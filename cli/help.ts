@@ -77,6 +77,9 @@ Examples:
                      [ nexthop via ADDR [ dev DEVICE ] [ weight N ] [ onlink ] ] …
        nlroute route get ADDR [ from ADDR ] [ iif DEVICE ] [ oif DEVICE ] [ mark N ]
        nlroute route flush SELECTOR (as for show, but root and match)
+       nlroute route save SELECTOR > FILE    (ip route save's binary stream; -j: JSON route specs)
+       nlroute route restore < FILE          (either form; three passes as ip, existing routes kept)
+       nlroute route showdump < FILE         (prints a saved binary stream)
 root PREFIX: the routes inside PREFIX; match PREFIX: the routes that cover PREFIX.
 TYPE  := { unicast | local | broadcast | multicast | anycast | blackhole | unreachable |
            prohibit | throw | nat }

@@ -132,9 +132,9 @@ export const ROUTE_COMMANDS: readonly IpWord[] = [
   ...SHOW,
   ["get", "get"],
   ["flush", "flush"],
-  ["save", null],
-  ["restore", null],
-  ["showdump", null],
+  ["save", "save"],
+  ["restore", "restore"],
+  ["showdump", "showdump"],
   ["help", "help"],
 ];
 

@@ -143,7 +143,15 @@ const GET_KEYS = ["dst", "src", "iif", "oif", "mark", "family", "tos", "table"];
  * Parses the words after `route ACTION`.
  */
 export function parseRoute(w: Words, action: string, family: Family): Invocation {
-  if (action === "show" || action === "flush") return parseShow(w, action, family);
+  if (action === "show" || action === "flush" || action === "save") {
+    return parseShow(w, action, family);
+  }
+  if (action === "restore" || action === "showdump") {
+    if (!w.done) {
+      throw new UsageError(`"route ${action}" reads standard input and takes no arguments.`);
+    }
+    return inv("route", action, {});
+  }
   const spec: Spec = {};
   const metrics: Spec = {};
   while (!w.done) {

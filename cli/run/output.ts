@@ -18,6 +18,12 @@ export interface Output {
   write(text: string): void;
   /** Colours for text output. */
   paint: Paint;
+  /** Writes bytes to standard output (route save's binary stream); absent: refused. */
+  writeBytes?: (bytes: Uint8Array) => void;
+  /** Reads standard input to its end (route restore); absent: refused. */
+  readInput?: () => Promise<Uint8Array>;
+  /** Whether standard output is a terminal (binary streams are not sent to one). */
+  isTTY?: boolean;
 }
 
 /**

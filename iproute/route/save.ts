@@ -9,13 +9,16 @@
  * @module
  */
 import { AF_INET } from "../../core/address.ts";
-import { DecodeError, type NetlinkError } from "../../core/errors.ts";
+import { ArgumentError, DecodeError, type NetlinkError } from "../../core/errors.ts";
 import { MessageCursor } from "../../core/codec.ts";
 import { NLM_F } from "../../core/constants.ts";
 import { RT_TABLE, RTM, RTM_F } from "../../core/tables/constants.ts";
 import type { Request } from "../../core/socket.ts";
 import type { IPRoute } from "../iproute.ts";
-import type { RouteSpec } from "./request.ts";
+import { buildRouteRequest, type RouteSpec } from "./request.ts";
+import type { NextHopSpec } from "./multipath.ts";
+import { UnknownInterfaceError } from "../refs.ts";
+import { RTNH_F } from "../../core/tables/constants.ts";
 import { Route } from "./route.ts";
 
 /** The first four bytes of a saved route stream (iproute2's route_dump_magic). */
@@ -106,9 +109,9 @@ export async function saveRoutes(
 }
 
 /** The outcome of restoring one route. */
-export type RestoreResult =
-  | { route: Route; ok: true; existed: boolean }
-  | { route: Route; ok: false; error: NetlinkError };
+export type RestoreResult<R = Route> =
+  | { route: R; ok: true; existed: boolean }
+  | { route: R; ok: false; error: NetlinkError };
 
 /** iproute2's restore order: 0 local addresses, 1 local networks, 2 through a gateway. */
 function pass(r: Route): number {
@@ -130,24 +133,171 @@ function restoreRequest(r: Route): Request {
 }
 
 /**
+ * A route as a plain spec that `route("add", …)` and {@link restoreRoutes}
+ * take back: the JSON form of a saved route. Interfaces are named when
+ * `names` (index → name) knows them, so the spec restores into another
+ * namespace whose interfaces have the same names; otherwise indexes.
+ */
+export function routeSpecOf(r: Route, names?: ReadonlyMap<number, string>): RouteSpec {
+  const dev = (i: number | undefined) => (i === undefined ? undefined : names?.get(i) ?? i);
+  const s: Record<string, unknown> = {
+    family: r.family,
+    dst: r.dst,
+    table: r.table,
+    proto: r.proto,
+    scope: r.scope,
+    type: r.routeType,
+  };
+  const put = (k: string, v: unknown) => {
+    if (v !== undefined) s[k] = v;
+  };
+  put("src", r.src);
+  if (r.tos) s.tos = r.tos;
+  put("gateway", r.gateway);
+  put("oif", dev(r.oif));
+  put("iif", dev(r.iif));
+  put("prefsrc", r.prefsrc);
+  put("priority", r.priority);
+  put("metrics", r.metrics);
+  put("nhId", r.nhId);
+  put("pref", r.pref);
+  put("realm", r.realm);
+  if (r.flags & RTNH_F.ONLINK) s.onlink = true;
+  const mp = r.multipath;
+  if (mp) {
+    s.multipath = mp.map((h) => {
+      const n: NextHopSpec = {};
+      if (h.gateway !== undefined) n.gateway = h.gateway;
+      if (h.oif !== undefined) n.oif = dev(h.oif)!;
+      if (h.hops !== undefined) n.hops = h.hops;
+      if (h.flags !== undefined && h.flags & RTNH_F.ONLINK) n.onlink = true;
+      return n;
+    });
+  }
+  return s as RouteSpec;
+}
+
+/**
+ * Saves routes in the plain JSON form: {@link routeSpecOf} of each route the
+ * filter selects (the same defaults as {@link saveRoutes}: IPv4, the main
+ * table; `{ table: "all" }`), with interface names. `JSON.stringify` it to
+ * keep it; {@link restoreRoutes} takes it back.
+ */
+export async function saveRoutesJSON(
+  ipr: IPRoute,
+  filter: Omit<Partial<RouteSpec>, "table"> & { table?: RouteSpec["table"] | "all" } = {},
+): Promise<RouteSpec[]> {
+  const routes = decodeRouteDump(await saveRoutes(ipr, filter));
+  const names = new Map((await ipr.getLinks()).map((l) => [l.index, l.ifname ?? String(l.index)]));
+  return routes.map((r) => routeSpecOf(r, names));
+}
+
+/** The pass of a route spec, as {@link pass} for a saved route. */
+function specPass(s: RouteSpec): number {
+  if (s.gateway !== undefined || s.multipath !== undefined) return 2;
+  const dst = typeof s.dst === "string" ? s.dst.split("/")[0] : undefined;
+  return s.prefsrc === undefined || s.prefsrc === dst ? 0 : 1;
+}
+
+/** The specs with interface names replaced by indexes (a name that does not exist throws). */
+async function resolveSpecs(ipr: IPRoute, specs: readonly RouteSpec[]): Promise<RouteSpec[]> {
+  const named = (v: unknown) => typeof v === "string";
+  if (!specs.some((s) => named(s.oif) || named(s.iif) || s.multipath?.some((h) => named(h.oif)))) {
+    return [...specs];
+  }
+  const index = new Map((await ipr.getLinks()).map((l) => [l.ifname ?? "", l.index]));
+  const look = (v: number | string | undefined, arg: string) => {
+    if (typeof v !== "string") return v;
+    const i = index.get(v);
+    if (i === undefined) throw new UnknownInterfaceError(arg, v);
+    return i;
+  };
+  return specs.map((s, k) => {
+    const r: Record<string, unknown> = { ...s };
+    if (s.oif !== undefined) r.oif = look(s.oif, `routes[${k}].oif`);
+    if (s.iif !== undefined) r.iif = look(s.iif, `routes[${k}].iif`);
+    if (s.multipath) {
+      r.multipath = s.multipath.map((h, j) =>
+        h.oif === undefined ? h : { ...h, oif: look(h.oif, `routes[${k}].multipath[${j}].oif`) }
+      );
+    }
+    return r as RouteSpec;
+  });
+}
+
+/**
  * Restores saved routes as `ip route restore` does (three passes, in batches:
  * routes to local addresses, to local networks, then through gateways); a
  * route that exists already is restored (`existed: true`). Resolves with one
- * result per route, in the stream's order; kernel errors are results.
- * `source` is a saved stream or routes (from {@link decodeRouteDump} or a dump).
+ * result per route, in the source's order; kernel errors are results.
+ * `source` is a saved stream, routes (from {@link decodeRouteDump} or a
+ * dump), or route specs (the JSON form, {@link saveRoutesJSON}; interface
+ * names are resolved and every spec is checked before anything is sent).
  */
 export async function restoreRoutes(
   ipr: IPRoute,
   source: Uint8Array | readonly Route[],
-): Promise<RestoreResult[]> {
-  const routes = source instanceof Uint8Array ? decodeRouteDump(source) : [...source];
-  const results: RestoreResult[] = new Array(routes.length);
+): Promise<RestoreResult[]>;
+/**
+ * Restores route specs (the JSON form, {@link saveRoutesJSON}) in `ip route
+ * restore`'s three passes; interface names are resolved and every spec is
+ * checked before anything is sent. One result per spec, in order.
+ */
+export async function restoreRoutes(
+  ipr: IPRoute,
+  source: readonly RouteSpec[],
+): Promise<RestoreResult<RouteSpec>[]>;
+export async function restoreRoutes(
+  ipr: IPRoute,
+  source: Uint8Array | readonly Route[] | readonly RouteSpec[],
+): Promise<RestoreResult<Route | RouteSpec>[]> {
+  let items: (Route | RouteSpec)[];
+  let requests: Request[];
+  let passes: number[];
+  if (source instanceof Uint8Array) items = decodeRouteDump(source);
+  else if (Array.isArray(source)) items = [...source];
+  else {
+    throw new ArgumentError(
+      "source",
+      "saved bytes, an array of routes or an array of route specs",
+      source,
+    );
+  }
+  if (items.every((x) => x instanceof Route)) {
+    const routes = items as Route[];
+    requests = routes.map(restoreRequest);
+    passes = routes.map(pass);
+  } else {
+    if (items.some((x) => x instanceof Route)) {
+      throw new ArgumentError("source", "routes or route specs, not both", source);
+    }
+    const specs = await resolveSpecs(ipr, items as RouteSpec[]);
+    // Every spec is built (checked) before the first is sent.
+    requests = specs.map((s, k) => {
+      try {
+        return buildRouteRequest("add", s);
+      } catch (e) {
+        if (e instanceof ArgumentError) {
+          // The same check, named by the route's place in the source.
+          const detail = e.message.slice(e.message.indexOf(": expected ") + 11);
+          const err = new ArgumentError(`routes[${k}].${e.argument}`, detail);
+          throw Object.assign(err, {
+            message: `Cannot restore routes "routes[${k}].${e.argument}": expected ${detail}`,
+          });
+        }
+        throw e;
+      }
+    });
+    passes = specs.map(specPass);
+  }
+  const results: RestoreResult<Route | RouteSpec>[] = new Array(items.length);
   for (let p = 0; p < 3; p++) {
-    const picked = routes.map((r, i) => [r, i] as const).filter(([r]) => pass(r) === p);
+    const picked = items.map((_, i) => i).filter((i) => passes[i] === p);
     if (picked.length === 0) continue;
-    const answers = await ipr.socket.batch(picked.map(([r]) => restoreRequest(r)));
+    const answers = await ipr.socket.batch(picked.map((i) => requests[i]!));
     answers.forEach((a, k) => {
-      const [route, i] = picked[k]!;
+      const i = picked[k]!;
+      const route = items[i]!;
       if (a.ok) results[i] = { route, ok: true, existed: false };
       else if (a.error.code === "EEXIST") results[i] = { route, ok: true, existed: true };
       else results[i] = { route, ok: false, error: a.error };
