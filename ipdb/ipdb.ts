@@ -23,6 +23,7 @@ import { Monitor } from "../iproute/monitor.ts";
 import type { MonitorEvent } from "../iproute/events.ts";
 import type { LinkKind, LinkKindSpec } from "../iproute/link/kinds.ts";
 import type { LinkBaseSpec, LinkSpec } from "../iproute/link/request.ts";
+import { splitTunTapSpec, type TunTapSpec } from "../iproute/tuntap/request.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { ifname as checkIfname } from "../iproute/spec.ts";
 import { type Callback, type CommitHook, Listeners } from "./callbacks.ts";
@@ -67,14 +68,17 @@ export interface IPDBOptions {
  * await ipdb.interfaces.vx42!.remove().commit();
  * ```
  */
-export type CreateSpec<K extends LinkKind> =
-  & Omit<LinkBaseSpec, "ifname" | "index">
-  // Each kind of `K`: the members of the kind part of a link spec that take it, without `kind`.
-  & (K extends LinkKind
-    ? LinkKindSpec extends infer S
-      ? S extends { kind?: infer X } ? K extends X ? Omit<S, "kind"> : never : never
-    : never
-    : never);
+export type CreateSpec<K extends LinkKind | "tuntap"> = K extends "tuntap"
+  // tun/tap: created through /dev/net/tun (mode, owner, queue flags; see TunTapSpec).
+  ? Omit<TunTapSpec, "kind" | "ifname">
+  :
+    & Omit<LinkBaseSpec, "ifname" | "index">
+    // Each kind of `K`: the members of the kind part of a link spec that take it, without `kind`.
+    & (K extends LinkKind
+      ? LinkKindSpec extends infer S
+        ? S extends { kind?: infer X } ? K extends X ? Omit<S, "kind"> : never : never
+      : never
+      : never);
 
 function checkMode(mode: unknown): void {
   if (mode !== undefined && mode !== "implicit" && mode !== "explicit") {
@@ -221,9 +225,12 @@ export class IPDB implements AsyncDisposable {
    * (a misspelled kind does not type-check), with IPRoute's link fields and
    * the kind's data: `create("veth", "v0", { peer: "v1" })`,
    * `create("bridge", "br0", { data: { stpState: 1 } })`,
-   * `create("vxlan", "vx0", { data: { id: 42, port: 4789 } })`.
+   * `create("vxlan", "vx0", { data: { id: 42, port: 4789 } })`; tun/tap
+   * devices as pyroute2's IPDB made them, `create("tuntap", "tap0", { mode:
+   * "tap", uid: 1000 })` (created through /dev/net/tun when committed; the
+   * record then reads kind `"tun"`).
    */
-  create<K extends LinkKind>(
+  create<K extends LinkKind | "tuntap">(
     kind: K,
     ifname: string,
     spec: CreateSpec<K> = {} as CreateSpec<K>,
@@ -247,6 +254,8 @@ export class IPDB implements AsyncDisposable {
         "Cannot create interface",
       );
     }
+    // A tun/tap spec is checked now (the commit creates it outside a batch).
+    if (kind === "tuntap") splitTunTapSpec({ ...spec, kind, ifname });
     const i = interfaceInternals.create(this.#state, undefined, {
       kind,
       ifname,

@@ -12,6 +12,7 @@ import { NetlinkError } from "../core/errors.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
 import type { Batch } from "../iproute/batch.ts";
 import type { Spec } from "../iproute/spec.ts";
+import { splitTunTapSpec } from "../iproute/tuntap/request.ts";
 
 /**
  * Commit phases: a global commit runs every record's steps phase by phase, so
@@ -164,15 +165,48 @@ export interface PlanHooks {
 /** One failure: the step's description and the error. */
 type Failure = { step: string; error: unknown };
 
-/** Runs of consecutive steps of one phase. */
+/**
+ * Whether a step cannot go in a batch: creating a tun/tap device is ioctls on
+ * /dev/net/tun, not a netlink request (IPRoute.link does it).
+ */
+function isDirect(step: Step): boolean {
+  return step.object === "link" && step.cmd === "add" && step.spec.kind === "tuntap";
+}
+
+/** Runs of consecutive steps of one phase (a step that cannot be batched runs alone). */
 function phaseRuns<T extends { step: Step }>(items: readonly T[]): T[][] {
   const runs: T[][] = [];
   for (const it of items) {
     const last = runs.at(-1);
-    if (last && last[0]!.step.phase === it.step.phase) last.push(it);
+    if (
+      last && last[0]!.step.phase === it.step.phase && !isDirect(it.step) &&
+      !isDirect(last[0]!.step)
+    ) last.push(it);
     else runs.push([it]);
   }
   return runs;
+}
+
+/** Runs a step that cannot be batched, alone, through IPRoute's method; the same answer as {@link send}. */
+async function sendDirect<T extends { step: Step }>(
+  ipr: IPRoute,
+  items: readonly T[],
+  describeOf: (it: T) => string,
+  hooks: PlanHooks,
+): Promise<{ acked: T[]; failures: Failure[] }> {
+  const it = items[0]!;
+  hooks.before?.([it.step]);
+  try {
+    await (ipr.link as (cmd: string, spec: Spec) => Promise<unknown>)(it.step.cmd, it.step.spec);
+  } catch (error) {
+    return { acked: [], failures: [{ step: describeOf(it), error }] };
+  }
+  try {
+    await hooks.after?.([it.step]);
+  } catch (error) {
+    return { acked: [it], failures: [{ step: describeOf(it), error }] };
+  }
+  return { acked: [it], failures: [] };
 }
 
 /** Adds a step's request to a batch (validates it: a bad spec throws ArgumentError). */
@@ -223,13 +257,17 @@ async function send<T extends { step: Step }>(
 export class Plan {
   readonly #ipr: IPRoute;
   readonly #runs: { step: Step }[][];
-  readonly #batches: Batch[];
+  readonly #batches: (Batch | undefined)[];
 
   /** Validates `steps` and builds their batches (one per run of a phase). */
   constructor(ipr: IPRoute, steps: readonly Step[]) {
     this.#ipr = ipr;
     this.#runs = phaseRuns(steps.map((step) => ({ step })));
     this.#batches = this.#runs.map((run) => {
+      if (isDirect(run[0]!.step)) {
+        splitTunTapSpec(run[0]!.step.spec);
+        return undefined;
+      }
       const b = ipr.batch();
       for (const { step } of run) addTo(b, step);
       return b;
@@ -248,7 +286,10 @@ export class Plan {
     let failed: Failure | undefined;
     for (let k = 0; k < this.#runs.length && !failed; k++) {
       const describeOf = (it: { step: Step }) => describe(it.step, names);
-      const { acked, failures } = await send(this.#batches[k]!, this.#runs[k]!, describeOf, hooks);
+      const batch = this.#batches[k];
+      const { acked, failures } = batch
+        ? await send(batch, this.#runs[k]!, describeOf, hooks)
+        : await sendDirect(this.#ipr, this.#runs[k]!, describeOf, hooks);
       for (const it of acked) done.push(it.step);
       failed = failures[0];
     }

@@ -7,7 +7,7 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { ArgumentError, IPRoute, NetlinkError, SyscallError } from "../mod.ts";
+import { ArgumentError, CommitError, IPDB, IPRoute, NetlinkError, SyscallError } from "../mod.ts";
 import { IFF_TUN_FLAG, LINUX_IF, SIOC, TUN_IOCTL, TUN_STRUCTS } from "../core/tables/tun.ts";
 import { tunFlags } from "../iproute/tuntap/device.ts";
 import { ip, ipJson, nsExec, withTestNetns } from "./helpers.ts";
@@ -330,6 +330,51 @@ describe("nlroute tuntap (live)", live, () => {
         (ipJson(["tuntap", "show"], ns) as Json[]).map((d) => d.ifname).sort(),
         ["tap1", "tun1"],
       );
+    });
+  });
+});
+
+describe("IPDB tun/tap interfaces (live)", live, () => {
+  it("creates a tun/tap device in a commit, with its settings, ports and addresses", async () => {
+    await withTestNetns(async (ns) => {
+      await using ipdb = await IPDB.open({ netns: ns });
+      await ipdb.create("bridge", "br0", {}).commit();
+      await ipdb.create("tuntap", "tap0", { mode: "tap", uid: 1000, vnetHdr: true, mtu: 1400 })
+        .addIp("10.3.0.1/24").up().commit();
+      const tap = ipdb.interfaces.tap0!;
+      assert.equal(tap.kind, "tun");
+      assert.equal(tap.mtu, 1400);
+      assert.deepEqual(ipTuntap(ns, "tap0"), {
+        ifname: "tap0",
+        flags: ["tap", "vnet_hdr", "persist"],
+        user: 1000,
+      });
+      const j = ipJson(["addr", "show", "dev", "tap0"], ns)[0];
+      assert.ok(j.flags.includes("UP"));
+      assert.ok(j.addr_info.some((a: Json) => a.local === "10.3.0.1"));
+      await tap.remove().commit();
+      assert.equal(ipTuntap(ns, "tap0"), undefined);
+    });
+  });
+
+  it("refuses a bad spec at once and removes the device when a later step fails", async () => {
+    await withTestNetns(async (ns) => {
+      await using ipdb = await IPDB.open({ netns: ns });
+      assert.throws(
+        () => ipdb.create("tuntap", "tap1", { mode: "tab" } as never),
+        (e: unknown) => e instanceof ArgumentError && e.argument === "mode",
+      );
+      // A route through a gateway nobody reaches fails after the device exists: all undone.
+      const i = ipdb.create("tuntap", "tap2", { mode: "tap" });
+      ipdb.routes.add({ dst: "10.200.0.0/16", gateway: "192.0.2.1" });
+      await assert.rejects(
+        ipdb.commit(),
+        (e: unknown) =>
+          e instanceof CommitError && e.step.startsWith("route add") &&
+          e.rollbackErrors.length === 0,
+      );
+      assert.equal(ipTuntap(ns, "tap2"), undefined);
+      assert.equal(i.ipdbScope, "pending");
     });
   });
 });
