@@ -27,6 +27,7 @@ import { parseNexthop } from "./nexthop.ts";
 import { parseRoute } from "./route.ts";
 import { parseRule } from "./rule.ts";
 import { parseYnl } from "./ynl.ts";
+import { parseUEvent } from "./uevent.ts";
 import {
   ADDR_COMMANDS,
   ADDRLABEL_COMMANDS,
@@ -43,6 +44,7 @@ import {
   ROUTE_COMMANDS,
   RULE_COMMANDS,
   STATS_COMMANDS,
+  UEVENT_COMMANDS,
 } from "./ip_words.ts";
 import { Words } from "./words.ts";
 
@@ -65,6 +67,7 @@ const GRAMMARS: Record<
   netconf: [NETCONF_COMMANDS, "show", parseNetconf],
   ntable: [NTABLE_COMMANDS, "show", parseNtable],
   stats: [STATS_COMMANDS, "show", parseStats],
+  uevent: [UEVENT_COMMANDS, "monitor", parseUEvent],
 };
 
 /** The command a word names for `object` (ip's abbreviations), or a usage error. */
