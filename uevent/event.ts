@@ -248,5 +248,5 @@ export function parseUEvent(datagram: Uint8Array, sender = 0): UEvent {
  * The socket's event decoder for NETLINK_KOBJECT_UEVENT: each datagram (its
  * sender's port in `pid`) as a {@link UEvent}.
  */
-export const decodeUEvent: Decoder<UEvent> = (m: MessageRef) =>
+export const decodeUEvent: Decoder<UEvent> = (m: MessageRef): UEvent =>
   decodeUEventBytes(m.bytes, m.offset, m.length, m.pid);

@@ -140,7 +140,7 @@ let dropStream: (m: UEventMonitor) => void;
  * await using mon = openUEvents({ netns: "blue", subsystem: "net" });
  * await using ipr = await IPRoute.open({ netns: "blue" });
  * await ipr.link("add", { ifname: "ue0", kind: "veth", peer: "ue1" });
- * const index = (await ipr.link("get", { ifname: "ue0" }))[0]!.index;
+ * const { index } = await ipr.link("get", { ifname: "ue0" });
  * for await (const e of mon) {
  *   if (e.kind === "overrun") throw new Error("events were lost");
  *   if (e.name !== "ue0") continue;
