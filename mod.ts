@@ -157,6 +157,25 @@ export {
 export { type Spec } from "./iproute/spec.ts";
 export { type ConsumerOptions, Monitor, type MonitorOptions } from "./iproute/monitor.ts";
 export {
+  decodeUEvent,
+  parseUEvent,
+  UEvent,
+  UEVENT_ACTIONS,
+  type UEventAction,
+  type UEventSource,
+} from "./uevent/event.ts";
+export {
+  openUEvents,
+  type UEventConsumerOptions,
+  type UEventFilter,
+  type UEventGroup,
+  type UEventItem,
+  UEventMonitor,
+  type UEventMonitorOptions,
+  waitForDevice,
+  type WaitForDeviceOptions,
+} from "./uevent/monitor.ts";
+export {
   decodeEvent,
   DEFAULT_GROUPS,
   type EventOf,

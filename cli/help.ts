@@ -10,7 +10,7 @@
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
-                  nexthop | netns | netconf | stats | tuntap | monitor | genl | ynl }
+                  nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -175,6 +175,17 @@ Prints every change as one line (like ip -o monitor) until interrupted (Ctrl-C).
 label (or all) prefixes each line with its object, e.g. [LINK].
 Example:
        nlroute -n blue monitor link address
+`,
+  uevent:
+    `Usage: nlroute uevent monitor [ kernel | udev | all ] [ subsystem NAME ]… [ devtype NAME ]…
+Prints each device event (NETLINK_KOBJECT_UEVENT) until interrupted (Ctrl-C), as udevadm
+monitor --property does: a line KERNEL[SEQNUM] ACTION DEVPATH (SUBSYSTEM), the event's
+properties one per line, a blank line. -j prints one JSON object per line { action, devpath,
+subsystem, devtype, seqnum, source, env }. kernel (the default) is the kernel's group, udev
+udevd's re-broadcasts, all both; subsystem and devtype keep only those events. Network
+interfaces' events are delivered in their namespace: use -n.
+Example:
+       nlroute -n blue uevent monitor subsystem net
 `,
   genl: `Usage: nlroute genl [ ctrl ] { list | show }
 Lists the generic netlink families of the kernel as genl ctrl list does: id, version,

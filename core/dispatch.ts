@@ -69,9 +69,12 @@ export class Dispatcher {
     this.decodeEvent = decodeEvent;
   }
 
-  /** Dispatches one datagram from the kernel, read into the shared buffer (`dv` views it). */
-  datagram(shared: Uint8Array, dv: DataView, end: number, multicast: boolean): void {
-    if (this.#framing === "raw") this.#raw(shared, end, multicast);
+  /**
+   * Dispatches one datagram from the kernel (or, on a protocol's user groups,
+   * from `port`), read into the shared buffer (`dv` views it).
+   */
+  datagram(shared: Uint8Array, dv: DataView, end: number, multicast: boolean, port = 0): void {
+    if (this.#framing === "raw") this.#raw(shared, end, multicast, port);
     else this.#netlink(shared, dv, end, multicast);
   }
 
@@ -197,8 +200,11 @@ export class Dispatcher {
     }
   }
 
-  /** Dispatches a datagram of a raw-framed protocol: the whole datagram is one event. */
-  #raw(shared: Uint8Array, end: number, multicast: boolean): void {
+  /**
+   * Dispatches a datagram of a raw-framed protocol: the whole datagram is one
+   * event, its sender's port in `pid`.
+   */
+  #raw(shared: Uint8Array, end: number, multicast: boolean, port: number): void {
     if (!multicast) {
       this.stats.stray++;
       return;
@@ -212,8 +218,8 @@ export class Dispatcher {
     ref.type =
       ref.flags =
       ref.seq =
-      ref.pid =
         0;
+    ref.pid = port;
     this.#event(ref);
   }
 

@@ -7,8 +7,9 @@
  *
  * Receiving tries a non-blocking receive first and waits only on EAGAIN
  * (rtnetlink answers are usually queued by the time `send` returns). Every
- * datagram's sender is checked: only the kernel (port 0) is heard; replies
- * must carry a pending sequence number and this socket's port.
+ * datagram's sender is checked: only the kernel (port 0) is heard (but on the
+ * multicast groups a protocol leaves to userspace senders, `userGroups`);
+ * replies must carry a pending sequence number and this socket's port.
  *
  * @module
  */
@@ -353,7 +354,9 @@ export class Engine {
         break;
       }
       this.stats.datagrams++;
-      if (from.port !== 0) {
+      // Only the kernel is heard, but on the groups the protocol leaves to
+      // userspace senders (udevd's uevents), which arrive as multicast.
+      if (from.port !== 0 && !(from.groups & (this.protocol.userGroups ?? 0))) {
         this.stats.spoofed++;
         continue;
       }
@@ -364,7 +367,7 @@ export class Engine {
         );
         continue;
       }
-      this.#d.datagram(buf, dv, n, from.groups !== 0);
+      this.#d.datagram(buf, dv, n, from.groups !== 0, from.port);
       // Nobody waits for a reply and no consumer has room: leave the rest in the
       // kernel's buffer for the next reader instead of dropping it from a queue.
       if (this.#pending.size === 0 && this.#d.subsFull()) break;

@@ -28,7 +28,7 @@ export interface MessageRef {
   flags: number;
   /** Sequence number. */
   seq: number;
-  /** Header port id. */
+  /** Header port id (raw framing: the sender's port, 0 for the kernel). */
   pid: number;
 }
 

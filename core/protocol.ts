@@ -11,7 +11,7 @@
  * @module
  */
 import { ArgumentError } from "./errors.ts";
-import { NETLINK_PROTOCOL, NLMSG } from "./tables/netlink.ts";
+import { NETLINK_PROTOCOL, NLMSG, UEVENT_GRP } from "./tables/netlink.ts";
 import { RTM, RTNLGRP } from "./tables/constants.ts";
 import { GENETLINK_STRUCTS, GENL } from "./tables/genetlink.ts";
 import { NFNETLINK_STRUCTS, NFNL_MSG, NFNL_SUBSYS, NFNLGRP } from "./tables/nfnetlink.ts";
@@ -58,6 +58,14 @@ export interface NetlinkProtocol<H extends StructLayout | undefined = StructLayo
    * a receive-buffer overflow has lost its reply, and fails with ENOBUFS.
    */
   readonly answersInSend: boolean;
+  /**
+   * Multicast groups (a bit mask, bit `g - 1` for group `g`) whose datagrams
+   * come from userspace senders and are heard from any port: NETLINK_KOBJECT_UEVENT's
+   * udev group, where udevd re-broadcasts. Only a process with CAP_NET_ADMIN
+   * in the namespace may send to a group of such a protocol. Absent or 0:
+   * only the kernel (port 0) is heard, the rule of every other protocol.
+   */
+  readonly userGroups?: number;
   /** The name of a message type, for errors and printing (`"message type N"` when unknown). */
   messageName(type: number): string;
 }
@@ -150,16 +158,19 @@ const SOCK_DIAG: NetlinkProtocol<undefined> = {
 /**
  * NETLINK_KOBJECT_UEVENT: device events as raw `action@devpath\0KEY=VALUE\0…`
  * datagrams. The kernel sends to group 1 (`KERNEL`); group 2 (`UDEV`) carries
- * udevd's re-broadcasts, which come from a userspace sender (a non-zero port)
- * and so are dropped as spoofed by a socket that hears only the kernel.
+ * udevd's re-broadcasts (libudev's format), which come from a userspace sender
+ * (a non-zero port): `userGroups` lets them through; everything else must come
+ * from the kernel. The sender's port reaches the decoder as the message's
+ * `pid`, so that a decoder can check that kernel-format events came from port 0.
  */
 const KOBJECT_UEVENT: NetlinkProtocol<undefined> = {
   name: "NETLINK_KOBJECT_UEVENT",
   number: NETLINK_PROTOCOL.KOBJECT_UEVENT,
   header: undefined,
-  groups: { KERNEL: 1, UDEV: 2 },
+  groups: UEVENT_GRP,
   framing: "raw",
   answersInSend: false,
+  userGroups: 1 << (UEVENT_GRP.UDEV - 1),
   messageName: () => "uevent",
 };
 

@@ -236,6 +236,41 @@ describe("engine dispatch (fake connection)", () => {
     engine.close();
   });
 
+  it("hears userspace senders only on a raw protocol's user groups, with their port", () => {
+    const { fake, engine } = setup(PROTOCOL.KOBJECT_UEVENT);
+    engine.setEventDecoder((m) => [
+      m.pid,
+      new TextDecoder().decode(m.bytes.subarray(m.offset, m.offset + m.length)),
+    ]);
+    const sub = engine.subscribe<[number, string]>({});
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    assert.equal(PROTOCOL.KOBJECT_UEVENT.userGroups, 2); // bit 1: group 2 (udev)
+    fake.deliver(bytes("kernel"), { groups: 1 });
+    fake.deliver(bytes("udevd"), { groups: 2, port: 4321 });
+    fake.deliver(bytes("both"), { groups: 3, port: 4322 });
+    fake.deliver(bytes("fake kernel"), { groups: 1, port: 99 }); // group 1 is the kernel's
+    fake.deliver(bytes("unicast"), { port: 99 });
+    engine.drain();
+    assert.deepEqual([sub.poll(), sub.poll(), sub.poll(), sub.poll()], [
+      [0, "kernel"],
+      [4321, "udevd"],
+      [4322, "both"],
+      undefined,
+    ]);
+    assert.equal(engine.stats.spoofed, 2);
+    engine.close();
+  });
+
+  it("keeps hearing only the kernel on a protocol without user groups", () => {
+    const { fake, engine } = setup(PROTOCOL.ROUTE);
+    const sub = engine.subscribe<NetlinkMessage>({});
+    fake.deliver(msg(RTM.NEWLINK, 0, 0, 0, new Array(16).fill(0)), { groups: 2, port: 55 });
+    engine.drain();
+    assert.equal(sub.poll(), undefined);
+    assert.equal(engine.stats.spoofed, 1);
+    engine.close();
+  });
+
   it("ends everything with a typed error when the descriptor breaks", async () => {
     const { fake, engine } = setup();
     const sub = engine.subscribe<NetlinkMessage>({});

@@ -3,12 +3,13 @@
  * `--cases N --seed S`. Captures real replies in a throwaway namespace, then
  * feeds N seeded mutations through the socket's receive path (an engine on a
  * fake connection) into every decoder and reports the figures: only
- * DecodeError may come out, nothing may hang, the heap must not grow.
+ * DecodeError may come out, nothing may hang, the heap must not grow. Then
+ * uevents the same way (a tenth as many cases).
  */
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { IPRoute, netns } from "../mod.ts";
-import { captureCorpus, fuzz } from "./fuzz_lib.ts";
+import { captureCorpus, captureUEventCorpus, fuzz, fuzzUEvents } from "./fuzz_lib.ts";
 
 const { values } = parseArgs({
   options: {
@@ -98,7 +99,17 @@ try {
   for (const f of total.findings.slice(0, 10)) {
     console.log(`finding at case ${f.case}:\n${f.error}`);
   }
-  process.exitCode = total.findings.length ? 1 : 0;
+  // uevents: a tenth as many cases over real kernel datagrams and their libudev forms.
+  const ucorpus = await captureUEventCorpus(ns);
+  const u = fuzzUEvents(ucorpus, Math.ceil(cases / 10), seed);
+  console.log(
+    `uevents: ${u.cases} cases over ${ucorpus.length} datagrams: decoded cleanly ${u.ok}, ` +
+      `DecodeError ${u.decodeErrors}, other exceptions ${u.findings.length}`,
+  );
+  for (const f of u.findings.slice(0, 10)) {
+    console.log(`uevent finding at case ${f.case}:\n${f.error}`);
+  }
+  process.exitCode = total.findings.length || u.findings.length ? 1 : 0;
 } finally {
   netns.remove(ns);
 }

@@ -9,7 +9,12 @@
  * Only `DecodeError` (and the kernel-error types a forged ACK can produce) may
  * come out; anything else is a finding.
  *
- * Used by `tools/fuzz.ts` (the long run) and `tests/fuzz.test.ts` (a subset).
+ * uevents get the same treatment on a fake NETLINK_KOBJECT_UEVENT connection
+ * (`captureUEventCorpus`, `fuzzUEvents`): the kernel's text form and
+ * libudev's binary header, mutated.
+ *
+ * Used by `tools/fuzz.ts` (the long run), `tests/fuzz.test.ts` and
+ * `tests/uevent.test.ts` (subsets).
  */
 import { MessageCursor, Writer } from "../core/codec.ts";
 import { NLM_F, NLMSG, NLMSGERR_ATTR } from "../core/constants.ts";
@@ -25,6 +30,10 @@ import { decodeEvent, type MonitorEvent } from "../iproute/events.ts";
 import { RTNL } from "../iproute/registry.ts";
 import { IPRoute } from "../iproute/iproute.ts";
 import { Errno } from "../ffi/errno.ts";
+import { NetlinkSocket } from "../core/socket.ts";
+import { UEVENT_GRP } from "../core/tables/netlink.ts";
+import { decodeUEvent, parseUEvent, type UEvent } from "../uevent/event.ts";
+import { encodeLibudev } from "../uevent/libudev.ts";
 
 /** A small, fast, seeded PRNG (mulberry32). */
 export function prng(seed: number): () => number {
@@ -351,6 +360,142 @@ export async function fuzz(
     for (let i = 0; i < cases; i++) {
       const c = new Case(rnd);
       await runCase(engine, fake, corpus[Math.floor(rnd() * corpus.length)]!, c);
+      fake.sent.length = 0;
+      stats.cases++;
+      if (c.findings.length) {
+        for (const error of c.findings) {
+          if (stats.findings.length < 20) stats.findings.push({ case: i, error });
+        }
+      } else if (c.decodeError) stats.decodeErrors++;
+      else stats.ok++;
+    }
+  } finally {
+    engine.close();
+  }
+  return stats;
+}
+
+// -- uevents (NETLINK_KOBJECT_UEVENT: raw framing, the kernel's text and libudev's header) --
+
+/**
+ * Real uevent datagrams from a namespace (the add and remove events of a veth
+ * pair and its queues, as the kernel sends them), plus each one in libudev's
+ * form (what udevd would re-broadcast).
+ */
+export async function captureUEventCorpus(netns: string): Promise<Uint8Array[]> {
+  await using sock = NetlinkSocket.open({
+    protocol: PROTOCOL.KOBJECT_UEVENT,
+    netns,
+    groups: [UEVENT_GRP.KERNEL],
+  });
+  const sub = sock.subscribe({ signal: AbortSignal.timeout(10_000) });
+  await using ipr = await IPRoute.open({ netns });
+  await ipr.link("add", { ifname: "fz0", kind: "veth", peer: "fz1" });
+  await ipr.link("del", { ifname: "fz0" });
+  const kernel: Uint8Array[] = [];
+  for await (const m of sub) {
+    if ("event" in m) continue;
+    kernel.push(m.payload.slice());
+    if (new TextDecoder().decode(m.payload).startsWith("remove@/devices/virtual/net/fz1\0")) break;
+  }
+  const udev = kernel.map((d) => encodeLibudev(parseUEvent(d).env));
+  return [...kernel, ...udev];
+}
+
+function mutateUEvent(msg: Uint8Array, rnd: () => number): Uint8Array {
+  const pick = (n: number) => Math.floor(rnd() * n);
+  const b = msg.slice();
+  switch (pick(8)) {
+    case 0: // truncate
+      return b.slice(0, pick(b.length + 1));
+    case 1: { // flip random bytes
+      const n = 1 + pick(8);
+      for (let i = 0; i < n && b.length; i++) b[pick(b.length)] = pick(256);
+      return b;
+    }
+    case 2: { // a NUL becomes '=' or '@', or a byte becomes NUL
+      for (let i = 0; i < 1 + pick(3) && b.length; i++) {
+        const at = pick(b.length);
+        b[at] = b[at] === 0 ? [61, 64, 65][pick(3)]! : 0;
+      }
+      return b;
+    }
+    case 3: { // libudev header words (size, offsets, hashes) set to edge values
+      if (b.length < 40) return b;
+      const dv = new DataView(b.buffer);
+      const off = 8 + 4 * pick(8);
+      dv.setUint32(
+        off,
+        [0, 1, 39, 40, b.length, b.length + 1, 0xffffffff, pick(1 << 16)][pick(8)]!,
+      );
+      return b;
+    }
+    case 4: { // a property duplicated, swapped or given a hostile name
+      const text = new TextDecoder().decode(b);
+      const extra = [
+        "__proto__=x\0",
+        "constructor=y\0",
+        "=novalue\0",
+        "SEQNUM=99999999999999999999\0",
+      ];
+      return new TextEncoder().encode(text + extra[pick(extra.length)]!);
+    }
+    case 5: { // the libudev prefix on kernel text, or the kernel header on libudev bytes
+      const prefix = new TextEncoder().encode(rnd() < 0.5 ? "libudev\0" : "add@/x\0");
+      const out = new Uint8Array(prefix.length + b.length);
+      out.set(prefix);
+      out.set(b, prefix.length);
+      return out;
+    }
+    case 6: // a huge property list
+      return new TextEncoder().encode(
+        new TextDecoder().decode(b) + "K=V\0".repeat(1000 + pick(10000)),
+      );
+    default: // pure noise
+      return new Uint8Array(pick(256)).map(() => pick(256));
+  }
+}
+
+/**
+ * Runs `cases` mutated uevent datagrams from `corpus` through an engine on a
+ * fake NETLINK_KOBJECT_UEVENT connection with the UEvent decoder: as the
+ * kernel's multicast (group 1, port 0) or udevd's (group 2, a user port).
+ * Only DecodeError may come out of the decoder; every decoded event's fields,
+ * `toJSON()` and `name` are read.
+ */
+export function fuzzUEvents(corpus: readonly Uint8Array[], cases: number, seed: number): FuzzStats {
+  const rnd = prng(seed);
+  const fake = new FakeTransport();
+  const engine = new Engine(fake, PROTOCOL.KOBJECT_UEVENT, PORT, decodeUEvent);
+  const stats: FuzzStats = { cases: 0, decodeErrors: 0, ok: 0, findings: [] };
+  let current: Case | undefined;
+  engine.setEventDecoder((m) => {
+    try {
+      return decodeUEvent(m);
+    } catch (e) {
+      current!.caught(e);
+      throw e;
+    }
+  });
+  const sub = engine.subscribe<UEvent>({});
+  try {
+    for (let i = 0; i < cases; i++) {
+      const c = current = new Case(rnd);
+      let msg = mutateUEvent(corpus[Math.floor(rnd() * corpus.length)]!, rnd);
+      if (rnd() < 0.2) msg = mutateUEvent(msg, rnd);
+      const udev = rnd() < 0.5;
+      fake.deliver(msg, udev ? { groups: 2, port: 1 + Math.floor(rnd() * 1000) } : { groups: 1 });
+      if (rnd() < 0.05) fake.fail(Errno.ENOBUFS);
+      try {
+        engine.drain();
+        for (let e = sub.poll(); e !== undefined; e = sub.poll()) {
+          if (e.kind === "overrun") continue;
+          JSON.stringify(e.toJSON());
+          void [e.name, e.kind, e.action, e.devpath, e.subsystem, e.devtype, e.seqnum, e.source];
+        }
+      } catch (e) {
+        c.caught(e);
+      }
       fake.sent.length = 0;
       stats.cases++;
       if (c.findings.length) {

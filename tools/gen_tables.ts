@@ -9,7 +9,9 @@
  *   namespace ids) numbered from the kernel's uapi headers;
  * - protocol-level constants and header layouts from the uapi headers:
  *   netlink.h, rtnetlink.h, genetlink.h, netfilter/nfnetlink.h, sock_diag.h,
- *   inet_diag.h, unix_diag.h.
+ *   inet_diag.h, unix_diag.h;
+ * - NETLINK_KOBJECT_UEVENT's group numbers, which no header names, from the
+ *   kernel's and udev's sources (tools/gen/uevent.ts).
  *
  * Each module holds the data form (`SpecData`, compiled by core/schema.ts)
  * plus `as const` maps of the same data for typed code: `<PREFIX>_ATTRS`
@@ -26,6 +28,7 @@ import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { parseYaml } from "../core/yaml.ts";
 import { rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
+import { ueventGroups } from "./gen/uevent.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -184,6 +187,11 @@ emitModule(
       "NLMSGERR_ATTR",
       "Extended ACK attribute types (enum nlmsgerr_attrs).",
       enumValues(h("netlink.h"), "NLMSGERR_ATTR_"),
+    ],
+    [
+      "UEVENT_GRP",
+      "NETLINK_KOBJECT_UEVENT multicast groups: KERNEL 1 (the kernel's uevents, lib/kobject_uevent.c), UDEV 2 (udevd's re-broadcasts, systemd's device-monitor.c); no uapi header names them (tools/gen/uevent.ts).",
+      ueventGroups(),
     ],
     [
       "NETLINK_SOCKOPT",

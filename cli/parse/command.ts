@@ -28,6 +28,7 @@ import { parseNexthop } from "./nexthop.ts";
 import { parseRoute } from "./route.ts";
 import { parseRule } from "./rule.ts";
 import { parseYnl } from "./ynl.ts";
+import { parseUEvent } from "./uevent.ts";
 import {
   ADDR_COMMANDS,
   ADDRLABEL_COMMANDS,
@@ -45,6 +46,7 @@ import {
   RULE_COMMANDS,
   STATS_COMMANDS,
   TUNTAP_COMMANDS,
+  UEVENT_COMMANDS,
 } from "./ip_words.ts";
 import { Words } from "./words.ts";
 
@@ -68,6 +70,7 @@ const GRAMMARS: Record<
   ntable: [NTABLE_COMMANDS, "show", parseNtable],
   stats: [STATS_COMMANDS, "show", parseStats],
   tuntap: [TUNTAP_COMMANDS, "show", parseTuntap],
+  uevent: [UEVENT_COMMANDS, "monitor", parseUEvent],
 };
 
 /** The command a word names for `object` (ip's abbreviations), or a usage error. */

@@ -5,6 +5,7 @@
  * @module
  */
 import type { GroupName } from "../../iproute/events.ts";
+import type { UEventGroup } from "../../uevent/monitor.ts";
 
 /** A plain object of IPRoute arguments. */
 export type Spec = Record<string, unknown>;
@@ -30,6 +31,7 @@ export type ObjectName =
   | "monitor"
   | "genl"
   | "ynl"
+  | "uevent"
   | "help";
 
 /** Extra switches of a command that are not IPRoute arguments. */
@@ -66,6 +68,18 @@ export interface Extras {
   ynl?: YnlArgs;
   /** help: the topic. */
   topic?: string;
+  /** uevent monitor: the groups to join and the events to keep. */
+  uevent?: UEventArgs;
+}
+
+/** What `nlroute uevent monitor` was asked (see cli/parse/uevent.ts). */
+export interface UEventArgs {
+  /** The groups to join (`kernel`, `udev`). */
+  groups: UEventGroup[];
+  /** `subsystem NAME`: keep only these subsystems (all when empty). */
+  subsystems: string[];
+  /** `devtype NAME`: keep only these device types (all when empty). */
+  devtypes: string[];
 }
 
 /** What `nlroute ynl` was asked (see cli/parse/ynl.ts). */

@@ -73,6 +73,8 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   // nlroute's own (not ip's): generic netlink.
   ["genl", "genl"],
   ["ynl", "ynl"],
+  // nlroute's own: device events (NETLINK_KOBJECT_UEVENT).
+  ["uevent", "uevent"],
 ];
 
 /**
@@ -220,6 +222,9 @@ export const STATS_COMMANDS: readonly IpWord[] = [...SHOW, ["set", null], ["help
 
 /** ipnetconf.c's do_ipnetconf. */
 export const NETCONF_COMMANDS: readonly IpWord[] = [...SHOW, ["help", "help"]];
+
+/** nlroute's own `uevent`: only its monitor. */
+export const UEVENT_COMMANDS: readonly IpWord[] = [["monitor", "monitor"], ["help", "help"]];
 
 /** ipmaddr.c's do_multiaddr. */
 export const MADDR_COMMANDS: readonly IpWord[] = [

@@ -25,6 +25,7 @@ import type { Output } from "./output.ts";
 import { runRoute } from "./route.ts";
 import { runRule } from "./rule.ts";
 import { runYnl } from "./ynl.ts";
+import { runUEvent } from "./uevent.ts";
 
 type Runner = (ipr: IPRoute, inv: Invocation, opts: GlobalOptions, out: Output) => Promise<number>;
 
@@ -56,6 +57,7 @@ export async function runCommand(
   if (inv.object === "maddr") return await runMaddr(inv, opts, out);
   if (inv.object === "genl") return await runGenl(inv, opts, out);
   if (inv.object === "ynl") return await runYnl(inv, opts, out);
+  if (inv.object === "uevent") return await runUEvent(inv, opts, out);
   const run = RUNNERS[inv.object];
   if (!run) throw new UsageError(`Object "${inv.object}" has no commands.`);
   await using ipr = await IPRoute.open(opts.netns === undefined ? {} : { netns: opts.netns });

@@ -150,6 +150,12 @@ export const NLMSGERR_ATTR = {
   MISS_NEST: 6,
 } as const;
 
+/** NETLINK_KOBJECT_UEVENT multicast groups: KERNEL 1 (the kernel's uevents, lib/kobject_uevent.c), UDEV 2 (udevd's re-broadcasts, systemd's device-monitor.c); no uapi header names them (tools/gen/uevent.ts). */
+export const UEVENT_GRP = {
+  KERNEL: 1,
+  UDEV: 2,
+} as const;
+
 /** SOL_NETLINK socket options (NETLINK_ADD_MEMBERSHIP, …). */
 export const NETLINK_SOCKOPT = {
   ADD_MEMBERSHIP: 1,
