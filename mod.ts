@@ -37,6 +37,8 @@ export {
   EVENT_OBJECTS,
   type FdbObject,
   type LinkObject,
+  MDB,
+  type MdbObject,
   type NeighObject,
   type NeighTableObject,
   NETCONF,
@@ -49,6 +51,10 @@ export {
   type RuleObject,
   STATS,
   type StatsObject,
+  VLAN,
+  VLANDB,
+  type VlanDbObject,
+  type VlanObject,
 } from "./iproute/objects.ts";
 export { type LinkLookup, UnknownInterfaceError } from "./iproute/refs.ts";
 export { Link } from "./iproute/link/link.ts";
@@ -119,6 +125,17 @@ export {
   type StatsSpec,
 } from "./iproute/stats/request.ts";
 export { ADDRLABEL_COMMANDS, type AddrLabelSpec } from "./iproute/addrlabel/request.ts";
+export { type PortVlan, PortVlans } from "./iproute/vlan/vlan.ts";
+export { VID_MAX, VID_MIN, VLAN_COMMANDS, type VlanSpec } from "./iproute/vlan/request.ts";
+export { Mdb, type MdbEntry, type MdbRouter } from "./iproute/mdb/mdb.ts";
+export { MDB_COMMANDS, type MdbSpec } from "./iproute/mdb/request.ts";
+export { VlanDb, type VlanDbEntry } from "./iproute/vlandb/vlandb.ts";
+export {
+  VLAN_STATES,
+  VLANDB_COMMANDS,
+  type VlanDbSpec,
+  type VlanStateName,
+} from "./iproute/vlandb/request.ts";
 export {
   type TunOwnership,
   type TunTapFlags,

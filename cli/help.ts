@@ -10,7 +10,8 @@
 export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help }
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
-                  nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl }
+                  nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl |
+                  bridge { mdb | vlan } }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -149,6 +150,25 @@ Persistent tun/tap devices, created through /dev/net/tun in the namespace (-n) a
 USER/GROUP (names or numbers); del removes them over rtnetlink. show prints ip tuntap show's
 line per device (-j: its fields), read from rtnetlink (one_queue, ignored since Linux 3.8, is
 not reported).
+`,
+  bridge: `Usage: nlroute bridge { mdb | vlan } { COMMAND | help }
+What iproute2's bridge tool does for the multicast database and port VLANs.
+`,
+  "bridge mdb": `Usage: nlroute bridge mdb { add | del | replace } dev BRIDGE port PORT grp GROUP
+                [ src SOURCE ] [ permanent | temp ] [ vid VID ] [ filter_mode { include | exclude } ]
+                [ source_list SOURCE[,SOURCE…] ] [ proto PROTO ]
+       nlroute bridge mdb show [ dev BRIDGE ] [ vid VID ]
+The bridge multicast database as bridge mdb keeps it; show prints bridge mdb show's lines
+(-d: protocols and filter modes, -s: timers, -j: its fields).
+`,
+  "bridge vlan":
+    `Usage: nlroute bridge vlan { add | del } dev DEV vid VID[-VEND] [ pvid ] [ untagged ]
+                [ self ] [ master ]
+       nlroute bridge vlan set dev DEV vid VID[-VEND] [ state STP_STATE ] [ mcast_router N ]
+                [ mcast_max_groups N ] [ neigh_suppress { on | off } ]
+       nlroute bridge vlan show [ dev DEV ]
+VLANs of bridge ports (the bridge needs vlan_filtering for add, del and set), printed as
+bridge vlan show prints them.
 `,
   netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
 Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,

@@ -28,6 +28,7 @@ import {
   ADDR,
   ADDRLABEL,
   LINK,
+  MDB,
   NETCONF,
   NTABLE,
   type ObjectName,
@@ -36,6 +37,8 @@ import {
   ROUTE,
   RULE,
   STATS,
+  VLAN,
+  VLANDB,
 } from "./objects.ts";
 import type { NetconfSpec } from "./netconf/request.ts";
 import { type IPRouteOptions, openSocket } from "./open.ts";
@@ -60,6 +63,10 @@ import type { AddrLabel } from "./addrlabel/addrlabel.ts";
 import type { AddrLabelSpec } from "./addrlabel/request.ts";
 import type { Netconf } from "./netconf/netconf.ts";
 import type { NexthopSpec } from "./nexthop/request.ts";
+import type { PortVlans } from "./vlan/vlan.ts";
+import type { VlanSpec } from "./vlan/request.ts";
+import type { MdbEntry } from "./mdb/mdb.ts";
+import type { MdbSpec } from "./mdb/request.ts";
 
 /** Kernel answers that mean "no such object" (a removal that raced, an `ensure` of an absent one). */
 const NOT_FOUND = new Set(["ENODEV", "ENOENT", "ESRCH", "EADDRNOTAVAIL", "ENXIO"]);
@@ -153,6 +160,28 @@ export class IPRoute implements AsyncDisposable {
    * `xstatsSlave`, `offloadXstats`, `afSpec`).
    */
   readonly stats: ObjectMethod<typeof STATS> = this.#method(STATS);
+  /**
+   * VLANs of bridge ports (`bridge vlan`): `add`, `del` (`index` the port,
+   * `vid` an id or `[from, to]`, `pvid`, `untagged`, `self`, `master`);
+   * `dump` (one {@link PortVlans} per port; `compressed` asks for ranges).
+   * The kernel needs the bridge's `vlanFiltering` for add and del.
+   */
+  readonly vlan: ObjectMethod<typeof VLAN> = this.#method(VLAN);
+  /**
+   * The bridge VLAN database (RTM_NEWVLAN/DELVLAN/GETVLAN, what `bridge vlan
+   * set`, `bridge -s vlan` and `bridge vlan global` use): `set` per-VLAN
+   * options of a port (`state`, `mcastRouter`, `neighSuppress`,
+   * `mcastMaxGroups`), `del`, `dump` (`stats`, `global`). The kernel needs the
+   * bridge's VLAN filtering on.
+   */
+  readonly vlanDb: ObjectMethod<typeof VLANDB> = this.#method(VLANDB);
+  /**
+   * The bridge multicast database (`bridge mdb`): `add`, `replace`, `del`
+   * (`index` the bridge, `port`, `group`, `state`, `vid`, `source`, `mode`,
+   * `sources`); `dump` (one {@link Mdb} per bridge; {@link getMdb} gives the
+   * entries).
+   */
+  readonly mdb: ObjectMethod<typeof MDB> = this.#method(MDB);
 
   /** Wraps an open NETLINK_ROUTE socket (see {@link IPRoute.open} to create one). */
   constructor(socket: NetlinkSocket) {
@@ -355,6 +384,27 @@ export class IPRoute implements AsyncDisposable {
    */
   flushAddrLabels(filter: Partial<AddrLabelSpec> = {}): Promise<number> {
     return this.#flush(ADDRLABEL, filter);
+  }
+
+  /** The VLANs of bridge ports (only ports with VLANs; `index` selects one). */
+  async getVlans(filter: Partial<VlanSpec> = {}): Promise<PortVlans[]> {
+    return (await this.vlan("dump", filter).all()).filter((p) => p.vlans.length > 0);
+  }
+
+  /**
+   * The multicast database entries of every bridge, or of the bridge `index`,
+   * filtered by `port`, `group` and `vid` (names resolved as in specs).
+   */
+  async getMdb(
+    filter: Pick<MdbSpec, "index" | "port" | "group" | "vid"> = {},
+  ): Promise<MdbEntry[]> {
+    const resolved = await resolveLinkRefs(this, MDB, filter as Spec);
+    const entries = (await this.mdb("dump", filter).all()).flatMap((m) => m.entries);
+    return entries.filter((e) =>
+      (resolved.port === undefined || e.port === resolved.port) &&
+      (resolved.group === undefined || e.group === resolved.group) &&
+      (resolved.vid === undefined || (e.vid ?? 0) === resolved.vid)
+    );
   }
 
   /** Netconf entries (optionally filtered, like `netconf("dump", filter)`). */

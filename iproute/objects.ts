@@ -18,8 +18,27 @@ import { NSID } from "./nsid/object.ts";
 import { NTABLE } from "./ntable/object.ts";
 import { ADDRLABEL } from "./addrlabel/object.ts";
 import { STATS } from "./stats/object.ts";
+import { VLAN } from "./vlan/object.ts";
+import { MDB } from "./mdb/object.ts";
+import { VLANDB } from "./vlandb/object.ts";
 
-export { ADDR, ADDRLABEL, FDB, LINK, NEIGH, NETCONF, NEXTHOP, NSID, NTABLE, ROUTE, RULE, STATS };
+export {
+  ADDR,
+  ADDRLABEL,
+  FDB,
+  LINK,
+  MDB,
+  NEIGH,
+  NETCONF,
+  NEXTHOP,
+  NSID,
+  NTABLE,
+  ROUTE,
+  RULE,
+  STATS,
+  VLAN,
+  VLANDB,
+};
 export type { AddrObject } from "./addr/object.ts";
 export type { LinkObject } from "./link/object.ts";
 export type { RouteObject } from "./route/object.ts";
@@ -31,6 +50,9 @@ export type { NsidObject } from "./nsid/object.ts";
 export type { NeighTableObject } from "./ntable/object.ts";
 export type { AddrLabelObject } from "./addrlabel/object.ts";
 export type { StatsObject } from "./stats/object.ts";
+export type { VlanObject } from "./vlan/object.ts";
+export type { MdbObject } from "./mdb/object.ts";
+export type { VlanDbObject } from "./vlandb/object.ts";
 
 /** The object types with commands, by name (what `ensure()` and batches take). */
 export const OBJECTS = {

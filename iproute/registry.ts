@@ -10,13 +10,22 @@ import { RT_NEIGH } from "../core/tables/rt_neigh.ts";
 import { RT_ROUTE } from "../core/tables/rt_route.ts";
 import { RT_RULE } from "../core/tables/rt_rule.ts";
 import { UAPI } from "../core/tables/uapi.ts";
+import { RT_BRIDGE } from "../core/tables/rt_bridge.ts";
 
 /**
  * The compiled rtnetlink tables (links, addresses, routes, neighbours, rules,
  * nexthops, netconf), with the link kinds the YNL specs lack added from the
  * uapi headers (veth, vxlan, macvlan, macvtap).
  */
-export const RTNL: Registry = new Registry([RT_LINK, RT_ADDR, RT_ROUTE, RT_NEIGH, RT_RULE, UAPI]);
+export const RTNL: Registry = new Registry([
+  RT_LINK,
+  RT_ADDR,
+  RT_ROUTE,
+  RT_NEIGH,
+  RT_RULE,
+  UAPI,
+  RT_BRIDGE,
+]);
 
 /** Attribute sets used directly by IPRoute. */
 export const SETS = {
@@ -34,4 +43,12 @@ export const SETS = {
   ntable: RTNL.set("ndtAttrs"),
   addrlabel: RTNL.set("addrlabelAttrs"),
   stats: RTNL.set("statsAttrs"),
+  bridgeLink: RTNL.set("bridgeLinkAttrs"),
+  bridgeAfSpec: RTNL.set("bridgeAfSpecAttrs"),
+  vlanDb: RTNL.set("brvlanDbAttrs"),
+  vlanDump: RTNL.set("brvlanDumpAttrs"),
+  mdb: RTNL.set("mdbaAttrs"),
+  mdbEntries: RTNL.set("mdbaMdbAttrs"),
+  mdbRouters: RTNL.set("mdbaRouterAttrs"),
+  mdbSet: RTNL.set("mdbaSetEntryAttrs"),
 } as const;

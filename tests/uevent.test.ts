@@ -279,7 +279,7 @@ describe("uevents: arguments", () => {
       [() => openUEvents({ subsystem: "" }), "subsystem"],
       [() => openUEvents({ subsystem: ["net", 5 as unknown as string] }), "subsystem[1]"],
       [() => openUEvents({ queue: 0 }), "queue"],
-      [() => openUEvents(null as unknown as {}), "options"],
+      [() => openUEvents(null as never), "options"],
     ];
     for (const [f, argument] of bad) {
       assert.throws(f, (e: ArgumentError) => e instanceof ArgumentError && e.argument === argument);

@@ -27,6 +27,7 @@ import { camel, defines, enumValues, ioctls, type MemberRow, struct } from "./ge
 import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { parseYaml } from "../core/yaml.ts";
 import { rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
+import { bridgeConstants, bridgeSupplement } from "./gen/bridge_sets.ts";
 import { emitModule } from "./gen/emit.ts";
 import { ueventGroups } from "./gen/uevent.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
@@ -127,6 +128,13 @@ const rtnl: [string, string, string, Out][] = YNL.map(([yaml, file, prefix]) => 
   Object.assign(link.sets, extra.sets);
   Object.assign(link.structs, extra.structs);
 }
+// The bridge's VLAN and multicast database tables (if_bridge.h), beside the link set they extend.
+rtnl.push([
+  "rt_bridge.ts",
+  "RT_BRIDGE",
+  "Bridge VLAN and multicast database tables (IFLA_BRIDGE_*, BRIDGE_VLANDB_*, MDBA_*, MDBE_*) from the kernel's 6.12 uapi if_bridge.h.",
+  bridgeSupplement(UAPI, rtnl.find(([file]) => file === "rt_link.ts")![3].sets.linkAttrs!),
+]);
 rtnl.push([
   "uapi.ts",
   "UAPI",
@@ -258,6 +266,7 @@ emitModule(
       "netconf's pseudo interface indexes: ALL (-1, `all`) and DEFAULT (-2, `default`).",
       defines(h("netconf.h"), "NETCONFA_IFINDEX_"),
     ],
+    ...bridgeConstants(UAPI),
     ["NUD", "Neighbour states (ndm_state bits; NONE is 0).", defines(h("neighbour.h"), "NUD_")],
     [
       "NTF",

@@ -15,6 +15,7 @@ import { inv, objectLabel } from "./invocation.ts";
 import { parseAddr } from "./addr.ts";
 import { parseAddrlabel } from "./addrlabel.ts";
 import { parseTuntap } from "./tuntap.ts";
+import { parseMdb, parseVlan } from "./bridge.ts";
 import { parseNetconf } from "./netconf.ts";
 import { parseNtable } from "./ntable.ts";
 import { parseStats } from "./stats.ts";
@@ -32,10 +33,12 @@ import { parseUEvent } from "./uevent.ts";
 import {
   ADDR_COMMANDS,
   ADDRLABEL_COMMANDS,
+  BRIDGE_OBJECT_WORDS,
   ipLookup,
   type IpWord,
   LINK_COMMANDS,
   MADDR_COMMANDS,
+  MDB_COMMANDS,
   NEIGH_COMMANDS,
   NETCONF_COMMANDS,
   NETNS_COMMANDS,
@@ -47,6 +50,7 @@ import {
   STATS_COMMANDS,
   TUNTAP_COMMANDS,
   UEVENT_COMMANDS,
+  VLAN_COMMANDS,
 } from "./ip_words.ts";
 import { Words } from "./words.ts";
 
@@ -54,7 +58,7 @@ type Parser = (w: Words, action: string, family: Family) => Invocation;
 
 /** Each object's commands in ip's order, the command without one, and its grammar. */
 const GRAMMARS: Record<
-  Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl">,
+  Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl" | "bridge">,
   [readonly IpWord[], string, Parser]
 > = {
   link: [LINK_COMMANDS, "show", parseLink],
@@ -70,6 +74,8 @@ const GRAMMARS: Record<
   ntable: [NTABLE_COMMANDS, "show", parseNtable],
   stats: [STATS_COMMANDS, "show", parseStats],
   tuntap: [TUNTAP_COMMANDS, "show", parseTuntap],
+  mdb: [MDB_COMMANDS, "show", parseMdb],
+  vlan: [VLAN_COMMANDS, "show", parseVlan],
   uevent: [UEVENT_COMMANDS, "monitor", parseUEvent],
 };
 
@@ -102,8 +108,28 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
   if (object === "monitor") return parseMonitor(words.slice(1), family);
   if (object === "genl") return parseGenl(words.slice(1));
   if (object === "ynl") return parseYnl(words.slice(1));
+  if (object === "bridge") return parseCommandOf(bridgeObject(words[1]), words.slice(2), family);
+  return parseCommandOf(object, words.slice(1), family);
+}
+
+/** The object `bridge WORD` names (bridge's abbreviations), or a usage error. */
+function bridgeObject(word: string | undefined): "mdb" | "vlan" {
+  if (word === undefined) throw new UsageError(`"bridge" needs an object: mdb or vlan.`);
+  const entry = ipLookup(word, BRIDGE_OBJECT_WORDS);
+  if (!entry) throw new UsageError(`Object "${word}" is unknown, try "nlroute bridge help".`);
+  if (entry[1] === null) {
+    throw new UsageError(`Object "bridge ${entry[0]}" is not supported by nlroute.`);
+  }
+  return entry[1] as "mdb" | "vlan";
+}
+
+/** Parses an object's command words (the object's own word already taken). */
+function parseCommandOf(
+  object: Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl" | "bridge">,
+  rest: readonly string[],
+  family: Family,
+): Invocation {
   const [, fallback, parse] = GRAMMARS[object];
-  const rest = words.slice(1);
   const action = rest.length > 0 ? commandOf(object, rest[0]!) : fallback;
   if (action === "help") return inv("help", "help", {}, { topic: objectLabel(object) });
   return parse(new Words(rest.slice(1), objectLabel(object), action), action, family);
@@ -117,5 +143,12 @@ export function helpTopic(words: readonly string[]): string {
   const first = words[0];
   if (first === undefined) return "";
   const object = objectOf(first);
+  if (object === "bridge") {
+    try {
+      return objectLabel(bridgeObject(words[1]));
+    } catch {
+      return "bridge";
+    }
+  }
   return object === "help" ? words[1] ?? "" : objectLabel(object);
 }

@@ -28,6 +28,9 @@ export type ObjectName =
   | "ntable"
   | "stats"
   | "tuntap"
+  | "bridge"
+  | "mdb"
+  | "vlan"
   | "monitor"
   | "genl"
   | "ynl"
@@ -141,5 +144,9 @@ export function withFamily(spec: Spec, family: number): Spec {
  * The word users type for an object (`addr` → `address`).
  */
 export function objectLabel(object: ObjectName): string {
-  return object === "addr" ? "address" : object;
+  return object === "addr"
+    ? "address"
+    : object === "mdb" || object === "vlan"
+    ? `bridge ${object}`
+    : object;
 }

@@ -75,6 +75,44 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["ynl", "ynl"],
   // nlroute's own: device events (NETLINK_KOBJECT_UEVENT).
   ["uevent", "uevent"],
+  // nlroute's own: what iproute2's `bridge` tool does (`nlroute bridge mdb …`).
+  ["bridge", "bridge"],
+];
+
+/** bridge.c's objects, in its order; nlroute's name for each (null: not in nlroute). */
+export const BRIDGE_OBJECT_WORDS: readonly IpWord[] = [
+  ["link", null],
+  ["fdb", null],
+  ["mdb", "mdb"],
+  ["vlan", "vlan"],
+  ["vni", null],
+  ["monitor", null],
+];
+
+/** mdb.c's do_mdb. */
+export const MDB_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["replace", "replace"],
+  ["delete", "del"],
+  ["show", "show"],
+  ["lst", "show"],
+  ["list", "show"],
+  ["get", null],
+  ["flush", null],
+  ["help", "help"],
+];
+
+/** vlan.c's do_vlan. */
+export const VLAN_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["delete", "del"],
+  ["set", "set"],
+  ["show", "show"],
+  ["lst", "show"],
+  ["list", "show"],
+  ["tunnelshow", null],
+  ["global", null],
+  ["help", "help"],
 ];
 
 /**

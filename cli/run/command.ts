@@ -11,6 +11,7 @@ import type { GlobalOptions } from "../parse/options.ts";
 import { runAddr } from "./addr.ts";
 import { runAddrlabel } from "./addrlabel.ts";
 import { runTuntap } from "./tuntap.ts";
+import { runMdb, runVlan } from "./bridge.ts";
 import { runNetconf } from "./netconf.ts";
 import { runNtable } from "./ntable.ts";
 import { runStats } from "./stats.ts";
@@ -38,6 +39,8 @@ const RUNNERS: Record<string, Runner> = {
   nexthop: runNexthop,
   addrlabel: runAddrlabel,
   tuntap: runTuntap,
+  mdb: runMdb,
+  vlan: runVlan,
   netconf: runNetconf,
   ntable: runNtable,
   stats: runStats,

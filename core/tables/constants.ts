@@ -286,6 +286,154 @@ export const NETCONFA_IFINDEX = {
   DEFAULT: -2,
 } as const;
 
+/** struct bridge_vlan_info flags (PVID, UNTAGGED, RANGE_BEGIN, …). */
+export const BRIDGE_VLAN_INFO = {
+  MASTER: 1,
+  PVID: 2,
+  UNTAGGED: 4,
+  RANGE_BEGIN: 8,
+  RANGE_END: 16,
+  BRENTRY: 32,
+  ONLY_OPTS: 64,
+} as const;
+
+/** IFLA_BRIDGE_FLAGS: to the master, to the port itself. */
+export const BRIDGE_FLAGS = {
+  MASTER: 1,
+  SELF: 2,
+} as const;
+
+/** RTM_GETVLAN dump flags (BRIDGE_VLANDB_DUMP_FLAGS). */
+export const BRIDGE_VLANDB_DUMPF = {
+  STATS: 1,
+  GLOBAL: 2,
+} as const;
+
+/** mdb entry states (MDB_TEMPORARY, MDB_PERMANENT). */
+export const MDB = {
+  TEMPORARY: 0,
+  PERMANENT: 1,
+} as const;
+
+/** mdb entry flags (offload, fast leave, …). */
+export const MDB_FLAGS = {
+  OFFLOAD: 1,
+  FAST_LEAVE: 2,
+  STAR_EXCL: 4,
+  BLOCKED: 8,
+} as const;
+
+/** Multicast filter modes of mdb entries (MDBA_MDB_EATTR_GROUP_MODE; linux/in.h MCAST_EXCLUDE/INCLUDE). */
+export const MCAST_MODE = {
+  EXCLUDE: 0,
+  INCLUDE: 1,
+} as const;
+
+/** Ethernet protocol numbers (linux/if_ether.h; mdb groups use IP and IPV6). */
+export const ETH_P = {
+  LOOP: 96,
+  PUP: 512,
+  PUPAT: 513,
+  TSN: 8944,
+  ERSPAN2: 8939,
+  IP: 2048,
+  X25: 2053,
+  ARP: 2054,
+  BPQ: 2303,
+  IEEEPUP: 2560,
+  IEEEPUPAT: 2561,
+  BATMAN: 17157,
+  DEC: 24576,
+  DNA_DL: 24577,
+  DNA_RC: 24578,
+  DNA_RT: 24579,
+  LAT: 24580,
+  DIAG: 24581,
+  CUST: 24582,
+  SCA: 24583,
+  TEB: 25944,
+  RARP: 32821,
+  ATALK: 32923,
+  AARP: 33011,
+  "8021Q": 33024,
+  ERSPAN: 35006,
+  IPX: 33079,
+  IPV6: 34525,
+  PAUSE: 34824,
+  SLOW: 34825,
+  WCCP: 34878,
+  MPLS_UC: 34887,
+  MPLS_MC: 34888,
+  ATMMPOA: 34892,
+  PPP_DISC: 34915,
+  PPP_SES: 34916,
+  LINK_CTL: 34924,
+  ATMFATE: 34948,
+  PAE: 34958,
+  PROFINET: 34962,
+  REALTEK: 34969,
+  AOE: 34978,
+  ETHERCAT: 34980,
+  "8021AD": 34984,
+  "802_EX1": 34997,
+  PREAUTH: 35015,
+  TIPC: 35018,
+  LLDP: 35020,
+  MRP: 35043,
+  MACSEC: 35045,
+  "8021AH": 35047,
+  MVRP: 35061,
+  "1588": 35063,
+  NCSI: 35064,
+  PRP: 35067,
+  CFM: 35074,
+  FCOE: 35078,
+  IBOE: 35093,
+  TDLS: 35085,
+  FIP: 35092,
+  "80221": 35095,
+  HSR: 35119,
+  NSH: 35151,
+  LOOPBACK: 36864,
+  QINQ1: 37120,
+  QINQ2: 37376,
+  QINQ3: 37632,
+  EDSA: 56026,
+  DSA_8021Q: 56027,
+  DSA_A5PSW: 57345,
+  IFE: 60734,
+  AF_IUCV: 64507,
+  "802_3_MIN": 1536,
+  "802_3": 1,
+  AX25: 2,
+  ALL: 3,
+  "802_2": 4,
+  SNAP: 5,
+  DDCMP: 6,
+  WAN_PPP: 7,
+  PPP_MP: 8,
+  LOCALTALK: 9,
+  CAN: 12,
+  CANFD: 13,
+  CANXL: 14,
+  PPPTALK: 16,
+  TR_802_2: 17,
+  MOBITEX: 21,
+  CONTROL: 22,
+  IRDA: 23,
+  ECONET: 24,
+  HDLC: 25,
+  ARCNET: 26,
+  DSA: 27,
+  TRAILER: 28,
+  PHONET: 245,
+  IEEE802154: 246,
+  CAIF: 247,
+  XDSA: 248,
+  MAP: 249,
+  MCTP: 250,
+} as const;
+
 /** Neighbour states (ndm_state bits; NONE is 0). */
 export const NUD = {
   INCOMPLETE: 1,

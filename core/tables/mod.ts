@@ -25,3 +25,4 @@ export * from "./genetlink.ts";
 export * from "./nfnetlink.ts";
 export * from "./sock_diag.ts";
 export * from "./tun.ts";
+export * from "./rt_bridge.ts";

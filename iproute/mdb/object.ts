@@ -1,0 +1,26 @@
+/**
+ * The bridge multicast database object type: commands, identity.
+ *
+ * @module
+ */
+import { fieldMatch } from "../match.ts";
+import { defineObject, type ObjectDef } from "../object.ts";
+import { Mdb } from "./mdb.ts";
+import { buildMdbRequest, MDB_COMMANDS, type MdbSpec } from "./request.ts";
+
+/** The mdb object type (one result per bridge). */
+export type MdbObject = ObjectDef<"mdb", Mdb, MdbSpec, keyof typeof MDB_COMMANDS, never, never>;
+
+/** The bridge multicast database (`bridge mdb`). */
+export const MDB: MdbObject = defineObject({
+  name: "mdb",
+  result: Mdb,
+  commands: MDB_COMMANDS,
+  build: (cmd, spec: MdbSpec) => buildMdbRequest(cmd, spec),
+  linkRefs: ["index", "port"],
+  // Dumps select bridges by `index`; entries are picked by the helper (getMdb).
+  match: (spec) => spec.index === undefined ? undefined : fieldMatch<Mdb>({ bridge: spec.index }),
+  dumpOnly: ["index", "port", "group", "vid"],
+  key: (m) => String(m.bridge),
+  selector: (m) => ({ index: m.bridge }),
+});
