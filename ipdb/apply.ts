@@ -48,6 +48,12 @@ export async function loadAll(state: DbState, ipr: IPRoute): Promise<void> {
   for (const a of addrs) state.setAddr(a, true);
   for (const i of state.byIndex.values()) interfaceInternals.neigh(i).clear();
   for (const n of neighs) state.setNeigh(n, true);
+  // Bridge port VLANs (AF_BRIDGE link messages; every port is listed).
+  for (const i of state.byIndex.values()) interfaceInternals.setVlans(i, []);
+  for (const p of await ipr.vlan("dump", {}).all()) {
+    const i = state.byIndex.get(p.index);
+    if (i) interfaceInternals.setVlans(i, p.vlans);
+  }
   // Routes (a reload keeps the records that still exist, and drops the others)
   const reload = state.tables.size > 0;
   const keep = reload ? new Set<RouteRecord>() : undefined;

@@ -9,6 +9,7 @@ import { AF_INET, parseMAC, parsePrefix } from "../core/address.ts";
 import type { Link } from "../iproute/link/link.ts";
 import type { LinkSpec } from "../iproute/link/request.ts";
 import type { Neighbour } from "../iproute/neigh/neighbour.ts";
+import type { PortVlan } from "../iproute/vlan/vlan.ts";
 import type { Route } from "../iproute/route/route.ts";
 import { ifname as checkIfname, int } from "../iproute/spec.ts";
 import { addrKey } from "./keys.ts";
@@ -67,6 +68,8 @@ export interface InterfaceInternals {
   addrs(i: Interface): Map<string, IpAddr>;
   /** Neighbours by destination. */
   neigh(i: Interface): Map<string, Neighbour>;
+  /** Sets the VLANs of a bridge port (from an AF_BRIDGE link message). */
+  setVlans(i: Interface, vlans: PortVlan[]): void;
   /** How it is to be created, while pending (or was, when made by `create`). */
   creation(i: Interface): Creation | undefined;
   /** The kernel's (committed) value of a field. */
@@ -122,6 +125,7 @@ export class Interface extends Record_ {
   readonly #addrs = new Map<string, IpAddr>();
   /** Neighbours by destination. */
   readonly #neigh = new Map<string, Neighbour>();
+  #vlans: PortVlan[] = [];
 
   /**
    * A record of `owner` mirroring `link`, or, without it, a pending interface
@@ -148,6 +152,9 @@ export class Interface extends Record_ {
     };
     x.addrs = (i) => i.#addrs;
     x.neigh = (i) => i.#neigh;
+    x.setVlans = (i, vlans) => {
+      i.#vlans = vlans;
+    };
     x.creation = (i) => i.#create;
     x.committed = (i, field) => i.committed(field);
     x.db = (i) => i.#db();
@@ -279,6 +286,15 @@ export class Interface extends Record_ {
   /** Neighbours on this interface. */
   get neighbours(): Neighbour[] {
     return [...this.#neigh.values()];
+  }
+  /**
+   * The VLANs of a bridge port (or of a bridge itself), as `bridge vlan show`
+   * lists them: read from the kernel at load and kept current by its AF_BRIDGE
+   * link notifications (empty when the bridge does not filter VLANs). Change
+   * them with IPRoute's `vlan("add" | "del")`.
+   */
+  get vlans(): PortVlan[] {
+    return this.#vlans.map((v) => ({ ...v }));
   }
 
   // -- chainable setters ----------------------------------------------------

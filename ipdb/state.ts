@@ -8,6 +8,19 @@
  * @module
  */
 import { AF_BRIDGE, AF_INET } from "../core/address.ts";
+import { PortVlans } from "../iproute/vlan/vlan.ts";
+
+/** The port VLAN view of an AF_BRIDGE link message (the same bytes). */
+function portVlansOf(l: Link): PortVlans {
+  const raw = l.raw();
+  return new PortVlans(
+    raw,
+    new DataView(raw.buffer, raw.byteOffset, raw.byteLength),
+    0,
+    raw.length,
+    l.type,
+  );
+}
 import type { Address } from "../iproute/addr/address.ts";
 import type { Link } from "../iproute/link/link.ts";
 import type { Neighbour } from "../iproute/neigh/neighbour.ts";
@@ -165,8 +178,12 @@ export class DbState implements InterfaceDb, RouteDb {
 
   /** Files a link message: updates its record, or makes (or claims) one. */
   setLink(l: Link): void {
-    // AF_BRIDGE link messages describe bridge ports, not links.
-    if (l.family === AF_BRIDGE) return;
+    // AF_BRIDGE link messages describe bridge ports (their VLANs), not links.
+    if (l.family === AF_BRIDGE) {
+      const i = this.byIndex.get(l.index);
+      if (i) interfaceInternals.setVlans(i, portVlansOf(l).vlans);
+      return;
+    }
     let i = this.byIndex.get(l.index);
     // The kernel's name so far (inside a transaction `ifname` reads the pending one).
     const oldName = i?.link?.ifname;
@@ -204,7 +221,12 @@ export class DbState implements InterfaceDb, RouteDb {
 
   /** Files a link removal (an AF_BRIDGE one only says a port left its bridge). */
   delLink(l: Link): void {
-    if (l.family === AF_BRIDGE) return;
+    if (l.family === AF_BRIDGE) {
+      // The port left its bridge (or its VLAN information went): no VLANs.
+      const i = this.byIndex.get(l.index);
+      if (i) interfaceInternals.setVlans(i, []);
+      return;
+    }
     const i = this.byIndex.get(l.index);
     if (i) this.dropLink(i);
   }

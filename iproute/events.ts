@@ -111,8 +111,14 @@ export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
   return out;
 })();
 
-/** What `ip monitor` shows by default: links, addresses, routes, neighbours, rules, nexthops, netconf, nsid. */
-export const DEFAULT_GROUPS: readonly GroupName[] = EVENT_OBJECTS.map((d) => d.name);
+/**
+ * What `ip monitor` shows by default: links, addresses, routes, neighbours,
+ * rules, nexthops, netconf, nsid (not the bridge's mdb: ask for `"mdb"`, as
+ * `bridge monitor mdb` does).
+ */
+export const DEFAULT_GROUPS: readonly GroupName[] = EVENT_OBJECTS.map((d) => d.name).filter((n) =>
+  n !== "mdb"
+);
 
 /**
  * Resolves group names (or numbers) to RTNLGRP numbers.

@@ -69,7 +69,7 @@ export const OBJECTS = {
 export type ObjectName = keyof typeof OBJECTS;
 
 /** The object types whose notifications the event decoder turns into typed events. */
-export const EVENT_OBJECTS = [LINK, ADDR, ROUTE, NEIGH, RULE, NEXTHOP, NETCONF, NSID] as const;
+export const EVENT_OBJECTS = [LINK, ADDR, ROUTE, NEIGH, RULE, NEXTHOP, NETCONF, NSID, MDB] as const;
 
 /** The object type of each notification message type (RTM_NEWLINK → link, …). */
 export const BY_MESSAGE: readonly (AnyObjectDef | undefined)[] = (() => {

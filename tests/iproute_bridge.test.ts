@@ -9,14 +9,15 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { ArgumentError, NetlinkError, PortVlans, RTM } from "../mod.ts";
+import { ArgumentError, IPDB, Link, Monitor, NetlinkError, PortVlans, RTM } from "../mod.ts";
+import { DbState } from "../ipdb/state.ts";
 import { buildVlanRequest } from "../iproute/vlan/request.ts";
 import { buildVlanDbRequest } from "../iproute/vlandb/request.ts";
 import { buildMdbRequest } from "../iproute/mdb/request.ts";
 import { RT_BRIDGE_STRUCTS } from "../core/tables/rt_bridge.ts";
 import { Writer } from "../core/codec.ts";
 import type { Request } from "../core/socket.ts";
-import { bridgeJson, ip, skipReason, withTestNetns } from "./helpers.ts";
+import { bridgeJson, ip, skipReason, testName, withTestNetns } from "./helpers.ts";
 import { live, withIPRoute } from "./iproute_util.ts";
 import { lines, ok } from "./cli_util.ts";
 
@@ -49,11 +50,11 @@ function bridgeMdb(ns: string): string[] {
 let vlanProbe: string | false | undefined;
 function vlanFilteringMissing(): string | false {
   if (vlanProbe !== undefined) return vlanProbe;
-  const ns = `nlrt-vlanprobe-${process.pid}`;
+  const ns = testName("vlanprobe");
   spawnSync("ip", ["netns", "add", ns]);
   const r = spawnSync(
     "ip",
-    ["-n", ns, "link", "add", "b", "type", "bridge", "vlan_filtering", "1"],
+    ["-n", ns, "link", "add", "name", "vlprobe0", "type", "bridge", "vlan_filtering", "1"],
     {
       encoding: "utf8",
     },
@@ -375,6 +376,37 @@ describe("bridge mdb (live)", live, () => {
     });
   });
 
+  it("reports mdb changes as typed events (the mdb group, as bridge monitor mdb)", async () => {
+    await withTestNetns(async (ns) => {
+      bridgeScene(ns);
+      await using mon = await Monitor.open({ netns: ns, groups: ["mdb"] });
+      // One consumer from the start: it queues every event from here on.
+      const events = mon.events({ signal: AbortSignal.timeout(5000) });
+      spawnSync("bridge", [
+        "-n",
+        ns,
+        "mdb",
+        "add",
+        "dev",
+        "br0",
+        "port",
+        "v0",
+        "grp",
+        "239.7.7.7",
+        "permanent",
+      ]);
+      spawnSync("bridge", ["-n", ns, "mdb", "del", "dev", "br0", "port", "v0", "grp", "239.7.7.7"]);
+      const seen: string[] = [];
+      for await (const e of events) {
+        if (e.kind !== "mdb") continue;
+        const entry = e.object.entries.find((x) => x.group === "239.7.7.7");
+        if (entry) seen.push(`${e.event} ${entry.state}`);
+        if (seen.length === 2) break;
+      }
+      assert.deepEqual(seen, ["RTM_NEWMDB permanent", "RTM_DELMDB permanent"]);
+    });
+  });
+
   it("adds (S, G) entries with IGMPv3", async () => {
     await withIPRoute(async (ipr, ns) => {
       bridgeScene(ns);
@@ -453,6 +485,89 @@ describe("nlroute bridge mdb | vlan (live)", live, () => {
         JSON.parse(ok(ns, ["-j", "bridge", "vlan", "show"])),
         bridgeJson(["vlan", "show"], ns),
       );
+    });
+  });
+});
+
+/** An RTM_NEWLINK / RTM_DELLINK message: ifinfomsg (family, index), IFLA_IFNAME, and VLAN infos in IFLA_AF_SPEC. */
+function linkMessage(
+  type: number,
+  family: number,
+  index: number,
+  name: string,
+  vlans: [number, number][] = [],
+): Link {
+  const w = new Writer(256);
+  const start = w.beginMessage(type, 0);
+  const hdr = new Uint8Array(16);
+  hdr[0] = family;
+  new DataView(hdr.buffer).setInt32(4, index, true);
+  w.bytes(hdr);
+  w.attrString(3, name);
+  if (vlans.length) {
+    const spec = w.beginNested(26);
+    for (const [flags, vid] of vlans) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint16(0, flags, true);
+      new DataView(b.buffer).setUint16(2, vid, true);
+      w.attrBytes(2, b);
+    }
+    w.endAttr(spec);
+  }
+  w.endMessage(start);
+  const bytes = w.finish();
+  return new Link(bytes, new DataView(bytes.buffer), 0, bytes.length, type);
+}
+
+describe("IPDB port VLANs", () => {
+  it("keeps a port's VLANs from AF_BRIDGE link messages, and clears them when it leaves", () => {
+    const state = new DbState("implicit", [], { sync: () => {}, commit: () => Promise.resolve() });
+    state.setLink(linkMessage(RTM.NEWLINK, 0, 5, "v0"));
+    const v0 = state.byIndex.get(5)!;
+    assert.deepEqual(v0.vlans, []);
+    state.setLink(linkMessage(RTM.NEWLINK, 7, 5, "v0", [[6, 1], [8, 10], [16, 20]]));
+    assert.deepEqual(v0.vlans, [
+      { vid: 1, pvid: true, untagged: true, flags: 6 },
+      { vid: 10, pvid: false, untagged: false, flags: 0, vidEnd: 20 },
+    ]);
+    assert.equal(v0.ifname, "v0", "an AF_BRIDGE message is not a link update");
+    state.delLink(linkMessage(RTM.DELLINK, 7, 5, "v0"));
+    assert.deepEqual(v0.vlans, []);
+    assert.equal(state.byIndex.get(5), v0, "the port's record stays");
+  });
+});
+
+describe("IPDB port VLANs (live)", live, () => {
+  it("lists the VLANs bridge vlan show lists", async () => {
+    await withTestNetns(async (ns) => {
+      bridgeScene(ns);
+      await using ipdb = await IPDB.open({ netns: ns });
+      const theirs = new Map(
+        (bridgeJson(["vlan", "show"], ns) as Json[]).map((p) => [
+          p.ifname,
+          p.vlans.map((v: Json) => v.vlan),
+        ]),
+      );
+      for (const name of ["br0", "v0", "v1"]) {
+        assert.deepEqual(
+          ipdb.interfaces[name]!.vlans.map((v) => v.vid),
+          theirs.get(name) ?? [],
+          name,
+        );
+      }
+    });
+  });
+
+  it("follows VLANs added behind its back", { skip: vlanFilteringMissing() }, async () => {
+    await withTestNetns(async (ns) => {
+      ip(["link", "add", "br0", "type", "bridge", "vlan_filtering", "1"], ns);
+      ip(["link", "add", "v0", "type", "veth", "peer", "name", "v1"], ns);
+      ip(["link", "set", "v0", "master", "br0"], ns);
+      await using ipdb = await IPDB.open({ netns: ns });
+      spawnSync("bridge", ["-n", ns, "vlan", "add", "dev", "v0", "vid", "42"]);
+      await ipdb.wait("RTM_NEWLINK", { index: ipdb.interfaces.v0!.index }, { timeout: 2000 });
+      ipdb.sync();
+      assert.ok(ipdb.interfaces.v0!.vlans.some((v) => v.vid === 42));
     });
   });
 });

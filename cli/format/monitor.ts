@@ -14,6 +14,7 @@ import { NEIGH_FORMAT } from "./neigh.ts";
 import { NEXTHOP_FORMAT } from "./nexthop.ts";
 import { ROUTE_FORMAT } from "./route.ts";
 import { RULE_FORMAT } from "./rule.ts";
+import { mdbJson, mdbText } from "./bridge.ts";
 
 /**
  * The netconf settings ip (6.1) prints, in its order: the tables' name, ip's
@@ -76,6 +77,11 @@ const EVENT_FORMATS: { [E in ObjectEvent as E["kind"]]: Format<E["object"]> } = 
   netconf: fieldFormat((n: Netconf, names: Names) => netconfFields(n, names)),
   // As `ip monitor nsid` prints them (and `ip -j netns list-id` names the field).
   nsid: { json: (n) => ({ nsid: n.nsid }), text: (n) => `nsid ${n.nsid}` },
+  // As `bridge monitor mdb` prints them: the entries the notification carries.
+  mdb: {
+    json: (m, names) => ({ mdb: m.entries.map((e) => mdbJson(e, names, false, false)) }),
+    text: (m, names) => m.entries.map((e) => mdbText(e, names, false, false)).join("\n"),
+  },
 };
 
 function formatOf(e: ObjectEvent): Format<unknown> {
