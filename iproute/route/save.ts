@@ -192,6 +192,31 @@ export async function saveRoutesJSON(
   return routes.map((r) => routeSpecOf(r, names));
 }
 
+function isAsyncIterable(v: unknown): v is AsyncIterable<Uint8Array> {
+  return typeof v === "object" && v !== null && !(v instanceof Uint8Array) && !Array.isArray(v) &&
+    typeof (v as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function";
+}
+
+/** The chunks of a stream, joined (the saved form is read whole: restore makes three passes). */
+async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const c of stream) {
+    if (!(c instanceof Uint8Array)) {
+      throw new ArgumentError("source", "a stream of bytes (Uint8Array chunks)", c);
+    }
+    chunks.push(c);
+    size += c.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 /** The pass of a route spec, as {@link pass} for a saved route. */
 function specPass(s: RouteSpec): number {
   if (s.gateway !== undefined || s.multipath !== undefined) return 2;
@@ -230,13 +255,15 @@ async function resolveSpecs(ipr: IPRoute, specs: readonly RouteSpec[]): Promise<
  * routes to local addresses, to local networks, then through gateways); a
  * route that exists already is restored (`existed: true`). Resolves with one
  * result per route, in the source's order; kernel errors are results.
- * `source` is a saved stream, routes (from {@link decodeRouteDump} or a
- * dump), or route specs (the JSON form, {@link saveRoutesJSON}; interface
- * names are resolved and every spec is checked before anything is sent).
+ * `source` is a saved stream (its bytes, or a readable stream / async
+ * iterable of chunks: a file's `ReadableStream`, `process.stdin`), routes
+ * (from {@link decodeRouteDump} or a dump), or route specs (the JSON form,
+ * {@link saveRoutesJSON}; interface names are resolved and every spec is
+ * checked before anything is sent).
  */
 export async function restoreRoutes(
   ipr: IPRoute,
-  source: Uint8Array | readonly Route[],
+  source: Uint8Array | AsyncIterable<Uint8Array> | readonly Route[],
 ): Promise<RestoreResult[]>;
 /**
  * Restores route specs (the JSON form, {@link saveRoutesJSON}) in `ip route
@@ -249,11 +276,12 @@ export async function restoreRoutes(
 ): Promise<RestoreResult<RouteSpec>[]>;
 export async function restoreRoutes(
   ipr: IPRoute,
-  source: Uint8Array | readonly Route[] | readonly RouteSpec[],
+  source: Uint8Array | AsyncIterable<Uint8Array> | readonly Route[] | readonly RouteSpec[],
 ): Promise<RestoreResult<Route | RouteSpec>[]> {
   let items: (Route | RouteSpec)[];
   let requests: Request[];
   let passes: number[];
+  if (isAsyncIterable(source)) source = await readAll(source);
   if (source instanceof Uint8Array) items = decodeRouteDump(source);
   else if (Array.isArray(source)) items = [...source];
   else {
