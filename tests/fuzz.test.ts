@@ -24,6 +24,8 @@ describe("decoder fuzzing (seeded subset)", {
     await ipr.rule("add", { src: "10.0.0.0/8", table: 10, priority: 5 });
     await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "v1" });
     await ipr.neigh("add", { index: "v1", dst: "10.0.0.9", lladdr: "02:00:00:00:00:09" });
+    await ipr.link("set", { ifname: "br0", state: "up" });
+    await ipr.mdb("add", { index: "br0", port: "v0", group: "239.1.1.1", state: "permanent" });
     corpus = await captureCorpus(ns);
   });
   after(() => removeTestNetns(ns));
@@ -37,6 +39,7 @@ describe("decoder fuzzing (seeded subset)", {
       assert.ok(types.has(t), `a message of type ${t}`);
     }
     assert.ok(types.has(RTM.NEWNEXTHOP) && types.has(NLMSG.ERROR) && types.has(NLMSG.DONE));
+    assert.ok(types.has(RTM.NEWMDB), "an mdb message");
   });
 
   it("raises only DecodeError on 10,000 mutated replies through the receive path", async () => {

@@ -49,6 +49,9 @@ async function populate(): Promise<void> {
   await ipr.nexthop("add", { id: 1, gateway: "10.0.0.2", oif: "v1" });
   await ipr.nexthop("add", { id: 2, group: [{ id: 1, weight: 3 }] });
   await ipr.neigh("add", { index: "v1", dst: "10.0.0.9", lladdr: "02:00:00:00:00:09" });
+  await ipr.link("set", { ifname: "br0", state: "up" });
+  await ipr.mdb("add", { index: "br0", port: "v0", group: "239.1.1.1", state: "permanent" });
+  await ipr.mdb("add", { index: "br0", port: "v0", group: "ff0e::1", state: "permanent", vid: 3 });
 }
 
 const gc = globalThis as { gc?: () => void; Bun?: { gc(sync: boolean): void } };

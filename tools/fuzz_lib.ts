@@ -63,9 +63,19 @@ export async function captureCorpus(netns?: string): Promise<Uint8Array[]> {
       await ipr.getRules(),
       await ipr.getNeighbours(),
       await ipr.getNexthops(),
+      // The bridge's AF_BRIDGE link messages (port VLANs).
+      await ipr.vlan("dump").all(),
     ]
   ) {
     for (const m of list) out.push(m.raw());
+  }
+  // The multicast database: the kernel answers dumps as RTM_GETMDB; its
+  // notifications (RTM_NEWMDB, what the typed event decoder takes) have the
+  // same layout, so the corpus carries them as notifications.
+  for (const m of await ipr.mdb("dump").all()) {
+    const raw = m.raw().slice();
+    new DataView(raw.buffer).setUint16(4, RTM.NEWMDB, true);
+    out.push(raw);
   }
   return [...out, ...controlMessages()];
 }
