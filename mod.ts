@@ -79,6 +79,26 @@ export { Address } from "./iproute/addr/address.ts";
 export { ADDR_COMMANDS, type AddrSpec } from "./iproute/addr/request.ts";
 export { ADDR_GROUPS } from "./iproute/addr/object.ts";
 export { type NextHop, type NextHopSpec } from "./iproute/route/multipath.ts";
+export type {
+  BpfEncap,
+  BpfProgram,
+  EncapTypeName,
+  Ioam6Encap,
+  Ioam6Mode,
+  Ip6Encap,
+  IpEncap,
+  MplsEncap,
+  RawEncap,
+  RouteEncap,
+  Seg6Encap,
+  Seg6LocalAction,
+  Seg6LocalCounters,
+  Seg6LocalEncap,
+  Seg6LocalFlavor,
+  Seg6Mode,
+  Seg6Srh,
+  TunnelFlag,
+} from "./iproute/route/encap.ts";
 export { Route, type RouteIdentity } from "./iproute/route/route.ts";
 export { ROUTE_COMMANDS, type RouteSpec, tableId } from "./iproute/route/request.ts";
 export { ROUTE_GROUPS } from "./iproute/route/object.ts";
@@ -129,6 +149,7 @@ export { type PortVlan, PortVlans } from "./iproute/vlan/vlan.ts";
 export { VID_MAX, VID_MIN, VLAN_COMMANDS, type VlanSpec } from "./iproute/vlan/request.ts";
 export { Mdb, type MdbEntry, type MdbRouter } from "./iproute/mdb/mdb.ts";
 export { MDB_COMMANDS, type MdbSpec } from "./iproute/mdb/request.ts";
+export { MDB_GROUPS } from "./iproute/mdb/object.ts";
 export { VlanDb, type VlanDbEntry } from "./iproute/vlandb/vlandb.ts";
 export {
   VLAN_STATES,

@@ -54,6 +54,8 @@ export interface AttrOpts {
   header?: string;
   /** A binary attribute holding an array of `struct`. */
   array?: boolean;
+  /** A struct member holding bitfields: each field's `[shift, width]` (little-endian allocation). */
+  bits?: Record<string, readonly [number, number]>;
 }
 /** A generated attribute row: number, name, type, options. */
 export type AttrRow = readonly [number, string, string, AttrOpts?];

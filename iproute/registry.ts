@@ -11,11 +11,12 @@ import { RT_ROUTE } from "../core/tables/rt_route.ts";
 import { RT_RULE } from "../core/tables/rt_rule.ts";
 import { UAPI } from "../core/tables/uapi.ts";
 import { RT_BRIDGE } from "../core/tables/rt_bridge.ts";
+import { LWTUNNEL } from "../core/tables/lwtunnel.ts";
 
 /**
  * The compiled rtnetlink tables (links, addresses, routes, neighbours, rules,
  * nexthops, netconf), with the link kinds the YNL specs lack added from the
- * uapi headers (veth, vxlan, macvlan, macvtap).
+ * uapi headers (veth, vxlan, macvlan, macvtap), and route encapsulation.
  */
 export const RTNL: Registry = new Registry([
   RT_LINK,
@@ -25,6 +26,7 @@ export const RTNL: Registry = new Registry([
   RT_RULE,
   UAPI,
   RT_BRIDGE,
+  LWTUNNEL,
 ]);
 
 /** Attribute sets used directly by IPRoute. */
@@ -51,4 +53,9 @@ export const SETS = {
   mdbEntries: RTNL.set("mdbaMdbAttrs"),
   mdbRouters: RTNL.set("mdbaRouterAttrs"),
   mdbSet: RTNL.set("mdbaSetEntryAttrs"),
+  seg6Local: RTNL.set("seg6LocalAttrs"),
+  lwtIp: RTNL.set("lwtunnelIpAttrs"),
+  lwtIp6: RTNL.set("lwtunnelIp6Attrs"),
+  lwtBpf: RTNL.set("lwtBpfAttrs"),
+  ioam6: RTNL.set("ioam6IptunnelAttrs"),
 } as const;

@@ -7,6 +7,7 @@
  *   6.12's rt_* files still carry `rta-`/`ifa-` prefixed names);
  * - the sets YNL lacks (veth, vxlan, macvlan, ipvlan, nexthop, netconf, net
  *   namespace ids) numbered from the kernel's uapi headers;
+ * - route encapsulation (lwtunnel.h, seg6*.h, mpls*.h, ioam6*.h) in lwtunnel.ts;
  * - protocol-level constants and header layouts from the uapi headers:
  *   netlink.h, rtnetlink.h, genetlink.h, netfilter/nfnetlink.h, sock_diag.h,
  *   inet_diag.h, unix_diag.h;
@@ -26,8 +27,8 @@ import { readFileSync } from "node:fs";
 import { camel, defines, enumValues, ioctls, type MemberRow, struct } from "./gen/cheader.ts";
 import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { parseYaml } from "../core/yaml.ts";
-import { rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
 import { bridgeConstants, bridgeSupplement } from "./gen/bridge_sets.ts";
+import { lwtunnelSupplement, rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
 import { ueventGroups } from "./gen/uevent.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
@@ -151,6 +152,21 @@ for (const [file, prefix, source, data] of rtnl) {
     [prefix, data],
     [],
     typeDeclarations(file, data, owners, subMessages),
+  );
+}
+
+// -- route encapsulation (lightweight tunnels): uapi headers ------------------
+
+{
+  const { out, groups } = lwtunnelSupplement(UAPI);
+  emitModule(
+    OUT + "lwtunnel.ts",
+    "Route encapsulation tables (RTA_ENCAP by RTA_ENCAP_TYPE) from the kernel's 6.12 uapi " +
+      "lwtunnel.h, seg6.h, seg6_iptunnel.h, seg6_local.h, seg6_hmac.h, mpls.h and " +
+      "mpls_iptunnel.h; ioam6.h, ioam6_iptunnel.h and if_tunnel.h's TUNNEL_* flags " +
+      "(absent from that subset) from the system's linux-libc-dev.",
+    ["LWTUNNEL", out],
+    groups,
   );
 }
 

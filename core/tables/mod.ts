@@ -21,6 +21,7 @@ export * from "./rt_route.ts";
 export * from "./rt_neigh.ts";
 export * from "./rt_rule.ts";
 export * from "./uapi.ts";
+export * from "./lwtunnel.ts";
 export * from "./genetlink.ts";
 export * from "./nfnetlink.ts";
 export * from "./sock_diag.ts";

@@ -13,6 +13,7 @@ import { RTNETLINK_STRUCTS, RTNH_F } from "../../core/tables/constants.ts";
 import { writeStruct } from "../../core/layout.ts";
 import { SETS } from "../registry.ts";
 import { address, checkKeys, int } from "../spec.ts";
+import { decodeEncap, type RouteEncap, writeEncap } from "./encap.ts";
 
 const RTA = RT_ROUTE_ATTRS.routeAttrs;
 const RTNH = RTNETLINK_STRUCTS.rtnexthop;
@@ -29,6 +30,8 @@ export interface NextHop {
   weight?: number;
   /** RTNH_F_* flags. */
   flags?: number;
+  /** This path's encapsulation (RTA_ENCAP of the next hop), as {@link Route.encap}. */
+  encap?: RouteEncap;
 }
 
 /**
@@ -96,6 +99,9 @@ export function decodeMultipath(
       const gw = viaGateway(attrs.via, 0, attrs.via.length);
       if (gw !== undefined) nh.gateway = gw;
     }
+    if (typeof attrs.encapType === "number" && attrs.encap instanceof Uint8Array) {
+      nh.encap = decodeEncap(attrs.encapType, attrs.encap, 0, attrs.encap.length);
+    }
     out.push(nh);
     off += (len + 3) & ~3;
   }
@@ -135,7 +141,7 @@ export function writeMultipath(
   const a = w.beginAttr(RTA.multipath);
   hops.forEach((nh, i) => {
     const path = `multipath[${i}]`;
-    checkKeys(nh, ["gateway", "oif", "hops", "weight", "flags", "onlink"], path, true);
+    checkKeys(nh, ["gateway", "oif", "hops", "weight", "flags", "onlink", "encap"], path, true);
     if (nh.hops !== undefined && nh.weight !== undefined) {
       throw new ArgumentError(`${path}.weight`, "either hops or weight", nh.weight);
     }
@@ -155,6 +161,7 @@ export function writeMultipath(
     } else if (nh.oif === undefined) {
       throw new ArgumentError(`${path}`, "a gateway or an oif", nh);
     }
+    if (nh.encap !== undefined) writeEncap(w, nh.encap, `${path}.encap`);
     w.dv.setUint16(start + RTNH.at.rtnhLen, w.pos - start, true);
     w.align();
   });

@@ -80,7 +80,7 @@ export const ROUTE: RouteObject = defineObject({
   groups: ROUTE_GROUPS,
   build: (cmd, spec: RouteSpec) => buildRouteRequest(cmd, spec),
   linkRefs: ["oif", "iif"],
-  nestedLinkRefs: { multipath: ["oif"] },
+  nestedLinkRefs: { multipath: ["oif"], encap: ["iif", "oif"] },
   // Not oif: the kernel matches any next hop of a multipath route, Route.oif only RTA_OIF.
   kernelFilters: ["table", "proto", "type"],
   // A table the family does not have (an IPv6 dump of an IPv4-only table): no routes.

@@ -35,6 +35,7 @@ import {
 import { SETS } from "../registry.ts";
 import { address, checkKeys, command, family, int, prefix, type Spec, u32 } from "../spec.ts";
 import { type NextHopSpec, writeGateway, writeMultipath } from "./multipath.ts";
+import { type RouteEncap, writeEncap } from "./encap.ts";
 
 const RTA = RT_ROUTE_ATTRS.routeAttrs;
 const RTMSG = RT_ROUTE_STRUCTS.rtmsg;
@@ -98,6 +99,11 @@ export interface RouteSpec {
   expires?: number;
   /** Realm (RTA_FLOW's destination realm): a number or a name from iproute2's rt_realms. */
   realm?: number | string;
+  /**
+   * Encapsulation (`ip route … encap TYPE …`): seg6, seg6local, mpls, ip,
+   * ip6, bpf, ioam6, or a type number with raw data (see {@link RouteEncap}).
+   */
+  encap?: RouteEncap;
 }
 
 const SPEC_KEYS: readonly (keyof RouteSpec)[] = [
@@ -123,6 +129,7 @@ const SPEC_KEYS: readonly (keyof RouteSpec)[] = [
   "pref",
   "expires",
   "realm",
+  "encap",
 ];
 
 /** The arguments of `route("get")`: what the kernel's lookup accepts. */
@@ -274,6 +281,7 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
   if (spec.pref !== undefined) w.attrU8(RTA.pref, int(spec.pref, "pref", 0, 3));
   if (spec.expires !== undefined) w.attrU32(RTA.expires, u32(spec.expires, "expires"));
   if (spec.realm !== undefined) w.attrU32(RTA.flow, REALMS.value(spec.realm, "realm", 0xffff));
+  if (spec.encap !== undefined) writeEncap(w, spec.encap, "encap");
   const tos = spec.tos === undefined ? 0 : int(spec.tos, "tos", 0, 255);
   const rtype = spec.type !== undefined
     ? ROUTE_TYPES.value(spec.type, "type")

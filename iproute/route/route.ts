@@ -12,6 +12,7 @@ import { defined, rtnetlinkShape } from "../message.ts";
 import { REALMS, ROUTE_PROTOCOLS, ROUTE_TYPES, SCOPES } from "../names.ts";
 import { SETS } from "../registry.ts";
 import { decodeMultipath, type NextHop, viaGateway } from "./multipath.ts";
+import { decodeEncap, type RouteEncap } from "./encap.ts";
 
 const RTA = RT_ROUTE_ATTRS.routeAttrs;
 const RTMSG = RT_ROUTE_STRUCTS.rtmsg;
@@ -187,6 +188,17 @@ export class Route extends LazyMessage {
       ? undefined
       : decodeMultipath(this.bytes, this.dv, o, o + this.lenOf(RTA.multipath));
   }
+  /**
+   * Encapsulation (RTA_ENCAP_TYPE and RTA_ENCAP): seg6, seg6local, mpls, ip,
+   * ip6, bpf and ioam6 as typed data (the shapes `route(cmd, { encap })`
+   * takes), any other type as its number and raw bytes.
+   */
+  get encap(): RouteEncap | undefined {
+    const type = this.u16(RTA.encapType);
+    const o = this.at(RTA.encap);
+    if (type === undefined || type === 0 || o < 0) return undefined;
+    return decodeEncap(type, this.bytes, o, o + this.lenOf(RTA.encap));
+  }
   /** Nexthop object id (RTA_NH_ID). */
   get nhId(): number | undefined {
     return this.u32(RTA.nhId);
@@ -240,6 +252,7 @@ export class Route extends LazyMessage {
       routeType: this.routeType,
       metrics: this.metrics,
       multipath: this.multipath,
+      encap: this.encap,
       nhId: this.nhId,
       pref: this.pref,
     });

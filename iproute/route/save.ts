@@ -162,6 +162,7 @@ export function routeSpecOf(r: Route, names?: ReadonlyMap<number, string>): Rout
   put("nhId", r.nhId);
   put("pref", r.pref);
   put("realm", r.realm);
+  put("encap", r.encap);
   if (r.flags & RTNH_F.ONLINK) s.onlink = true;
   const mp = r.multipath;
   if (mp) {
@@ -171,6 +172,7 @@ export function routeSpecOf(r: Route, names?: ReadonlyMap<number, string>): Rout
       if (h.oif !== undefined) n.oif = dev(h.oif)!;
       if (h.hops !== undefined) n.hops = h.hops;
       if (h.flags !== undefined && h.flags & RTNH_F.ONLINK) n.onlink = true;
+      if (h.encap !== undefined) n.encap = h.encap;
       return n;
     });
   }

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 
 import { camel, type MemberRow } from "../../core/ynl.ts";
 
@@ -35,12 +35,19 @@ function evaluate(expr: string, known: ReadonlyMap<string, number>): number | un
 /**
  * `#define PREFIXNAME value` constants of a header, name (without the prefix)
  * → number, in file order. Values may be expressions over earlier defines.
- * `from`/`to` limit the scan to the lines between two define names.
+ * `from`/`to` limit the scan to the lines between two define names. `unwrap`
+ * names byte-order macros whose argument is the value (`__cpu_to_be16(0x04)`
+ * → 4: the number a big-endian field holds).
  */
 export function defines(
   path: string,
   prefix: string,
-  range: { from?: string; to?: string; known?: ReadonlyMap<string, number> } = {},
+  range: {
+    from?: string;
+    to?: string;
+    known?: ReadonlyMap<string, number>;
+    unwrap?: readonly string[];
+  } = {},
 ): Map<string, number> {
   const text = source(path);
   const known = new Map<string, number>(range.known);
@@ -50,7 +57,10 @@ export function defines(
     const [, name, value] = m as unknown as [string, string, string];
     if (name === range.from) inside = true;
     if (name === range.to) break;
-    const v = evaluate(value, known);
+    const unwrapped = range.unwrap?.length
+      ? value.replace(new RegExp(`\\b(?:${range.unwrap.join("|")})\\(`, "g"), "(")
+      : value;
+    const v = evaluate(unwrapped, known);
     if (v === undefined) continue;
     known.set(name, v);
     if (inside && name.startsWith(prefix)) out.set(name.slice(prefix.length), v);
@@ -180,24 +190,88 @@ function endOf(rows: readonly MemberRow[]): number {
 }
 
 /**
+ * Keeps the little-endian branch of `#if defined(__LITTLE_ENDIAN_BITFIELD)` …
+ * `#elif defined(__BIG_ENDIAN_BITFIELD)` … `#endif` (bitfield orders; the
+ * byte layout is the same in both, the bit positions are the ones of the
+ * machines nlroute runs on). Any other `#if` is left to the callers.
+ */
+function littleEndian(text: string): string {
+  return text.replace(
+    /#if\s+defined\(__LITTLE_ENDIAN_BITFIELD\)([\s\S]*?)#elif\s+defined\(__BIG_ENDIAN_BITFIELD\)[\s\S]*?#endif/g,
+    "$1",
+  );
+}
+
+/** The text between the braces that follow `open`'s match (nested braces kept), or undefined. */
+function braced(text: string, open: RegExp): string | undefined {
+  const m = open.exec(text);
+  if (!m) return undefined;
+  let depth = 1;
+  const from = m.index + m[0].length;
+  for (let i = from; i < text.length; i++) {
+    if (text[i] === "{") depth++;
+    else if (text[i] === "}" && --depth === 0) return text.slice(from, i);
+  }
+  throw new Error(`unbalanced braces after ${open}`);
+}
+
+/** `body` split at the semicolons outside braces. */
+function declarations(body: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === "{") depth++;
+    else if (body[i] === "}") depth--;
+    else if (body[i] === ";" && depth === 0) {
+      out.push(body.slice(start, i));
+      start = i + 1;
+    }
+  }
+  out.push(body.slice(start));
+  return out;
+}
+
+/**
  * The members of `struct name` as generated rows. Integer members keep their
  * type (`__be*` get `{ be: true }`); arrays become `binary` of their byte
- * length; a member that is another struct of the same header is flattened
- * (its members inline, in place). `hints` adds display hints by member name.
+ * length, a flexible array member (`x[]`, `x[0]`) `binary` of length 0 (its
+ * offset is where the variable part starts); a member that is another struct
+ * (of the same header or one it includes) is flattened (its members inline,
+ * in place); an anonymous union is its first member; a run of bitfields of
+ * one storage unit is one member named after its named fields, with
+ * `{ bits: { field: [shift, width] } }` (little-endian allocation, from the
+ * least significant bit). `hints` adds display hints by member name.
  */
 export function struct(
   path: string,
   name: string,
   hints: Record<string, Record<string, unknown>> = {},
 ): MemberRow[] {
-  const text = source(path).replace(/^\s*#.*$/gm, "");
-  const m = text.match(new RegExp(`struct\\s+${name}\\s*\\{([^}]*)\\}`));
-  if (!m) throw new Error(`no struct ${name} in ${path}`);
+  const raw = readFileSync(path, "utf8");
+  const text = littleEndian(source(path)).replace(/^\s*#.*$/gm, "");
+  const body = braced(text, new RegExp(`struct\\s+${name}\\s*\\{`));
+  if (body === undefined) {
+    // A struct of an included header (`#include <linux/seg6.h>`).
+    for (const inc of raw.matchAll(/^\s*#\s*include\s+<linux\/([\w/]+\.h)>/gm)) {
+      const other = path.replace(/[^/]+$/, inc[1]!);
+      if (!existsSync(other)) continue;
+      try {
+        return struct(other, name, hints);
+      } catch (e) {
+        if (!(e instanceof Error) || !e.message.startsWith("no struct")) throw e;
+      }
+    }
+    throw new Error(`no struct ${name} in ${path}`);
+  }
   const rows: MemberRow[] = [];
   let consts: Map<string, number> | undefined;
-  for (const raw of m[1]!.split(";")) {
-    let decl = raw.replace(/\s+/g, " ").trim();
+  for (const part of declarations(body)) {
+    let decl = part.replace(/\s+/g, " ").trim();
     if (!decl) continue;
+    // An anonymous union: its first member.
+    const union = decl.match(/^union \{(.*)\}$/);
+    if (union) decl = declarations(union[1]!)[0]!.replace(/\s+/g, " ").trim();
     // `__attribute__((aligned(N)))`: padding up to N before the member.
     const aligned = decl.match(/ __attribute__\(\(aligned\((\d+)\)\)\)$/);
     if (aligned) {
@@ -209,9 +283,19 @@ export function struct(
         rows.push([`pad${offset}`, "pad", gap]);
       }
     }
+    // A flexible array member: where the variable part starts.
+    const flexible = decl.match(/^(?:struct \w+|[\w ]+?) (\w+)\[0?\]$/);
+    if (flexible) {
+      rows.push([camel(flexible[1]!), "binary", 0]);
+      continue;
+    }
     const nested = decl.match(/^struct (\w+) (\w+)$/);
     if (nested) {
       rows.push(...struct(path, nested[1]!, hints));
+      continue;
+    }
+    if (decl.includes(":")) {
+      rows.push(bitfields(decl, name, path));
       continue;
     }
     const d = decl.match(/^(.+?) (\w+)(?:\[(\w+)\])?$/);
@@ -232,4 +316,28 @@ export function struct(
     rows.push(row);
   }
   return rows;
+}
+
+/** One run of bitfields (`__u8 :1, overflow:1, nodelen:5`) as one member of its storage type. */
+function bitfields(decl: string, name: string, path: string): MemberRow {
+  const m = decl.match(/^(__u8|__u16|__u32) (.+)$/);
+  if (!m) throw new Error(`cannot read bitfields "${decl}" of struct ${name} in ${path}`);
+  const [type] = INT[m[1]!]!;
+  const bits: Record<string, [number, number]> = {};
+  let shift = 0;
+  for (const item of m[2]!.split(",")) {
+    const f = item.trim().match(/^(\w*) ?: ?(\d+)$/);
+    if (!f) throw new Error(`cannot read bitfield "${item}" of struct ${name} in ${path}`);
+    const width = Number(f[2]);
+    if (f[1]) bits[camel(f[1])] = [shift, width];
+    shift += width;
+  }
+  if (shift !== SIZE[type]! * 8) {
+    throw new Error(`bitfields "${decl}" of struct ${name} do not fill one ${type}`);
+  }
+  const names = Object.keys(bits);
+  if (names.length === 0) throw new Error(`bitfields "${decl}" of struct ${name} have no name`);
+  return [camel(names.map((n) => n.replace(/[A-Z]/g, (c) => `_${c}`)).join("_")), type, undefined, {
+    bits,
+  }];
 }

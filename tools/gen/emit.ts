@@ -20,14 +20,20 @@ const INT_SIZE: Record<string, number> = {
   s64: 8,
 };
 
-/** Member offsets and the size of a struct, with C alignment (tail padding included). */
+/**
+ * Member offsets and the size of a struct, with C alignment (tail padding
+ * included); `bits` (only when the struct has bitfields): per member, each
+ * field's `[shift, width]`.
+ */
 export function layout(rows: Out["structs"][string]): {
   size: number;
   at: Record<string, number>;
   type: Record<string, string>;
+  bits?: Record<string, Record<string, [number, number]>>;
 } {
   const at: Record<string, number> = {};
   const type: Record<string, string> = {};
+  let bits: Record<string, Record<string, [number, number]>> | undefined;
   let offset = 0;
   let align = 1;
   for (const [name, t, len, opts] of rows) {
@@ -39,10 +45,12 @@ export function layout(rows: Out["structs"][string]): {
     if (t !== "pad") {
       at[name] = offset;
       type[name] = opts?.be ? `${t}be` : t;
+      if (opts?.bits) (bits ??= {})[name] = opts.bits as Record<string, [number, number]>;
     }
     offset += size;
   }
-  return { size: Math.ceil(offset / align) * align, at, type };
+  const size = Math.ceil(offset / align) * align;
+  return bits ? { size, at, type, bits } : { size, at, type };
 }
 
 function json(v: unknown): string {
