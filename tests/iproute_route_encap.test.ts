@@ -17,6 +17,7 @@ import { LWTUNNEL_ENCAP, LWTUNNEL_STRUCTS } from "../core/tables/lwtunnel.ts";
 import { decodeRouteDump, encodeRouteDump, routeSpecOf } from "../mod.ts";
 import { ip, ipJson, skipReason, testName, withTestNetns } from "./helpers.ts";
 import { live, withIPRoute } from "./iproute_util.ts";
+import { lines, nlroute, ok } from "./cli_util.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -382,6 +383,229 @@ describe("route encapsulation (live)", live, () => {
         (e: unknown) => e instanceof ArgumentError && /encap\.segments\[0\]/.test(e.message),
       );
       assert.equal(ip(["-6", "route", "show"], ns), before);
+    });
+  });
+});
+
+describe("nlroute route … encap (live)", live, () => {
+  const ROUTES = [
+    [
+      "route",
+      "add",
+      "10.8.0.0/16",
+      "encap",
+      "ip",
+      "id",
+      "5",
+      "dst",
+      "10.0.0.9",
+      "ttl",
+      "9",
+      "dev",
+      "v0",
+    ],
+    [
+      "route",
+      "add",
+      "10.7.0.0/16",
+      "encap",
+      "ip",
+      "id",
+      "6",
+      "dst",
+      "10.0.0.8",
+      "src",
+      "10.0.0.1",
+      "tos",
+      "16",
+      "key",
+      "csum",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:1::/64",
+      "encap",
+      "seg6",
+      "mode",
+      "encap",
+      "segs",
+      "fc00::1,fc00::2",
+      "hmac",
+      "7",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:3::/64",
+      "encap",
+      "seg6",
+      "mode",
+      "inline",
+      "segs",
+      "fc00::5",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:13::2/128",
+      "encap",
+      "seg6local",
+      "action",
+      "End.B6",
+      "srh",
+      "segs",
+      "fc00::d,fc00::e",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:13::3/128",
+      "encap",
+      "seg6local",
+      "action",
+      "End.DT6",
+      "table",
+      "100",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:13::4/128",
+      "encap",
+      "seg6local",
+      "action",
+      "End.X",
+      "nh6",
+      "fc00::9",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:7::/64",
+      "nexthop",
+      "via",
+      "fc00::20",
+      "dev",
+      "v0",
+      "encap",
+      "seg6",
+      "mode",
+      "encap",
+      "segs",
+      "fc00::1",
+      "nexthop",
+      "via",
+      "fc00::21",
+      "encap",
+      "seg6",
+      "mode",
+      "inline",
+      "segs",
+      "fc00::2",
+      "dev",
+      "v0",
+    ],
+    [
+      "-6",
+      "route",
+      "add",
+      "fc00:14::/64",
+      "encap",
+      "ip6",
+      "id",
+      "7",
+      "dst",
+      "fc00::9",
+      "hoplimit",
+      "5",
+      "tc",
+      "2",
+      "dev",
+      "v0",
+    ],
+  ];
+
+  it("adds what ip adds with ip's words, and shows it as ip shows it (text and -j)", async () => {
+    await withTestNetns(async (ours) => {
+      await withTestNetns((theirs) => {
+        scene(ours);
+        scene(theirs);
+        for (const r of ROUTES) {
+          ok(ours, r);
+          ip(r, theirs);
+        }
+        for (const fam of ["-4", "-6"]) {
+          assert.deepEqual(
+            ipJson([fam, "route", "show"], ours),
+            ipJson([fam, "route", "show"], theirs),
+            `${fam}: routes added by nlroute and by ip`,
+          );
+          assert.deepEqual(
+            lines(ok(theirs, [fam, "route", "show"])),
+            lines(ip([fam, "route", "show"], theirs)),
+          );
+          assert.deepEqual(
+            JSON.parse(ok(theirs, ["-j", fam, "route", "show"])),
+            ipJson([fam, "route", "show"], theirs),
+          );
+        }
+      });
+    });
+  });
+
+  it("refuses bad encap words before sending", async () => {
+    await withTestNetns((ns) => {
+      scene(ns);
+      for (
+        const [args, message] of [
+          [
+            ["route", "add", "10.9.0.0/16", "encap", "seg7", "dev", "v0"],
+            /Unknown encapsulation "seg7"/,
+          ],
+          [
+            ["route", "add", "10.9.0.0/16", "encap", "bpf", "in", "x.o", "dev", "v0"],
+            /object files/,
+          ],
+          [[
+            "-6",
+            "route",
+            "add",
+            "fc00:20::/64",
+            "encap",
+            "seg6",
+            "mode",
+            "encap",
+            "segs",
+            "10.0.0.1",
+            "dev",
+            "v0",
+          ], /segments\[0\]/],
+          [["route", "add", "10.9.0.0/16", "encap", "mpls", "1048576", "dev", "v0"], /mpls/],
+        ] as [string[], RegExp][]
+      ) {
+        const r = nlroute(["-n", ns, ...args]);
+        assert.notEqual(r.code, 0, args.join(" "));
+        assert.match(r.stderr, message, args.join(" "));
+      }
     });
   });
 });

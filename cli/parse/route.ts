@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { parseEncap } from "./encap.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { AF_INET } from "../../core/address.ts";
 import { ROUTE_METRICS, ROUTE_PREFS, ROUTE_TYPES } from "../../iproute/names.ts";
@@ -40,6 +41,7 @@ function parseHop(w: Words): Spec {
     else if (k === "dev") nh.oif = ifnameValue(w.next(), "nexthop dev");
     else if (k === "weight") nh.weight = integer(w.next(), "nexthop weight", 1, 256);
     else if (k === "onlink") nh.onlink = true;
+    else if (k === "encap") nh.encap = parseEncap(w, "nexthop encap");
     else throw w.garbage(k);
   }
   if (nh.gateway === undefined && nh.oif === undefined) throw w.incomplete();
@@ -186,7 +188,8 @@ export function parseRoute(w: Words, action: string, family: Family): Invocation
         throw new UsageError(`argument "${k} lock" is not supported by nlroute yet.`);
       }
       metrics[METRIC_WORDS[k]!] = integer(v, k);
-    } else if (k === "nexthop") ((spec.multipath ??= []) as Spec[]).push(parseHop(w));
+    } else if (k === "encap") spec.encap = parseEncap(w);
+    else if (k === "nexthop") ((spec.multipath ??= []) as Spec[]).push(parseHop(w));
     else if (spec.dst === undefined) spec.dst = dstValue(k, "to");
     else throw w.garbage(k);
   }
