@@ -68,6 +68,8 @@ export const SYMBOLS = {
   // ioctl(fd, request, arg): arg is a pointer or, for integer arguments, the
   // integer itself passed as a pointer-sized value (BigInt(n)).
   ioctl: { params: ["i32", "u64", "pointer"], result: "i32" },
+  // syscall(number, cmd, attr, size): bpf(2), which glibc does not wrap.
+  syscall: { params: ["u64", "i32", "buffer", "u32"], result: "i32" },
 } as const satisfies Record<string, SymbolSpec>;
 
 /** Names of the libc functions in {@link SYMBOLS}. */

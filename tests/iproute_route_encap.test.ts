@@ -2,8 +2,9 @@
  * Route encapsulation (RTA_ENCAP / RTA_ENCAP_TYPE): seg6, seg6local and ip
  * tunnel keys live in throwaway namespaces, both ways against `ip -j route`
  * (routes added by nlroute and read by ip, added by ip and read by nlroute),
- * per next hop in multipath; the types this kernel refuses (mpls, ioam6 and
- * bpf, which needs a program) probed live and skipped with the kernel's
+ * per next hop in multipath, bpf with programs the test loads (ip reads them
+ * back; ip itself loads programs only from object files); the types this
+ * kernel refuses (mpls, ioam6) probed live and skipped with the kernel's
  * answer, their bytes checked: encode → decode round trips and golden bytes
  * against the uapi layouts (struct seg6_iptunnel_encap + ipv6_sr_hdr,
  * struct mpls_label).
@@ -18,6 +19,8 @@ import { decodeRouteDump, encodeRouteDump, routeSpecOf } from "../mod.ts";
 import { ip, ipJson, skipReason, testName, withTestNetns } from "./helpers.ts";
 import { live, withIPRoute } from "./iproute_util.ts";
 import { lines, nlroute, ok } from "./cli_util.ts";
+import { loadLwtProgram } from "./bpf_util.ts";
+import { libc } from "../ffi/libc.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -70,6 +73,19 @@ function encapMissing(kind: string, words: string[]): string | false {
   );
   probes.set(kind, reason);
   return reason;
+}
+
+/** Why a BPF program cannot be loaded here, if it cannot (probed once). */
+let bpfProbe: string | false | undefined;
+function bpfMissing(): string | false {
+  if (bpfProbe !== undefined) return bpfProbe;
+  try {
+    libc().close(loadLwtProgram("nlr_probe"));
+    bpfProbe = false;
+  } catch (e) {
+    bpfProbe = skipReason(`cannot load a BPF program here (${(e as Error).message})`);
+  }
+  return bpfProbe;
 }
 
 describe("route encapsulation bytes", () => {
@@ -305,6 +321,34 @@ describe("route encapsulation (live)", live, () => {
         { type: "seg6", mode: "encap", segments: ["fc00::2"] },
       ]);
     });
+  });
+
+  it("adds BPF-encapsulated routes by program descriptor", { skip: bpfMissing() }, async () => {
+    const fds = [loadLwtProgram("nlr_in", "LWT_IN"), loadLwtProgram("nlr_xmit", "LWT_XMIT")];
+    try {
+      await withIPRoute(async (ipr, ns) => {
+        scene(ns);
+        await ipr.route("add", {
+          dst: "10.6.0.0/16",
+          oif: "v0",
+          encap: {
+            type: "bpf",
+            in: { fd: fds[0]!, name: "nlr_in" },
+            xmit: { fd: fds[1]!, name: "nlr_xmit" },
+          },
+        });
+        const theirs = (ipJson(["route", "show", "10.6.0.0/16"], ns) as Json[])[0];
+        assert.deepEqual([theirs.encap, theirs.in, theirs.xmit], ["bpf", "nlr_in", "nlr_xmit"]);
+        const ours = (await ipr.getRoutes()).find((r) => r.dst === "10.6.0.0/16")!;
+        assert.deepEqual(ours.encap, {
+          type: "bpf",
+          in: { name: "nlr_in" },
+          xmit: { name: "nlr_xmit" },
+        });
+      });
+    } finally {
+      for (const fd of fds) libc().close(fd);
+    }
   });
 
   it("adds MPLS-encapsulated routes", {

@@ -24,7 +24,15 @@
  */
 import { parseArgs } from "node:util";
 import { readFileSync } from "node:fs";
-import { camel, defines, enumValues, ioctls, type MemberRow, struct } from "./gen/cheader.ts";
+import {
+  camel,
+  defines,
+  enumValues,
+  ioctls,
+  type MemberRow,
+  namedEnum,
+  struct,
+} from "./gen/cheader.ts";
 import { convert, emptyOut, type Out } from "../core/ynl.ts";
 import { parseYaml } from "../core/yaml.ts";
 import { bridgeConstants, bridgeSupplement } from "./gen/bridge_sets.ts";
@@ -443,5 +451,58 @@ emitModule(
     ["SIOC", "Socket ioctls (linux/sockios.h: SIOCGSKNS, …).", defines(SYS + "sockios.h", "SIOC")],
   ],
 );
+
+// BPF (linux/bpf.h, asm/unistd.h): what loading a program for a route's BPF
+// encapsulation takes (the tests load one; the library takes descriptors).
+{
+  const bpf = SYS + "bpf.h";
+  const cmds = namedEnum(bpf, "bpf_cmd", "BPF_");
+  emitModule(
+    OUT + "bpf.ts",
+    "BPF commands, program types and the BPF_PROG_LOAD attributes from the system's linux/bpf.h; the bpf(2) syscall numbers from asm/unistd_64.h (x86_64) and asm-generic/unistd.h (aarch64).",
+    [
+      "BPF",
+      {
+        ...emptyOut(),
+        structs: {
+          // union bpf_attr's BPF_PROG_LOAD member, its first fields (the kernel
+          // takes a shorter attr when the rest would be zero): pointers as u64.
+          bpfAttrProgLoad: [
+            ["progType", "u32", undefined],
+            ["insnCnt", "u32", undefined],
+            ["insns", "u64", undefined],
+            ["license", "u64", undefined],
+            ["logLevel", "u32", undefined],
+            ["logSize", "u32", undefined],
+            ["logBuf", "u64", undefined],
+            ["kernVersion", "u32", undefined],
+            ["progFlags", "u32", undefined],
+            ["progName", "binary", 16],
+          ] as MemberRow[],
+        },
+      },
+    ],
+    [
+      [
+        "BPF_CMD",
+        "bpf(2) commands (enum bpf_cmd) used here.",
+        new Map([...cmds].filter(([k]) => k === "PROG_LOAD" || k === "OBJ_GET" || k === "OBJ_PIN")),
+      ],
+      [
+        "BPF_PROG_TYPE",
+        "BPF program types (enum bpf_prog_type).",
+        namedEnum(bpf, "bpf_prog_type", "BPF_PROG_TYPE_"),
+      ],
+      [
+        "SYS_BPF",
+        "The bpf(2) syscall number by architecture (process.arch).",
+        new Map([
+          ["x64", defines("/usr/include/x86_64-linux-gnu/asm/unistd_64.h", "__NR_bpf").get("")!],
+          ["arm64", defines("/usr/include/asm-generic/unistd.h", "__NR_bpf").get("")!],
+        ]),
+      ],
+    ],
+  );
+}
 
 console.log("tables written to", OUT);

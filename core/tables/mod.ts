@@ -27,3 +27,4 @@ export * from "./nfnetlink.ts";
 export * from "./sock_diag.ts";
 export * from "./tun.ts";
 export * from "./rt_bridge.ts";
+export * from "./bpf.ts";

@@ -112,6 +112,33 @@ export function ioctls(path: string, prefix: string): Map<string, number> {
 }
 
 /**
+ * The entries of `enum NAME { … }` alone (for headers whose other enums the
+ * reader cannot read, such as bpf.h's macro-built ones): name without
+ * `prefix` → number; `__`-names and `_MAX` sentinels left out.
+ */
+export function namedEnum(path: string, name: string, prefix: string): Map<string, number> {
+  const text = source(path).replace(/^\s*#.*$/gm, "");
+  const body = text.match(new RegExp(`enum\\s+${name}\\s*\\{([^}]*)\\}`))?.[1];
+  if (body === undefined) throw new Error(`no enum ${name} in ${path}`);
+  const local = new Map<string, number>();
+  const out = new Map<string, number>();
+  let next = 0;
+  for (const raw of body.split(",")) {
+    const item = raw.trim();
+    if (!item) continue;
+    const m = item.match(/^(\w+)\s*(?:=\s*([\s\S]+))?$/);
+    if (!m) throw new Error(`cannot read enum entry "${item}" of ${name} in ${path}`);
+    const v = m[2] === undefined ? next : evaluate(m[2], local);
+    if (v === undefined) throw new Error(`cannot evaluate "${item}" of ${name} in ${path}`);
+    local.set(m[1]!, v);
+    next = v + 1;
+    if (m[1]!.startsWith("__") || m[1]!.endsWith("_MAX") || !m[1]!.startsWith(prefix)) continue;
+    out.set(m[1]!.slice(prefix.length), v);
+  }
+  return out;
+}
+
+/**
  * Every `enum { … }` entry starting with `prefix`: name (without the prefix)
  * → number. `__`-names and `_MAX` sentinels are left out; with `unspecOnly`,
  * only the enum whose first entry is `<prefix>UNSPEC` is read (so `NHA_` does
