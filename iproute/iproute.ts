@@ -332,6 +332,22 @@ export class IPRoute implements AsyncDisposable {
   }
 
   #do(def: AnyObjectDef, cmd: string, spec: Spec): Promise<unknown> {
+    if (def.hold) {
+      let held: { spec: Spec; release(): void } | undefined;
+      try {
+        held = def.hold(spec);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      if (held) {
+        const h = held;
+        return this.#resolveAndSend(def, cmd, h.spec).finally(() => h.release());
+      }
+    }
+    return this.#resolveAndSend(def, cmd, spec);
+  }
+
+  #resolveAndSend(def: AnyObjectDef, cmd: string, spec: Spec): Promise<unknown> {
     // Without interface names there is nothing to look up: no extra await.
     if (linkRefNames(def, spec).length === 0) return this.#send(def, cmd, spec);
     return resolveLinkRefs(this, def, spec).then((r) => this.#send(def, cmd, r));

@@ -78,6 +78,13 @@ export interface ObjectDef<
   /** Spec keys used only to filter dumps (not passed to the request builder). */
   readonly dumpOnly?: readonly string[];
   /**
+   * Opens what a spec refers to that lives only for one request (a route's
+   * pinned BPF programs): the spec to send instead, and what to release after
+   * (undefined: nothing to hold, the spec as it is). IPRoute's methods call it;
+   * Batch does not (such specs are refused there).
+   */
+  readonly hold?: (spec: Spec) => { spec: Spec; release(): void } | undefined;
+  /**
    * The field holding an item's interface when the `master` dump filter means
    * "items whose interface is a port of that master", a fact the items do not
    * carry themselves (IP neighbours: `index`, nexthops: `oif`). IPRoute checks

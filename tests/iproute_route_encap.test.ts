@@ -16,7 +16,10 @@ import { ArgumentError, NetlinkError, type RouteEncap } from "../mod.ts";
 import { decodeEncap, encodeEncap } from "../iproute/route/encap.ts";
 import { LWTUNNEL_ENCAP, LWTUNNEL_STRUCTS } from "../core/tables/lwtunnel.ts";
 import { decodeRouteDump, encodeRouteDump, routeSpecOf } from "../mod.ts";
-import { ip, ipJson, skipReason, testName, withTestNetns } from "./helpers.ts";
+import { ip, ipJson, runtime, skipReason, testName, testTmpDir, withTestNetns } from "./helpers.ts";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import process from "node:process";
 import { live, withIPRoute } from "./iproute_util.ts";
 import { lines, nlroute, ok } from "./cli_util.ts";
 import { loadLwtProgram } from "./bpf_util.ts";
@@ -350,6 +353,72 @@ describe("route encapsulation (live)", live, () => {
       for (const fd of fds) libc().close(fd);
     }
   });
+
+  it(
+    "opens pinned BPF programs for the request (in a private mount namespace with its own bpf fs)",
+    {
+      skip: bpfMissing(),
+    },
+    async () => {
+      await withTestNetns((ns) => {
+        scene(ns);
+        const dir = join(testTmpDir(), `bpffs-${ns}`);
+        mkdirSync(dir, { recursive: true });
+        const root = new URL("..", import.meta.url).pathname;
+        const script = join(testTmpDir(), `pinned-${ns}.ts`);
+        writeFileSync(
+          script,
+          `import process from "node:process";
+import { IPRoute, SyscallError } from "${root}mod.ts";
+import { loadLwtProgram } from "${root}tests/bpf_util.ts";
+import { bpfObjPin } from "${root}ffi/bpf.ts";
+import { libc } from "${root}ffi/libc.ts";
+const [ns, dir] = process.argv.slice(-2);
+const fd = loadLwtProgram("nlr_pin");
+bpfObjPin(fd, dir + "/nlr_pin");
+libc().close(fd);
+await using ipr = await IPRoute.open({ netns: ns });
+await ipr.route("add", { dst: "10.5.0.0/16", oif: "v0", encap: { type: "bpf", xmit: { pinned: dir + "/nlr_pin" } } });
+try {
+  await ipr.route("add", { dst: "10.4.0.0/16", oif: "v0", encap: { type: "bpf", xmit: { pinned: dir + "/nope" } } });
+  console.log("no error");
+} catch (e) {
+  console.log(e instanceof SyscallError ? e.code : String(e));
+}
+try {
+  ipr.batch().route("add", { dst: "10.3.0.0/16", oif: "v0", encap: { type: "bpf", xmit: { pinned: dir + "/nlr_pin" } } });
+  await ipr.batch().route("add", { dst: "10.3.0.0/16", oif: "v0", encap: { type: "bpf", xmit: { pinned: dir + "/nlr_pin" } } }).send();
+  console.log("batched");
+} catch (e) {
+  console.log(String(e).includes("pinned") ? "refused in a batch" : String(e));
+}
+`,
+        );
+        const run = runtime === "deno"
+          ? ["run", "-A", "--quiet", script, ns, dir]
+          : [script, ns, dir];
+        const r = spawnSync("unshare", [
+          "-m",
+          "--propagation",
+          "private",
+          "sh",
+          "-c",
+          `mount -t bpf bpf "${dir}" && exec "$0" "$@"`,
+          process.execPath,
+          ...run,
+        ], { encoding: "utf8", timeout: 60_000 });
+        assert.equal(r.status, 0, r.stderr);
+        assert.deepEqual(r.stdout.trim().split("\n"), ["ENOENT", "refused in a batch"]);
+        const theirs = (ipJson(["route", "show", "10.5.0.0/16"], ns) as Json[])[0];
+        assert.deepEqual([theirs.encap, theirs.xmit], ["bpf", "nlr_pin"]);
+        assert.deepEqual(
+          ipJson(["route", "show", "10.4.0.0/16"], ns),
+          [],
+          "nothing sent for a missing pin",
+        );
+      });
+    },
+  );
 
   it("adds MPLS-encapsulated routes", {
     skip: encapMissing("mpls", ["route", "add", "10.9.0.0/16", "encap", "mpls", "100"]),

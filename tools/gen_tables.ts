@@ -479,6 +479,12 @@ emitModule(
             ["progFlags", "u32", undefined],
             ["progName", "binary", 16],
           ] as MemberRow[],
+          // union bpf_attr's BPF_OBJ_PIN / BPF_OBJ_GET member: the path (a pointer), the fd, flags.
+          bpfAttrObj: [
+            ["pathname", "u64", undefined],
+            ["bpfFd", "u32", undefined],
+            ["fileFlags", "u32", undefined],
+          ] as MemberRow[],
         },
       },
     ],

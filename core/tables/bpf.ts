@@ -19,6 +19,11 @@ export const BPF: SpecData = {
       ["progFlags", "u32", null],
       ["progName", "binary", 16],
     ],
+    "bpfAttrObj": [
+      ["pathname", "u64", null],
+      ["bpfFd", "u32", null],
+      ["fileFlags", "u32", null],
+    ],
   },
   "sets": {},
   "subMessages": {},
@@ -52,6 +57,11 @@ export const BPF_STRUCTS = {
       "progFlags": "u32",
       "progName": "binary",
     },
+  },
+  "bpfAttrObj": {
+    "size": 16,
+    "at": { "pathname": 0, "bpfFd": 8, "fileFlags": 12 },
+    "type": { "pathname": "u64", "bpfFd": "u32", "fileFlags": "u32" },
   },
 } as const;
 

@@ -177,7 +177,12 @@ export interface Seg6LocalCounters {
 export interface BpfProgram {
   /** A loaded program's file descriptor (requests only; the kernel reports the name). */
   fd?: number;
-  /** The program's name (iproute2: `file.o:[section]`); default `fd:<fd>`. */
+  /**
+   * A program pinned on a bpf file system (`/sys/fs/bpf/…`): IPRoute opens it
+   * for the request (BPF_OBJ_GET) and closes it after; not in a Batch.
+   */
+  pinned?: string;
+  /** The program's name (iproute2: `file.o:[section]`); default `fd:<fd>`, or the pinned path's last part. */
   name?: string;
 }
 
@@ -548,7 +553,14 @@ function writeIp(w: Writer, s: Record<string, unknown>, path: string, fam: numbe
 
 /** A program of a BPF encapsulation: its descriptor and (required by the kernel) a name. */
 function bpfProgram(v: unknown, path: string): { fd: number; name: string } {
-  checkKeys(v, ["fd", "name"], path, true);
+  checkKeys(v, ["fd", "name", "pinned"], path, true);
+  if (v.pinned !== undefined && v.fd === undefined) {
+    throw new ArgumentError(
+      `${path}.pinned`,
+      "a program descriptor: pinned programs are opened by IPRoute's route() for its request, not in a Batch or a raw request",
+      v.pinned,
+    );
+  }
   if (v.fd === undefined) {
     throw new ArgumentError(
       `${path}.fd`,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { holdPinnedPrograms } from "./pins.ts";
 import { AF_INET6, parsePrefix } from "../../core/address.ts";
 import { RTM, RTNLGRP } from "../../core/tables/constants.ts";
 import { fieldMatch, pick } from "../match.ts";
@@ -79,6 +80,7 @@ export const ROUTE: RouteObject = defineObject({
   events: [RTM.NEWROUTE, RTM.DELROUTE],
   groups: ROUTE_GROUPS,
   build: (cmd, spec: RouteSpec) => buildRouteRequest(cmd, spec),
+  hold: holdPinnedPrograms,
   linkRefs: ["oif", "iif"],
   nestedLinkRefs: { multipath: ["oif"], encap: ["iif", "oif"] },
   // Not oif: the kernel matches any next hop of a multipath route, Route.oif only RTA_OIF.
