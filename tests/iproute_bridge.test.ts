@@ -432,6 +432,8 @@ describe("nlroute bridge mdb | vlan (live)", live, () => {
   it("prints what bridge mdb show prints (text, -d, -j, -j -d) for entries made either way", async () => {
     await withTestNetns((ns) => {
       bridgeScene(ns);
+      // A permanent multicast router port: listed by -d (and -j -d's "router").
+      ip(["link", "set", "v0", "type", "bridge_slave", "mcast_router", "2"], ns);
       ok(ns, ["bridge", "mdb", "add", "dev", "br0", "port", "v0", "grp", "239.1.1.1", "permanent"]);
       ok(ns, [
         "b",
@@ -468,6 +470,10 @@ describe("nlroute bridge mdb | vlan (live)", live, () => {
           assert.deepEqual(JSON.parse(ours), JSON.parse(theirs), opts.join(" "));
         } else assert.deepEqual(lines(ours), lines(theirs), opts.join(" "));
       }
+      assert.ok(
+        lines(ok(ns, ["-d", "bridge", "mdb", "show"])).includes("router ports on br0: v0"),
+        "the router port is listed",
+      );
       assert.deepEqual(lines(ok(ns, ["bridge", "mdb", "show", "dev", "br0", "vid", "3"])), [
         "dev br0 port v0 grp ff0e::1 permanent vid 3",
       ]);

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { MdbEntry, PortVlans } from "../../mod.ts";
+import type { MdbEntry, MdbRouter, PortVlans } from "../../mod.ts";
 import type { Names } from "./ifnames.ts";
 
 /** A timer in centiseconds as bridge's format_timer prints it (`%4i.%.2i`). */
@@ -91,4 +91,39 @@ export function vlanText(p: PortVlans): string {
     const head = i === 0 ? (p.ifname ?? String(p.index)).padEnd(16) : " ".repeat(16);
     return `${head}  ${[id, ...vlanFlags(v)].join(" ")}`;
   }).join("\n");
+}
+
+/** bridge's router type word: temp (MDB_RTR_TYPE_TEMP_QUERY 1, _TEMP 3) or permanent. */
+function routerType(p: MdbRouter): string {
+  return p.type === 1 || p.type === 3 ? "temp" : "permanent";
+}
+
+/**
+ * A bridge's router ports as `bridge -d mdb show` prints them: one line of
+ * names, or with `-s` one line per port with its timer and type.
+ */
+export function mdbRoutersText(
+  bridge: number,
+  ports: MdbRouter[],
+  names: Names,
+  stats: boolean,
+): string[] {
+  if (ports.length === 0) return [];
+  const head = `router ports on ${names.name(bridge)}: `;
+  if (stats) {
+    return ports.map((p) =>
+      `${head}${names.name(p.port)} ${bridgeTimer(p.timer ?? 0)} ${routerType(p)}`
+    );
+  }
+  return [`${head}${ports.map((p) => `${names.name(p.port)} `).join("")}`];
+}
+
+/** A router port as `bridge -j -d mdb show` prints it. */
+export function mdbRouterJson(p: MdbRouter, names: Names, stats: boolean): Record<string, unknown> {
+  const o: Record<string, unknown> = { port: names.name(p.port) };
+  if (stats) {
+    o.timer = bridgeTimer(p.timer ?? 0);
+    o.type = routerType(p);
+  }
+  return o;
 }

@@ -6,8 +6,16 @@
  */
 import { Names } from "../format/ifnames.ts";
 import { jsonText } from "../format/fields.ts";
-import { mdbJson, mdbText, VLAN_HEADER, vlanJson, vlanText } from "../format/bridge.ts";
-import type { MdbSpec, VlanDbSpec, VlanSpec } from "../../mod.ts";
+import {
+  mdbJson,
+  mdbRouterJson,
+  mdbRoutersText,
+  mdbText,
+  VLAN_HEADER,
+  vlanJson,
+  vlanText,
+} from "../format/bridge.ts";
+import type { MdbEntry, MdbSpec, VlanDbSpec, VlanSpec } from "../../mod.ts";
 import type { Runner } from "./output.ts";
 
 /**
@@ -19,13 +27,32 @@ export const runMdb: Runner = async (ipr, inv, opts, out) => {
     return 0;
   }
   const names = Names.of(await ipr.getLinks());
-  const entries = await ipr.getMdb(inv.spec as MdbSpec);
+  const spec = inv.spec as MdbSpec;
+  const dump = await ipr.mdb("dump", spec.index === undefined ? {} : { index: spec.index }).all();
   const stats = opts.stats > 0;
+  const keep = (e: MdbEntry) => spec.vid === undefined || (e.vid ?? 0) === spec.vid;
   if (opts.json) {
-    const all = entries.map((e) => mdbJson(e, names, opts.details, stats));
-    out.write(jsonText([{ mdb: all, router: {} }], opts.pretty) + "\n");
+    const mdb = dump.flatMap((m) =>
+      m.entries.filter(keep).map((e) => mdbJson(e, names, opts.details, stats))
+    );
+    const router: Record<string, unknown> = {};
+    if (opts.details) {
+      for (const m of dump) {
+        if (m.routers.length) {
+          router[names.name(m.bridge)] = m.routers.map((p) => mdbRouterJson(p, names, stats));
+        }
+      }
+    }
+    out.write(jsonText([{ mdb, router }], opts.pretty) + "\n");
   } else {
-    for (const e of entries) out.write(mdbText(e, names, opts.details, stats) + "\n");
+    for (const m of dump) {
+      for (const e of m.entries.filter(keep)) {
+        out.write(mdbText(e, names, opts.details, stats) + "\n");
+      }
+      if (opts.details) {
+        for (const l of mdbRoutersText(m.bridge, m.routers, names, stats)) out.write(l + "\n");
+      }
+    }
   }
   return 0;
 };
