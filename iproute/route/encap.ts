@@ -487,7 +487,9 @@ function writeSeg6Local(w: Writer, s: Record<string, unknown>, path: string): vo
         s.counters,
       );
     }
-    w.endAttr(w.beginNested(SEG6_LOCAL.counters));
+    // As iproute2's `count`: the kernel wants the three counters (their starting values).
+    const zero = { packets: 0n, bytes: 0n, errors: 0n };
+    encodeAttrs(w, SETS.seg6Local, { counters: zero }, path);
   }
   if (s.flavors !== undefined) {
     const f = s.flavors;
