@@ -86,13 +86,14 @@ root PREFIX: the routes inside PREFIX; match PREFIX: the routes that cover PREFI
 TYPE  := { unicast | local | broadcast | multicast | anycast | blackhole | unreachable |
            prohibit | throw | nat }
 TABLE := { main | local | default | NUMBER }
-ENCAP := { seg6 mode { encap | inline | l2encap | encap.red | l2encap.red } segs A,B… [ hmac K ] |
-           seg6local action ACTION [ table T ] [ vrftable T ] [ nh4 A ] [ nh6 A ] [ iif D ]
-             [ oif D ] [ srh segs A,B… [ hmac K ] ] [ count ] |
-           mpls LABEL[/LABEL…] [ ttl N ] | ip [ id ID ] [ dst A ] [ src A ] [ ttl N ] [ tos N ]
-             [ key ] [ csum ] [ seq ] | ip6 [ id ID ] [ dst A ] [ src A ] [ hoplimit N ] [ tc N ]
-             [ key ] [ csum ] [ seq ] | ioam6 [ freq K/N ] [ mode M ] [ tundst A ]
-             trace prealloc type T ns N size S }
+ENCAP := { seg6 mode { encap | inline | l2encap | encap.red | l2encap.red } segs ADDR[,ADDR…] [ hmac KEYID ]
+         | seg6local action ACTION [ table T ] [ vrftable T ] [ nh4 ADDR ] [ nh6 ADDR ] [ iif DEV ]
+           [ oif DEV ] [ srh segs ADDR[,ADDR…] [ hmac KEYID ] ] [ count ] [ flavors OPS [ lblen N ] [ nflen N ] ]
+         | mpls LABEL[/LABEL…] [ ttl N ]
+         | ip [ id ID ] [ dst ADDR ] [ src ADDR ] [ ttl N ] [ tos N ] [ key ] [ csum ] [ seq ]
+         | ip6 [ id ID ] [ dst ADDR ] [ src ADDR ] [ hoplimit N ] [ tc N ] [ key ] [ csum ] [ seq ]
+         | ioam6 [ freq K/N ] [ mode { inline | encap | auto } ] [ tundst ADDR ]
+           trace prealloc type TYPE ns NS size SIZE }
 Shows IPv4 routes of table main unless -6 or table all is given, as ip does.
 Examples:
        nlroute route add 10.1.0.0/16 via 10.0.0.2 dev v0 table 100 metric 10

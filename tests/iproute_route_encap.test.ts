@@ -692,11 +692,11 @@ describe("nlroute route … encap (live)", live, () => {
         const [args, message] of [
           [
             ["route", "add", "10.9.0.0/16", "encap", "seg7", "dev", "v0"],
-            /Unknown encapsulation "seg7"/,
+            /"seg7" is not an encapsulation type/,
           ],
           [
             ["route", "add", "10.9.0.0/16", "encap", "bpf", "in", "x.o", "dev", "v0"],
-            /object files/,
+            /loading BPF objects/,
           ],
           [[
             "-6",

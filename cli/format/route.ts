@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { encapFields } from "./encap.ts";
+import { encapFields } from "./route_encap.ts";
 import type { Route } from "../../mod.ts";
 import { AF_INET, AF_INET6 } from "../../core/address.ts";
 import {
@@ -117,7 +117,9 @@ function multipathFields(r: Route, names: Names, paint: Paint): Field[] {
   if (!mp) return [];
   const json = mp.map((nh) => {
     const o: Record<string, unknown> = {};
-    for (const e of encapFields(nh.encap, names)) o[e.key] = e.json;
+    for (const e of encapFields(nh.encap, names, paint)) {
+      if (e.json !== undefined) o[e.key] = e.json;
+    }
     if (nh.gateway !== undefined) o.gateway = nh.gateway;
     if (nh.oif) o.dev = names.name(nh.oif);
     o.weight = nh.weight;
@@ -126,8 +128,7 @@ function multipathFields(r: Route, names: Names, paint: Paint): Field[] {
   });
   const text = mp.map((nh) => {
     let s = "\n\tnexthop";
-    const encap = encapFields(nh.encap, names).map((e) => e.text).join(" ");
-    if (encap) s += ` ${encap}`;
+    for (const e of encapFields(nh.encap, names, paint)) if (e.text) s += ` ${e.text}`;
     if (nh.gateway !== undefined) s += ` via ${paint.ip(nh.gateway)}`;
     if (nh.oif) s += ` dev ${paint.ifname(names.name(nh.oif))}`;
     s += ` weight ${nh.weight}`;
@@ -177,7 +178,7 @@ function routeFields(r: Route, names: Names, paint: Paint, hide: Hidden): Field[
     f.push({ key: "src", json: `0/${r.srcLen}`, text: `from 0/${r.srcLen}` });
   }
   if (r.nhId !== undefined) f.push({ key: "nhid", json: r.nhId, text: `nhid ${r.nhId}` });
-  f.push(...encapFields(r.encap, names));
+  f.push(...encapFields(r.encap, names, paint));
   if (r.tos) f.push({ key: "tos", json: tosText(r.tos), text: `tos ${tosText(r.tos)}` });
   if (r.gateway !== undefined && !hide.has("gateway")) f.push(gatewayField(r.gateway, fam, paint));
   if (r.oif !== undefined && !hide.has("dev")) {

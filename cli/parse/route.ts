@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { parseEncap } from "./encap.ts";
+import { parseEncap } from "./route_encap.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { AF_INET } from "../../core/address.ts";
 import { ROUTE_METRICS, ROUTE_PREFS, ROUTE_TYPES } from "../../iproute/names.ts";
@@ -33,7 +33,7 @@ const METRIC_WORDS: Record<string, string> = Object.fromEntries(
 );
 
 /** The words after `nexthop` in a multipath route, up to the next `nexthop`. */
-function parseHop(w: Words): Spec {
+function parseHop(w: Words, index: number): Spec {
   const nh: Spec = {};
   while (!w.done && w.peek() !== "nexthop") {
     const k = w.next();
@@ -41,8 +41,9 @@ function parseHop(w: Words): Spec {
     else if (k === "dev") nh.oif = ifnameValue(w.next(), "nexthop dev");
     else if (k === "weight") nh.weight = integer(w.next(), "nexthop weight", 1, 256);
     else if (k === "onlink") nh.onlink = true;
-    else if (k === "encap") nh.encap = parseEncap(w, "nexthop encap");
-    else throw w.garbage(k);
+    else if (k === "encap" && nh.encap === undefined) {
+      nh.encap = parseEncap(w, `nexthop${index}.encap.`);
+    } else throw w.garbage(k);
   }
   if (nh.gateway === undefined && nh.oif === undefined) throw w.incomplete();
   return nh;
@@ -188,9 +189,11 @@ export function parseRoute(w: Words, action: string, family: Family): Invocation
         throw new UsageError(`argument "${k} lock" is not supported by nlroute yet.`);
       }
       metrics[METRIC_WORDS[k]!] = integer(v, k);
-    } else if (k === "encap") spec.encap = parseEncap(w);
-    else if (k === "nexthop") ((spec.multipath ??= []) as Spec[]).push(parseHop(w));
-    else if (spec.dst === undefined) spec.dst = dstValue(k, "to");
+    } else if (k === "encap") spec.encap = parseEncap(w, "encap.");
+    else if (k === "nexthop") {
+      const hops = (spec.multipath ??= []) as Spec[];
+      hops.push(parseHop(w, hops.length));
+    } else if (spec.dst === undefined) spec.dst = dstValue(k, "to");
     else throw w.garbage(k);
   }
   if (Object.keys(metrics).length) spec.metrics = metrics;
