@@ -708,8 +708,7 @@ describe("IPRoute route encap (live)", live, () => {
   });
 
   it("bpf: a program loaded by ip, read by nlroute", async (t) => {
-    // nlroute takes programs by descriptor; loading one needs bpf(2), which its
-    // libc table lacks. ip loads an object llc compiles from a one-line program.
+    // ip loads programs from object files: one llc compiles from a one-line program.
     const dir = testTmpDir();
     const ll = join(dir, "lwt.ll");
     const obj = join(dir, "lwt.o");
