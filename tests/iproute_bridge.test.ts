@@ -18,7 +18,7 @@ import { RT_BRIDGE_STRUCTS } from "../core/tables/rt_bridge.ts";
 import { Writer } from "../core/codec.ts";
 import type { Request } from "../core/socket.ts";
 import { bridgeJson, ip, skipReason, testName, withTestNetns } from "./helpers.ts";
-import { live, withIPRoute } from "./iproute_util.ts";
+import { bridge, live, withIPRoute } from "./iproute_util.ts";
 import { lines, ok } from "./cli_util.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -318,34 +318,8 @@ describe("bridge mdb (live)", live, () => {
         state: "permanent",
       });
       ip(["link", "set", "v1", "up"], ns);
-      spawnSync("bridge", [
-        "-n",
-        ns,
-        "mdb",
-        "add",
-        "dev",
-        "br0",
-        "port",
-        "v0",
-        "grp",
-        "239.3.3.3",
-        "permanent",
-        "vid",
-        "7",
-      ]);
-      spawnSync("bridge", [
-        "-n",
-        ns,
-        "mdb",
-        "add",
-        "dev",
-        "br0",
-        "port",
-        "v0",
-        "grp",
-        "239.4.4.4",
-        "temp",
-      ]);
+      bridge(ns, "mdb add dev br0 port v0 grp 239.3.3.3 permanent vid 7");
+      bridge(ns, "mdb add dev br0 port v0 grp 239.4.4.4 temp");
       const ours = (await ipr.getMdb({ index: "br0" })).filter((e) => e.proto === "static");
       assert.deepEqual(
         ours.map((e) => JSON.stringify(["br0", "v0", e.group, e.state, e.vid ?? 0])).sort(),
@@ -382,20 +356,8 @@ describe("bridge mdb (live)", live, () => {
       await using mon = await Monitor.open({ netns: ns, groups: ["mdb"] });
       // One consumer from the start: it queues every event from here on.
       const events = mon.events({ signal: AbortSignal.timeout(5000) });
-      spawnSync("bridge", [
-        "-n",
-        ns,
-        "mdb",
-        "add",
-        "dev",
-        "br0",
-        "port",
-        "v0",
-        "grp",
-        "239.7.7.7",
-        "permanent",
-      ]);
-      spawnSync("bridge", ["-n", ns, "mdb", "del", "dev", "br0", "port", "v0", "grp", "239.7.7.7"]);
+      bridge(ns, "mdb add dev br0 port v0 grp 239.7.7.7 permanent");
+      bridge(ns, "mdb del dev br0 port v0 grp 239.7.7.7");
       const seen: string[] = [];
       for await (const e of events) {
         if (e.kind !== "mdb") continue;
@@ -449,19 +411,7 @@ describe("nlroute bridge mdb | vlan (live)", live, () => {
         "vid",
         "3",
       ]);
-      spawnSync("bridge", [
-        "-n",
-        ns,
-        "mdb",
-        "add",
-        "dev",
-        "br0",
-        "port",
-        "v0",
-        "grp",
-        "01:00:5e:01:01:05",
-        "permanent",
-      ]);
+      bridge(ns, "mdb add dev br0 port v0 grp 01:00:5e:01:01:05 permanent");
       for (const opts of [[], ["-d"], ["-j"], ["-j", "-d"]]) {
         const theirs =
           spawnSync("bridge", ["-n", ns, ...opts, "mdb", "show"], { encoding: "utf8" }).stdout;
