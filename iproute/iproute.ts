@@ -221,10 +221,12 @@ export class IPRoute implements AsyncDisposable {
 
   async #addTunTap(spec: Spec): Promise<TunTapAck> {
     const { flags, owner, link } = splitTunTapSpec(spec);
+    let settings: Spec = {};
     if (Object.keys(link).length > 0) {
-      // A bad setting fails before the device exists.
-      const resolved = await resolveLinkRefs(this, LINK, { index: 1, ...link });
-      LINK.build("set", resolved);
+      // A bad setting fails before the device exists (names resolved once, here).
+      const { index: _, ...resolved } = await resolveLinkRefs(this, LINK, { index: 1, ...link });
+      LINK.build("set", { index: 1, ...resolved });
+      settings = resolved;
     }
     const ns = socketNetns(this.socket.fd);
     let ifname: string;
@@ -233,9 +235,9 @@ export class IPRoute implements AsyncDisposable {
     } finally {
       libc().close(ns);
     }
-    if (Object.keys(link).length === 0) return { warning: undefined, ifname };
+    if (Object.keys(settings).length === 0) return { warning: undefined, ifname };
     try {
-      const ack = await this.link("set", { ifname, ...link } as LinkSpec);
+      const ack = await this.link("set", { ifname, ...settings } as LinkSpec);
       return { warning: ack.warning, ifname };
     } catch (e) {
       // Nothing half-applied: the device goes again.

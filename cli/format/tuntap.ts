@@ -7,13 +7,15 @@
  * @module
  */
 import type { Link } from "../../mod.ts";
+import { IFF_TUN_FLAG } from "../../core/tables/tun.ts";
 import { type Field, fieldFormat, type Fields, type Format } from "./fields.ts";
 
 /** The flag words of a tun device, in ip's order. */
 export function tunFlagWords(data: Record<string, unknown>): string[] {
   const out: string[] = [];
-  if (data.type === 1) out.push("tun");
-  if (data.type === 2) out.push("tap");
+  // IFLA_TUN_TYPE holds IFF_TUN or IFF_TAP.
+  if (data.type === IFF_TUN_FLAG.TUN) out.push("tun");
+  if (data.type === IFF_TUN_FLAG.TAP) out.push("tap");
   if (data.pi) out.push("pi");
   if (data.multiQueue) out.push("multi_queue");
   if (data.vnetHdr) out.push("vnet_hdr");

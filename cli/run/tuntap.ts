@@ -6,6 +6,7 @@
  * @module
  */
 import type { Link, TunTapSpec } from "../../mod.ts";
+import { IFF_TUN_FLAG } from "../../core/tables/tun.ts";
 import { TUNTAP_FORMAT } from "../format/tuntap.ts";
 import { Names } from "../format/ifnames.ts";
 import { emitFormat, type Runner } from "./output.ts";
@@ -14,7 +15,10 @@ import { emitFormat, type Runner } from "./output.ts";
 function matches(l: Link, spec: Record<string, unknown>): boolean {
   const d = (l.data ?? {}) as Record<string, unknown>;
   if (spec.ifname !== undefined && l.ifname !== spec.ifname) return false;
-  if (spec.mode !== undefined && d.type !== (spec.mode === "tun" ? 1 : 2)) return false;
+  if (
+    spec.mode !== undefined &&
+    d.type !== (spec.mode === "tun" ? IFF_TUN_FLAG.TUN : IFF_TUN_FLAG.TAP)
+  ) return false;
   if (spec.pi && !d.pi) return false;
   if (spec.vnetHdr && !d.vnetHdr) return false;
   if (spec.multiQueue && !d.multiQueue) return false;

@@ -12,12 +12,12 @@ import { Errno, SyscallError } from "../../ffi/errno.ts";
 import { allocBuffer } from "../../ffi/symbols.ts";
 import { Poller } from "../../ffi/poller.ts";
 import { ArgumentError } from "../../core/errors.ts";
-import { cstr, withNetns } from "../../core/nsenter.ts";
+import { cstr, O_CLOEXEC, withNetns } from "../../core/nsenter.ts";
+import { ifname as checkIfname } from "../spec.ts";
 import { IFF_TUN_FLAG, LINUX_IF, SIOC, TUN_IOCTL, TUN_STRUCTS } from "../../core/tables/tun.ts";
 
 const O_RDWR = 2;
 const O_NONBLOCK = 0x800;
-const O_CLOEXEC = 0x80000;
 const F_GETFL = 3;
 const F_SETFL = 4;
 const DEV_NET_TUN = "/dev/net/tun";
@@ -46,7 +46,7 @@ export interface TunTapFlags {
 
 const FLAG_KEYS = ["mode", "ifname", "pi", "vnetHdr", "multiQueue", "oneQueue"] as const;
 
-/** The ifr_flags of `flags`, checked (ArgumentError naming `path + key`). */
+/** The ifr_flags of `flags`, checked with the name (ArgumentError naming `path + key`). */
 export function tunFlags(flags: TunTapFlags, path = ""): number {
   const { mode } = flags;
   if (mode !== "tun" && mode !== "tap") {
@@ -60,27 +60,18 @@ export function tunFlags(flags: TunTapFlags, path = ""): number {
     }
     return v === true;
   };
+  if (flags.ifname !== undefined) {
+    if (typeof flags.ifname !== "string") {
+      throw new ArgumentError(`${path}ifname`, "an interface name (a string)", flags.ifname);
+    }
+    // "%d" templates are for the kernel to fill in.
+    checkIfname(flags.ifname.replace("%d", "0"), `${path}ifname`);
+  }
   if (!bool("pi")) f |= IFF_TUN_FLAG.NO_PI;
   if (bool("vnetHdr")) f |= IFF_TUN_FLAG.VNET_HDR;
   if (bool("multiQueue")) f |= IFF_TUN_FLAG.MULTI_QUEUE;
   if (bool("oneQueue")) f |= IFF_TUN_FLAG.ONE_QUEUE;
   return f;
-}
-
-/** Checks an interface name for TUNSETIFF (at most IFNAMSIZ - 1 bytes, no `/`, NUL or space). */
-export function checkTunName(name: unknown, argument = "ifname"): asserts name is string {
-  const max = LINUX_IF.IFNAMSIZ - 1;
-  if (
-    typeof name !== "string" || name.length === 0 ||
-    new TextEncoder().encode(name).length > max || /[\/\s\0:]/.test(name) ||
-    name === "." || name === ".."
-  ) {
-    throw new ArgumentError(
-      argument,
-      `an interface name of 1 to ${max} bytes without "/", ":", spaces or NUL`,
-      name,
-    );
-  }
 }
 
 /** Checks the keys of a flags object: only {@link TunTapFlags} keys plus `extra`. */
@@ -127,10 +118,6 @@ export function attachTun(
   exclusive: boolean,
 ): { fd: number; ifname: string } {
   const ifrFlags = tunFlags(flags) | (exclusive ? IFF_TUN_FLAG.TUN_EXCL : 0);
-  if (flags.ifname !== undefined) {
-    // "%d" templates are for the kernel to fill in.
-    checkTunName(flags.ifname.replace("%d", "0"));
-  }
   const c = libc();
   const path = cstr(DEV_NET_TUN);
   const open = () => c.open(path, O_RDWR | O_CLOEXEC, 0);
@@ -192,7 +179,6 @@ export function createPersistentTun(
   owner: TunOwnership,
   netnsFd: number | undefined,
 ): string {
-  tunFlags(flags);
   checkOwnership(owner);
   const { fd, ifname } = attachTun(flags, netnsFd, true);
   try {

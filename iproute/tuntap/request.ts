@@ -10,7 +10,6 @@ import type { LinkBaseSpec } from "../link/request.ts";
 import {
   checkFlagKeys,
   checkOwnership,
-  checkTunName,
   tunFlags,
   type TunOwnership,
   type TunTapFlags,
@@ -108,7 +107,6 @@ export function splitTunTapSpec(
     oneQueue: spec.oneQueue as boolean | undefined,
   };
   tunFlags(flags);
-  if (flags.ifname !== undefined) checkTunName(flags.ifname.replace("%d", "0"));
   const owner: TunOwnership = {
     uid: spec.uid as number | undefined,
     gid: spec.gid as number | undefined,
@@ -136,6 +134,5 @@ export function checkTunTapOpenSpec(
     throw new ArgumentError("bufferSize", "an integer from 64 to 16777216", bufferSize);
   }
   tunFlags(flags);
-  if (flags.ifname !== undefined) checkTunName(flags.ifname.replace("%d", "0"));
   return { flags, bufferSize };
 }
