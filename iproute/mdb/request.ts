@@ -17,7 +17,7 @@ import type { Request } from "../../core/socket.ts";
 import { structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
 import { SETS } from "../registry.ts";
-import { checkKeys, command, int, type Spec } from "../spec.ts";
+import { address, checkKeys, command, int, type Spec } from "../spec.ts";
 import { ROUTE_PROTOCOLS } from "../names.ts";
 import { VID_MAX } from "../vlan/request.ts";
 
@@ -80,19 +80,10 @@ export function groupAddress(
   return { addr, proto: ip.family === AF_INET ? ETH_P.IP : ETH_P.IPV6 };
 }
 
-/** An address of the group's family (sources). */
-function sourceBytes(v: unknown, family: number, argument: string): string {
-  if (typeof v !== "string") throw new ArgumentError(argument, "an IP address", v);
-  const ip = parseIP(v);
-  if (!ip) throw new ArgumentError(argument, "an IP address", v);
-  if (ip.family !== family) {
-    throw new ArgumentError(
-      argument,
-      `an address of the group's family (IPv${family === AF_INET ? 4 : 6})`,
-      v,
-    );
-  }
-  return v;
+/** A source address, of the group's family (checked). */
+function sourceOf(v: unknown, family: number, argument: string): string {
+  address(v, argument, family);
+  return v as string;
 }
 
 /**
@@ -128,7 +119,7 @@ export function buildMdbRequest(cmd: string, spec: MdbSpec | Spec): Request {
       );
     }
   }
-  if (spec.source !== undefined) extra.source = sourceBytes(spec.source, family, "source");
+  if (spec.source !== undefined) extra.source = sourceOf(spec.source, family, "source");
   if (spec.mode !== undefined) {
     if (spec.mode !== "include" && spec.mode !== "exclude") {
       throw new ArgumentError("mode", '"include" or "exclude"', spec.mode);
@@ -140,7 +131,7 @@ export function buildMdbRequest(cmd: string, spec: MdbSpec | Spec): Request {
       throw new ArgumentError("sources", "an array of source addresses", spec.sources);
     }
     extra.srcList = {
-      entry: spec.sources.map((s, i) => ({ address: sourceBytes(s, family, `sources[${i}]`) })),
+      entry: spec.sources.map((s, i) => ({ address: sourceOf(s, family, `sources[${i}]`) })),
     };
   }
   if (spec.proto !== undefined) extra.rtprot = ROUTE_PROTOCOLS.value(spec.proto, "proto");

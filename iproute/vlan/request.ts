@@ -70,6 +70,16 @@ export function vidRange(v: unknown, argument = "vid"): [number, number] {
   return [id, id];
 }
 
+/** The BRIDGE_VLAN_INFO_* flags of a spec's `pvid` and `untagged` (checked). */
+export function vlanInfoFlags(spec: Spec): number {
+  let flags = 0;
+  if (spec.pvid !== undefined && bool(spec.pvid, "pvid")) flags |= BRIDGE_VLAN_INFO.PVID;
+  if (spec.untagged !== undefined && bool(spec.untagged, "untagged")) {
+    flags |= BRIDGE_VLAN_INFO.UNTAGGED;
+  }
+  return flags;
+}
+
 /**
  * Builds the request of a `vlan` command (interface names already resolved to
  * indexes). Throws ArgumentError naming the argument.
@@ -90,11 +100,7 @@ export function buildVlanRequest(cmd: string, spec: VlanSpec | Spec): Request {
   const index = int(spec.index, "index", 1, 0x7fffffff);
   if (spec.vid === undefined) throw new ArgumentError("vid", "a VLAN id or a range [from, to]");
   const [from, to] = vidRange(spec.vid);
-  let flags = 0;
-  if (spec.pvid !== undefined && bool(spec.pvid, "pvid")) flags |= BRIDGE_VLAN_INFO.PVID;
-  if (spec.untagged !== undefined && bool(spec.untagged, "untagged")) {
-    flags |= BRIDGE_VLAN_INFO.UNTAGGED;
-  }
+  const flags = vlanInfoFlags(spec);
   if (flags & BRIDGE_VLAN_INFO.PVID && from !== to) {
     throw new ArgumentError("pvid", "a single VLAN id for the pvid (a port has one)", spec.vid);
   }

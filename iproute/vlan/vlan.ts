@@ -28,6 +28,16 @@ export interface PortVlan {
   flags: number;
 }
 
+/** A VLAN's flags without the range markers, and its pvid and untagged bits. */
+export function vlanFlagsOf(raw: number): { pvid: boolean; untagged: boolean; flags: number } {
+  const flags = raw & ~(BRIDGE_VLAN_INFO.RANGE_BEGIN | BRIDGE_VLAN_INFO.RANGE_END);
+  return {
+    pvid: (flags & BRIDGE_VLAN_INFO.PVID) !== 0,
+    untagged: (flags & BRIDGE_VLAN_INFO.UNTAGGED) !== 0,
+    flags,
+  };
+}
+
 /** The VLANs of one bridge port (or of the bridge itself), from `vlan("dump")`. */
 export class PortVlans extends LazyMessage {
   /** @internal rtnetlink, ifinfomsg and the AF_BRIDGE link table (bridgeLinkAttrs). */
@@ -58,13 +68,7 @@ export class PortVlans extends LazyMessage {
         continue;
       }
       const first = i.flags & BRIDGE_VLAN_INFO.RANGE_END && begin ? begin : i;
-      const flags = first.flags & ~(BRIDGE_VLAN_INFO.RANGE_BEGIN | BRIDGE_VLAN_INFO.RANGE_END);
-      const v: PortVlan = {
-        vid: first.vid,
-        pvid: (flags & BRIDGE_VLAN_INFO.PVID) !== 0,
-        untagged: (flags & BRIDGE_VLAN_INFO.UNTAGGED) !== 0,
-        flags,
-      };
+      const v: PortVlan = { vid: first.vid, ...vlanFlagsOf(first.flags) };
       if (first !== i) v.vidEnd = i.vid;
       out.push(v);
       begin = undefined;

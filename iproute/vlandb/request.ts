@@ -12,14 +12,14 @@ import { AF_BRIDGE } from "../../core/address.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { encodeAttrs } from "../../core/schema.ts";
 import { Writer } from "../../core/codec.ts";
-import { BRIDGE_VLAN_INFO, BRIDGE_VLANDB_DUMPF, RTM } from "../../core/tables/constants.ts";
+import { BRIDGE_VLANDB_DUMPF, RTM } from "../../core/tables/constants.ts";
 import { RT_BRIDGE_STRUCTS } from "../../core/tables/rt_bridge.ts";
 import type { Request } from "../../core/socket.ts";
 import { structRequest } from "../header.ts";
 import type { Command } from "../object.ts";
 import { SETS } from "../registry.ts";
 import { bool, checkKeys, command, int, type Spec } from "../spec.ts";
-import { vidRange } from "../vlan/request.ts";
+import { vidRange, vlanInfoFlags } from "../vlan/request.ts";
 
 const BR_VLAN_MSG = RT_BRIDGE_STRUCTS.brVlanMsg;
 
@@ -115,12 +115,7 @@ export function buildVlanDbRequest(cmd: string, spec: VlanDbSpec | Spec): Reques
       if (spec[k] !== undefined) throw new ArgumentError(k, `no ${k} in a del`, spec[k]);
     }
   }
-  let flags = 0;
-  if (spec.pvid !== undefined && bool(spec.pvid, "pvid")) flags |= BRIDGE_VLAN_INFO.PVID;
-  if (spec.untagged !== undefined && bool(spec.untagged, "untagged")) {
-    flags |= BRIDGE_VLAN_INFO.UNTAGGED;
-  }
-  const e: Record<string, unknown> = { info: { flags, vid: from } };
+  const e: Record<string, unknown> = { info: { flags: vlanInfoFlags(spec), vid: from } };
   if (to !== from) e.range = to;
   if (spec.state !== undefined) {
     e.state = typeof spec.state === "string" && Object.hasOwn(VLAN_STATES, spec.state)

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { BRIDGE_VLAN_INFO } from "../../core/tables/constants.ts";
+import { vlanFlagsOf } from "../vlan/vlan.ts";
 import { RT_BRIDGE_STRUCTS } from "../../core/tables/rt_bridge.ts";
 import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
 import { rtnetlinkShape } from "../message.ts";
@@ -55,13 +55,7 @@ export class VlanDb extends LazyMessage {
     const list = (this.attrs.entry ?? []) as Record<string, unknown>[];
     return list.map((e) => {
       const info = (e.info ?? { flags: 0, vid: 0 }) as { flags: number; vid: number };
-      const flags = info.flags & ~(BRIDGE_VLAN_INFO.RANGE_BEGIN | BRIDGE_VLAN_INFO.RANGE_END);
-      const out: VlanDbEntry = {
-        vid: info.vid,
-        pvid: (flags & BRIDGE_VLAN_INFO.PVID) !== 0,
-        untagged: (flags & BRIDGE_VLAN_INFO.UNTAGGED) !== 0,
-        flags,
-      };
+      const out: VlanDbEntry = { vid: info.vid, ...vlanFlagsOf(info.flags) };
       if (typeof e.range === "number" && e.range !== info.vid) out.vidEnd = e.range;
       for (const k of ["state", "mcastRouter", "mcastNGroups", "mcastMaxGroups", "neighSuppress"]) {
         if (e[k] !== undefined) (out as unknown as Record<string, unknown>)[k] = e[k];
