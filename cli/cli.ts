@@ -33,6 +33,7 @@ import type { Invocation } from "./parse/invocation.ts";
 import { parseGlobal } from "./parse/options.ts";
 import { runCommand } from "./run/command.ts";
 import type { Output } from "./run/output.ts";
+import { readAll } from "../iproute/route/save.ts";
 
 export { helpText } from "./help.ts";
 
@@ -68,21 +69,6 @@ export interface Streams {
   stdin?: () => Promise<Uint8Array>;
 }
 
-/** Reads the process's standard input to its end. */
-async function readStdin(): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  for await (const c of process.stdin) {
-    chunks.push(typeof c === "string" ? new TextEncoder().encode(c) : c);
-  }
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
 function defaultStreams(): Streams {
   return {
     stdout: (s) => void process.stdout.write(s),
@@ -90,7 +76,7 @@ function defaultStreams(): Streams {
     isTTY: process.stdout.isTTY === true,
     env: process.env,
     stdoutBytes: (b) => void process.stdout.write(b),
-    stdin: readStdin,
+    stdin: () => readAll(process.stdin as AsyncIterable<Uint8Array>),
   };
 }
 

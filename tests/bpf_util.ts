@@ -3,10 +3,10 @@
  * smallest LWT program (`r0 = BPF_OK; exit`), through bpf(2) BPF_PROG_LOAD.
  * The library itself takes program descriptors; loading is the caller's.
  */
-import process from "node:process";
-import { addressOf, check, libc } from "../ffi/libc.ts";
+import { addressOf } from "../ffi/libc.ts";
+import { bpf } from "../ffi/bpf.ts";
 import { allocBuffer } from "../ffi/symbols.ts";
-import { BPF_CMD, BPF_PROG_TYPE, BPF_STRUCTS, SYS_BPF } from "../core/tables/bpf.ts";
+import { BPF_CMD, BPF_PROG_TYPE, BPF_STRUCTS } from "../core/tables/bpf.ts";
 
 /** Loads `r0 = 0 (BPF_OK); exit` as a program of `type` named `name`; returns its descriptor. */
 export function loadLwtProgram(
@@ -26,13 +26,5 @@ export function loadLwtProgram(
   dv.setBigUint64(L.at.insns, addressOf(insns), true);
   dv.setBigUint64(L.at.license, addressOf(license), true);
   attr.set(new TextEncoder().encode(name.slice(0, 15)), L.at.progName);
-  const nr = SYS_BPF[process.arch as keyof typeof SYS_BPF];
-  if (nr === undefined) {
-    throw new Error(`Cannot load a BPF program: no bpf(2) number for ${process.arch}`);
-  }
-  return check(
-    "syscall",
-    libc().syscall(nr, BPF_CMD.PROG_LOAD, attr, attr.length),
-    "bpf(BPF_PROG_LOAD)",
-  );
+  return bpf(BPF_CMD.PROG_LOAD, attr, "bpf(BPF_PROG_LOAD)");
 }

@@ -64,39 +64,57 @@ export async function runMonitor(
     groups: inv.extras.groups ?? [],
     ...(opts.netns === undefined ? {} : { netns: opts.netns }),
   });
+  let names = new Names();
+  return await untilInterrupted(mon, async () => {
+    const sub = mon.events();
+    names = Names.of(await mon.ipr.getLinks());
+    return sub;
+  }, async (e) => {
+    if (e.kind === "link" && e.event === "RTM_NEWLINK") names.update(e.object);
+    await learnNames(mon.ipr, names, indexesOf(e));
+    const line = opts.json
+      ? JSON.stringify(eventJson(e, names))
+      : eventLine(e, names, out.paint, inv.extras.label === true);
+    if (line !== undefined) out.write(`${line}\n`);
+    if (e.kind === "link" && e.event === "RTM_DELLINK") names.delete(e.object.index);
+  });
+}
+
+/**
+ * Runs `each` on every event of `events()` until SIGINT or SIGTERM closes
+ * `source` (then resolves with {@link EXIT_INTERRUPTED}; 0 when the events
+ * end). Overrun notices are warnings on standard error, not events. `source`
+ * is closed in any case.
+ */
+export async function untilInterrupted<E extends { kind: string }>(
+  source: { close(): void },
+  events: () => Promise<AsyncIterable<E>> | AsyncIterable<E>,
+  each: (e: Exclude<E, { kind: "overrun" }>) => Promise<void> | void,
+): Promise<number> {
   let interrupted = false;
   const stop = () => {
     interrupted = true;
-    mon.close();
+    source.close();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
   try {
-    const sub = mon.events();
-    const names = Names.of(await mon.ipr.getLinks());
-    for await (const e of sub) {
+    for await (const e of await events()) {
       if (e.kind === "overrun") {
-        process.stderr.write(
-          `Warning: events were lost (${
-            e.source === "kernel" ? "the kernel's buffer" : "the queue"
-          } overflowed)\n`,
-        );
+        const lost = (e as { source?: string }).source === "kernel"
+          ? "the kernel's buffer"
+          : "the queue";
+        process.stderr.write(`Warning: events were lost (${lost} overflowed)\n`);
         continue;
       }
-      if (e.kind === "link" && e.event === "RTM_NEWLINK") names.update(e.object);
-      await learnNames(mon.ipr, names, indexesOf(e));
-      const line = opts.json
-        ? JSON.stringify(eventJson(e, names))
-        : eventLine(e, names, out.paint, inv.extras.label === true);
-      if (line !== undefined) out.write(`${line}\n`);
-      if (e.kind === "link" && e.event === "RTM_DELLINK") names.delete(e.object.index);
+      await each(e as Exclude<E, { kind: "overrun" }>);
     }
   } catch (e) {
     if (!interrupted) throw e;
   } finally {
     process.off("SIGINT", stop);
     process.off("SIGTERM", stop);
-    mon.close();
+    source.close();
   }
   return interrupted ? EXIT_INTERRUPTED : 0;
 }

@@ -4,17 +4,16 @@
  *
  * @module
  */
-import process from "node:process";
 import { openUEvents } from "../../uevent/monitor.ts";
 import { ueventJson, ueventText } from "../format/uevent.ts";
 import type { Invocation } from "../parse/invocation.ts";
 import type { GlobalOptions } from "../parse/options.ts";
-import { EXIT_INTERRUPTED } from "./monitor.ts";
+import { untilInterrupted } from "./monitor.ts";
 import type { Output } from "./output.ts";
 
 /**
  * Runs a parsed `uevent monitor` until SIGINT or SIGTERM; resolves with
- * {@link EXIT_INTERRUPTED} then.
+ * monitor.ts's EXIT_INTERRUPTED then.
  */
 export async function runUEvent(
   inv: Invocation,
@@ -28,31 +27,7 @@ export async function runUEvent(
     ...(args.devtypes.length ? { devtype: args.devtypes } : {}),
     ...(opts.netns === undefined ? {} : { netns: opts.netns }),
   });
-  let interrupted = false;
-  const stop = () => {
-    interrupted = true;
-    mon.close();
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  try {
-    for await (const e of mon) {
-      if (e.kind === "overrun") {
-        process.stderr.write(
-          `Warning: events were lost (${
-            e.source === "kernel" ? "the kernel's buffer" : "the queue"
-          } overflowed)\n`,
-        );
-        continue;
-      }
-      out.write(opts.json ? ueventJson(e) : ueventText(e));
-    }
-  } catch (e) {
-    if (!interrupted) throw e;
-  } finally {
-    process.off("SIGINT", stop);
-    process.off("SIGTERM", stop);
-    mon.close();
-  }
-  return interrupted ? EXIT_INTERRUPTED : 0;
+  return await untilInterrupted(mon, () => mon, (e) => {
+    out.write(opts.json ? ueventJson(e) : ueventText(e));
+  });
 }

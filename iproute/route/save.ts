@@ -199,8 +199,11 @@ function isAsyncIterable(v: unknown): v is AsyncIterable<Uint8Array> {
     typeof (v as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function";
 }
 
-/** The chunks of a stream, joined (the saved form is read whole: restore makes three passes). */
-async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
+/**
+ * The chunks of a stream, joined (the saved form is read whole: restore makes
+ * three passes). The command reads its standard input with it too.
+ */
+export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const c of stream) {
