@@ -133,7 +133,12 @@ function decodeValue(
       const sel = def.sub && siblings[def.sub.selector];
       const set = typeof sel === "string" ? def.sub!.formats.get(sel) : undefined;
       if (!set) return c.payload().slice();
-      return decodeAttrs(set, bytes, offset, offset + length, depth + 1, c.dv);
+      const head = def.sub!.headers?.get(sel as string);
+      if (!head) return decodeAttrs(set, bytes, offset, offset + length, depth + 1, c.dv);
+      const header = decodeStruct(head, bytes, offset, length);
+      // The attributes start at NLA_ALIGN of the header (tc's netem: nla_len - NLA_ALIGN(len)).
+      const start = offset + Math.min(length, (head.size + 3) & ~3);
+      return { ...header, ...decodeAttrs(set, bytes, start, offset + length, depth + 1, c.dv) };
     }
     case "indexed-array":
     case "array-nest": {

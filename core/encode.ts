@@ -128,8 +128,14 @@ function encodeValue(
         throw new ArgumentError(path, `raw bytes: no attribute table for ${String(sel)}`, v);
       }
       if (!isObject(v)) throw new ArgumentError(path, `an object of ${set.name}`, v);
+      const head = def.sub?.headers?.get(sel as string);
       const a = w.beginNested(def.type);
-      encodeAttrs(w, set, v, path);
+      let rest: Record<string, unknown> = v;
+      if (head) {
+        rest = encodeStruct(w, head, v, path);
+        w.align();
+      }
+      encodeAttrs(w, set, rest, path);
       w.endAttr(a);
       return;
     }

@@ -72,6 +72,12 @@ export interface SpecData {
   sets: Record<string, AttrRow[]>;
   /** Sub-messages: name → selector value → attribute set. */
   subMessages: Record<string, Record<string, string>>;
+  /**
+   * Sub-message formats that start with a fixed header (tc's netem, prio, sfq
+   * options): name → selector value → struct. Its members and the format's
+   * attributes make one object, as a nest with a header does.
+   */
+  subHeaders?: Record<string, Record<string, string>>;
 }
 
 /** A compiled enum or flag set. */
@@ -133,7 +139,14 @@ export interface AttrDef {
   /** Nested attribute set (for `nest`, `indexed-array` of nests). */
   nested: AttrSet | undefined;
   /** Sub-message formats by selector value, and the selector's attribute name. */
-  sub: { selector: string; formats: Map<string, AttrSet> } | undefined;
+  sub:
+    | {
+      selector: string;
+      formats: Map<string, AttrSet>;
+      /** Formats that start with a fixed header (selector value → struct). */
+      headers?: Map<string, StructDef>;
+    }
+    | undefined;
   /** The struct a binary value holds. */
   struct: StructDef | undefined;
   /** The enum whose names an integer takes. */
@@ -230,6 +243,12 @@ export class Registry {
     for (const [name, f] of Object.entries(extraFormats)) {
       subs.set(name, { ...subs.get(name), ...f });
     }
+    const headers = new Map<string, Record<string, string>>();
+    for (const spec of specs) {
+      for (const [name, f] of Object.entries(spec.subHeaders ?? {})) {
+        headers.set(name, { ...headers.get(name), ...f });
+      }
+    }
     const done = new Set<string>();
     for (const spec of specs) {
       for (const [name, rows] of Object.entries(spec.sets)) {
@@ -258,6 +277,15 @@ export class Registry {
               formats.set(value, this.set(setName));
             }
             def.sub = { selector: opts.selector ?? "kind", formats };
+            const fixed = Object.entries(headers.get(opts.sub) ?? {});
+            if (fixed.length) {
+              def.sub.headers = new Map();
+              for (const [value, structName] of fixed) {
+                def.sub.headers.set(value, this.struct(structName));
+                // A format with only a header has no attributes of its own.
+                if (!formats.has(value)) formats.set(value, new AttrSet(`${opts.sub}.${value}`));
+              }
+            }
           }
           set.byType[type] = def;
           set.byName.set(attrName, def);

@@ -34,6 +34,8 @@ export interface Out {
   structs: Record<string, MemberRow[]>;
   sets: Record<string, Row[]>;
   subMessages: Record<string, Record<string, string>>;
+  /** Sub-message formats that start with a fixed header: name → selector value → struct. */
+  subHeaders?: Record<string, Record<string, string>>;
 }
 
 /** An empty result to fill. */
@@ -138,10 +140,13 @@ export function convert(spec: Y): Out {
   }
   for (const sm of spec["sub-messages"] ?? []) {
     const formats: Record<string, string> = {};
+    const headers: Record<string, string> = {};
     for (const f of sm.formats ?? []) {
       if (f["attribute-set"]) formats[f.value] = camel(f["attribute-set"]);
+      if (f["fixed-header"]) headers[f.value] = camel(f["fixed-header"]);
     }
     out.subMessages[camel(sm.name)] = formats;
+    if (Object.keys(headers).length) (out.subHeaders ??= {})[camel(sm.name)] = headers;
   }
   return out;
 }

@@ -7,7 +7,7 @@ import { type BatchResult, NetlinkSocket, type Request } from "../core/socket.ts
 import type { BatchMethod } from "./methods.ts";
 import type { RtMessage } from "./message.ts";
 import type { AnyObjectDef } from "./object.ts";
-import { OBJECTS } from "./objects.ts";
+import { FILTER, OBJECTS, QDISC, TCLASS } from "./objects.ts";
 import { type LinkLookup, linkRefNames, lookupIndexes, substituteLinkRefs } from "./refs.ts";
 import type { Spec } from "./spec.ts";
 
@@ -60,6 +60,12 @@ export class Batch {
   readonly rule: BatchMethod<typeof OBJECTS.rule, Batch> = this.#method(OBJECTS.rule);
   /** Adds a nexthop request. */
   readonly nexthop: BatchMethod<typeof OBJECTS.nexthop, Batch> = this.#method(OBJECTS.nexthop);
+  /** Adds a qdisc request. */
+  readonly qdisc: BatchMethod<typeof QDISC, Batch> = this.#method(QDISC);
+  /** Adds a class request. */
+  readonly tclass: BatchMethod<typeof TCLASS, Batch> = this.#method(TCLASS);
+  /** Adds a filter request. */
+  readonly filter: BatchMethod<typeof FILTER, Batch> = this.#method(FILTER);
 
   /** An empty batch that sends through `target` (an IPRoute: see {@link IPRoute.batch}). */
   constructor(target: BatchTarget) {

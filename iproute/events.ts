@@ -111,13 +111,17 @@ export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
   return out;
 })();
 
+/** Object types whose events `ip monitor` does not show unless asked (`bridge monitor mdb`, `tc monitor`). */
+const NOT_DEFAULT = new Set(["mdb", "qdisc", "tclass", "filter"]);
+
 /**
  * What `ip monitor` shows by default: links, addresses, routes, neighbours,
  * rules, nexthops, netconf, nsid (not the bridge's mdb: ask for `"mdb"`, as
- * `bridge monitor mdb` does).
+ * `bridge monitor mdb` does; not traffic control: ask for `"tc"`, as `tc
+ * monitor` does).
  */
 export const DEFAULT_GROUPS: readonly GroupName[] = EVENT_OBJECTS.map((d) => d.name).filter((n) =>
-  n !== "mdb"
+  !NOT_DEFAULT.has(n)
 );
 
 /**

@@ -67,6 +67,10 @@ import type { PortVlans } from "./vlan/vlan.ts";
 import type { VlanSpec } from "./vlan/request.ts";
 import type { MdbEntry } from "./mdb/mdb.ts";
 import type { MdbSpec } from "./mdb/request.ts";
+import { FILTER, QDISC, TCLASS } from "./tc/object.ts";
+import type { Filter, Qdisc, TrafficClass } from "./tc/tc.ts";
+import type { FilterSpec, QdiscSpec, TclassSpec } from "./tc/request.ts";
+import { TC_H } from "../core/tables/tc.ts";
 
 /** Kernel answers that mean "no such object" (a removal that raced, an `ensure` of an absent one). */
 const NOT_FOUND = new Set(["ENODEV", "ENOENT", "ESRCH", "EADDRNOTAVAIL", "ENXIO"]);
@@ -182,6 +186,29 @@ export class IPRoute implements AsyncDisposable {
    * entries).
    */
   readonly mdb: ObjectMethod<typeof MDB> = this.#method(MDB);
+  /**
+   * Queueing disciplines (`tc qdisc`): `add`, `change`, `replace`, `link`,
+   * `del`, `get`, `dump`. `index` the interface, `kind` and its options
+   * (`htb`: `default`, `r2q`; `tbf`: `rate`, `burst`, `latency`|`limit`;
+   * `ingress`, `clsact`; other kinds raw `options`), `handle`, `parent`
+   * (default `"root"`). Sizes, rates and times as numbers (bytes, bytes/s, µs)
+   * or in tc's notation (`"64kb"`, `"10mbit"`, `"50ms"`).
+   */
+  readonly qdisc: ObjectMethod<typeof QDISC> = this.#method(QDISC);
+  /**
+   * Traffic classes (`tc class`): `add`, `change`, `replace`, `del`, `get`,
+   * `dump`. `index`, `classid` (`"1:10"`), `parent` (`"1:"`, `"1:1"`), `kind`
+   * and its options (`htb`: `rate`, `ceil`, `burst`, `cburst`, `prio`, `quantum`).
+   */
+  readonly tclass: ObjectMethod<typeof TCLASS> = this.#method(TCLASS);
+  /**
+   * Filters (`tc filter`): `add`, `change`, `replace`, `del`, `get`, `dump`.
+   * `index`, `parent` (a qdisc, default the root one; `"ingress"`/`"egress"`
+   * for clsact), `protocol` (default `"all"`), `prio`, `chain`, `handle`,
+   * `kind` and its options (`u32`: `match`, `classid`, `divisor`, `ht`,
+   * `link`, `hashkey`, `sample`), and `actions`.
+   */
+  readonly filter: ObjectMethod<typeof FILTER> = this.#method(FILTER);
 
   /** Wraps an open NETLINK_ROUTE socket (see {@link IPRoute.open} to create one). */
   constructor(socket: NetlinkSocket) {
@@ -402,6 +429,51 @@ export class IPRoute implements AsyncDisposable {
    */
   flushAddrLabels(filter: Partial<AddrLabelSpec> = {}): Promise<number> {
     return this.#flush(ADDRLABEL, filter);
+  }
+
+  /**
+   * The qdiscs of every interface, or of those a filter selects (`index`,
+   * `kind`, `handle`, `parent`), as `tc qdisc show` lists them.
+   */
+  getQdiscs(filter: Partial<QdiscSpec> = {}): Promise<Qdisc[]> {
+    return this.qdisc("dump", filter).all();
+  }
+
+  /** The classes of an interface (`index` required by the kernel), filtered by `kind`, `classid`, `parent`. */
+  getClasses(filter: Partial<TclassSpec> & { index: number | string }): Promise<TrafficClass[]> {
+    return this.tclass("dump", filter).all();
+  }
+
+  /**
+   * The filters of an interface under one parent (the root qdisc by default;
+   * `"ingress"`/`"egress"` for clsact, `"ffff:"` for ingress), filtered by
+   * `prio`, `protocol`, `chain` (kernel-side), `kind` and `handle`.
+   */
+  getFilters(filter: Partial<FilterSpec> & { index: number | string }): Promise<Filter[]> {
+    return this.filter("dump", filter).all();
+  }
+
+  /**
+   * Puts an interface's qdiscs back to the default: deletes its root qdisc and
+   * its ingress/clsact qdisc (what `tc qdisc del dev X root` and `… ingress`
+   * do); returns how many were deleted.
+   */
+  async flushQdiscs(index: number | string): Promise<number> {
+    const found = await this.getQdiscs({ index });
+    let n = 0;
+    for (const q of found) {
+      const root = q.parentId === TC_H.ROOT;
+      if (!root && q.parentId !== TC_H.INGRESS) continue;
+      // The default root qdisc (handle 0: noqueue, pfifo_fast, mq) is not deleted.
+      if (root && q.handleId === 0) continue;
+      try {
+        await this.qdisc("del", { index: q.index, parent: q.parentId, handle: q.handleId });
+        n++;
+      } catch (e) {
+        if (!(e instanceof NetlinkError && (NOT_FOUND.has(e.code) || e.code === "EINVAL"))) throw e;
+      }
+    }
+    return n;
   }
 
   /** The VLANs of bridge ports (only ports with VLANs; `index` selects one). */

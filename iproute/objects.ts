@@ -21,11 +21,15 @@ import { STATS } from "./stats/object.ts";
 import { VLAN } from "./vlan/object.ts";
 import { MDB } from "./mdb/object.ts";
 import { VLANDB } from "./vlandb/object.ts";
+import { FILTER, QDISC, TCLASS } from "./tc/object.ts";
 
 export {
   ADDR,
   ADDRLABEL,
   FDB,
+  FILTER,
+  QDISC,
+  TCLASS,
   LINK,
   MDB,
   NEIGH,
@@ -53,6 +57,7 @@ export type { StatsObject } from "./stats/object.ts";
 export type { VlanObject } from "./vlan/object.ts";
 export type { MdbObject } from "./mdb/object.ts";
 export type { VlanDbObject } from "./vlandb/object.ts";
+export type { FilterObject, QdiscObject, TclassObject } from "./tc/object.ts";
 
 /** The object types with commands, by name (what `ensure()` and batches take). */
 export const OBJECTS = {
@@ -69,7 +74,20 @@ export const OBJECTS = {
 export type ObjectName = keyof typeof OBJECTS;
 
 /** The object types whose notifications the event decoder turns into typed events. */
-export const EVENT_OBJECTS = [LINK, ADDR, ROUTE, NEIGH, RULE, NEXTHOP, NETCONF, NSID, MDB] as const;
+export const EVENT_OBJECTS = [
+  LINK,
+  ADDR,
+  ROUTE,
+  NEIGH,
+  RULE,
+  NEXTHOP,
+  NETCONF,
+  NSID,
+  MDB,
+  QDISC,
+  TCLASS,
+  FILTER,
+] as const;
 
 /** The object type of each notification message type (RTM_NEWLINK → link, …). */
 export const BY_MESSAGE: readonly (AnyObjectDef | undefined)[] = (() => {

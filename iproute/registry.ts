@@ -12,11 +12,13 @@ import { RT_RULE } from "../core/tables/rt_rule.ts";
 import { UAPI } from "../core/tables/uapi.ts";
 import { RT_BRIDGE } from "../core/tables/rt_bridge.ts";
 import { LWTUNNEL } from "../core/tables/lwtunnel.ts";
+import { TC } from "../core/tables/tc.ts";
 
 /**
  * The compiled rtnetlink tables (links, addresses, routes, neighbours, rules,
  * nexthops, netconf), with the link kinds the YNL specs lack added from the
- * uapi headers (veth, vxlan, macvlan, macvtap), and route encapsulation.
+ * uapi headers (veth, vxlan, macvlan, macvtap), route encapsulation, and
+ * traffic control (qdiscs, classes, filters, actions: tc.yaml).
  */
 export const RTNL: Registry = new Registry([
   RT_LINK,
@@ -27,6 +29,7 @@ export const RTNL: Registry = new Registry([
   UAPI,
   RT_BRIDGE,
   LWTUNNEL,
+  TC,
 ]);
 
 /** Attribute sets used directly by IPRoute. */
@@ -58,4 +61,7 @@ export const SETS = {
   lwtIp6: RTNL.set("lwtunnelIp6Attrs"),
   lwtBpf: RTNL.set("lwtBpfAttrs"),
   ioam6: RTNL.set("ioam6IptunnelAttrs"),
+  tc: RTNL.set("tcAttrs"),
+  tcAct: RTNL.set("tcActAttrs"),
+  tcRoot: RTNL.set("tcRootAttrs"),
 } as const;

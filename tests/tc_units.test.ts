@@ -23,15 +23,17 @@ import {
   parseSize,
   parseTime,
   rateTable,
-  TC_H_INGRESS,
-  TC_H_ROOT,
-  TC_LINKLAYER_ATM,
   tickInUsec,
   ticksToTime,
   timeToTicks,
   txSize,
   txTime,
 } from "../iproute/tc/units.ts";
+import { TC_H, TC_LINKLAYER } from "../core/tables/tc.ts";
+
+const TC_H_INGRESS = TC_H.INGRESS;
+const TC_H_ROOT = TC_H.ROOT;
+const TC_LINKLAYER_ATM = TC_LINKLAYER.ATM;
 import { isRoot, skipReason, testName } from "./helpers.ts";
 
 type Parse = (v: unknown, argument: string) => number;

@@ -38,6 +38,7 @@ import { parseYaml } from "../core/yaml.ts";
 import { bridgeConstants, bridgeSupplement } from "./gen/bridge_sets.ts";
 import { lwtunnelSupplement, rtnlSupplement, statsSupplement } from "./gen/uapi_sets.ts";
 import { emitModule } from "./gen/emit.ts";
+import { tcTables } from "./gen/tc_sets.ts";
 import { ueventGroups } from "./gen/uevent.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
@@ -174,6 +175,21 @@ for (const [file, prefix, source, data] of rtnl) {
       "mpls_iptunnel.h; ioam6.h, ioam6_iptunnel.h and if_tunnel.h's TUNNEL_* flags " +
       "(absent from that subset) from the system's linux-libc-dev.",
     ["LWTUNNEL", out],
+    groups,
+  );
+}
+
+// -- traffic control: YNL spec tc.yaml (6.12) and uapi headers ---------------
+
+{
+  const { out, groups } = tcTables(SPECS + "linux-6.12/tc.yaml", UAPI);
+  emitModule(
+    OUT + "tc.ts",
+    "Traffic control tables (qdiscs, classes, filters, actions) from the kernel's 6.12 YNL " +
+      "spec tc.yaml, with struct layouts from the 6.12 uapi pkt_sched.h, pkt_cls.h, " +
+      "rtnetlink.h and tc_act/*.h (gen_stats.h, absent from that subset, from the system's " +
+      "linux-libc-dev); attribute numbers checked against the headers' enums.",
+    ["TC", out],
     groups,
   );
 }

@@ -28,3 +28,4 @@ export * from "./sock_diag.ts";
 export * from "./tun.ts";
 export * from "./rt_bridge.ts";
 export * from "./bpf.ts";
+export * from "./tc.ts";

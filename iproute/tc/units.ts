@@ -22,30 +22,16 @@
  */
 import { readFileSync } from "node:fs";
 import { ArgumentError } from "../../core/errors.ts";
+import { TC_H, TC_LINKLAYER } from "../../core/tables/tc.ts";
 
-// Handles. Not in core/tables: include/uapi/linux/pkt_sched.h (6.12), lines 68-81.
-
-/** TC_H_UNSPEC (pkt_sched.h line 74): no handle, tc's `"none"`. */
-export const TC_H_UNSPEC = 0;
-/** TC_H_ROOT (pkt_sched.h line 75): the root of a device's egress tree, tc's `"root"`. */
-export const TC_H_ROOT = 0xffffffff;
-/** TC_H_INGRESS (pkt_sched.h line 76): the parent of the ingress (and clsact) qdisc, `ffff:fff1`. */
-export const TC_H_INGRESS = 0xfffffff1;
-/** TC_H_CLSACT (pkt_sched.h line 77): defined as TC_H_INGRESS. */
-export const TC_H_CLSACT = TC_H_INGRESS;
-/** TC_H_MIN_INGRESS (pkt_sched.h line 80): clsact's ingress hook; `ffff:fff2` is a filter's `"ingress"`. */
-export const TC_H_MIN_INGRESS = 0xfff2;
-/** TC_H_MIN_EGRESS (pkt_sched.h line 81): clsact's egress hook; `ffff:fff3` is a filter's `"egress"`. */
-export const TC_H_MIN_EGRESS = 0xfff3;
-
-// Link layers: enum tc_link_layer, pkt_sched.h lines 84-88.
-
-/** TC_LINKLAYER_UNAWARE (pkt_sched.h line 85): left by old iproute2; sizes are not adjusted. */
-export const TC_LINKLAYER_UNAWARE = 0;
-/** TC_LINKLAYER_ETHERNET (pkt_sched.h line 86): sizes are not adjusted (tc's default). */
-export const TC_LINKLAYER_ETHERNET = 1;
-/** TC_LINKLAYER_ATM (pkt_sched.h line 87): sizes rounded up to whole 53-byte ATM cells. */
-export const TC_LINKLAYER_ATM = 2;
+// Handles and link layers: generated from pkt_sched.h (core/tables/tc.ts).
+const TC_H_UNSPEC = TC_H.UNSPEC;
+const TC_H_ROOT = TC_H.ROOT;
+const TC_H_MIN_INGRESS = TC_H.MIN_INGRESS;
+const TC_H_MIN_EGRESS = TC_H.MIN_EGRESS;
+const TC_LINKLAYER_UNAWARE: number = TC_LINKLAYER.UNAWARE;
+const TC_LINKLAYER_ETHERNET: number = TC_LINKLAYER.ETHERNET;
+const TC_LINKLAYER_ATM: number = TC_LINKLAYER.ATM;
 
 // include/uapi/linux/atm.h lines 28-29.
 const ATM_CELL_SIZE = 53;
@@ -449,6 +435,29 @@ export function tickInUsec(psched?: string): number {
     tickCache = (text === undefined ? undefined : tickFrom(text)) ?? tickFrom(PSCHED_DEFAULT)!;
   }
   return tickCache;
+}
+
+let hzCache: number | undefined;
+
+/**
+ * The packet scheduler's clock rate as tc's get_hz reads it: the fourth word
+ * of /proc/net/psched when the third is 1000000 (1000000000 on current
+ * kernels), else 100 (tc's HZ fallback). tc's default htb bursts are
+ * rate / this + mtu.
+ */
+export function schedHz(): number {
+  if (hzCache === undefined) {
+    let words: string[] = [];
+    try {
+      words = readFileSync("/proc/net/psched", "utf8").trim().split(/\s+/);
+    } catch {
+      words = [];
+    }
+    hzCache = words.length >= 4 && parseInt(words[2]!, 16) === USEC_PER_SEC
+      ? parseInt(words[3]!, 16)
+      : 100;
+  }
+  return hzCache;
 }
 
 function tickFrom(text: string): number | undefined {

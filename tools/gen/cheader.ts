@@ -20,7 +20,7 @@ function source(path: string): string {
 
 /** Evaluates a constant expression over numbers and already known names. */
 function evaluate(expr: string, known: ReadonlyMap<string, number>): number | undefined {
-  let e = expr.trim().replace(/\b(\d+)[uUlL]+\b/g, "$1");
+  let e = expr.trim().replace(/\b(0x[0-9a-fA-F]+|\d+)[uUlL]+\b/g, "$1");
   let unknown = false;
   e = e.replace(/\b0x[0-9a-fA-F]+\b|\b\d+\b|[A-Za-z_]\w*/g, (token) => {
     if (/^(0x|\d)/.test(token)) return token;
@@ -146,7 +146,13 @@ export function namedEnum(path: string, name: string, prefix: string): Map<strin
  */
 export function enumValues(path: string, prefix: string, unspecOnly = false): Map<string, number> {
   const text = source(path).replace(/^\s*#.*$/gm, "");
-  const known = new Map<string, number>();
+  // Entries may be defined as a #define of the same header (TCA_ID_GACT = TCA_ACT_GACT).
+  let known: Map<string, number>;
+  try {
+    known = defines(path, "");
+  } catch {
+    known = new Map();
+  }
   const found = new Map<string, number>();
   for (const body of text.matchAll(/enum\s*\w*\s*\{([^}]*)\}/g)) {
     let next = 0;
@@ -189,6 +195,8 @@ const INT: Record<string, [string, boolean]> = {
   __be64: ["u64", true],
   "unsigned char": ["u8", false],
   "unsigned short": ["u16", false],
+  short: ["s16", false],
+  "signed char": ["s8", false],
   "unsigned int": ["u32", false],
   "unsigned": ["u32", false],
   int: ["s32", false],
@@ -274,9 +282,16 @@ export function struct(
   path: string,
   name: string,
   hints: Record<string, Record<string, unknown>> = {},
+  options: { prefixNested?: boolean } = {},
 ): MemberRow[] {
   const raw = readFileSync(path, "utf8");
-  const text = littleEndian(source(path)).replace(/^\s*#.*$/gm, "");
+  // Object-like macros that stand for members (pkt_cls.h's `tc_gen`) are expanded.
+  const macros = memberMacros(path);
+  const text = littleEndian(source(path).replace(/\\\n/g, " ")).replace(/^\s*#.*$/gm, "")
+    .replace(/\b(\w+)\s*;/g, (all, id: string) => macros.has(id) ? `${macros.get(id)};` : all)
+    // uapi's __struct_group(TAG, NAME, ATTRS, MEMBERS): the members, inline (the union's layout).
+    .replace(/\s*__counted_by\(\w+\)/g, "")
+    .replace(/__struct_group\(\s*\w*\s*,\s*\w+\s*,\s*,([\s\S]*?)\)\s*;/g, "$1");
   const body = braced(text, new RegExp(`struct\\s+${name}\\s*\\{`));
   if (body === undefined) {
     // A struct of an included header (`#include <linux/seg6.h>`).
@@ -284,7 +299,7 @@ export function struct(
       const other = path.replace(/[^/]+$/, inc[1]!);
       if (!existsSync(other)) continue;
       try {
-        return struct(other, name, hints);
+        return struct(other, name, hints, options);
       } catch (e) {
         if (!(e instanceof Error) || !e.message.startsWith("no struct")) throw e;
       }
@@ -318,21 +333,32 @@ export function struct(
     }
     const nested = decl.match(/^struct (\w+) (\w+)$/);
     if (nested) {
-      rows.push(...struct(path, nested[1]!, hints));
+      const inner = struct(path, nested[1]!, hints, options);
+      // With prefixNested, `struct tc_ratespec rate` gives rateCellLog, rateRate, …
+      const outer = camel(nested[2]!);
+      rows.push(
+        ...(options.prefixNested
+          ? inner.map((r) =>
+            [outer + r[0][0]!.toUpperCase() + r[0].slice(1), ...r.slice(1)] as MemberRow
+          )
+          : inner),
+      );
       continue;
     }
     if (decl.includes(":")) {
       rows.push(bitfields(decl, name, path));
       continue;
     }
-    const d = decl.match(/^(.+?) (\w+)(?:\[(\w+)\])?$/);
+    const d = decl.match(/^(.+?) (\w+)(?:\[([\w +*-]+)\])?$/);
     const int = d ? INT[d[1]!] : undefined;
     if (!d || !int) throw new Error(`cannot read member "${decl}" of struct ${name} in ${path}`);
     const member = camel(d[2]!);
     const opts: Record<string, unknown> = { ...hints[member] };
     let row: MemberRow;
     if (d[3] !== undefined) {
-      const count = /^\d+$/.test(d[3]) ? Number(d[3]) : (consts ??= defines(path, "")).get(d[3]);
+      const count = /^\d+$/.test(d[3])
+        ? Number(d[3])
+        : evaluate(d[3], consts ??= defines(path, ""));
       if (!Number.isInteger(count)) throw new Error(`array size ${d[3]} in struct ${name}`);
       row = [member, "binary", count! * SIZE[int[0]]!];
     } else {
@@ -343,6 +369,27 @@ export function struct(
     rows.push(row);
   }
   return rows;
+}
+
+/** The folder holding `linux/` of a header path (…/linux/x.h or …/linux/tc_act/x.h). */
+function includeRoot(path: string): string {
+  return path.replace(/\/linux\/+(?:[\w]+\/)*[\w.]+$/, "/linux/");
+}
+
+/**
+ * Object-like `#define`s whose body declares members (`#define tc_gen __u32
+ * index; …`), of a header and the `<linux/…>` headers it includes.
+ */
+function memberMacros(path: string, seen = new Set<string>()): Map<string, string> {
+  const out = new Map<string, string>();
+  if (seen.has(path) || !existsSync(path)) return out;
+  seen.add(path);
+  const text = source(path).replace(/\\\n/g, " ");
+  for (const inc of text.matchAll(/^\s*#\s*include\s+<linux\/([\w/]+\.h)>/gm)) {
+    for (const [k, v] of memberMacros(includeRoot(path) + inc[1], seen)) out.set(k, v);
+  }
+  for (const m of text.matchAll(/^\s*#\s*define\s+(\w+)\s+(.*;.*)$/gm)) out.set(m[1]!, m[2]!);
+  return out;
 }
 
 /** One run of bitfields (`__u8 :1, overflow:1, nodelen:5`) as one member of its storage type. */
