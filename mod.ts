@@ -169,6 +169,74 @@ export type {
   TunTapOpenSpec,
   TunTapSpec,
 } from "./iproute/tuntap/request.ts";
+export { Filter, Qdisc, TcMessage, type TcStats, TrafficClass } from "./iproute/tc/tc.ts";
+export {
+  FILTER,
+  type FilterObject,
+  QDISC,
+  type QdiscObject,
+  TC_GROUPS,
+  TCLASS,
+  type TclassObject,
+} from "./iproute/tc/object.ts";
+export {
+  type Estimator,
+  FILTER_COMMANDS,
+  type FilterSpec,
+  type FilterSpecBase,
+  type Handle,
+  QDISC_COMMANDS,
+  type QdiscSpec,
+  type QdiscSpecBase,
+  type RawKind,
+  type TcCommon,
+  TCLASS_COMMANDS,
+  type TclassSpec,
+  type TclassSpecBase,
+} from "./iproute/tc/request.ts";
+export {
+  type HtbQdiscOptions,
+  type Rate,
+  type Size,
+  type TbfOptions,
+  type Time,
+} from "./iproute/tc/qdiscs.ts";
+export { type HtbClassOptions } from "./iproute/tc/classes.ts";
+export { type ClsFlags, type U32Options } from "./iproute/tc/filters.ts";
+export {
+  TC_U32,
+  type U32At,
+  type U32EtherMatch,
+  type U32IcmpMatch,
+  type U32Ip6Match,
+  type U32IpMatch,
+  type U32Key,
+  type U32Match,
+  type U32PortMatch,
+  type U32ProtocolName,
+  type U32Value,
+} from "./iproute/tc/u32.ts";
+export { type LinkLayer, type RateOptions } from "./iproute/tc/rates.ts";
+export {
+  type Action,
+  type ActionCommon,
+  type ActionSpec,
+  type GactAction,
+  type MirredAction,
+  type RawAction,
+} from "./iproute/tc/actions.ts";
+export { type Verdict } from "./iproute/tc/verdict.ts";
+export {
+  formatHandle,
+  formatRate,
+  formatSize,
+  formatTime,
+  parseHandle,
+  parseParent,
+  parseRate,
+  parseSize,
+  parseTime,
+} from "./iproute/tc/units.ts";
 export { Nsid } from "./iproute/nsid/nsid.ts";
 export { NSID_COMMANDS, type NsidSpec } from "./iproute/nsid/request.ts";
 export { NSID_GROUPS } from "./iproute/nsid/object.ts";

@@ -15,6 +15,29 @@ import { NEXTHOP_FORMAT } from "./nexthop.ts";
 import { ROUTE_FORMAT } from "./route.ts";
 import { RULE_FORMAT } from "./rule.ts";
 import { mdbJson, mdbText } from "./bridge.ts";
+import type { Filter, Qdisc, TrafficClass } from "../../mod.ts";
+
+/** A qdisc, class or filter's head as `tc monitor` prints it (`qdisc tbf 8001: dev q0 root`). */
+function tcHead(
+  what: "qdisc" | "class" | "filter",
+  o: Qdisc | TrafficClass | Filter,
+  names: Names,
+): string {
+  const parent = o.parent === "root" ? "root" : `parent ${o.parent}`;
+  const parts = [what, o.kind ?? "", o.handle, `dev ${names.name(o.index)}`, parent];
+  if (what === "filter") {
+    const f = o as Filter;
+    parts.push(`protocol ${f.protocol} pref ${f.prio}`);
+    if (f.chain !== undefined) parts.push(`chain ${f.chain}`);
+  }
+  return parts.join(" ");
+}
+
+/** A qdisc, class or filter as one JSON object (tc -j's names for the head). */
+function tcJson(o: Qdisc | TrafficClass | Filter, names: Names): Record<string, unknown> {
+  const j = o.toJSON() as Record<string, unknown>;
+  return { ...j, dev: names.name(o.index) };
+}
 
 /**
  * The netconf settings ip (6.1) prints, in its order: the tables' name, ip's
@@ -82,6 +105,10 @@ const EVENT_FORMATS: { [E in ObjectEvent as E["kind"]]: Format<E["object"]> } = 
     json: (m, names) => ({ mdb: m.entries.map((e) => mdbJson(e, names, false, false)) }),
     text: (m, names) => m.entries.map((e) => mdbText(e, names, false, false)).join("\n"),
   },
+  // As `tc monitor` prints their heads; JSON carries the decoded object.
+  qdisc: { json: tcJson, text: (q, names) => tcHead("qdisc", q, names) },
+  tclass: { json: tcJson, text: (c, names) => tcHead("class", c, names) },
+  filter: { json: tcJson, text: (f, names) => tcHead("filter", f, names) },
 };
 
 function formatOf(e: ObjectEvent): Format<unknown> {

@@ -3067,11 +3067,13 @@ export const TCA_CLS_FLAGS = {
   VERBOSE: 16,
 } as const;
 
-/** u32 selector flags (pkt_cls.h TC_U32_*). */
+/** u32 selector flags (pkt_cls.h TC_U32_*), and the root hash table's id (TC_U32_ROOT). */
 export const TC_U32 = {
   TERMINAL: 1,
   OFFSET: 2,
   VAROFFSET: 4,
+  EAT: 8,
+  ROOT: 4293918720,
 } as const;
 
 /** mirred's eaction values (tc_act/tc_mirred.h TCA_EGRESS_* / TCA_INGRESS_*). */

@@ -12,24 +12,12 @@
 import { AF_INET, AF_INET6, parseMAC, parsePrefix } from "../../core/address.ts";
 import { ArgumentError, DecodeError } from "../../core/errors.ts";
 import { IP_PROTOCOLS } from "../names.ts";
+import { TC_U32 } from "../../core/tables/tc.ts";
 
-/**
- * Selector flags (`tc_u32_sel.flags`), from the kernel's 6.12 uapi
- * linux/pkt_cls.h lines 279-282 (core/tables has no u32 constants).
- */
-export const TC_U32 = {
-  /** The filter is terminal: a match classifies (tc sets it with `flowid`/`classid`/actions). */
-  TERMINAL: 1,
-  /** Add the selector's `off` to the next header's offset (tc's `offset plus`). */
-  OFFSET: 2,
-  /** Read the next header's offset from the packet (`offset at … mask … shift …`). */
-  VAROFFSET: 4,
-  /** Move the base offset past this header before following a link (`offset … eat`). */
-  EAT: 8,
-} as const;
-
-/** The root hash table's id, `TC_U32_ROOT` (pkt_cls.h line 220). */
-export const TC_U32_ROOT = 0xfff00000;
+/** u32's selector flags and the root hash table's id (generated from pkt_cls.h). */
+export { TC_U32 };
+/** The root hash table's id, `TC_U32_ROOT`. */
+export const TC_U32_ROOT: number = TC_U32.ROOT;
 
 /** The most keys tc puts in one selector (f_u32.c's `struct tc_u32_key keys[128]`). */
 const MAX_KEYS = 128;

@@ -178,7 +178,8 @@ export function tcTables(
   }
   // Structs with a flexible array of keys (tc_u32_sel's keys[], tc_pedit_sel's
   // keys[]) stay bytes: the table's struct would drop the keys on decode.
-  for (const [set, attr] of [["tcU32Attrs", "sel"], ["tcActPeditAttrs", "parms"]]) {
+  const binaries: [string, string][] = [["tcU32Attrs", "sel"], ["tcActPeditAttrs", "parms"]];
+  for (const [set, attr] of binaries) {
     for (const row of out.sets[set] ?? []) if (row[1] === attr) row.length = 3;
   }
   // TCA_STATS_APP: the per-kind extended statistics, like TCA_XSTATS.
@@ -247,8 +248,11 @@ export function tcTables(
     ],
     [
       "TC_U32",
-      "u32 selector flags (pkt_cls.h TC_U32_*).",
-      defines(h("pkt_cls.h"), "TC_U32_", { from: "TC_U32_TERMINAL", to: "TC_U32_EAT" }),
+      "u32 selector flags (pkt_cls.h TC_U32_*), and the root hash table's id (TC_U32_ROOT).",
+      new Map([
+        ...defines(h("pkt_cls.h"), "TC_U32_", { from: "TC_U32_TERMINAL", to: "TC_U32_MAXDEPTH" }),
+        ["ROOT", defines(h("pkt_cls.h"), "TC_U32_").get("ROOT")!],
+      ]),
     ],
     [
       "TCA_MIRRED",
