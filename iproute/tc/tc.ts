@@ -102,12 +102,17 @@ export abstract class TcMessage extends LazyMessage {
     const v = this.u8(TCA.hwOffload);
     return v === undefined ? undefined : v !== 0;
   }
-  /** The kind's options: typed for kinds with a codec, else as the tables decode them. */
-  get options(): Record<string, unknown> | Uint8Array | undefined {
+  /**
+   * The kind's options: typed for kinds with a codec (tbf's `rate`, `burst`,
+   * …), else as the tables decode them; `{ raw }` holds the bytes of a kind
+   * the tables have no format for.
+   */
+  get options(): Record<string, unknown> | undefined {
     const raw = this.attrs.options;
     const codec = codecOf(this.kinds, this.kind);
-    if (!codec) return raw as Record<string, unknown> | Uint8Array | undefined;
-    return codec.decode(raw);
+    if (codec) return codec.decode(raw);
+    if (raw instanceof Uint8Array) return { raw };
+    return raw as Record<string, unknown> | undefined;
   }
   /** Statistics (TCA_STATS2's basic and queue counters, the rate estimate). */
   get stats(): TcStats | undefined {
