@@ -13,7 +13,18 @@
 import { ArgumentError } from "../../core/errors.ts";
 import { PGACT, TC_ACT, TCA_MIRRED } from "../../core/tables/tc.ts";
 import { checkKeys, int, type Spec, u32 } from "../spec.ts";
+import {
+  CSUM_ACTION,
+  type CsumAction,
+  PEDIT,
+  type PeditAction,
+  SKBEDIT,
+  type SkbeditAction,
+  VLAN,
+  type VlanAction,
+} from "./actions_more.ts";
 import { codecOf, type KindCodec, kindContext } from "./kind.ts";
+import { POLICE, type PoliceAction } from "./police.ts";
 import { parseVerdict, type Verdict, verdictName } from "./verdict.ts";
 
 /** gact (tc-gact(8)): a verdict, optionally a random one. */
@@ -60,7 +71,18 @@ export interface ActionCommon {
 }
 
 /** One action: a typed kind, or any kind with raw options. */
-export type ActionSpec = (GactAction | MirredAction | RawAction) & ActionCommon;
+export type ActionSpec =
+  & (
+    | GactAction
+    | MirredAction
+    | PoliceAction
+    | SkbeditAction
+    | PeditAction
+    | VlanAction
+    | CsumAction
+    | RawAction
+  )
+  & ActionCommon;
 
 const COMMON = ["kind", "index", "cookie"];
 
@@ -147,7 +169,15 @@ const MIRRED: KindCodec = {
 /**
  * The typed action kinds, by name. Kinds not listed take raw `options`.
  */
-export const ACTION_KINDS: Record<string, KindCodec> = { gact: GACT, mirred: MIRRED };
+export const ACTION_KINDS: Record<string, KindCodec> = {
+  gact: GACT,
+  mirred: MIRRED,
+  police: POLICE,
+  skbedit: SKBEDIT,
+  pedit: PEDIT,
+  vlan: VLAN,
+  csum: CSUM_ACTION,
+};
 
 /**
  * One action spec → the TCA_ACT_* attribute object the tables encode

@@ -9,6 +9,8 @@
 import { ArgumentError } from "../../core/errors.ts";
 import { TCA_CLS_FLAGS } from "../../core/tables/tc.ts";
 import { int, str, u32 } from "../spec.ts";
+import { BASIC, BPF, FW, MATCHALL, ROUTE } from "./filters_more.ts";
+import { FLOWER } from "./flower.ts";
 import type { KindCodec } from "./kind.ts";
 import { formatHandle, parseHandle } from "./units.ts";
 import {
@@ -201,4 +203,12 @@ const U32: KindCodec = {
 };
 
 /** The typed filter kinds. Kinds not listed take raw `options`. */
-export const FILTER_KINDS: Record<string, KindCodec> = { u32: U32 };
+export const FILTER_KINDS: Record<string, KindCodec> = {
+  u32: U32,
+  matchall: MATCHALL,
+  flower: FLOWER,
+  bpf: BPF,
+  basic: BASIC,
+  fw: FW,
+  route: ROUTE,
+};

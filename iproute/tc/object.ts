@@ -9,6 +9,7 @@ import { defineObject, type ObjectDef } from "../object.ts";
 import type { Spec } from "../spec.ts";
 import { codecOf } from "./kind.ts";
 import { FILTER_KINDS } from "./filters.ts";
+import { holdFilterPins } from "./pins.ts";
 import { parseProtocol } from "./protocol.ts";
 import {
   buildFilterRequest,
@@ -123,6 +124,7 @@ export const FILTER: FilterObject = defineObject({
   events: [RTM.NEWTFILTER, RTM.DELTFILTER],
   groups: TC_GROUPS,
   build: (cmd, spec: FilterSpec) => buildFilterRequest(cmd, spec as Spec),
+  hold: holdFilterPins,
   linkRefs: ["index"],
   nestedLinkRefs: { actions: ["dev"] },
   match: (spec) => tcMatch<Filter>(spec, "handle", true),

@@ -20,6 +20,14 @@ import { checkKeys, command, int, type Spec, u32 } from "../spec.ts";
 import { type ActionSpec, encodeActions } from "./actions.ts";
 import { CLASS_KINDS, type HtbClassOptions } from "./classes.ts";
 import { FILTER_KINDS, type U32Options } from "./filters.ts";
+import type {
+  BasicOptions,
+  BpfOptions,
+  FwOptions,
+  MatchallOptions,
+  RouteOptions,
+} from "./filters_more.ts";
+import type { FlowerOptions } from "./flower.ts";
 import { codecOf, type KindCodec, kindContext } from "./kind.ts";
 import { parseProtocol } from "./protocol.ts";
 import { type HtbQdiscOptions, QDISC_KINDS, type TbfOptions } from "./qdiscs.ts";
@@ -296,7 +304,16 @@ export interface FilterSpecBase extends TcCommon {
 export type FilterSpec =
   & FilterSpecBase
   & { actions?: ActionSpec[] }
-  & (({ kind: "u32" } & U32Options) | RawKind);
+  & (
+    | ({ kind: "u32" } & U32Options)
+    | ({ kind: "matchall" } & MatchallOptions)
+    | ({ kind: "flower" } & FlowerOptions)
+    | ({ kind: "bpf" } & BpfOptions)
+    | ({ kind: "basic" } & BasicOptions)
+    | ({ kind: "fw" } & FwOptions)
+    | ({ kind: "route" } & RouteOptions)
+    | RawKind
+  );
 
 /** Builds the request for `filter(cmd, spec)`. */
 export function buildFilterRequest(cmd: string, spec: Spec): Request {
