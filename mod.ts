@@ -225,6 +225,27 @@ export {
   type MirredAction,
   type RawAction,
 } from "./iproute/tc/actions.ts";
+export { type FlowerMasked, type FlowerOptions, type FlowerPort } from "./iproute/tc/flower.ts";
+export {
+  type BasicOptions,
+  type BpfInsn,
+  type BpfOptions,
+  type FwOptions,
+  type MatchallOptions,
+  type RouteOptions,
+  type WithClassid,
+} from "./iproute/tc/filters_more.ts";
+export { type PoliceAction } from "./iproute/tc/police.ts";
+export {
+  type CsumAction,
+  type CsumTarget,
+  type PeditAction,
+  type PeditHeader,
+  type PeditKey,
+  type PeditMunge,
+  type SkbeditAction,
+  type VlanAction,
+} from "./iproute/tc/actions_more.ts";
 export { type Verdict } from "./iproute/tc/verdict.ts";
 export {
   formatHandle,

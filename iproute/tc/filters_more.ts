@@ -20,7 +20,7 @@ const obj = (v: unknown): Record<string, unknown> =>
     : {};
 
 /** The class option every kind here has (tc's `classid`/`flowid`). */
-interface WithClassid {
+export interface WithClassid {
   /** The class matching packets go to (tc's `classid`/`flowid`: `"1:10"`). */
   classid?: string | number;
 }
