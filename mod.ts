@@ -171,6 +171,13 @@ export type {
 } from "./iproute/tuntap/request.ts";
 export { Filter, Qdisc, TcMessage, type TcStats, TrafficClass } from "./iproute/tc/tc.ts";
 export {
+  ACTION,
+  ACTION_COMMANDS,
+  ActionMessage,
+  type ActionObject,
+  type StandaloneActionSpec,
+} from "./iproute/tc/standalone.ts";
+export {
   FILTER,
   type FilterObject,
   QDISC,
@@ -224,6 +231,7 @@ export {
   type GactAction,
   type MirredAction,
   type RawAction,
+  type SharedAction,
 } from "./iproute/tc/actions.ts";
 export { type FlowerMasked, type FlowerOptions, type FlowerPort } from "./iproute/tc/flower.ts";
 export {

@@ -7,7 +7,7 @@ import { type BatchResult, NetlinkSocket, type Request } from "../core/socket.ts
 import type { BatchMethod } from "./methods.ts";
 import type { RtMessage } from "./message.ts";
 import type { AnyObjectDef } from "./object.ts";
-import { FILTER, OBJECTS, QDISC, TCLASS } from "./objects.ts";
+import { ACTION, FILTER, OBJECTS, QDISC, TCLASS } from "./objects.ts";
 import { type LinkLookup, linkRefNames, lookupIndexes, substituteLinkRefs } from "./refs.ts";
 import type { Spec } from "./spec.ts";
 
@@ -66,6 +66,8 @@ export class Batch {
   readonly tclass: BatchMethod<typeof TCLASS, Batch> = this.#method(TCLASS);
   /** Adds a filter request. */
   readonly filter: BatchMethod<typeof FILTER, Batch> = this.#method(FILTER);
+  /** Adds a standalone action request. */
+  readonly action: BatchMethod<typeof ACTION, Batch> = this.#method(ACTION);
 
   /** An empty batch that sends through `target` (an IPRoute: see {@link IPRoute.batch}). */
   constructor(target: BatchTarget) {

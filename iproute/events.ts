@@ -112,7 +112,7 @@ export const GROUPS: Readonly<Record<string, readonly number[]>> = (() => {
 })();
 
 /** Object types whose events `ip monitor` does not show unless asked (`bridge monitor mdb`, `tc monitor`). */
-const NOT_DEFAULT = new Set(["mdb", "qdisc", "tclass", "filter"]);
+const NOT_DEFAULT = new Set(["mdb", "qdisc", "tclass", "filter", "action"]);
 
 /**
  * What `ip monitor` shows by default: links, addresses, routes, neighbours,

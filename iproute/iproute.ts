@@ -68,6 +68,8 @@ import type { VlanSpec } from "./vlan/request.ts";
 import type { MdbEntry } from "./mdb/mdb.ts";
 import type { MdbSpec } from "./mdb/request.ts";
 import { FILTER, QDISC, TCLASS } from "./tc/object.ts";
+import { ACTION } from "./tc/standalone.ts";
+import type { Action } from "./tc/actions.ts";
 import type { Filter, Qdisc, TrafficClass } from "./tc/tc.ts";
 import type { FilterSpec, QdiscSpec, TclassSpec } from "./tc/request.ts";
 import { TC_H } from "../core/tables/tc.ts";
@@ -209,6 +211,13 @@ export class IPRoute implements AsyncDisposable {
    * `link`, `hashkey`, `sample`), and `actions`.
    */
   readonly filter: ObjectMethod<typeof FILTER> = this.#method(FILTER);
+  /**
+   * Standalone actions (`tc actions`): `add`, `replace`, `change` one action
+   * (`{ kind: "mirred", index: 5, mode: "redirect", dev: "eth1" }`) or several
+   * (`{ actions: [...] }`); `get` and `del` by `kind` and `index`; `dump` and
+   * `flush` by `kind`. Filters share them by naming the index in `actions`.
+   */
+  readonly action: ObjectMethod<typeof ACTION> = this.#method(ACTION);
 
   /** Wraps an open NETLINK_ROUTE socket (see {@link IPRoute.open} to create one). */
   constructor(socket: NetlinkSocket) {
@@ -451,6 +460,13 @@ export class IPRoute implements AsyncDisposable {
    */
   getFilters(filter: Partial<FilterSpec> & { index: number | string }): Promise<Filter[]> {
     return this.filter("dump", filter).all();
+  }
+
+  /** The standalone actions of a kind (`tc actions list action mirred`), flattened. */
+  async getActions(kind: string): Promise<Action[]> {
+    const out: Action[] = [];
+    for await (const m of this.action("dump", { kind })) out.push(...m.actions);
+    return out;
   }
 
   /**

@@ -22,8 +22,10 @@ import { VLAN } from "./vlan/object.ts";
 import { MDB } from "./mdb/object.ts";
 import { VLANDB } from "./vlandb/object.ts";
 import { FILTER, QDISC, TCLASS } from "./tc/object.ts";
+import { ACTION } from "./tc/standalone.ts";
 
 export {
+  ACTION,
   ADDR,
   ADDRLABEL,
   FDB,
@@ -58,6 +60,7 @@ export type { VlanObject } from "./vlan/object.ts";
 export type { MdbObject } from "./mdb/object.ts";
 export type { VlanDbObject } from "./vlandb/object.ts";
 export type { FilterObject, QdiscObject, TclassObject } from "./tc/object.ts";
+export type { ActionObject } from "./tc/standalone.ts";
 
 /** The object types with commands, by name (what `ensure()` and batches take). */
 export const OBJECTS = {
@@ -87,6 +90,7 @@ export const EVENT_OBJECTS = [
   QDISC,
   TCLASS,
   FILTER,
+  ACTION,
 ] as const;
 
 /** The object type of each notification message type (RTM_NEWLINK → link, …). */

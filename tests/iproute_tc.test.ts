@@ -436,6 +436,80 @@ describe("IPRoute tc (live)", live, () => {
     });
   });
 
+  it("standalone actions: add, list, get, share from a filter, delete and flush, both ways", async () => {
+    await withIPRoute(async (ipr, ns) => {
+      veth(ns);
+      const v0 = (await ipr.link("get", { ifname: "v0" })).index;
+      await ipr.action("add", { kind: "mirred", index: 5, mode: "redirect", dev: "v1" });
+      await ipr.action("add", {
+        actions: [
+          { kind: "mirred", index: 6, mode: "mirror", dev: "v0" },
+          { kind: "mirred", index: 7, direction: "ingress", mode: "redirect", dev: "v0" },
+        ],
+      });
+      tc(ns, "actions add action mirred egress mirror dev v0 index 9");
+      const text = tc(ns, "actions ls action mirred").replace(/\s+/g, " ");
+      for (
+        const line of [
+          "mirred (Egress Redirect to device v1) stolen index 5 ref 1 bind 0",
+          "mirred (Egress Mirror to device v0) pipe index 6 ref 1 bind 0",
+          "mirred (Ingress Redirect to device v0) stolen index 7 ref 1 bind 0",
+        ]
+      ) assert.ok(text.includes(line), `${line}\n${text}`);
+      const listed = await ipr.getActions("mirred");
+      assert.deepEqual(listed.map((a) => [a.index, a.direction, a.mode, a.action]), [
+        [5, "egress", "redirect", "stolen"],
+        [6, "egress", "mirror", "pipe"],
+        [7, "ingress", "redirect", "stolen"],
+        [9, "egress", "mirror", "pipe"],
+      ]);
+      assert.equal(listed[3]!.dev, v0);
+      const got = await ipr.action("get", { kind: "mirred", index: 6 });
+      assert.deepEqual(got.actions.map((a) => [a.index, a.mode, a.ref, a.bind]), [[
+        6,
+        "mirror",
+        1,
+        0,
+      ]]);
+      // A filter shares action 5 by its index.
+      await ipr.qdisc("add", { index: "v0", kind: "clsact" });
+      await ipr.filter("add", {
+        index: "v0",
+        parent: "ingress",
+        kind: "u32",
+        match: [{ u32: [0, 0], at: 0 }],
+        actions: [{ kind: "mirred", index: 5 }],
+      });
+      assert.match(tc(ns, "filter show dev v0 ingress"), /index 5 ref 2 bind 1/);
+      await ipr.action("del", { kind: "mirred", index: 7 });
+      assert.doesNotMatch(tc(ns, "actions ls action mirred"), /index 7 /);
+      await assert.rejects(ipr.action("get", { kind: "mirred", index: 7 }), (e: Error) => {
+        assert.ok(e instanceof NetlinkError);
+        assert.equal(e.code, "ENOENT");
+        return true;
+      });
+      await assert.rejects(ipr.action("get", { kind: "mirred" } as never), (e: Error) => {
+        assert.ok(e instanceof ArgumentError && e.argument === "index", String(e));
+        return true;
+      });
+      // A bound action cannot be flushed (the kernel's EPERM, as tc's flush gets); unbound, it can.
+      await assert.rejects(ipr.action("flush", { kind: "mirred" }), /EPERM/);
+      await ipr.flushQdiscs("v0");
+      // The filter lets go of its action when the kernel's deferred work runs: retry a moment.
+      for (let i = 0;; i++) {
+        try {
+          await ipr.action("flush", { kind: "mirred" });
+          break;
+        } catch (e) {
+          if (!(e instanceof NetlinkError && e.code === "EPERM") || i === 40) throw e;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
+      assert.deepEqual(await ipr.getActions("mirred"), []);
+      assert.doesNotMatch(tc(ns, "actions ls action mirred"), /index/);
+    });
+  });
+
   it("flushQdiscs puts the default back and leaves other interfaces alone", async () => {
     await withIPRoute(async (ipr, ns) => {
       veth(ns);

@@ -109,6 +109,11 @@ const EVENT_FORMATS: { [E in ObjectEvent as E["kind"]]: Format<E["object"]> } = 
   qdisc: { json: tcJson, text: (q, names) => tcHead("qdisc", q, names) },
   tclass: { json: tcJson, text: (c, names) => tcHead("class", c, names) },
   filter: { json: tcJson, text: (f, names) => tcHead("filter", f, names) },
+  // As `tc monitor` heads them: the kind and index of each action.
+  action: {
+    json: (m) => m.toJSON() as Record<string, unknown>,
+    text: (m) => m.actions.map((a) => `action ${a.kind} index ${a.index}`).join("\n"),
+  },
 };
 
 function formatOf(e: ObjectEvent): Format<unknown> {

@@ -81,8 +81,17 @@ export type ActionSpec =
     | VlanAction
     | CsumAction
     | RawAction
+    | SharedAction
   )
   & ActionCommon;
+
+/** An existing action, by kind and index, to share (tc's `action mirred index 5`). */
+export interface SharedAction {
+  /** Its kind. */
+  kind: string;
+  /** Its index (what `action("add", …)` gave it). */
+  index: number;
+}
 
 const COMMON = ["kind", "index", "cookie"];
 
@@ -209,9 +218,25 @@ export function encodeAction(spec: unknown, argument: string): Record<string, un
     }
     out.cookie = s.cookie;
   }
-  const options = codec
+  // `{ kind, index }` alone names an existing action to share (tc's `action
+  // mirred index 5`): the parameters struct carries just the index.
+  const sharing = out.index !== undefined &&
+    Object.keys(s).every((k) => k === "kind" || k === "index" || k === "cookie");
+  const options = sharing && codec
+    ? { [s.kind === "police" ? "tbf" : "parms"]: { index: out.index } }
+    : codec
     ? codec.encode(s, kindContext("add", `action ${s.kind}`, argument))
     : s.options;
+  // The kernel creates an action at the index in its parameters struct (tc_gen's
+  // `index`, first in tc_police too); TCA_ACT_INDEX is for lookups.
+  if (out.index !== undefined && options && !(options instanceof Uint8Array)) {
+    const opts = options as Record<string, unknown>;
+    const key = opts.parms !== undefined ? "parms" : opts.tbf !== undefined ? "tbf" : undefined;
+    const parms = key ? opts[key] : undefined;
+    if (key && parms && typeof parms === "object" && !(parms instanceof Uint8Array)) {
+      opts[key] = { ...parms, index: out.index };
+    }
+  }
   if (options !== undefined) out.options = options;
   return out;
 }
