@@ -209,6 +209,26 @@ export {
   type Time,
 } from "./iproute/tc/qdiscs.ts";
 export { type HtbClassOptions } from "./iproute/tc/classes.ts";
+export {
+  type BfifoOptions,
+  type CakeDiffserv,
+  type CakeFlowMode,
+  type CakeOptions,
+  type FqCodelOptions,
+  type FqOptions,
+  type HfscClassOptions,
+  type HfscCurve,
+  type HfscQdiscOptions,
+  type MqprioOptions,
+  type NetemLossGemodel,
+  type NetemLossState,
+  type NetemOptions,
+  type NetemSlot,
+  type Percent,
+  type PfifoOptions,
+  type PrioOptions,
+  type SfqOptions,
+} from "./iproute/tc/qdiscs_more.ts";
 export { type ClsFlags, type U32Options } from "./iproute/tc/filters.ts";
 export {
   TC_U32,

@@ -40,3 +40,8 @@ fi
 if ! command -v ethtool >/dev/null 2>&1; then
   nlroute_apt_install ethtool "the generic netlink tests' oracle, about 1 MB"
 fi
+# strace reads the requests tc itself sends: the tc tests compare nlroute's
+# bytes with tc's for the qdisc kinds this kernel lacks.
+if ! command -v strace >/dev/null 2>&1; then
+  nlroute_apt_install strace "the tc tests' reader of tc's own requests, about 1.5 MB"
+fi

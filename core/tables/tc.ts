@@ -593,6 +593,11 @@ export const TC: SpecData = {
       ["interval", "s8", null],
       ["ewmaLog", "u8", null],
     ],
+    "tcServiceCurve": [
+      ["m1", "u32", null],
+      ["d", "u32", null],
+      ["m2", "u32", null],
+    ],
   },
   "sets": {
     "tcAttrs": [
@@ -1115,9 +1120,9 @@ export const TC: SpecData = {
       [12, "flags", "u32"],
     ],
     "tcHfscAttrs": [
-      [1, "rsc", "binary"],
-      [2, "fsc", "binary"],
-      [3, "usc", "binary"],
+      [1, "rsc", "binary", { "struct": "tcServiceCurve" }],
+      [2, "fsc", "binary", { "struct": "tcServiceCurve" }],
+      [3, "usc", "binary", { "struct": "tcServiceCurve" }],
     ],
     "tcHhfAttrs": [
       [1, "backlogLimit", "u32"],
@@ -3005,6 +3010,11 @@ export const TC_STRUCTS = {
     "at": { "interval": 0, "ewmaLog": 1 },
     "type": { "interval": "s8", "ewmaLog": "u8" },
   },
+  "tcServiceCurve": {
+    "size": 12,
+    "at": { "m1": 0, "d": 4, "m2": 8 },
+    "type": { "m1": "u32", "d": "u32", "m2": "u32" },
+  },
 } as const;
 
 /** Enum and flag values by enum and entry name. */
@@ -3138,4 +3148,51 @@ export const TCA_ACT_FLAGS = {
   NO_PERCPU_STATS: 1,
   SKIP_HW: 2,
   SKIP_SW: 4,
+} as const;
+
+/** cake's flow isolation modes (pkt_sched.h CAKE_FLOW_*). */
+export const CAKE_FLOW = {
+  NONE: 0,
+  SRC_IP: 1,
+  DST_IP: 2,
+  HOSTS: 3,
+  FLOWS: 4,
+  DUAL_SRC: 5,
+  DUAL_DST: 6,
+  TRIPLE: 7,
+} as const;
+
+/** cake's priority tin modes (pkt_sched.h CAKE_DIFFSERV_*). */
+export const CAKE_DIFFSERV = {
+  DIFFSERV3: 0,
+  DIFFSERV4: 1,
+  DIFFSERV8: 2,
+  BESTEFFORT: 3,
+  PRECEDENCE: 4,
+} as const;
+
+/** cake's ACK filter modes (pkt_sched.h CAKE_ACK_*). */
+export const CAKE_ACK = {
+  NONE: 0,
+  FILTER: 1,
+  AGGRESSIVE: 2,
+} as const;
+
+/** cake's cell framing compensation (pkt_sched.h CAKE_ATM_*). */
+export const CAKE_ATM = {
+  NONE: 0,
+  ATM: 1,
+  PTM: 2,
+} as const;
+
+/** fq_codel's extended statistics types (pkt_sched.h TCA_FQ_CODEL_XSTATS_*). */
+export const TCA_FQ_CODEL_XSTATS = {
+  QDISC: 0,
+  CLASS: 1,
+} as const;
+
+/** prio's band count limits (pkt_sched.h TCQ_PRIO_BANDS, TCQ_MIN_PRIO_BANDS). */
+export const TC_PRIO = {
+  BANDS: 16,
+  MIN_BANDS: 2,
 } as const;

@@ -11,6 +11,8 @@ import type { KindCodec } from "./kind.ts";
 import type { Rate, Size } from "./qdiscs.ts";
 import { decodedRate, rate64, type RateOptions, rateOptions, rateSpec } from "./rates.ts";
 import { parseRate, parseSize, schedHz, txSize, txTime } from "./units.ts";
+import { num, obj } from "./values.ts";
+import { MORE_CLASS_KINDS } from "./qdiscs_more.ts";
 
 /** An htb class's options. */
 export interface HtbClassOptions extends RateOptions {
@@ -29,12 +31,6 @@ export interface HtbClassOptions extends RateOptions {
   /** The MTU the rate tables are computed for (default 1600). */
   mtu?: number;
 }
-
-const num = (v: unknown): number => typeof v === "bigint" ? Number(v) : (v as number) ?? 0;
-const obj = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === "object" && !(v instanceof Uint8Array)
-    ? v as Record<string, unknown>
-    : {};
 
 const HTB: KindCodec = {
   keys: [
@@ -119,4 +115,4 @@ const HTB: KindCodec = {
 };
 
 /** The typed class kinds. Kinds not listed take raw `options`. */
-export const CLASS_KINDS: Record<string, KindCodec> = { htb: HTB };
+export const CLASS_KINDS: Record<string, KindCodec> = { htb: HTB, ...MORE_CLASS_KINDS };

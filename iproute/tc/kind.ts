@@ -39,6 +39,12 @@ export interface KindCodec {
    * and TCA_XSTATS/TCA_STATS_APP decoded likewise → the typed options.
    */
   decode(options: unknown): Record<string, unknown>;
+  /**
+   * Decode from TCA_OPTIONS' payload bytes rather than the tables' decoding
+   * (hfsc classes: tc.yaml gives the hfsc kind the qdisc's fixed header,
+   * which class options do not have).
+   */
+  readonly rawOptions?: boolean;
   /** A filter kind's own handle notation (u32's `"800::800"`, fw's mark) → the number. */
   handle?(v: unknown, argument: string): number;
   /** A filter handle as the kind's tc prints it. */

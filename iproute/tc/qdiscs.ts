@@ -6,10 +6,12 @@
  * @module
  */
 import { ArgumentError } from "../../core/errors.ts";
-import { int, u32 } from "../spec.ts";
+import { u32 } from "../spec.ts";
 import type { KindCodec } from "./kind.ts";
 import { decodedRate, rate64, type RateOptions, rateOptions, rateSpec } from "./rates.ts";
 import { parseRate, parseSize, parseTime, ticksToTime, txSize, txTime } from "./units.ts";
+import { minorId, num, obj } from "./values.ts";
+import { MORE_QDISC_KINDS } from "./qdiscs_more.ts";
 
 /** A rate: bytes per second, or tc's notation (`"10mbit"`, `"1.5gbit"`, `"125kbps"`). */
 export type Rate = number | string;
@@ -45,23 +47,6 @@ export interface TbfOptions extends RateOptions {
   /** The peak bucket size (tc's `mtu`/`minburst`). */
   mtu?: Size;
 }
-
-/** `"30"` (hex, as tc reads `default 30`) or a number → the class minor id. */
-function minorId(v: unknown, argument: string): number {
-  if (typeof v === "string" && /^(0x)?[0-9a-f]{1,4}$/i.test(v)) return parseInt(v, 16);
-  if (typeof v === "number") return int(v, argument, 0, 0xffff);
-  throw new ArgumentError(
-    argument,
-    "a class minor id (a number, or hex digits as tc reads them)",
-    v,
-  );
-}
-
-const num = (v: unknown): number => typeof v === "bigint" ? Number(v) : (v as number) ?? 0;
-const obj = (v: unknown): Record<string, unknown> =>
-  v !== null && typeof v === "object" && !(v instanceof Uint8Array)
-    ? v as Record<string, unknown>
-    : {};
 
 const HTB: KindCodec = {
   keys: ["default", "r2q", "directQlen", "offload"],
@@ -183,4 +168,5 @@ export const QDISC_KINDS: Record<string, KindCodec> = {
   tbf: TBF,
   ingress: NONE,
   clsact: NONE,
+  ...MORE_QDISC_KINDS,
 };

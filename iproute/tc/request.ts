@@ -31,6 +31,19 @@ import type { FlowerOptions } from "./flower.ts";
 import { codecOf, type KindCodec, kindContext } from "./kind.ts";
 import { parseProtocol } from "./protocol.ts";
 import { type HtbQdiscOptions, QDISC_KINDS, type TbfOptions } from "./qdiscs.ts";
+import type {
+  BfifoOptions,
+  CakeOptions,
+  FqCodelOptions,
+  FqOptions,
+  HfscClassOptions,
+  HfscQdiscOptions,
+  MqprioOptions,
+  NetemOptions,
+  PfifoOptions,
+  PrioOptions,
+  SfqOptions,
+} from "./qdiscs_more.ts";
 import { parseHandle, parseParent, parseTime } from "./units.ts";
 
 const TCMSG = TC_STRUCTS.tcmsg;
@@ -196,7 +209,7 @@ export interface QdiscSpecBase extends TcCommon {
   egressBlock?: number;
 }
 
-/** Raw options for a kind without typed ones (`fq_codel`, `netem`, …). */
+/** Raw options for a kind without typed ones (`red`, `drr`, …). */
 export interface RawKind {
   /** The kind. */
   kind?: string;
@@ -213,7 +226,17 @@ export type QdiscSpec =
   & (
     | ({ kind: "htb" } & HtbQdiscOptions)
     | ({ kind: "tbf" } & TbfOptions)
-    | { kind: "ingress" | "clsact" }
+    | { kind: "ingress" | "clsact" | "pfifo_fast" }
+    | ({ kind: "pfifo" | "pfifo_head_drop" } & PfifoOptions)
+    | ({ kind: "bfifo" } & BfifoOptions)
+    | ({ kind: "prio" } & PrioOptions)
+    | ({ kind: "sfq" } & SfqOptions)
+    | ({ kind: "fq_codel" } & FqCodelOptions)
+    | ({ kind: "fq" } & FqOptions)
+    | ({ kind: "netem" } & NetemOptions)
+    | ({ kind: "cake" } & CakeOptions)
+    | ({ kind: "hfsc" } & HfscQdiscOptions)
+    | ({ kind: "mqprio" } & MqprioOptions)
     | RawKind
   );
 
@@ -260,7 +283,9 @@ export interface TclassSpecBase extends TcCommon {
 }
 
 /** Arguments of `tclass(cmd, spec)`: {@link TclassSpecBase} and the kind's options. */
-export type TclassSpec = TclassSpecBase & (({ kind: "htb" } & HtbClassOptions) | RawKind);
+export type TclassSpec =
+  & TclassSpecBase
+  & (({ kind: "htb" } & HtbClassOptions) | ({ kind: "hfsc" } & HfscClassOptions) | RawKind);
 
 /** Builds the request for `tclass(cmd, spec)`. */
 export function buildTclassRequest(cmd: string, spec: Spec): Request {

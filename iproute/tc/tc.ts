@@ -108,8 +108,12 @@ export abstract class TcMessage extends LazyMessage {
    * the tables have no format for.
    */
   get options(): Record<string, unknown> | undefined {
-    const raw = this.attrs.options;
     const codec = codecOf(this.kinds, this.kind);
+    if (codec?.rawOptions) {
+      const o = this.at(TCA.options);
+      return o < 0 ? undefined : codec.decode(this.bytes.subarray(o, o + this.lenOf(TCA.options)));
+    }
+    const raw = this.attrs.options;
     if (codec) return codec.decode(raw);
     if (raw instanceof Uint8Array) return { raw };
     return raw as Record<string, unknown> | undefined;

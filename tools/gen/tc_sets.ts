@@ -94,6 +94,7 @@ const EXTRA_STRUCTS: Record<string, string> = {
   tcActBpf: "tc_act_bpf",
   tcHtbXstats: "tc_htb_xstats",
   tcEstimator: "tc_estimator",
+  tcServiceCurve: "tc_service_curve",
 };
 
 /** Parms attributes the spec leaves as plain binaries: set → attribute → struct. */
@@ -107,6 +108,7 @@ const PARMS: Record<string, Record<string, string>> = {
   tcActSimpleAttrs: { parms: "tcDefact" },
   tcActBpfAttrs: { parms: "tcActBpf" },
   tcActPoliceAttrs: { rate: "", peakrate: "" },
+  tcHfscAttrs: { rsc: "tcServiceCurve", fsc: "tcServiceCurve", usc: "tcServiceCurve" },
 };
 
 /**
@@ -300,6 +302,39 @@ export function tcTables(
       "TCA_ACT_FLAGS",
       "Action flags (pkt_cls.h TCA_ACT_FLAGS_*).",
       defines(h("pkt_cls.h"), "TCA_ACT_FLAGS_"),
+    ],
+    [
+      "CAKE_FLOW",
+      "cake's flow isolation modes (pkt_sched.h CAKE_FLOW_*).",
+      enumValues(h("pkt_sched.h"), "CAKE_FLOW_"),
+    ],
+    [
+      "CAKE_DIFFSERV",
+      "cake's priority tin modes (pkt_sched.h CAKE_DIFFSERV_*).",
+      enumValues(h("pkt_sched.h"), "CAKE_DIFFSERV_"),
+    ],
+    [
+      "CAKE_ACK",
+      "cake's ACK filter modes (pkt_sched.h CAKE_ACK_*).",
+      enumValues(h("pkt_sched.h"), "CAKE_ACK_"),
+    ],
+    [
+      "CAKE_ATM",
+      "cake's cell framing compensation (pkt_sched.h CAKE_ATM_*).",
+      enumValues(h("pkt_sched.h"), "CAKE_ATM_"),
+    ],
+    [
+      "TCA_FQ_CODEL_XSTATS",
+      "fq_codel's extended statistics types (pkt_sched.h TCA_FQ_CODEL_XSTATS_*).",
+      enumValues(h("pkt_sched.h"), "TCA_FQ_CODEL_XSTATS_"),
+    ],
+    [
+      "TC_PRIO",
+      "prio's band count limits (pkt_sched.h TCQ_PRIO_BANDS, TCQ_MIN_PRIO_BANDS).",
+      new Map([
+        ["BANDS", defines(h("pkt_sched.h"), "TCQ_").get("PRIO_BANDS")!],
+        ["MIN_BANDS", defines(h("pkt_sched.h"), "TCQ_").get("MIN_PRIO_BANDS")!],
+      ]),
     ],
   ];
   return { out, groups };
