@@ -418,3 +418,15 @@ export { RuleRecord } from "./ipdb/rules.ts";
 export { CommitError, type Step } from "./ipdb/plan.ts";
 export { Record_ as IPDBRecord, type Scope, type Tx } from "./ipdb/record.ts";
 export * from "./genl/mod.ts";
+
+// -- socket diagnostics (NETLINK_SOCK_DIAG) --------------------------------------
+export { DiagSocket, type DiagSocketOptions } from "./diag/diag_socket.ts";
+export {
+  type Endpoint,
+  type InetExtension,
+  type InetQuery,
+  type InetSocket,
+  SOCKET_STATES,
+  type SocketState,
+} from "./diag/inet.ts";
+export { type UnixQuery, type UnixSocket } from "./diag/unix.ts";

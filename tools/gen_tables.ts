@@ -382,7 +382,19 @@ emitModule(
       structs: {
         ...structs("sock_diag.h", ["sock_diag_req"]).structs,
         ...structs("inet_diag.h", ["inet_diag_req_v2", "inet_diag_msg"]).structs,
-        ...structs("unix_diag.h", ["unix_diag_req", "unix_diag_msg"]).structs,
+        ...structs("unix_diag.h", [
+          "unix_diag_req",
+          "unix_diag_msg",
+          "unix_diag_vfs",
+          "unix_diag_rqlen",
+        ]).structs,
+        ...structs("inet_diag.h", [
+          "inet_diag_meminfo",
+          "inet_diag_bc_op",
+          "inet_diag_hostcond",
+          "inet_diag_markcond",
+        ]).structs,
+        ...structs("tcp.h", ["tcp_info"]).structs,
       },
     },
   ],
@@ -423,6 +435,53 @@ emitModule(
       ]),
     ],
     ["UNIX_DIAG", "unix_diag attributes.", enumValues(h("unix_diag.h"), "UNIX_DIAG_")],
+    [
+      "INET_DIAG_REQ",
+      "inet_diag request attributes (INET_DIAG_REQ_BYTECODE, …).",
+      strip(enumValues(h("inet_diag.h"), "INET_DIAG_REQ_"), ["NONE"]),
+    ],
+    [
+      "INET_DIAG_BC",
+      "inet_diag filter bytecode operations (struct inet_diag_bc_op's code).",
+      enumValues(h("inet_diag.h"), "INET_DIAG_BC_"),
+    ],
+    [
+      "UDIAG_SHOW",
+      "unix_diag request flags (udiag_show).",
+      defines(h("unix_diag.h"), "UDIAG_SHOW_"),
+    ],
+    [
+      "SK_MEMINFO",
+      "Indices of INET_DIAG_SKMEMINFO's / UNIX_DIAG_MEMINFO's u32 array (sock_diag.h).",
+      strip(enumValues(h("sock_diag.h"), "SK_MEMINFO_"), ["VARS"]),
+    ],
+    [
+      "IPPROTO",
+      "IP protocol numbers (in.h IPPROTO_*), for inet_diag's sdiag_protocol.",
+      strip(enumValues(h("in.h"), "IPPROTO_"), ["MAX"]),
+    ],
+    [
+      "SOCK_TYPE",
+      "Socket types (unix_diag_msg's udiag_type): glibc's bits/socket_type.h, as no uapi header exports them.",
+      // Only the types (decimal entries): the header's flags are octal, which the enum reader refuses.
+      new Map(
+        [
+          ...readFileSync("/usr/include/x86_64-linux-gnu/bits/socket_type.h", "utf8").matchAll(
+            /^\s*SOCK_(\w+) = ([1-9]\d*),/gm,
+          ),
+        ].map((m) => [m[1]!, Number(m[2])] as const),
+      ),
+    ],
+    [
+      "TCP_STATE",
+      "TCP states (the kernel's include/net/tcp_states.h, which no uapi header exports; " +
+      "glibc's netinet/tcp.h enum, the same numbers).",
+      new Map(
+        [...enumValues("/usr/include/netinet/tcp.h", "TCP_")].filter(([k, v]) =>
+          !/^(CA_|NO_QUEUE|RECV_QUEUE|SEND_QUEUE|QUEUES_NR)/.test(k) && v >= 1
+        ),
+      ),
+    ],
   ],
 );
 // tun/tap: if_tun.h from the 6.12 subset; IFNAMSIZ (if.h) and SIOCGSKNS

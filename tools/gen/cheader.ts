@@ -406,8 +406,9 @@ function bitfields(decl: string, name: string, path: string): MemberRow {
     if (f[1]) bits[camel(f[1])] = [shift, width];
     shift += width;
   }
-  if (shift !== SIZE[type]! * 8) {
-    throw new Error(`bitfields "${decl}" of struct ${name} do not fill one ${type}`);
+  // A run narrower than its storage unit leaves the unit's remaining bits as padding (C11 6.7.2.1).
+  if (shift > SIZE[type]! * 8) {
+    throw new Error(`bitfields "${decl}" of struct ${name} overflow one ${type}`);
   }
   const names = Object.keys(bits);
   if (names.length === 0) throw new Error(`bitfields "${decl}" of struct ${name} have no name`);
