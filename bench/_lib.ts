@@ -73,6 +73,27 @@ export function ipBatch(ns: string, lines: string[]): void {
   }
 }
 
+/** Runs `tc` with arguments; throws with its stderr when it fails. Returns stdout. */
+export function tc(args: string[]): string {
+  const r = spawnSync("tc", args, { encoding: "utf8", maxBuffer: 1 << 30 });
+  if (r.status !== 0) {
+    throw new Error(`Cannot run tc ${args.join(" ")}: ${r.stderr?.trim() || r.error || r.status}`);
+  }
+  return r.stdout;
+}
+
+/** Runs `tc -n ns -batch file` with the given lines (one command a line). */
+export function tcBatch(ns: string, lines: string[]): void {
+  const dir = mkdtempSync(join(tmpdir(), "nlrb-"));
+  try {
+    const file = join(dir, "batch");
+    writeFileSync(file, lines.join("\n") + "\n");
+    tc(["-n", ns, "-batch", file]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** A throwaway namespace with a veth pair: `v0` (10.0.0.1/24) and `v1` (10.0.0.2/24), up. */
 export interface BenchNetns {
   /** Namespace name (`nlrb-<pid>-<n>`). */

@@ -42,6 +42,12 @@ export const RTM_GETLINK: number = RTM.GETLINK;
 export const RTM_NEWROUTE: number = RTM.NEWROUTE;
 /** RTM_GETROUTE. */
 export const RTM_GETROUTE: number = RTM.GETROUTE;
+/** RTM_NEWTCLASS. */
+export const RTM_NEWTCLASS: number = RTM.NEWTCLASS;
+/** RTM_GETTCLASS. */
+export const RTM_GETTCLASS: number = RTM.GETTCLASS;
+/** RTM_GETTFILTER. */
+export const RTM_GETTFILTER: number = RTM.GETTFILTER;
 const { dst: RTA_DST, gateway: RTA_GATEWAY, table: RTA_TABLE } = RT_ROUTE_ATTRS.routeAttrs;
 
 const RBUF = 1 << 20;
@@ -165,6 +171,20 @@ export function routeDumpRequest(table: number): Uint8Array {
   dv.setUint16(28, 8, true);
   dv.setUint16(30, RTA_TABLE, true);
   dv.setUint32(32, table, true);
+  return b;
+}
+
+/**
+ * A traffic control dump request (RTM_GETTCLASS, RTM_GETTFILTER) for one
+ * interface: struct tcmsg with the index and parent, no attributes (what
+ * `tc class show dev X` and `tc filter show dev X` send).
+ */
+export function tcDumpRequest(type: number, index: number, parent = 0): Uint8Array {
+  const b = allocBuffer(16 + 20);
+  const dv = new DataView(b.buffer);
+  header(dv, 0, b.length, type, F_REQUEST | F_DUMP);
+  dv.setInt32(16 + 4, index, true);
+  dv.setUint32(16 + 12, parent, true);
   return b;
 }
 

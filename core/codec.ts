@@ -26,6 +26,28 @@ const decoder = new TextDecoder();
 const EMPTY = new Uint8Array(0);
 
 /**
+ * The UTF-8 string in `bytes[start..stop)` up to its first NUL. Short ASCII
+ * ones (interface names, kinds) are built by char codes: a TextDecoder call
+ * costs more than they do.
+ */
+export function cString(bytes: Uint8Array, start: number, stop: number): string {
+  let end = start;
+  let ascii = true;
+  while (end < stop) {
+    const b = bytes[end]!;
+    if (b === 0) break;
+    if (b >= 0x80) ascii = false;
+    end++;
+  }
+  if (ascii && end - start <= 16) {
+    let s = "";
+    for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+    return s;
+  }
+  return decoder.decode(bytes.subarray(start, end));
+}
+
+/**
  * Checks the attribute header at `pos` against the end of its container and
  * returns the attribute's length (header included). The one place attribute
  * headers are validated: {@link AttrCursor} and the lazy results use it.
@@ -156,10 +178,7 @@ export class AttrCursor {
   }
   /** The payload as a string, up to the first NUL. */
   string(): string {
-    let end = this.offset;
-    const stop = this.offset + this.length;
-    while (end < stop && this.bytes[end] !== 0) end++;
-    return decoder.decode(this.bytes.subarray(this.offset, end));
+    return cString(this.bytes, this.offset, this.offset + this.length);
   }
   /** The payload bytes (a view, not a copy). */
   payload(): Uint8Array {

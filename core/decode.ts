@@ -67,6 +67,24 @@ export function decodeAttrs(
   return out;
 }
 
+/**
+ * Decodes the one attribute whose header is at `pos` by its definition `def`,
+ * as {@link decodeAttrs} decodes it inside its run, without decoding the
+ * others; a sub-message's selector value is taken from `siblings`.
+ */
+export function decodeAttr(
+  def: AttrDef,
+  bytes: Uint8Array,
+  pos: number,
+  end: number,
+  siblings: Record<string, unknown>,
+  dv?: DataView,
+): unknown {
+  const c = new AttrCursor(bytes, pos, end, dv);
+  if (!c.next()) throw new DecodeError(def.name, "no attribute", pos);
+  return decodeValue(def, c, siblings, 0);
+}
+
 /** Stores one value under `key`; returns the (possibly new) set of repeated keys. */
 function put(
   out: Record<string, unknown>,
@@ -123,7 +141,7 @@ function decodeValue(
       let start = offset;
       let header: Record<string, unknown> | undefined;
       if (def.header) {
-        header = decodeStruct(def.header, bytes, offset, length);
+        header = decodeStruct(def.header, bytes, offset, length, c.dv);
         start += def.header.size;
       }
       const inner = decodeAttrs(def.nested, bytes, start, offset + length, depth + 1, c.dv);
@@ -135,7 +153,7 @@ function decodeValue(
       if (!set) return c.payload().slice();
       const head = def.sub!.headers?.get(sel as string);
       if (!head) return decodeAttrs(set, bytes, offset, offset + length, depth + 1, c.dv);
-      const header = decodeStruct(head, bytes, offset, length);
+      const header = decodeStruct(head, bytes, offset, length, c.dv);
       // The attributes start at NLA_ALIGN of the header (tc's netem: nla_len - NLA_ALIGN(len)).
       const start = offset + Math.min(length, (head.size + 3) & ~3);
       return { ...header, ...decodeAttrs(set, bytes, start, offset + length, depth + 1, c.dv) };
@@ -179,7 +197,7 @@ function decodeValue(
       return { value: c.dv.getUint32(offset, true), selector: c.dv.getUint32(offset + 4, true) };
     default:
       if (def.struct && length >= def.struct.size) {
-        return decodeStruct(def.struct, bytes, offset, length);
+        return decodeStruct(def.struct, bytes, offset, length, c.dv);
       }
       return binaryValue(def.hint, bytes, offset, length);
   }

@@ -51,6 +51,13 @@ const NLMSG_SEQ_OFFSET = NETLINK_STRUCTS.nlmsghdr.at.nlmsgSeq;
 
 /** Messages per send in a batch (their ACKs must fit the receive buffer). */
 const BATCH_CHUNK = 256;
+/**
+ * Bytes per send in a batch (a message larger than this goes alone): one send
+ * must fit the socket's send buffer (net.core.wmem_default, 212992 bytes, by
+ * default), or the kernel refuses it with EMSGSIZE — 256 htb class adds, with
+ * their 2 KiB rate tables, would not.
+ */
+const BATCH_BYTES = 1 << 16;
 
 /** The engine of one socket. */
 export class Engine {
@@ -188,13 +195,21 @@ export class Engine {
     const decode = opts.decode ?? rawDecoder;
     const all: Pending[] = [];
     const w = new Writer(Math.min(1 << 16, 64 * reqs.length + 64));
-    for (let i = 0; i < reqs.length; i += BATCH_CHUNK) {
+    for (let i = 0; i < reqs.length;) {
       w.reset();
       const chunk: Pending[] = [];
-      for (const req of reqs.slice(i, i + BATCH_CHUNK)) {
+      while (i < reqs.length && chunk.length < BATCH_CHUNK) {
+        const req = reqs[i]!;
+        const start = w.pos;
+        encodeRequest(w, req, NLM_F.ACK, 0);
+        if (chunk.length > 0 && w.pos > BATCH_BYTES) {
+          w.pos = start; // it starts the next send
+          break;
+        }
         const seq = this.nextSeq();
-        encodeRequest(w, req, NLM_F.ACK, seq);
+        w.dv.setUint32(start + NLMSG_SEQ_OFFSET, seq, true);
         chunk.push(this.#newPending(seq, this.#name(req, false), false, decode));
+        i++;
       }
       try {
         this.#send(w.buf, w.pos);

@@ -10,17 +10,16 @@
  *
  * @module
  */
-import { align4, attrLength, NLMSG_HDRLEN } from "./codec.ts";
+import { align4, attrLength, cString, NLMSG_HDRLEN } from "./codec.ts";
 import { formatIP, formatMAC } from "./address.ts";
 import type { AttrSet } from "./schema.ts";
-import { decodeAttrs } from "./decode.ts";
+import { decodeAttr, decodeAttrs } from "./decode.ts";
 import { DecodeError } from "./errors.ts";
 import { jsonSafe } from "./json.ts";
 import type { MemberOf, StructLayout } from "./layout.ts";
 import type { MessageRef } from "./message.ts";
 import type { NetlinkProtocol } from "./protocol.ts";
 
-const textDecoder = new TextDecoder();
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 
@@ -288,11 +287,7 @@ export abstract class LazyMessage {
   /** String attribute (up to the first NUL). */
   protected str(type: number): string | undefined {
     const o = this.at(type);
-    if (o < 0) return undefined;
-    let e = o;
-    const stop = o + this.lenOf(type);
-    while (e < stop && this.bytes[e] !== 0) e++;
-    return textDecoder.decode(this.bytes.subarray(o, e));
+    return o < 0 ? undefined : cString(this.bytes, o, o + this.lenOf(type));
   }
   /** IPv4/IPv6 address attribute. */
   protected ip(type: number): string | undefined {
@@ -308,6 +303,27 @@ export abstract class LazyMessage {
   protected nested(type: number, set: AttrSet): Record<string, unknown> | undefined {
     const o = this.at(type);
     return o < 0 ? undefined : decodeAttrs(set, this.bytes, o, o + this.lenOf(type), 1);
+  }
+
+  /**
+   * @internal Attribute `type` decoded by the message's table, as `attrs`
+   * holds it, without decoding the other attributes (unless it repeats);
+   * a sub-message's selector is read the same way. Raw bytes when the table
+   * does not know it.
+   */
+  protected attr(type: number): unknown {
+    const set = this.shape.attrSet;
+    const def = set.byType[type];
+    if (this.#attrs || def?.multi) return this.attrs[def ? def.name : `#${type}`];
+    const o = this.at(type);
+    if (o < 0) return undefined;
+    const len = this.lenOf(type);
+    if (!def) return this.bytes.slice(o, o + len);
+    if (def.kind === "pad" || def.kind === "unused") return undefined;
+    const siblings: Record<string, unknown> = {};
+    const selector = def.sub && set.byName.get(def.sub.selector);
+    if (selector) siblings[selector.name] = this.attr(selector.type);
+    return decodeAttr(def, this.bytes, o - 4, o + len, siblings, this.dv);
   }
 
   /** A u8 member of the fixed header (`layout` from the generated tables, e.g. `RT_ROUTE_STRUCTS.rtmsg`). */

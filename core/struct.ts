@@ -11,17 +11,18 @@ import { checkBig, checkInt, hintedBytes, RANGE, readScalar } from "./values.ts"
 
 /**
  * Decodes a struct at `off` into an object of its members (pads skipped).
+ * `dv` (a view of all of `bytes`) may be passed to spare making one.
  */
 export function decodeStruct(
   def: StructDef,
   bytes: Uint8Array,
   off: number,
   len: number,
+  dv: DataView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
 ): Record<string, unknown> {
   if (len < def.size) {
     throw new DecodeError(`struct ${def.name}`, `${len} bytes, needs ${def.size}`, off);
   }
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Record<string, unknown> = {};
   for (const m of def.members) {
     if (m.type === "pad") continue;

@@ -510,6 +510,34 @@ describe("IPRoute tc (live)", live, () => {
     });
   });
 
+  it("batches 300 htb class adds (2 KiB each: more than one send can carry), every ACK matched", async () => {
+    await withIPRoute(async (ipr, ns) => {
+      veth(ns);
+      tc(ns, "qdisc add dev v0 root handle 1: htb");
+      const b = ipr.batch();
+      for (let i = 1; i <= 300; i++) {
+        b.tclass("add", {
+          index: "v0",
+          kind: "htb",
+          parent: "1:",
+          classid: `1:${i.toString(16)}`,
+          rate: "1mbit",
+          quantum: 1514,
+        });
+      }
+      b.tclass("add", { index: "v0", kind: "htb", parent: "1:", classid: "1:1", rate: "1mbit" });
+      assert.ok((await b.compile()).length > 256 * 1024);
+      const results = await b.send();
+      assert.deepEqual(
+        results.map((r, i) => (r.ok ? "ok" : `${i}:${r.error.code}`)).filter((x) => x !== "ok"),
+        ["300:EEXIST"],
+      );
+      const classes = await ipr.getClasses({ index: "v0" });
+      assert.equal(classes.length, 300);
+      assert.equal(tc(ns, "class show dev v0").trim().split("\n").length, 300);
+    });
+  });
+
   it("flushQdiscs puts the default back and leaves other interfaces alone", async () => {
     await withIPRoute(async (ipr, ns) => {
       veth(ns);

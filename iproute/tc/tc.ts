@@ -113,14 +113,14 @@ export abstract class TcMessage extends LazyMessage {
       const o = this.at(TCA.options);
       return o < 0 ? undefined : codec.decode(this.bytes.subarray(o, o + this.lenOf(TCA.options)));
     }
-    const raw = this.attrs.options;
+    const raw = this.attr(TCA.options);
     if (codec) return codec.decode(raw);
     if (raw instanceof Uint8Array) return { raw };
     return raw as Record<string, unknown> | undefined;
   }
   /** Statistics (TCA_STATS2's basic and queue counters, the rate estimate). */
   get stats(): TcStats | undefined {
-    const s2 = obj(this.attrs.stats2);
+    const s2 = obj(this.attr(TCA.stats2));
     if (s2) {
       const b = obj(s2.basic) ?? {};
       const q = obj(s2.queue) ?? {};
@@ -140,7 +140,7 @@ export abstract class TcMessage extends LazyMessage {
       }
       return out;
     }
-    const s = obj(this.attrs.stats);
+    const s = obj(this.attr(TCA.stats));
     if (!s) return undefined;
     return {
       bytes: num(s.bytes),
@@ -157,7 +157,7 @@ export abstract class TcMessage extends LazyMessage {
   /** The kind's extended statistics (htb classes: lended, borrowed, giants, tokens, ctokens). */
   get xstats(): Record<string, unknown> | Uint8Array | undefined {
     // TCA_XSTATS first: it is decoded by kind (TCA_STATS_APP, inside TCA_STATS2, has no kind beside it).
-    const raw = this.attrs.xstats ?? obj(this.attrs.stats2)?.app;
+    const raw = this.attr(TCA.xstats) ?? obj(this.attr(TCA.stats2))?.app;
     if (raw === undefined) return undefined;
     const codec = codecOf(this.kinds, this.kind);
     return codec?.decodeXstats?.(raw) ?? raw as Record<string, unknown> | Uint8Array;
@@ -268,7 +268,7 @@ export class Filter extends TcMessage {
   }
   /** The filter's actions (TCA_<KIND>_ACT), decoded. */
   get actions(): Action[] {
-    const opts = obj(this.attrs.options);
+    const opts = obj(this.attr(TCA.options));
     const act = opts?.act;
     return Array.isArray(act) ? act.map((a) => decodeAction(a as Record<string, unknown>)) : [];
   }

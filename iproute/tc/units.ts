@@ -605,10 +605,13 @@ export function rateTable(rate: RateTableSpec, mtu = 2047): RateTable {
     while (Math.floor(maxSize / 2 ** cellLog) > 255) cellLog++;
   }
   const table = new Uint32Array(256);
+  // txTime of each size, its checks and the clock read once (the same arithmetic).
+  const tick = tickInUsec();
+  const cell = 2 ** cellLog;
   for (let i = 0; i < 256; i++) {
-    let size = Math.max((i + 1) * 2 ** cellLog, mpu);
+    let size = Math.max((i + 1) * cell, mpu);
     if (linklayer === TC_LINKLAYER_ATM) size = Math.ceil(size / ATM_CELL_PAYLOAD) * ATM_CELL_SIZE;
-    table[i] = txTime(size, bps);
+    table[i] = Math.min(Math.ceil(USEC_PER_SEC * (size / bps) * tick), U32_MAX);
   }
   return { cellLog, cellAlign: -1, linklayer, table };
 }
