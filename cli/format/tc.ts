@@ -4,8 +4,9 @@
  * print_class, the htb, tbf, ingress and clsact printers, and the
  * statistics of print_tcstats2_attr. Class JSON has the field names of
  * tc's JSON class printer (tc 6.1 itself prints text for `tc -j class`).
- * Kinds tc has a printer for but nlroute has not (fq_codel, netem, …) show
- * their decoded options as `name value` pairs.
+ * pfifo, bfifo and prio/pfifo_fast are printed as tc does too; kinds tc has
+ * a printer for but nlroute has not (fq_codel, netem, …) show their decoded
+ * options as `name value` pairs.
  *
  * @module
  */
@@ -256,6 +257,24 @@ function genericOptions(p: TcPrinter, o: unknown): void {
   }
 }
 
+/** q_fifo.c's print (pfifo, bfifo, pfifo_head_drop). */
+function fifoOptions(p: TcPrinter, kind: string, o: Obj): void {
+  if (o.limit === undefined) return;
+  const limit = num(o.limit);
+  if (kind === "bfifo") p.any("limit", limit, `limit ${formatSize(limit)}`);
+  else p.any("limit", limit, `limit ${limit}p`);
+}
+
+/** q_prio.c's print (prio, and pfifo_fast, which tc prints with it). */
+function prioOptions(p: TcPrinter, o: Obj): void {
+  if (o.bands === undefined) return;
+  p.any("bands", num(o.bands), `bands ${num(o.bands)} `);
+  const map = o.priomap instanceof Uint8Array ? Array.from(o.priomap) : [];
+  p.any("priomap", map, `priomap${map.map((n) => ` ${n}`).join("")}`);
+  if (o.mq !== undefined) p.fp(` multiqueue: ${num(o.mq) ? "on" : "off"} `);
+  p.js("multiqueue", num(o.mq) !== 0);
+}
+
 /** The options of a qdisc or class kind (TCA_OPTIONS as the tables decode it). */
 function kindOptions(p: TcPrinter, kind: string | undefined, raw: unknown, show: TcShow): void {
   const o = obj(raw) ?? {};
@@ -263,6 +282,9 @@ function kindOptions(p: TcPrinter, kind: string | undefined, raw: unknown, show:
   else if (kind === "tbf") tbfOptions(p, o, show);
   else if (kind === "ingress") p.fp("---------------- ");
   else if (kind === "clsact") return;
+  else if (kind === "pfifo" || kind === "bfifo" || kind === "pfifo_head_drop") {
+    fifoOptions(p, kind, o);
+  } else if (kind === "prio" || kind === "pfifo_fast") prioOptions(p, o);
   else genericOptions(p, raw);
 }
 

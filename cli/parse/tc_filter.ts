@@ -259,6 +259,10 @@ function flower(w: Words, spec: Spec): void {
     else if (k === "ip_proto") {
       const v = w.value(k);
       spec.ipProto = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? integer(v, k, 0, 255) : v;
+    } else if (k === "ip_tos" || k === "ip_ttl" || k === "tcp_flags") {
+      // VALUE or VALUE/MASK; a lone number compares every bit.
+      const v = w.value(k);
+      spec[FLOWER_WORDS[k]!] = /^(0x[0-9a-f]+|\d+)$/i.test(v) ? integer(v, k) : v;
     } else if (Object.hasOwn(FLOWER_WORDS, k)) spec[FLOWER_WORDS[k]!] = w.value(k);
     else if (matches(k, "action")) actions(w, spec);
     else if (/^(enc_|ct_|arp_|mpls|cvlan|hw_tc|num_of_vlans|ip_flags|icmp_|pppoe|ppp_)/.test(k)) {
