@@ -11,7 +11,7 @@ export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
                   nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl |
-                  bridge { mdb | vlan } }
+                  bridge { mdb | vlan } | tc { qdisc | class | filter } }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -178,6 +178,57 @@ The bridge multicast database as bridge mdb keeps it; show prints bridge mdb sho
        nlroute bridge vlan show [ dev DEV ]
 VLANs of bridge ports (the bridge needs vlan_filtering for add, del and set), printed as
 bridge vlan show prints them.
+`,
+  tc: `Usage: nlroute [ OPTIONS ] tc [ OPTIONS ] { qdisc | class | filter } { COMMAND | help }
+What iproute2's tc tool does for qdiscs, classes and filters, in tc's grammar; its options
+(-s, -d, -j, -p, -n NS) may come before or after "tc". show prints what tc 6.1 prints: text,
+or with -j tc -j's fields (classes: the fields of tc's JSON class printer; where tc repeats a
+key, as u32's "match", the value is an array).
+`,
+  "tc qdisc": `Usage: nlroute tc qdisc { add | change | replace | link | del } dev DEV [ handle H ]
+                [ root | ingress | clsact | parent CLASSID ] [ estimator INTERVAL TIME_CONSTANT ]
+                [ ingress_block N ] [ egress_block N ] [ KIND [ OPTIONS ] ]
+       nlroute tc qdisc show [ dev DEV ] [ root | ingress | clsact | parent P | handle H ]
+KIND := htb [ default ID ] [ r2q N ] [ direct_qlen P ] [ offload ]
+      | tbf rate RATE burst BYTES { latency TIME | limit BYTES } [ peakrate RATE mtu BYTES ]
+            [ mpu BYTES ] [ overhead N ] [ linklayer { ethernet | atm } ]
+      | ingress | clsact | any other kind (sent alone: the kernel's defaults)
+Example:
+       nlroute tc qdisc add dev v0 root handle 1: htb default 20
+`,
+  "tc class": `Usage: nlroute tc class { add | change | replace | del } dev DEV classid CLASSID
+                [ root | parent CLASSID ] [ estimator INTERVAL TIME_CONSTANT ] [ KIND [ OPTIONS ] ]
+       nlroute tc class show dev DEV [ root | parent P ] [ classid C ] [ qdisc Q ]
+KIND := htb rate RATE [ ceil RATE ] [ burst BYTES ] [ cburst BYTES ] [ prio N ] [ quantum N ]
+            [ mtu N ] [ mpu BYTES ] [ overhead N ] [ linklayer { ethernet | atm } ]
+Example:
+       nlroute tc class add dev v0 parent 1: classid 1:10 htb rate 10mbit ceil 20mbit
+`,
+  "tc filter": `Usage: nlroute tc filter { add | change | replace | del | get } dev DEV
+                [ root | ingress | egress | parent CLASSID ] [ handle H ] [ pref N ]
+                [ protocol PROTO ] [ chain N ] [ KIND [ OPTIONS ] [ ACTIONS ] ]
+       nlroute tc filter show dev DEV [ root | ingress | egress | parent P ] [ pref N ]
+                [ protocol PROTO ] [ chain N ]
+KIND := u32 [ match SELECTOR … ] [ classid | flowid CLASSID ] [ ht HT ] [ link HT ]
+            [ divisor N ] [ order N ] [ hashkey mask M at N ] [ sample SELECTOR [ divisor N ] ]
+            [ indev DEV ] [ skip_hw | skip_sw ]
+      | matchall [ classid CLASSID ] [ skip_hw | skip_sw ]
+      | flower [ classid CLASSID ] [ indev DEV ] [ dst_mac | src_mac MAC ] [ vlan_id N ]
+            [ vlan_prio N ] [ vlan_ethtype T ] [ ip_proto P ] [ dst_ip | src_ip PREFIX ]
+            [ dst_port | src_port PORT[-PORT] ] [ tcp_flags V/M ] [ ip_tos V/M ] [ ip_ttl V/M ]
+            [ ct_state STATE ] [ skip_hw | skip_sw ]
+SELECTOR := { u32 | u16 | u8 } VALUE MASK [ at [ nexthdr+ ] N ]
+          | ip { src | dst } PREFIX | ip { sport | dport | protocol | tos | ihl | … } VALUE MASK
+          | ip { nofrag | firstfrag | df | mf } | ip6 … | { tcp | udp } { src | dst } VALUE MASK
+          | icmp { type | code } VALUE MASK | ether { src | dst } MAC | mark VALUE MASK
+ACTIONS := action { gact VERDICT [ random { netrand | determ } VERDICT N ] | VERDICT
+                  | mirred { egress | ingress } { redirect | mirror } dev DEV [ VERDICT ]
+                  | police rate RATE burst BYTES [ mtu BYTES ] [ peakrate RATE ] [ avrate RATE ]
+                    [ conform-exceed EXCEED[/CONFORM] ] } [ index N ] [ cookie HEX ] [ action … ]
+VERDICT := { pass | drop | pipe | reclassify | continue | trap | goto chain N | jump N }
+Example:
+       nlroute tc filter add dev v0 parent 1: protocol ip pref 1 u32 \\
+               match ip dport 80 0xffff flowid 1:10
 `,
   netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
 Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,

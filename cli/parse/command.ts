@@ -30,6 +30,7 @@ import { parseRoute } from "./route.ts";
 import { parseRule } from "./rule.ts";
 import { parseYnl } from "./ynl.ts";
 import { parseUEvent } from "./uevent.ts";
+import { parseClass, parseFilter, parseQdisc } from "./tc.ts";
 import {
   ADDR_COMMANDS,
   ADDRLABEL_COMMANDS,
@@ -48,6 +49,10 @@ import {
   ROUTE_COMMANDS,
   RULE_COMMANDS,
   STATS_COMMANDS,
+  TC_CLASS_COMMANDS,
+  TC_FILTER_COMMANDS,
+  TC_OBJECT_WORDS,
+  TC_QDISC_COMMANDS,
   TUNTAP_COMMANDS,
   UEVENT_COMMANDS,
   VLAN_COMMANDS,
@@ -56,11 +61,11 @@ import { Words } from "./words.ts";
 
 type Parser = (w: Words, action: string, family: Family) => Invocation;
 
+/** Objects with a grammar of their own words (not the front words of `bridge` and `tc`). */
+type Grammatical = Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl" | "bridge" | "tc">;
+
 /** Each object's commands in ip's order, the command without one, and its grammar. */
-const GRAMMARS: Record<
-  Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl" | "bridge">,
-  [readonly IpWord[], string, Parser]
-> = {
+const GRAMMARS: Record<Grammatical, [readonly IpWord[], string, Parser]> = {
   link: [LINK_COMMANDS, "show", parseLink],
   addr: [ADDR_COMMANDS, "show", parseAddr],
   route: [ROUTE_COMMANDS, "show", parseRoute],
@@ -77,6 +82,9 @@ const GRAMMARS: Record<
   mdb: [MDB_COMMANDS, "show", parseMdb],
   vlan: [VLAN_COMMANDS, "show", parseVlan],
   uevent: [UEVENT_COMMANDS, "monitor", parseUEvent],
+  qdisc: [TC_QDISC_COMMANDS, "show", parseQdisc],
+  tclass: [TC_CLASS_COMMANDS, "show", parseClass],
+  tfilter: [TC_FILTER_COMMANDS, "show", parseFilter],
 };
 
 /** The command a word names for `object` (ip's abbreviations), or a usage error. */
@@ -109,7 +117,23 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
   if (object === "genl") return parseGenl(words.slice(1));
   if (object === "ynl") return parseYnl(words.slice(1));
   if (object === "bridge") return parseCommandOf(bridgeObject(words[1]), words.slice(2), family);
+  if (object === "tc") {
+    const sub = tcObject(words[1]);
+    if (sub === "help") return inv("help", "help", {}, { topic: "tc" });
+    return parseCommandOf(sub, words.slice(2), family);
+  }
   return parseCommandOf(object, words.slice(1), family);
+}
+
+/** The object `tc WORD` names (tc's abbreviations), or a usage error. */
+function tcObject(word: string | undefined): "qdisc" | "tclass" | "tfilter" | "help" {
+  if (word === undefined) throw new UsageError(`"tc" needs an object: qdisc, class or filter.`);
+  const entry = ipLookup(word, TC_OBJECT_WORDS);
+  if (!entry) throw new UsageError(`Object "${word}" is unknown, try "nlroute tc help".`);
+  if (entry[1] === null) {
+    throw new UsageError(`Object "tc ${entry[0]}" is not supported by nlroute.`);
+  }
+  return entry[1] as "qdisc" | "tclass" | "tfilter" | "help";
 }
 
 /** The object `bridge WORD` names (bridge's abbreviations), or a usage error. */
@@ -125,7 +149,7 @@ function bridgeObject(word: string | undefined): "mdb" | "vlan" {
 
 /** Parses an object's command words (the object's own word already taken). */
 function parseCommandOf(
-  object: Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl" | "bridge">,
+  object: Grammatical,
   rest: readonly string[],
   family: Family,
 ): Invocation {
@@ -148,6 +172,14 @@ export function helpTopic(words: readonly string[]): string {
       return objectLabel(bridgeObject(words[1]));
     } catch {
       return "bridge";
+    }
+  }
+  if (object === "tc") {
+    try {
+      const sub = tcObject(words[1]);
+      return sub === "help" ? "tc" : objectLabel(sub);
+    } catch {
+      return "tc";
     }
   }
   return object === "help" ? words[1] ?? "" : objectLabel(object);

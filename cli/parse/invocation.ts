@@ -35,6 +35,10 @@ export type ObjectName =
   | "genl"
   | "ynl"
   | "uevent"
+  | "tc"
+  | "qdisc"
+  | "tclass"
+  | "tfilter"
   | "help";
 
 /** Extra switches of a command that are not IPRoute arguments. */
@@ -73,6 +77,26 @@ export interface Extras {
   topic?: string;
   /** uevent monitor: the groups to join and the events to keep. */
   uevent?: UEventArgs;
+  /** tc qdisc/class/filter show: what the command selects (and tc then leaves out). */
+  tc?: TcSelect;
+}
+
+/** What a `tc … show` selects, as numbers (see cli/parse/tc.ts). */
+export interface TcSelect {
+  /** qdisc/class show `root`/`ingress`/`parent P`; filter show's parent. */
+  parent?: number;
+  /** qdisc show `handle H`. */
+  handle?: number;
+  /** class show `classid C`. */
+  classid?: number;
+  /** class show `qdisc Q`. */
+  qdisc?: number;
+  /** filter show `pref N`. */
+  prio?: number;
+  /** filter show `protocol P` (the ethertype). */
+  protocol?: number;
+  /** filter show `chain N`. */
+  chain?: number;
 }
 
 /** What `nlroute uevent monitor` was asked (see cli/parse/uevent.ts). */
@@ -144,6 +168,9 @@ export function withFamily(spec: Spec, family: number): Spec {
  * The word users type for an object (`addr` → `address`).
  */
 export function objectLabel(object: ObjectName): string {
+  if (object === "qdisc") return "tc qdisc";
+  if (object === "tclass") return "tc class";
+  if (object === "tfilter") return "tc filter";
   return object === "addr"
     ? "address"
     : object === "mdb" || object === "vlan"

@@ -55,6 +55,9 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["tuntap", "tuntap"],
   ["tap", "tuntap"],
   ["token", null],
+  // nlroute's own (not ip's): what iproute2's `tc` tool does (`nlroute tc qdisc …`).
+  // Compared whole and placed before tcpmetrics, so that `tc` is not its abbreviation.
+  ["tc", "tc", "exact"],
   ["tcpmetrics", null],
   ["tcp_metrics", null],
   ["monitor", "monitor"],
@@ -87,6 +90,56 @@ export const BRIDGE_OBJECT_WORDS: readonly IpWord[] = [
   ["vlan", "vlan"],
   ["vni", null],
   ["monitor", null],
+];
+
+/** tc.c's objects (do_cmd), in its order; nlroute's name for each (null: not in nlroute). */
+export const TC_OBJECT_WORDS: readonly IpWord[] = [
+  ["qdisc", "qdisc"],
+  ["class", "tclass"],
+  ["filter", "tfilter"],
+  ["chain", null],
+  ["actions", null],
+  ["monitor", null],
+  ["exec", null],
+  ["help", "help"],
+];
+
+/** tc_qdisc.c's do_qdisc. */
+export const TC_QDISC_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["change", "change"],
+  ["replace", "replace"],
+  ["link", "link"],
+  ["delete", "del"],
+  ["list", "show"],
+  ["show", "show"],
+  ["lst", "show"],
+  ["help", "help"],
+];
+
+/** tc_class.c's do_class. */
+export const TC_CLASS_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["change", "change"],
+  ["replace", "replace"],
+  ["delete", "del"],
+  ["list", "show"],
+  ["show", "show"],
+  ["lst", "show"],
+  ["help", "help"],
+];
+
+/** tc_filter.c's do_filter. */
+export const TC_FILTER_COMMANDS: readonly IpWord[] = [
+  ["add", "add"],
+  ["change", "change"],
+  ["replace", "replace"],
+  ["delete", "del"],
+  ["get", "get"],
+  ["list", "show"],
+  ["show", "show"],
+  ["lst", "show"],
+  ["help", "help"],
 ];
 
 /** mdb.c's do_mdb. */

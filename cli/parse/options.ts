@@ -146,22 +146,32 @@ function normaliseOption(tok: string): string {
 export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; words: string[] } {
   let i = 0;
   const opts: string[] = [];
-  while (i < argv.length) {
-    const tok = argv[i]!;
-    if (!tok.startsWith("-") || tok === "-") break;
-    if (tok === "--") {
-      i++;
-      break;
-    }
-    const option = normaliseOption(tok);
-    opts.push(option);
-    i++;
-    if (TAKES_VALUE.has(option)) {
-      if (i >= argv.length) {
-        throw new UsageError(`Option "${option}" needs a value, try "nlroute --help".`);
+  const takeOptions = () => {
+    while (i < argv.length) {
+      const tok = argv[i]!;
+      if (!tok.startsWith("-") || tok === "-") break;
+      if (tok === "--") {
+        i++;
+        break;
       }
-      opts.push(argv[i++]!);
+      const option = normaliseOption(tok);
+      opts.push(option);
+      i++;
+      if (TAKES_VALUE.has(option)) {
+        if (i >= argv.length) {
+          throw new UsageError(`Option "${option}" needs a value, try "nlroute --help".`);
+        }
+        opts.push(argv[i++]!);
+      }
     }
+  };
+  takeOptions();
+  // `nlroute tc -s qdisc show`: tc's options come after its name; they are nlroute's own.
+  const lead: string[] = [];
+  if (argv[i] === "tc") {
+    lead.push("tc");
+    i++;
+    takeOptions();
   }
   let values;
   try {
@@ -169,7 +179,7 @@ export function parseGlobal(argv: readonly string[]): { options: GlobalOptions; 
   } catch (e) {
     throw new UsageError(parseArgsMessage(e));
   }
-  const words = argv.slice(i);
+  const words = [...lead, ...argv.slice(i)];
   let help = values.help === true;
   // --help after the object asks for that object's (or command's) help; not
   // in the program `netns exec` runs.

@@ -27,6 +27,7 @@ import { runRoute } from "./route.ts";
 import { runRule } from "./rule.ts";
 import { runYnl } from "./ynl.ts";
 import { runUEvent } from "./uevent.ts";
+import { runClass, runFilter, runQdisc } from "./tc.ts";
 
 type Runner = (ipr: IPRoute, inv: Invocation, opts: GlobalOptions, out: Output) => Promise<number>;
 
@@ -44,6 +45,9 @@ const RUNNERS: Record<string, Runner> = {
   netconf: runNetconf,
   ntable: runNtable,
   stats: runStats,
+  qdisc: runQdisc,
+  tclass: runClass,
+  tfilter: runFilter,
 };
 
 /**
