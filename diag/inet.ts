@@ -22,6 +22,13 @@ import {
 
 const REQ = SOCK_DIAG_STRUCTS.inetDiagReqV2;
 const MSG = SOCK_DIAG_STRUCTS.inetDiagMsg;
+// inet_diag_msg member offsets, read once (decodeInet runs per socket).
+const AT_FAMILY = MSG.at.idiagFamily, AT_STATE = MSG.at.idiagState, AT_TIMER = MSG.at.idiagTimer;
+const AT_RETRANS = MSG.at.idiagRetrans, AT_SPORT = MSG.at.idiagSport;
+const AT_DPORT = MSG.at.idiagDport, AT_SRC = MSG.at.idiagSrc, AT_DST = MSG.at.idiagDst;
+const AT_IF = MSG.at.idiagIf, AT_COOKIE = MSG.at.idiagCookie, AT_EXPIRES = MSG.at.idiagExpires;
+const AT_RQUEUE = MSG.at.idiagRqueue, AT_WQUEUE = MSG.at.idiagWqueue, AT_UID = MSG.at.idiagUid;
+const AT_INODE = MSG.at.idiagInode, MSG_SIZE = MSG.size;
 const TCPI = SOCK_DIAG_STRUCTS.tcpInfo;
 const MEM = SOCK_DIAG_STRUCTS.inetDiagMeminfo;
 const BC_OP = SOCK_DIAG_STRUCTS.inetDiagBcOp;
@@ -347,7 +354,11 @@ export function writeInetRequest(
 
 /** The inet_diag_msg's cookie words → the u64 as a decimal string. */
 function cookieOf(dv: DataView, at: number): string {
-  return ((BigInt(dv.getUint32(at + 4, true)) << 32n) | BigInt(dv.getUint32(at, true))).toString();
+  const hi = dv.getUint32(at + 4, true);
+  const lo = dv.getUint32(at, true);
+  // Below 2^53 a double holds the value exactly: no BigInt needed.
+  if (hi < 0x200000) return String(hi * 0x100000000 + lo);
+  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
 }
 
 /** struct tcp_info as far as the kernel sent it, members without the `tcpi` prefix. */
@@ -401,33 +412,34 @@ export function decodeInet(m: MessageRef, protocol: number): InetSocket {
   const { bytes, dv } = m;
   const o = m.offset + 16;
   const end = m.offset + m.length;
-  const family = bytes[o + MSG.at.idiagFamily]!;
+  const family = bytes[o + AT_FAMILY]!;
   const alen = family === AF_INET6 ? 16 : 4;
-  const stateId = bytes[o + MSG.at.idiagState]!;
+  const stateId = bytes[o + AT_STATE]!;
   const s: InetSocket = {
     family,
     protocol: PROTOCOL_BY_NUMBER.get(protocol) ?? String(protocol),
-    state: stateName(stateId),
+    state: STATE_NAMES.get(stateId) ?? `state-${stateId}`,
     stateId,
     local: {
-      address: formatIP(bytes, o + MSG.at.idiagSrc, alen),
-      port: dv.getUint16(o + MSG.at.idiagSport, false),
+      address: formatIP(bytes, o + AT_SRC, alen),
+      port: (bytes[o + AT_SPORT]! << 8) | bytes[o + AT_SPORT + 1]!,
     },
     remote: {
-      address: formatIP(bytes, o + MSG.at.idiagDst, alen),
-      port: dv.getUint16(o + MSG.at.idiagDport, false),
+      address: formatIP(bytes, o + AT_DST, alen),
+      port: (bytes[o + AT_DPORT]! << 8) | bytes[o + AT_DPORT + 1]!,
     },
-    interface: dv.getUint32(o + MSG.at.idiagIf, true),
-    cookie: cookieOf(dv, o + MSG.at.idiagCookie),
-    timer: bytes[o + MSG.at.idiagTimer]!,
-    retrans: bytes[o + MSG.at.idiagRetrans]!,
-    expires: dv.getUint32(o + MSG.at.idiagExpires, true),
-    rqueue: dv.getUint32(o + MSG.at.idiagRqueue, true),
-    wqueue: dv.getUint32(o + MSG.at.idiagWqueue, true),
-    uid: dv.getUint32(o + MSG.at.idiagUid, true),
-    inode: dv.getUint32(o + MSG.at.idiagInode, true),
+    interface: dv.getUint32(o + AT_IF, true),
+    cookie: cookieOf(dv, o + AT_COOKIE),
+    timer: bytes[o + AT_TIMER]!,
+    retrans: bytes[o + AT_RETRANS]!,
+    expires: dv.getUint32(o + AT_EXPIRES, true),
+    rqueue: dv.getUint32(o + AT_RQUEUE, true),
+    wqueue: dv.getUint32(o + AT_WQUEUE, true),
+    uid: dv.getUint32(o + AT_UID, true),
+    inode: dv.getUint32(o + AT_INODE, true),
   };
-  const c = new AttrCursor(bytes, Math.min(end, o + MSG.size), end, dv);
+  if (o + MSG_SIZE >= end) return s;
+  const c = new AttrCursor(bytes, o + MSG_SIZE, end, dv);
   while (c.next()) {
     switch (c.type) {
       case INET_DIAG.INFO:
