@@ -7,6 +7,7 @@
  * @module
  */
 import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
+import { type AttrDef, AttrSet } from "../../core/schema.ts";
 import { TC_ATTRS, TC_STRUCTS } from "../../core/tables/tc.ts";
 import { defined, rtnetlinkShape } from "../message.ts";
 import { SETS } from "../registry.ts";
@@ -22,6 +23,33 @@ const TCA = TC_ATTRS.tcAttrs;
 const TCMSG = TC_STRUCTS.tcmsg;
 const H = TCMSG.at;
 const SHAPE = rtnetlinkShape(TCMSG, SETS.tc);
+
+/**
+ * tcAttrs for classes. tc.yaml gives TCA_OPTIONS of kind hfsc the qdisc's
+ * fixed header (struct tc_hfsc_qopt), which class options (nested service
+ * curves) do not have: for classes the generic decoding leaves hfsc's
+ * options as bytes, and the hfsc class codec reads them (rawOptions).
+ */
+function classAttrSet(set: AttrSet): AttrSet {
+  const out = new AttrSet(set.name);
+  for (const def of set.byName.values()) {
+    let d: AttrDef = def;
+    if (def.name === "options" && def.sub) {
+      const formats = new Map(def.sub.formats);
+      formats.delete("hfsc");
+      const sub: NonNullable<AttrDef["sub"]> = { selector: def.sub.selector, formats };
+      if (def.sub.headers) {
+        sub.headers = new Map(def.sub.headers);
+        sub.headers.delete("hfsc");
+      }
+      d = { ...def, sub };
+    }
+    out.byType[d.type] = d;
+    out.byName.set(d.name, d);
+  }
+  return out;
+}
+const CLASS_SHAPE = rtnetlinkShape(TCMSG, classAttrSet(SETS.tc));
 
 /** Statistics of a qdisc, class or filter (TCA_STATS2, or the older TCA_STATS). */
 export interface TcStats {
@@ -223,6 +251,10 @@ export class Qdisc extends TcMessage {
 
 /** A traffic class (htb's, hfsc's, a classful qdisc's). */
 export class TrafficClass extends TcMessage {
+  /** @internal rtnetlink, struct tcmsg and tcAttrs with hfsc's class options as bytes. */
+  protected override get shape(): MessageShape {
+    return CLASS_SHAPE;
+  }
   /** @internal */
   protected get kinds(): Readonly<Record<string, KindCodec>> {
     return CLASS_KINDS;
