@@ -192,17 +192,47 @@ key, as u32's "match", the value is an array).
 KIND := htb [ default ID ] [ r2q N ] [ direct_qlen P ] [ offload ]
       | tbf rate RATE burst BYTES { latency TIME | limit BYTES } [ peakrate RATE mtu BYTES ]
             [ mpu BYTES ] [ overhead N ] [ linklayer { ethernet | atm } ]
+      | pfifo | pfifo_head_drop [ limit PACKETS ] | bfifo [ limit BYTES ]
+      | prio [ bands N ] [ priomap P1 … P16 ]
+      | sfq [ limit N ] [ perturb SECS ] [ quantum BYTES ] [ divisor N ] [ flows N ]
+            [ depth N ] [ headdrop ]
+      | fq_codel [ limit N ] [ flows N ] [ target TIME ] [ interval TIME ] [ quantum BYTES ]
+            [ ce_threshold TIME ] [ memory_limit BYTES ] [ drop_batch N ] [ ecn | noecn ]
+      | fq [ limit N ] [ flow_limit N ] [ quantum BYTES ] [ initial_quantum BYTES ]
+            [ maxrate RATE ] [ buckets N ] [ orphan_mask N ] [ refill_delay TIME ]
+            [ low_rate_threshold RATE ] [ ce_threshold TIME ] [ timer_slack TIME ]
+            [ horizon TIME ] [ horizon_drop | horizon_cap ] [ pacing | nopacing ]
+      | netem [ limit N ] [ delay TIME [ JITTER [ CORR ] ] ] [ loss [ random ] P [ CORR ] |
+            loss state P13 [ P31 [ P32 [ P23 [ P14 ] ] ] ] | loss gemodel P [ R [ 1-H [ 1-K ] ] ] ]
+            [ duplicate P [ CORR ] ] [ corrupt P [ CORR ] ] [ reorder P [ CORR ] ] [ gap N ]
+            [ ecn ] [ rate RATE [ PACKETOVERHEAD [ CELLSIZE [ CELLOVERHEAD ] ] ] ]
+            [ slot MIN [ MAX ] [ packets N ] [ bytes BYTES ] ]   (no distribution tables)
+      | cake [ bandwidth RATE | unlimited | autorate-ingress ] [ rtt TIME | datacentre | lan |
+            metro | regional | internet | oceanic | satellite | interplanetary ]
+            [ besteffort | diffserv8 | diffserv4 | diffserv3 | precedence ]
+            [ flowblind | srchost | dsthost | hosts | flows | dual-srchost | dual-dsthost |
+            triple-isolate ] [ nat | nonat ] [ wash | nowash ] [ split-gso | no-split-gso ]
+            [ ack-filter | ack-filter-aggressive | no-ack-filter ] [ memlimit BYTES ]
+            [ fwmark MASK ] [ ptm | atm | noatm ] [ overhead N ] [ mpu N ] [ raw |
+            conservative | ethernet | docsis | pppoe-ptm | bridged-ptm | … (tc-cake(8)) ]
+            [ ingress | egress ]
+      | hfsc [ default CLASSID ]
+      | mqprio [ num_tc N ] [ map P1 … P16 ] [ queues COUNT@OFFSET … ] [ hw 0 | 1 ]
       | ingress | clsact | any other kind (sent alone: the kernel's defaults)
 Example:
        nlroute tc qdisc add dev v0 root handle 1: htb default 20
+       nlroute tc qdisc add dev v0 root netem delay 100ms 10ms 25% loss 0.1%
 `,
   "tc class": `Usage: nlroute tc class { add | change | replace | del } dev DEV classid CLASSID
                 [ root | parent CLASSID ] [ estimator INTERVAL TIME_CONSTANT ] [ KIND [ OPTIONS ] ]
        nlroute tc class show dev DEV [ root | parent P ] [ classid C ] [ qdisc Q ]
 KIND := htb rate RATE [ ceil RATE ] [ burst BYTES ] [ cburst BYTES ] [ prio N ] [ quantum N ]
             [ mtu N ] [ mpu BYTES ] [ overhead N ] [ linklayer { ethernet | atm } ]
+      | hfsc [ { rt | ls | sc | ul } CURVE ] …
+CURVE := [ m1 RATE ] [ d TIME ] m2 RATE | [ umax BYTES ] [ dmax TIME ] rate RATE
 Example:
        nlroute tc class add dev v0 parent 1: classid 1:10 htb rate 10mbit ceil 20mbit
+       nlroute tc class add dev v0 parent 1: classid 1:20 hfsc sc rate 5mbit ul rate 10mbit
 `,
   "tc filter": `Usage: nlroute tc filter { add | change | replace | del | get } dev DEV
                 [ root | ingress | egress | parent CLASSID ] [ handle H ] [ pref N ]

@@ -213,8 +213,8 @@ describe("nlroute tc: the command line", () => {
       ["tc qdisc add dev v0 root tbf rate 1mbit", /"burst" is required for tbf/],
       ["tc qdisc add dev v0 root htb default zz", /argument "default"/],
       [
-        "tc qdisc add dev v0 root fq_codel limit 10",
-        /does not parse the options of qdisc "fq_codel"/,
+        "tc qdisc add dev v0 root sfb limit 10",
+        /does not parse the options of qdisc "sfb"/,
       ],
       ["tc qdisc add root htb", /"dev" is required/],
       ["tc class add dev v0 parent 1: classid 1:10 htb ceil 1mbit", /"rate" is required/],

@@ -4,9 +4,9 @@
  * print_class, the htb, tbf, ingress and clsact printers, and the
  * statistics of print_tcstats2_attr. Class JSON has the field names of
  * tc's JSON class printer (tc 6.1 itself prints text for `tc -j class`).
- * pfifo, bfifo and prio/pfifo_fast are printed as tc does too; kinds tc has
- * a printer for but nlroute has not (fq_codel, netem, …) show their decoded
- * options as `name value` pairs.
+ * pfifo, bfifo and prio/pfifo_fast are printed as tc does too, and so are
+ * sfq, fq_codel, fq, netem, cake, hfsc and mqprio (cli/format/tc_qdisc.ts);
+ * other kinds show their decoded options as `name value` pairs.
  *
  * @module
  */
@@ -16,6 +16,7 @@ import { formatHandle, formatRate, formatSize, formatTime } from "../../iproute/
 import { ticksToTime, txSize } from "../../iproute/tc/units.ts";
 import type { Names } from "./ifnames.ts";
 import { hex, hex0x, TcPrinter } from "./tc_print.ts";
+import { printClassKind, printQdiscKind } from "./tc_qdisc.ts";
 
 /** What a `show` asked, which decides what tc leaves out and adds. */
 export interface TcShow {
@@ -308,7 +309,9 @@ export function printQdisc(q: Qdisc, names: Names, show: TcShow): TcPrinter {
   if (q.ingressBlock) p.any("ingress_block", q.ingressBlock, `ingress_block ${q.ingressBlock} `);
   if (q.egressBlock) p.any("egress_block", q.egressBlock, `egress_block ${q.egressBlock} `);
   p.open("options");
-  if (q.attrs.options !== undefined) kindOptions(p, q.kind, q.attrs.options, show);
+  if (q.attrs.options !== undefined && !printQdiscKind(p, q.kind, q.options, show)) {
+    kindOptions(p, q.kind, q.attrs.options, show);
+  }
   p.close().nl();
   if (show.stats) {
     const a = q.attrs;
@@ -341,7 +344,9 @@ export function printClass(c: TrafficClass, names: Names, show: TcShow): TcPrint
     p.any("parent", parent, `parent ${parent} `);
   }
   if (c.info) p.any("leaf", hex0x(c.info >>> 16), `leaf ${hex(c.info >>> 16)}: `);
-  if (c.attrs.options !== undefined) kindOptions(p, c.kind, c.attrs.options, show);
+  if (c.attrs.options !== undefined && !printClassKind(p, c.kind, c.options)) {
+    kindOptions(p, c.kind, c.attrs.options, show);
+  }
   p.nl();
   if (show.stats) {
     p.open("stats");

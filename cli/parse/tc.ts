@@ -2,9 +2,11 @@
  * `nlroute tc { qdisc | class | filter } COMMAND …`: tc(8)'s grammar
  * (tc_qdisc.c, tc_class.c, tc_filter.c and the kinds' parsers) into
  * IPRoute's qdisc, tclass and filter specs. Typed kinds: qdiscs htb, tbf,
- * ingress, clsact (any other kind is sent alone, with the kernel's
- * defaults); htb classes; filters u32, matchall and flower with actions
- * gact, mirred and police (cli/parse/tc_filter.ts).
+ * ingress, clsact, and (cli/parse/tc_qdisc.ts) pfifo, bfifo,
+ * pfifo_head_drop, prio, sfq, fq_codel, fq, netem, cake, hfsc and mqprio
+ * (any other kind is sent alone, with the kernel's defaults); htb and hfsc
+ * classes; filters u32, matchall and flower with actions gact, mirred and
+ * police (cli/parse/tc_filter.ts).
  *
  * Words tc reads with `matches()` may be abbreviated as in tc (`pref`,
  * `prot`, `est`); the rest are whole words. A value is checked where it is
@@ -22,6 +24,7 @@ import { inv } from "./invocation.ts";
 import { integer } from "./values.ts";
 import type { Words } from "./words.ts";
 import { filterKindOptions } from "./tc_filter.ts";
+import { classKindOptions, qdiscKindOptions } from "./tc_qdisc.ts";
 
 type Spec = Record<string, unknown>;
 
@@ -193,7 +196,7 @@ function qdiscModify(w: Words, action: string): Invocation {
   const kind = spec.kind as string | undefined;
   if (kind === "htb") htbQdisc(w, spec);
   else if (kind === "tbf") tbf(w, spec);
-  else if (kind !== undefined) bareKind(w, "qdisc", kind);
+  else if (kind !== undefined && !qdiscKindOptions(w, spec, kind)) bareKind(w, "qdisc", kind);
   if (spec.index === undefined) throw w.required('"dev"');
   if (action !== "del" && kind === undefined) throw w.required("the qdisc kind");
   return inv("qdisc", action, spec);
@@ -254,7 +257,7 @@ function classModify(w: Words, action: string): Invocation {
   }
   const kind = spec.kind as string | undefined;
   if (kind === "htb") htbClass(w, spec);
-  else if (kind !== undefined) bareKind(w, "class", kind);
+  else if (kind !== undefined && !classKindOptions(w, spec, kind)) bareKind(w, "class", kind);
   if (spec.index === undefined) throw w.required('"dev"');
   if (spec.classid === undefined) throw w.required('"classid"');
   if (action !== "del" && kind === undefined) throw w.required("the class kind");

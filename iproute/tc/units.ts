@@ -627,7 +627,7 @@ function rint(x: number): number {
  * significant digits, rounded half-to-even on the exact value as glibc does,
  * trailing zeros dropped, exponent form below 1e-4 or from 10^precision.
  */
-function formatG(x: number, precision: number): string {
+export function formatG(x: number, precision: number): string {
   if (x === 0) return "0";
   // toExponential(99) is the exact decimal value of every double formatted here.
   const [mantissa, e] = x.toExponential(99).split("e") as [string, string];
