@@ -39,8 +39,8 @@ timeout --kill-after=10 900 ip netns exec nlroute-doc-run deno test -A --doc --q
 '
 
 host_links() { ip -o link show | awk -F': ' '{print $1": "$2}'; }
-# Other test runs' namespaces (nlrt-<run>-…) come and go meanwhile: left out.
-host_ns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -v '^nlrt-' || true; }
+# Other test and bench runs' namespaces (nlrt-<run>-…, nlrb-<pid>-…) come and go meanwhile: left out.
+host_ns() { ip netns list 2>/dev/null | awk '{print $1}' | grep -Ev '^nlr[tb]-' || true; }
 links_before=$(host_links)
 ns_before=$(host_ns)
 unshare --mount --propagation private bash -c "$SANDBOX" sandbox "$(readlink /proc/self/ns/mnt)" "$@"
