@@ -117,7 +117,7 @@ describe("nlroute ss: the command line", () => {
       [["ss", "-p"], /^Error: Option "-p" \(ss's --processes\) is not supported by nlroute\.\n$/],
       [
         ["ss", "-tan", "state", "listen"],
-        /^Error: argument "state": expected one of .*listening.*got "listen"\n$/,
+        /^Error: argument "state": expected a state such as listening, .*got "listen"\n$/,
       ],
       [["ss", "state"], /^Error: "state" needs a state name\.\n$/],
       [

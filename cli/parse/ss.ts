@@ -165,9 +165,7 @@ export function scanState(word: string): number {
   if (m === undefined) {
     throw new ArgumentError(
       "state",
-      "one of established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, closed, " +
-        "close-wait, last-ack, listening, closing, unconnected, all, connected, synchronized, " +
-        "bucket, big",
+      'a state such as listening, established or time-wait ("nlroute ss help" lists them)',
       word,
       "argument",
     );
