@@ -237,7 +237,7 @@ OPTIONS := -t (TCP) | -u (UDP) | -w (raw) | -x (unix) | -4 | -6 | -f { inet | in
            | -A { all | inet | tcp | udp | raw | unix | unix_stream | unix_dgram | unix_seqpacket },…
            | -a (all states) | -l (listening and unconnected) | -n (accepted: always numeric)
            | -e (uid, inode, cookie, cgroup, v6only, shutdown) | -o (timers) | -m (skmem)
-           | -i (tcp_info, as ss -i prints it, without the congestion module's own bbr:(…))
+           | -i (tcp_info and the congestion module's bbr:(…), dctcp:(…), as ss -i)
            | -K (destroy the inet sockets listed; prints those destroyed) | -H (no header)
            | -N NS (in namespace NS) | -j (JSON) — bundled as ss bundles them (-tan, -tlnH)
 Without -a, -l or state: the connected states (TCP), connected UDP/raw/unix, as ss.

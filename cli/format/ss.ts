@@ -207,11 +207,12 @@ const U64_MAX = 2 ** 64;
 
 /** ss's tcp_stats_print from a tcp_info (`-i`); `options`: `-o`/`-e`'s option flags. */
 export function tcpInfoText(
-  info: Record<string, number>,
-  cong: string | undefined,
-  stateId: number,
+  sock: Pick<InetSocket, "cong" | "stateId" | "bbr" | "vegas" | "dctcp"> & {
+    info: Record<string, number>;
+  },
   options: boolean,
 ): string {
+  const { info, cong, stateId } = sock;
   const v = (k: string) => info[k] ?? 0;
   const opt = v("options");
   let s = "";
@@ -247,8 +248,22 @@ export function tcpInfoText(
       ["dataSegsIn", "data_segs_in"],
     ] as const
   ) if (v(k)) s += ` ${name}:${v(k)}`;
-  if (v("rtt") > 0 && v("sndMss") && v("sndCwnd")) {
-    s += ` send ${(v("sndCwnd") * v("sndMss") * 8000000 / v("rtt")).toFixed(0)}bps`;
+  const d = sock.dctcp;
+  if (d && d.enabled) {
+    s += ` dctcp:(ce_state:${d.ceState},alpha:${d.alpha},ab_ecn:${d.abEcn},ab_tot:${d.abTot})`;
+  } else if (d) s += " dctcp:fallback_mode";
+  const b = sock.bbr;
+  if (b) {
+    s += ` bbr:(bw:${(b.bw * 8).toFixed(0)}bps,mrtt:${fmtG(b.minRtt / 1000)}`;
+    if (b.pacingGain) s += `,pacing_gain:${fmtG(b.pacingGain / 256)}`;
+    if (b.cwndGain) s += `,cwnd_gain:${fmtG(b.cwndGain / 256)}`;
+    s += ")";
+  }
+  // ss takes vegas's RTT, when it has one, for the send rate.
+  const vg = sock.vegas;
+  const rtt = vg && vg.enabled && vg.rtt && vg.rtt !== 0x7fffffff ? vg.rtt : v("rtt");
+  if (rtt > 0 && v("sndMss") && v("sndCwnd")) {
+    s += ` send ${(v("sndCwnd") * v("sndMss") * 8000000 / rtt).toFixed(0)}bps`;
   }
   if (v("lastDataSent")) s += ` lastsnd:${v("lastDataSent")}`;
   if (v("lastDataRecv")) s += ` lastrcv:${v("lastDataRecv")}`;
@@ -338,7 +353,7 @@ export function inetRow(s: InetSocket, a: SsArgs, ctx: SsContext): SsRow {
       const m = s.meminfo;
       proc += ` mem:(r${m.rmem},w${m.wmem},f${m.fmem},t${m.tmem})`;
     }
-    if (s.info) proc += tcpInfoText(s.info, s.cong, s.stateId, a.timer);
+    if (s.info) proc += tcpInfoText({ ...s, info: s.info }, a.timer);
   }
   return [
     s.protocol,
