@@ -1,13 +1,15 @@
 /**
  * `nlroute ss`, against ss 6.1: in a throwaway namespace a python3 process
  * holds TCP listeners and a connection with queued bytes (IPv4 and IPv6),
- * UDP sockets (unconnected, connected, IPv6 v6only) and unix sockets (an
- * abstract listener, a socketpair, a bound datagram socket); `nlroute -n NS
+ * a listener bound to lo, a TIME-WAIT socket, UDP sockets (unconnected,
+ * connected, IPv6 v6only) and unix sockets (an abstract listener, a
+ * socketpair, a bound datagram socket); `nlroute -n NS
  * ss ARGS` must print what `ip netns exec NS ss -n ARGS` prints, byte for
  * byte (ss's column widths included: ss pads each column to its widest
  * field when its output is a pipe, and so does nlroute), for the tables,
  * families, states, state filters, filter expressions, `-e`, `-m`, `-o` and
- * `-H`; `-i` too, but for the `last*` times (which move on between the two
+ * `-H` (and on a terminal, run under script(1), where ss spreads the columns
+ * over the screen's width); `-i` too, but for the `last*` times (which move on between the two
  * runs) and the trailing padding they change. `-N NS` is compared with `ss -N NS`, `-j` with the sockets ss
  * lists, `-K` with what ss listed before and after. Bad input is one clear
  * line and exit status 1.
@@ -21,7 +23,7 @@ import { helpText } from "../cli/help.ts";
 import { parseFilter, parseSs, scanState } from "../cli/parse/ss.ts";
 import { fmtG, msTimer } from "../cli/format/ss.ts";
 import { createTestNetns, isRoot, removeTestNetns, skipReason, testTmpDir } from "./helpers.ts";
-import { nlroute, ok } from "./cli_util.ts";
+import { argvFor, childEnv, nlroute, ok } from "./cli_util.ts";
 
 const hasSs = spawnSync("ss", ["-V"]).status === 0;
 const skip = !isRoot
@@ -42,6 +44,10 @@ uc = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); uc.connect(("127.0.0.1", 
 u6 = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
 u6.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1); u6.bind(("::1", 5558))
 x = socket.socket(socket.AF_UNIX); x.bind("\\0nlrt-ss-abs"); x.listen(2)
+b = socket.socket(); b.setsockopt(socket.SOL_SOCKET, socket.SO_BINDTODEVICE, b"lo")
+b.bind(("127.0.0.1", 5560)); b.listen(1)  # bound to lo: 127.0.0.1%lo:5560
+t = socket.create_connection(("127.0.0.1", 5555)); ta, _ = l.accept()
+t.close(); ta.close()  # t's end waits in TIME-WAIT
 p1, p2 = socket.socketpair()
 d = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); d.bind(sys.argv[1])
 print("ready", flush=True)
@@ -181,6 +187,14 @@ describe("nlroute ss against ss", { skip }, () => {
     removeTestNetns(ns);
   });
 
+  it("the scene holds what the cases compare (TIME-WAIT, an interface, queued bytes)", () => {
+    const text = ok(ns, ["ss", "-tuxa"]);
+    for (const want of [/TIME-WAIT/, /127\.0\.0\.1%lo:5560/, /ESTAB +10 /, /\[::1\]:5558/]) {
+      assert.match(text, want);
+    }
+    assert.match(ok(ns, ["ss", "-tano"]), /timer:\(timewait,/);
+  });
+
   const SAME = [
     "-tan",
     "-tanH",
@@ -205,7 +219,10 @@ describe("nlroute ss against ss", { skip }, () => {
     "-tanm",
     "-uanm",
     "-xam",
-    "-tano",
+    "-ta state time-wait",
+    "-a -A tcp,udp,unix",
+    "-a -A unix_dgram,unix_stream",
+    "-a -f inet",
     "-ta state established",
     "-ta state listening",
     "-ta state established state listening",
@@ -229,6 +246,28 @@ describe("nlroute ss against ss", { skip }, () => {
     });
   }
 
+  const hasScript = spawnSync("script", ["-V"]).status === 0;
+  for (const c of ["-tan", "-xa", "-tuxam"]) {
+    for (const cols of [80, 50, 200]) {
+      it(`ss ${c} on a terminal ${cols} columns wide: ss's spread columns`, {
+        skip: !hasScript && skipReason("needs script (util-linux) for a terminal"),
+      }, () => {
+        const quote = (w: string) => `'${w.replace(/'/g, "'\\''")}'`;
+        const onTty = (cmd: string[]) => {
+          const line = `stty cols ${cols}; ${cmd.map(quote).join(" ")}`;
+          const r = spawnSync("script", ["-qec", line, "/dev/null"], {
+            encoding: "utf8",
+            env: childEnv(),
+          });
+          assert.equal(r.status, 0, r.stdout);
+          return r.stdout;
+        };
+        const ours = onTty([process.execPath, ...argvFor(["-n", ns, "ss", ...argv(c)])]);
+        assert.equal(ours, onTty(["ip", "netns", "exec", ns, "ss", "-n", ...argv(c)]));
+      });
+    }
+  }
+
   it("-N NS runs in the namespace as ss -N does", () => {
     const ours = nlroute(["ss", "-N", ns, "-tan"]);
     assert.equal(ours.code, 0, ours.stderr);
@@ -236,13 +275,15 @@ describe("nlroute ss against ss", { skip }, () => {
     assert.equal(ours.stdout, r.stdout);
   });
 
-  for (const c of ["-tani", "-tanmi", "-taneoi", "-xai", "-uani"]) {
-    it(`ss ${c}: the same text, the last* times masked`, () => {
-      // Milliseconds since the last send and receive move on between the two runs (and may
-      // gain a digit: the trailing padding is left out of the comparison).
+  for (const c of ["-tani", "-tanmi", "-taneoi", "-xai", "-uani", "-tano", "-taneo"]) {
+    it(`ss ${c}: the same text, the times masked`, () => {
+      // Milliseconds since the last send and receive, and the timers, move on between the two
+      // runs (and may gain a digit: the trailing padding is left out of the comparison).
       const mask = (text: string) =>
         text.split("\n").map((l) =>
-          l.replace(/\b(last(?:snd|rcv|ack)):\d+/g, "$1:N").replace(/\s+$/, "")
+          l.replace(/\b(last(?:snd|rcv|ack)):\d+/g, "$1:N")
+            .replace(/timer:\((\w+),[^,]*,/g, "timer:($1,T,")
+            .replace(/\s+$/, "")
         );
       assert.deepEqual(mask(ok(ns, ["ss", ...argv(c)])), mask(ss(ns, argv(c))));
     });
