@@ -242,6 +242,7 @@ OPTIONS := -t (TCP) | -u (UDP) | -w (raw) | -x (unix) | -4 | -6 | -f { inet | in
            | -N NS (in namespace NS) | -j (JSON) — bundled as ss bundles them (-tan, -tlnH)
 Without -a, -l or state: the connected states (TCP), connected UDP/raw/unix, as ss.
 With none of -t -u -w -x -4 -6: TCP, UDP, raw and unix (no packet, netlink, SCTP, … tables).
+Raw sockets need the kernel's raw_diag (ss reads /proc/net/raw without it; nlroute says so).
 STATE := { established | syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait | closed |
            close-wait | last-ack | listening | closing | unconnected | all | connected |
            synchronized | bucket | big }

@@ -35,9 +35,9 @@ export const SS_STATE = {
 } as const;
 const S = SS_STATE;
 /** Every state (ss's SS_ALL). */
-export const SS_ALL = (1 << 12) - 1;
+export const SS_ALL: number = (1 << 12) - 1;
 /** ss's SS_CONN: every state but listen, close, time-wait and syn-recv. */
-export const SS_CONN = SS_ALL &
+export const SS_CONN: number = SS_ALL &
   ~((1 << S.LISTEN) | (1 << S.CLOSE) | (1 << S.TIME_WAIT) | (1 << S.SYN_RECV));
 
 /** The socket tables nlroute lists (ss's TCP_DB, UDP_DB, RAW_DB, UNIX_*_DB). */
