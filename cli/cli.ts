@@ -10,7 +10,9 @@
  * Objects: `link`, `address`, `maddress`, `route`, `neigh`, `rule`, `nexthop`
  * (show, add/del/set for the common cases, flush), `netns list|add|del|
  * identify|exec`, `monitor`, `addrlabel`, `netconf show`, `ntable
- * show|change`, `tc qdisc|class|filter` (tc's grammar and printers); generic
+ * show|change`, `tc qdisc|class|filter` (tc's grammar and printers), `ss`
+ * (iproute2 ss's options, state and address/port filters, its text; `-j`
+ * for DiagSocket's objects); generic
  * netlink: `genl list` (families, as
  * `genl ctrl list`) and `ynl FAMILY OP` (operations by their YNL names, as
  * the kernel's ynl cli.py). Global options in ip's habits: `-j`, `-p`,

@@ -11,7 +11,7 @@ export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
                   nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl |
-                  bridge { mdb | vlan } | tc { qdisc | class | filter } }
+                  bridge { mdb | vlan } | tc { qdisc | class | filter } | ss }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -259,6 +259,35 @@ VERDICT := { pass | drop | pipe | reclassify | continue | trap | goto chain N | 
 Example:
        nlroute tc filter add dev v0 parent 1: protocol ip pref 1 u32 \\
                match ip dport 80 0xffff flowid 1:10
+`,
+  ss: `Usage: nlroute [ -n NS ] [ -j ] ss [ OPTIONS ] [ state STATE | exclude STATE ]… [ FILTER ]
+Lists sockets as iproute2's ss does (NETLINK_SOCK_DIAG), in ss's columns and order;
+numbers only (ports and addresses are never resolved, as ss -n).
+OPTIONS := -t (TCP) | -u (UDP) | -w (raw) | -x (unix) | -4 | -6 | -f { inet | inet6 | unix }
+           | -A { all | inet | tcp | udp | raw | unix | unix_stream | unix_dgram | unix_seqpacket },…
+           | -a (all states) | -l (listening and unconnected) | -n (accepted: always numeric)
+           | -e (uid, inode, cookie, cgroup, v6only, shutdown) | -o (timers) | -m (skmem)
+           | -i (tcp_info and the congestion module's bbr:(…), dctcp:(…), as ss -i)
+           | -K (destroy the inet sockets listed; prints those destroyed) | -H (no header)
+           | -N NS (in namespace NS) | -j (JSON) — bundled as ss bundles them (-tan, -tlnH)
+Without -a, -l or state: the connected states (TCP), connected UDP/raw/unix, as ss.
+With none of -t -u -w -x -4 -6: TCP, UDP, raw and unix (no packet, netlink, SCTP, … tables).
+Raw sockets need the kernel's raw_diag (ss reads /proc/net/raw without it; nlroute says so).
+STATE := { established | syn-sent | syn-recv | fin-wait-1 | fin-wait-2 | time-wait | closed |
+           close-wait | last-ack | listening | closing | unconnected | all | connected |
+           synchronized | bucket | big }
+FILTER := COND | FILTER [ and ] FILTER | FILTER or FILTER | not FILTER | ( FILTER )
+COND := { sport | dport } [ = | != | < | > | <= | >= ] :PORT | { src | dst } ADDR[/LEN][:PORT]
+        (IPv6 as [ADDR]:PORT; * for any address; the words may be one quoted argument)
+-j prints a JSON array of nlroute's DiagSocket objects (ss has no JSON): inet sockets
+{ family, protocol, state, stateId, local: { address, port }, remote, interface, cookie,
+timer, retrans, expires, rqueue, wqueue, uid, inode, info?, skmeminfo?, cong?, … }, unix
+sockets { type, state, stateId, inode, cookie, name?, vfs?, peer?, pending?, rqueue, … }.
+Examples:
+       nlroute ss -tan
+       nlroute -n blue ss -tln sport = :22
+       nlroute ss -xa
+       nlroute ss -K dst 10.0.0.2
 `,
   netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
 Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,

@@ -174,6 +174,12 @@ export interface InetSocket {
   skmeminfo?: Record<string, number>;
   /** The congestion control algorithm (`"cubic"`). */
   cong?: string;
+  /** INET_DIAG_BBRINFO (bbr, with the `vegasinfo` extension): bandwidth (bytes/s), min RTT (µs), gains (/256). */
+  bbr?: { bw: number; minRtt: number; pacingGain: number; cwndGain: number };
+  /** INET_DIAG_VEGASINFO (vegas, with the `vegasinfo` extension): RTT samples (µs). */
+  vegas?: { enabled: number; rttCount: number; rtt: number; minRtt: number };
+  /** INET_DIAG_DCTCPINFO (dctcp, with the `vegasinfo` extension). */
+  dctcp?: { enabled: number; ceState: number; alpha: number; abEcn: number; abTot: number };
   /** IPv4 TOS. */
   tos?: number;
   /** IPv6 traffic class. */
@@ -462,6 +468,30 @@ export function decodeInet(m: MessageRef, protocol: number): InetSocket {
         break;
       case INET_DIAG.CONG:
         s.cong = c.string();
+        break;
+      case INET_DIAG.BBRINFO: // struct tcp_bbr_info: five u32
+        if (c.length >= 20) {
+          const u = (i: number) => dv.getUint32(c.offset + 4 * i, true);
+          s.bbr = { bw: u(1) * 2 ** 32 + u(0), minRtt: u(2), pacingGain: u(3), cwndGain: u(4) };
+        }
+        break;
+      case INET_DIAG.VEGASINFO: // struct tcpvegas_info: four u32
+        if (c.length >= 16) {
+          const u = (i: number) => dv.getUint32(c.offset + 4 * i, true);
+          s.vegas = { enabled: u(0), rttCount: u(1), rtt: u(2), minRtt: u(3) };
+        }
+        break;
+      case INET_DIAG.DCTCPINFO: // struct tcp_dctcp_info: u16 enabled, u16 ce_state, three u32
+        if (c.length >= 16) {
+          const o = c.offset;
+          s.dctcp = {
+            enabled: dv.getUint16(o, true),
+            ceState: dv.getUint16(o + 2, true),
+            alpha: dv.getUint32(o + 4, true),
+            abEcn: dv.getUint32(o + 8, true),
+            abTot: dv.getUint32(o + 12, true),
+          };
+        }
         break;
       case INET_DIAG.TOS:
         s.tos = c.u8();

@@ -6,6 +6,7 @@
  */
 import type { GroupName } from "../../iproute/events.ts";
 import type { UEventGroup } from "../../uevent/monitor.ts";
+import type { SsArgs } from "./ss.ts";
 
 /** A plain object of IPRoute arguments. */
 export type Spec = Record<string, unknown>;
@@ -39,6 +40,7 @@ export type ObjectName =
   | "qdisc"
   | "tclass"
   | "tfilter"
+  | "ss"
   | "help";
 
 /** Extra switches of a command that are not IPRoute arguments. */
@@ -79,6 +81,8 @@ export interface Extras {
   uevent?: UEventArgs;
   /** tc qdisc/class/filter show: what the command selects (and tc then leaves out). */
   tc?: TcSelect;
+  /** ss: the tables, states, switches and filter (see cli/parse/ss.ts). */
+  ss?: SsArgs;
 }
 
 /** What a `tc … show` selects, as numbers (see cli/parse/tc.ts). */
