@@ -19,7 +19,7 @@ import { printFilter } from "../cli/format/tc_filter.ts";
 import { Names } from "../cli/format/ifnames.ts";
 import { main, type Streams } from "../cli/cli.ts";
 import { createTestNetns, isRoot, removeTestNetns, skipReason, testTmpDir } from "./helpers.ts";
-import { lines, ok } from "./cli_util.ts";
+import { lines, nlroute, ok } from "./cli_util.ts";
 
 const hasTc = spawnSync("tc", ["-V"]).status === 0;
 const needTc = { skip: !hasTc && "needs tc (iproute2)" };
@@ -383,6 +383,22 @@ describe("nlroute tc filter: classic bpf (live)", {
     } finally {
       removeTestNetns(ours);
       removeTestNetns(theirs);
+    }
+  });
+});
+
+describe("nlroute tc filter: route's fromif is an interface name IPRoute resolves", {
+  skip: !isRoot && "needs root for namespaces",
+}, () => {
+  it("names the argument when the interface does not exist", () => {
+    const ns = createTestNetns();
+    try {
+      const r = nlroute(["-n", ns, ...words("tc filter add dev lo parent 1: route fromif nope0")]);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Cannot find device "nope0"/);
+      assert.equal(r.stderr.trim().split("\n").length, 1);
+    } finally {
+      removeTestNetns(ns);
     }
   });
 });

@@ -1,9 +1,14 @@
 /**
  * Filters as `tc filter show` prints them (text and `-j`, with `-s`):
- * iproute2 6.1's print_filter, the u32, matchall and flower printers, and
- * the actions inside (tc_print_action with gact, mirred and police). Where
- * tc's JSON repeats a key (u32's `match` per key, police's
- * `control_action` for exceed and conform) the value here is an array.
+ * iproute2 6.1's print_filter, the u32, matchall, flower, bpf, basic, fw
+ * and route printers, and the actions inside (tc_print_action with gact,
+ * mirred, police, skbedit, pedit, vlan and csum). Where tc's JSON repeats a
+ * key (u32's `match` per key, police's `control_action` for exceed and
+ * conform) the value here is an array. fw and route print text alone in
+ * tc (fprintf): their JSON keys here follow the words. bpf's `id` is
+ * printed with TCA_BPF_TAG, as tc does when it cannot open the program
+ * (tc as root reads the program's name and tag by id instead); basic's
+ * ematches are not printed.
  *
  * @module
  */

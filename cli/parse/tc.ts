@@ -3,8 +3,9 @@
  * (tc_qdisc.c, tc_class.c, tc_filter.c and the kinds' parsers) into
  * IPRoute's qdisc, tclass and filter specs. Typed kinds: qdiscs htb, tbf,
  * ingress, clsact (any other kind is sent alone, with the kernel's
- * defaults); htb classes; filters u32, matchall and flower with actions
- * gact, mirred and police (cli/parse/tc_filter.ts).
+ * defaults); htb classes; filters u32, matchall, flower, bpf, basic, fw
+ * and route with actions gact, mirred, police, skbedit, pedit, vlan and
+ * csum (cli/parse/tc_filter.ts).
  *
  * Words tc reads with `matches()` may be abbreviated as in tc (`pref`,
  * `prot`, `est`); the rest are whole words. A value is checked where it is

@@ -1,9 +1,12 @@
 /**
  * The filter kinds of `nlroute tc filter`: u32 (f_u32.c: `match` selectors,
  * `classid`/`flowid`, hash tables with `ht`, `link`, `divisor`, `hashkey`,
- * `sample`, `order`, `indev`), matchall and flower (f_flower.c's basic
- * keys), and the actions after them (m_action.c: `action gact|mirred|police
- * …`, or a bare verdict such as `action drop`) into IPRoute's filter spec.
+ * `sample`, `order`, `indev`), matchall, flower (f_flower.c's basic
+ * keys), bpf (classic `bytecode` or a `pinned` program; tc's `obj FILE`
+ * needs an ELF loader and is refused), basic (without ematches), fw and
+ * route, and the actions after them (m_action.c: `action
+ * gact|mirred|police|skbedit|pedit|vlan|csum …`, or a bare verdict such as
+ * `action drop`) into IPRoute's filter spec.
  *
  * @module
  */
