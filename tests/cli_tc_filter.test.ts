@@ -129,17 +129,18 @@ const ACTIONS = [
   "pedit ex munge udp sport add 1 munge ip6 hoplimit set 9 munge eth type set 0x86dd",
 ];
 
+const CASES = [
+  ...KINDS,
+  ...ACTIONS.map((a) => `dev lo ingress pref 9 matchall action ${a}`),
+  "dev lo ingress pref 9 matchall action skbedit mark 1 action vlan pop action csum tcp action pedit munge ip dst set 10.9.8.7",
+];
+
 describe(
   "nlroute tc filter: bpf, basic, fw, route against tc's printer (tc monitor file)",
   needTc,
   () => {
     const dir = testTmpDir();
-    const cases = [
-      ...KINDS,
-      ...ACTIONS.map((a) => `dev lo ingress pref 9 matchall action ${a}`),
-      "dev lo ingress pref 9 matchall action skbedit mark 1 action vlan pop action csum tcp action pedit munge ip dst set 10.9.8.7",
-    ];
-    for (const [i, line] of cases.entries()) {
+    for (const [i, line] of CASES.entries()) {
       it(`prints ${line.split(" ").slice(3, 16).join(" ")} as tc does`, () => {
         const { bytes, filter } = filterMessage(line);
         const file = `${dir}/tcf${i}.bin`;
@@ -397,6 +398,110 @@ describe("nlroute tc filter: route's fromif is an interface name IPRoute resolve
       assert.equal(r.code, 1);
       assert.match(r.stderr, /Cannot find device "nope0"/);
       assert.equal(r.stderr.trim().split("\n").length, 1);
+    } finally {
+      removeTestNetns(ns);
+    }
+  });
+});
+
+const hasStrace = spawnSync("strace", ["-V"]).status === 0;
+
+/** tc's RTM_NEWTFILTER request for `line` as strace prints it: the handle and TCA_OPTIONS' payload. */
+function tcRequest(
+  ns: string,
+  line: string,
+): { handle: number; options: Uint8Array | undefined } | string {
+  const t = spawnSync("ip", [
+    "netns",
+    "exec",
+    ns,
+    "strace",
+    "-e",
+    "trace=sendmsg",
+    "-xx",
+    "-s",
+    "65535",
+    "tc",
+    ...words(`filter add ${line}`),
+  ], { encoding: "utf8" });
+  const req = t.stderr.split("\n").find((l) => l.includes("nlmsg_type=RTM_NEWTFILTER"));
+  if (!req) return t.stderr;
+  const handle = /tcm_handle=(\d+)/.exec(req);
+  if (!handle) return req;
+  if (!req.includes("nla_type=TCA_OPTIONS")) {
+    return { handle: Number(handle[1]), options: undefined };
+  }
+  const m = /\{nla_len=(\d+), nla_type=TCA_OPTIONS\}, "((?:\\x[0-9a-f]{2})*)"/.exec(req);
+  if (!m) return req;
+  const bytes = m[2]!.split("\\x").filter(Boolean).map((h) => parseInt(h, 16));
+  assert.equal(bytes.length, Number(m[1]) - 4, "strace printed the whole payload");
+  return { handle: Number(handle[1]), options: Uint8Array.from(bytes) };
+}
+
+/** Our message with tc's handle and TCA_OPTIONS in place of ours. */
+function withTheirs(
+  ours: Uint8Array,
+  theirs: { handle: number; options: Uint8Array | undefined },
+): Uint8Array {
+  const dv = new DataView(ours.buffer, ours.byteOffset, ours.byteLength);
+  for (let o = 16 + 20; o < ours.length;) {
+    const len = dv.getUint16(o, true);
+    const aligned = (len + 3) & ~3;
+    if ((dv.getUint16(o + 2, true) & 0x3fff) === 2) {
+      const opts = theirs.options;
+      const size = opts === undefined ? 0 : 4 + ((opts.length + 3) & ~3);
+      const out = new Uint8Array(ours.length - aligned + size);
+      out.set(ours.subarray(0, o));
+      out.set(ours.subarray(o + aligned), o + size);
+      const odv = new DataView(out.buffer);
+      if (opts !== undefined) {
+        out.set(opts, o + 4);
+        odv.setUint16(o, 4 + opts.length, true);
+        odv.setUint16(o + 2, 2, true);
+      }
+      odv.setUint32(0, out.length, true);
+      odv.setUint32(24, theirs.handle, true);
+      stripByteorder(out, 16 + 20, out.length);
+      stripKeyExNested(out);
+      return out;
+    }
+    o += aligned;
+  }
+  throw new Error("no TCA_OPTIONS in our message");
+}
+
+describe("nlroute tc filter: the words mean what tc's words mean (tc's own request, by strace)", {
+  skip: !isRoot
+    ? "needs root for namespaces"
+    : !hasTc
+    ? "needs tc"
+    : !hasStrace
+    ? skipReason("strace is missing: tc's own request cannot be read")
+    : false,
+}, () => {
+  it("tc prints nlroute's message as it prints its own", () => {
+    const dir = testTmpDir();
+    const ns = createTestNetns();
+    try {
+      // tc opens a pinned program before it sends: those cases are nlroute's alone.
+      for (const [i, line] of CASES.entries()) {
+        if (line.includes(" pinned ")) continue;
+        const theirs = tcRequest(ns, line);
+        assert.ok(typeof theirs !== "string", `tc sent no request for "${line}": ${theirs}`);
+        const { bytes } = filterMessage(line);
+        // With fromif tc makes the handle from the index; nlroute leaves it to the kernel, which
+        // makes the same one (cls_route.c route4_set_parms).
+        if (line.includes(" fromif ")) theirs.handle = 0;
+        writeFileSync(`${dir}/ours${i}.bin`, bytes);
+        writeFileSync(`${dir}/theirs${i}.bin`, withTheirs(bytes, theirs));
+        for (const stats of [false, true]) {
+          assert.deepEqual(
+            textOf(tcMonitor(`${dir}/ours${i}.bin`, stats)),
+            textOf(tcMonitor(`${dir}/theirs${i}.bin`, stats)),
+            `${line}${stats ? " (-s)" : ""}`,
+          );
+        }
+      }
     } finally {
       removeTestNetns(ns);
     }
