@@ -106,6 +106,8 @@ const KINDS = [
   "dev lo parent 1: pref 7 route from 3 to cosmos classid 1:11 order 2",
   "dev lo parent 1: pref 7 route fromif lo flowid 1:12 action pass",
   "dev lo parent 1: pref 7 handle 0x8001 route to 1",
+  "dev lo parent 1: protocol ip pref 6 handle 0x7 fw",
+  "dev lo parent 1: pref 8 route to 7 from 9 flowid 1:ff action vlan pop",
 ];
 
 const ACTIONS = [
@@ -127,6 +129,11 @@ const ACTIONS = [
   "pedit ex munge eth dst set 02:00:00:00:00:01 munge eth src set 02:00:00:00:00:02",
   "pedit ex munge ip ttl decrement munge ip6 dst set 2001:db8::1 munge tcp dport set 443 drop",
   "pedit ex munge udp sport add 1 munge ip6 hoplimit set 9 munge eth type set 0x86dd",
+  "pedit munge offset 8 u16 preserve munge ip protocol set 17 munge ip df set 0x40 reclassify",
+  "pedit ex munge ip6 src set 2001:db8::2 munge tcp flags set 0x12 munge ip6 flow_lbl set 5",
+  "vlan push id 10 protocol 802.1Q",
+  "csum tcp csum udp continue",
+  "skbedit queue_mapping 1 mark 7 reclassify index 9",
 ];
 
 const CASES = [
@@ -486,6 +493,9 @@ describe("nlroute tc filter: the words mean what tc's words mean (tc's own reque
       // tc opens a pinned program before it sends: those cases are nlroute's alone.
       for (const [i, line] of CASES.entries()) {
         if (line.includes(" pinned ")) continue;
+        // A bare `handle M fw`: tc sends no TCA_OPTIONS (which cls_fw refuses with a handle,
+        // EINVAL); nlroute sends an empty nest, which the kernel takes.
+        if (line.endsWith(" fw")) continue;
         const theirs = tcRequest(ns, line);
         assert.ok(typeof theirs !== "string", `tc sent no request for "${line}": ${theirs}`);
         const { bytes } = filterMessage(line);
