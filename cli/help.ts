@@ -247,6 +247,9 @@ KIND := u32 [ match SELECTOR … ] [ classid | flowid CLASSID ] [ ht HT ] [ link
             [ vlan_prio N ] [ vlan_ethtype T ] [ ip_proto P ] [ dst_ip | src_ip PREFIX ]
             [ dst_port | src_port PORT[-PORT] ] [ tcp_flags V/M ] [ ip_tos V/M ] [ ip_ttl V/M ]
             [ ct_state STATE ] [ skip_hw | skip_sw ]
+      | bpf { bytecode 'N,C T F K,…' | pinned PATH } [ da ] [ classid CLASSID ] [ skip_hw | skip_sw ]
+      | basic [ classid CLASSID ] | fw [ classid CLASSID ] [ indev DEV ] (handle MARK[/MASK])
+      | route [ to REALM ] [ from REALM | fromif DEV ] [ classid CLASSID ] [ order N ]
 SELECTOR := { u32 | u16 | u8 } VALUE MASK [ at [ nexthdr+ ] N ]
           | ip { src | dst } PREFIX | ip { sport | dport | protocol | tos | ihl | … } VALUE MASK
           | ip { nofrag | firstfrag | df | mf } | ip6 … | { tcp | udp } { src | dst } VALUE MASK
@@ -254,7 +257,13 @@ SELECTOR := { u32 | u16 | u8 } VALUE MASK [ at [ nexthdr+ ] N ]
 ACTIONS := action { gact VERDICT [ random { netrand | determ } VERDICT N ] | VERDICT
                   | mirred { egress | ingress } { redirect | mirror } dev DEV [ VERDICT ]
                   | police rate RATE burst BYTES [ mtu BYTES ] [ peakrate RATE ] [ avrate RATE ]
-                    [ conform-exceed EXCEED[/CONFORM] ] } [ index N ] [ cookie HEX ] [ action … ]
+                    [ conform-exceed EXCEED[/CONFORM] ]
+                  | skbedit [ queue_mapping Q ] [ priority P ] [ mark M[/MASK] ] [ ptype T ]
+                    [ inheritdsfield ] [ VERDICT ] | csum { ip4h | icmp | igmp | tcp | udp | … } [ VERDICT ]
+                  | vlan { pop | push id N [ protocol 802.1Q | 802.1ad ] [ priority P ] | modify id N … }
+                  | pedit [ ex ] munge { offset N u8|u16|u32 | ip FIELD | eth|ip6|tcp|udp FIELD (ex) }
+                    { set V | add V | decrement | invert | clear | preserve } [ retain R ] … [ VERDICT ]
+                } [ index N ] [ cookie HEX ] [ action … ]
 VERDICT := { pass | drop | pipe | reclassify | continue | trap | goto chain N | jump N }
 Example:
        nlroute tc filter add dev v0 parent 1: protocol ip pref 1 u32 \\

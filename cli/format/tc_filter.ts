@@ -1,14 +1,33 @@
 /**
  * Filters as `tc filter show` prints them (text and `-j`, with `-s`):
- * iproute2 6.1's print_filter, the u32, matchall and flower printers, and
- * the actions inside (tc_print_action with gact, mirred and police). Where
- * tc's JSON repeats a key (u32's `match` per key, police's
- * `control_action` for exceed and conform) the value here is an array.
+ * iproute2 6.1's print_filter, the u32, matchall, flower, bpf, basic, fw
+ * and route printers, and the actions inside (tc_print_action with gact,
+ * mirred, police, skbedit, pedit, vlan and csum). Where tc's JSON repeats a
+ * key (u32's `match` per key, police's `control_action` for exceed and
+ * conform) the value here is an array. fw and route print text alone in
+ * tc (fprintf): their JSON keys here follow the words. bpf's `id` is
+ * printed with TCA_BPF_TAG, as tc does when it cannot open the program
+ * (tc as root reads the program's name and tag by id instead); basic's
+ * ematches are not printed.
  *
  * @module
  */
 import type { Filter } from "../../mod.ts";
-import { TC_ACT, TC_H, TC_U32, TCA_CLS_FLAGS, TCA_MIRRED } from "../../core/tables/tc.ts";
+import {
+  SKBEDIT_F,
+  TC_ACT,
+  TC_H,
+  TC_STRUCTS,
+  TC_U32,
+  TCA_BPF_FLAG,
+  TCA_CLS_FLAGS,
+  TCA_CSUM_UPDATE_FLAG,
+  TCA_MIRRED,
+  TCA_VLAN_ACT,
+} from "../../core/tables/tc.ts";
+import { REALMS } from "../../iproute/names.ts";
+import { PEDIT } from "../../iproute/tc/actions_more.ts";
+import { decodeBpfOps } from "../../iproute/tc/filters_more.ts";
 import { decodeU32Sel, formatU32Handle } from "../../iproute/tc/u32.ts";
 import { protocolName } from "../../iproute/tc/protocol.ts";
 import { formatHandle, formatRate, formatSize, txSize } from "../../iproute/tc/units.ts";
@@ -148,6 +167,153 @@ function police(p: TcPrinter, o: Obj, show: FilterShow): void {
   p.nl();
 }
 
+/** The `index`, `ref`, `bind` line of skbedit and vlan (`\t index N ref N bind N`), times with -s. */
+function genTail(p: TcPrinter, parms: Obj, o: Obj, show: FilterShow, lead: string): void {
+  p.any("index", num(parms.index), `${lead}${num(parms.index)}`);
+  p.any("ref", num(parms.refcnt), ` ref ${num(parms.refcnt)}`);
+  p.any("bind", num(parms.bindcnt), ` bind ${num(parms.bindcnt)}`);
+  if (show.stats) times(p, obj(o.tm));
+  p.nl();
+}
+
+const PTYPE_NAMES = ["host", "broadcast", "multicast", "otherhost"];
+
+/** print_skbedit. */
+function skbedit(p: TcPrinter, o: Obj, show: FilterShow): void {
+  const parms = obj(o.parms) ?? {};
+  if (o.queueMapping !== undefined) {
+    p.any("queue_mapping", num(o.queueMapping), `queue_mapping ${num(o.queueMapping)}`);
+  }
+  if (o.priority !== undefined) {
+    const c = formatHandle(num(o.priority));
+    p.any("priority", c, ` priority ${c}`);
+  }
+  if (o.mark !== undefined) p.any("mark", num(o.mark), ` mark ${num(o.mark)}`);
+  if (o.mask !== undefined) p.any("mask", hex(num(o.mask)), `/${hex0x(num(o.mask))}`);
+  if (o.ptype !== undefined) {
+    const t = num(o.ptype);
+    const name = PTYPE_NAMES[t];
+    if (name) p.any("ptype", name, ` ptype ${name}`);
+    else p.any("ptype", t, ` ptype ${t}`);
+  }
+  if (o.flags !== undefined && (BigInt(o.flags as bigint) & BigInt(SKBEDIT_F.INHERITDSFIELD))) {
+    p.any("inheritdsfield", null, " inheritdsfield");
+  }
+  control(p, " ", parms.action, "");
+  p.nl();
+  genTail(p, parms, o, show, "\t index ");
+}
+
+const VLAN_NAMES: Record<number, string> = {
+  [TCA_VLAN_ACT.POP]: "pop",
+  [TCA_VLAN_ACT.PUSH]: "push",
+  [TCA_VLAN_ACT.MODIFY]: "modify",
+  [TCA_VLAN_ACT.POP_ETH]: "pop_eth",
+  [TCA_VLAN_ACT.PUSH_ETH]: "push_eth",
+};
+
+/** TCA_VLAN_PUSH_VLAN_PROTOCOL is big-endian: the u16 the tables read has its bytes swapped. */
+const swap16 = (n: number): number => ((n & 0xff) << 8) | ((n >> 8) & 0xff);
+
+const macText = (b: unknown) =>
+  b instanceof Uint8Array ? Array.from(b, (x) => x.toString(16).padStart(2, "0")).join(":") : "";
+
+/** print_vlan. */
+function vlan(p: TcPrinter, o: Obj, show: FilterShow): void {
+  const parms = obj(o.parms) ?? {};
+  const op = num(parms.vAction);
+  const name = VLAN_NAMES[op] ?? "";
+  p.any("vlan_action", name, ` ${name}`);
+  if (op === TCA_VLAN_ACT.PUSH || op === TCA_VLAN_ACT.MODIFY) {
+    if (o.pushVlanId !== undefined) p.any("id", num(o.pushVlanId), ` id ${num(o.pushVlanId)}`);
+    if (o.pushVlanProtocol !== undefined) {
+      const proto = protocolName(swap16(num(o.pushVlanProtocol)));
+      p.any("protocol", proto, ` protocol ${proto}`);
+    }
+    if (o.pushVlanPriority !== undefined) {
+      p.any("priority", num(o.pushVlanPriority), ` priority ${num(o.pushVlanPriority)}`);
+    }
+  } else if (op === TCA_VLAN_ACT.PUSH_ETH) {
+    for (const [key, attr] of [["dst_mac", o.pushEthDst], ["src_mac", o.pushEthSrc]] as const) {
+      if (attr instanceof Uint8Array && attr.length === 6) {
+        p.any(key, macText(attr), ` ${key} ${macText(attr)}`);
+      }
+    }
+  }
+  control(p, " ", parms.action, "");
+  p.nl();
+  genTail(p, parms, o, show, "\t index ");
+}
+
+/** print_csum's list, in its order. */
+const CSUM_NAMES: [number, string][] = [
+  [TCA_CSUM_UPDATE_FLAG.IPV4HDR, "iph"],
+  [TCA_CSUM_UPDATE_FLAG.ICMP, "icmp"],
+  [TCA_CSUM_UPDATE_FLAG.IGMP, "igmp"],
+  [TCA_CSUM_UPDATE_FLAG.TCP, "tcp"],
+  [TCA_CSUM_UPDATE_FLAG.UDP, "udp"],
+  [TCA_CSUM_UPDATE_FLAG.UDPLITE, "udplite"],
+  [TCA_CSUM_UPDATE_FLAG.SCTP, "sctp"],
+];
+
+/** print_csum. */
+function csum(p: TcPrinter, o: Obj, show: FilterShow): void {
+  const parms = obj(o.parms) ?? {};
+  const f = num(parms.updateFlags);
+  const list = CSUM_NAMES.filter(([bit]) => f & bit).map(([, n]) => n).join(", ") || "?empty";
+  p.any("csum", list, `(${list}) `);
+  control(p, "action ", parms.action, "\n");
+  genTail(p, parms, o, show, "\tindex ");
+}
+
+/** pedit_htype_str. */
+const PEDIT_HTYPES: Record<string, string> = {
+  eth: "eth",
+  ip4: "ipv4",
+  ip6: "ipv6",
+  tcp: "tcp",
+  udp: "udp",
+};
+
+/** print_pedit. */
+function pedit(p: TcPrinter, o: Obj, show: FilterShow): void {
+  const raw = o.parms ?? o.parmsEx;
+  if (!(raw instanceof Uint8Array)) return;
+  const sel = PEDIT.decode(o) as { keys?: Record<string, unknown>[] };
+  const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const at = TC_STRUCTS.tcPeditSel.at;
+  const field = (off: number, signed = false) =>
+    raw.length >= TC_STRUCTS.tcPeditSel.size
+      ? (signed ? dv.getInt32(off, true) : dv.getUint32(off, true))
+      : 0;
+  const nkeys = raw.length >= TC_STRUCTS.tcPeditSel.size ? dv.getUint8(at.nkeys) : 0;
+  const index = field(at.index);
+  control(p, "action ", field(at.action, true), " ");
+  p.any("nkeys", nkeys, `keys ${nkeys}\n`);
+  p.any("index", index, ` \t index ${index}`);
+  p.any("ref", field(at.refcnt, true), ` ref ${field(at.refcnt, true)}`);
+  p.any("bind", field(at.bindcnt, true), ` bind ${field(at.bindcnt, true)}`);
+  if (show.stats) times(p, obj(o.tm));
+  p.openArray("keys");
+  const keys = sel.keys ?? [];
+  if (nkeys) {
+    keys.forEach((k, i) => {
+      p.open(null).fp(`\n\t key #${i}  at `);
+      const off = num(k.offset);
+      const htype = typeof k.htype === "string" ? k.htype : "network";
+      if (htype !== "network") {
+        p.any("htype", PEDIT_HTYPES[htype] ?? htype, PEDIT_HTYPES[htype] ?? htype);
+        p.any("offset", off, off >= 0 ? `+${off}` : `${off}`);
+      } else p.js("htype", "network").any("offset", off, `${off}`);
+      const add = k.cmd === "add";
+      p.fp(`: ${add ? "add" : "val"}`).js("cmd", add ? "add" : "set");
+      p.any("val", hex(num(k.value)), ` ${hex8(num(k.value))}`);
+      p.any("mask", hex(num(k.mask)), ` mask ${hex8(num(k.mask))}`).close();
+    });
+  } else p.fp(`\npedit ${hex(index)} keys ${nkeys} is not LEGIT`);
+  p.close().nl();
+}
+
 /** One action (tc_print_one_action, for an action bound to a filter). */
 function action(p: TcPrinter, a: Obj, show: FilterShow, names: Names): void {
   const kind = String(a.kind ?? "");
@@ -161,6 +327,12 @@ function action(p: TcPrinter, a: Obj, show: FilterShow, names: Names): void {
   } else if (kind === "police") {
     p.js("kind", "police");
     if (o) police(p, o, show);
+  } else if (kind === "skbedit" || kind === "vlan" || kind === "csum") {
+    p.any("kind", kind, `${kind} `);
+    if (o) (kind === "skbedit" ? skbedit : kind === "vlan" ? vlan : csum)(p, o, show);
+  } else if (kind === "pedit") {
+    p.any("kind", "pedit", " pedit ");
+    if (o) pedit(p, o, show);
   } else {
     // A kind nlroute has no printer for: its name, as tc prints one it lacks.
     p.any("kind", kind, `${kind} `).nl();
@@ -397,9 +569,104 @@ function flower(p: TcPrinter, f: Filter, o: Obj, show: FilterShow, names: Names)
   actions(p, o.act, show, names);
 }
 
+/** bpf_print_opt. */
+function bpf(p: TcPrinter, f: Filter, o: Obj, show: FilterShow, names: Names): void {
+  if (f.handleId) p.any("handle", hex0x(f.handleId), `handle 0x${hex(f.handleId)} `);
+  if (o.classid !== undefined) {
+    const c = formatHandle(num(o.classid));
+    p.any("flowid", c, `flowid ${c} `);
+  }
+  if (o.name !== undefined) p.any("bpf_name", String(o.name), `${o.name} `);
+  if (num(o.flags) & TCA_BPF_FLAG.ACT_DIRECT) p.any("direct-action", true, "direct-action ");
+  clsFlags(p, o.flagsGen, "", " ");
+  if (o.ops instanceof Uint8Array && o.opsLen !== undefined && num(o.opsLen)) {
+    const insns = decodeBpfOps(o.ops).slice(0, num(o.opsLen));
+    p.open("bytecode").any("length", num(o.opsLen), `bytecode '${num(o.opsLen)},`);
+    p.openArray("insns");
+    insns.forEach((i, n) => {
+      p.open(null).any("code", i.code, `${i.code} `).any("jt", i.jt, `${i.jt} `);
+      p.any("jf", i.jf, `${i.jf} `).any("k", i.k, n === insns.length - 1 ? `${i.k}'` : `${i.k},`);
+      p.close();
+    });
+    p.close().close();
+  }
+  // tc reads the program's name and tag from the kernel by id (bpf(2)); nlroute prints the
+  // id and TCA_BPF_TAG, as tc does when it cannot open the program.
+  if (o.id !== undefined) p.open("prog").any("id", num(o.id), `id ${num(o.id)} `).close();
+  if (o.tag instanceof Uint8Array) {
+    const t = Array.from(o.tag, (b) => b.toString(16).padStart(2, "0")).join("");
+    p.any("tag", t, `tag ${t} `);
+  }
+  actions(p, o.act, show, names);
+}
+
+/** basic_print_opt (its ematches are not printed). */
+function basic(p: TcPrinter, f: Filter, o: Obj, show: FilterShow, names: Names): void {
+  if (f.handleId) p.any("handle", hex(f.handleId), `handle 0x${hex(f.handleId)} `);
+  if (o.classid !== undefined) {
+    const c = formatHandle(num(o.classid));
+    p.any("flowid", c, `flowid ${c} `);
+  }
+  actions(p, o.act, show, names);
+}
+
+/** fw_print_opt (tc prints it with fprintf alone: the JSON keys here follow its words). */
+function fw(p: TcPrinter, f: Filter, o: Obj, show: FilterShow, names: Names): void {
+  const handle = f.handleId;
+  if (handle || o.mask !== undefined) {
+    const mask = o.mask === undefined ? 0xffffffff : num(o.mask) >>> 0;
+    p.any("handle", `0x${hex(handle)}`, `handle 0x${hex(handle)}`);
+    if (mask !== 0xffffffff) p.any("mask", `0x${hex(mask)}`, `/0x${hex(mask)}`);
+    p.fp(" ");
+  }
+  if (o.classid !== undefined) {
+    const c = formatHandle(num(o.classid));
+    p.any("classid", c, `classid ${c} `);
+  }
+  if (o.indev !== undefined) p.any("indev", String(o.indev), `input dev ${o.indev} `);
+  if (o.act !== undefined) p.nl();
+  actions(p, o.act, show, names);
+}
+
+/**
+ * Whether tc would have read rt_realms by now (on the first realm other
+ * than 0, which has a built-in name); reset for each filter (tc keeps it
+ * for the process).
+ */
+let realmsRead = false;
+
+/** rtnl_rtrealm_n2a: 0 is "unknown" until rt_realms is read, then its name there. */
+function realmName(id: number): string {
+  if (id === 0 && !realmsRead) return "unknown";
+  realmsRead = true;
+  return String(REALMS.name(id));
+}
+
+/** route_print_opt (fprintf alone in tc: the JSON keys here follow its words). */
+function route(p: TcPrinter, f: Filter, o: Obj, show: FilterShow, names: Names): void {
+  const handle = f.handleId;
+  if (handle) p.any("fh", `0x${hex8(handle)}`, `fh 0x${hex8(handle)} `);
+  if (handle & 0x7f00) p.any("order", (handle >>> 8) & 0x7f, `order ${(handle >>> 8) & 0x7f} `);
+  if (o.classid !== undefined) {
+    const c = formatHandle(num(o.classid));
+    p.any("flowid", c, `flowid ${c} `);
+  }
+  for (const key of ["to", "from"] as const) {
+    if (o[key] === undefined) continue;
+    const r = realmName(num(o[key]));
+    p.any(key, r, `${key} ${r} `);
+  }
+  if (o.iif !== undefined) {
+    const dev = names.name(num(o.iif));
+    p.any("fromif", dev, `fromif ${dev}`);
+  }
+  actions(p, o.act, show, names);
+}
+
 /** One filter (print_filter). */
 export function printFilter(f: Filter, names: Names, show: FilterShow): TcPrinter {
   const p = new TcPrinter();
+  realmsRead = false;
   p.fp("filter ");
   if (!show.dev) devname(p, names.name(f.index));
   if (show.parent === undefined || show.parent !== f.parentId) {
@@ -428,6 +695,10 @@ export function printFilter(f: Filter, names: Names, show: FilterShow): TcPrinte
     if (f.kind === "u32") u32(p, f, opts, show, names);
     else if (f.kind === "matchall") matchall(p, f, opts, show, names);
     else if (f.kind === "flower") flower(p, f, opts, show, names);
+    else if (f.kind === "bpf") bpf(p, f, opts, show, names);
+    else if (f.kind === "basic") basic(p, f, opts, show, names);
+    else if (f.kind === "fw") fw(p, f, opts, show, names);
+    else if (f.kind === "route") route(p, f, opts, show, names);
     else if (opts.act !== undefined) actions(p, opts.act, show, names);
     p.close();
   }

@@ -5,8 +5,9 @@
  * ingress, clsact, and (cli/parse/tc_qdisc.ts) pfifo, bfifo,
  * pfifo_head_drop, prio, sfq, fq_codel, fq, netem, cake, hfsc and mqprio
  * (any other kind is sent alone, with the kernel's defaults); htb and hfsc
- * classes; filters u32, matchall and flower with actions gact, mirred and
- * police (cli/parse/tc_filter.ts).
+ * classes; filters u32, matchall, flower, bpf, basic, fw and route with
+ * actions gact, mirred, police, skbedit, pedit, vlan and csum
+ * (cli/parse/tc_filter.ts).
  *
  * Words tc reads with `matches()` may be abbreviated as in tc (`pref`,
  * `prot`, `est`); the rest are whole words. A value is checked where it is

@@ -1,16 +1,22 @@
 /**
  * The filter kinds of `nlroute tc filter`: u32 (f_u32.c: `match` selectors,
  * `classid`/`flowid`, hash tables with `ht`, `link`, `divisor`, `hashkey`,
- * `sample`, `order`, `indev`), matchall and flower (f_flower.c's basic
- * keys), and the actions after them (m_action.c: `action gact|mirred|police
- * …`, or a bare verdict such as `action drop`) into IPRoute's filter spec.
+ * `sample`, `order`, `indev`), matchall, flower (f_flower.c's basic
+ * keys), bpf (classic `bytecode` or a `pinned` program; tc's `obj FILE`
+ * needs an ELF loader and is refused), basic (without ematches), fw and
+ * route, and the actions after them (m_action.c: `action
+ * gact|mirred|police|skbedit|pedit|vlan|csum …`, or a bare verdict such as
+ * `action drop`) into IPRoute's filter spec.
  *
  * @module
  */
 import { ArgumentError } from "../../core/errors.ts";
-import { IP_PROTOCOLS } from "../../iproute/names.ts";
+import { IP_PROTOCOLS, REALMS } from "../../iproute/names.ts";
+import { parseProtocol } from "../../iproute/tc/protocol.ts";
+import { encodeBpfOps } from "../../iproute/tc/filters_more.ts";
 import { parseSize } from "../../iproute/tc/units.ts";
 import { UsageError } from "../errors.ts";
+import { pedit } from "./tc_pedit.ts";
 import { integer } from "./values.ts";
 import type { Words } from "./words.ts";
 
@@ -271,6 +277,180 @@ function flower(w: Words, spec: Spec): void {
   }
 }
 
+/** tc's get_tc_classid: `root`, `none`, `MAJ:MIN`, `:MIN` or a bare `MAJ` (all hex) → the number. */
+function tcClassid(word: string, keyword: string): number {
+  if (word === "root") return 0xffffffff;
+  if (word === "none") return 0;
+  const m = /^([0-9a-f]*)(?::([0-9a-f]*))?$/i.exec(word);
+  const maj = m?.[1] ? parseInt(m[1], 16) : 0;
+  const min = m?.[2] ? parseInt(m[2], 16) : 0;
+  if (
+    !m || (m[1] === "" && m[2] === undefined) ||
+    (m[2] !== undefined ? maj > 0xffff : maj > 0xffffffff) || min > 0xffff
+  ) {
+    throw new ArgumentError(keyword, 'a class such as "1:10" (hex)', word, "argument");
+  }
+  return m[2] === undefined ? maj : ((maj << 16) | min) >>> 0;
+}
+
+/** `classid|flowid CLASSID` as tc's get_tc_classid reads it. */
+function classidValue(w: Words, k: string): number {
+  return tcClassid(w.value(k, "classid"), "classid");
+}
+
+/**
+ * bpf's options (f_bpf.c, lib/bpf_legacy.c bpf_do_parse): `bytecode "N,C T F K,…"`
+ * (classic BPF), `object-pinned|pinned|fd PATH` (an eBPF program pinned on
+ * a bpf file system, as tc reads all three), `classid`, `da`, `skip_hw|skip_sw`.
+ */
+function bpf(w: Words, spec: Spec): void {
+  let program = false;
+  const source = (k: string) => {
+    if (program) throw new UsageError(`bpf: one program ("${k}" after another) in "${w.where}".`);
+    program = true;
+  };
+  while (!w.done) {
+    let k = w.next();
+    if (matches(k, "run")) {
+      source("run");
+      k = w.next();
+      program = false;
+    }
+    if (matches(k, "classid") || matches(k, "flowid")) spec.classid = classidValue(w, k);
+    else if (matches(k, "direct-action") || matches(k, "da")) spec.da = true;
+    else if (matches(k, "skip_hw")) spec.skipHw = true;
+    else if (matches(k, "skip_sw")) spec.skipSw = true;
+    else if (matches(k, "action")) actions(w, spec);
+    else if (matches(k, "police")) {
+      throw new UsageError(
+        `bpf's own "police" is not supported by nlroute: use "action police …".`,
+      );
+    } else if (matches(k, "bytecode") || k === "bc") {
+      source(k);
+      const code = w.value("bytecode");
+      encodeBpfOps(code, "bytecode");
+      spec.bytecode = code;
+    } else if (matches(k, "bytecode-file") || k === "bcf") {
+      throw new UsageError(
+        `bpf's "${k}" is not supported by nlroute: give the instructions with "bytecode".`,
+      );
+    } else if (matches(k, "object-file") || k === "obj") {
+      throw new UsageError(
+        `bpf's "${k}" (loading an ELF object) is not supported by nlroute: load and pin the program (bpftool prog load FILE /sys/fs/bpf/NAME) and give "pinned /sys/fs/bpf/NAME".`,
+      );
+    } else if (matches(k, "object-pinned") || matches(k, "pinned") || matches(k, "fd")) {
+      source(k);
+      const path = w.value("pinned");
+      spec.pinned = path;
+      // tc's annotation for a pinned program: "FILE:[*fsobj]".
+      spec.name = `${path.split("/").pop()}:[*fsobj]`;
+    } else if (
+      matches(k, "type") || matches(k, "section") || k === "program" || matches(k, "export") ||
+      matches(k, "verbose")
+    ) {
+      throw new UsageError(`bpf's "${k}" belongs to "obj FILE", which nlroute does not load.`);
+    } else throw w.garbage(k);
+  }
+  if (!program) {
+    throw new UsageError(`bpf needs a program ("bytecode …" or "pinned PATH") in "${w.where}".`);
+  }
+}
+
+/** basic's options (f_basic.c): `classid`, actions; ematches are refused. */
+function basic(w: Words, spec: Spec): void {
+  while (!w.done) {
+    const k = w.next();
+    if (matches(k, "classid") || k === "flowid") spec.classid = classidValue(w, k);
+    else if (matches(k, "action")) actions(w, spec);
+    else if (matches(k, "match")) {
+      throw new UsageError(`basic's "match" (extended matches) is not supported by nlroute.`);
+    } else if (matches(k, "police")) {
+      throw new UsageError(
+        `basic's own "police" is not supported by nlroute: use "action police …".`,
+      );
+    } else throw w.garbage(k);
+  }
+}
+
+/** fw's options (f_fw.c): `classid`, `indev`, actions; the mark and mask are the handle. */
+function fw(w: Words, spec: Spec, handle: string | undefined): void {
+  if (handle !== undefined) {
+    const [mark, mask] = handle.split("/", 2);
+    spec.handle = value(mark!, "handle");
+    if (mask !== undefined) spec.mask = value(mask, "handle mask");
+  }
+  while (!w.done) {
+    const k = w.next();
+    if (matches(k, "classid") || matches(k, "flowid")) spec.classid = classidValue(w, k);
+    else if (k === "indev") {
+      const d = w.value("indev");
+      if (d.length > 15) throw new ArgumentError("indev", "an interface name", d, "argument");
+      spec.indev = d;
+    } else if (matches(k, "action")) actions(w, spec);
+    else if (k === "mask") {
+      throw new UsageError(`fw's mask is given with the handle: "handle MARK/MASK fw …".`);
+    } else if (matches(k, "police")) {
+      throw new UsageError(`fw's own "police" is not supported by nlroute: use "action police …".`);
+    } else throw w.garbage(k);
+  }
+}
+
+/** rtnl_rtrealm_a2n: a realm name of rt_realms or a number. */
+function realm(word: string, keyword: string): number {
+  if (/^0x[0-9a-f]+$/i.test(word)) return integer(word, keyword, 0, 0xff);
+  try {
+    return REALMS.value(word, keyword, 0xff);
+  } catch {
+    throw new ArgumentError(keyword, "a realm (a name of rt_realms or 0..255)", word, "argument");
+  }
+}
+
+/**
+ * route's options (f_route.c): `to REALM`, `from REALM | fromif DEV`,
+ * `classid`, `order N`, actions; the handle tc makes from them when none is given.
+ */
+function route(w: Words, spec: Spec, handle: string | undefined): void {
+  if (handle !== undefined) spec.handle = numericHandle(handle);
+  if (w.done) return;
+  let fh = 0xffff8000;
+  let order = 0;
+  while (!w.done) {
+    const k = w.next();
+    if (matches(k, "to")) {
+      const id = realm(w.value("to"), "to");
+      spec.to = id;
+      fh = ((fh & ~0x80ff) | id) >>> 0;
+    } else if (matches(k, "from")) {
+      if (spec.iif !== undefined) throw new UsageError(`route: "from" or "fromif", not both.`);
+      const id = realm(w.value("from"), "from");
+      spec.from = id;
+      fh = ((fh & 0xffff) | (id << 16)) >>> 0;
+    } else if (matches(k, "fromif")) {
+      if (spec.from !== undefined) throw new UsageError(`route: "from" or "fromif", not both.`);
+      // An interface name, which IPRoute resolves; the kernel makes the handle from its index.
+      spec.iif = w.value("fromif");
+      fh = -1;
+    } else if (matches(k, "classid") || k === "flowid") spec.classid = classidValue(w, k);
+    else if (matches(k, "order")) order = integer(w.value("order"), "order", 0, 0x7f);
+    else if (matches(k, "action")) actions(w, spec);
+    else if (matches(k, "police")) {
+      throw new UsageError(
+        `route's own "police" is not supported by nlroute: use "action police …".`,
+      );
+    } else throw w.garbage(k);
+  }
+  if (fh === -1) {
+    // The kernel makes the same handle as tc from the index, but "order" lives in the handle.
+    if (order && spec.handle === undefined) {
+      throw new UsageError(`route: "order" with "fromif" needs a "handle" in "${w.where}".`);
+    }
+    return;
+  }
+  if (spec.handle !== undefined) return;
+  if (order) fh = ((fh & ~0x7f00) | ((order << 8) & 0x7f00)) >>> 0;
+  spec.handle = fh;
+}
+
 // Actions (m_action.c parse_action and the kinds' parsers).
 
 /** The verdict words of tc's action_a2n. */
@@ -393,6 +573,131 @@ function police(w: Words, a: Spec): void {
   }
 }
 
+/** skbedit's words (m_skbedit.c), up to the verdict. */
+function skbedit(w: Words, a: Spec): void {
+  while (!w.done) {
+    const k = w.peek()!;
+    if (matches(k, "queue_mapping")) {
+      w.next();
+      const v = w.value("queue_mapping");
+      if (!/^\d+$/.test(v)) {
+        throw new ArgumentError("queue_mapping", "an integer from 0 to 65535", v, "argument");
+      }
+      a.queueMapping = integer(v, "queue_mapping", 0, 0xffff);
+    } else if (matches(k, "priority")) {
+      w.next();
+      a.priority = tcClassid(w.value("skbedit priority"), "skbedit priority");
+    } else if (matches(k, "mark")) {
+      w.next();
+      const [mark, mask] = w.value("skbedit mark").split("/", 2);
+      a.mark = value(mark!, "skbedit mark");
+      if (mask !== undefined) a.markMask = value(mask, "skbedit mark mask");
+    } else if (matches(k, "ptype")) {
+      w.next();
+      const v = w.value("ptype");
+      const t = ["host", "broadcast", "multicast", "otherhost"].find((n) => matches(v, n));
+      if (!t) {
+        throw new ArgumentError("ptype", "host, broadcast, multicast or otherhost", v, "argument");
+      }
+      a.ptype = t;
+    } else if (matches(k, "inheritdsfield")) {
+      w.next();
+      w.once("inheritdsfield");
+      a.inheritdsfield = true;
+    } else break;
+  }
+}
+
+/** vlan's words (m_vlan.c), up to the verdict. */
+function vlan(w: Words, a: Spec): void {
+  const push = () => {
+    if (a.op !== "push" && a.op !== "modify") {
+      throw new UsageError(`vlan: "${w.peek()}" is only for push and modify.`);
+    }
+  };
+  while (!w.done) {
+    const k = w.peek()!;
+    const op = matches(k, "pop")
+      ? "pop"
+      : matches(k, "push")
+      ? "push"
+      : matches(k, "modify")
+      ? "modify"
+      : matches(k, "pop_eth") || matches(k, "push_eth")
+      ? k
+      : undefined;
+    if (op !== undefined) {
+      if (a.op !== undefined) throw new UsageError(`vlan: "${k}" after "${a.op}".`);
+      if (op !== "pop" && op !== "push" && op !== "modify") {
+        throw new UsageError(`vlan's "${op}" is not supported by nlroute.`);
+      }
+      w.next();
+      a.op = op;
+    } else if (matches(k, "id")) {
+      push();
+      w.next();
+      a.id = integer(w.value("vlan id"), "vlan id", 0, 0xfff);
+    } else if (matches(k, "protocol")) {
+      push();
+      w.next();
+      const v = w.value("vlan protocol");
+      const p = parseProtocol(v, "vlan protocol");
+      if (p !== 0x8100 && p !== 0x88a8) {
+        throw new ArgumentError("vlan protocol", "802.1Q or 802.1ad", v, "argument");
+      }
+      a.protocol = p === 0x8100 ? "802.1Q" : "802.1ad";
+    } else if (matches(k, "priority")) {
+      push();
+      w.next();
+      a.priority = integer(w.value("vlan priority"), "vlan priority", 0, 7);
+    } else if (matches(k, "dst_mac") || matches(k, "src_mac")) {
+      throw new UsageError(`vlan's "${k}" (push_eth) is not supported by nlroute.`);
+    } else break;
+  }
+  if (a.op === undefined) {
+    throw new UsageError(`vlan needs "pop", "push id N" or "modify id N" in "${w.where}".`);
+  }
+  if (a.op !== "pop" && a.id === undefined) {
+    throw new UsageError(`vlan ${a.op} needs "id N" in "${w.where}".`);
+  }
+}
+
+/** csum's targets (m_csum.c parse_csum_args), in tc's order of prefix matching. */
+const CSUM_WORDS: [string, string][] = [
+  ["iph", "ip4h"],
+  ["ip4h", "ip4h"],
+  ["ipv4h", "ip4h"],
+  ["icmp", "icmp"],
+  ["igmp", "igmp"],
+  ["tcp", "tcp"],
+  ["udp", "udp"],
+  ["udplite", "udplite"],
+  ["sctp", "sctp"],
+];
+
+/** csum's words (`csum` already read): `TARGET [ and | or | + TARGET … ]`, up to the verdict. */
+function csum(w: Words, a: Spec): void {
+  const update: string[] = [];
+  for (;;) {
+    while (!w.done) {
+      const k = w.peek()!;
+      const t = CSUM_WORDS.find(([word]) => matches(k, word));
+      if (t) {
+        if (!update.includes(t[1])) update.push(t[1]);
+      } else if (!(matches(k, "and") || matches(k, "or") || matches(k, "+"))) break;
+      w.next();
+    }
+    if (w.peek() !== "csum") break;
+    w.next();
+  }
+  if (update.length === 0) {
+    throw new UsageError(
+      `csum needs what to update (ip4h, icmp, igmp, tcp, udp, udplite, sctp) in "${w.where}".`,
+    );
+  }
+  a.update = update;
+}
+
 /** `cookie HEX` after an action. */
 function cookie(w: Words, a: Spec): void {
   if (w.peek() !== "cookie") return;
@@ -430,9 +735,18 @@ function actions(w: Words, spec: Spec): void {
       w.next();
       a.kind = "police";
       police(w, a);
+    } else if (k === "skbedit" || k === "vlan" || k === "csum" || k === "pedit") {
+      w.next();
+      a.kind = k;
+      if (k === "skbedit") skbedit(w, a);
+      else if (k === "vlan") vlan(w, a);
+      else if (k === "csum") csum(w, a);
+      else pedit(w, a);
+      const v = verdict(w);
+      if (v !== undefined) a.action = v;
     } else {
       throw new UsageError(
-        `Action "${k}" is not supported by nlroute's tc (gact, mirred, police, or a verdict such as drop).`,
+        `Action "${k}" is not supported by nlroute's tc (gact, mirred, police, skbedit, pedit, vlan, csum, or a verdict such as drop).`,
       );
     }
     if (w.peek() === "index" && a.index === undefined) {
@@ -440,6 +754,11 @@ function actions(w: Words, spec: Spec): void {
       a.index = integer(w.value("index"), "index", 1);
     }
     cookie(w, a);
+    if (a.kind === "skbedit" && Object.keys(a).every((x) => x === "kind" || x === "action")) {
+      throw new UsageError(
+        `skbedit needs what to set (queue_mapping, priority, mark, ptype, inheritdsfield) or "index N" in "${w.where}".`,
+      );
+    }
     w.scope = scope;
     list.push(a);
     if (list.length > 32) throw new UsageError(`At most 32 actions in "${w.where}".`);
@@ -470,12 +789,17 @@ export function filterKindOptions(
     throw new UsageError(`"${w.where}" takes no ${kind} options ("${w.peek()}").`);
   }
   if (kind === "u32") return u32(w, spec, handle);
+  if (kind === "fw") return fw(w, spec, handle);
+  if (kind === "route") return route(w, spec, handle);
   if (handle !== undefined) spec.handle = numericHandle(handle);
   if (kind === "matchall") matchall(w, spec);
   else if (kind === "flower") flower(w, spec);
+  else if (kind === "bpf") {
+    if (sending) bpf(w, spec);
+  } else if (kind === "basic") basic(w, spec);
   else if (!w.done) {
     throw new UsageError(
-      `nlroute does not parse the options of filter "${kind}" ("${w.peek()}"): u32, matchall and flower are typed.`,
+      `nlroute does not parse the options of filter "${kind}" ("${w.peek()}"): u32, matchall, flower, bpf, basic, fw and route are typed.`,
     );
   }
 }

@@ -453,12 +453,15 @@ export function encodePeditSel(
   action: number,
   keys: readonly PeditKey[],
   argument: string,
+  index = 0,
 ): Uint8Array {
   if (keys.length === 0 || keys.length > MAX_KEYS) {
     throw new ArgumentError(argument, `1 to ${MAX_KEYS} keys`, keys.length);
   }
   const b = new Uint8Array(SEL.size + keys.length * KEY.size);
   const dv = new DataView(b.buffer);
+  // tc_gen's index: the kernel makes the action at it (encodeAction cannot put it in bytes).
+  dv.setUint32(SEL.at.index, index, true);
   dv.setInt32(SEL.at.action, action, true);
   dv.setUint8(SEL.at.nkeys, keys.length);
   keys.forEach((raw, i) => {
@@ -543,7 +546,12 @@ export const PEDIT: KindCodec = {
     }
     if (keys.length === 0) throw new ArgumentError(ctx.arg("keys"), "keys or munges", undefined);
     const action = parseVerdict(spec.action ?? "pass", ctx.arg("action"));
-    const sel = encodePeditSel(action, keys, ctx.arg(spec.keys !== undefined ? "keys" : "munge"));
+    const sel = encodePeditSel(
+      action,
+      keys,
+      ctx.arg(spec.keys !== undefined ? "keys" : "munge"),
+      spec.index === undefined ? 0 : u32(spec.index, ctx.arg("index")),
+    );
     // m_pedit.c: with any typed key (`ex`), PARMS_EX and KEYS_EX instead of PARMS.
     const ex = keys.some((k) => (k.htype ?? "network") !== "network" || (k.cmd ?? "set") !== "set");
     return ex ? { parmsEx: sel, keysEx: keysEx(keys) } : { parms: sel };

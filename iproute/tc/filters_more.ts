@@ -299,8 +299,8 @@ export interface RouteOptions extends WithClassid {
   to?: number;
   /** The source's realm (tc's `from REALM`, 0 to 255). */
   from?: number;
-  /** The incoming interface's index (tc's `fromif DEV`). */
-  iif?: number;
+  /** The incoming interface (tc's `fromif DEV`): an index, or a name IPRoute resolves. */
+  iif?: number | string;
 }
 
 /** route's codec (TCA_ROUTE4_*): the kernel makes the handle from the realms. */

@@ -125,7 +125,7 @@ export const FILTER: FilterObject = defineObject({
   groups: TC_GROUPS,
   build: (cmd, spec: FilterSpec) => buildFilterRequest(cmd, spec as Spec),
   hold: holdFilterPins,
-  linkRefs: ["index"],
+  linkRefs: ["index", "iif"],
   nestedLinkRefs: { actions: ["dev"] },
   match: (spec) => tcMatch<Filter>(spec, "handle", true),
   dumpOnly: ["kind", "handle"],
