@@ -11,6 +11,8 @@
  * - protocol-level constants and header layouts from the uapi headers:
  *   netlink.h, rtnetlink.h, genetlink.h, netfilter/nfnetlink.h, sock_diag.h,
  *   inet_diag.h, unix_diag.h;
+ * - connection tracking over netlink (ctnetlink) from netfilter/nfnetlink_conntrack.h,
+ *   nf_conntrack_common.h, nf_conntrack_tcp.h and nf_conntrack_sctp.h (tools/gen/netfilter_sets.ts);
  * - NETLINK_KOBJECT_UEVENT's group numbers, which no header names, from the
  *   kernel's and udev's sources (tools/gen/uevent.ts).
  *
@@ -40,6 +42,7 @@ import { lwtunnelSupplement, rtnlSupplement, statsSupplement } from "./gen/uapi_
 import { emitModule } from "./gen/emit.ts";
 import { tcTables } from "./gen/tc_sets.ts";
 import { ueventGroups } from "./gen/uevent.ts";
+import { ctnetlinkTables } from "./gen/netfilter_sets.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -371,6 +374,19 @@ emitModule(
     ],
   ],
 );
+
+{
+  const { out, groups } = ctnetlinkTables(UAPI);
+  emitModule(
+    OUT + "ctnetlink.ts",
+    "Connection tracking netlink tables (NFNL_SUBSYS_CTNETLINK: CTA_* attribute sets, " +
+      "IPCTNL_MSG_CT_* message types, IPS_* status bits, TCP and SCTP states) from the kernel's " +
+      "6.12 uapi netfilter/nfnetlink_conntrack.h, nf_conntrack_common.h, nf_conntrack_tcp.h and " +
+      "nf_conntrack_sctp.h; attribute types as net/netfilter/nf_conntrack_netlink.c puts them.",
+    ["CTNETLINK", out],
+    groups,
+  );
+}
 
 emitModule(
   OUT + "sock_diag.ts",

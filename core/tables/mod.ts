@@ -24,6 +24,7 @@ export * from "./uapi.ts";
 export * from "./lwtunnel.ts";
 export * from "./genetlink.ts";
 export * from "./nfnetlink.ts";
+export * from "./ctnetlink.ts";
 export * from "./sock_diag.ts";
 export * from "./tun.ts";
 export * from "./rt_bridge.ts";
