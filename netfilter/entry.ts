@@ -9,7 +9,8 @@
 import { defined, LazyMessage, type MessageShape, messageShape } from "../core/lazy.ts";
 import { PROTOCOL } from "../core/protocol.ts";
 import { Registry } from "../core/schema.ts";
-import { CTNETLINK, CTNETLINK_ATTRS, IPPROTO } from "../core/tables/ctnetlink.ts";
+import { CTNETLINK, CTNETLINK_ATTRS } from "../core/tables/ctnetlink.ts";
+import { IPPROTO } from "../core/tables/ipproto.ts";
 import { NFNETLINK_STRUCTS } from "../core/tables/nfnetlink.ts";
 import {
   type ConntrackFamily,

@@ -1,11 +1,13 @@
 /**
- * Names of conntrack numbers, from the generated tables (`core/tables/ctnetlink.ts`):
+ * Names of conntrack numbers, from the generated tables (`core/tables/ctnetlink.ts`,
+ * `core/tables/ipproto.ts`):
  * layer-4 protocols (`tcp` ↔ 6), status bits (`seenReply` ↔ IPS_SEEN_REPLY_BIT),
  * TCP and SCTP states (`ESTABLISHED` ↔ 3), address families.
  *
  * @module
  */
-import { IPPROTO, IPS_BIT, SCTP_CONNTRACK, TCP_CONNTRACK } from "../core/tables/ctnetlink.ts";
+import { IPS_BIT, SCTP_CONNTRACK, TCP_CONNTRACK } from "../core/tables/ctnetlink.ts";
+import { IPPROTO } from "../core/tables/ipproto.ts";
 import { AF_INET, AF_INET6 } from "../core/address.ts";
 
 /** A conntrack table's address family, as `conntrack -f` names it. */
@@ -71,14 +73,21 @@ export function sctpStateName(n: number): SctpState | number {
   return (SCTP_NAMES[n] as SctpState | undefined) ?? n;
 }
 
-/** Layer-4 protocol names (lower case, as `conntrack -p` takes them: `tcp`, `udp`, `icmp`, …). */
-export type ProtocolName = Lowercase<keyof typeof IPPROTO>;
+/** The IPPROTO names above 255 (socket()-only protocols), which no tuple carries. */
+type NotInTuples = "SMC" | "MPTCP";
 
+/**
+ * Layer-4 protocol names (lower case, as `conntrack -p` takes them: `tcp`,
+ * `udp`, `icmp`, …): the IPPROTO numbers up to 255 (CTA_PROTO_NUM is a u8).
+ */
+export type ProtocolName = Lowercase<Exclude<keyof typeof IPPROTO, NotInTuples>>;
+
+const IN_TUPLES = Object.entries(IPPROTO).filter(([, v]) => v <= 0xff);
 const PROTO_NAMES: string[] = [];
-for (const [k, v] of Object.entries(IPPROTO)) PROTO_NAMES[v] ??= k.toLowerCase();
-/** Protocol numbers by lower-case name. */
+for (const [k, v] of IN_TUPLES) PROTO_NAMES[v] ??= k.toLowerCase();
+/** Protocol numbers (up to 255) by lower-case name. */
 export const PROTOCOL_NUMBERS: ReadonlyMap<string, number> = new Map(
-  Object.entries(IPPROTO).map(([k, v]) => [k.toLowerCase(), v]),
+  IN_TUPLES.map(([k, v]) => [k.toLowerCase(), v]),
 );
 
 /** The name of a protocol number (the number when it has none). */

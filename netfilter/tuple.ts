@@ -8,7 +8,8 @@
 import { ArgumentError } from "../core/errors.ts";
 import { AF_INET, AF_INET6, parseIP } from "../core/address.ts";
 import type { Writer } from "../core/writer.ts";
-import { CTNETLINK_ATTRS, IPPROTO } from "../core/tables/ctnetlink.ts";
+import { CTNETLINK_ATTRS } from "../core/tables/ctnetlink.ts";
+import { IPPROTO } from "../core/tables/ipproto.ts";
 import {
   ICMP_INVERSE,
   PORT_PROTOCOLS,

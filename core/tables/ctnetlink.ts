@@ -244,44 +244,6 @@ export const CTNETLINK_STRUCTS = {
   },
 } as const;
 
-/** IP protocol numbers up to 255 (CTA_PROTO_NUM) from the 6.12 uapi in.h (enum) and in6.h (defines). */
-export const IPPROTO = {
-  IP: 0,
-  ICMP: 1,
-  IGMP: 2,
-  IPIP: 4,
-  TCP: 6,
-  EGP: 8,
-  PUP: 12,
-  UDP: 17,
-  IDP: 22,
-  TP: 29,
-  DCCP: 33,
-  IPV6: 41,
-  RSVP: 46,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  MTP: 92,
-  BEETPH: 94,
-  ENCAP: 98,
-  PIM: 103,
-  COMP: 108,
-  L2TP: 115,
-  SCTP: 132,
-  UDPLITE: 136,
-  MPLS: 137,
-  ETHERNET: 143,
-  RAW: 255,
-  HOPOPTS: 0,
-  ROUTING: 43,
-  FRAGMENT: 44,
-  ICMPV6: 58,
-  NONE: 59,
-  DSTOPTS: 60,
-  MH: 135,
-} as const;
-
 /** ctnetlink message types (enum cntl_msg_types; the message type is NFNL_SUBSYS_CTNETLINK << 8 | this). */
 export const IPCTNL_MSG_CT = {
   NEW: 0,

@@ -26,6 +26,7 @@ export * from "./genetlink.ts";
 export * from "./nfnetlink.ts";
 export * from "./ctnetlink.ts";
 export * from "./sock_diag.ts";
+export * from "./ipproto.ts";
 export * from "./tun.ts";
 export * from "./rt_bridge.ts";
 export * from "./bpf.ts";

@@ -2,8 +2,8 @@
  * Connection tracking over netlink (NFNL_SUBSYS_CTNETLINK): attribute sets,
  * message types, status bits and protocol states, numbered from the kernel's
  * uapi headers netfilter/nfnetlink_conntrack.h, nf_conntrack_common.h,
- * nf_conntrack_tcp.h and nf_conntrack_sctp.h; protocol numbers from in.h
- * and in6.h. No YNL spec describes
+ * nf_conntrack_tcp.h and nf_conntrack_sctp.h (protocol numbers are
+ * core/tables/ipproto.ts's IPPROTO, shared with socket diagnostics). No YNL spec describes
  * ctnetlink: the attribute types are given here, as the kernel's policies
  * and fill functions (net/netfilter/nf_conntrack_netlink.c,
  * nf_conntrack_proto_{tcp,sctp,dccp,icmp,icmpv6}.c) use them — nearly every
@@ -160,17 +160,7 @@ export function ctnetlinkTables(uapi: string): { out: Out; groups: ConstGroup[] 
   for (const [k, v] of enumValues(common, "IPS_")) {
     if (k.endsWith("_BIT")) status.set(k.slice(0, -4), v);
   }
-  // Layer-4 protocol numbers of tuples (CTA_PROTO_NUM is a u8): in.h's enum and in6.h's defines.
-  const ipproto = new Map(
-    [...enumValues(`${uapi}/in.h`, "IPPROTO_"), ...defines(`${uapi}/in6.h`, "IPPROTO_")]
-      .filter(([, v]) => v <= 0xff),
-  );
   const groups: ConstGroup[] = [
-    [
-      "IPPROTO",
-      "IP protocol numbers up to 255 (CTA_PROTO_NUM) from the 6.12 uapi in.h (enum) and in6.h (defines).",
-      ipproto,
-    ],
     [
       "IPCTNL_MSG_CT",
       "ctnetlink message types (enum cntl_msg_types; the message type is NFNL_SUBSYS_CTNETLINK << 8 | this).",
