@@ -194,8 +194,8 @@ export class Conntrack implements AsyncDisposable {
   }
 
   /** The entries, collected (see {@link Conntrack.dump}). */
-  list(filter: ConntrackFilter = {}): Promise<ConntrackEntry[]> {
-    return this.dump(filter).all();
+  async list(filter: ConntrackFilter = {}): Promise<ConntrackEntry[]> {
+    return await this.dump(filter).all();
   }
 
   /**
@@ -231,8 +231,8 @@ export class Conntrack implements AsyncDisposable {
   }
 
   /** Per-CPU counters (`conntrack -S`). */
-  stats(): Promise<ConntrackCpuStats[]> {
-    return this.socket.dump(statsCpuRequest(), { decode: CPU_STATS }).all();
+  async stats(): Promise<ConntrackCpuStats[]> {
+    return await this.socket.dump(statsCpuRequest(), { decode: CPU_STATS }).all();
   }
 
   /** The table's size and limit (`conntrack -C`). */
