@@ -73,14 +73,12 @@ export function sctpStateName(n: number): SctpState | number {
   return (SCTP_NAMES[n] as SctpState | undefined) ?? n;
 }
 
-/** The IPPROTO names above 255 (socket()-only protocols), which no tuple carries. */
-type NotInTuples = "SMC" | "MPTCP";
-
 /**
  * Layer-4 protocol names (lower case, as `conntrack -p` takes them: `tcp`,
- * `udp`, `icmp`, …): the IPPROTO numbers up to 255 (CTA_PROTO_NUM is a u8).
+ * `udp`, `icmp`, …): the IPPROTO numbers up to 255 (CTA_PROTO_NUM is a u8;
+ * SMC and MPTCP, above, are socket()-only).
  */
-export type ProtocolName = Lowercase<Exclude<keyof typeof IPPROTO, NotInTuples>>;
+export type ProtocolName = Lowercase<Exclude<keyof typeof IPPROTO, "SMC" | "MPTCP">>;
 
 const IN_TUPLES = Object.entries(IPPROTO).filter(([, v]) => v <= 0xff);
 const PROTO_NAMES: string[] = [];
