@@ -15,6 +15,7 @@ import { NFNETLINK_STRUCTS } from "../core/tables/nfnetlink.ts";
 import {
   type ConntrackFamily,
   familyName,
+  protocolName,
   type SctpState,
   sctpStateName,
   type StatusFlag,
@@ -22,7 +23,8 @@ import {
   type TcpState,
   tcpStateName,
 } from "./names.ts";
-import { type Tuple, tupleOf } from "./tuple.ts";
+import { readTuple, readTupleProto, type Tuple, tupleOf } from "./tuple.ts";
+import { attrLength } from "../core/codec.ts";
 
 const CTA = CTNETLINK_ATTRS.ctattrType;
 const NFGEN = NFNETLINK_STRUCTS.nfgenmsg;
@@ -42,6 +44,30 @@ export const SETS = {
 const ENTRY_SHAPE = messageShape(PROTOCOL.NETFILTER, NFGEN, SETS.entry);
 const STATS_SHAPE = messageShape(PROTOCOL.NETFILTER, NFGEN, SETS.statsCpu);
 const S = CTNETLINK_ATTRS.ctattrStatsCpu;
+const PROTOINFO = CTNETLINK_ATTRS.ctattrProtoinfo;
+const TCP_STATE = CTNETLINK_ATTRS.ctattrProtoinfoTcp.state;
+const SCTP_STATE = CTNETLINK_ATTRS.ctattrProtoinfoSctp.state;
+
+/** Payload length of the attribute {@link find} found last. */
+let foundLen = 0;
+/** The payload offset of the first attribute of `type` in `start`..`end` (-1 when absent). */
+function find(dv: DataView, start: number, end: number, type: number): number {
+  let pos = start;
+  while (pos < end) {
+    const len = attrLength(dv, pos, end);
+    if ((dv.getUint16(pos + 2, true) & 0x3fff) === type) {
+      foundLen = len - 4;
+      return pos + 4;
+    }
+    pos += (len + 3) & ~3;
+  }
+  return -1;
+}
+
+const STATE_PATHS: readonly [number, number, (n: number) => TcpState | SctpState | number][] = [
+  [PROTOINFO.tcp, TCP_STATE, tcpStateName],
+  [PROTOINFO.sctp, SCTP_STATE, sctpStateName],
+];
 
 /** Packets and bytes of one direction (when accounting is on: `nf_conntrack_acct`). */
 export interface Counters {
@@ -108,8 +134,13 @@ export class ConntrackEntry extends LazyMessage {
     return familyName(this.hu8(NFGEN, "nfgenFamily"));
   }
   #tuple(type: number): Tuple | undefined {
-    const n = this.nested(type, SETS.tuple);
-    return n ? tupleOf(n) : undefined;
+    const o = this.at(type);
+    return o < 0 ? undefined : readTuple(this.bytes, this.dv, o, o + this.lenOf(type));
+  }
+  /** The original tuple's protocol number (0 when absent). */
+  #protoNum(): number {
+    const o = this.at(CTA.tupleOrig);
+    return o < 0 ? 0 : readTupleProto(this.dv, o, o + this.lenOf(CTA.tupleOrig));
   }
   /** The original direction's tuple. */
   get orig(): Tuple {
@@ -125,7 +156,7 @@ export class ConntrackEntry extends LazyMessage {
   }
   /** The layer-4 protocol (the original tuple's). */
   get protocol(): Tuple["protocol"] {
-    return this.orig.protocol;
+    return protocolName(this.#protoNum());
   }
   /** The status word (IPS_* bits). */
   get statusBits(): number {
@@ -186,12 +217,17 @@ export class ConntrackEntry extends LazyMessage {
   }
   /** The protocol state: TCP's (`ESTABLISHED`, …) or SCTP's (`COOKIE_WAIT`, …). */
   get state(): TcpState | SctpState | number | undefined {
-    const p = this.nested(CTA.protoinfo, SETS.protoinfo);
-    if (!p) return undefined;
-    const tcp = p.tcp as { state?: number } | undefined;
-    if (tcp?.state !== undefined) return tcpStateName(tcp.state);
-    const sctp = p.sctp as { state?: number } | undefined;
-    if (sctp?.state !== undefined) return sctpStateName(sctp.state);
+    // Read directly (a dump's every entry may be asked): CTA_PROTOINFO → _TCP or _SCTP → _STATE.
+    const o = this.at(CTA.protoinfo);
+    if (o < 0) return undefined;
+    const dv = this.dv;
+    const end = o + this.lenOf(CTA.protoinfo);
+    for (const [nest, type, name] of STATE_PATHS) {
+      const n = find(dv, o, end, nest);
+      if (n < 0) continue;
+      const s = find(dv, n, n + foundLen, type);
+      if (s >= 0 && foundLen >= 1) return name(dv.getUint8(s));
+    }
     return undefined;
   }
   /**
@@ -242,7 +278,7 @@ export class ConntrackEntry extends LazyMessage {
   }
   /** Whether this is an ICMP or ICMPv6 entry. */
   get icmp(): boolean {
-    const n = this.orig.protoNum;
+    const n = this.#protoNum();
     return n === IPPROTO.ICMP || n === IPPROTO.ICMPV6;
   }
 

@@ -6,7 +6,8 @@
  * @module
  */
 import { ArgumentError } from "../core/errors.ts";
-import { AF_INET, AF_INET6, parseIP } from "../core/address.ts";
+import { AF_INET, AF_INET6, formatIPv4, formatIPv6, parseIP } from "../core/address.ts";
+import { attrLength } from "../core/codec.ts";
 import type { Writer } from "../core/writer.ts";
 import { CTNETLINK_ATTRS } from "../core/tables/ctnetlink.ts";
 import { IPPROTO } from "../core/tables/ipproto.ts";
@@ -261,6 +262,96 @@ export function writeTuple(w: Writer, type: number, t: CheckedTuple): void {
   w.endAttr(p);
   if (t.zone !== undefined) w.attrU16(TUPLE.zone, t.zone, true);
   w.endAttr(outer);
+}
+
+/** The payload bounds of each attribute of a run, by type (the first of each), in `out`. */
+function attrsOf(dv: DataView, start: number, end: number, out: number[], max: number): void {
+  out.fill(-1);
+  let pos = start;
+  while (pos < end) {
+    const len = attrLength(dv, pos, end);
+    const t = dv.getUint16(pos + 2, true) & 0x3fff;
+    if (t <= max && out[2 * t] === -1) {
+      out[2 * t] = pos + 4;
+      out[2 * t + 1] = len - 4;
+    }
+    pos += (len + 3) & ~3;
+  }
+}
+
+const TUPLE_MAX = 3;
+const IP_MAX = 4;
+const PROTO_MAX = 9;
+// Scratch space of the walks below (decoding is synchronous: one walk at a time).
+const tupleAt: number[] = new Array(2 * (TUPLE_MAX + 1)).fill(-1);
+const ipAt: number[] = new Array(2 * (IP_MAX + 1)).fill(-1);
+const protoAt: number[] = new Array(2 * (PROTO_MAX + 1)).fill(-1);
+
+function addressAt(b: Uint8Array, at: number[], four: number, six: number): string {
+  const o4 = at[2 * four]!;
+  if (o4 >= 0 && at[2 * four + 1]! >= 4) return formatIPv4(b, o4);
+  const o6 = at[2 * six]!;
+  if (o6 >= 0 && at[2 * six + 1]! >= 16) return formatIPv6(b, o6);
+  return "";
+}
+
+function u8At(b: Uint8Array, at: number[], type: number): number | undefined {
+  const o = at[2 * type]!;
+  return o >= 0 && at[2 * type + 1]! >= 1 ? b[o] : undefined;
+}
+
+function be16At(dv: DataView, at: number[], type: number): number | undefined {
+  const o = at[2 * type]!;
+  return o >= 0 && at[2 * type + 1]! >= 2 ? dv.getUint16(o, false) : undefined;
+}
+
+/**
+ * The {@link Tuple} of a CTA_TUPLE_* nest's payload (`start`..`end` in
+ * `bytes`), read directly (this runs for every entry of a dump whose tuples
+ * are read); a malformed attribute raises DecodeError.
+ */
+export function readTuple(bytes: Uint8Array, dv: DataView, start: number, end: number): Tuple {
+  attrsOf(dv, start, end, tupleAt, TUPLE_MAX);
+  const ipO = tupleAt[2 * TUPLE.ip]!;
+  const protoO = tupleAt[2 * TUPLE.proto]!;
+  const zone = be16At(dv, tupleAt, TUPLE.zone);
+  let src = "";
+  let dst = "";
+  if (ipO >= 0) {
+    attrsOf(dv, ipO, ipO + tupleAt[2 * TUPLE.ip + 1]!, ipAt, IP_MAX);
+    src = addressAt(bytes, ipAt, IPA.v4Src, IPA.v6Src);
+    dst = addressAt(bytes, ipAt, IPA.v4Dst, IPA.v6Dst);
+  }
+  let num = 0;
+  const t: Tuple = { src, dst, protocol: 0, protoNum: 0 };
+  if (protoO >= 0) {
+    attrsOf(dv, protoO, protoO + tupleAt[2 * TUPLE.proto + 1]!, protoAt, PROTO_MAX);
+    num = u8At(bytes, protoAt, PROTO.num) ?? 0;
+    const sport = be16At(dv, protoAt, PROTO.srcPort);
+    if (sport !== undefined) t.sport = sport;
+    const dport = be16At(dv, protoAt, PROTO.dstPort);
+    if (dport !== undefined) t.dport = dport;
+    const type = u8At(bytes, protoAt, PROTO.icmpType) ?? u8At(bytes, protoAt, PROTO.icmpv6Type);
+    if (type !== undefined) t.icmpType = type;
+    const code = u8At(bytes, protoAt, PROTO.icmpCode) ?? u8At(bytes, protoAt, PROTO.icmpv6Code);
+    if (code !== undefined) t.icmpCode = code;
+    const id = be16At(dv, protoAt, PROTO.icmpId) ?? be16At(dv, protoAt, PROTO.icmpv6Id);
+    if (id !== undefined) t.icmpId = id;
+  }
+  t.protocol = protocolName(num);
+  t.protoNum = num;
+  if (zone !== undefined) t.zone = zone;
+  return t;
+}
+
+/** The protocol number of a CTA_TUPLE_* nest's payload (0 when absent). */
+export function readTupleProto(dv: DataView, start: number, end: number): number {
+  attrsOf(dv, start, end, tupleAt, TUPLE_MAX);
+  const protoO = tupleAt[2 * TUPLE.proto]!;
+  if (protoO < 0) return 0;
+  attrsOf(dv, protoO, protoO + tupleAt[2 * TUPLE.proto + 1]!, protoAt, PROTO_MAX);
+  const o = protoAt[2 * PROTO.num]!;
+  return o >= 0 && protoAt[2 * PROTO.num + 1]! >= 1 ? dv.getUint8(o) : 0;
 }
 
 /** A {@link Tuple} from a decoded CTA_TUPLE_* nest (ctattrTuple). */

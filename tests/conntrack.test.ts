@@ -18,6 +18,9 @@ import {
   type TupleSpec,
 } from "../mod.ts";
 import { createTestNetns, isRoot, nsExec, removeTestNetns, skipReason } from "./helpers.ts";
+import { checkTuple, readTuple, writeTuple } from "../netfilter/tuple.ts";
+import { Writer } from "../core/writer.ts";
+import { DecodeError } from "../core/errors.ts";
 
 /**
  * Why conntrack cannot be tested here, probed live: the tool, then
@@ -188,6 +191,60 @@ const ICMP: TupleSpec = {
   icmpCode: 0,
   icmpId: 77,
 };
+
+describe("conntrack tuples (offline)", () => {
+  /** A tuple written as requests write it, read back by the dump's reader. */
+  function roundTrip(spec: TupleSpec) {
+    const w = new Writer();
+    writeTuple(w, 1, checkTuple(spec, "t"));
+    const b = w.finish();
+    return readTuple(b, new DataView(b.buffer, b.byteOffset), 4, b.length);
+  }
+  it("reads back what requests write: IPv4 ports, IPv6 ICMPv6, a direction's zone", () => {
+    assert.deepEqual(roundTrip({ ...TCP, zone: 9 }), {
+      src: "10.0.0.1",
+      dst: "10.0.0.2",
+      protocol: "tcp",
+      protoNum: 6,
+      sport: 40000,
+      dport: 80,
+      zone: 9,
+    });
+    assert.deepEqual(
+      roundTrip({
+        src: "2001:db8::1",
+        dst: "2001:db8::2",
+        protocol: "icmpv6",
+        icmpType: 128,
+        icmpCode: 0,
+        icmpId: 513,
+      }),
+      {
+        src: "2001:db8::1",
+        dst: "2001:db8::2",
+        protocol: "icmpv6",
+        protoNum: 58,
+        icmpType: 128,
+        icmpCode: 0,
+        icmpId: 513,
+      },
+    );
+    assert.deepEqual(roundTrip({ src: "10.0.0.1", dst: "10.0.0.2", protocol: 47 }), {
+      src: "10.0.0.1",
+      dst: "10.0.0.2",
+      protocol: "gre",
+      protoNum: 47,
+    });
+  });
+  it("raises DecodeError for an attribute that runs past its nest", () => {
+    const w = new Writer();
+    writeTuple(w, 1, checkTuple(TCP, "t"));
+    const b = w.finish();
+    const dv = new DataView(b.buffer, b.byteOffset);
+    dv.setUint16(4, dv.getUint16(4, true) + 8, true); // CTA_TUPLE_IP claims 8 bytes more
+    assert.throws(() => readTuple(b, dv, 4, b.length), DecodeError);
+  });
+});
 
 describe("conntrack (live, throwaway namespace, oracle: conntrack)", live, () => {
   let c: Conntrack;
