@@ -64,6 +64,25 @@ function find(dv: DataView, start: number, end: number, type: number): number {
   return -1;
 }
 
+/**
+ * The attributes `conntrack -L` shows of every entry: found in one pass over
+ * the message the first time any of them is read (instead of a walk each,
+ * then an index), as dumps read them entry after entry.
+ */
+const HOT: readonly number[] = [
+  CTA.tupleOrig,
+  CTA.tupleReply,
+  CTA.status,
+  CTA.timeout,
+  CTA.mark,
+  CTA.protoinfo,
+  CTA.id,
+  CTA.use,
+  CTA.zone,
+];
+const HOT_SLOT: number[] = [];
+HOT.forEach((t, i) => (HOT_SLOT[t] = i));
+
 const STATE_PATHS: readonly [number, number, (n: number) => TcpState | SctpState | number][] = [
   [PROTOINFO.tcp, TCP_STATE, tcpStateName],
   [PROTOINFO.sctp, SCTP_STATE, sctpStateName],
@@ -128,6 +147,29 @@ export class ConntrackEntry extends LazyMessage {
   /** @internal NETLINK_NETFILTER, nfgenmsg and the ctattrType table. */
   protected get shape(): MessageShape {
     return ENTRY_SHAPE;
+  }
+  /** `[offset, length]` of each {@link HOT} attribute (offset -1: absent), after the first read. */
+  #hot: number[] | undefined;
+  #len = 0;
+  /** @internal The {@link HOT} attributes from one scan; the others as the base class finds them. */
+  protected override at(type: number): number {
+    const slot = HOT_SLOT[type];
+    if (slot === undefined) {
+      const o = super.at(type);
+      this.#len = super.lenOf(type);
+      return o;
+    }
+    let hot = this.#hot;
+    if (!hot) {
+      hot = this.#hot = new Array<number>(2 * HOT.length);
+      this.scan(HOT, hot);
+    }
+    this.#len = hot[2 * slot + 1]!;
+    return hot[2 * slot]!;
+  }
+  /** @internal Length of the attribute {@link at} found last. */
+  protected override lenOf(_type: number): number {
+    return this.#len;
   }
   /** The address family (`ipv4`, `ipv6`; a number for another). */
   get family(): ConntrackFamily | number {
