@@ -430,3 +430,6 @@ export {
   type SocketState,
 } from "./diag/inet.ts";
 export { type UnixQuery, type UnixSocket } from "./diag/unix.ts";
+
+// Connection tracking (NETLINK_NETFILTER, ctnetlink).
+export * from "./netfilter/mod.ts";

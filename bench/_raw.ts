@@ -23,6 +23,8 @@ import {
 } from "../core/constants.ts";
 import { RTM } from "../core/tables/constants.ts";
 import { RT_ROUTE_ATTRS } from "../core/tables/rt_route.ts";
+import { NFNL_SUBSYS } from "../core/tables/nfnetlink.ts";
+import { IPCTNL_MSG_CT } from "../core/tables/ctnetlink.ts";
 
 const NLMSG_ERROR = NLMSG.ERROR;
 const NLMSG_DONE = NLMSG.DONE;
@@ -185,6 +187,18 @@ export function tcDumpRequest(type: number, index: number, parent = 0): Uint8Arr
   header(dv, 0, b.length, type, F_REQUEST | F_DUMP);
   dv.setInt32(16 + 4, index, true);
   dv.setUint32(16 + 12, parent, true);
+  return b;
+}
+
+/**
+ * A conntrack table dump (NFNL_SUBSYS_CTNETLINK's IPCTNL_MSG_CT_GET with
+ * NLM_F_DUMP), every family: struct nfgenmsg and no attributes (what
+ * `conntrack -L` sends).
+ */
+export function ctDumpRequest(): Uint8Array {
+  const b = allocBuffer(16 + 4);
+  const dv = new DataView(b.buffer);
+  header(dv, 0, b.length, (NFNL_SUBSYS.CTNETLINK << 8) | IPCTNL_MSG_CT.GET, F_REQUEST | F_DUMP);
   return b;
 }
 

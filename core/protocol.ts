@@ -6,7 +6,7 @@
  * reads all of this from the declaration it was opened with.
  *
  * Built from the generated constants (`tables/netlink.ts`, `tables/genetlink.ts`,
- * `tables/nfnetlink.ts`, `tables/sock_diag.ts`, `tables/constants.ts`).
+ * `tables/nfnetlink.ts`, `tables/ctnetlink.ts`, `tables/sock_diag.ts`, `tables/constants.ts`).
  *
  * @module
  */
@@ -15,6 +15,7 @@ import { NETLINK_PROTOCOL, NLMSG, UEVENT_GRP } from "./tables/netlink.ts";
 import { RTM, RTNLGRP } from "./tables/constants.ts";
 import { GENETLINK_STRUCTS, GENL } from "./tables/genetlink.ts";
 import { NFNETLINK_STRUCTS, NFNL_MSG, NFNL_SUBSYS, NFNLGRP } from "./tables/nfnetlink.ts";
+import { IPCTNL_MSG_CT } from "./tables/ctnetlink.ts";
 import { SKNLGRP, SOCK_DIAG_MSG } from "./tables/sock_diag.ts";
 import type { StructLayout } from "./layout.ts";
 
@@ -127,8 +128,15 @@ const GENERIC: NetlinkProtocol<typeof GENETLINK_STRUCTS.genlmsghdr> = {
 const NFNL_SUBSYS_NAMES: string[] = [];
 for (const [name, value] of Object.entries(NFNL_SUBSYS)) NFNL_SUBSYS_NAMES[value] ??= name;
 const nfnlNames = namer("NFNL_MSG_", NFNL_MSG);
+const ctnlNames: string[] = [];
+for (const [name, value] of Object.entries(IPCTNL_MSG_CT)) {
+  ctnlNames[value] ??= `IPCTNL_MSG_CT_${name}`;
+}
 
-/** NETLINK_NETFILTER: nfnetlink; message types are `subsystem << 8 | message`. */
+/**
+ * NETLINK_NETFILTER: nfnetlink; message types are `subsystem << 8 | message`
+ * (conntrack's by their IPCTNL_MSG_CT_* names, other subsystems' by number).
+ */
 const NETFILTER: NetlinkProtocol<typeof NFNETLINK_STRUCTS.nfgenmsg> = {
   name: "NETLINK_NETFILTER",
   number: NETLINK_PROTOCOL.NETFILTER,
@@ -139,6 +147,7 @@ const NETFILTER: NetlinkProtocol<typeof NFNETLINK_STRUCTS.nfgenmsg> = {
   messageName: (type) => {
     const subsys = type >> 8;
     if (subsys === NFNL_SUBSYS.NONE) return nfnlNames(type);
+    if (subsys === NFNL_SUBSYS.CTNETLINK && ctnlNames[type & 0xff]) return ctnlNames[type & 0xff]!;
     const name = NFNL_SUBSYS_NAMES[subsys];
     return name ? `NFNL_SUBSYS_${name} message ${type & 0xff}` : `message type ${type}`;
   },

@@ -14,11 +14,11 @@ import {
   INET_DIAG,
   INET_DIAG_BC,
   INET_DIAG_REQ,
-  IPPROTO,
   SK_MEMINFO,
   SOCK_DIAG_STRUCTS,
   TCP_STATE,
 } from "../core/tables/sock_diag.ts";
+import { IPPROTO } from "../core/tables/ipproto.ts";
 
 const REQ = SOCK_DIAG_STRUCTS.inetDiagReqV2;
 const MSG = SOCK_DIAG_STRUCTS.inetDiagMsg;

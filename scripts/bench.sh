@@ -2,7 +2,7 @@
 # Runs every benchmark script under Deno, then under Bun, in one run.
 # Usage: bash scripts/bench.sh [--quick] [--no-pyroute2]
 # (the options go to route_dump, route_add, link_get, events_bench, ipdb_bench and
-# genl_bench, tc_bench, diag_bench;
+# genl_bench, tc_bench, diag_bench, conntrack_bench;
 # netns_bench.ts, when present, runs with its defaults). Needs root: the scripts
 # build their state in throwaway namespaces, removed when they finish.
 set -uo pipefail
@@ -18,7 +18,8 @@ if [[ " $* " != *" --no-pyroute2 "* ]] && ! /usr/bin/python3 -c 'import pyroute2
 fi
 
 scripts=(bench/route_dump.ts bench/route_add.ts bench/link_get.ts bench/events_bench.ts
-  bench/ipdb_bench.ts bench/genl_bench.ts bench/tc_bench.ts bench/diag_bench.ts)
+  bench/ipdb_bench.ts bench/genl_bench.ts bench/tc_bench.ts bench/diag_bench.ts
+  bench/conntrack_bench.ts)
 # Written separately; included when present.
 [ -f bench/netns_bench.ts ] && scripts+=(bench/netns_bench.ts)
 

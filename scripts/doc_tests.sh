@@ -33,7 +33,7 @@ mount -t tmpfs -o mode=0755 nlroute-doc-tests /run/netns || exit 1
 for ns in blue red nlroute-doc-run; do
   ip netns add "$ns" && ip -n "$ns" link set lo up || exit 1
 done
-if [ $# = 0 ]; then set -- mod.ts ffi/ core/ iproute/ uevent/ netns/ ipdb/ cli/; fi
+if [ $# = 0 ]; then set -- mod.ts ffi/ core/ iproute/ uevent/ netns/ ipdb/ netfilter/ cli/; fi
 # A hanging example fails the run instead of holding the suite.
 timeout --kill-after=10 900 ip netns exec nlroute-doc-run deno test -A --doc --quiet "$@"
 '

@@ -19,7 +19,7 @@ trap 'rm -rf "$NLROUTE_TEST_TMP"' EXIT
 step() { echo; echo "== $*"; }
 
 step "deno lint";  deno lint || status=1
-step "deno check"; deno check mod.ts ffi/ core/ iproute/ uevent/ netns/ ipdb/ diag/ cli/ tests/ bench/ tools/ examples/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
+step "deno check"; deno check mod.ts ffi/ core/ iproute/ uevent/ netns/ ipdb/ diag/ netfilter/ cli/ tests/ bench/ tools/ examples/ 2>&1 | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1
 step "deno fmt --check"; deno fmt --check || status=1
 # Every entry of deno.json's exports.
 step "deno doc --lint"; deno doc --lint mod.ts core/tables/mod.ts genl/families/all.ts cli/cli.ts 2>&1 | grep -E "error|warn|Checked" | tail -20; [ "${PIPESTATUS[0]}" = 0 ] || status=1

@@ -45,3 +45,7 @@ fi
 if ! command -v strace >/dev/null 2>&1; then
   nlroute_apt_install strace "the tc tests' reader of tc's own requests, about 1.5 MB"
 fi
+# conntrack (conntrack-tools) is the connection tracking tests' oracle (-L, -I, -U, -D, -E, -S, -C).
+if ! command -v conntrack >/dev/null 2>&1; then
+  nlroute_apt_install conntrack "the conntrack tests' oracle, about 0.3 MB"
+fi

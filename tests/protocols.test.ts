@@ -310,7 +310,9 @@ describe("protocol declarations", () => {
     assert.equal(PROTOCOL.ROUTE.messageName(9999), "message type 9999");
     assert.equal(PROTOCOL.GENERIC.messageName(16), "GENL_ID_CTRL");
     assert.equal(PROTOCOL.GENERIC.messageName(33), "generic netlink family 33");
-    assert.equal(PROTOCOL.NETFILTER.messageName(0x101), "NFNL_SUBSYS_CTNETLINK message 1");
+    assert.equal(PROTOCOL.NETFILTER.messageName(0x101), "IPCTNL_MSG_CT_GET");
+    assert.equal(PROTOCOL.NETFILTER.messageName(0x1ff), "NFNL_SUBSYS_CTNETLINK message 255");
+    assert.equal(PROTOCOL.NETFILTER.messageName(0x201), "NFNL_SUBSYS_CTNETLINK_EXP message 1");
     assert.equal(PROTOCOL.NETFILTER.messageName(16), "NFNL_MSG_BATCH_BEGIN");
     assert.equal(PROTOCOL.SOCK_DIAG.messageName(20), "SOCK_DIAG_BY_FAMILY");
     assert.equal(PROTOCOL.SOCK_DIAG.messageName(21), "SOCK_DESTROY");

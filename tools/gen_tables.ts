@@ -10,7 +10,9 @@
  * - route encapsulation (lwtunnel.h, seg6*.h, mpls*.h, ioam6*.h) in lwtunnel.ts;
  * - protocol-level constants and header layouts from the uapi headers:
  *   netlink.h, rtnetlink.h, genetlink.h, netfilter/nfnetlink.h, sock_diag.h,
- *   inet_diag.h, unix_diag.h;
+ *   inet_diag.h, unix_diag.h; IP protocol numbers (in.h, in6.h) in ipproto.ts;
+ * - connection tracking over netlink (ctnetlink) from netfilter/nfnetlink_conntrack.h,
+ *   nf_conntrack_common.h, nf_conntrack_tcp.h and nf_conntrack_sctp.h (tools/gen/netfilter_sets.ts);
  * - NETLINK_KOBJECT_UEVENT's group numbers, which no header names, from the
  *   kernel's and udev's sources (tools/gen/uevent.ts).
  *
@@ -40,6 +42,7 @@ import { lwtunnelSupplement, rtnlSupplement, statsSupplement } from "./gen/uapi_
 import { emitModule } from "./gen/emit.ts";
 import { tcTables } from "./gen/tc_sets.ts";
 import { ueventGroups } from "./gen/uevent.ts";
+import { ctnetlinkTables } from "./gen/netfilter_sets.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -372,6 +375,19 @@ emitModule(
   ],
 );
 
+{
+  const { out, groups } = ctnetlinkTables(UAPI);
+  emitModule(
+    OUT + "ctnetlink.ts",
+    "Connection tracking netlink tables (NFNL_SUBSYS_CTNETLINK: CTA_* attribute sets, " +
+      "IPCTNL_MSG_CT_* message types, IPS_* status bits, TCP and SCTP states) from the kernel's " +
+      "6.12 uapi netfilter/nfnetlink_conntrack.h, nf_conntrack_common.h, nf_conntrack_tcp.h and " +
+      "nf_conntrack_sctp.h; attribute types as net/netfilter/nf_conntrack_netlink.c puts them.",
+    ["CTNETLINK", out],
+    groups,
+  );
+}
+
 emitModule(
   OUT + "sock_diag.ts",
   "Socket diagnostics constants and headers from the kernel's 6.12 uapi sock_diag.h, inet_diag.h and unix_diag.h.",
@@ -456,11 +472,6 @@ emitModule(
       strip(enumValues(h("sock_diag.h"), "SK_MEMINFO_"), ["VARS"]),
     ],
     [
-      "IPPROTO",
-      "IP protocol numbers (in.h IPPROTO_*), for inet_diag's sdiag_protocol.",
-      strip(enumValues(h("in.h"), "IPPROTO_"), ["MAX"]),
-    ],
-    [
       "SOCK_TYPE",
       "Socket types (unix_diag_msg's udiag_type): glibc's bits/socket_type.h, as no uapi header exports them.",
       // Only the types (decimal entries): the header's flags are octal, which the enum reader refuses.
@@ -481,6 +492,27 @@ emitModule(
           !/^(CA_|NO_QUEUE|RECV_QUEUE|SEND_QUEUE|QUEUES_NR)/.test(k) && v >= 1
         ),
       ),
+    ],
+  ],
+);
+// IP protocol numbers, one table for every user: in.h's enum (the IP header's
+// protocol field, and MPTCP/SMC above 255 for socket() and inet_diag's
+// sdiag_protocol) and in6.h's defines (IPv6 extension headers, ICMPv6).
+// Conntrack tuples (CTA_PROTO_NUM, a u8) take the ones up to 255.
+emitModule(
+  OUT + "ipproto.ts",
+  "IP protocol numbers from the kernel's 6.12 uapi linux/in.h (enum IPPROTO_*) and linux/in6.h (IPPROTO_* defines).",
+  undefined,
+  [
+    [
+      "IPPROTO",
+      "IP protocol numbers: in.h's enum (up to 255 the IP header's protocol field, as conntrack " +
+      "tuples and the routing rules carry it; MPTCP and SMC above, for socket() and inet_diag's " +
+      "sdiag_protocol) and in6.h's defines (IPv6 extension headers, ICMPv6, NONE).",
+      new Map([
+        ...strip(enumValues(h("in.h"), "IPPROTO_"), ["MAX"]),
+        ...defines(h("in6.h"), "IPPROTO_"),
+      ]),
     ],
   ],
 );

@@ -535,39 +535,6 @@ export const SK_MEMINFO = {
   DROPS: 8,
 } as const;
 
-/** IP protocol numbers (in.h IPPROTO_*), for inet_diag's sdiag_protocol. */
-export const IPPROTO = {
-  IP: 0,
-  ICMP: 1,
-  IGMP: 2,
-  IPIP: 4,
-  TCP: 6,
-  EGP: 8,
-  PUP: 12,
-  UDP: 17,
-  IDP: 22,
-  TP: 29,
-  DCCP: 33,
-  IPV6: 41,
-  RSVP: 46,
-  GRE: 47,
-  ESP: 50,
-  AH: 51,
-  MTP: 92,
-  BEETPH: 94,
-  ENCAP: 98,
-  PIM: 103,
-  COMP: 108,
-  L2TP: 115,
-  SCTP: 132,
-  UDPLITE: 136,
-  MPLS: 137,
-  ETHERNET: 143,
-  RAW: 255,
-  SMC: 256,
-  MPTCP: 262,
-} as const;
-
 /** Socket types (unix_diag_msg's udiag_type): glibc's bits/socket_type.h, as no uapi header exports them. */
 export const SOCK_TYPE = {
   STREAM: 1,

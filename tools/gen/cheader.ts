@@ -13,9 +13,58 @@ import { camel, type MemberRow } from "../../core/ynl.ts";
 
 export { camel, type MemberRow };
 
-/** A header's text without comments. */
+/** A header's text without comments, as userspace sees it (see {@link userspace}). */
 function source(path: string): string {
-  return readFileSync(path, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, "");
+  return userspace(
+    readFileSync(path, "utf8").replace(/\/\*[\s\S]*?\*\//g, "").replace(/\/\/.*$/gm, ""),
+    path,
+  );
+}
+
+const KERNEL_ONLY = /^(?:__KERNEL__|defined\s*\(\s*__KERNEL__\s*\)|defined\s+__KERNEL__)$/;
+
+/**
+ * The text a userspace compiler sees of `__KERNEL__` conditionals: the
+ * `#ifdef __KERNEL__` branches go, the `#ifndef __KERNEL__` ones stay (so
+ * nf_conntrack_common.h's enum ip_conntrack_status has no IPS_NAT_CLASH_BIT,
+ * which re-uses IPS_UNTRACKED_BIT inside the kernel). Every other conditional
+ * is kept whole, both branches, as before: the callers pick what they read.
+ */
+function userspace(text: string, path: string): string {
+  const out: string[] = [];
+  /** Open conditionals: `kernel` ones decide; `keep` says whether their current branch stays. */
+  const stack: { kernel: boolean; keep: boolean }[] = [];
+  const active = () => stack.every((s) => s.keep);
+  for (const line of text.split("\n")) {
+    const m = line.match(/^\s*#\s*(ifdef|ifndef|if|elif|else|endif)\b(.*)$/);
+    if (!m) {
+      if (active()) out.push(line);
+      continue;
+    }
+    const [, dir, rest] = m as unknown as [string, string, string];
+    const cond = rest.trim();
+    const top = stack[stack.length - 1];
+    if (dir === "ifdef" || dir === "ifndef" || dir === "if") {
+      const negated = dir === "if" && cond.startsWith("!") &&
+        KERNEL_ONLY.test(cond.slice(1).trim());
+      if (negated || KERNEL_ONLY.test(cond)) {
+        stack.push({ kernel: true, keep: dir === "ifndef" || negated });
+        continue;
+      }
+      if (active()) out.push(line);
+      stack.push({ kernel: false, keep: true });
+      continue;
+    }
+    if (top?.kernel) {
+      if (dir === "elif") throw new Error(`#elif after a __KERNEL__ conditional in ${path}`);
+      if (dir === "else") top.keep = !top.keep;
+      else stack.pop();
+      continue;
+    }
+    if (dir === "endif") stack.pop();
+    if (active()) out.push(line);
+  }
+  return out.join("\n");
 }
 
 /** Evaluates a constant expression over numbers and already known names. */
