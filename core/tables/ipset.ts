@@ -78,7 +78,7 @@ export const IPSET_NETLINK: SpecData = {
     ],
     "ipsetAttrIpaddr": [
       [1, "ipaddrIpv4", "binary", { "hint": "ip", "be": true }],
-      [2, "ipaddrIpv6", "binary", { "hint": "ip" }],
+      [2, "ipaddrIpv6", "binary", { "hint": "ip", "be": true }],
     ],
   },
   "subMessages": {},

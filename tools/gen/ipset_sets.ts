@@ -13,8 +13,9 @@
  * IPSET_ATTR_ADT). The attribute types are as net/netfilter/ipset/ip_set_core.c
  * and the set types' policies use them: the integers in network byte order
  * with NLA_F_NET_BYTEORDER set on the wire (ip_set_attr_netorder refuses
- * them otherwise) — `be` here; an IPv4 address is such a be32 (marked `be`
- * on its binary row: the flag goes on the wire), an IPv6 address 16 bytes.
+ * them otherwise) — `be` here. Addresses (IPSET_ATTR_IPADDR_IPV4, a be32,
+ * and _IPV6, 16 bytes) are binary rows marked `be` too: ip_set_get_ipaddr4
+ * and ip_set_get_ipaddr6 want the flag on them as well.
  *
  * @module
  */
@@ -153,7 +154,7 @@ export function ipsetTables(uapi: string): { out: Out; groups: ConstGroup[] } {
   ]];
   s.ipsetAttrIpaddr = rows(h, ["IPSET_ATTR_IPADDR_IPV4"], {
     IPADDR_IPV4: ["binary", { hint: "ip", be: true }],
-    IPADDR_IPV6: ["binary", { hint: "ip" }],
+    IPADDR_IPV6: ["binary", { hint: "ip", be: true }],
   });
 
   const cmd = namedEnum(h, "ipset_cmd", "IPSET_CMD_");
