@@ -196,7 +196,7 @@ function request(cmd: number, flags: number, write: (w: Writer) => void): Reques
   return {
     type: ipsetType(cmd),
     flags,
-    name: CMD_NAMES[cmd],
+    name: CMD_NAMES[cmd] ?? `IPSET_CMD ${cmd}`,
     body: (w) => {
       writeStruct(w, NFGEN, { nfgenFamily: AF_INET, version: 0, resId: 0 });
       put(w, S.cmd, "protocol", IPSET.PROTOCOL);
