@@ -337,10 +337,14 @@ export function checkCreate(
   };
 }
 
-/** A request naming a set, or every set when `name` is undefined (destroy, flush). */
+/**
+ * A request naming a set, or every set when `name` is undefined (destroy,
+ * flush). A destroy carries NLM_F_EXCL, as `ipset` sends it: without it the
+ * kernel takes a missing set for done (IPSET_FLAG_EXIST).
+ */
 export function nameRequest(cmd: "DESTROY" | "FLUSH" | "HEADER", name: unknown): Request {
   const n = name === undefined && cmd !== "HEADER" ? undefined : setName(name);
-  return request(IPSET_CMD[cmd], 0, (w) => {
+  return request(IPSET_CMD[cmd], cmd === "DESTROY" ? NLM_F.EXCL : 0, (w) => {
     if (n !== undefined) put(w, S.cmd, "setname", n);
   });
 }
