@@ -132,8 +132,29 @@ export interface IPSetInfoOf<T extends IPSetType> {
   members: IPSetEntry<IPSetMembers[T]>[];
 }
 
+/**
+ * A set of a type this client does not model (`hash:net,port`,
+ * `bitmap:ip`, …: made by `ipset`), listed rather than hidden: the kernel's
+ * type name in `typeName`, each member as its attributes (addresses as
+ * strings: `ip`, `ip2`, with `cidr`, `port`, `proto`, `iface`, `ether`, …).
+ */
+export interface IPSetOtherInfo {
+  /** The set's name. */
+  name: string;
+  /** Always `"other"`: see `typeName`. */
+  type: "other";
+  /** The kernel's name of the set type. */
+  typeName: string;
+  /** The type's revision. */
+  revision: number;
+  /** How the set was created, and its size. */
+  header: IPSetHeader;
+  /** The members' attributes (the extensions, such as `timeout`, beside them as usual). */
+  members: IPSetEntry<Record<string, unknown>>[];
+}
+
 /** A listed set: narrow on `type` for its members' form. */
-export type IPSetInfo = { [T in IPSetType]: IPSetInfoOf<T> }[IPSetType];
+export type IPSetInfo = { [T in IPSetType]: IPSetInfoOf<T> }[IPSetType] | IPSetOtherInfo;
 
 // --- errors
 
@@ -230,7 +251,7 @@ function addr(v: unknown): string {
   return a?.ipaddrIpv4 ?? a?.ipaddrIpv6 ?? "";
 }
 
-function headerOf(type: IPSetType, a: Attrs): IPSetHeader {
+function headerOf(type: IPSetType | "other", a: Attrs): IPSetHeader {
   const d = (a.data ?? {}) as Record<string, number | undefined>;
   const cadt = d.cadtFlags ?? 0;
   const h: IPSetHeader = {
@@ -242,7 +263,7 @@ function headerOf(type: IPSetType, a: Attrs): IPSetHeader {
     references: d.references ?? 0,
     entries: d.elements ?? 0,
   };
-  const family = hasFamily(type) ? familyName(a.family) : undefined;
+  const family = type === "other" || hasFamily(type) ? familyName(a.family) : undefined;
   if (family) h.family = family;
   if (d.hashsize !== undefined) h.hashsize = d.hashsize;
   if (d.maxelem !== undefined) h.maxelem = d.maxelem;
@@ -256,8 +277,28 @@ function headerOf(type: IPSetType, a: Attrs): IPSetHeader {
   return h;
 }
 
-function memberOf(type: IPSetType, d: Attrs): unknown {
+/** The extension attributes of a member (what {@link IPSetEntry} has beside the member). */
+const EXTENSIONS = new Set([
+  "timeout",
+  "packets",
+  "bytes",
+  "comment",
+  "skbmark",
+  "skbprio",
+  "skbqueue",
+  "cadtFlags",
+]);
+
+function memberOf(type: IPSetType | "other", d: Attrs): unknown {
   switch (type) {
+    case "other": {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(d)) {
+        if (EXTENSIONS.has(k)) continue;
+        out[k] = typeof v === "object" && v !== null && !(v instanceof Uint8Array) ? addr(v) : v;
+      }
+      return out;
+    }
     case "hash:ip":
       return addr(d.ip);
     case "hash:net":
@@ -281,7 +322,7 @@ function memberOf(type: IPSetType, d: Attrs): unknown {
 
 const hex = (n: number) => n.toString(16);
 
-function entryOf(type: IPSetType, d: Attrs): IPSetEntry<unknown> {
+function entryOf(type: IPSetType | "other", d: Attrs): IPSetEntry<unknown> {
   const e: IPSetEntry<unknown> = { member: memberOf(type, d) };
   if (d.timeout !== undefined) e.timeout = d.timeout as number;
   if (d.packets !== undefined) e.packets = d.packets as bigint;
@@ -302,19 +343,19 @@ function entryOf(type: IPSetType, d: Attrs): IPSetEntry<unknown> {
 
 /** The sets of a LIST dump: messages merged by set name (a big set spans several). */
 function mergeSets(messages: Attrs[]): IPSetInfo[] {
-  const sets = new Map<string, IPSetInfoOf<IPSetType>>();
+  const sets = new Map<string, IPSetInfoOf<IPSetType> | IPSetOtherInfo>();
   for (const a of messages) {
     const name = a.setname as string;
     let s = sets.get(name);
     if (!s) {
-      const type = a.typename as IPSetType;
-      s = {
-        name,
-        type,
-        revision: (a.revision as number) ?? 0,
-        header: headerOf(type, a),
-        members: [],
-      };
+      const typeName = a.typename as string;
+      const known = (IPSET_TYPES as readonly string[]).includes(typeName);
+      const type = known ? typeName as IPSetType : "other";
+      const revision = (a.revision as number | undefined) ?? 0;
+      const header = headerOf(type, a);
+      s = type === "other"
+        ? { name, type, typeName, revision, header, members: [] }
+        : { name, type, revision, header, members: [] };
       sets.set(name, s);
     }
     const list = (a.adt as { data?: Attrs | Attrs[] } | undefined)?.data;

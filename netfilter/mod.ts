@@ -38,6 +38,7 @@ export {
   type IPSetInfo,
   type IPSetInfoOf,
   type IPSetOptions,
+  type IPSetOtherInfo,
 } from "./ipset.ts";
 export {
   type IPPortMember,
