@@ -89,10 +89,19 @@ export class NetlinkError extends Error {
   /** The request type that failed (e.g. `"RTM_NEWROUTE"`), when known. */
   readonly request: string | undefined;
 
-  /** The error for `errno` (positive), with the extended ACK and the request's name when known. */
-  constructor(errno: number, ack: ExtAck = {}, request?: string) {
-    const code = errnoName(errno);
-    const text = ack.message ?? strerror(errno);
+  /**
+   * The error for `errno` (positive), with the extended ACK and the request's
+   * name when known. `own` names a code of the protocol's own (ipset's
+   * IPSET_ERR_*, 4096 and up), which errno does not: its name and text.
+   */
+  constructor(
+    errno: number,
+    ack: ExtAck = {},
+    request?: string,
+    own?: { code: string; text: string },
+  ) {
+    const code = own?.code ?? errnoName(errno);
+    const text = ack.message ?? own?.text ?? strerror(errno);
     super(`Cannot ${request ?? "complete netlink request"}: ${code} (${errno}): ${text}`);
     this.name = "NetlinkError";
     this.errno = errno;

@@ -1,6 +1,8 @@
 /**
- * Connection tracking (NETLINK_NETFILTER, NFNL_SUBSYS_CTNETLINK): the
- * {@link Conntrack} client, its results and request types.
+ * Netfilter over NETLINK_NETFILTER: connection tracking
+ * (NFNL_SUBSYS_CTNETLINK: the {@link Conntrack} client, its results and
+ * request types) and ip sets (NFNL_SUBSYS_IPSET: the {@link IPSet} client,
+ * its set types, members and results).
  *
  * @module
  */
@@ -29,3 +31,24 @@ export {
 } from "./request.ts";
 export type { Tuple, TupleSpec } from "./tuple.ts";
 export type { ConntrackFamily, ProtocolName, SctpState, StatusFlag, TcpState } from "./names.ts";
+export {
+  IPSet,
+  type IPSetEntry,
+  type IPSetHeader,
+  type IPSetInfo,
+  type IPSetInfoOf,
+  type IPSetOptions,
+  type IPSetOtherInfo,
+} from "./ipset.ts";
+export {
+  type IPPortMember,
+  IPSET_TYPES,
+  type IPSetCreateOptions,
+  type IPSetFamily,
+  type IPSetMemberOptions,
+  type IPSetMembers,
+  type IPSetMemberSpec,
+  type IPSetPortProtocol,
+  type IPSetType,
+  type NetIfaceMember,
+} from "./ipset_request.ts";

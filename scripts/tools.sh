@@ -43,7 +43,11 @@ fi
 # strace reads the requests tc itself sends: the tc tests compare nlroute's
 # bytes with tc's for the qdisc kinds this kernel lacks.
 if ! command -v strace >/dev/null 2>&1; then
-  nlroute_apt_install strace "the tc tests' reader of tc's own requests, about 1.5 MB"
+  nlroute_apt_install strace "the tc and ipset tests' reader of their requests, about 1.5 MB"
+fi
+# ipset is the ipset tests' oracle (ipset save, ipset list -o xml; strace reads its requests).
+if ! command -v ipset >/dev/null 2>&1; then
+  nlroute_apt_install ipset "the ipset tests' oracle, with libipset about 0.5 MB"
 fi
 # conntrack (conntrack-tools) is the connection tracking tests' oracle (-L, -I, -U, -D, -E, -S, -C).
 if ! command -v conntrack >/dev/null 2>&1; then

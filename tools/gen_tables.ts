@@ -13,6 +13,8 @@
  *   inet_diag.h, unix_diag.h; IP protocol numbers (in.h, in6.h) in ipproto.ts;
  * - connection tracking over netlink (ctnetlink) from netfilter/nfnetlink_conntrack.h,
  *   nf_conntrack_common.h, nf_conntrack_tcp.h and nf_conntrack_sctp.h (tools/gen/netfilter_sets.ts);
+ * - ipset (NFNL_SUBSYS_IPSET) from netfilter/ipset/ip_set.h, ip_set_hash.h,
+ *   ip_set_bitmap.h and ip_set_list.h (tools/gen/ipset_sets.ts);
  * - NETLINK_KOBJECT_UEVENT's group numbers, which no header names, from the
  *   kernel's and udev's sources (tools/gen/uevent.ts).
  *
@@ -43,6 +45,7 @@ import { emitModule } from "./gen/emit.ts";
 import { tcTables } from "./gen/tc_sets.ts";
 import { ueventGroups } from "./gen/uevent.ts";
 import { ctnetlinkTables } from "./gen/netfilter_sets.ts";
+import { ipsetTables } from "./gen/ipset_sets.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -384,6 +387,20 @@ emitModule(
       "6.12 uapi netfilter/nfnetlink_conntrack.h, nf_conntrack_common.h, nf_conntrack_tcp.h and " +
       "nf_conntrack_sctp.h; attribute types as net/netfilter/nf_conntrack_netlink.c puts them.",
     ["CTNETLINK", out],
+    groups,
+  );
+}
+
+{
+  const { out, groups } = ipsetTables(UAPI);
+  emitModule(
+    OUT + "ipset.ts",
+    "ipset netlink tables (NFNL_SUBSYS_IPSET: IPSET_ATTR_* sets of the command, create, ADT " +
+      "and address levels, IPSET_CMD_* messages, IPSET_ERR_* codes, IPSET_FLAG_* flags) from the " +
+      "kernel's 6.12 uapi netfilter/ipset/ip_set.h, ip_set_hash.h, ip_set_bitmap.h and " +
+      "ip_set_list.h; attribute types as net/netfilter/ipset/ip_set_core.c puts them (integers " +
+      "in network byte order, flagged NLA_F_NET_BYTEORDER).",
+    ["IPSET_NETLINK", out],
     groups,
   );
 }
