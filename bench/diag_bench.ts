@@ -19,7 +19,8 @@ import { spawn, spawnSync } from "node:child_process";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { DiagSocket } from "../diag/diag_socket.ts";
-import { IPPROTO, SOCK_DIAG_MSG, SOCK_DIAG_STRUCTS } from "../core/tables/sock_diag.ts";
+import { SOCK_DIAG_MSG, SOCK_DIAG_STRUCTS } from "../core/tables/sock_diag.ts";
+import { IPPROTO } from "../core/tables/ipproto.ts";
 import {
   gc,
   havePyroute2,
