@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, Writer } from "./codec.ts";
+import { NLA_F_NESTED, NLA_F_NET_BYTEORDER, type Writer } from "./codec.ts";
 import { ArgumentError } from "./errors.ts";
 import type { AttrDef, AttrSet } from "./schema.ts";
 import { encodeStruct } from "./struct.ts";
@@ -165,18 +165,26 @@ function encodeValue(
     }
   }
   // binary
-  w.attrBytes(def.type, binaryBytes(def, v, path));
+  const b = hintedBytes(def.hint, v, path);
+  if (b) return w.attrBytes(def.type, b);
+  if (def.struct && isObject(v)) {
+    // Written in place (no buffer of its own); a refused value leaves the writer as it was.
+    const start = w.pos;
+    try {
+      const a = w.beginAttr(def.type);
+      encodeStruct(w, def.struct, v, path, true);
+      w.endAttr(a);
+    } catch (e) {
+      w.pos = start;
+      throw e;
+    }
+    return;
+  }
+  throw binaryError(def, v, path);
 }
 
-function binaryBytes(def: AttrDef, v: unknown, path: string): Uint8Array {
-  const b = hintedBytes(def.hint, v, path);
-  if (b) return b;
-  if (def.struct && isObject(v)) {
-    const w = new Writer(def.struct.size);
-    encodeStruct(w, def.struct, v, path, true);
-    return w.finish();
-  }
-  throw new ArgumentError(
+function binaryError(def: AttrDef, v: unknown, path: string): ArgumentError {
+  return new ArgumentError(
     path,
     def.struct ? `an object of struct ${def.struct.name}` : "raw bytes (Uint8Array)",
     v,

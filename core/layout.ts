@@ -200,3 +200,24 @@ function memberEnd(layout: StructLayout, at: number): number {
   for (const o of Object.values(layout.at)) if (o > at && o < end) end = o;
   return end;
 }
+
+/**
+ * The offset of `member` in a generated `layout`, checked to be of `type`
+ * (at compile time by {@link MemberOf}; at run time too, so a reader compiled
+ * at module load from the tables fails there if they change).
+ */
+export function memberOffset<L extends StructLayout, T extends string>(
+  layout: L,
+  member: MemberOf<L, T>,
+  type: T,
+): number {
+  const at = layout.at[member];
+  if (at === undefined || layout.type[member] !== type) {
+    throw new Error(
+      `Cannot read member ${member} as ${type}: the layout has ${
+        layout.type[member] ?? "no such member"
+      }`,
+    );
+  }
+  return at;
+}

@@ -256,6 +256,17 @@ export abstract class LazyMessage {
     this.#walk(-1, false);
     return this.at(type);
   }
+  /**
+   * @internal The payload offset of attribute `type` when {@link attr} would
+   * decode it from that one occurrence (its length is then {@link lenOf}'s);
+   * -1 when absent, when the table repeats it (`multi`) or when `attrs` was
+   * decoded already (attr answers from there). For readers that decode the
+   * payload themselves and must see what attr would.
+   */
+  protected span(type: number): number {
+    if (this.#attrs || this.shape.attrSet.byType[type]?.multi) return -1;
+    return this.at(type);
+  }
   /** Length of the attribute {@link at} found last (valid when it returned ≥ 0). */
   protected lenOf(_type: number): number {
     return this.#lastLen;

@@ -45,32 +45,38 @@ export function encodeStruct(
 ): Record<string, unknown> {
   const start = w.pos;
   w.zeros(def.size);
-  const rest: Record<string, unknown> = { ...v };
+  // Strict: the keys are checked against the member names (no copy of `v` to delete from).
+  const rest: Record<string, unknown> | undefined = strict ? undefined : { ...v };
   for (const m of def.members) {
     if (m.type === "pad") continue;
     const x = v[m.name];
-    delete rest[m.name];
+    if (rest) delete rest[m.name];
     if (x === undefined) continue;
     const o = start + m.offset;
-    const where = `${path}.${m.name}`;
+    // The member's path is only made for a value that needs a closer look.
+    const range = RANGE[m.type];
     if (m.type === "u64" || m.type === "s64") {
-      const n = checkBig(x, m.type === "s64", where);
+      const n = checkBig(x, m.type === "s64", `${path}.${m.name}`);
       if (m.type === "s64") w.dv.setBigInt64(o, n, !m.be);
       else w.dv.setBigUint64(o, n, !m.be);
-    } else if (RANGE[m.type]) {
-      const n = checkInt(x, m.type, where);
+    } else if (range) {
+      const n = typeof x === "number" && Number.isInteger(x) && x >= range[0] && x <= range[1]
+        ? x
+        : checkInt(x, m.type, `${path}.${m.name}`);
       if (m.size === 1) w.dv.setUint8(o, n & 0xff);
       else if (m.size === 2) w.dv.setUint16(o, n & 0xffff, !m.be);
       else w.dv.setUint32(o, n >>> 0, !m.be);
     } else {
+      const where = `${path}.${m.name}`;
       const b = hintedBytes(m.hint, x, where);
       if (!b) throw new ArgumentError(where, "raw bytes (Uint8Array)", x);
       if (b.length > m.size) throw new ArgumentError(where, `at most ${m.size} bytes`, x);
       w.buf.set(b, o);
     }
   }
-  if (strict) {
-    const extra = Object.keys(rest)[0];
+  if (!rest) {
+    const names = memberNames(def);
+    const extra = Object.keys(v).find((k) => !names.has(k));
     if (extra !== undefined) {
       throw new ArgumentError(
         `${path}.${extra}`,
@@ -80,5 +86,17 @@ export function encodeStruct(
       );
     }
   }
-  return rest;
+  return rest ?? {};
+}
+
+const NAMES = new WeakMap<StructDef, ReadonlySet<string>>();
+
+/** The names of a struct's members, pads left out. */
+function memberNames(def: StructDef): ReadonlySet<string> {
+  let names = NAMES.get(def);
+  if (!names) {
+    names = new Set(def.members.filter((m) => m.type !== "pad").map((m) => m.name));
+    NAMES.set(def, names);
+  }
+  return names;
 }

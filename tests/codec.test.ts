@@ -6,6 +6,7 @@ import { decodeAttrs, encodeAttrs, Registry } from "../core/schema.ts";
 import { RT_LINK } from "../core/tables/rt_link.ts";
 import { RT_ROUTE } from "../core/tables/rt_route.ts";
 import { UAPI } from "../core/tables/uapi.ts";
+import { TC } from "../core/tables/tc.ts";
 import {
   formatIPv6,
   formatMAC,
@@ -369,5 +370,41 @@ describe("addresses", () => {
     assert.equal(parsePrefix("fd00::1", "address").prefixlen, 128);
     assert.throws(() => parsePrefix("10.0.0.1/33", "address"), /prefix length from 0 to 32/);
     assert.throws(() => parsePrefix("10.0.0/8", "dst"), (e: ArgumentError) => e.argument === "dst");
+  });
+});
+
+describe("struct attributes written in place", () => {
+  const htb = new Registry([TC]).set("tcHtbAttrs");
+  it("writes the struct's bytes as its own buffer did, and refuses as before, the writer unchanged", () => {
+    const w = new Writer(8);
+    encodeAttrs(w, htb, { directQlen: 7 });
+    const before = w.pos;
+    encodeAttrs(w, htb, { parms: { rateRate: 1000, buffer: 5, prio: 2, rateCellLog: 3 } });
+    const parms = decodeAttrs(htb, w.buf, before, w.pos).parms as Record<string, unknown>;
+    assert.equal(w.pos - before, 4 + 44); // tc_htb_opt, in its attribute
+    assert.deepEqual(
+      [parms.rateRate, parms.buffer, parms.prio, parms.rateCellLog, parms.ceilRate],
+      [1000, 5, 2, 3, 0],
+    );
+    for (
+      const [bad, path] of [
+        [{ rateRate: 1, nope: 1 }, "parms.nope"],
+        [{ rateRate: -1 }, "parms.rateRate"],
+        [{ rateCellLog: 256 }, "parms.rateCellLog"],
+        [{ prio: "2" }, "parms.prio"],
+      ] as const
+    ) {
+      const pos = w.pos;
+      assert.throws(
+        () => encodeAttrs(w, htb, { parms: bad }),
+        (e: ArgumentError) => e.name === "ArgumentError" && e.argument === path,
+      );
+      assert.equal(w.pos, pos, `${path}: nothing left written`);
+    }
+    // An undefined member is no member; a boolean is a u8's 1 or 0, as checkInt has it.
+    const w2 = new Writer();
+    encodeAttrs(w2, htb, { parms: { rateRate: 1, quantum: undefined, rateLinklayer: true } });
+    const p2 = decodeAttrs(htb, w2.buf, 0, w2.pos).parms as Record<string, unknown>;
+    assert.deepEqual([p2.rateRate, p2.quantum, p2.rateLinklayer], [1, 0, 1]);
   });
 });

@@ -6,7 +6,7 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Writer } from "../core/codec.ts";
-import { writeStruct } from "../core/layout.ts";
+import { memberOffset, writeStruct } from "../core/layout.ts";
 import { decoderOf, defined, LazyMessage, type MessageShape, messageShape } from "../core/lazy.ts";
 import { Registry } from "../core/schema.ts";
 import { ArgumentError, DecodeError } from "../core/errors.ts";
@@ -239,5 +239,19 @@ describe("LazyMessage", () => {
         }),
       /Cannot decode TestRoute: 4 payload bytes, the header needs 12/,
     );
+  });
+});
+
+describe("memberOffset", () => {
+  it("gives a member's offset when its type is the one asked for, and refuses otherwise", () => {
+    const genl = GENETLINK_STRUCTS.genlmsghdr;
+    assert.equal(memberOffset(genl, "cmd", "u8"), 0);
+    assert.equal(memberOffset(genl, "reserved", "u16"), 2);
+    // Past the compile-time check (a layout that changed under a reader): refused when called.
+    assert.throws(
+      () => memberOffset(genl, "reserved" as never, "u32"),
+      /as u32: the layout has u16/,
+    );
+    assert.throws(() => memberOffset(genl, "nope" as never, "u8"), /no such member/);
   });
 });

@@ -29,6 +29,7 @@ import {
   txSize,
   txTime,
 } from "../iproute/tc/units.ts";
+import { rateSpec } from "../iproute/tc/rates.ts";
 import { TC_H, TC_LINKLAYER } from "../core/tables/tc.ts";
 
 const TC_H_INGRESS = TC_H.INGRESS;
@@ -584,5 +585,28 @@ describe("tc units against tc (live, throwaway namespace)", { skip: noLive }, ()
     } finally {
       spawnSync("ip", ["netns", "del", ns]);
     }
+  });
+});
+
+describe("rateSpec", () => {
+  it("gives rateTable's table and tc_ratespec's members, remembered tables included", () => {
+    const lo = { overhead: 4, mpu: 64, linklayer: TC_LINKLAYER.ATM };
+    for (let round = 0; round < 2; round++) { // the second round comes from the cache
+      for (const [prefix, rate, mtu] of [["rate", 125000, 1600], ["ceil", 5e9, 0]] as const) {
+        const r = rateSpec(prefix, rate, lo, mtu);
+        const t = rateTable({ rate, mpu: lo.mpu, linklayer: lo.linklayer }, mtu);
+        assert.deepEqual(r.table, new Uint8Array(t.table.buffer));
+        const p = prefix;
+        assert.deepEqual(r.members, {
+          [`${p}CellLog`]: t.cellLog,
+          [`${p}Linklayer`]: t.linklayer,
+          [`${p}Overhead`]: 4,
+          [`${p}CellAlign`]: -1,
+          [`${p}Mpu`]: 64,
+          [`${p}Rate`]: Math.min(rate, 0xffffffff),
+        });
+      }
+    }
+    assert.throws(() => rateSpec("rate", -1, lo, 1600), ArgumentError);
   });
 });

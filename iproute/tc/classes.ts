@@ -6,6 +6,9 @@
  * @module
  */
 import { ArgumentError } from "../../core/errors.ts";
+import { memberOffset } from "../../core/layout.ts";
+import { TC_ATTRS, TC_STRUCTS } from "../../core/tables/tc.ts";
+import { scanOptions, scanPlan } from "./fast.ts";
 import { int, u32 } from "../spec.ts";
 import type { KindCodec } from "./kind.ts";
 import type { Rate, Size } from "./qdiscs.ts";
@@ -31,6 +34,23 @@ export interface HtbClassOptions extends RateOptions {
   /** The MTU the rate tables are computed for (default 1600). */
   mtu?: number;
 }
+
+// The fast reader's plan and tc_htb_opt's members, from the generated tables.
+const HTB_ATTR = TC_ATTRS.tcHtbAttrs;
+/** Slots: 0 parms, 1 rate64, 2 ceil64 (a class's dump has no other attribute but padding). */
+const HTB_PLAN = scanPlan([HTB_ATTR.parms, HTB_ATTR.rate64, HTB_ATTR.ceil64], [HTB_ATTR.pad]);
+const HTB_OPT = TC_STRUCTS.tcHtbOpt;
+const O_RATE = memberOffset(HTB_OPT, "rateRate", "u32");
+const O_CEIL = memberOffset(HTB_OPT, "ceilRate", "u32");
+const O_BUFFER = memberOffset(HTB_OPT, "buffer", "u32");
+const O_CBUFFER = memberOffset(HTB_OPT, "cbuffer", "u32");
+const O_PRIO = memberOffset(HTB_OPT, "prio", "u32");
+const O_QUANTUM = memberOffset(HTB_OPT, "quantum", "u32");
+const O_LEVEL = memberOffset(HTB_OPT, "level", "u32");
+const O_OVERHEAD = memberOffset(HTB_OPT, "rateOverhead", "u16");
+const O_MPU = memberOffset(HTB_OPT, "rateMpu", "u16");
+/** The scan's slots (the readers never re-enter). */
+const slots: number[] = [-1, 0, -1, 0, -1, 0];
 
 const HTB: KindCodec = {
   keys: [
@@ -99,6 +119,31 @@ const HTB: KindCodec = {
     };
     if (p.rateOverhead) out.overhead = p.rateOverhead;
     if (p.rateMpu) out.mpu = p.rateMpu;
+    return out;
+  },
+  decodeFast(_bytes, dv, start, end) {
+    if (!scanOptions(dv, start, end, HTB_PLAN, 3, slots)) return undefined;
+    const p = slots[0]!;
+    // No parms, or too short for tc_htb_opt, or a short 64-bit rate: the general way.
+    if (p < 0 || slots[1]! < HTB_OPT.size) return undefined;
+    const r64 = slots[2]!;
+    const c64 = slots[4]!;
+    if ((r64 >= 0 && slots[3]! < 8) || (c64 >= 0 && slots[5]! < 8)) return undefined;
+    const rate = r64 >= 0 ? Number(dv.getBigUint64(r64, true)) : dv.getUint32(p + O_RATE, true);
+    const ceil = c64 >= 0 ? Number(dv.getBigUint64(c64, true)) : dv.getUint32(p + O_CEIL, true);
+    const out: Record<string, unknown> = {
+      rate,
+      ceil,
+      burst: rate ? txSize(dv.getUint32(p + O_BUFFER, true), rate) : 0,
+      cburst: ceil ? txSize(dv.getUint32(p + O_CBUFFER, true), ceil) : 0,
+      prio: dv.getUint32(p + O_PRIO, true),
+      quantum: dv.getUint32(p + O_QUANTUM, true),
+      level: dv.getUint32(p + O_LEVEL, true),
+    };
+    const overhead = dv.getUint16(p + O_OVERHEAD, true);
+    if (overhead) out.overhead = overhead;
+    const mpu = dv.getUint16(p + O_MPU, true);
+    if (mpu) out.mpu = mpu;
     return out;
   },
   decodeXstats(x) {

@@ -7,8 +7,10 @@
  * @module
  */
 import { ArgumentError } from "../../core/errors.ts";
-import { TCA_CLS_FLAGS } from "../../core/tables/tc.ts";
+import { memberOffset } from "../../core/layout.ts";
+import { TC_ATTRS, TC_STRUCTS, TC_U32, TCA_CLS_FLAGS } from "../../core/tables/tc.ts";
 import { int, str, u32 } from "../spec.ts";
+import { scanOptions, scanPlan } from "./fast.ts";
 import { BASIC, BPF, FW, MATCHALL, ROUTE } from "./filters_more.ts";
 import { FLOWER } from "./flower.ts";
 import type { KindCodec } from "./kind.ts";
@@ -82,6 +84,45 @@ export function clsFlags(
   }
   return f || undefined;
 }
+
+// The fast reader's plan and tc_u32_sel's members, from the generated tables.
+const U32_ATTR = TC_ATTRS.tcU32Attrs;
+/**
+ * Slots: 0 classid, 1 hash, 2 link, 3 divisor, 4 sel, 5 mark, 6 flags; the
+ * performance counters (pcnt, a struct or bytes, never an error) are not
+ * shown. Any other attribute (indev, police, actions) goes the general way.
+ */
+const U32_PLAN = scanPlan(
+  [
+    U32_ATTR.classid,
+    U32_ATTR.hash,
+    U32_ATTR.link,
+    U32_ATTR.divisor,
+    U32_ATTR.sel,
+    U32_ATTR.mark,
+    U32_ATTR.flags,
+  ],
+  [U32_ATTR.pad, U32_ATTR.pcnt],
+);
+const SEL = TC_STRUCTS.tcU32Sel;
+const SEL_FLAGS = memberOffset(SEL, "flags", "u8");
+const SEL_NKEYS = memberOffset(SEL, "nkeys", "u8");
+const SEL_HOFF = memberOffset(SEL, "hoff", "s16");
+const SEL_HMASK = memberOffset(SEL, "hmask", "u32be");
+const SEL_KEYS = memberOffset(SEL, "keys", "binary");
+const KEY = TC_STRUCTS.tcU32Key;
+const KEY_MASK = memberOffset(KEY, "mask", "u32be");
+const KEY_VAL = memberOffset(KEY, "val", "u32be");
+const KEY_OFF = memberOffset(KEY, "off", "s32");
+const KEY_OFFMASK = memberOffset(KEY, "offmask", "s32");
+const MARK = TC_STRUCTS.tcU32Mark;
+const MARK_VAL = memberOffset(MARK, "val", "u32");
+const MARK_MASK = memberOffset(MARK, "mask", "u32");
+const MARK_SUCCESS = memberOffset(MARK, "success", "u32");
+/** The slots of the u32 attributes. */
+const U32_WORDS = [0, 1, 2, 3, 6] as const;
+/** The scan's slots (the readers never re-enter). */
+const slots: number[] = new Array(14).fill(-1);
 
 const U32: KindCodec = {
   keys: [
@@ -197,6 +238,57 @@ const U32: KindCodec = {
       if (opts.flags & TCA_CLS_SKIP_SW) out.skipSw = true;
       if (opts.flags & TCA_CLS_FLAGS.IN_HW) out.inHw = true;
       if (opts.flags & TCA_CLS_FLAGS.NOT_IN_HW) out.notInHw = true;
+    }
+    return out;
+  },
+  // What decode gives, in its key order, read in place (see KindCodec.decodeFast).
+  decodeFast(_bytes, dv, start, end) {
+    const s = slots;
+    if (!scanOptions(dv, start, end, U32_PLAN, 7, s)) return undefined;
+    // The u32 attributes (classid, hash, link, divisor, flags) too short: the general way.
+    for (const i of U32_WORDS) if (s[2 * i]! >= 0 && s[2 * i + 1]! < 4) return undefined;
+    const sel = s[8]!;
+    let nkeys = 0;
+    if (sel >= 0) {
+      if (s[9]! < SEL.size) return undefined;
+      nkeys = dv.getUint8(sel + SEL_NKEYS);
+      if (s[9]! < SEL_KEYS + KEY.size * nkeys) return undefined;
+    }
+    if (s[10]! >= 0 && s[11]! < MARK.size) return undefined;
+    const out: Record<string, unknown> = {};
+    if (s[0]! >= 0) out.classid = formatHandle(dv.getUint32(s[0]!, true));
+    if (s[6]! >= 0) out.divisor = dv.getUint32(s[6]!, true);
+    if (s[2]! >= 0) out.ht = formatU32Handle(dv.getUint32(s[2]!, true));
+    if (s[4]! >= 0) out.link = formatU32Handle(dv.getUint32(s[4]!, true));
+    if (sel >= 0) {
+      out.terminal = (dv.getUint8(sel + SEL_FLAGS) & TC_U32.TERMINAL) !== 0;
+      const keys: U32Key[] = [];
+      for (let i = 0, k = sel + SEL_KEYS; i < nkeys; i++, k += KEY.size) {
+        keys.push({
+          value: dv.getUint32(k + KEY_VAL, false),
+          mask: dv.getUint32(k + KEY_MASK, false),
+          off: dv.getInt32(k + KEY_OFF, true),
+          offmask: dv.getInt32(k + KEY_OFFMASK, true),
+        });
+      }
+      out.keys = keys;
+      const hmask = dv.getUint32(sel + SEL_HMASK, false);
+      if (hmask) out.hashkey = { mask: hmask, at: dv.getInt16(sel + SEL_HOFF, true) };
+    }
+    const m = s[10]!;
+    if (m >= 0) {
+      out.mark = {
+        value: dv.getUint32(m + MARK_VAL, true),
+        mask: dv.getUint32(m + MARK_MASK, true),
+        success: dv.getUint32(m + MARK_SUCCESS, true),
+      };
+    }
+    if (s[12]! >= 0) {
+      const flags = dv.getUint32(s[12]!, true);
+      if (flags & TCA_CLS_SKIP_HW) out.skipHw = true;
+      if (flags & TCA_CLS_SKIP_SW) out.skipSw = true;
+      if (flags & TCA_CLS_FLAGS.IN_HW) out.inHw = true;
+      if (flags & TCA_CLS_FLAGS.NOT_IN_HW) out.notInHw = true;
     }
     return out;
   },

@@ -45,6 +45,20 @@ export interface KindCodec {
    * which class options do not have).
    */
   readonly rawOptions?: boolean;
+  /**
+   * The typed options read straight from TCA_OPTIONS' payload
+   * (`bytes[start..end)`, `dv` viewing `bytes`), as `decode` gives them from
+   * the tables' decoding, without that decoding's objects; `undefined` when
+   * the attributes are not the ones the kernel dumps for the kind (another
+   * attribute, a repeat, a short or malformed one): the general way then
+   * decodes them (or raises its error).
+   */
+  decodeFast?(
+    bytes: Uint8Array,
+    dv: DataView,
+    start: number,
+    end: number,
+  ): Record<string, unknown> | undefined;
   /** A filter kind's own handle notation (u32's `"800::800"`, fw's mark) → the number. */
   handle?(v: unknown, argument: string): number;
   /** A filter handle as the kind's tc prints it. */

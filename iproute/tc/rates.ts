@@ -36,7 +36,9 @@ const U32_MAX = 0xffffffff;
 /**
  * tc_ratespec members under `prefix` (`rate` → rateRate, rateCellLog, …) and
  * the rate table, for `rate` bytes/s with the link-layer options and `mtu`
- * (0: tc's default 2047) — as tc's htb/tbf parsers fill them.
+ * (0: tc's default 2047) — as tc's htb/tbf parsers fill them. The table is
+ * shared with other requests of the same rate (see {@link cachedTable}):
+ * encode it, never modify it.
  */
 export function rateSpec(
   prefix: string,
@@ -44,18 +46,63 @@ export function rateSpec(
   opts: { overhead: number; mpu: number; linklayer: number },
   mtu: number,
 ): { members: Record<string, number>; table: Uint8Array } {
-  const t = rateTable({ rate, mpu: opts.mpu, linklayer: opts.linklayer }, mtu);
-  return {
-    members: {
-      [`${prefix}CellLog`]: t.cellLog,
-      [`${prefix}Linklayer`]: t.linklayer,
-      [`${prefix}Overhead`]: opts.overhead,
-      [`${prefix}CellAlign`]: t.cellAlign,
-      [`${prefix}Mpu`]: opts.mpu,
-      [`${prefix}Rate`]: Math.min(rate, U32_MAX),
-    },
-    table: new Uint8Array(t.table.buffer, t.table.byteOffset, t.table.byteLength),
-  };
+  const t = cachedTable(rate, opts.mpu, opts.linklayer, mtu);
+  const k = memberNames(prefix);
+  const members: Record<string, number> = {};
+  members[k[0]] = t.cellLog;
+  members[k[1]] = t.linklayer;
+  members[k[2]] = opts.overhead;
+  members[k[3]] = t.cellAlign;
+  members[k[4]] = opts.mpu;
+  members[k[5]] = Math.min(rate, U32_MAX);
+  return { members, table: t.bytes };
+}
+
+/** tc_ratespec's member names under each prefix, made once. */
+const MEMBER_NAMES = new Map<string, readonly [string, string, string, string, string, string]>();
+function memberNames(prefix: string): readonly [string, string, string, string, string, string] {
+  let k = MEMBER_NAMES.get(prefix);
+  if (!k) {
+    k = ["CellLog", "Linklayer", "Overhead", "CellAlign", "Mpu", "Rate"].map((m) =>
+      `${prefix}${m}`
+    ) as unknown as readonly [string, string, string, string, string, string];
+    MEMBER_NAMES.set(prefix, k);
+  }
+  return k;
+}
+
+interface CachedTable {
+  cellLog: number;
+  cellAlign: number;
+  linklayer: number;
+  /** The table's bytes (1 KiB). */
+  bytes: Uint8Array;
+}
+
+/** Rate tables by rate, mpu, link layer and MTU: at most {@link TABLES_MAX} (1 KiB each), then cleared. */
+const TABLES = new Map<string, CachedTable>();
+const TABLES_MAX = 256;
+
+/**
+ * {@link rateTable}'s answer for these arguments, remembered: a batch of
+ * classes mostly repeats a few rates (every class's ceil, often), and a table
+ * costs 256 transmit times. A refused argument is not remembered (rateTable throws).
+ */
+function cachedTable(rate: number, mpu: number, linklayer: number, mtu: number): CachedTable {
+  const key = `${rate}/${mpu}/${linklayer}/${mtu}`;
+  let t = TABLES.get(key);
+  if (!t) {
+    const r = rateTable({ rate, mpu, linklayer }, mtu);
+    t = {
+      cellLog: r.cellLog,
+      cellAlign: r.cellAlign,
+      linklayer: r.linklayer,
+      bytes: new Uint8Array(r.table.buffer, r.table.byteOffset, r.table.byteLength),
+    };
+    if (TABLES.size >= TABLES_MAX) TABLES.clear();
+    TABLES.set(key, t);
+  }
+  return t;
 }
 
 /** The link-layer options of a spec, checked (`argument` names them: `overhead`, …). */

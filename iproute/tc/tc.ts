@@ -15,6 +15,7 @@ import { type Action, decodeAction } from "./actions.ts";
 import { CLASS_KINDS } from "./classes.ts";
 import { FILTER_KINDS } from "./filters.ts";
 import { codecOf, type KindCodec } from "./kind.ts";
+import { cString } from "../../core/codec.ts";
 import { protocolName } from "./protocol.ts";
 import { QDISC_KINDS } from "./qdiscs.ts";
 import { formatHandle } from "./units.ts";
@@ -80,6 +81,50 @@ const obj = (v: unknown): Record<string, unknown> | undefined =>
     ? v as Record<string, unknown>
     : undefined;
 
+/**
+ * The kind messages name, remembered by its attribute's bytes (one per kinds
+ * table): a dump repeats one kind, and a string made from the bytes each time
+ * is a new key for the codec table's lookup, which measured slower than the
+ * options read it serves.
+ *
+ * @internal
+ */
+export class KindMemo {
+  readonly #table: Readonly<Record<string, KindCodec>>;
+  readonly #bytes = new Uint8Array(16);
+  #len = -1;
+  /** The kind last seen. */
+  kind = "";
+  /** Its codec. */
+  codec: KindCodec | undefined;
+
+  /** A memo for the kinds of `table`. */
+  constructor(table: Readonly<Record<string, KindCodec>>) {
+    this.#table = table;
+  }
+
+  /** The kind in `bytes[o..o + len)` (the attribute's payload): this memo, updated. */
+  of(bytes: Uint8Array, o: number, len: number): this {
+    const mem = this.#bytes;
+    if (len === this.#len) {
+      let i = 0;
+      while (i < len && bytes[o + i] === mem[i]) i++;
+      if (i === len) return this;
+    }
+    this.kind = cString(bytes, o, o + len);
+    this.codec = codecOf(this.#table, this.kind);
+    if (len <= mem.length) {
+      mem.set(bytes.subarray(o, o + len));
+      this.#len = len;
+    } else this.#len = -1;
+    return this;
+  }
+}
+
+const QDISC_MEMO = new KindMemo(QDISC_KINDS);
+const CLASS_MEMO = new KindMemo(CLASS_KINDS);
+const FILTER_MEMO = new KindMemo(FILTER_KINDS);
+
 /** What qdiscs, classes and filters share: the header, kind, options and statistics. */
 export abstract class TcMessage extends LazyMessage {
   /** @internal rtnetlink, struct tcmsg and the attribute table (tcAttrs). */
@@ -88,6 +133,14 @@ export abstract class TcMessage extends LazyMessage {
   }
   /** @internal The codecs of this object's kinds. */
   protected abstract get kinds(): Readonly<Record<string, KindCodec>>;
+  /** @internal The memo of `kinds`. */
+  protected abstract get kindMemo(): KindMemo;
+
+  /** @internal The codec of this object's kind (undefined: no kind, or one without a codec). */
+  protected kindCodec(): KindCodec | undefined {
+    const o = this.at(TCA.kind);
+    return o < 0 ? undefined : this.kindMemo.of(this.bytes, o, this.lenOf(TCA.kind)).codec;
+  }
 
   /** Address family (AF_UNSPEC, 0, for qdiscs and classes). */
   get family(): number {
@@ -119,7 +172,8 @@ export abstract class TcMessage extends LazyMessage {
   }
   /** The kind (`htb`, `tbf`, `u32`, …). */
   get kind(): string | undefined {
-    return this.str(TCA.kind);
+    const o = this.at(TCA.kind);
+    return o < 0 ? undefined : this.kindMemo.of(this.bytes, o, this.lenOf(TCA.kind)).kind;
   }
   /** The filter chain (filters; chain 0 included). */
   get chain(): number | undefined {
@@ -136,7 +190,26 @@ export abstract class TcMessage extends LazyMessage {
    * the tables have no format for.
    */
   get options(): Record<string, unknown> | undefined {
-    const codec = codecOf(this.kinds, this.kind);
+    const codec = this.kindCodec();
+    if (codec?.decodeFast) {
+      // The kinds dumped by the thousand read their few attributes in place.
+      const o = this.span(TCA.options);
+      if (o >= 0) {
+        const fast = codec.decodeFast(this.bytes, this.dv, o, o + this.lenOf(TCA.options));
+        if (fast) return fast;
+      }
+    }
+    return this.#optionsByTable(codec);
+  }
+  /**
+   * @internal The options the general way: TCA_OPTIONS decoded by the
+   * tables, then by the kind's codec (what `options` gives when the kind has
+   * no fast reader or its attributes are not the usual ones).
+   */
+  optionsByTable(): Record<string, unknown> | undefined {
+    return this.#optionsByTable(this.kindCodec());
+  }
+  #optionsByTable(codec: KindCodec | undefined): Record<string, unknown> | undefined {
     if (codec?.rawOptions) {
       const o = this.at(TCA.options);
       return o < 0 ? undefined : codec.decode(this.bytes.subarray(o, o + this.lenOf(TCA.options)));
@@ -187,7 +260,7 @@ export abstract class TcMessage extends LazyMessage {
     // TCA_XSTATS first: it is decoded by kind (TCA_STATS_APP, inside TCA_STATS2, has no kind beside it).
     const raw = this.attr(TCA.xstats) ?? obj(this.attr(TCA.stats2))?.app;
     if (raw === undefined) return undefined;
-    const codec = codecOf(this.kinds, this.kind);
+    const codec = this.kindCodec();
     return codec?.decodeXstats?.(raw) ?? raw as Record<string, unknown> | Uint8Array;
   }
 
@@ -227,6 +300,10 @@ export class Qdisc extends TcMessage {
   protected get kinds(): Readonly<Record<string, KindCodec>> {
     return QDISC_KINDS;
   }
+  /** @internal */
+  protected get kindMemo(): KindMemo {
+    return QDISC_MEMO;
+  }
   /** Reference count (tcm_info). */
   get refcnt(): number {
     return this.info;
@@ -259,6 +336,10 @@ export class TrafficClass extends TcMessage {
   protected get kinds(): Readonly<Record<string, KindCodec>> {
     return CLASS_KINDS;
   }
+  /** @internal */
+  protected get kindMemo(): KindMemo {
+    return CLASS_MEMO;
+  }
   /** The class id as tc prints it (`"1:10"`; the same as `handle`). */
   get classid(): string {
     return this.handle;
@@ -279,6 +360,10 @@ export class Filter extends TcMessage {
   protected get kinds(): Readonly<Record<string, KindCodec>> {
     return FILTER_KINDS;
   }
+  /** @internal */
+  protected get kindMemo(): KindMemo {
+    return FILTER_MEMO;
+  }
   /** Its priority (tc's `pref`). */
   get prio(): number {
     return this.info >>> 16;
@@ -294,7 +379,7 @@ export class Filter extends TcMessage {
   }
   /** The handle in the kind's notation (u32: `"800::800"`; others: hex, as tc). */
   override get handle(): string {
-    const codec = codecOf(FILTER_KINDS, this.kind);
+    const codec = this.kindCodec();
     if (codec?.formatHandle) return codec.formatHandle(this.handleId);
     return this.handleId ? `0x${this.handleId.toString(16)}` : "0";
   }

