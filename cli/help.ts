@@ -11,7 +11,7 @@ export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
                   nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl |
-                  bridge { mdb | vlan } | tc { qdisc | class | filter } }
+                  bridge { mdb | vlan } | tc { qdisc | class | filter } | ipset }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -229,6 +229,30 @@ VERDICT := { pass | drop | pipe | reclassify | continue | trap | goto chain N | 
 Example:
        nlroute tc filter add dev v0 parent 1: protocol ip pref 1 u32 \\
                match ip dport 80 0xffff flowid 1:10
+`,
+  ipset: `Usage: nlroute [ -n NS ] [ -j ] ipset [ SWITCHES ] COMMAND
+COMMAND := create SETNAME TYPENAME [ CREATE-OPTIONS ]
+         | { add | del | test } SETNAME ENTRY [ ADD-OPTIONS ]
+         | { destroy | flush } [ SETNAME ] | rename FROM TO | swap FROM TO
+         | { list | save } [ SETNAME ]
+SWITCHES := -exist | -name | -terse | -output { plain | save } | -quiet
+TYPENAME := { hash:ip | hash:net | hash:ip,port | hash:net,iface | hash:mac | bitmap:port |
+              list:set }
+CREATE-OPTIONS := [ family { inet | inet6 } ] [ hashsize N ] [ maxelem N ] [ timeout N ]
+                  [ counters ] [ comment ] [ skbinfo ] [ forceadd ] [ range FROM-TO ]
+                  (bitmap:port) [ size N ] (list:set)
+ADD-OPTIONS := [ timeout N ] [ comment TEXT ] [ packets N ] [ bytes N ]
+               [ skbmark MARK[/MASK] ] [ skbprio MAJOR:MINOR ] [ skbqueue N ] [ nomatch ]
+ENTRY := IP | NET | IP,[PROTO:]PORT | NET,IFACE | MAC | PORT | SETNAME (by the set's type)
+What Debian's ipset 7.17 does, over NETLINK_NETFILTER: list and save print its text
+(-name: names only, -terse: no members); test exits 0 when the entry is in the set, 1
+when not; the kernel's refusals are reported with ipset's message and exit status 1.
+-j prints list/save as a JSON array of nlroute's IPSetInfo { name, type, revision,
+header, members: [ { member, timeout?, packets?, bytes?, comment?, … } ] }.
+Examples:
+       nlroute ipset create allow hash:ip timeout 600 comment
+       nlroute ipset add allow 192.0.2.7 timeout 60 comment "build host"
+       nlroute -n blue ipset list allow
 `,
   netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
 Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,

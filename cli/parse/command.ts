@@ -31,6 +31,7 @@ import { parseRule } from "./rule.ts";
 import { parseYnl } from "./ynl.ts";
 import { parseUEvent } from "./uevent.ts";
 import { parseClass, parseFilter, parseQdisc } from "./tc.ts";
+import { parseIpset } from "./ipset.ts";
 import {
   ADDR_COMMANDS,
   ADDRLABEL_COMMANDS,
@@ -62,7 +63,10 @@ import { Words } from "./words.ts";
 type Parser = (w: Words, action: string, family: Family) => Invocation;
 
 /** Objects with a grammar of their own words (not the front words of `bridge` and `tc`). */
-type Grammatical = Exclude<ObjectName, "help" | "monitor" | "genl" | "ynl" | "bridge" | "tc">;
+type Grammatical = Exclude<
+  ObjectName,
+  "help" | "monitor" | "genl" | "ynl" | "bridge" | "tc" | "ipset"
+>;
 
 /** Each object's commands in ip's order, the command without one, and its grammar. */
 const GRAMMARS: Record<Grammatical, [readonly IpWord[], string, Parser]> = {
@@ -116,6 +120,7 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
   if (object === "monitor") return parseMonitor(words.slice(1), family);
   if (object === "genl") return parseGenl(words.slice(1));
   if (object === "ynl") return parseYnl(words.slice(1));
+  if (object === "ipset") return parseIpset(words.slice(1));
   if (object === "bridge") return parseCommandOf(bridgeObject(words[1]), words.slice(2), family);
   if (object === "tc") {
     const sub = tcObject(words[1]);

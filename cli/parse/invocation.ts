@@ -6,6 +6,7 @@
  */
 import type { GroupName } from "../../iproute/events.ts";
 import type { UEventGroup } from "../../uevent/monitor.ts";
+import type { IpsetArgs } from "./ipset.ts";
 
 /** A plain object of IPRoute arguments. */
 export type Spec = Record<string, unknown>;
@@ -39,6 +40,7 @@ export type ObjectName =
   | "qdisc"
   | "tclass"
   | "tfilter"
+  | "ipset"
   | "help";
 
 /** Extra switches of a command that are not IPRoute arguments. */
@@ -79,6 +81,8 @@ export interface Extras {
   uevent?: UEventArgs;
   /** tc qdisc/class/filter show: what the command selects (and tc then leaves out). */
   tc?: TcSelect;
+  /** ipset: the command, its sets, entry and switches (see cli/parse/ipset.ts). */
+  ipset?: IpsetArgs;
 }
 
 /** What a `tc … show` selects, as numbers (see cli/parse/tc.ts). */

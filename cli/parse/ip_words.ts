@@ -78,6 +78,8 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["ynl", "ynl"],
   // nlroute's own: device events (NETLINK_KOBJECT_UEVENT).
   ["uevent", "uevent"],
+  // nlroute's own: what ipset(8) does (NFNL_SUBSYS_IPSET), compared whole.
+  ["ipset", "ipset", "exact"],
   // nlroute's own: what iproute2's `bridge` tool does (`nlroute bridge mdb …`).
   ["bridge", "bridge"],
 ];
