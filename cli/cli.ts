@@ -15,7 +15,10 @@
  * for DiagSocket's objects); generic
  * netlink: `genl list` (families, as
  * `genl ctrl list`) and `ynl FAMILY OP` (operations by their YNL names, as
- * the kernel's ynl cli.py). Global options in ip's habits: `-j`, `-p`,
+ * the kernel's ynl cli.py); `ipset create|add|del|test|destroy|flush|rename|
+ * swap|list|save` (ipset(8)'s grammar and ipset 7.17's text; `-j` for
+ * IPSet's typed sets); `conntrack -L|-I|-D|-U|-F|-C|-S` (conntrack(8)'s
+ * options and conntrack 1.4.7's lines; `-j` for Conntrack's entries). Global options in ip's habits: `-j`, `-p`,
  * `-br`, `-o`, `-n NS`, `-4`/`-6`, `-c[=WHEN]`, `-d`, `-s`, `--debug`,
  * `--help`, `--version`. Objects, commands and options may be abbreviated as
  * with ip, read in ip's order (`nlroute l s dev v0 up` is `link set`).
@@ -140,7 +143,7 @@ export async function main(argv: readonly string[], streams?: Streams): Promise<
       return 0;
     }
     const paint = new Paint(!options.json && useColor(options.color, io.isTTY, io.env));
-    const out: Output = { write: io.stdout, paint, isTTY: io.isTTY };
+    const out: Output = { write: io.stdout, warn: io.stderr, paint, isTTY: io.isTTY };
     if (io.stdoutBytes) out.writeBytes = io.stdoutBytes;
     if (io.stdin) out.readInput = io.stdin;
     return await runCommand(inv, options, out);

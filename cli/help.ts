@@ -11,7 +11,8 @@ export const USAGE: string = `Usage: nlroute [ OPTIONS ] OBJECT { COMMAND | help
        nlroute [ -h | --help ] [ -V | --version ]
 where  OBJECT := { link | address | addrlabel | maddress | route | neigh | ntable | rule |
                   nexthop | netns | netconf | stats | tuntap | uevent | monitor | genl | ynl |
-                  bridge { mdb | vlan } | tc { qdisc | class | filter } | ss }
+                  bridge { mdb | vlan } | tc { qdisc | class | filter } | ss | ipset |
+                  conntrack }
        OPTIONS := { -j[son] | -p[retty] | -br[ief] | -o[neline] | -d[etails] | -s[tatistics] |
                     -n[etns] NAME | -4 | -6 | -f[amily] { inet | inet6 } |
                     -c[olor][={ always | auto | never }] | --debug }
@@ -297,6 +298,47 @@ Examples:
        nlroute -n blue ss -tln sport = :22
        nlroute ss -xa
        nlroute ss -K dst 10.0.0.2
+`,
+  ipset: `Usage: nlroute [ -n NS ] [ -j ] ipset [ SWITCHES ] COMMAND
+COMMAND := create SETNAME TYPENAME [ CREATE-OPTIONS ]
+         | { add | del | test } SETNAME ENTRY [ ADD-OPTIONS ]
+         | { destroy | flush } [ SETNAME ] | rename FROM TO | swap FROM TO
+         | { list | save } [ SETNAME ]
+SWITCHES := -exist | -name | -terse | -output { plain | save } | -quiet
+TYPENAME := { hash:ip | hash:net | hash:ip,port | hash:net,iface | hash:mac | bitmap:port |
+              list:set }
+CREATE-OPTIONS := [ family { inet | inet6 } ] [ hashsize N ] [ maxelem N ] [ timeout N ]
+                  [ counters ] [ comment ] [ skbinfo ] [ forceadd ] [ range FROM-TO ]
+                  (bitmap:port) [ size N ] (list:set)
+ADD-OPTIONS := [ timeout N ] [ comment TEXT ] [ packets N ] [ bytes N ]
+               [ skbmark MARK[/MASK] ] [ skbprio MAJOR:MINOR ] [ skbqueue N ] [ nomatch ]
+ENTRY := IP | NET | IP,[PROTO:]PORT | NET,IFACE | MAC | PORT | SETNAME (by the set's type)
+What Debian's ipset 7.17 does, over NETLINK_NETFILTER: list and save print its text
+(-name: names only, -terse: no members); test exits 0 when the entry is in the set, 1
+when not; the kernel's refusals are reported with ipset's message and exit status 1.
+-j prints list/save as a JSON array of nlroute's IPSetInfo { name, type, revision,
+header, members: [ { member, timeout?, packets?, bytes?, comment?, … } ] }.
+Examples:
+       nlroute ipset create allow hash:ip timeout 600 comment
+       nlroute ipset add allow 192.0.2.7 timeout 60 comment "build host"
+       nlroute -n blue ipset list allow
+`,
+  conntrack: `Usage: nlroute [ -n NS ] [ -j ] conntrack COMMAND [ OPTIONS ]
+COMMAND := -L | -I | -D | -U | -F | -C | -S   (--dump, --create, --delete, --update, --flush,
+           --count, --stats)
+OPTIONS := [ -f { ipv4 | ipv6 } ] [ -p PROTO ] [ -s ADDR ] [ -d ADDR ] [ -r ADDR ] [ -q ADDR ]
+           [ --sport PORT ] [ --dport PORT ] [ --reply-port-src PORT ] [ --reply-port-dst PORT ]
+           [ --icmp-type N ] [ --icmp-code N ] [ --icmp-id N ]
+           [ -t SECONDS ] [ -m MARK[/MASK] ] [ -u STATUS[,STATUS…] ] [ --state STATE ]
+           [ -w | --zone ZONE ] [ -o extended ] [ -j ]
+What conntrack 1.4.7 does, over NETLINK_NETFILTER: -L prints its lines (-o extended: the
+family first) and the count on standard error; -D and -U act on every entry the options
+select and print them; -I creates one entry (-s -d -p, ports, -t required); -C prints the
+number of entries, -S the per-CPU counters. -j prints nlroute's ConntrackEntry objects.
+Examples:
+       nlroute -n blue conntrack -L -p tcp -o extended
+       nlroute conntrack -I -s 10.0.0.1 -d 10.0.0.2 -p tcp --sport 1000 --dport 80 \\
+               --state ESTABLISHED -t 100 -u ASSURED,SEEN_REPLY
 `,
   netconf: `Usage: nlroute netconf [ show [ dev DEVICE ] ]
 Per-interface IP configuration (forwarding, rp_filter, proxy_neigh, …) of each family,

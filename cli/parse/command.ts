@@ -32,6 +32,8 @@ import { parseYnl } from "./ynl.ts";
 import { parseUEvent } from "./uevent.ts";
 import { parseClass, parseFilter, parseQdisc } from "./tc.ts";
 import { parseSs } from "./ss.ts";
+import { parseIpset } from "./ipset.ts";
+import { parseConntrack } from "./conntrack.ts";
 import {
   ADDR_COMMANDS,
   ADDRLABEL_COMMANDS,
@@ -65,7 +67,7 @@ type Parser = (w: Words, action: string, family: Family) => Invocation;
 /** Objects with a grammar of their own words (not the front words of `bridge` and `tc`). */
 type Grammatical = Exclude<
   ObjectName,
-  "help" | "monitor" | "genl" | "ynl" | "bridge" | "tc" | "ss"
+  "help" | "monitor" | "genl" | "ynl" | "bridge" | "tc" | "ss" | "ipset" | "conntrack"
 >;
 
 /** Each object's commands in ip's order, the command without one, and its grammar. */
@@ -123,6 +125,11 @@ export function parseCommand(words: readonly string[], family: Family): Invocati
   if (object === "ss") {
     if (words[1] === "help") return inv("help", "help", {}, { topic: "ss" });
     return parseSs(words.slice(1), family);
+  }
+  if (object === "ipset") return parseIpset(words.slice(1));
+  if (object === "conntrack") {
+    if (words[1] === "help") return inv("help", "help", {}, { topic: "conntrack" });
+    return parseConntrack(words.slice(1));
   }
   if (object === "bridge") return parseCommandOf(bridgeObject(words[1]), words.slice(2), family);
   if (object === "tc") {

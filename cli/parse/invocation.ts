@@ -7,6 +7,8 @@
 import type { GroupName } from "../../iproute/events.ts";
 import type { UEventGroup } from "../../uevent/monitor.ts";
 import type { SsArgs } from "./ss.ts";
+import type { IpsetArgs } from "./ipset.ts";
+import type { ConntrackArgs } from "./conntrack.ts";
 
 /** A plain object of IPRoute arguments. */
 export type Spec = Record<string, unknown>;
@@ -41,6 +43,8 @@ export type ObjectName =
   | "tclass"
   | "tfilter"
   | "ss"
+  | "ipset"
+  | "conntrack"
   | "help";
 
 /** Extra switches of a command that are not IPRoute arguments. */
@@ -83,6 +87,10 @@ export interface Extras {
   tc?: TcSelect;
   /** ss: the tables, states, switches and filter (see cli/parse/ss.ts). */
   ss?: SsArgs;
+  /** ipset: the command, its sets, entry and switches (see cli/parse/ipset.ts). */
+  ipset?: IpsetArgs;
+  /** conntrack: the command and its options (see cli/parse/conntrack.ts). */
+  conntrack?: ConntrackArgs;
 }
 
 /** What a `tc … show` selects, as numbers (see cli/parse/tc.ts). */

@@ -80,6 +80,10 @@ export const OBJECT_WORDS: readonly IpWord[] = [
   ["uevent", "uevent"],
   // nlroute's own: what iproute2's `ss` tool lists (NETLINK_SOCK_DIAG), compared whole.
   ["ss", "ss", "exact"],
+  // nlroute's own: what ipset(8) does (NFNL_SUBSYS_IPSET), compared whole.
+  ["ipset", "ipset", "exact"],
+  // nlroute's own: what conntrack(8) does (NFNL_SUBSYS_CTNETLINK), compared whole.
+  ["conntrack", "conntrack", "exact"],
   // nlroute's own: what iproute2's `bridge` tool does (`nlroute bridge mdb …`).
   ["bridge", "bridge"],
 ];

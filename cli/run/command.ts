@@ -29,6 +29,8 @@ import { runYnl } from "./ynl.ts";
 import { runUEvent } from "./uevent.ts";
 import { runClass, runFilter, runQdisc } from "./tc.ts";
 import { runSs } from "./ss.ts";
+import { runIpset } from "./ipset.ts";
+import { runConntrack } from "./conntrack.ts";
 
 type Runner = (ipr: IPRoute, inv: Invocation, opts: GlobalOptions, out: Output) => Promise<number>;
 
@@ -67,6 +69,8 @@ export async function runCommand(
   if (inv.object === "ynl") return await runYnl(inv, opts, out);
   if (inv.object === "uevent") return await runUEvent(inv, opts, out);
   if (inv.object === "ss") return await runSs(inv, opts, out);
+  if (inv.object === "ipset") return await runIpset(inv, opts, out);
+  if (inv.object === "conntrack") return await runConntrack(inv, opts, out);
   const run = RUNNERS[inv.object];
   if (!run) throw new UsageError(`Object "${inv.object}" has no commands.`);
   await using ipr = await IPRoute.open(opts.netns === undefined ? {} : { netns: opts.netns });

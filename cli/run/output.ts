@@ -22,6 +22,8 @@ export interface Output {
   writeBytes?: (bytes: Uint8Array) => void;
   /** Reads standard input to its end (route restore); absent: refused. */
   readInput?: () => Promise<Uint8Array>;
+  /** Writes text to standard error (ipset test's messages); absent: standard output. */
+  warn?: (text: string) => void;
   /** Whether standard output is a terminal (binary streams are not sent to one). */
   isTTY?: boolean;
 }
