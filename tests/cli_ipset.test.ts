@@ -475,6 +475,6 @@ describe("nlroute ipset: bad input and help", () => {
       assert.equal(r.code, 0, args.join(" "));
       assert.ok(r.stdout.startsWith("Usage: nlroute [ -n NS ] [ -j ] ipset"), r.stdout);
     }
-    assert.match(nlroute(["--help"]).stdout, /\| ipset \}/);
+    assert.match(nlroute(["--help"]).stdout, /\| ipset [|}]/);
   });
 });
