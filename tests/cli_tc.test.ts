@@ -20,9 +20,9 @@ import { Filter } from "../iproute/tc/tc.ts";
 import { parseCommand } from "../cli/parse/command.ts";
 import { printFilter } from "../cli/format/tc_filter.ts";
 import { Names } from "../cli/format/ifnames.ts";
-import { main, type Streams } from "../cli/cli.ts";
+import { main } from "../cli/cli.ts";
 import { createTestNetns, isRoot, removeTestNetns, skipReason, testTmpDir } from "./helpers.ts";
-import { lines, live, nlroute, ok } from "./cli_util.ts";
+import { lines, live, nlroute, ok, streams } from "./cli_util.ts";
 
 const hasTc = spawnSync("tc", ["-V"]).status === 0;
 const needTc = { skip: !hasTc && "needs tc (iproute2)" };
@@ -104,20 +104,6 @@ function timeless(v: unknown): unknown {
 /** Text with the seconds tc counts taken out, and trailing spaces trimmed. */
 function textOf(s: string): string[] {
   return lines(s.replace(/ (installed|used|firstused) \d+ sec/g, ""));
-}
-
-/** In-process streams for main(). */
-function streams(): Streams & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    isTTY: false,
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
 }
 
 describe("nlroute tc: the command line", () => {

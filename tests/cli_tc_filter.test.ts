@@ -17,9 +17,9 @@ import { Filter } from "../iproute/tc/tc.ts";
 import { parseCommand } from "../cli/parse/command.ts";
 import { printFilter } from "../cli/format/tc_filter.ts";
 import { Names } from "../cli/format/ifnames.ts";
-import { main, type Streams } from "../cli/cli.ts";
+import { main } from "../cli/cli.ts";
 import { createTestNetns, isRoot, removeTestNetns, skipReason, testTmpDir } from "./helpers.ts";
-import { lines, nlroute, ok } from "./cli_util.ts";
+import { lines, nlroute, ok, streams } from "./cli_util.ts";
 
 const hasTc = spawnSync("tc", ["-V"]).status === 0;
 const needTc = { skip: !hasTc && "needs tc (iproute2)" };
@@ -253,20 +253,6 @@ describe("nlroute tc filter: JSON of bpf, basic, fw, route and the actions", () 
     });
   });
 });
-
-/** In-process streams for main(). */
-function streams(): Streams & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    isTTY: false,
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe("nlroute tc filter: bad bpf, basic, fw, route and action words", () => {
   it("refuses them in one line with exit status 1", async () => {

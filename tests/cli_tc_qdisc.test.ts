@@ -28,29 +28,15 @@ import { Qdisc, TrafficClass } from "../iproute/tc/tc.ts";
 import { parseCommand } from "../cli/parse/command.ts";
 import { printClass, printQdisc } from "../cli/format/tc.ts";
 import { Names } from "../cli/format/ifnames.ts";
-import { main, type Streams } from "../cli/cli.ts";
+import { main } from "../cli/cli.ts";
 import { CLASS_CASES, QDISC_CASES } from "./tc_kind_cases.ts";
 import { createTestNetns, isRoot, removeTestNetns, testTmpDir } from "./helpers.ts";
-import { lines, ok } from "./cli_util.ts";
+import { lines, ok, streams } from "./cli_util.ts";
 
 type Json = Record<string, unknown>;
 const words = (s: string) => s.split(/\s+/).filter(Boolean);
 const hasTc = spawnSync("tc", ["-V"]).status === 0;
 const hex = (b: Uint8Array) => Buffer.from(b).toString("hex");
-
-/** In-process streams for main(). */
-function streams(): Streams & { out: () => string; err: () => string } {
-  let out = "";
-  let err = "";
-  return {
-    stdout: (s) => void (out += s),
-    stderr: (s) => void (err += s),
-    isTTY: false,
-    env: {},
-    out: () => out,
-    err: () => err,
-  };
-}
 
 const qdiscBytes = (spec: Json) =>
   NetlinkSocket.compile([buildQdiscRequest("add", { index: 2, ...spec } as never)]);

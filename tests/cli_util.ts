@@ -3,6 +3,7 @@
  * cli/cli.ts` under Deno, `bun cli/cli.ts` under Bun), its output compared
  * with ip's (`-j` field by field, text line by line).
  */
+import type { Streams } from "../cli/cli.ts";
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
@@ -214,4 +215,18 @@ export function twinScene(
 /** {@link throwawayNamespace} prepared with `cmds` (see {@link prepare}). */
 export function throwawayScene(cmds: readonly string[], use: (ns: string) => void): void {
   throwawayNamespace((ns) => prepare(ns, cmds), use);
+}
+
+/** In-process streams for main(). */
+export function streams(): Streams & { out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  return {
+    stdout: (s) => void (out += s),
+    stderr: (s) => void (err += s),
+    isTTY: false,
+    env: {},
+    out: () => out,
+    err: () => err,
+  };
 }

@@ -12,27 +12,15 @@
  *
  * @module
  */
+import { TCP_STATE } from "../../core/tables/sock_diag.ts";
 import { parseIP, parsePrefix } from "../../core/address.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { UsageError } from "../errors.ts";
 import type { Family, Invocation } from "./invocation.ts";
 import { inv } from "./invocation.ts";
 
-/** ss's state numbers (the kernel's TCP states; 7 is UNCONN for datagram and unix sockets). */
-export const SS_STATE = {
-  UNKNOWN: 0,
-  ESTABLISHED: 1,
-  SYN_SENT: 2,
-  SYN_RECV: 3,
-  FIN_WAIT1: 4,
-  FIN_WAIT2: 5,
-  TIME_WAIT: 6,
-  CLOSE: 7,
-  CLOSE_WAIT: 8,
-  LAST_ACK: 9,
-  LISTEN: 10,
-  CLOSING: 11,
-} as const;
+/** ss's state numbers: the kernel's TCP states (generated) and 0 (7 is UNCONN for datagram and unix sockets). */
+export const SS_STATE = { UNKNOWN: 0, ...TCP_STATE } as const;
 const S = SS_STATE;
 /** Every state (ss's SS_ALL). */
 export const SS_ALL: number = (1 << 12) - 1;
