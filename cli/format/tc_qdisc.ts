@@ -55,6 +55,24 @@ function intOpt(p: TcPrinter, key: string, v: unknown): void {
   if (n(v)) p.fp(` ${key} ${n(v)}`);
 }
 
+/**
+ * A probability and its correlation in their JSON object (`key` the probability's
+ * name, the object's name unless given), printed when the probability is not zero.
+ */
+function randomEvent(
+  p: TcPrinter,
+  object: string,
+  probability: unknown,
+  correlation: unknown,
+  key = object,
+): void {
+  if (!scaled(probability)) return;
+  p.open(object);
+  percent(p, key, ` ${key}`, probability);
+  corr(p, scaled(correlation) > 0, correlation);
+  p.close();
+}
+
 /** netem_print_opt. */
 function netem(p: TcPrinter, o: Obj): void {
   p.any("limit", n(o.limit), `limit ${n(o.limit)}`);
@@ -66,12 +84,7 @@ function netem(p: TcPrinter, o: Obj): void {
     corr(p, n(o.jitter) > 0 && scaled(o.delayCorrelation) > 0, o.delayCorrelation);
     p.close();
   }
-  if (scaled(o.loss)) {
-    p.open("loss-random");
-    percent(p, "loss", " loss", o.loss);
-    corr(p, scaled(o.lossCorrelation) > 0, o.lossCorrelation);
-    p.close();
-  }
+  randomEvent(p, "loss-random", o.loss, o.lossCorrelation, "loss");
   const model = isObj(o.lossModel) ? o.lossModel : undefined;
   if (model?.model === "state") {
     p.open("loss-state");
@@ -86,24 +99,9 @@ function netem(p: TcPrinter, o: Obj): void {
     percent(p, "1-k", " 1-k", model.goodLoss);
     p.close();
   }
-  if (scaled(o.duplicate)) {
-    p.open("duplicate");
-    percent(p, "duplicate", " duplicate", o.duplicate);
-    corr(p, scaled(o.duplicateCorrelation) > 0, o.duplicateCorrelation);
-    p.close();
-  }
-  if (scaled(o.reorder)) {
-    p.open("reorder");
-    percent(p, "reorder", " reorder", o.reorder);
-    corr(p, scaled(o.reorderCorrelation) > 0, o.reorderCorrelation);
-    p.close();
-  }
-  if (scaled(o.corrupt)) {
-    p.open("corrupt");
-    percent(p, "corrupt", " corrupt", o.corrupt);
-    corr(p, scaled(o.corruptCorrelation) > 0, o.corruptCorrelation);
-    p.close();
-  }
+  randomEvent(p, "duplicate", o.duplicate, o.duplicateCorrelation);
+  randomEvent(p, "reorder", o.reorder, o.reorderCorrelation);
+  randomEvent(p, "corrupt", o.corrupt, o.corruptCorrelation);
   if (n(o.rate)) {
     p.open("rate");
     p.any("rate", n(o.rate), ` rate ${formatRate(n(o.rate))}`);
