@@ -405,6 +405,90 @@ emitModule(
   );
 }
 
+// -- nftables (NFNL_SUBSYS_NFTABLES): YNL spec nftables.yaml (6.12) and uapi headers --
+{
+  const spec = convert(
+    parseYaml(readFileSync(SPECS + "linux-6.12/nftables.yaml", "utf8"), "nftables.yaml"),
+  );
+  const nft = h("netfilter/nf_tables.h");
+  const named = (name: string, prefix: string, drop: string[] = []) =>
+    strip(namedEnum(nft, name, prefix), drop);
+  // netfilter.h (hooks, families) is not in the 6.12 subset: the system's linux-libc-dev.
+  const netfilter = "/usr/include/linux/netfilter.h";
+  emitModule(
+    OUT + "nftables.ts",
+    "nftables netlink tables (NFNL_SUBSYS_NFTABLES) from the kernel's YNL spec nftables.yaml " +
+      "(6.12): attribute sets of tables, chains, rules, sets, elements, objects and expressions; " +
+      "message types, registers, verdicts, payload bases, NAT types, range and dynset " +
+      "operations, set element flags and data types from the 6.12 uapi netfilter/nf_tables.h; " +
+      "hooks and families (NF_INET_*, NF_NETDEV_*, NFPROTO_*) from the system's " +
+      "linux/netfilter.h.",
+    ["NFTABLES", spec],
+    [
+      [
+        "NFT_MSG",
+        "nftables message types (the low byte).",
+        named("nf_tables_msg_types", "NFT_MSG_", ["MAX"]),
+      ],
+      [
+        "NFT_REGISTER",
+        "nftables registers: REG_VERDICT, REG_1–REG_4 (16 bytes) and REG32_00–REG32_15 (4 bytes).",
+        named("nft_registers", "NFT_"),
+      ],
+      [
+        "NFT_VERDICT",
+        "nftables verdicts (negative) and the netfilter verdicts they share numbers with (NF_DROP, NF_ACCEPT, … from linux/netfilter.h).",
+        new Map([
+          ...defines(netfilter, "NF_", { from: "NF_DROP", to: "NF_STOP" }),
+          ...named("nft_verdicts", "NFT_"),
+        ]),
+      ],
+      [
+        "NFT_DATA",
+        "Data types of set keys and values (NFT_DATA_VALUE, NFT_DATA_VERDICT).",
+        named("nft_data_types", "NFT_DATA_"),
+      ],
+      [
+        "NFT_PAYLOAD_BASE",
+        "Payload bases (link-layer, network, transport, inner, tunnel header).",
+        named("nft_payload_bases", "NFT_PAYLOAD_"),
+      ],
+      [
+        "NFT_PAYLOAD_CSUM",
+        "Payload checksum types.",
+        named("nft_payload_csum_types", "NFT_PAYLOAD_CSUM_"),
+      ],
+      ["NFT_NAT", "NAT types.", named("nft_nat_types", "NFT_NAT_")],
+      ["NFT_RANGE", "Range expression operations.", named("nft_range_ops", "NFT_RANGE_")],
+      ["NFT_DYNSET_OP", "Dynamic set operations.", named("nft_dynset_ops", "NFT_DYNSET_OP_")],
+      ["NFT_SET_ELEM", "Set element flags.", named("nft_set_elem_flags", "NFT_SET_ELEM_")],
+      ["NFT_SET_POL", "Set selection policies.", named("nft_set_policies", "NFT_SET_POL_")],
+      [
+        "NFT_BYTEORDER",
+        "Byteorder expression operations.",
+        named("nft_byteorder_ops", "NFT_BYTEORDER_"),
+      ],
+      ["NFT_LIMIT", "Limit types.", named("nft_limit_type", "NFT_LIMIT_")],
+      ["NFT_LOG_LEVEL", "Log levels.", named("nft_log_level", "NFT_LOGLEVEL_")],
+      [
+        "NF_INET_HOOK",
+        "Netfilter hooks of the inet families (PRE_ROUTING … POST_ROUTING, INGRESS).",
+        strip(namedEnum(netfilter, "nf_inet_hooks", "NF_INET_"), ["NUMHOOKS"]),
+      ],
+      [
+        "NF_NETDEV_HOOK",
+        "Netfilter hooks of the netdev family.",
+        strip(namedEnum(netfilter, "nf_dev_hooks", "NF_NETDEV_"), ["NUMHOOKS"]),
+      ],
+      [
+        "NFPROTO",
+        "Netfilter families (nfgenmsg's nfgen_family).",
+        strip(enumValues(netfilter, "NFPROTO_"), ["NUMPROTO"]),
+      ],
+    ],
+  );
+}
+
 emitModule(
   OUT + "sock_diag.ts",
   "Socket diagnostics constants and headers from the kernel's 6.12 uapi sock_diag.h, inet_diag.h and unix_diag.h.",

@@ -26,6 +26,7 @@ export * from "./genetlink.ts";
 export * from "./nfnetlink.ts";
 export * from "./ctnetlink.ts";
 export * from "./ipset.ts";
+export * from "./nftables.ts";
 export * from "./sock_diag.ts";
 export * from "./ipproto.ts";
 export * from "./tun.ts";
