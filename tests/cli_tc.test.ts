@@ -21,7 +21,14 @@ import { parseCommand } from "../cli/parse/command.ts";
 import { printFilter } from "../cli/format/tc_filter.ts";
 import { Names } from "../cli/format/ifnames.ts";
 import { main } from "../cli/cli.ts";
-import { createTestNetns, isRoot, removeTestNetns, skipReason, testTmpDir } from "./helpers.ts";
+import {
+  createTestNetns,
+  isRoot,
+  removeTestNetns,
+  skipReason,
+  tcRefuses,
+  testTmpDir,
+} from "./helpers.ts";
 import { lines, live, nlroute, ok, streams } from "./cli_util.ts";
 
 const hasTc = spawnSync("tc", ["-V"]).status === 0;
@@ -562,30 +569,13 @@ describe(
   },
 );
 
-/** Whether this kernel makes what `setup` makes, probed with tc in a throwaway namespace. */
-function tcRefuses(setup: string[]): string | false {
-  const ns = createTestNetns();
-  try {
-    prepare(ns);
-    for (const line of setup) {
-      const r = spawnSync("ip", ["netns", "exec", ns, "tc", ...words(line)], { encoding: "utf8" });
-      if (r.status !== 0) {
-        return `this kernel refuses \`tc ${line}\`: ${(r.stderr || "").trim().split("\n")[0]}`;
-      }
-    }
-    return false;
-  } finally {
-    removeTestNetns(ns);
-  }
-}
-
 const KINDS = [
   "qdisc add dev v1 clsact",
   "filter add dev v1 ingress protocol ip pref 3 flower ip_proto tcp dst_port 80 src_ip 10.1.0.0/16 action gact drop",
   "filter add dev v1 ingress pref 4 matchall action police rate 1mbit burst 10k conform-exceed drop/pass",
   "filter add dev v1 egress pref 5 matchall action gact pass random determ drop 10 action mirred egress mirror dev v0",
 ];
-const KINDS_SKIP = skipReason(isRoot && tcRefuses(KINDS));
+const KINDS_SKIP = skipReason(isRoot && tcRefuses(KINDS, prepare));
 
 describe("nlroute tc: flower, matchall, gact and police (live)", {
   skip: !isRoot ? "needs root for namespaces" : KINDS_SKIP,

@@ -18,7 +18,14 @@ import { parseCommand } from "../cli/parse/command.ts";
 import { printFilter } from "../cli/format/tc_filter.ts";
 import { Names } from "../cli/format/ifnames.ts";
 import { main } from "../cli/cli.ts";
-import { createTestNetns, isRoot, removeTestNetns, skipReason, testTmpDir } from "./helpers.ts";
+import {
+  createTestNetns,
+  isRoot,
+  removeTestNetns,
+  skipReason,
+  tcRefuses,
+  testTmpDir,
+} from "./helpers.ts";
 import { lines, nlroute, ok, streams } from "./cli_util.ts";
 
 const hasTc = spawnSync("tc", ["-V"]).status === 0;
@@ -321,27 +328,6 @@ describe("nlroute tc filter: bad bpf, basic, fw, route and action words", () => 
   });
 });
 
-/** Whether this kernel makes a classic BPF filter (cls_bpf), probed with tc in a throwaway namespace. */
-function bpfRefused(): string | false {
-  const ns = createTestNetns();
-  try {
-    for (
-      const line of [
-        "qdisc add dev lo clsact",
-        "filter add dev lo ingress bpf bytecode '1,6 0 0 0'",
-      ]
-    ) {
-      const r = spawnSync("ip", ["netns", "exec", ns, "tc", ...words(line)], { encoding: "utf8" });
-      if (r.status !== 0) {
-        return `this kernel refuses \`tc ${line}\`: ${(r.stderr || "").trim().split("\n")[0]}`;
-      }
-    }
-    return false;
-  } finally {
-    removeTestNetns(ns);
-  }
-}
-
 const BPF_LIVE = [
   "qdisc add dev lo clsact",
   "filter add dev lo ingress pref 3 handle 7 bpf da bytecode '4,40 0 0 12,21 0 1 2048,6 0 0 262144,6 0 0 0' classid 1:2",
@@ -349,7 +335,11 @@ const BPF_LIVE = [
 ];
 
 describe("nlroute tc filter: classic bpf (live)", {
-  skip: !isRoot ? "needs root for namespaces" : hasTc ? skipReason(bpfRefused()) : "needs tc",
+  skip: !isRoot ? "needs root for namespaces" : hasTc
+    ? skipReason(
+      tcRefuses(["qdisc add dev lo clsact", "filter add dev lo ingress bpf bytecode '1,6 0 0 0'"]),
+    )
+    : "needs tc",
 }, () => {
   it("makes it as tc does and prints it as tc does", () => {
     const [ours, theirs] = [createTestNetns(), createTestNetns()];

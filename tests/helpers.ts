@@ -172,3 +172,34 @@ export const isRoot: boolean = process.getuid?.() === 0;
 
 /** The runtime running the tests. */
 export const runtime: "deno" | "bun" = "Bun" in globalThis ? "bun" : "deno";
+
+/** A tc command line split into words as a shell would (single quotes group). */
+export function tcWords(line: string): string[] {
+  return [...line.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2]!);
+}
+
+/**
+ * Why this kernel cannot run a tc scene: each `tc` line of `setup` run in a
+ * throwaway namespace (after `prepare`, e.g. a veth pair), the first refusal
+ * as a skip reason, or `false` when all were accepted.
+ */
+export function tcRefuses(
+  setup: readonly string[],
+  prepare?: (ns: string) => void,
+): string | false {
+  const ns = createTestNetns();
+  try {
+    prepare?.(ns);
+    for (const line of setup) {
+      const r = spawnSync("ip", ["netns", "exec", ns, "tc", ...tcWords(line)], {
+        encoding: "utf8",
+      });
+      if (r.status !== 0) {
+        return `this kernel refuses \`tc ${line}\`: ${(r.stderr || "").trim().split("\n")[0]}`;
+      }
+    }
+    return false;
+  } finally {
+    removeTestNetns(ns);
+  }
+}

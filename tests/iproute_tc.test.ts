@@ -8,11 +8,11 @@
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { ArgumentError, Monitor, type MonitorEvent, NetlinkError } from "../mod.ts";
 import type { IPRoute } from "../mod.ts";
 import { live, withIPRoute } from "./iproute_util.ts";
-import { createTestNetns, isRoot, removeTestNetns, skipReason } from "./helpers.ts";
+import { isRoot, skipReason, tcRefuses } from "./helpers.ts";
 
 /** `tc args` inside `ns`; its stdout. */
 function tc(ns: string, args: string): string {
@@ -57,31 +57,12 @@ function tcFilters(ns: string, args: string): string[] {
   ).filter(Boolean);
 }
 
-/** Whether this kernel makes a qdisc/filter/action, probed with tc in a throwaway namespace. */
-function tcRefuses(setup: string[]): string | false {
-  const ns = createTestNetns();
-  try {
-    veth(ns);
-    for (const line of setup) {
-      const r = spawnSync("ip", ["netns", "exec", ns, "tc", ...line.split(" ")], {
-        encoding: "utf8",
-      });
-      if (r.status !== 0) {
-        return `this kernel refuses \`tc ${line}\`: ${(r.stderr || "").trim().split("\n")[0]}`;
-      }
-    }
-    return false;
-  } finally {
-    removeTestNetns(ns);
-  }
-}
-
 const GACT = skipReason(
   isRoot &&
     tcRefuses([
       "qdisc add dev v0 clsact",
       "filter add dev v0 ingress u32 match u32 0 0 action drop",
-    ]),
+    ], veth),
 );
 
 /** The htb hierarchy both tests build: root 1: → 1:1 → 1:10 (leaf tbf 10:), 1:20, and filters. */
