@@ -36,6 +36,12 @@ let touchedCount = 0;
 let owner: LazyMessage | undefined;
 /** Payload length of the attribute found last. */
 let lastLen = 0;
+/**
+ * `attrs` of the messages it was read of (kept outside the objects: most
+ * messages never decode every attribute, and a field less is 8 bytes less
+ * for each message of a dump kept in memory).
+ */
+const ATTRS = new WeakMap<LazyMessage, Record<string, unknown>>();
 
 /** The offset of `member` in `layout` (the member's type is checked by the caller's signature). */
 function at(layout: StructLayout, member: string): number {
@@ -146,24 +152,24 @@ export abstract class LazyMessage {
   get type(): number {
     return this.dv.getUint16(this.off - NLMSG_HDRLEN + 4, true);
   }
-  #attrs: Record<string, unknown> | undefined;
 
   /**
-   * Wraps the message of `type` at `msgOffset` (`msgLength` bytes, header
-   * included) in `bytes`; throws {@link DecodeError} when its payload is shorter than the fixed header.
+   * Wraps the message at `msgOffset` (`msgLength` bytes, header included) in
+   * `bytes`; throws {@link DecodeError} when its payload is shorter than the
+   * fixed header. `_type` is the header's message type (what {@link type}
+   * reads back from the header).
    */
-  constructor(bytes: Uint8Array, dv: DataView, msgOffset: number, msgLength: number, type: number) {
+  constructor(
+    bytes: Uint8Array,
+    dv: DataView,
+    msgOffset: number,
+    msgLength: number,
+    _type: number,
+  ) {
     this.bytes = bytes;
     this.dv = dv;
     this.off = msgOffset + NLMSG_HDRLEN;
     this.end = msgOffset + msgLength;
-    if (type !== this.type) {
-      throw new DecodeError(
-        this.constructor.name,
-        `message type ${type} given, the header says ${this.type}`,
-        msgOffset,
-      );
-    }
     // The subclass's shape getter lives on its prototype: readable while constructing.
     const header = (this as unknown as { readonly shape: MessageShape }).shape.headerSize;
     if (this.end - this.off < header) {
@@ -279,7 +285,7 @@ export abstract class LazyMessage {
    * payload themselves and must see what attr would.
    */
   protected span(type: number): number {
-    if (this.#attrs || this.shape.attrSet.byType[type]?.multi) return -1;
+    if (this.shape.attrSet.byType[type]?.multi || ATTRS.has(this)) return -1;
     return this.at(type);
   }
   /** Length of the attribute {@link at} found last (valid when it returned ≥ 0). */
@@ -340,7 +346,7 @@ export abstract class LazyMessage {
   protected attr(type: number): unknown {
     const set = this.shape.attrSet;
     const def = set.byType[type];
-    if (this.#attrs || def?.multi) return this.attrs[def ? def.name : `#${type}`];
+    if (def?.multi || ATTRS.has(this)) return this.attrs[def ? def.name : `#${type}`];
     const o = this.at(type);
     if (o < 0) return undefined;
     const len = this.lenOf(type);
@@ -383,12 +389,12 @@ export abstract class LazyMessage {
 
   /** Every attribute, decoded by table (cached). */
   get attrs(): Record<string, unknown> {
-    return this.#attrs ??= decodeAttrs(
-      this.shape.attrSet,
-      this.bytes,
-      this.off + this.shape.headerSize,
-      this.end,
-    );
+    let a = ATTRS.get(this);
+    if (a === undefined) {
+      a = decodeAttrs(this.shape.attrSet, this.bytes, this.off + this.shape.headerSize, this.end);
+      ATTRS.set(this, a);
+    }
+    return a;
   }
 
   /** The message bytes (header included), copied. */
