@@ -269,16 +269,19 @@ export function banner(title: string, details: string): void {
 export type Values = Record<string, string | boolean | undefined>;
 
 /**
- * Parses the script's own options (string options with defaults) plus the
+ * Parses the script's own options (string options with defaults; a boolean
+ * default makes a flag) plus the
  * shared ones: `--quick`, `--no-pyroute2`, `--help`. Unknown options are errors.
  */
-export function options(own: Record<string, string>, usage: string): Values {
+export function options(own: Record<string, string | boolean>, usage: string): Values {
   const spec: Record<string, { type: "string" | "boolean"; default: string | boolean }> = {
     quick: { type: "boolean", default: false },
     "no-pyroute2": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   };
-  for (const [name, def] of Object.entries(own)) spec[name] = { type: "string", default: def };
+  for (const [name, def] of Object.entries(own)) {
+    spec[name] = { type: typeof def === "boolean" ? "boolean" : "string", default: def };
+  }
   let values: Values;
   try {
     values = parseArgs({ args: process.argv.slice(2), options: spec, strict: true }).values;

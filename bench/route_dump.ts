@@ -76,11 +76,11 @@ const opts = options({
   "ip-reps": "5",
   "py-runs": "3",
   table: "100",
-  huge: "no",
+  huge: false,
 }, USAGE);
 
 const sizes = String(opts.routes).split(",").map((s) => intOpt(s, "routes"));
-if (opts.huge !== "no") sizes.push(1_000_000);
+if (opts.huge === true) sizes.push(1_000_000);
 if (sizes.some((n) => n > 4_194_304)) throw new Error("--routes must be at most 4194304");
 const quick = opts.quick === true;
 const reps = quick ? 5 : Math.max(5, intOpt(opts.reps, "reps"));
