@@ -1,6 +1,7 @@
 /**
  * One cold route dump in a fresh process, started by bench/route_dump.ts:
- * `_route_dump_child.ts raw|naive|nlroute NS TABLE`. The modules are imported
+ * `_route_dump_child.ts raw|naive|nlroute NS TABLE [once]` (`once`: no second
+ * dump, for timing the whole process as a script would run). The modules are imported
  * dynamically so that each variant pays only for what it uses; prints one JSON
  * line: when the script started (ms since the process's time origin), the
  * import, the open (socket or IPRoute.open), the first dump (nlroute: with
@@ -10,9 +11,11 @@
  * @module
  */
 const start = performance.now();
-const [kind, ns, tableArg] = (globalThis as unknown as { Deno?: { args: string[] } }).Deno?.args ??
-  (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
+const [kind, ns, tableArg, onceArg] =
+  (globalThis as unknown as { Deno?: { args: string[] } }).Deno?.args ??
+    (globalThis as unknown as { process: { argv: string[] } }).process.argv.slice(2);
 const table = Number(tableArg);
+const once = onceArg === "once";
 
 /** Reads dst, gateway and oif of every route (what the benchmark's (c) row reads). */
 function readFields(
@@ -34,8 +37,7 @@ if (kind === "nlroute") {
   const routes = await ipr.getRoutes({ table });
   readFields(routes);
   const t3 = performance.now();
-  const again = await ipr.getRoutes({ table });
-  readFields(again);
+  if (!once) readFields(await ipr.getRoutes({ table }));
   const t4 = performance.now();
   ipr.close();
   out = {
@@ -56,7 +58,7 @@ if (kind === "nlroute") {
   const dump = kind === "raw" ? () => raw.dump(req) : () => naiveRouteDump(raw, req).length;
   const n = dump();
   const t3 = performance.now();
-  dump();
+  if (!once) dump();
   const t4 = performance.now();
   raw.close();
   out = { start, import: t1 - t0, open: t2 - t1, first: t3 - t2, second: t4 - t3, n };

@@ -17,7 +17,7 @@
  *          "GC forced" (a full collection before every run; this deoptimizes some of
  *          V8's inline caches, so it is shown, not used for the targets).
  * Also: the whole script (spawn to exit of a fresh process that imports nlroute,
- * opens, dumps, reads the fields) against the `ip -j` process; bytes held per
+ * opens, dumps once, reads the fields, exits) against the `ip -j` process; bytes held per
  * route by a dump kept in memory; the first-call fixed cost at 1 route.
  *
  * Targets (issue 17): cold (c) ≤ 2.5× raw and faster than naive; warm (c) ≤ 1.5× raw;
@@ -290,6 +290,16 @@ async function measure(ns: BenchNetns, n: number): Promise<void> {
     }
   }
   const coldOf = (kind: string, f: (r: ColdRun) => number) => spread(cold[kind]!.map(f));
+  // Whole processes as a script runs them: one dump, then exit.
+  const whole: Record<string, number[]> = { raw: [], naive: [], nlroute: [] };
+  for (let i = 0; i < coldRuns; i++) {
+    for (const kind of kinds) {
+      const args = [kind, ns.name, String(TABLE), "once"];
+      const r = freshProcess<ColdRun>("./_route_dump_child.ts", args);
+      expect(r.n, n, `whole ${kind}`);
+      whole[kind]!.push(r.wall);
+    }
+  }
 
   // iproute2 as whole processes (spawn to exit); the first run is its cold figure.
   const ipRuns = (args: string[]) => {
@@ -408,7 +418,7 @@ async function measure(ns: BenchNetns, n: number): Promise<void> {
     "÷ ip -j",
   ]];
   for (const kind of kinds) {
-    const wall = coldOf(kind, (r) => r.wall);
+    const wall = spread(whole[kind]!);
     partRows.push([
       kind === "nlroute" ? "nlroute (c)" : kind,
       ms(coldOf(kind, (r) => r.start).median),
@@ -434,7 +444,7 @@ async function measure(ns: BenchNetns, n: number): Promise<void> {
     warmNl: natural.c!.median,
     warmNlForced: forced.c!.median,
     rawForced: forced.raw!.median,
-    scriptNl: coldOf("nlroute", (r) => r.wall).median,
+    scriptNl: spread(whole.nlroute!).median,
     scriptIpj: ipj.warm.median,
     fixedCost: openFirst("nlroute") - openFirst("raw"),
     fixedFirst: cNl.median - cRaw.median,
