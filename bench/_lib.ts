@@ -269,16 +269,19 @@ export function banner(title: string, details: string): void {
 export type Values = Record<string, string | boolean | undefined>;
 
 /**
- * Parses the script's own options (string options with defaults) plus the
+ * Parses the script's own options (string options with defaults; a boolean
+ * default makes a flag) plus the
  * shared ones: `--quick`, `--no-pyroute2`, `--help`. Unknown options are errors.
  */
-export function options(own: Record<string, string>, usage: string): Values {
+export function options(own: Record<string, string | boolean>, usage: string): Values {
   const spec: Record<string, { type: "string" | "boolean"; default: string | boolean }> = {
     quick: { type: "boolean", default: false },
     "no-pyroute2": { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   };
-  for (const [name, def] of Object.entries(own)) spec[name] = { type: "string", default: def };
+  for (const [name, def] of Object.entries(own)) {
+    spec[name] = { type: typeof def === "boolean" ? "boolean" : "string", default: def };
+  }
   let values: Values;
   try {
     values = parseArgs({ args: process.argv.slice(2), options: spec, strict: true }).values;
@@ -417,4 +420,90 @@ export function callStats(samples: number[], totalMs: number): CallStats {
     p99: quantile(samples, 0.99),
     mean: (totalMs * 1e3) / samples.length,
   };
+}
+
+// -- cold and warm figures (shared by the dump benchmarks) ------------------------
+
+/** Median, minimum and maximum of a set of runs (ms). */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  /** How many runs. */
+  runs: number;
+}
+
+/** The {@link Spread} of `xs`. */
+export function spread(xs: readonly number[]): Spread {
+  return {
+    median: median(xs),
+    min: xs.length ? Math.min(...xs) : NaN,
+    max: xs.length ? Math.max(...xs) : NaN,
+    runs: xs.length,
+  };
+}
+
+/** `"12.3 ms (11.0–14.2)"`: the median, then min–max. */
+export function fmtSpread(s: Spread): string {
+  if (!Number.isFinite(s.median)) return "-";
+  const bare = (v: number) => ms(v).replace(" ms", "");
+  return `${ms(s.median)} (${bare(s.min)}–${bare(s.max)})`;
+}
+
+/**
+ * Runs a script of this benchmark folder in a fresh process of the running
+ * runtime (Deno: `deno run -A`), with `args`; returns the JSON object it
+ * prints on its last stdout line and the spawn-to-exit time (`wall`, ms).
+ */
+export function freshProcess<T>(script: string, args: string[]): T & { wall: number } {
+  const file = new URL(script, import.meta.url).pathname;
+  const argv = RUNTIME === "deno" ? ["run", "-A", file, ...args] : [file, ...args];
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, argv, { encoding: "utf8", maxBuffer: 1 << 26 });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) {
+    throw new Error(`Cannot run ${script} in a fresh process: ${r.stderr?.trim() || r.status}`);
+  }
+  const lines = r.stdout.trim().split("\n");
+  return { ...(JSON.parse(lines[lines.length - 1]!) as T), wall };
+}
+
+/** Times a whole process (`cmd args`) from spawn to exit, ms; throws when it fails. */
+export function processTime(cmd: string, args: string[]): { wall: number; stdout: string } {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 1 << 30 });
+  const wall = performance.now() - t0;
+  if (r.status !== 0) throw new Error(`Cannot run ${cmd}: ${r.stderr?.trim() || r.status}`);
+  return { wall, stdout: r.stdout };
+}
+
+/**
+ * Bytes held by the JS heap and the buffers outside it (Deno/V8: heapUsed +
+ * external, which holds ArrayBuffers; Bun/JSC: heapUsed, which includes them),
+ * after a full collection when the runtime exposes one.
+ */
+export function heldBytes(): number {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return RUNTIME === "bun" ? m.heapUsed : m.heapUsed + m.external;
+}
+
+/** One line naming the machine: CPU model and count, kernel, runtime, iproute2 and pyroute2 versions. */
+export function machineLine(): string {
+  let cpu = "?";
+  try {
+    const info = spawnSync("sh", ["-c", "grep -m1 'model name' /proc/cpuinfo"], {
+      encoding: "utf8",
+    }).stdout;
+    cpu = info.split(":")[1]?.trim() ?? "?";
+  } catch { /* unknown */ }
+  const kernel = spawnSync("uname", ["-r"], { encoding: "utf8" }).stdout.trim();
+  const ipv = spawnSync("ip", ["-V"], { encoding: "utf8" }).stdout.trim();
+  const py = spawnSync(PYTHON, ["-c", "import pyroute2; print(pyroute2.__version__)"], {
+    encoding: "utf8",
+  });
+  const pyv = py.status === 0 ? `pyroute2 ${py.stdout.trim()}` : "no pyroute2";
+  const cpus = spawnSync("nproc", [], { encoding: "utf8" }).stdout.trim();
+  return `${cpu} × ${cpus}, Linux ${kernel}, ${RUNTIME} ${RUNTIME_VERSION}, ${ipv}, ${pyv}`;
 }

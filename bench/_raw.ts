@@ -50,7 +50,13 @@ export const RTM_NEWTCLASS: number = RTM.NEWTCLASS;
 export const RTM_GETTCLASS: number = RTM.GETTCLASS;
 /** RTM_GETTFILTER. */
 export const RTM_GETTFILTER: number = RTM.GETTFILTER;
-const { dst: RTA_DST, gateway: RTA_GATEWAY, table: RTA_TABLE } = RT_ROUTE_ATTRS.routeAttrs;
+const {
+  dst: RTA_DST,
+  gateway: RTA_GATEWAY,
+  table: RTA_TABLE,
+  oif: RTA_OIF,
+  priority: RTA_PRIORITY,
+} = RT_ROUTE_ATTRS.routeAttrs;
 
 const RBUF = 1 << 20;
 
@@ -265,4 +271,82 @@ export function writeRouteAdd(
 /** Parses dotted IPv4 (with an optional /len) into 4 numbers. */
 export function ipv4Bytes(s: string): number[] {
   return s.split("/")[0]!.split(".").map(Number);
+}
+
+/** One route as the naive decoder makes it: a plain object, every field parsed eagerly. */
+export interface NaiveRoute {
+  family: number;
+  dstLen: number;
+  table: number;
+  proto: number;
+  scope: number;
+  type: number;
+  dst: string | undefined;
+  gateway: string | undefined;
+  oif: number | undefined;
+  priority: number | undefined;
+}
+
+function naiveIP(b: Uint8Array, off: number, len: number): string {
+  if (len === 4) return `${b[off]}.${b[off + 1]}.${b[off + 2]}.${b[off + 3]}`;
+  const parts: string[] = [];
+  for (let i = 0; i < len; i += 2) parts.push(((b[off + i]! << 8) | b[off + i + 1]!).toString(16));
+  return parts.join(":");
+}
+
+/**
+ * The naive decoder the issue compares with: the same receive loop as
+ * {@link RawSocket.dump}, and for every route one plain object with its header
+ * fields and attributes (dst, gateway, oif, priority, table) parsed eagerly,
+ * addresses formatted as strings on the spot.
+ */
+export function naiveRouteDump(raw: RawSocket, req: Uint8Array): NaiveRoute[] {
+  const c = libc();
+  new DataView(req.buffer, req.byteOffset).setUint32(8, raw.nextSeq(), true);
+  if (c.send(raw.fd, req, req.length, 0) < 0) throw new Error("Cannot send the dump request");
+  const { fd, buf, dv } = raw;
+  const out: NaiveRoute[] = [];
+  for (;;) {
+    const n = c.recv(fd, buf, RBUF, 0);
+    if (n < 0) {
+      if (n === -Errno.EINTR) continue;
+      throw new Error(`Cannot receive: errno ${-n}`);
+    }
+    let off = 0;
+    while (off + 16 <= n) {
+      const len = dv.getUint32(off, true);
+      const type = dv.getUint16(off + 4, true);
+      if (type === NLMSG_DONE) return out;
+      if (type === NLMSG_ERROR) throw new Error(`Dump failed: ${dv.getInt32(off + 16, true)}`);
+      const h = off + 16;
+      const r: NaiveRoute = {
+        family: buf[h]!,
+        dstLen: buf[h + 1]!,
+        table: buf[h + 4]!,
+        proto: buf[h + 5]!,
+        scope: buf[h + 6]!,
+        type: buf[h + 7]!,
+        dst: undefined,
+        gateway: undefined,
+        oif: undefined,
+        priority: undefined,
+      };
+      const end = off + len;
+      let a = h + 12;
+      while (a + 4 <= end) {
+        const alen = dv.getUint16(a, true);
+        if (alen < 4) break;
+        const atype = dv.getUint16(a + 2, true) & 0x3fff;
+        const p = a + 4;
+        if (atype === RTA_DST) r.dst = naiveIP(buf, p, alen - 4) + "/" + r.dstLen;
+        else if (atype === RTA_GATEWAY) r.gateway = naiveIP(buf, p, alen - 4);
+        else if (atype === RTA_OIF) r.oif = dv.getUint32(p, true);
+        else if (atype === RTA_PRIORITY) r.priority = dv.getUint32(p, true);
+        else if (atype === RTA_TABLE) r.table = dv.getUint32(p, true);
+        a += (alen + 3) & ~3;
+      }
+      out.push(r);
+      off += (len + 3) & ~3;
+    }
+  }
 }

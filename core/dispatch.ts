@@ -146,6 +146,8 @@ export class Dispatcher {
     const ref: MessageRef = f;
     let owned = false;
     let touched: Pending[] | undefined;
+    let lastSeq = -1;
+    let lastP: Pending | undefined;
     while (f.next()) {
       const type = f.type;
       if (!owned && (multicast || type >= NLMSG.MIN_TYPE)) {
@@ -162,7 +164,14 @@ export class Dispatcher {
         const echo = pid === this.#portId ? this.pending.get(seq) : undefined;
         if (!echo || type < NLMSG.MIN_TYPE) continue;
       }
-      const p = this.pending.get(seq);
+      // A dump's messages come in runs of one sequence number: one lookup per run.
+      let p: Pending | undefined;
+      if (seq === lastSeq && lastP !== undefined && !lastP.done) p = lastP;
+      else {
+        p = this.pending.get(seq);
+        lastSeq = seq;
+        lastP = p;
+      }
       if (!p || pid !== this.#portId) {
         this.stats.stray++;
         continue;

@@ -23,6 +23,26 @@ import type { NetlinkProtocol } from "./protocol.ts";
 const INSPECT_NODE = Symbol.for("nodejs.util.inspect.custom");
 const INSPECT_DENO = Symbol.for("Deno.customInspect");
 
+/** Attribute types below this are indexed by {@link LazyMessage.at}'s shared table. */
+const INDEXED = 128;
+/** Payload offset of each attribute type of the message {@link owner} (-1: absent). */
+const OFFS = new Int32Array(INDEXED).fill(-1);
+/** Payload length of each attribute type present in {@link owner}. */
+const LENS = new Int32Array(INDEXED);
+/** The types set in {@link OFFS} (reset before the next message is indexed). */
+const TOUCHED = new Int32Array(INDEXED);
+let touchedCount = 0;
+/** The message whose attributes {@link OFFS} holds. */
+let owner: LazyMessage | undefined;
+/** Payload length of the attribute found last. */
+let lastLen = 0;
+/**
+ * `attrs` of the messages it was read of (kept outside the objects: most
+ * messages never decode every attribute, and a field less is 8 bytes less
+ * for each message of a dump kept in memory).
+ */
+const ATTRS = new WeakMap<LazyMessage, Record<string, unknown>>();
+
 /** The offset of `member` in `layout` (the member's type is checked by the caller's signature). */
 function at(layout: StructLayout, member: string): number {
   return layout.at[member]!;
@@ -128,30 +148,28 @@ export abstract class LazyMessage {
   readonly off: number;
   /** End of the message. */
   readonly end: number;
-  /** The message type. */
-  readonly type: number;
-  /**
-   * `[type, offset, length]` of every attribute, built after a few lookups (a
-   * plain array sized to the attributes present: typed arrays are slow to
-   * allocate in Deno, and an array indexed by type number wastes memory).
-   */
-  #index: number[] | undefined;
-  /** Lookups so far; 0 also means the attribute run was not validated yet. */
-  #lookups = 0;
-  /** Payload length of the last attribute found (for {@link lenOf}). */
-  #lastLen = 0;
-  #attrs: Record<string, unknown> | undefined;
+  /** The message type (read from nlmsghdr: not stored, to keep each object small). */
+  get type(): number {
+    return this.dv.getUint16(this.off - NLMSG_HDRLEN + 4, true);
+  }
 
   /**
-   * Wraps the message of `type` at `msgOffset` (`msgLength` bytes, header
-   * included) in `bytes`; throws {@link DecodeError} when its payload is shorter than the fixed header.
+   * Wraps the message at `msgOffset` (`msgLength` bytes, header included) in
+   * `bytes`; throws {@link DecodeError} when its payload is shorter than the
+   * fixed header. `_type` is the header's message type (what {@link type}
+   * reads back from the header).
    */
-  constructor(bytes: Uint8Array, dv: DataView, msgOffset: number, msgLength: number, type: number) {
+  constructor(
+    bytes: Uint8Array,
+    dv: DataView,
+    msgOffset: number,
+    msgLength: number,
+    _type: number,
+  ) {
     this.bytes = bytes;
     this.dv = dv;
     this.off = msgOffset + NLMSG_HDRLEN;
     this.end = msgOffset + msgLength;
-    this.type = type;
     // The subclass's shape getter lives on its prototype: readable while constructing.
     const header = (this as unknown as { readonly shape: MessageShape }).shape.headerSize;
     if (this.end - this.off < header) {
@@ -174,32 +192,46 @@ export abstract class LazyMessage {
   }
 
   /**
-   * Walks the attribute run: returns the payload offset of the first
-   * attribute of `type` (-1 when absent), or, with `type` < 0, builds the
-   * index (`[type, offset, length]` of every attribute). With `validate`, it
-   * checks every header to the end (a malformed run raises DecodeError) before
-   * answering.
+   * Fills the shared attribute index ({@link OFFS}, {@link LENS}) with this
+   * message's attributes: one pass over the run, checking every header (a
+   * malformed run raises DecodeError). Types of {@link INDEXED} and above
+   * are left to {@link walk}.
    *
-   * This loop runs for every field read, so it keeps the position in a local
-   * and calls only the codec's header check ({@link attrLength}); a cursor
-   * object's stores, and even imported constants (NLA_HDRLEN = 4,
-   * NLA_TYPE_MASK = 0x3fff, align4), measured slower here than these literals.
+   * This loop runs once per message read, so it keeps the position in a local
+   * and calls only the codec's header check ({@link attrLength}).
    */
-  #walk(type: number, validate: boolean): number {
+  #fill(): void {
+    owner = undefined;
+    for (let i = 0; i < touchedCount; i++) OFFS[TOUCHED[i]!] = -1;
+    touchedCount = 0;
+    const dv = this.dv;
+    const end = this.end;
+    let pos = this.off + this.shape.headerSize;
+    while (pos < end) {
+      const len = attrLength(dv, pos, end);
+      const t = dv.getUint16(pos + 2, true) & 0x3fff;
+      // First occurrence wins.
+      if (t < INDEXED && OFFS[t]! < 0) {
+        OFFS[t] = pos + 4;
+        LENS[t] = len - 4;
+        TOUCHED[touchedCount++] = t;
+      }
+      pos += (len + 3) & ~3;
+    }
+    owner = this;
+  }
+
+  /** The first attribute of `type` by a walk of the whole (checked) run; -1 when absent. */
+  #walk(type: number): number {
     const dv = this.dv;
     const end = this.end;
     let found = -1;
     let pos = this.off + this.shape.headerSize;
     while (pos < end) {
       const len = attrLength(dv, pos, end);
-      const t = dv.getUint16(pos + 2, true) & 0x3fff;
-      if (type < 0) {
-        // [type, offset, length] of each attribute present (small, dense).
-        this.#index!.push(t, pos + 4, len - 4);
-      } else if (t === type && found < 0) {
+      if (found < 0 && (dv.getUint16(pos + 2, true) & 0x3fff) === type) {
         found = pos + 4;
-        this.#lastLen = len - 4;
-        if (!validate) return found;
+        lastLen = len - 4;
       }
       pos += (len + 3) & ~3;
     }
@@ -210,7 +242,7 @@ export abstract class LazyMessage {
    * Finds several attributes in one pass (validating the whole run): for each
    * of `types`, `out[2i]` is the payload offset (-1 when absent) and
    * `out[2i + 1]` the length. For code that reads a fixed set of fields of
-   * many messages (IPDB keys) without building an index per message.
+   * many messages (IPDB keys).
    */
   protected scan(types: readonly number[], out: number[]): void {
     const n = types.length;
@@ -218,7 +250,7 @@ export abstract class LazyMessage {
     const dv = this.dv;
     let pos = this.off + this.shape.headerSize;
     while (pos < this.end) {
-      const len = this.#attrLen(pos);
+      const len = attrLength(dv, pos, this.end);
       const t = dv.getUint16(pos + 2, true) & 0x3fff;
       for (let i = 0; i < n; i++) {
         if (types[i] === t && out[2 * i] === -1) {
@@ -228,33 +260,22 @@ export abstract class LazyMessage {
       }
       pos += (len + 3) & ~3;
     }
-    if (this.#lookups === 0) this.#lookups = 1; // validated
   }
 
-  /** Length of the attribute at `pos`, checked by the codec against the message's end. */
-  #attrLen(pos: number): number {
-    return attrLength(this.dv, pos, this.end);
-  }
-
-  /** Offset of attribute `type`'s payload, or -1 when absent. */
+  /**
+   * Offset of attribute `type`'s payload, or -1 when absent. The attributes
+   * of the message read last are indexed in one table shared by all messages
+   * (reading several fields of one message, then of the next, is the common
+   * pattern): the first read of a message walks its run once, the next reads
+   * are table lookups, and no message carries an index of its own.
+   */
   protected at(type: number): number {
-    const idx = this.#index;
-    if (idx) {
-      // First occurrence wins, as in a walk.
-      for (let i = 0; i < idx.length; i += 3) {
-        if (idx[i] === type) {
-          this.#lastLen = idx[i + 2]!;
-          return idx[i + 1]!;
-        }
-      }
-      return -1;
+    if (type < INDEXED && type >= 0) {
+      if (owner !== this) this.#fill();
+      lastLen = LENS[type]!;
+      return OFFS[type]!;
     }
-    const first = this.#lookups === 0;
-    if (this.#lookups++ < 4) return this.#walk(type, first);
-    // Many fields read: index the run once.
-    this.#index = [];
-    this.#walk(-1, false);
-    return this.at(type);
+    return this.#walk(type);
   }
   /**
    * @internal The payload offset of attribute `type` when {@link attr} would
@@ -264,12 +285,12 @@ export abstract class LazyMessage {
    * payload themselves and must see what attr would.
    */
   protected span(type: number): number {
-    if (this.#attrs || this.shape.attrSet.byType[type]?.multi) return -1;
+    if (this.shape.attrSet.byType[type]?.multi || ATTRS.has(this)) return -1;
     return this.at(type);
   }
   /** Length of the attribute {@link at} found last (valid when it returned ≥ 0). */
-  protected lenOf(_type: number): number {
-    return this.#lastLen;
+  protected lenOf(type: number): number {
+    return owner === this && type < INDEXED && type >= 0 ? LENS[type]! : lastLen;
   }
   /** Whether attribute `type` is present. */
   protected has(type: number): boolean {
@@ -325,7 +346,7 @@ export abstract class LazyMessage {
   protected attr(type: number): unknown {
     const set = this.shape.attrSet;
     const def = set.byType[type];
-    if (this.#attrs || def?.multi) return this.attrs[def ? def.name : `#${type}`];
+    if (def?.multi || ATTRS.has(this)) return this.attrs[def ? def.name : `#${type}`];
     const o = this.at(type);
     if (o < 0) return undefined;
     const len = this.lenOf(type);
@@ -368,12 +389,12 @@ export abstract class LazyMessage {
 
   /** Every attribute, decoded by table (cached). */
   get attrs(): Record<string, unknown> {
-    return this.#attrs ??= decodeAttrs(
-      this.shape.attrSet,
-      this.bytes,
-      this.off + this.shape.headerSize,
-      this.end,
-    );
+    let a = ATTRS.get(this);
+    if (a === undefined) {
+      a = decodeAttrs(this.shape.attrSet, this.bytes, this.off + this.shape.headerSize, this.end);
+      ATTRS.set(this, a);
+    }
+    return a;
   }
 
   /** The message bytes (header included), copied. */

@@ -82,15 +82,24 @@ export function receiveBuffer(): ReceiveBuffer {
 }
 
 /**
- * Small datagrams (replies, events) are copied into a shared slab rather than
- * each into a buffer of its own: allocating typed arrays is slow in Deno
- * (~1 µs each). A message kept alive keeps its slab alive (64 KiB at most).
+ * Datagrams are copied into shared slabs rather than each into a buffer of
+ * its own: allocating typed arrays is slow (~1 µs each in Deno, plus a
+ * DataView), and a dump of 65,536 routes arrives in ~120 datagrams. Small
+ * ones (replies, events: up to 4 KiB) go to 64 KiB slabs, larger ones (dump
+ * datagrams, which the kernel sizes to at most 32 KiB) to 256 KiB slabs; a
+ * datagram above 64 KiB gets a buffer of its own. A message kept alive keeps
+ * its slab alive (64 or 256 KiB at most).
  */
-const SLAB_SIZE = 1 << 16;
-const SLAB_MAX = 4096;
-let slab: Uint8Array | undefined;
-let slabView: DataView | undefined;
-let slabPos = SLAB_SIZE;
+interface Slab {
+  bytes: Uint8Array | undefined;
+  dv: DataView | undefined;
+  pos: number;
+  readonly size: number;
+}
+const SMALL_MAX = 4096;
+const LARGE_MAX = 1 << 16;
+const small: Slab = { bytes: undefined, dv: undefined, pos: 1 << 16, size: 1 << 16 };
+const large: Slab = { bytes: undefined, dv: undefined, pos: 1 << 18, size: 1 << 18 };
 
 /** Where {@link ownCopy} put a datagram (one object, reused). */
 export interface OwnedCopy {
@@ -110,23 +119,24 @@ const COPY: OwnedCopy = {
 
 /** Copies the first `len` bytes of `src` to memory that is never reused. */
 export function ownCopy(src: Uint8Array, len: number): OwnedCopy {
-  if (len > SLAB_MAX) {
+  if (len > LARGE_MAX) {
     const b = src.slice(0, len);
     COPY.bytes = b;
     COPY.dv = new DataView(b.buffer);
     COPY.offset = 0;
     return COPY;
   }
-  if (slabPos + len > SLAB_SIZE) {
-    slab = new Uint8Array(new ArrayBuffer(SLAB_SIZE));
-    slabView = new DataView(slab.buffer);
-    slabPos = 0;
+  const slab = len > SMALL_MAX ? large : small;
+  if (slab.pos + len > slab.size) {
+    slab.bytes = new Uint8Array(new ArrayBuffer(slab.size));
+    slab.dv = new DataView(slab.bytes.buffer);
+    slab.pos = 0;
   }
-  const at = slabPos;
-  slab!.set(src.subarray(0, len), at);
-  slabPos = (at + len + 7) & ~7;
-  COPY.bytes = slab!;
-  COPY.dv = slabView!;
+  const at = slab.pos;
+  slab.bytes!.set(src.subarray(0, len), at);
+  slab.pos = (at + len + 7) & ~7;
+  COPY.bytes = slab.bytes!;
+  COPY.dv = slab.dv!;
   COPY.offset = at;
   return COPY;
 }

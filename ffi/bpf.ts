@@ -5,16 +5,17 @@
  *
  * @module
  */
-import process from "node:process";
+import { nodeProcess } from "./node.ts";
 import { addressOf, check, libc } from "./libc.ts";
 import { allocBuffer } from "./symbols.ts";
 import { BPF_CMD, BPF_STRUCTS, SYS_BPF } from "../core/tables/bpf.ts";
 
 /** The bpf(2) syscall number of this architecture. */
 export function bpfSyscall(): number {
-  const nr = SYS_BPF[process.arch as keyof typeof SYS_BPF];
+  const arch = nodeProcess().arch;
+  const nr = SYS_BPF[arch as keyof typeof SYS_BPF];
   if (nr === undefined) {
-    throw new Error(`Cannot call bpf(2): no syscall number for ${process.arch}`);
+    throw new Error(`Cannot call bpf(2): no syscall number for ${arch}`);
   }
   return nr;
 }

@@ -10,8 +10,7 @@
  *
  * @module
  */
-import { fileURLToPath } from "node:url";
-import process from "node:process";
+import { filePath, nodeProcess } from "./node.ts";
 import { check, libc, RUNTIME } from "./libc.ts";
 import { bunApi } from "./bun_api.ts";
 import { denoApi, type DenoChildProcess } from "./deno_api.ts";
@@ -51,7 +50,7 @@ const DENO_FLAGS = [
 ];
 
 function modulePath(module: URL): string {
-  return module.protocol === "file:" ? fileURLToPath(module.href) : module.href;
+  return module.protocol === "file:" ? filePath(module) : module.href;
 }
 
 function tail(s: string): string {
@@ -73,7 +72,7 @@ export function spawnWithFd(
 }
 
 function spawnBun(module: URL, fd: number, args: (childFd: number) => string[]): HelperProcess {
-  const proc = bunApi().spawn([process.execPath, modulePath(module), ...args(3)], {
+  const proc = bunApi().spawn([nodeProcess().execPath, modulePath(module), ...args(3)], {
     stdio: ["ignore", "ignore", "pipe", fd],
   });
   const exited = (async (): Promise<HelperExit> => {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readDirNames, readTextFile } from "../ffi/node.ts";
 import { ArgumentError } from "../core/errors.ts";
 
 /** iproute2's configuration folders, in the order it reads them (later ones override). */
@@ -45,7 +45,7 @@ export function setIproute2ConfigDirs(dirs: readonly string[] | undefined): void
 /** Reads a file, or nothing when it is absent or unreadable (iproute2 skips those too). */
 function readOptional(path: string): string {
   try {
-    return readFileSync(path, "utf8");
+    return readTextFile(path);
   } catch {
     return "";
   }
@@ -69,7 +69,7 @@ function readNameFiles(file: string): [string, number][] {
     out.push(...parseNameFile(readOptional(`${dir}/${file}`)));
     let confs: string[] = [];
     try {
-      confs = readdirSync(`${dir}/${file}.d`).filter((f) => f.endsWith(".conf")).sort();
+      confs = readDirNames(`${dir}/${file}.d`).filter((f) => f.endsWith(".conf")).sort();
     } catch {
       // No .d folder.
     }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { readdirSync, statSync } from "node:fs";
+import { nodeFs } from "../ffi/node.ts";
 import { NETNS_RUN_DIR } from "../core/nsenter.ts";
 import type { IPRoute } from "../iproute/iproute.ts";
 import type { Link } from "../iproute/link/link.ts";
@@ -60,13 +60,13 @@ export async function getNetnsInfo(
   const candidates: [string, string | undefined][] = [];
   let names: string[] = [];
   try {
-    names = readdirSync(NETNS_RUN_DIR).sort();
+    names = nodeFs().readdirSync(NETNS_RUN_DIR).sort();
   } catch (e) {
     if ((e as { code?: string }).code !== "ENOENT") throw e;
   }
   for (const n of names) candidates.push([`${NETNS_RUN_DIR}/${n}`, n]);
   if (opts.proc) {
-    for (const p of readdirSync("/proc")) {
+    for (const p of nodeFs().readdirSync("/proc")) {
       if (/^\d+$/.test(p)) candidates.push([`/proc/${p}/ns/net`, undefined]);
     }
   }
@@ -75,7 +75,7 @@ export async function getNetnsInfo(
   for (const [path, name] of candidates) {
     let inode: number;
     try {
-      const st = statSync(path);
+      const st = nodeFs().statSync(path);
       inode = st.ino;
     } catch {
       continue; // gone meanwhile, or a process we may not look at

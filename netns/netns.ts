@@ -11,7 +11,7 @@
  *
  * @module
  */
-import { readdirSync, statSync } from "node:fs";
+import { nodeFs } from "../ffi/node.ts";
 import { check, libc } from "../ffi/libc.ts";
 import { Errno, SyscallError } from "../ffi/errno.ts";
 import {
@@ -212,7 +212,7 @@ export function remove(name: string): void {
  */
 export function list(): string[] {
   try {
-    return readdirSync(NETNS_RUN_DIR).sort();
+    return nodeFs().readdirSync(NETNS_RUN_DIR).sort();
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT") return [];
     throw new SyscallError("list", errnoOf(e), `namespaces (${NETNS_RUN_DIR})`);
@@ -234,7 +234,7 @@ export function list(): string[] {
 export function exists(name: string): boolean {
   checkNetnsName(name, "name", "Cannot look up namespace: invalid argument");
   try {
-    statSync(pathOf(name));
+    nodeFs().statSync(pathOf(name));
     return true;
   } catch (e) {
     if ((e as { code?: string }).code === "ENOENT") return false;

@@ -84,7 +84,8 @@ export const ROUTE: RouteObject = defineObject({
   linkRefs: ["oif", "iif"],
   nestedLinkRefs: { multipath: ["oif"], encap: ["iif", "oif"] },
   // Not oif: the kernel matches any next hop of a multipath route, Route.oif only RTA_OIF.
-  kernelFilters: ["table", "proto", "type"],
+  // family: the header's rtm_family selects which family's routes are dumped at all.
+  kernelFilters: ["table", "proto", "type", "family"],
   // A table the family does not have (an IPv6 dump of an IPv4-only table): no routes.
   emptyDumpErrors: ["ENOENT"],
   match: (spec) => {

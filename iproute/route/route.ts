@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { formatIP } from "../../core/address.ts";
+import { formatIP, formatIPv4Prefix } from "../../core/address.ts";
 import { RT_ROUTE_ATTRS, RT_ROUTE_STRUCTS } from "../../core/tables/rt_route.ts";
 import { LazyMessage, type MessageShape } from "../../core/lazy.ts";
 import { defined, rtnetlinkShape } from "../message.ts";
@@ -130,6 +130,8 @@ export class Route extends LazyMessage {
     const out = IDENTITY_OUT;
     out.dst = at[2]! < 0
       ? (len === 0 ? "default" : "")
+      : at[3] === 4 && len <= 32
+      ? formatIPv4Prefix(this.bytes, at[2]!, len)
       : formatIP(this.bytes, at[2]!, at[3]!) + SLASH_LEN[len]!;
     out.table = at[0]! >= 0 && at[1]! >= 4
       ? this.dv.getUint32(at[0]!, true)
@@ -147,7 +149,9 @@ export class Route extends LazyMessage {
     const len = this.dstLen;
     const o = this.at(RTA.dst);
     if (o < 0) return len === 0 ? "default" : "";
-    return formatIP(this.bytes, o, this.lenOf(RTA.dst)) + SLASH_LEN[len]!;
+    const alen = this.lenOf(RTA.dst);
+    if (alen === 4 && len <= 32) return formatIPv4Prefix(this.bytes, o, len);
+    return formatIP(this.bytes, o, alen) + SLASH_LEN[len]!;
   }
   /** Source prefix (`RTA_SRC`), when given. */
   get src(): string | undefined {

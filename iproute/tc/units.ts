@@ -20,7 +20,7 @@
  *
  * @module
  */
-import { readFileSync } from "node:fs";
+import { readTextFile } from "../../ffi/node.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { TC_H, TC_LINKLAYER } from "../../core/tables/tc.ts";
 
@@ -440,7 +440,7 @@ export function tickInUsec(psched?: string): number {
   if (tickCache === undefined) {
     let text: string | undefined;
     try {
-      text = readFileSync("/proc/net/psched", "utf8");
+      text = readTextFile("/proc/net/psched");
     } catch {
       text = undefined;
     }
@@ -461,7 +461,7 @@ export function schedHz(): number {
   if (hzCache === undefined) {
     let words: string[] = [];
     try {
-      words = readFileSync("/proc/net/psched", "utf8").trim().split(/\s+/);
+      words = readTextFile("/proc/net/psched").trim().split(/\s+/);
     } catch {
       words = [];
     }
