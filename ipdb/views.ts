@@ -153,12 +153,12 @@ export class RoutingTableView implements Iterable<RouteRecord> {
   /** Number of routes. */
   get size(): number {
     this.#src.sync();
-    return this.#table.byId.size;
+    return this.#table.size;
   }
   /** Every route of the table (events are applied first). */
   [Symbol.iterator](): Iterator<RouteRecord> {
     this.#src.sync();
-    return this.#table.byId.values();
+    return this.#table.records();
   }
   /** Every route of the table (what `JSON.stringify` shows; several may share a destination). */
   toJSON(): RouteRecord[] {
