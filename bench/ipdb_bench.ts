@@ -18,6 +18,8 @@
  *       through IPRoute one at a time and batched (`ipr.batch()`), `ip -batch`,
  *       and pyroute2 (IPDB `add_ip` + commit, `ipr.addr("add")`). Each run is
  *       checked with `ip -j addr` (1,000 addresses) and undone (untimed).
+ *   (c) route events: 20,000 routes added, then deleted, by `ip -batch` while
+ *       the database is open, the queued events applied by one `ipdb.sync()`.
  *
  * Usage: deno run -A --v8-flags=--expose-gc bench/ipdb_bench.ts [--routes 65536] [--runs 5]
  *          [--large 1000000] [--large-runs 5] [--only-load]
@@ -57,7 +59,7 @@ import {
 } from "./_lib.ts";
 
 const USAGE = `Usage: ipdb_bench.ts [--routes 65536] [--runs 5] [--warm 5] [--py-runs 1]
-                    [--addrs 1000] [--reps 5] [--py-reps 3] [--table T]
+                    [--addrs 1000] [--reps 5] [--py-reps 3] [--table T] [--events 20000]
                     [--large N] [--large-runs 5] [--only-load yes]
   --large N       also load N routes (e.g. 1000000; at most 4194304), fresh processes,
                   no pyroute2 at that scale
@@ -72,6 +74,7 @@ const opts = options({
   warm: "5",
   "py-runs": "1",
   addrs: "1000",
+  events: "20000",
   reps: "5",
   "py-reps": "3",
   table: "100",
@@ -93,6 +96,8 @@ const runs = quick ? 1 : intOpt(opts.runs, "runs");
 const warmRuns = quick ? 2 : intOpt(opts.warm, "warm");
 const pyRuns = quick ? 1 : intOpt(opts["py-runs"], "py-runs");
 const ADDRS = intOpt(opts.addrs, "addrs");
+const EVENTS = quick ? 2000 : intOpt(opts.events, "events");
+if (EVENTS > 65536) throw new Error("--events must be at most 65536");
 if (ADDRS > 65536) throw new Error("--addrs must be at most 65536");
 const reps = quick ? 1 : intOpt(opts.reps, "reps");
 const pyReps = quick ? 1 : intOpt(opts["py-reps"], "py-reps");
@@ -323,6 +328,76 @@ async function measureLoad(ns: BenchNetns, scale: LoadScale): Promise<void> {
   );
 }
 
+// -- (c) route events -------------------------------------------------------------
+
+/**
+ * Route events applied: `ip -batch` adds (then deletes) `n` routes in table
+ * 101 while the database is open with nobody reading; the queued events are
+ * then applied by one `ipdb.sync()`, timed (median of `reps`).
+ */
+async function measureEvents(ns: BenchNetns): Promise<void> {
+  const n = EVENTS;
+  const dir = mkdtempSync(join(tmpdir(), "nlrb-"));
+  const lines = (cmd: string) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `route ${cmd} 172.${16 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32 via ` +
+        `${routeGateway(i)} table 101`,
+    ).join("\n") + "\n";
+  const addFile = join(dir, "add");
+  const delFile = join(dir, "del");
+  writeFileSync(addFile, lines("add"));
+  writeFileSync(delFile, lines("del"));
+  const ipdb = await IPDB.open({ netns: ns.name });
+  const run = (file: string) => {
+    const r = spawnSync("ip", ["-n", ns.name, "-batch", file], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error(`ip -batch failed: ${r.stderr}`);
+  };
+  const adds: number[] = [];
+  const dels: number[] = [];
+  try {
+    for (let rep = 0; rep <= reps; rep++) {
+      run(addFile);
+      gc();
+      let t = performance.now();
+      ipdb.sync();
+      const add = performance.now() - t;
+      const size = ipdb.routes.tables[101]!.size;
+      if (size !== n) throw new Error(`after the adds IPDB holds ${size} routes, not ${n}`);
+      run(delFile);
+      gc();
+      t = performance.now();
+      ipdb.sync();
+      const del = performance.now() - t;
+      if (ipdb.routes.tables[101]!.size !== 0) throw new Error("IPDB kept deleted routes");
+      if (rep > 0) {
+        adds.push(add);
+        dels.push(del);
+      }
+      await tick();
+    }
+  } finally {
+    ipdb.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const per = (v: number) => `${((v * 1e3) / n).toFixed(2)} µs`;
+  console.log(
+    `\n## (c) ${n} route events (RTM_NEWROUTE, then RTM_DELROUTE) queued by ip -batch, applied ` +
+      `by one ipdb.sync(); median (min–max) of ${reps}`,
+  );
+  const rows: string[][] = [["", "time", "per event"]];
+  const row = (label: string, xs: number[]) =>
+    rows.push([
+      label,
+      `${ms(median(xs))} (${ms(Math.min(...xs))}–${ms(Math.max(...xs))})`,
+      per(median(xs)),
+    ]);
+  row("nlroute  new routes applied", adds);
+  row("nlroute  deletions applied", dels);
+  printTable(rows);
+}
+
 // -- (b) address commit ------------------------------------------------------------
 
 /** The i-th benchmark address: 10.100.x.y (as /32). */
@@ -519,5 +594,8 @@ if (opts.child) {
       })
     );
   }
-  if (!onlyLoad) await withNetns(measureAddrs);
+  if (!onlyLoad) {
+    await withNetns(measureAddrs);
+    await withNetns(measureEvents);
+  }
 }
