@@ -192,6 +192,11 @@ function meta(family: number, tos: number, dstLen: number, flags: number): numbe
 }
 const FLAGS_SHIFT = 24;
 const FLAG = (f: number) => (f << FLAGS_SHIFT) >>> 0;
+/** Flags in place in meta. */
+const M_LIVE = FLAG(LIVE);
+const M_OIF = FLAG(OIF);
+const M_MULTI = FLAG(MULTI);
+const M_SEEN = FLAG(SEEN);
 /** The parts of meta an identity compares: family, tos, prefix length, RTA_DST and RTA_PRIORITY presence. */
 const ID_MASK = (0xffffff | FLAG(DSTATTR | PRIO)) >>> 0;
 
@@ -359,11 +364,31 @@ export class RouteStore<R> {
     }
   }
 
+  /** A bigger destination table: the entries moved by their stored hashes (the lists stay). */
+  #grow(size: number): void {
+    const old = this.#dsts;
+    const d = this.#dsts = new Int32Array(4 * size);
+    const mask = size - 1;
+    let used = 0;
+    for (let e = 0; e < old.length; e += 4) {
+      if (old[e]! <= 0) continue; // empty or deleted
+      const h = old[e + 2]!;
+      let i = h & mask;
+      while (d[4 * i] !== 0) i = (i + 1) & mask;
+      d[4 * i] = old[e]!;
+      d[4 * i + 1] = old[e + 1]!;
+      d[4 * i + 2] = h;
+      used++;
+    }
+    this.#dstsUsed = used;
+  }
+
+  /** A new destination table of `size` entries, the lists rebuilt from the live slots in order. */
   #rehash(size: number): void {
     this.#dsts = new Int32Array(4 * size);
     this.#dstsUsed = 0;
     for (let s = 0; s < this.#n; s++) {
-      if (!(this.#meta[s]! & FLAG(LIVE))) continue;
+      if (!(this.#meta[s]! & M_LIVE)) continue;
       const m = this.#meta[s]!;
       const dstLen = (m >>> 16) & 0xff;
       const b = this.#chunks[this.#chunk[s]!]!;
@@ -420,7 +445,7 @@ export class RouteStore<R> {
    */
   put(bytes: Uint8Array, dv: DataView, off: number, len: number): number {
     const p = PLACE;
-    if ((this.#dstsUsed + 1) * 8 > this.#dsts.length) this.#rehash(tableSize(this.#live + 1));
+    if ((this.#dstsUsed + 1) * 8 > this.#dsts.length) this.#grow(tableSize(this.#live + 1));
     const kind = dstKind(p.flags, p.dstLen);
     const h = dstHash(kind, p.dstLen, bytes, p.dstOff, p.dstBytes);
     let pos = this.#dstPos(h, kind, p.dstLen, bytes, p.dstOff, p.dstBytes);
@@ -504,7 +529,7 @@ export class RouteStore<R> {
     const remap = new Int32Array(this.#n).fill(-1);
     let j = 0;
     for (let s = 0; s < this.#n; s++) {
-      if (!(this.#meta[s]! & FLAG(LIVE))) continue;
+      if (!(this.#meta[s]! & M_LIVE)) continue;
       remap[s] = j;
       if (j !== s) {
         this.#chunk[j] = this.#chunk[s]!;
@@ -552,7 +577,7 @@ export class RouteStore<R> {
 
   /** Whether slot `s` holds a route. */
   live(s: number): boolean {
-    return s >= 0 && s < this.#n && (this.#meta[s]! & FLAG(LIVE)) !== 0;
+    return s >= 0 && s < this.#n && (this.#meta[s]! & M_LIVE) !== 0;
   }
 
   /** A `Route` over slot `s`'s message (a new object each call). */
@@ -565,12 +590,12 @@ export class RouteStore<R> {
 
   /** RTA_OIF of slot `s`, or undefined. */
   oif(s: number): number | undefined {
-    return this.#meta[s]! & FLAG(OIF) ? this.#oif[s] : undefined;
+    return this.#meta[s]! & M_OIF ? this.#oif[s] : undefined;
   }
 
   /** Whether slot `s`'s route is multipath. */
   multipath(s: number): boolean {
-    return (this.#meta[s]! & FLAG(MULTI)) !== 0;
+    return (this.#meta[s]! & M_MULTI) !== 0;
   }
 
   /**
@@ -581,7 +606,7 @@ export class RouteStore<R> {
   *slots(): Generator<number> {
     let epoch = this.#epoch;
     for (let s = 0; s < this.#n; s++) {
-      if (!(this.#meta[s]! & FLAG(LIVE))) continue;
+      if (!(this.#meta[s]! & M_LIVE)) continue;
       yield s;
       if (epoch !== this.#epoch) {
         if (epoch + 1 !== this.#epoch) {
@@ -629,20 +654,20 @@ export class RouteStore<R> {
   /** Marks every route unseen (a reload starts). */
   unsee(): void {
     const m = this.#meta;
-    const clear = ~FLAG(SEEN) >>> 0;
+    const clear = ~M_SEEN >>> 0;
     for (let s = 0; s < this.#n; s++) m[s] = (m[s]! & clear) >>> 0;
   }
 
   /** Marks slot `s` seen by the reload. */
   see(s: number): void {
-    this.#meta[s] = (this.#meta[s]! | FLAG(SEEN)) >>> 0;
+    this.#meta[s] = (this.#meta[s]! | M_SEEN) >>> 0;
   }
 
   /** Live slots the reload did not see. */
   unseen(): number[] {
     const out: number[] = [];
-    const want = FLAG(LIVE);
-    const both = FLAG(LIVE | SEEN);
+    const want = M_LIVE;
+    const both = M_LIVE | M_SEEN;
     for (let s = 0; s < this.#n; s++) if ((this.#meta[s]! & both) >>> 0 === want) out.push(s);
     return out;
   }
