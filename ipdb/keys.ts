@@ -1,7 +1,8 @@
 /**
- * Every identity IPDB uses for kernel objects, in one place: the route id,
- * rule key and address key are the object types' own (iproute/<object>/
- * object.ts); here they are applied to records, with the neighbour key and
+ * Every identity IPDB uses for kernel objects, in one place: the rule key and
+ * address key are the object types' own (iproute/<object>/object.ts; the
+ * route id, the route object type's `routeKey`, is compared on the message
+ * bytes by route_store.ts); here they are applied to records, with the neighbour key and
  * the matches that tell which kernel object a committed spec became. Also the
  * well-known table numbers IPDB uses.
  *
@@ -10,10 +11,9 @@
 import { AF_INET, AF_INET6, parsePrefix } from "../core/address.ts";
 import type { Address } from "../iproute/addr/address.ts";
 import type { Neighbour } from "../iproute/neigh/neighbour.ts";
-import type { Route, RouteIdentity } from "../iproute/route/route.ts";
+import type { Route } from "../iproute/route/route.ts";
 import type { Rule } from "../iproute/rule/rule.ts";
 import { fieldMatch } from "../iproute/match.ts";
-import { routeKey } from "../iproute/route/object.ts";
 import { ruleKey } from "../iproute/rule/object.ts";
 import { addrKey } from "../iproute/addr/object.ts";
 import { FAMILIES, TABLES } from "../iproute/names.ts";
@@ -26,26 +26,6 @@ export const LOCAL_TABLE: number = TABLES.value("local", "table");
 
 /** The kernel's priority of an IPv6 route added without one (IP6_RT_PRIO_USER). */
 const IPV6_DEFAULT_PRIORITY = 1024;
-
-/** A route's id, table and destination key (one object, reused: copy what you keep). */
-export interface RoutePlace {
-  /** The id: the route object type's identity (table, family, destination, tos, priority, IPv6 device). */
-  id: string;
-  /** Table id. */
-  table: number;
-  /** Destination key: `"10.0.0.0/24"` or `"default"`. */
-  dst: string;
-}
-const PLACE: RoutePlace = { id: "", table: 0, dst: "" };
-
-/** Where a kernel route is filed, read in one pass (the result is reused: copy it). */
-export function routePlace(r: Route): RoutePlace {
-  const i: RouteIdentity = r.identity();
-  PLACE.id = routeKey(i);
-  PLACE.table = i.table;
-  PLACE.dst = i.dst;
-  return PLACE;
-}
 
 /** Canonical destination of a spec: `"10.0.0.0/24"` or `"default"`. */
 export function canonicalDst(dst: unknown): string {

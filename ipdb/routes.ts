@@ -30,12 +30,10 @@ export interface RouteInternals {
    * system one), or, without it, wait to be created again from its spec.
    */
   mirror(r: RouteRecord, route: Route | undefined): void;
-  /** Records where the record is filed: id, destination key, table. */
-  place(r: RouteRecord, id: string, dst: string, table: number): void;
-  /** The id it is filed under. */
-  id(r: RouteRecord): string;
-  /** Its destination key. */
-  dst(r: RouteRecord): string;
+  /** Records where the record is filed: its slot in its table's store (-1: not filed), and the table. */
+  place(r: RouteRecord, slot: number, table: number): void;
+  /** The slot it is filed in (-1: none). */
+  slot(r: RouteRecord): number;
   /** Its table. */
   table(r: RouteRecord): number;
 }
@@ -111,8 +109,7 @@ export class RouteRecord extends Record_ {
   #route: Route | undefined;
   /** The spec a record made by `routes.add` was created from (kept: a rollback needs it). */
   readonly #spec: Spec | undefined;
-  #id = "";
-  #dst = "";
+  #slot = -1;
   #table = 0;
   #metricsProxy: Record<string, unknown> | undefined;
 
@@ -129,13 +126,11 @@ export class RouteRecord extends Record_ {
       r.#route = route;
       r.ipdbScope = route ? "system" : "pending";
     };
-    routeInternals.place = (r, id, dst, table) => {
-      r.#id = id;
-      r.#dst = dst;
+    routeInternals.place = (r, slot, table) => {
+      r.#slot = slot;
       r.#table = table;
     };
-    routeInternals.id = (r) => r.#id;
-    routeInternals.dst = (r) => r.#dst;
+    routeInternals.slot = (r) => r.#slot;
     routeInternals.table = (r) => r.#table;
   }
 

@@ -28,7 +28,10 @@ import type { Route } from "../iproute/route/route.ts";
 import type { Rule } from "../iproute/rule/rule.ts";
 import type { Spec } from "../iproute/spec.ts";
 import { Interface, type InterfaceDb, interfaceInternals, type IpAddr } from "./interface.ts";
-import { addrKeyOf, neighKey, routeMatches, routePlace, ruleKeyOf, ruleMatches } from "./keys.ts";
+import { addrKeyOf, neighKey, routeMatches, ruleKeyOf, ruleMatches } from "./keys.ts";
+import type { MessageRef } from "../core/message.ts";
+import { NLMSG_HDRLEN } from "../core/codec.ts";
+import { readPlace } from "./route_store.ts";
 import type { Step } from "./plan.ts";
 import type { Record_ } from "./record.ts";
 import { type RouteDb, routeInternals, RouteRecord } from "./routes.ts";
@@ -143,13 +146,14 @@ export class DbState implements InterfaceDb, RouteDb {
   routesThrough(indexes: readonly number[]): Route[] {
     const out: Route[] = [];
     for (const t of this.tables.values()) {
-      for (const rec of t.byId.values()) {
-        const r = rec.route;
-        if (!r) continue;
-        if (
-          (r.oif !== undefined && indexes.includes(r.oif)) ||
-          (r.multipath?.some((h) => h.oif !== undefined && indexes.includes(h.oif)) ?? false)
-        ) out.push(r);
+      const store = t.store;
+      for (const s of store.slots()) {
+        const oif = store.oif(s);
+        if (oif !== undefined && indexes.includes(oif)) out.push(store.route(s));
+        else if (store.multipath(s)) {
+          const r = store.route(s);
+          if (r.multipath?.some((h) => h.oif !== undefined && indexes.includes(h.oif))) out.push(r);
+        }
       }
     }
     return out;
@@ -160,7 +164,8 @@ export class DbState implements InterfaceDb, RouteDb {
     return [
       ...this.byIndex.values(),
       ...this.pendingIfaces,
-      ...[...this.tables.values()].flatMap((t) => [...t.byId.values()]),
+      // Only records that were read can hold a transaction.
+      ...[...this.tables.values()].flatMap((t) => t.madeRecords()),
       ...this.pendingRoutes,
       ...this.rules.values(),
       ...this.pendingRules,
@@ -170,7 +175,7 @@ export class DbState implements InterfaceDb, RouteDb {
   /** Table `id`, created empty on first use. */
   table(id: number): RouteTable {
     let t = this.tables.get(id);
-    if (!t) this.tables.set(id, t = new RouteTable(id));
+    if (!t) this.tables.set(id, t = new RouteTable(id, this));
     return t;
   }
 
@@ -245,14 +250,19 @@ export class DbState implements InterfaceDb, RouteDb {
   /** Forgets the routes through `index` (every next hop through it) that `which` says the kernel flushed. */
   #flushRoutesVia(index: number, which: (r: Route) => boolean): void {
     for (const t of this.tables.values()) {
-      for (const rec of [...t.byId.values()]) {
-        const r = rec.route;
-        if (!r || !which(r)) continue;
+      const store = t.store;
+      for (const s of store.slots()) {
+        // Only routes through `index` are read further.
+        const multi = store.multipath(s);
+        if (!multi && store.oif(s) !== index) continue;
+        const r = store.record(s)?.route ?? store.route(s);
+        if (!which(r)) continue;
         const mp = r.multipath;
         if (
           r.oif === index || (mp !== undefined && mp.length > 0 && mp.every((h) => h.oif === index))
         ) {
-          this.unindexRoute(rec, true);
+          const rec = t.removeSlot(s);
+          if (rec) rec.ipdbScope = "removed";
         }
       }
     }
@@ -282,19 +292,61 @@ export class DbState implements InterfaceDb, RouteDb {
 
   // -- routes ------------------------------------------------------------------
 
-  /** Files a route message: updates its record, or makes (or claims) one. */
-  setRoute(r: Route): RouteRecord | undefined {
-    const { id, table, dst } = routePlace(r);
-    if (this.#ignore.has(table)) return undefined;
-    const t = this.table(table);
-    let rec = t.byId.get(id);
-    if (rec) {
-      routeInternals.mirror(rec, r);
-      return rec;
+  /**
+   * Files a route message: replaces the message of the route with its
+   * identity (and updates its record, if one was made), or files a new route
+   * (claimed by a record of the running commit that made it, if any; other
+   * records are made when read).
+   */
+  setRoute(r: Route): void {
+    const off = r.off - NLMSG_HDRLEN;
+    const p = readPlace(r.bytes, r.dv, off, r.end - off);
+    if (this.#ignore.has(p.table)) return;
+    const t = this.table(p.table);
+    const s = t.store.put(r.bytes, r.dv, off, r.end - off);
+    if (!t.store.lastAdded) {
+      const rec = t.store.record(s);
+      if (rec) routeInternals.mirror(rec, r);
+      return;
     }
-    rec = this.#claimRoute(r) ?? routeInternals.create(this, r);
-    t.insert(rec, id, dst);
-    return rec;
+    const rec = this.#claimRoute(r);
+    if (rec) t.attach(rec, s);
+  }
+
+  /** Marks every route unseen: a dump of routes starts (see {@link fileDumpedRoute}). */
+  beginRouteDump(): void {
+    for (const t of this.tables.values()) t.store.unsee();
+  }
+
+  /**
+   * Files a route message of a dump (as {@link setRoute}, from the dump's
+   * bytes: no object is made unless a record exists or a commit waits for it)
+   * and marks it seen.
+   */
+  fileDumpedRoute(m: MessageRef): void {
+    const p = readPlace(m.bytes, m.dv, m.offset, m.length);
+    if (this.#ignore.has(p.table)) return;
+    const t = this.table(p.table);
+    const store = t.store;
+    const s = store.put(m.bytes, m.dv, m.offset, m.length);
+    store.see(s);
+    if (!store.lastAdded) {
+      const rec = store.record(s);
+      if (rec) routeInternals.mirror(rec, store.route(s));
+    } else if (this.#claims?.routes.length) {
+      const rec = this.#claimRoute(store.route(s));
+      if (rec) t.attach(rec, s);
+    }
+  }
+
+  /** A dump of routes ended: the routes it did not list are gone. */
+  endRouteDump(): void {
+    for (const t of this.tables.values()) {
+      for (const s of t.store.unseen()) {
+        const rec = t.removeSlot(s);
+        if (rec) rec.ipdbScope = "removed";
+      }
+    }
   }
 
   /** A route record of the running commit whose step made the new route `r`. */
@@ -311,9 +363,13 @@ export class DbState implements InterfaceDb, RouteDb {
 
   /** Forgets a route that is gone. */
   delRoute(r: Route): void {
-    const { id, table } = routePlace(r);
-    const rec = this.tables.get(table)?.byId.get(id);
-    if (rec) this.unindexRoute(rec, true);
+    const off = r.off - NLMSG_HDRLEN;
+    const p = readPlace(r.bytes, r.dv, off, r.end - off);
+    const t = this.tables.get(p.table);
+    const s = t ? t.store.find(r.bytes) : -1;
+    if (s < 0) return;
+    const rec = t!.removeSlot(s);
+    if (rec) rec.ipdbScope = "removed";
   }
 
   /** Takes a record out of its table (`removed`: the kernel route is gone). */

@@ -12,7 +12,7 @@ import { fieldMatch } from "../iproute/match.ts";
 import type { Spec } from "../iproute/spec.ts";
 import type { Interface } from "./interface.ts";
 import { canonicalDst, MAIN_TABLE } from "./keys.ts";
-import type { RouteRecord } from "./routes.ts";
+import { routeInternals, type RouteRecord } from "./routes.ts";
 import type { RuleRecord } from "./rules.ts";
 import type { DbState } from "./state.ts";
 import type { RouteTable } from "./table.ts";
@@ -138,6 +138,14 @@ export class RoutingTableView implements Iterable<RouteRecord> {
     const spec = { ...key };
     if (spec.dst !== undefined) spec.dst = canonicalDst(spec.dst);
     const m = fieldMatch<RouteRecord>(spec, {});
+    if (m && spec.dst !== undefined) {
+      // Only the routes filed under the destination, and records already made (a
+      // transaction may be moving one to it), can match: the first of them in order.
+      const filed = this.#table.all(spec.dst as string).find(m);
+      const made = this.#table.madeRecords().find(m);
+      if (!filed || !made) return filed ?? made;
+      return routeInternals.slot(filed) <= routeInternals.slot(made) ? filed : made;
+    }
     for (const r of this) if (!m || m(r)) return r;
     return undefined;
   }
@@ -153,12 +161,12 @@ export class RoutingTableView implements Iterable<RouteRecord> {
   /** Number of routes. */
   get size(): number {
     this.#src.sync();
-    return this.#table.byId.size;
+    return this.#table.size;
   }
   /** Every route of the table (events are applied first). */
   [Symbol.iterator](): Iterator<RouteRecord> {
     this.#src.sync();
-    return this.#table.byId.values();
+    return this.#table.records();
   }
   /** Every route of the table (what `JSON.stringify` shows; several may share a destination). */
   toJSON(): RouteRecord[] {
