@@ -146,7 +146,8 @@ describe("netconf", live, () => {
         interface: name(n.index),
         forwarding: n.forwarding !== 0,
         ...(n.rpFilter === undefined ? {} : { rp_filter: ["off", "strict", "loose"][n.rpFilter] }),
-        mc_forwarding: n.mcForwarding !== 0,
+        // Absent where the kernel has no multicast routing for the family (ip prints nothing).
+        ...(n.mcForwarding === undefined ? {} : { mc_forwarding: n.mcForwarding !== 0 }),
         proxy_neigh: n.proxyNeigh !== 0,
         ignore_routes_with_linkdown: n.ignoreRoutesWithLinkdown !== 0,
       });
