@@ -265,8 +265,8 @@ export const NFTABLES: SpecData = {
       [1, "name", "string", { "multi": true }],
     ],
     "nftCounterAttrs": [
-      [1, "bytes", "u64"],
-      [2, "packets", "u64"],
+      [1, "bytes", "u64", { "be": true }],
+      [2, "packets", "u64", { "be": true }],
     ],
     "ruleAttrs": [
       [1, "table", "string"],
@@ -294,7 +294,7 @@ export const NFTABLES: SpecData = {
     "setAttrs": [
       [1, "table", "string"],
       [2, "name", "string"],
-      [3, "flags", "u32", { "be": true, "enum": "setFlags" }],
+      [3, "flags", "u32", { "be": true, "enum": "setFlags", "flags": true }],
       [4, "keyType", "u32", { "be": true }],
       [5, "keyLen", "u32", { "be": true }],
       [6, "dataType", "u32", { "be": true }],
@@ -302,8 +302,8 @@ export const NFTABLES: SpecData = {
       [8, "policy", "u32", { "be": true }],
       [9, "desc", "nest", { "nest": "setDescAttrs" }],
       [10, "id", "u32"],
-      [11, "timeout", "u64"],
-      [12, "gcInterval", "u32"],
+      [11, "timeout", "u64", { "be": true }],
+      [12, "gcInterval", "u32", { "be": true }],
       [13, "userdata", "binary"],
       [14, "pad", "pad"],
       [15, "objType", "u32", { "be": true }],
@@ -327,9 +327,9 @@ export const NFTABLES: SpecData = {
     "setelemAttrs": [
       [1, "key", "nest", { "nest": "dataAttrs" }],
       [2, "data", "nest", { "nest": "dataAttrs" }],
-      [3, "flags", "binary"],
-      [4, "timeout", "u64"],
-      [5, "expiration", "u64"],
+      [3, "flags", "u32", { "be": true }],
+      [4, "timeout", "u64", { "be": true }],
+      [5, "expiration", "u64", { "be": true }],
       [6, "userdata", "binary"],
       [7, "expr", "nest", { "nest": "exprAttrs" }],
       [8, "objref", "string"],
@@ -936,6 +936,13 @@ export const NF_INET_HOOK = {
 export const NF_NETDEV_HOOK = {
   INGRESS: 0,
   EGRESS: 1,
+} as const;
+
+/** Netfilter hooks of the arp family (NF_ARP_IN, NF_ARP_OUT, NF_ARP_FORWARD, from the system's linux/netfilter_arp.h). */
+export const NF_ARP_HOOK = {
+  IN: 0,
+  OUT: 1,
+  FORWARD: 2,
 } as const;
 
 /** Netfilter families (nfgenmsg's nfgen_family). */
