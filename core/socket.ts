@@ -304,7 +304,7 @@ export class NetlinkSocket implements AsyncDisposable {
   static compile(reqs: readonly Request[], ack = true): Uint8Array {
     const w = new Writer();
     let seq = 1;
-    for (const req of reqs) encodeRequest(w, req, ack ? NLM_F.ACK : 0, seq++);
+    for (const req of reqs) encodeRequest(w, req, ack && req.ack !== false ? NLM_F.ACK : 0, seq++);
     return w.finish();
   }
 
