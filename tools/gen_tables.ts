@@ -46,6 +46,7 @@ import { tcTables } from "./gen/tc_sets.ts";
 import { ueventGroups } from "./gen/uevent.ts";
 import { ctnetlinkTables } from "./gen/netfilter_sets.ts";
 import { ipsetTables } from "./gen/ipset_sets.ts";
+import { nftablesFixes } from "./gen/nftables_sets.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -428,13 +429,15 @@ const NFT_OVERRIDES: typeof OVERRIDES = {
   nftCounterAttrs: { bytes: ["u64", { be: true }], packets: ["u64", { be: true }] },
 };
 {
+  const nft = h("netfilter/nf_tables.h");
+  // Corrections (counter byte order, names) and the range/limit/log sets: tools/gen/nftables_sets.ts.
   const spec = applyOverrides(
-    convert(
-      parseYaml(readFileSync(SPECS + "linux-6.12/nftables.yaml", "utf8"), "nftables.yaml"),
+    nftablesFixes(
+      convert(parseYaml(readFileSync(SPECS + "linux-6.12/nftables.yaml", "utf8"), "nftables.yaml")),
+      nft,
     ),
     NFT_OVERRIDES,
   );
-  const nft = h("netfilter/nf_tables.h");
   const named = (name: string, prefix: string, drop: string[] = []) =>
     strip(namedEnum(nft, name, prefix), drop);
   // netfilter.h (hooks, families) is not in the 6.12 subset: the system's linux-libc-dev.
