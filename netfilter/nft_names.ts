@@ -180,7 +180,6 @@ export type NftDataType =
   | "ether_addr"
   | "inet_proto"
   | "inet_service"
-  | "ether_type"
   | "mark"
   | "ifindex"
   | "ifname";
@@ -188,19 +187,20 @@ export type NftDataType =
 interface TypeInfo {
   id: number;
   size: number;
+  /** nft's byte order of the type (enum byteorder: 1 host, 2 big-endian, 0 unset), for set userdata. */
+  order: number;
 }
 
-/** nftables' type ids (include/datatype.h) and sizes in bytes. */
+/** nftables' type ids (include/datatype.h), sizes in bytes and byte orders (src/datatype.c). */
 const TYPES: Readonly<Record<NftDataType, TypeInfo>> = {
-  ipv4_addr: { id: 7, size: 4 }, // TYPE_IPADDR
-  ipv6_addr: { id: 8, size: 16 }, // TYPE_IP6ADDR
-  ether_addr: { id: 9, size: 6 }, // TYPE_ETHERADDR
-  ether_type: { id: 10, size: 2 }, // TYPE_ETHERTYPE
-  inet_proto: { id: 12, size: 1 }, // TYPE_INET_PROTOCOL
-  inet_service: { id: 13, size: 2 }, // TYPE_INET_SERVICE
-  mark: { id: 19, size: 4 }, // TYPE_MARK
-  ifindex: { id: 20, size: 4 }, // TYPE_IFINDEX
-  ifname: { id: 41, size: 16 }, // TYPE_IFNAME (IFNAMSIZ)
+  ipv4_addr: { id: 7, size: 4, order: 2 }, // TYPE_IPADDR
+  ipv6_addr: { id: 8, size: 16, order: 2 }, // TYPE_IP6ADDR
+  ether_addr: { id: 9, size: 6, order: 2 }, // TYPE_ETHERADDR
+  inet_proto: { id: 12, size: 1, order: 0 }, // TYPE_INET_PROTOCOL
+  inet_service: { id: 13, size: 2, order: 2 }, // TYPE_INET_SERVICE
+  mark: { id: 19, size: 4, order: 1 }, // TYPE_MARK
+  ifindex: { id: 20, size: 4, order: 1 }, // TYPE_IFINDEX
+  ifname: { id: 41, size: 16, order: 1 }, // TYPE_IFNAME (IFNAMSIZ)
 };
 /** nft's TYPE_VERDICT (a map's value type when the values are verdicts). */
 const TYPE_VERDICT = 1;
@@ -265,6 +265,11 @@ export function keyTypeName(id: number, len: number): NftKeyType | number {
   return fields.length > 1 && total === len ? fields : id;
 }
 
+/** nft's byte order of a key or value type (0 for concatenations and verdicts), for set userdata. */
+export function typeOrder(fields: readonly NftDataType[] | "verdict"): number {
+  return fields !== "verdict" && fields.length === 1 ? TYPES[fields[0]!].order : 0;
+}
+
 /** A map's value type: a data type, or `"verdict"`. */
 export type NftMapType = NftDataType | "verdict";
 
@@ -318,8 +323,7 @@ function valueBytes(t: NftDataType, v: unknown, path: string): Uint8Array {
       }
       return Uint8Array.of(n);
     }
-    case "inet_service":
-    case "ether_type": {
+    case "inet_service": {
       const n = int(0xffff);
       return Uint8Array.of(n >> 8, n & 0xff);
     }
@@ -374,7 +378,6 @@ function valueOf(t: NftDataType, b: Uint8Array, o: number): NftValue {
     case "inet_proto":
       return protocolName(b[o]!);
     case "inet_service":
-    case "ether_type":
       return dv.getUint16(o, false);
     case "mark":
     case "ifindex":

@@ -51,6 +51,7 @@ import {
   type NftVerdictCode,
   setFlagBit,
   setFlagNames,
+  typeOrder,
   verdictCode,
   verdictName,
 } from "./nft_names.ts";
@@ -392,7 +393,10 @@ export function addChainChange(spec: unknown): NftChange {
     text = ` { type ${type} hook ${s.hook}${
       devices.length ? ` device ${devices.join(",")}` : ""
     } priority ${priority}; ${s.policy ? `policy ${s.policy}; ` : ""}}`;
+    // nft's order: type, policy, hook.
     write = (w) => {
+      w.attrString(A.chainAttrs.type, type);
+      if (policy !== undefined) w.attrU32(A.chainAttrs.policy, policy, true);
       const h = w.beginNested(A.chainAttrs.hook | NESTED);
       w.attrU32(A.nftHookAttrs.num, hook, true);
       w.attrU32(A.nftHookAttrs.priority, priority >>> 0, true);
@@ -403,8 +407,6 @@ export function addChainChange(spec: unknown): NftChange {
         w.endAttr(d);
       }
       w.endAttr(h);
-      if (policy !== undefined) w.attrU32(A.chainAttrs.policy, policy, true);
-      w.attrString(A.chainAttrs.type, type);
     };
   }
   return {
@@ -619,6 +621,7 @@ export function addSetChange(
       timeout: (flags & setFlagBit("timeout")) !== 0,
       interval: (flags & setFlagBit("interval")) !== 0,
     },
+    // nft's order: table, name, flags, key, data, id, desc, timeout, gc interval, userdata.
     request: nftRequest(NFT_MSG.NEWSET, family, NLM_F.CREATE, (w) => {
       w.attrString(A.setAttrs.table, table);
       w.attrString(A.setAttrs.name, name);
@@ -627,18 +630,34 @@ export function addSetChange(
       w.attrU32(A.setAttrs.keyLen, key.len, true);
       if (data) {
         w.attrU32(A.setAttrs.dataType, data.id, true);
-        if (!data.verdict) w.attrU32(A.setAttrs.dataLen, data.len, true);
+        w.attrU32(A.setAttrs.dataLen, data.len, true); // 0 for verdicts, as nft sends it
       }
-      if (timeout !== undefined) putU64(w, A.setAttrs.timeout, timeout);
-      if (gc !== undefined) w.attrU32(A.setAttrs.gcInterval, Number(gc), true);
+      w.attrU32(A.setAttrs.id, id, true);
       if (size !== undefined) {
         const d = w.beginNested(A.setAttrs.desc | NESTED);
         w.attrU32(A.setDescAttrs.size, size, true);
         w.endAttr(d);
       }
-      w.attrU32(A.setAttrs.id, id, true);
+      if (timeout !== undefined) putU64(w, A.setAttrs.timeout, timeout);
+      if (gc !== undefined) w.attrU32(A.setAttrs.gcInterval, Number(gc), true);
+      // nft reads a set's key (and value) byte order from its userdata (libnftnl's
+      // NFTNL_UDATA_SET_KEYBYTEORDER 0, _DATABYTEORDER 1, _DATA_INTERVAL 6: type, length,
+      // a host-order u32): without it, `nft list` shows host-order keys (ifname, mark) garbled.
+      const u = w.beginAttr(A.setAttrs.userdata);
+      udata(w, 0, typeOrder(key.fields));
+      if (data) {
+        udata(w, 1, typeOrder(data.verdict ? "verdict" : [s.dataType as NftDataType]));
+        udata(w, 6, 0);
+      }
+      w.endAttr(u);
     }),
   };
+}
+
+function udata(w: Writer, type: number, v: number): void {
+  w.u8(type);
+  w.u8(4);
+  w.u32(v);
 }
 
 /** A `delete set` (`destroy set` when `ifExists`) change. */
@@ -808,8 +827,9 @@ export function checkElements(
     const list = w.beginNested(A.setelemListAttrs.elements | NESTED);
     for (const it of items) {
       const el = w.beginNested(A.setelemListElemAttrs.elem | NESTED);
-      writeValue(w, A.setelemAttrs.key, it.key);
+      // nft's order: timeout, key, data.
       if (it.timeout !== undefined) putU64(w, A.setelemAttrs.timeout, it.timeout);
+      writeValue(w, A.setelemAttrs.key, it.key);
       it.value?.(w);
       w.endAttr(el);
     }
