@@ -186,6 +186,12 @@ export type NftLogLevel =
   | "audit";
 /** reject types (NFT_REJECT_*). */
 export type NftRejectType = "icmpUnreach" | "tcpRst" | "icmpxUnreach";
+/** fib results (NFT_FIB_RESULT_*). */
+export type NftFibResult = "oif" | "oifname" | "addrtype";
+/** fib flags (NFTA_FIB_F_*): what to look up by, and `present` (only whether a route exists). */
+export type NftFibFlag = "saddr" | "daddr" | "mark" | "iif" | "oif" | "present";
+/** quota flags (NFT_QUOTA_F_*): `invert` (match over the quota), `depleted`. */
+export type NftQuotaFlag = "invert" | "depleted";
 
 /** `payload load <len>b @ <base> header + <offset> => reg <dreg>`. */
 export interface NftPayloadLoad {
@@ -429,10 +435,60 @@ export interface NftRejectExpression {
   /** The ICMP (or ICMPX) code. */
   icmpCode?: number;
 }
+/** `masq [flags …] [proto_min reg … proto_max reg …]`: masquerade. */
+export interface NftMasqExpression {
+  /** Expression kind. */
+  type: "masq";
+  /** NAT range flags (`protoRandom`, `protoRandomFully`, `persistent`). */
+  flags?: (NftNatFlag | number)[];
+  /** Register holding the first port. */
+  regProtoMin?: NftRegister;
+  /** Register holding the last port. */
+  regProtoMax?: NftRegister;
+}
+/** `redir [proto_min reg … proto_max reg …] [flags …]`: redirect to the host. */
+export interface NftRedirExpression {
+  /** Expression kind. */
+  type: "redir";
+  /** Register holding the first port. */
+  regProtoMin?: NftRegister;
+  /** Register holding the last port. */
+  regProtoMax?: NftRegister;
+  /** NAT range flags. */
+  flags?: (NftNatFlag | number)[];
+}
+/** `fib <flags> <result> => reg <dreg>`: a route lookup (rpfilter, address types). */
+export interface NftFibExpression {
+  /** Expression kind. */
+  type: "fib";
+  /** What to look up by (one of `saddr`, `daddr`; `iif`, `oif`, `mark`) and `present`. */
+  flags: (NftFibFlag | number)[];
+  /** What to load: the output interface (index or name) or the address type. */
+  result: NftFibResult | number;
+  /** The register loaded. */
+  dreg: NftRegister;
+}
+/** `quota [over] <bytes> [used <consumed>]`. */
+export interface NftQuotaExpression {
+  /** Expression kind. */
+  type: "quota";
+  /** The quota in bytes (decoded as bigint). */
+  bytes: number | bigint;
+  /** Bytes used so far (decoded as bigint). */
+  consumed?: number | bigint;
+  /** Quota flags (`invert`: `quota over`). */
+  flags?: (NftQuotaFlag | number)[];
+}
+/** `notrack`: no connection tracking for the packet (no NFTA_EXPR_DATA at all). */
+export interface NftNotrackExpression {
+  /** Expression kind. */
+  type: "notrack";
+}
 /**
  * An expression kept as bytes: `type` is its name (NFTA_EXPR_NAME), `raw` the
- * attributes inside NFTA_EXPR_DATA, written back as they are. Decoding gives
- * this form for kinds the types do not cover (fib, dynset, masq, …) and for
+ * attributes inside NFTA_EXPR_DATA, written back as they are (empty: no
+ * NFTA_EXPR_DATA, as the kernel reads it). Decoding gives this form for kinds
+ * the types do not cover (dynset, exthdr, queue, objref, …) and for
  * expressions with attributes they cannot carry. Check for it first
  * (`"raw" in e`): its `type` is any string.
  */
@@ -462,6 +518,11 @@ export type NftExpression =
   | NftLimitExpression
   | NftLogExpression
   | NftRejectExpression
+  | NftMasqExpression
+  | NftRedirExpression
+  | NftFibExpression
+  | NftQuotaExpression
+  | NftNotrackExpression
   | NftRawExpression;
 
 // -- tables --------------------------------------------------------------
@@ -487,9 +548,21 @@ const SETS = {
   limit: REGISTRY.set("exprLimitAttrs"),
   log: REGISTRY.set("exprLogAttrs"),
   reject: REGISTRY.set("exprRejectAttrs"),
+  masq: REGISTRY.set("exprMasqAttrs"),
+  redir: REGISTRY.set("exprRedirAttrs"),
+  fib: REGISTRY.set("exprFibAttrs"),
+  quota: REGISTRY.set("quotaAttrs"),
+  /** notrack has no attributes (and no NFTA_EXPR_DATA). */
+  notrack: emptySet("notrack"),
 } as const;
 type TypedKind = keyof typeof SETS;
 const KINDS = Object.keys(SETS) as TypedKind[];
+
+function emptySet(name: string): AttrSet {
+  return new Registry([{ enums: {}, structs: {}, sets: { [name]: [] }, subMessages: {} }]).set(
+    name,
+  );
+}
 
 /** An enum-like name ↔ number map built from a constant group. */
 function names(group: Record<string, number>, name: (k: string) => string, id: string): EnumDef {
@@ -519,6 +592,9 @@ const ENUM = {
   level: names(NFT_LOG_LEVEL, lower, "logLevel"),
   reject: REGISTRY.enum("rejectTypes"),
   lookup: REGISTRY.enum("lookupFlags"),
+  fibResult: REGISTRY.enum("fibResult"),
+  fibFlags: REGISTRY.enum("fibFlags"),
+  quotaFlags: REGISTRY.enum("quotaFlags"),
 };
 
 // -- checking ------------------------------------------------------------
@@ -579,6 +655,43 @@ function enumOut(n: number, e: EnumDef): string | number {
   return e.byValue.get(n) ?? n;
 }
 
+/** A list of flag names of `e` (or bit values): the canonical list (see {@link flagsOut}). */
+function flagsIn(v: unknown, e: EnumDef, path: string): (string | number)[] {
+  if (!Array.isArray(v)) {
+    fail(path, `an array of flag names (${[...e.byName.keys()].join(", ")})`, v);
+  }
+  const list = v.map((f, i) => {
+    const x = enumIn(f, e, `${path}[${i}]`);
+    if (typeof x === "number" && (x === 0 || (x & (x - 1)) !== 0)) {
+      fail(`${path}[${i}]`, "a flag name or a single bit", x);
+    }
+    return x;
+  });
+  // Canonical: each flag once, in the table's order (as decoding gives them).
+  return flagsOut(flagsNum(list, e), e);
+}
+function flagsNum(list: readonly (string | number)[], e: EnumDef): number {
+  return list.reduce<number>((m, f) => (m | enumNum(f, e)) >>> 0, 0);
+}
+/** The names of the bits of `n` (in the table's order), then the bits the table does not name. */
+function flagsOut(n: number, e: EnumDef): (string | number)[] {
+  const list: (string | number)[] = [];
+  let rest = n >>> 0;
+  for (const [name, bit] of e.byName) {
+    if (n & bit) {
+      list.push(name);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
+  for (let bit = 1; rest !== 0; bit *= 2) {
+    if (rest & bit) {
+      list.push(bit);
+      rest = (rest & ~bit) >>> 0;
+    }
+  }
+  return list;
+}
+
 function nameString(v: unknown, path: string, what: string): string {
   if (typeof v !== "string" || v.length === 0 || v.includes("\0")) fail(path, what, v);
   return v;
@@ -637,6 +750,11 @@ const KEYS = {
   limit: ["type", "rate", "unit", "burst", "limitType", "flags"],
   log: ["type", "prefix", "group", "snaplen", "qthreshold", "level", "flags"],
   reject: ["type", "rejectType", "icmpCode"],
+  masq: ["type", "flags", "regProtoMin", "regProtoMax"],
+  redir: ["type", "regProtoMin", "regProtoMax", "flags"],
+  fib: ["type", "flags", "result", "dreg"],
+  quota: ["type", "bytes", "consumed", "flags"],
+  notrack: ["type"],
 } as const satisfies Record<TypedKind, readonly string[]>;
 
 /** Exactly one of `a` and `b` is set: its name. */
@@ -803,10 +921,7 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
         out[k] = r;
       }
       if (o.flags !== undefined) {
-        if (!Array.isArray(o.flags)) fail(at("flags"), "an array of NAT flag names", o.flags);
-        out.flags = o.flags.map((f, i) =>
-          enumIn(f, ENUM.natFlags, `${at("flags")}[${i}]`, true) as NftNatFlag | number
-        );
+        out.flags = flagsIn(o.flags, ENUM.natFlags, at("flags")) as (NftNatFlag | number)[];
       }
       return out;
     }
@@ -890,6 +1005,37 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
       if (o.icmpCode !== undefined) out.icmpCode = u32(o.icmpCode, at("icmpCode"), 0xff);
       return out;
     }
+    case "masq":
+    case "redir": {
+      const out: NftMasqExpression | NftRedirExpression = { type: kind as "masq" };
+      for (const k of ["regProtoMin", "regProtoMax"] as const) {
+        if (o[k] === undefined) continue;
+        const r = reg(k);
+        flow.read(r, 0, at(k));
+        out[k] = r;
+      }
+      if (o.flags !== undefined) {
+        out.flags = flagsIn(o.flags, ENUM.natFlags, at("flags")) as (NftNatFlag | number)[];
+      }
+      return out;
+    }
+    case "fib": {
+      const flags = flagsIn(o.flags, ENUM.fibFlags, at("flags")) as (NftFibFlag | number)[];
+      const result = enumIn(o.result, ENUM.fibResult, at("result")) as NftFibResult | number;
+      const dreg = reg("dreg");
+      flow.write(dreg, 0, at("dreg"));
+      return { type: "fib", flags, result, dreg };
+    }
+    case "quota": {
+      const out: NftQuotaExpression = { type: "quota", bytes: u64(o.bytes, at("bytes")) };
+      if (o.consumed !== undefined) out.consumed = u64(o.consumed, at("consumed"));
+      if (o.flags !== undefined) {
+        out.flags = flagsIn(o.flags, ENUM.quotaFlags, at("flags")) as (NftQuotaFlag | number)[];
+      }
+      return out;
+    }
+    case "notrack":
+      return { type: "notrack" };
   }
 }
 
@@ -1031,9 +1177,7 @@ function writeBody(w: Writer, e: NftExpression): void {
       for (const k of ["regAddrMin", "regAddrMax", "regProtoMin", "regProtoMax"] as const) {
         if (e[k] !== undefined) put(w, s, k, e[k] as number);
       }
-      if (e.flags !== undefined) {
-        put(w, s, "flags", e.flags.reduce<number>((m, f) => m | enumNum(f, ENUM.natFlags), 0));
-      }
+      if (e.flags !== undefined) put(w, s, "flags", flagsNum(e.flags, ENUM.natFlags));
       return;
     }
     case "bitwise": {
@@ -1076,6 +1220,28 @@ function writeBody(w: Writer, e: NftExpression): void {
       put(w, SETS.reject, "type", enumNum(e.rejectType, ENUM.reject));
       if (e.icmpCode !== undefined) put(w, SETS.reject, "icmpCode", e.icmpCode);
       return;
+    case "masq":
+      if (e.flags !== undefined) put(w, SETS.masq, "flags", flagsNum(e.flags, ENUM.natFlags));
+      if (e.regProtoMin !== undefined) put(w, SETS.masq, "regProtoMin", e.regProtoMin as number);
+      if (e.regProtoMax !== undefined) put(w, SETS.masq, "regProtoMax", e.regProtoMax as number);
+      return;
+    case "redir":
+      if (e.regProtoMin !== undefined) put(w, SETS.redir, "regProtoMin", e.regProtoMin as number);
+      if (e.regProtoMax !== undefined) put(w, SETS.redir, "regProtoMax", e.regProtoMax as number);
+      if (e.flags !== undefined) put(w, SETS.redir, "flags", flagsNum(e.flags, ENUM.natFlags));
+      return;
+    case "fib":
+      put(w, SETS.fib, "flags", flagsNum(e.flags, ENUM.fibFlags));
+      put(w, SETS.fib, "result", enumNum(e.result, ENUM.fibResult));
+      put(w, SETS.fib, "dreg", e.dreg as number);
+      return;
+    case "quota":
+      put(w, SETS.quota, "bytes", e.bytes);
+      if (e.consumed !== undefined) put(w, SETS.quota, "consumed", e.consumed);
+      if (e.flags !== undefined) put(w, SETS.quota, "flags", flagsNum(e.flags, ENUM.quotaFlags));
+      return;
+    case "notrack":
+      return;
   }
 }
 
@@ -1105,9 +1271,12 @@ export function writeExpressions(w: Writer, exprs: readonly NftExpression[]): vo
   for (const e of checkExpressions(exprs, "expressions")) {
     const elem = w.beginNested(LIST.elem);
     w.attrString(EXPR.name, e.type);
-    const data = w.beginNested(EXPR.data);
-    writeBody(w, e);
-    w.endAttr(data);
+    // notrack has no NFTA_EXPR_DATA (nft sends none); nor has an empty raw expression.
+    if (e.type !== "notrack" && !("raw" in e && e.raw.length === 0)) {
+      const data = w.beginNested(EXPR.data);
+      writeBody(w, e);
+      w.endAttr(data);
+    }
     w.endAttr(elem);
   }
 }
@@ -1231,22 +1400,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         if (o[k] !== undefined) out[k] = num(o[k]);
       }
       if (o.flags !== undefined) {
-        const flags = num(o.flags);
-        const list: (NftNatFlag | number)[] = [];
-        let rest = flags;
-        for (const [name, bit] of ENUM.natFlags.byName) {
-          if (flags & bit) {
-            list.push(name as NftNatFlag);
-            rest &= ~bit;
-          }
-        }
-        for (let bit = 1; rest !== 0; bit = bit * 2) {
-          if (rest & bit) {
-            list.push(bit >>> 0);
-            rest &= ~bit;
-          }
-        }
-        out.flags = list;
+        out.flags = flagsOut(num(o.flags), ENUM.natFlags) as (NftNatFlag | number)[];
       }
       return out;
     }
@@ -1305,6 +1459,34 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       if (o.icmpCode !== undefined) out.icmpCode = num(o.icmpCode);
       return out;
     }
+    case "masq":
+    case "redir": {
+      const out: NftMasqExpression | NftRedirExpression = { type: kind as "masq" };
+      if (o.regProtoMin !== undefined) out.regProtoMin = num(o.regProtoMin);
+      if (o.regProtoMax !== undefined) out.regProtoMax = num(o.regProtoMax);
+      if (o.flags !== undefined) {
+        out.flags = flagsOut(num(o.flags), ENUM.natFlags) as (NftNatFlag | number)[];
+      }
+      return out;
+    }
+    case "fib":
+      return {
+        type: "fib",
+        flags: flagsOut(num(o.flags), ENUM.fibFlags) as (NftFibFlag | number)[],
+        result: enumOut(num(o.result), ENUM.fibResult) as NftFibResult | number,
+        dreg: num(o.dreg),
+      };
+    case "quota": {
+      const out: NftQuotaExpression = { type: "quota", bytes: big(o.bytes) };
+      if (o.consumed !== undefined) out.consumed = big(o.consumed);
+      if (o.flags !== undefined) {
+        out.flags = flagsOut(num(o.flags), ENUM.quotaFlags) as (NftQuotaFlag | number)[];
+      }
+      return out;
+    }
+    case "notrack":
+      only(o, []);
+      return { type: "notrack" };
   }
 }
 
@@ -1335,16 +1517,16 @@ export function readExpressions(buf: Uint8Array, start: number, end: number): Nf
     if (name === undefined) {
       throw new DecodeError("nftables expression", "no NFTA_EXPR_NAME", list.offset);
     }
-    if (dataStart < 0) {
-      out.push({ type: name, raw: new Uint8Array(0) });
+    const set = Object.hasOwn(SETS, name) ? SETS[name as TypedKind] : undefined;
+    if (!set) {
+      // No NFTA_EXPR_DATA reads as an empty one (the kernel treats them alike).
+      out.push({
+        type: name,
+        raw: dataStart < 0 ? new Uint8Array(0) : buf.slice(dataStart, dataEnd),
+      });
       continue;
     }
-    const set = (SETS as Record<string, AttrSet>)[name];
-    if (!set || !Object.hasOwn(SETS, name)) {
-      out.push({ type: name, raw: buf.slice(dataStart, dataEnd) });
-      continue;
-    }
-    const attrs = decodeAttrs(set, buf, dataStart, dataEnd, 1);
+    const attrs = dataStart < 0 ? {} : decodeAttrs(set, buf, dataStart, dataEnd, 1);
     let e: NftExpression;
     try {
       if (hasUnknown(attrs)) throw UNTYPED;

@@ -25,12 +25,15 @@ import {
   nftData,
   type NftExpression,
   type NftFamily,
+  type NftFibFlag,
+  type NftFibResult,
   type NftLimitType,
   type NftLogLevel,
   type NftMetaKey,
   type NftNatFlag,
   type NftNatType,
   type NftPayloadBase,
+  type NftQuotaFlag,
   type NftRangeOp,
   type NftRegisterName,
   type NftRejectType,
@@ -81,6 +84,9 @@ const _names: true[] = [
   true as Same<NftLimitType, Lowercase<Names<typeof NFT_LIMIT>>>,
   true as Same<NftLogLevel, Lowercase<Names<typeof NFT_LOG_LEVEL>>>,
   true as Same<NftRejectType, Names<E["rejectTypes"]>>,
+  true as Same<NftFibResult, Names<E["fibResult"]>>,
+  true as Same<NftFibFlag, Names<E["fibFlags"]>>,
+  true as Same<NftQuotaFlag, Names<E["quotaFlags"]>>,
   true as Same<NftRegisterName, RegisterNames<Names<typeof NFT_REGISTER>>>,
 ];
 
@@ -263,6 +269,78 @@ const GOLDEN: Golden[] = [
     bytes:
       "24000180090001006d6574610000000014000280080002000000001008000100000000012c00018008000100636d700020000280080001000000000108000200000000000c0003800500010006000000440001800a0001006c696d6974000000340002800c000100000000000000000a0c000200000000000000000108000300000000050800040000000000080005000000000020000180080001006c6f67001400028007000200686900000800050000000004240001800b00010072656a65637400001400028008000100000000010500020000000000",
   },
+  {
+    // [ meta load oifname => reg 1 ] [ cmp eq reg 1 0x30687465 0x00000000 0x00000000 0x00000000 ]
+    // [ masq flags 0x4 ]
+    rule: 'oifname "eth0" masquerade random',
+    exprs: [
+      { type: "meta", key: "oifname", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { ifname: "eth0" } },
+      { type: "masq", flags: ["protoRandom"] },
+    ],
+    bytes:
+      "24000180090001006d6574610000000014000280080002000000000708000100000000013800018008000100636d70002c000280080001000000000108000200000000001800038014000100657468300000000000000000000000001c000180090001006d617371000000000c0002800800010000000004",
+  },
+  {
+    // [ masq ]: an empty NFTA_EXPR_DATA
+    rule: "masquerade",
+    exprs: [{ type: "masq" }],
+    bytes: "14000180090001006d6173710000000004000280",
+  },
+  {
+    // [ meta load l4proto => reg 1 ] [ cmp eq reg 1 0x00000006 ] [ immediate reg 1 0x0000901f ]
+    // [ redir proto_min reg 1 proto_max reg 1 flags 0x2 ]
+    rule: "meta l4proto tcp redirect to :8080",
+    exprs: [
+      { type: "meta", key: "l4proto", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { proto: "tcp" } },
+      { type: "immediate", dreg: 1, data: { port: 8080 } },
+      { type: "redir", regProtoMin: 1, flags: ["protoSpecified"] },
+    ],
+    bytes:
+      "24000180090001006d6574610000000014000280080002000000001008000100000000012c00018008000100636d700020000280080001000000000108000200000000000c00038005000100060000002c0001800e000100696d6d6564696174650000001800028008000100000000010c000280060001001f900000240001800a00010072656469720000001400028008000100000000010800030000000002",
+  },
+  {
+    // [ fib saddr . iif oif present => reg 1 ] [ cmp eq reg 1 0x00000000 ] [ immediate reg 0 drop ]
+    rule: "fib saddr . iif oif missing drop",
+    exprs: [
+      { type: "fib", flags: ["saddr", "iif", "present"], result: "oif", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { u32: 0 } },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+    bytes:
+      "2800018008000100666962001c0002800800030000000029080002000000000108000100000000012c00018008000100636d700020000280080001000000000108000200000000000c0003800800010000000000300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000000",
+  },
+  {
+    // [ quota bytes 104857600 consumed 0 flags 1 ] [ immediate reg 0 drop ]
+    rule: "quota over 100 mbytes drop",
+    exprs: [
+      { type: "quota", bytes: 100 * 1024 * 1024, consumed: 0, flags: ["invert"] },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+    bytes:
+      "340001800a00010071756f7461000000240002800c00010000000000064000000c00040000000000000000000800020000000001300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000000",
+  },
+  {
+    // [ notrack ]: no NFTA_EXPR_DATA at all
+    rule: "notrack",
+    exprs: [{ type: "notrack" }],
+    bytes: "100001800c0001006e6f747261636b00",
+  },
+  {
+    // [ payload load 4b @ network header + 12 => reg 1 ]
+    // [ bitwise reg 1 = ( reg 1 & 0x00f0ffff ) ^ 0x00000000 ] [ cmp eq reg 1 0x0010000a ]
+    // [ immediate reg 0 accept ]
+    rule: "ip saddr 10.0.16.0/20 accept",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      { type: "bitwise", sreg: 1, dreg: 1, len: 4, mask: { ip: "255.255.240.0" }, xor: { u32: 0 } },
+      { type: "cmp", sreg: 1, op: "eq", data: { ip: "10.0.16.0" } },
+      { type: "immediate", verdict: { code: "accept" } },
+    ],
+    bytes:
+      "340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000c0800040000000004440001800c0001006269747769736500340002800800010000000001080002000000000108000300000000040c00048008000100fffff0000c00058008000100000000002c00018008000100636d700020000280080001000000000108000200000000000c000380080001000a001000300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000001",
+  },
 ];
 
 describe("nft expressions: golden bytes of nft 1.0.6", () => {
@@ -408,11 +486,25 @@ const ROUND_TRIPS: NftExpression[][] = [
   ],
   [
     {
-      type: "fib",
+      type: "exthdr",
       raw: unhex("080001000000000108000200000000010800030000000002"),
     },
     { type: "cmp", sreg: 1, op: "eq", data: { u32: 1 } },
     { type: "cmp", raw: unhex("0800010000000001") },
+  ],
+  [
+    { type: "immediate", dreg: 1, data: { port: 1000 } },
+    { type: "immediate", dreg: 2, data: { port: 2000 } },
+    { type: "masq", flags: ["persistent", "protoRandomFully"], regProtoMin: 1, regProtoMax: 2 },
+    { type: "masq" },
+    { type: "redir", regProtoMin: 1, regProtoMax: 2 },
+    { type: "redir", flags: [0x80] },
+    { type: "fib", flags: ["daddr", "oif"], result: "addrtype", dreg: "reg32_03" },
+    { type: "cmp", sreg: 11, op: "eq", data: { u32: 2 } },
+    { type: "fib", flags: [], result: 9, dreg: 4 },
+    { type: "quota", bytes: 5n, flags: ["invert", "depleted"] },
+    { type: "quota", bytes: 0, consumed: 2n ** 63n },
+    { type: "notrack" },
   ],
 ];
 
@@ -428,6 +520,16 @@ describe("nft expressions: round trips", () => {
       assert.deepEqual(checkExpressions(back, "expressions"), back);
     });
   }
+
+  it("gives flags once each, in the table's order", () => {
+    assert.deepEqual(
+      checkExpressions([{
+        type: "masq",
+        flags: ["protoRandomFully", "persistent", "persistent", 0x80],
+      }], "e"),
+      [{ type: "masq", flags: ["persistent", "protoRandomFully", 0x80] }],
+    );
+  });
 
   it("gives registers as numbers whatever name they were given", () => {
     const checked = checkExpressions([
@@ -454,13 +556,13 @@ describe("nft expressions: round trips", () => {
       w.endAttr(d);
       w.endAttr(e);
     };
-    elem("fib", "080001000000000108000200000000010800030000000002");
+    elem("exthdr", "080001000000000108000200000000010800030000000002");
     elem("meta", "08000200000000030800010000000001" + "0800630000000007"); // + attribute 99
     elem("cmp", "0800010000000001"); // no op, no data
     elem("meta", "080002000000000308000100000000010800030000000001"); // dreg and sreg
     const bytes = w.finish();
     const got = readExpressions(bytes, 0, bytes.length);
-    assert.deepEqual(got.map((e) => e.type), ["fib", "meta", "cmp", "meta"]);
+    assert.deepEqual(got.map((e) => e.type), ["exthdr", "meta", "cmp", "meta"]);
     for (const e of got) assert.ok("raw" in e);
     assert.equal(hex(encode(got)), hex(bytes));
   });
@@ -613,7 +715,7 @@ describe("nft expressions: bad input", () => {
     ],
     [
       [{ type: "nat", nat: "snat", family: "ipv4", flags: "persistent" }],
-      /"e\[0\]\.flags": expected an array of NAT flag names/,
+      /"e\[0\]\.flags": expected an array of flag names \(mapIps/,
     ],
     [
       [{ type: "nat", nat: "snat", family: "ipv4", flags: ["sticky"] }],
@@ -625,7 +727,7 @@ describe("nft expressions: bad input", () => {
     [[{ type: "reject", rejectType: "icmpUnreach", icmpCode: 256 }], /"e\[0\]\.icmpCode"/],
     [[{ type: "ct", key: "mark", dreg: 1, direction: "sideways" }], /"e\[0\]\.direction"/],
     [[{ type: "lookup", set: "", sreg: 1 }], /"e\[0\]\.set": expected a set name/],
-    [[{ type: "fib", raw: "0800" }], /"e\[0\]\.raw": expected a Uint8Array/],
+    [[{ type: "exthdr", raw: "0800" }], /"e\[0\]\.raw": expected a Uint8Array/],
   ];
   for (const [input, message] of cases) {
     it(`refuses ${JSON.stringify(input, (_k, v) => typeof v === "bigint" ? `${v}n` : v)}`, () => {
@@ -647,9 +749,12 @@ describe("nft expressions: bad input", () => {
   });
 
   it("stops checking reads after a raw expression (its writes are unknown)", () => {
-    const fib = { type: "fib", raw: unhex("080001000000000108000200000000010800030000000002") };
+    const exthdr = {
+      type: "exthdr",
+      raw: unhex("080001000000000108000200000000010800030000000002"),
+    };
     assert.equal(
-      checkExpressions([fib, { type: "cmp", sreg: 1, op: "eq", data: { u32: 1 } }], "e").length,
+      checkExpressions([exthdr, { type: "cmp", sreg: 1, op: "eq", data: { u32: 1 } }], "e").length,
       2,
     );
   });

@@ -184,6 +184,63 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
       { type: "reject", rejectType: "tcpRst" },
     ],
   },
+  {
+    chain: "n",
+    rule: 'oifname "eth0" masquerade random',
+    exprs: [
+      { type: "meta", key: "oifname", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { ifname: "eth0" } },
+      { type: "masq", flags: ["protoRandom"] },
+    ],
+  },
+  { chain: "n", rule: "masquerade", exprs: [{ type: "masq" }] },
+  {
+    chain: "p",
+    rule: "meta l4proto tcp redirect to :8080",
+    exprs: [
+      { type: "meta", key: "l4proto", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { proto: "tcp" } },
+      { type: "immediate", dreg: 1, data: { port: 8080 } },
+      // nft_redir_init: the max register defaults to the min one.
+      { type: "redir", regProtoMin: 1, regProtoMax: 1, flags: ["protoSpecified"] },
+    ],
+  },
+  {
+    chain: "r",
+    rule: "fib saddr . iif oif missing drop",
+    exprs: [
+      { type: "fib", flags: ["saddr", "iif", "present"], result: "oif", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { u32: 0 } },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+  },
+  { chain: "r", rule: "notrack", exprs: [{ type: "notrack" }] },
+  {
+    chain: "c",
+    rule: "quota over 100 mbytes drop",
+    exprs: [
+      { type: "quota", bytes: 100 * 1024 * 1024, consumed: 0, flags: ["invert"] },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+  },
+  {
+    chain: "c",
+    rule: "ip saddr 10.0.16.0/20 accept",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      {
+        type: "bitwise",
+        sreg: 1,
+        dreg: 1,
+        len: 4,
+        op: "bool",
+        mask: { ip: "255.255.240.0" },
+        xor: { u32: 0 },
+      },
+      { type: "cmp", sreg: 1, op: "eq", data: { ip: "10.0.16.0" } },
+      { type: "immediate", verdict: { code: "accept" } },
+    ],
+  },
 ];
 
 const RULESET = `table ip nlrt {
@@ -200,6 +257,10 @@ ${RULES.filter((r) => r.chain === "n").map((r) => `    ${r.rule}`).join("\n")}
   chain p {
     type nat hook prerouting priority -100;
 ${RULES.filter((r) => r.chain === "p").map((r) => `    ${r.rule}`).join("\n")}
+  }
+  chain r {
+    type filter hook prerouting priority -300;
+${RULES.filter((r) => r.chain === "r").map((r) => `    ${r.rule}`).join("\n")}
   }
 }
 `;
@@ -236,7 +297,7 @@ describe("nft expressions: rules nft made, as the kernel dumps them", live, () =
       const r = nftIn(ns, ["-f", "-"], RULESET);
       assert.equal(r.status, 0, r.stderr);
       const got = await dumpRules(ns);
-      const want = ["c", "n", "p"].flatMap((chain) =>
+      const want = ["c", "n", "p", "r"].flatMap((chain) =>
         RULES.filter((x) => x.chain === chain).map((x) => ({
           chain,
           exprs: checkExpressions(x.exprs, x.rule),
