@@ -49,6 +49,7 @@ import {
   VERDICT_REGISTER,
 } from "./nft_expr_data.ts";
 
+export { nftExpr } from "./nft_expr_build.ts";
 export {
   checkRegister,
   formatNftData,

@@ -23,6 +23,7 @@ import {
   type NftCtDirection,
   type NftCtKey,
   nftData,
+  nftExpr,
   type NftExpression,
   type NftFamily,
   type NftFibFlag,
@@ -825,5 +826,99 @@ describe("nft expressions: malformed bytes", () => {
         assert.ok(err instanceof DecodeError, `round ${round}: ${err}`);
       }
     }
+  });
+});
+
+/** The golden rule `rule` (by its text), or more bytes nft sent for builder-only rules. */
+const golden = (rule: string) => GOLDEN.find((g) => g.rule === rule)!.bytes;
+
+describe("nft expressions: builders give what nft sends", () => {
+  const x = nftExpr;
+  const cases: [string, NftExpression[], string][] = [
+    [
+      'iifname "lo" tcp dport 22 counter packets 5 bytes 100 accept',
+      [
+        ...x.matchIifname("lo"),
+        ...x.matchTcpDport(22),
+        ...x.counter({ bytes: 100, packets: 5 }),
+        ...x.accept(),
+      ],
+      golden('iifname "lo" tcp dport 22 counter packets 5 bytes 100 accept'),
+    ],
+    [
+      "ip saddr 10.0.0.1 meta mark set 0x10 jump c2",
+      [...x.matchIpSaddr("10.0.0.1"), ...x.setMark(0x10), ...x.jump("c2")],
+      golden("ip saddr 10.0.0.1 meta mark set 0x10 jump c2"),
+    ],
+    [
+      "ip saddr 10.0.0.0/8 meta l4proto tcp snat to 1.2.3.4:1000-2000",
+      [
+        ...x.matchIpSaddr("10.0.0.0/8"),
+        ...x.matchL4proto("tcp"),
+        ...x.snat("1.2.3.4", [1000, 2000]),
+      ],
+      golden("ip saddr 10.0.0.0/8 meta l4proto tcp snat to 1.2.3.4:1000-2000"),
+    ],
+    [
+      "ip daddr 10.1.1.1 dnat to 192.168.0.1 persistent",
+      [...x.matchIpDaddr("10.1.1.1"), ...x.dnat("192.168.0.1", undefined, ["persistent"])],
+      golden("ip daddr 10.1.1.1 dnat to 192.168.0.1 persistent"),
+    ],
+    [
+      "ip saddr 10.0.16.0/20 accept",
+      [...x.matchIpSaddr("10.0.16.0/20"), ...x.accept()],
+      golden("ip saddr 10.0.16.0/20 accept"),
+    ],
+    [
+      'oifname "eth0" masquerade random',
+      [...x.matchOifname("eth0"), ...x.masquerade(["protoRandom"])],
+      golden('oifname "eth0" masquerade random'),
+    ],
+    ["masquerade", x.masquerade(), golden("masquerade")],
+    [
+      // [ meta load l4proto => reg 1 ] [ cmp eq reg 1 0x00000011 ] [ immediate reg 1 0x04030201 ]
+      // [ immediate reg 2 0x0000e803 ] [ nat snat ip addr_min reg 1 proto_min reg 2 flags 0x3 ]
+      "meta l4proto udp snat to 1.2.3.4:1000",
+      [...x.matchL4proto("udp"), ...x.snat("1.2.3.4", 1000)],
+      "24000180090001006d6574610000000014000280080002000000001008000100000000012c00018008000100636d700020000280080001000000000108000200000000000c00038005000100110000002c0001800e000100696d6d6564696174650000001800028008000100000000010c00028008000100010203042c0001800e000100696d6d6564696174650000001800028008000100000000020c0002800600010003e8000038000180080001006e6174002c00028008000100000000000800020000000002080003000000000108000500000000020800070000000002",
+    ],
+    [
+      // [ meta load iifname => reg 1 ] [ cmp eq reg 1 0x00687465 ] [ meta load l4proto => reg 1 ]
+      // [ cmp eq reg 1 0x00000011 ] [ payload load 2b @ transport header + 0 => reg 1 ]
+      // [ cmp eq reg 1 0x00003500 ] [ meta load mark => reg 1 ] [ cmp eq reg 1 0x00000005 ]
+      // [ immediate reg 0 drop ]
+      'iifname "eth*" udp sport 53 meta mark 0x5 drop',
+      [...x.matchIifname("eth*"), ...x.matchUdpSport(53), ...x.matchMark(5), ...x.drop()],
+      "24000180090001006d6574610000000014000280080002000000000608000100000000012c00018008000100636d700020000280080001000000000108000200000000000c000380070001006574680024000180090001006d6574610000000014000280080002000000001008000100000000012c00018008000100636d700020000280080001000000000108000200000000000c0003800500010011000000340001800c0001007061796c6f6164002400028008000100000000010800020000000002080003000000000008000400000000022c00018008000100636d700020000280080001000000000108000200000000000c000380060001000035000024000180090001006d6574610000000014000280080002000000000308000100000000012c00018008000100636d700020000280080001000000000108000200000000000c0003800800010005000000300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000000",
+    ],
+    [
+      // inet: [ meta load nfproto => reg 1 ] [ cmp eq reg 1 0x0000000a ]
+      // [ payload load 8b @ network header + 8 => reg 1 ] [ cmp eq reg 1 0xb80d0120 0x00000000 ]
+      // [ payload load 16b @ network header + 24 => reg 1 ]
+      // [ bitwise reg 1 = ( reg 1 & 0xffffffff 0xffffffff 0xffffffff 0xfeffffff ) ^ 0 … ]
+      // [ cmp neq reg 1 0xb80d0120 0x00000000 0x00000000 0x00000000 ] [ immediate reg 0 accept ]
+      "meta nfproto ipv6 ip6 saddr 2001:db8::/64 ip6 daddr != 2001:db8::1/127 accept",
+      [
+        ...x.matchNfproto("ipv6"),
+        ...x.matchIp6Saddr("2001:db8::/64"),
+        ...x.matchIp6Daddr("2001:db8::1/127", "neq"),
+        ...x.accept(),
+      ],
+      "24000180090001006d6574610000000014000280080002000000000f08000100000000012c00018008000100636d700020000280080001000000000108000200000000000c000380050001000a000000340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000808000400000000083000018008000100636d70002400028008000100000000010800020000000000100003800c00010020010db800000000340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000001808000400000000105c0001800c00010062697477697365004c0002800800010000000001080002000000000108000300000000101800048014000100fffffffffffffffffffffffffffffffe1800058014000100000000000000000000000000000000003800018008000100636d70002c00028008000100000000010800020000000001180003801400010020010db8000000000000000000000000300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000001",
+    ],
+  ];
+  for (const [rule, exprs, bytes] of cases) {
+    it(rule, () => assert.equal(hex(encode(exprs)), bytes));
+  }
+
+  it("matches everything for a /0 prefix, and refuses the wrong family or a bad port", () => {
+    assert.deepEqual(x.matchIpSaddr("0.0.0.0/0"), []);
+    assert.throws(() => x.matchIpSaddr("2001:db8::1"), /"address": expected an IPv4 address/);
+    assert.throws(() => x.matchIp6Daddr("10.0.0.1"), /"address": expected an IPv6 address/);
+    assert.throws(() => x.matchTcpDport(65536), /"port": expected a port number/);
+    assert.throws(() => x.matchIifname("*"), /"name": expected an interface name of 1 to 15/);
+    assert.throws(() => x.snat("10.0.0.0/8"), /"to": expected an address \(not a prefix\)/);
+    assert.throws(() => x.dnat("10.0.0.1", [1, 2, 3] as never), /"ports": expected a port/);
+    assert.throws(() => x.matchNfproto("arp" as never), /"family": expected "ipv4" or "ipv6"/);
   });
 });
