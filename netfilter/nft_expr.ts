@@ -1,24 +1,36 @@
 /**
- * nftables rule expressions, typed: {@link NftExpression} (payload, cmp, meta,
- * immediate with data or a verdict, lookup, counter, ct, nat, bitwise, range,
- * limit, log, reject; any other kind kept as raw bytes), checked before
- * anything is sent ({@link checkExpressions}, register dataflow included),
- * written as the NFTA_LIST_ELEM nests of NFTA_RULE_EXPRESSIONS
+ * nftables rule expressions, typed: {@link NftExpression} (payload load and
+ * write, cmp, meta load and set, immediate with data or a verdict, lookup,
+ * counter, ct load and set, nat, bitwise, range, limit, log, reject, masq,
+ * redir, fib, quota, notrack; any other kind kept as raw bytes), checked
+ * before anything is sent ({@link checkExpressions}, register dataflow
+ * included), written as the NFTA_LIST_ELEM nests of NFTA_RULE_EXPRESSIONS
  * ({@link writeExpressions}) and read back from the kernel's dumps
- * ({@link readExpressions}).
+ * ({@link readExpressions}). {@link nftExpr} builds the sequences nft
+ * generates for common matches and statements (`tcp dport 22`, `ip saddr
+ * 10.0.0.0/8`, `snat to …`).
  *
  * Names are those of the generated tables (core/tables/nftables.ts: the
- * kernel's YNL spec, corrected from nf_tables.h): meta keys `iifname`,
- * `oifname`, `l4proto`, `nfproto`, `mark`, …; ct keys `state`, `mark`,
- * `protoDst`, …; payload bases `ll`, `network`, `transport`, `inner`, `tun`.
- * Integers the tables do not name are taken and given back as numbers.
- * Registers and data: see netfilter/nft_expr_data.ts ({@link NftRegister},
- * {@link NftDataInput}).
+ * kernel's YNL spec, corrected from nf_tables.h by tools/gen/nftables_sets.ts):
+ * meta keys `iifname`, `oifname`, `l4proto`, `nfproto`, `mark`, …; ct keys
+ * `state`, `mark`, `protoDst`, …; payload bases `ll`, `network`,
+ * `transport`, `inner`, `tun`; flag sets as arrays of names. Names are matched
+ * without regard to case on input; integers the tables do not name are taken
+ * and given back as numbers.
+ *
+ * Registers and data: see netfilter/nft_expr_data.ts ({@link NftRegister}:
+ * numbers 0–4 and 8–23 as `nft --debug=netlink` prints them, or `"reg1"`,
+ * `"reg32_00"`, `"verdict"`; {@link NftDataInput}: bytes, or `{ ip }`,
+ * `{ port }`, `{ ifname }`, `{ u32 }`, …). Decoded and checked expressions
+ * carry the canonical forms: register numbers, data as `Uint8Array`, 64-bit
+ * counters, quotas and rates as bigint, names as the tables spell them, flags
+ * once each in the table's order.
  *
  * A decoded expression the types cannot carry exactly — an unknown kind, an
  * attribute this library does not know, a missing or repeated attribute —
  * comes back as {@link NftRawExpression} (`{ type, raw }`), which writes the
- * same bytes back.
+ * same bytes back. Test for it first ({@link isRawExpression}): its `type` is
+ * any string, so narrowing on `type` alone still leaves it in.
  *
  * @module
  */
@@ -498,6 +510,14 @@ export interface NftRawExpression {
   type: string;
   /** The payload of NFTA_EXPR_DATA. */
   raw: Uint8Array;
+}
+
+/**
+ * Whether `e` is kept as bytes ({@link NftRawExpression}); when not, `e.type`
+ * narrows to the typed kinds.
+ */
+export function isRawExpression(e: NftExpression): e is NftRawExpression {
+  return "raw" in e && e.raw instanceof Uint8Array;
 }
 
 /** One rule expression: a discriminated union on `type` (see {@link NftRawExpression} for the rest). */

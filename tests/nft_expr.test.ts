@@ -17,6 +17,7 @@ import assert from "node:assert/strict";
 import {
   checkExpressions,
   formatNftData,
+  isRawExpression,
   type NftBitwiseOp,
   type NftCmpOp,
   type NftCsumType,
@@ -521,6 +522,18 @@ describe("nft expressions: round trips", () => {
       assert.deepEqual(checkExpressions(back, "expressions"), back);
     });
   }
+
+  it("tells raw expressions apart, and narrows the rest by type", () => {
+    const bytes = unhex(GOLDEN.find((g) => g.rule === "fib saddr . iif oif missing drop")!.bytes);
+    const [fib, cmp] = readExpressions(bytes, 0, bytes.length);
+    const raw: NftExpression = { type: "exthdr", raw: Uint8Array.of(8, 0, 1, 0, 0, 0, 0, 1) };
+    assert.equal(isRawExpression(raw), true);
+    assert.equal(isRawExpression(fib!), false);
+    if (!isRawExpression(cmp!) && cmp!.type === "cmp") {
+      const data: Uint8Array = cmp!.data as Uint8Array; // narrowed: NftCmpExpression
+      assert.deepEqual(data, new Uint8Array(4));
+    } else assert.fail("cmp did not narrow");
+  });
 
   it("gives flags once each, in the table's order", () => {
     assert.deepEqual(
