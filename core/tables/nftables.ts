@@ -504,6 +504,16 @@ export const NFTABLES: SpecData = {
       [5, "level", "u32", { "be": true }],
       [6, "flags", "u32", { "be": true }],
     ],
+    "exprMasqAttrs": [
+      [1, "flags", "u32", { "be": true, "enum": "natRangeFlags", "flags": true }],
+      [2, "regProtoMin", "u32", { "be": true }],
+      [3, "regProtoMax", "u32", { "be": true }],
+    ],
+    "exprRedirAttrs": [
+      [1, "regProtoMin", "u32", { "be": true }],
+      [2, "regProtoMax", "u32", { "be": true }],
+      [3, "flags", "u32", { "be": true, "enum": "natRangeFlags", "flags": true }],
+    ],
   },
   "subMessages": {
     "exprOps": {
@@ -526,6 +536,8 @@ export const NFTABLES: SpecData = {
       "range": "exprRangeAttrs",
       "limit": "exprLimitAttrs",
       "log": "exprLogAttrs",
+      "masq": "exprMasqAttrs",
+      "redir": "exprRedirAttrs",
     },
     "objData": { "counter": "counterAttrs", "quota": "quotaAttrs" },
   },
@@ -675,6 +687,8 @@ export const NFTABLES_ATTRS = {
     "level": 5,
     "flags": 6,
   },
+  "exprMasqAttrs": { "flags": 1, "regProtoMin": 2, "regProtoMax": 3 },
+  "exprRedirAttrs": { "regProtoMin": 1, "regProtoMax": 2, "flags": 3 },
 } as const;
 
 /** Struct layouts: size, member offsets (`at`) and member types (`be`: big-endian). */

@@ -22,11 +22,13 @@
  *   (UNSPEC is 0): renumbered from nf_tables.h.
  * - meta keys: the spec's `l4-proto` (camel-cased `l4Proto`) is the kernel's
  *   NFT_META_L4PROTO and nft's keyword `l4proto`: named `l4proto`.
- * - range, limit and log expressions (nft_range.c, nft_limit.c, nft_log.c) are
- *   missing from the spec: their sets are numbered from nf_tables.h's
- *   NFTA_RANGE_*, NFTA_LIMIT_* and NFTA_LOG_* enums, typed as the kernel's
- *   policies read them (every integer big-endian: nla_get_be32/be64/be16),
- *   and added to the exprOps sub-message.
+ * - range, limit, log, masq and redir expressions (nft_range.c, nft_limit.c,
+ *   nft_log.c, nft_masq.c, nft_redir.c) are missing from the spec: their sets
+ *   are numbered from nf_tables.h's NFTA_RANGE_*, NFTA_LIMIT_*, NFTA_LOG_*,
+ *   NFTA_MASQ_* and NFTA_REDIR_* enums, typed as the kernel's policies read
+ *   them (every integer big-endian: nla_get_be32/be64/be16; masq and redir
+ *   flags are NF_NAT_RANGE_* bits), and added to the exprOps sub-message,
+ *   as is quota (its set is the spec's quotaAttrs, the object's).
  *
  * @module
  */
@@ -149,8 +151,29 @@ export function nftablesFixes(spec: Out, header: string): Out {
     LEVEL: ["u32", BE],
     FLAGS: ["u32", BE],
   });
+  const NAT_FLAGS = ["u32", { be: true, enum: "natRangeFlags", flags: true }] as [
+    string,
+    Record<string, unknown>,
+  ];
+  spec.sets.exprMasqAttrs = headerSet(header, "NFTA_MASQ_", {
+    FLAGS: NAT_FLAGS,
+    REG_PROTO_MIN: ["u32", BE],
+    REG_PROTO_MAX: ["u32", BE],
+  });
+  spec.sets.exprRedirAttrs = headerSet(header, "NFTA_REDIR_", {
+    REG_PROTO_MIN: ["u32", BE],
+    REG_PROTO_MAX: ["u32", BE],
+    FLAGS: NAT_FLAGS,
+  });
   const ops = spec.subMessages.exprOps;
   if (!ops) throw new Error("nftables.yaml has no exprOps sub-message");
-  Object.assign(ops, { range: "exprRangeAttrs", limit: "exprLimitAttrs", log: "exprLogAttrs" });
+  Object.assign(ops, {
+    range: "exprRangeAttrs",
+    limit: "exprLimitAttrs",
+    log: "exprLogAttrs",
+    masq: "exprMasqAttrs",
+    redir: "exprRedirAttrs",
+    quota: ops.quota ?? "quotaAttrs",
+  });
   return spec;
 }
