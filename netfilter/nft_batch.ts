@@ -36,6 +36,14 @@ import {
   type NftTableSpec,
   setRef,
 } from "./nft_objects.ts";
+import {
+  addRuleChange,
+  deleteRuleChange,
+  type NftRuleRef,
+  type NftRuleReplace,
+  type NftRuleSpec,
+  replaceRuleChange,
+} from "./nft_rules.ts";
 
 /** One refused change of a transaction. */
 export interface NftFailure {
@@ -164,10 +172,6 @@ export class NftTransaction {
     return this;
   }
 
-  /** Adds a change built elsewhere (rules: see {@link NFTables}). */
-  push(change: NftChange): this {
-    return this.#push(change);
-  }
 
   /** `nft add table`. */
   addTable(spec: NftTableSpec): this {
@@ -192,6 +196,26 @@ export class NftTransaction {
   /** `nft flush chain`: its rules deleted. */
   flushChain(ref: NftChainRef): this {
     return this.#push(flushChainChange(ref));
+  }
+
+  /** `nft add rule`: appended, or after the rule whose handle is `position`. */
+  addRule(spec: NftRuleSpec): this {
+    return this.#push(addRuleChange(spec));
+  }
+
+  /** `nft insert rule`: prepended, or before the rule whose handle is `position`. */
+  insertRule(spec: NftRuleSpec): this {
+    return this.#push(addRuleChange(spec, true));
+  }
+
+  /** `nft replace rule … handle H`: the rule's expressions replaced. */
+  replaceRule(spec: NftRuleReplace): this {
+    return this.#push(replaceRuleChange(spec));
+  }
+
+  /** `nft delete rule … handle H` (`destroy rule` with `ifExists`). */
+  deleteRule(ref: NftRuleRef, opts: { ifExists?: boolean } = {}): this {
+    return this.#push(deleteRuleChange(ref, opts.ifExists === true));
   }
 
   /** `nft add set` / `nft add map`. */

@@ -17,6 +17,7 @@ import {
   NFTABLES_ENUMS,
 } from "../core/tables/nftables.ts";
 import { PROTOCOL_NUMBERS, protocolName } from "./names.ts";
+import type { NftVerdict, NftVerdictCode } from "./nft_expr.ts";
 
 /** An nftables family, as `nft` names it. */
 export type NftFamily = "ip" | "ip6" | "inet" | "arp" | "bridge" | "netdev";
@@ -129,19 +130,11 @@ export function setFlagBit(f: NftSetFlag): number {
   return SET_FLAG_BITS.get(f)!;
 }
 
-/** A verdict, as `nft` names it. */
-export type NftVerdictCode = "accept" | "drop" | "continue" | "return" | "jump" | "goto" | "queue";
+const VERDICTS: Readonly<Record<string, number>> = NFTABLES_ENUMS.verdictCode;
 
-/** A verdict: `jump` and `goto` name a chain. */
-export type NftVerdict =
-  | { verdict: Exclude<NftVerdictCode, "jump" | "goto"> }
-  | { verdict: "jump" | "goto"; chain: string };
-
-const VERDICTS = NFTABLES_ENUMS.verdictCode;
-
-/** A verdict's code (u32, as NFTA_VERDICT_CODE carries it). */
-export function verdictCode(v: NftVerdictCode): number {
-  return VERDICTS[v];
+/** A verdict's code (u32, as NFTA_VERDICT_CODE carries it): by name, or a number. */
+export function verdictCode(v: NftVerdictCode | number): number {
+  return typeof v === "number" ? v >>> 0 : VERDICTS[v]!;
 }
 
 /** A verdict code's name (its number when unknown). */
@@ -150,19 +143,29 @@ export function verdictName(n: number): NftVerdictCode | number {
   return n;
 }
 
-/** A checked verdict. */
+/**
+ * A checked verdict (a verdict map's value), in the form rule expressions
+ * use ({@link NftVerdict}: `{ code: "accept" }`, `{ code: "jump", chain }`).
+ */
 export function checkVerdict(v: unknown, path: string): NftVerdict {
-  const codes = ["accept", "drop", "continue", "return", "jump", "goto", "queue"];
-  if (typeof v !== "object" || v === null || !codes.includes((v as NftVerdict).verdict)) {
-    throw new ArgumentError(path, `a verdict ({ verdict: ${codes.join(" | ")} })`, v);
+  const codes = Object.keys(VERDICTS);
+  const x = v as { code?: unknown; chain?: unknown; chainId?: unknown };
+  if (
+    typeof v !== "object" || v === null || typeof x.code !== "string" || !codes.includes(x.code)
+  ) {
+    throw new ArgumentError(path, `a verdict ({ code: ${codes.join(" | ")} })`, v);
   }
-  const x = v as { verdict: string; chain?: unknown };
-  if (x.verdict === "jump" || x.verdict === "goto") {
+  for (const k of Object.keys(x)) {
+    if (k !== "code" && k !== "chain" && x[k as "code"] !== undefined) {
+      throw new ArgumentError(`${path}.${k}`, "code and chain only", x[k as "code"]);
+    }
+  }
+  if (x.code === "jump" || x.code === "goto") {
     if (typeof x.chain !== "string" || x.chain === "" || x.chain.length > 255) {
-      throw new ArgumentError(`${path}.chain`, `the chain to ${x.verdict} to`, x.chain);
+      throw new ArgumentError(`${path}.chain`, `the chain to ${x.code} to`, x.chain);
     }
   } else if (x.chain !== undefined) {
-    throw new ArgumentError(`${path}.chain`, `no chain with ${x.verdict}`, x.chain);
+    throw new ArgumentError(`${path}.chain`, `no chain with ${x.code}`, x.chain);
   }
   return x as NftVerdict;
 }

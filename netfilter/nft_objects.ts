@@ -47,14 +47,13 @@ import {
   type NftPolicy,
   type NftSetFlag,
   type NftValue,
-  type NftVerdict,
-  type NftVerdictCode,
   setFlagBit,
   setFlagNames,
   typeOrder,
   verdictCode,
   verdictName,
 } from "./nft_names.ts";
+import type { NftVerdict } from "./nft_expr.ts";
 
 const REGISTRY = new Registry([NFTABLES]);
 /** @internal The compiled nftables attribute sets. */
@@ -754,8 +753,8 @@ export function setRef(
 function writeVerdict(w: Writer, type: number, v: NftVerdict): void {
   const d = w.beginNested(type | NESTED);
   const n = w.beginNested(A.dataAttrs.verdict | NESTED);
-  w.attrU32(A.verdictAttrs.code, verdictCode(v.verdict), true);
-  if ("chain" in v) w.attrString(A.verdictAttrs.chain, v.chain);
+  w.attrU32(A.verdictAttrs.code, verdictCode(v.code), true);
+  if (v.chain !== undefined) w.attrString(A.verdictAttrs.chain, v.chain);
   w.endAttr(n);
   w.endAttr(d);
 }
@@ -956,12 +955,9 @@ export function setOf(family: number, a: Attrs): NftSet {
 
 type DataAttrs = { value?: Uint8Array; verdict?: { code?: number; chain?: string } };
 
-function verdictOf(v: { code?: number; chain?: string }): NftVerdict | number {
+function verdictOf(v: { code?: number; chain?: string }): NftVerdict {
   const code = verdictName(v.code ?? 0);
-  if (typeof code === "number") return code;
-  return (code === "jump" || code === "goto")
-    ? { verdict: code, chain: v.chain ?? "" }
-    : { verdict: code as Exclude<NftVerdictCode, "jump" | "goto"> };
+  return v.chain !== undefined ? { code, chain: v.chain } : { code };
 }
 
 /** The elements of an NFT_MSG_NEWSETELEM, read by the set's shape (raw keys without one). */

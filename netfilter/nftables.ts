@@ -48,6 +48,14 @@ import {
   tableOf,
 } from "./nft_objects.ts";
 import { familyName, familyNumber, type NftFamily } from "./nft_names.ts";
+import {
+  type NftRule,
+  type NftRuleRef,
+  type NftRuleReplace,
+  type NftRuleSpec,
+  ruleDumpFilter,
+  ruleOf,
+} from "./nft_rules.ts";
 
 /** Options of {@link NFTables.open}. */
 export interface NFTablesOptions {
@@ -84,6 +92,14 @@ export interface NftRuleset {
   chains: NftChain[];
   /** The sets and maps (anonymous ones too), with their elements. */
   sets: NftSetWithElements[];
+  /** The rules, chain by chain in order, with their expressions decoded. */
+  rules: NftRule[];
+}
+
+/** Which rules to list: of a family, a table, a chain of it. */
+export interface NftRuleFilter extends NftFilter {
+  /** Only this chain's (with `family` and `table`). */
+  chain?: string;
 }
 
 /** What changed: `new` or `delete` (NFT_MSG_NEW* / NFT_MSG_DEL*, DESTROY*). */
@@ -109,14 +125,8 @@ export type NftRulesetEvent =
   | {
     readonly kind: NftChangeKind;
     readonly object: "rule";
-    /** The rule's family. */
-    readonly family: NftFamily | number;
-    /** Its table. */
-    readonly table: string;
-    /** Its chain. */
-    readonly chain: string;
-    /** Its handle. */
-    readonly handle: number;
+    /** The rule (a deleted one: its family, table, chain and handle only). */
+    readonly rule: NftRule;
   }
   | {
     /** A transaction was committed: the ruleset's new generation (NFT_MSG_NEWGEN). */
@@ -184,17 +194,8 @@ function decodeEvent(m: MessageRef): NftRulesetEvent | undefined {
     }
     case NFT_MSG.NEWRULE:
     case NFT_MSG.DELRULE:
-    case NFT_MSG.DESTROYRULE: {
-      const { family, a } = messageAttrs(m, NFT_SETS.rule);
-      return {
-        kind: kind(NFT_MSG.NEWRULE),
-        object: "rule",
-        family: familyName(family),
-        table: a.table as string,
-        chain: a.chain as string,
-        handle: Number(a.handle ?? 0n),
-      };
-    }
+    case NFT_MSG.DESTROYRULE:
+      return { kind: kind(NFT_MSG.NEWRULE), object: "rule", rule: ruleOf(m) };
     case NFT_MSG.NEWGEN: {
       const { a } = messageAttrs(m, NFT_SETS.gen);
       return {
@@ -373,7 +374,30 @@ export class NFTables implements AsyncDisposable {
       const family = typeof s.family === "number" ? s.family : familyNumber(s.family);
       sets.push({ ...s, elements: await this.#elements(s, family) });
     }
-    return { tables, chains, sets };
+    const rules = await this.listRules(filter);
+    return { tables, chains, sets, rules };
+  }
+
+  /**
+   * The rules (`nft -a list chain …`), with their expressions decoded;
+   * `table` and `chain` are filtered by the kernel.
+   */
+  async listRules(filter: NftRuleFilter = {}): Promise<NftRule[]> {
+    const f = checkFilter(filter);
+    const chain = (filter as NftRuleFilter).chain;
+    if (chain !== undefined && (typeof chain !== "string" || f.table === undefined)) {
+      throw new ArgumentError("filter.chain", "a chain name, with filter.table", chain);
+    }
+    if (f.table !== undefined && f.family === undefined) {
+      throw new ArgumentError("filter.family", "the family of filter.table", undefined);
+    }
+    const req = nftRequest(
+      NFT_MSG.GETRULE,
+      f.family ? familyNumber(f.family) : 0,
+      0,
+      ruleDumpFilter(f.table, chain),
+    );
+    return await this.socket.dump(req, { decode: ruleOf }).all();
   }
 
   // --- changes
@@ -410,6 +434,31 @@ export class NFTables implements AsyncDisposable {
   /** `nft flush chain`: deletes its rules. */
   async flushChain(ref: NftChainRef): Promise<void> {
     await this.transaction().flushChain(ref).commit();
+  }
+
+  /**
+   * `nft add rule`: appended to the chain, or after the rule whose handle is
+   * `position`. The expressions are checked before anything is sent (an
+   * {@link ArgumentError} names the bad one, e.g. a register read before
+   * any expression wrote it).
+   */
+  async addRule(spec: NftRuleSpec): Promise<void> {
+    await this.transaction().addRule(spec).commit();
+  }
+
+  /** `nft insert rule`: prepended, or before the rule whose handle is `position`. */
+  async insertRule(spec: NftRuleSpec): Promise<void> {
+    await this.transaction().insertRule(spec).commit();
+  }
+
+  /** `nft replace rule … handle H`. */
+  async replaceRule(spec: NftRuleReplace): Promise<void> {
+    await this.transaction().replaceRule(spec).commit();
+  }
+
+  /** `nft delete rule … handle H`; `ifExists`: `nft destroy rule`. */
+  async deleteRule(ref: NftRuleRef, opts: { ifExists?: boolean } = {}): Promise<void> {
+    await this.transaction().deleteRule(ref, opts).commit();
   }
 
   /** `nft add set` / `nft add map` (with `dataType`). */

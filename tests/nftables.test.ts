@@ -20,6 +20,7 @@ import {
   type NftSetWithElements,
   NftTransactionError,
 } from "../mod.ts";
+import { checkExpressions, nftExpr, type NftExpression } from "../netfilter/nft_expr.ts";
 import { NetlinkSocket } from "../core/socket.ts";
 import {
   addChainChange,
@@ -84,7 +85,9 @@ function fromNftElement(e: Json, map: boolean): Partial<NftElement> {
   if (value !== undefined) {
     if (typeof value === "object" && value !== null) {
       const [verdict, arg] = Object.entries(value)[0]! as [string, Json];
-      out.value = arg && typeof arg === "object" ? { verdict, chain: arg.target } : { verdict };
+      out.value = arg && typeof arg === "object"
+        ? { code: verdict, chain: arg.target }
+        : { code: verdict };
     } else out.value = value;
   }
   return out;
@@ -215,8 +218,8 @@ describe("NFTables (live, against nft)", live, () => {
         dataType: "verdict",
       })
       .addElements({ family: "inet", table: "filter", name: "svc" }, [
-        { key: ["192.0.2.1", "tcp", 22], value: { verdict: "jump", chain: "plain" } },
-        { key: ["192.0.2.1", "udp", 53], value: { verdict: "accept" } },
+        { key: ["192.0.2.1", "tcp", 22], value: { code: "jump", chain: "plain" } },
+        { key: ["192.0.2.1", "udp", 53], value: { code: "accept" } },
       ])
       .addTable({ family: "ip", name: "t4" })
       .addChain({
@@ -303,7 +306,7 @@ table inet i {
     );
     assert.equal(await assertSameRuleset(nftables, ns), 13);
     const [m] = await nftables.listElements({ family: "ip6", table: "t6", name: "m" });
-    assert.deepEqual(m, { key: ["2001:db8::1", 443], value: { verdict: "goto", chain: "c" } });
+    assert.deepEqual(m, { key: ["2001:db8::1", 443], value: { code: "goto", chain: "c" } });
     const chains = await nftables.listChains({ family: "inet" });
     assert.deepEqual(chains.map((c) => [c.hook, c.device, c.priority]), [["ingress", "d0", -500]]);
     const tables = await nftables.listTables({ family: "arp" });
@@ -665,7 +668,7 @@ table ip gone { }
     await assert.rejects(
       nftables.addElements({ family: "inet", table: "x", name: "m" }, [{
         key: 22,
-        value: { verdict: "jump" } as never,
+        value: { code: "jump" } as never,
       }]),
       (e) => e instanceof ArgumentError && e.argument === "elements[0].value.chain",
     );
@@ -674,6 +677,247 @@ table ip gone { }
       (e) => e instanceof ArgumentError && e.argument === "elements[0].value",
     );
     assert.deepEqual(ruleset(ns), before, "nothing changed");
+  });
+});
+
+describe("NFTables rules (live, against nft)", live, () => {
+  let ns = "";
+  let nftables: NFTables;
+  const at = { family: "inet", table: "r", chain: "in" } as const;
+  before(async () => {
+    ns = createTestNetns();
+    nftables = await NFTables.open({ netns: ns });
+  });
+  after(() => {
+    nftables?.close();
+    if (ns) removeTestNetns(ns);
+  });
+
+  /** nft -j's rules of a chain. */
+  const nftRules = (table = "r", chain = "in", family = "inet") =>
+    ruleset(ns).filter((o) =>
+      o.rule && o.rule.table === table && o.rule.chain === chain && o.rule.family === family
+    )
+      .map((o) => o.rule);
+
+  it("adds rules from typed expressions that nft lists as the same statements", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    await nftables.transaction()
+      .addTable({ family: "inet", name: "r" })
+      .addChain({ family: "inet", table: "r", name: "in", hook: "input", priority: 0 })
+      .addChain({ family: "inet", table: "r", name: "side" })
+      .addRule({
+        ...at,
+        expressions: [...nftExpr.matchTcpDport(22), ...nftExpr.counter(), ...nftExpr.accept()],
+      })
+      .addRule({
+        ...at,
+        expressions: [
+          ...nftExpr.matchNfproto("ipv4"),
+          ...nftExpr.matchIpSaddr("10.0.0.0/8"),
+          ...nftExpr.jump("side"),
+        ],
+      })
+      .addRule({ ...at, expressions: [...nftExpr.matchIifname("lo"), ...nftExpr.setMark(7)] })
+      .commit();
+    const rules = nftRules();
+    assert.equal(rules.length, 3);
+    assert.deepEqual(rules[0].expr, [
+      { match: { op: "==", left: { payload: { protocol: "tcp", field: "dport" } }, right: 22 } },
+      { counter: { packets: 0, bytes: 0 } },
+      { accept: null },
+    ]);
+    assert.deepEqual(rules[1].expr, [
+      {
+        match: {
+          op: "==",
+          left: { payload: { protocol: "ip", field: "saddr" } },
+          right: { prefix: { addr: "10.0.0.0", len: 8 } },
+        },
+      },
+      { jump: { target: "side" } },
+    ]);
+    assert.deepEqual(rules[2].expr, [
+      { match: { op: "==", left: { meta: { key: "iifname" } }, right: "lo" } },
+      { mangle: { key: { meta: { key: "mark" } }, value: 7 } },
+    ]);
+    // nlroute reads back what it wrote, with the handles nft shows.
+    const mine = await nftables.listRules(at);
+    assert.deepEqual(mine.map((r) => r.handle), rules.map((r: Json) => r.handle));
+    assert.deepEqual(
+      mine[0]!.expressions,
+      checkExpressions(
+        [...nftExpr.matchTcpDport(22), ...nftExpr.counter(), ...nftExpr.accept()],
+        "e",
+      ),
+    );
+  });
+
+  it("decodes the expressions of rules nft adds", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    nft(
+      ns,
+      ["-f", "-"],
+      `table inet r {
+  set ports { type inet_service; elements = { 80, 443 } }
+  chain side { }
+  chain in {
+    type filter hook input priority 0;
+    iifname "lo" tcp dport 22 counter accept
+    meta mark set 7
+    udp dport 53 drop
+    ip saddr 192.0.2.0/24 goto side
+    tcp dport @ports accept
+    ct state established accept
+  }
+}
+table ip n {
+  chain pre {
+    type nat hook prerouting priority -100;
+    tcp dport 80 dnat to 10.0.0.2:8080
+  }
+}
+`,
+    );
+    const rules = await nftables.listRules(at);
+    assert.deepEqual(rules.map((r) => r.handle), nftRules().map((r: Json) => r.handle));
+    const expect: NftExpression[][] = [
+      [
+        ...nftExpr.matchIifname("lo"),
+        ...nftExpr.matchTcpDport(22),
+        ...nftExpr.counter(),
+        ...nftExpr.accept(),
+      ],
+      nftExpr.setMark(7),
+      [...nftExpr.matchUdpDport(53), ...nftExpr.drop()],
+      [
+        { type: "meta", key: "nfproto", dreg: 1 },
+        { type: "cmp", sreg: 1, op: "eq", data: Uint8Array.of(2) },
+        { type: "payload", base: "network", offset: 12, len: 3, dreg: 1 },
+        { type: "cmp", sreg: 1, op: "eq", data: Uint8Array.of(192, 0, 2) },
+        ...nftExpr.goto("side"),
+      ],
+    ];
+    expect.forEach((e, i) =>
+      assert.deepEqual(rules[i]!.expressions, checkExpressions(e, "e"), `rule ${i}`)
+    );
+    // tcp dport @ports: a lookup in the named set.
+    const lookup = rules[4]!.expressions.find((e) => e.type === "lookup");
+    assert.ok(lookup && "set" in lookup && lookup.set === "ports", JSON.stringify(rules[4]));
+    // ct state established: ct load, bitwise, cmp.
+    assert.deepEqual(rules[5]!.expressions.map((e) => e.type), [
+      "ct",
+      "bitwise",
+      "cmp",
+      "immediate",
+    ]);
+    const [dnat] = await nftables.listRules({ family: "ip", table: "n", chain: "pre" });
+    const nat = dnat!.expressions.find((e) => e.type === "nat");
+    assert.ok(nat && "nat" in nat && nat.nat === "dnat", JSON.stringify(dnat));
+    const ruleset2 = await nftables.listRuleset({ family: "inet" });
+    assert.equal(ruleset2.rules.length, 6);
+  });
+
+  it("inserts, replaces and deletes rules by handle and position, as nft -a shows", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    await nftables.transaction()
+      .addTable({ family: "inet", name: "r" })
+      .addChain({ family: "inet", table: "r", name: "in" })
+      .addRule({ ...at, expressions: nftExpr.matchTcpDport(1) })
+      .addRule({ ...at, expressions: nftExpr.matchTcpDport(3) })
+      .commit();
+    const [r1, r3] = nftRules().map((r: Json) => r.handle);
+    await nftables.addRule({ ...at, position: r1, expressions: nftExpr.matchTcpDport(2) });
+    await nftables.insertRule({ ...at, expressions: nftExpr.matchTcpDport(0) });
+    await nftables.insertRule({ ...at, position: r3, expressions: nftExpr.matchTcpDport(25) });
+    const ports = () => nftRules().map((r: Json) => r.expr[0].match.right);
+    assert.deepEqual(ports(), [0, 1, 2, 25, 3]);
+    await nftables.replaceRule({ ...at, handle: r3, expressions: nftExpr.matchTcpDport(33) });
+    await nftables.deleteRule({ ...at, handle: r1 });
+    assert.deepEqual(ports(), [0, 2, 25, 33]);
+    await nftables.deleteRule({ ...at, handle: r1 }, { ifExists: true });
+    await nftables.flushChain({ family: "inet", table: "r", name: "in" });
+    assert.deepEqual(nftRules(), []);
+  });
+
+  it("refuses a batch with a bad rule as a whole, and bad expressions before sending", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    nft(ns, ["add", "table", "inet", "r"]);
+    nft(ns, ["add", "chain", "inet", "r", "in"]);
+    const before = ruleset(ns);
+    await assert.rejects(
+      nftables.transaction()
+        .addRule({ ...at, expressions: nftExpr.accept() })
+        .addRule({ ...at, chain: "missing", expressions: nftExpr.accept() })
+        .commit(),
+      (e) =>
+        e instanceof NftTransactionError && e.index === 1 && e.code === "ENOENT" &&
+        e.request === "NFT_MSG_NEWRULE",
+    );
+    // A jump to a chain that does not exist: the kernel refuses the rule.
+    await assert.rejects(
+      nftables.addRule({ ...at, expressions: nftExpr.jump("nowhere") }),
+      (e) => e instanceof NftTransactionError && e.index === 0 && e.code === "ENOENT",
+    );
+    assert.deepEqual(ruleset(ns), before);
+    const bad: [string, () => unknown][] = [
+      [
+        "rule.expressions[0].sreg",
+        () =>
+          nftables.transaction().addRule({
+            ...at,
+            expressions: [{ type: "cmp", sreg: 1, op: "eq", data: Uint8Array.of(6) }],
+          }),
+      ],
+      [
+        "rule.expressions",
+        () => nftables.transaction().addRule({ ...at, expressions: "accept" as never }),
+      ],
+      ["rule.chain", () => nftables.transaction().addRule({ ...at, chain: "", expressions: [] })],
+      [
+        "rule.family",
+        () => nftables.transaction().addRule({ ...at, family: "ip4" as never, expressions: [] }),
+      ],
+      ["rule.handle", () => nftables.transaction().deleteRule({ ...at, handle: 0 })],
+      [
+        "rule.position",
+        () => nftables.transaction().addRule({ ...at, position: -1, expressions: [] }),
+      ],
+      ["filter.chain", () => nftables.listRules({ chain: "in" })],
+    ];
+    for (const [arg, f] of bad) {
+      await assert.rejects(async () => await f(), (e) => {
+        assert.ok(e instanceof ArgumentError, `${arg}: ${e}`);
+        assert.equal(e.argument, arg);
+        return true;
+      });
+    }
+    assert.deepEqual(ruleset(ns), before);
+  });
+
+  it("hears new and deleted rules with their expressions", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    nft(ns, ["add", "table", "inet", "r"]);
+    nft(ns, ["add", "chain", "inet", "r", "in"]);
+    await using mon = await NFTables.open({ netns: ns });
+    const events = mon.events({ filter: (e) => e.object === "rule" });
+    nft(ns, ["add", "rule", "inet", "r", "in", "tcp", "dport", "22", "accept"]);
+    const handle = nftRules()[0].handle;
+    nft(ns, ["delete", "rule", "inet", "r", "in", "handle", String(handle)]);
+    const seen: string[] = [];
+    for await (const e of events) {
+      if (e.kind === "overrun" || e.object !== "rule") continue;
+      seen.push(
+        `${e.kind} ${e.rule.chain} ${e.rule.handle} ${
+          e.rule.expressions.map((x) => x.type).join(",")
+        }`,
+      );
+      if (seen.length === 2) break;
+    }
+    assert.deepEqual(seen, [
+      `new in ${handle} meta,cmp,payload,cmp,immediate`,
+      `delete in ${handle} meta,cmp,payload,cmp,immediate`,
+    ]);
   });
 });
 
