@@ -22,6 +22,7 @@ import {
 } from "../mod.ts";
 import { checkExpressions, nftExpr, type NftExpression } from "../netfilter/nft_expr.ts";
 import { NetlinkSocket } from "../core/socket.ts";
+import { addRuleChange } from "../netfilter/nft_rules.ts";
 import {
   addChainChange,
   addSetChange,
@@ -450,6 +451,28 @@ table ip gone { }
       }
     }
     assert.ok(overrun, "a queue overrun is reported");
+  });
+
+  it("reports an overrun when the kernel drops events (a small receive buffer)", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    await using mon = await NFTables.open({ netns: ns, rcvbuf: 1024 });
+    const events = mon.events();
+    const tx = nftables.transaction();
+    for (let i = 0; i < 200; i++) tx.addTable({ family: "ip", name: `many${i}` });
+    await tx.commit();
+    await mon.listTables(); // receives what is queued (the events, then the dump)
+    let overrun = false;
+    let tables = 0;
+    for (let e = events.poll(); e !== undefined; e = events.poll()) {
+      if (e.kind === "overrun") {
+        assert.equal(e.source, "kernel");
+        overrun = true;
+      } else if (e.object === "table") tables++;
+    }
+    assert.ok(overrun, `no overrun notice (${tables} table events arrived)`);
+    assert.ok(tables < 200);
+    assert.ok(mon.socket.stats.overruns > 0);
+    assert.equal(ruleset(ns).length, 200);
   });
 
   it("opens in process mode too", async () => {
@@ -1008,6 +1031,29 @@ describe("NFTables requests (bytes)", () => {
       "02000000" + "0600010074000000" + "0800020069667300" +
         "2c000380" + "28000180" + "0c000400" + "0000000000002710" + "18000180" + "14000100" +
         "6c6f0000000000000000000000000000",
+    );
+  });
+
+  it("writes add rule as nft does", () => {
+    // nft add rule ip t c tcp dport 22 accept: NLM_F_CREATE | NLM_F_APPEND, table, chain, and the
+    // expressions (meta l4proto, cmp, payload, cmp, immediate accept).
+    const req = addRuleChange({
+      family: "ip",
+      table: "t",
+      chain: "c",
+      expressions: [...nftExpr.matchTcpDport(22), ...nftExpr.accept()],
+    }).request;
+    assert.equal(req.flags, 0x400 | 0x800);
+    assert.equal(
+      hex(body([req])),
+      "02000000" + "0600010074000000" + "0600020063000000" + "e4000480" +
+        "24000180090001006d6574610000000014000280080002000000001008000100" +
+        "000000012c00018008000100636d700020000280080001000000000108000200" +
+        "000000000c0003800500010006000000340001800c0001007061796c6f616400" +
+        "2400028008000100000000010800020000000002080003000000000208000400" +
+        "000000022c00018008000100636d700020000280080001000000000108000200" +
+        "000000000c0003800600010000160000300001800e000100696d6d6564696174" +
+        "650000001c0002800800010000000000100002800c0002800800010000000001",
     );
   });
 });
