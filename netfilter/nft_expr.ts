@@ -50,6 +50,7 @@ import {
   NFTABLES_ATTRS,
 } from "../core/tables/nftables.ts";
 import {
+  canonicalRegister,
   checkRegister,
   nftData,
   type NftDataInput,
@@ -63,6 +64,7 @@ import {
 
 export { nftExpr } from "./nft_expr_build.ts";
 export {
+  canonicalRegister,
   checkRegister,
   formatNftData,
   nftData,
@@ -901,7 +903,7 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
       if (o.invert !== undefined) {
         if (typeof o.invert !== "boolean") fail(at("invert"), "a boolean", o.invert);
         if (o.invert && out.dreg !== undefined) {
-          fail(at("invert"), "no invert on a map lookup (with dreg)", o.invert);
+          fail(at("invert"), "invert false (or none) on a map lookup (with dreg)", o.invert);
         }
         out.invert = o.invert;
       }
@@ -1324,6 +1326,10 @@ function big(v: unknown): bigint {
   if (typeof v !== "bigint") throw UNTYPED;
   return v;
 }
+/** A register as decoded: its canonical number (see {@link canonicalRegister}). */
+function reg(v: unknown): number {
+  return canonicalRegister(num(v));
+}
 function str(v: unknown): string {
   if (typeof v !== "string") throw UNTYPED;
   return v;
@@ -1345,9 +1351,9 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       const len = num(o.len);
       if (o.dreg !== undefined) {
         only(o, ["dreg", "base", "offset", "len"]);
-        return { type: "payload", base, offset, len, dreg: num(o.dreg) };
+        return { type: "payload", base, offset, len, dreg: reg(o.dreg) };
       }
-      const out: NftPayloadWrite = { type: "payload", base, offset, len, sreg: num(o.sreg) };
+      const out: NftPayloadWrite = { type: "payload", base, offset, len, sreg: reg(o.sreg) };
       if (o.csumType !== undefined) {
         out.csumType = enumOut(num(o.csumType), ENUM.csum) as NftCsumType | number;
       }
@@ -1358,17 +1364,17 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "cmp": {
       const op = ENUM.cmp.byValue.get(num(o.op));
       if (!op) throw UNTYPED;
-      return { type: "cmp", sreg: num(o.sreg), op: op as NftCmpOp, data: value(o.data) };
+      return { type: "cmp", sreg: reg(o.sreg), op: op as NftCmpOp, data: value(o.data) };
     }
     case "meta": {
       const key = enumOut(num(o.key), ENUM.meta) as NftMetaKey | number;
       if ((o.dreg === undefined) === (o.sreg === undefined)) throw UNTYPED;
       return o.dreg !== undefined
-        ? { type: "meta", key, dreg: num(o.dreg) }
-        : { type: "meta", key, sreg: num(o.sreg) };
+        ? { type: "meta", key, dreg: reg(o.dreg) }
+        : { type: "meta", key, sreg: reg(o.sreg) };
     }
     case "immediate": {
-      const dreg = num(o.dreg);
+      const dreg = reg(o.dreg);
       const d = o.data as { value?: unknown; verdict?: Record<string, unknown> } | undefined;
       if (d?.verdict !== undefined && d.value === undefined) {
         const v = d.verdict;
@@ -1382,9 +1388,9 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       return { type: "immediate", dreg, data: value(d) };
     }
     case "lookup": {
-      const out: NftLookupExpression = { type: "lookup", set: str(o.set), sreg: num(o.sreg) };
+      const out: NftLookupExpression = { type: "lookup", set: str(o.set), sreg: reg(o.sreg) };
       if (o.setId !== undefined) out.setId = num(o.setId);
-      if (o.dreg !== undefined) out.dreg = num(o.dreg);
+      if (o.dreg !== undefined) out.dreg = reg(o.dreg);
       if (o.flags !== undefined) {
         const flags = num(o.flags);
         const inv = ENUM.lookup.byName.get("invert")!;
@@ -1406,8 +1412,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         ? {}
         : { direction: enumOut(num(o.direction), ENUM.dir) as NftCtDirection | number };
       return o.dreg !== undefined
-        ? { type: "ct", key, dreg: num(o.dreg), ...dir }
-        : { type: "ct", key, sreg: num(o.sreg), ...dir };
+        ? { type: "ct", key, dreg: reg(o.dreg), ...dir }
+        : { type: "ct", key, sreg: reg(o.sreg), ...dir };
     }
     case "nat": {
       const nat = ENUM.nat.byValue.get(num(o.type));
@@ -1418,7 +1424,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         family: enumOut(num(o.family), ENUM.family) as NftFamily | number,
       };
       for (const k of ["regAddrMin", "regAddrMax", "regProtoMin", "regProtoMax"] as const) {
-        if (o[k] !== undefined) out[k] = num(o[k]);
+        if (o[k] !== undefined) out[k] = reg(o[k]);
       }
       if (o.flags !== undefined) {
         out.flags = flagsOut(num(o.flags), ENUM.natFlags) as (NftNatFlag | number)[];
@@ -1428,8 +1434,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "bitwise": {
       const out: NftBitwiseExpression = {
         type: "bitwise",
-        sreg: num(o.sreg),
-        dreg: num(o.dreg),
+        sreg: reg(o.sreg),
+        dreg: reg(o.dreg),
         len: num(o.len),
       };
       if (o.op !== undefined) {
@@ -1447,7 +1453,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       if (!op) throw UNTYPED;
       return {
         type: "range",
-        sreg: num(o.sreg),
+        sreg: reg(o.sreg),
         op: op as NftRangeOp,
         from: value(o.fromData),
         to: value(o.toData),
@@ -1483,8 +1489,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "masq":
     case "redir": {
       const out: NftMasqExpression | NftRedirExpression = { type: kind as "masq" };
-      if (o.regProtoMin !== undefined) out.regProtoMin = num(o.regProtoMin);
-      if (o.regProtoMax !== undefined) out.regProtoMax = num(o.regProtoMax);
+      if (o.regProtoMin !== undefined) out.regProtoMin = reg(o.regProtoMin);
+      if (o.regProtoMax !== undefined) out.regProtoMax = reg(o.regProtoMax);
       if (o.flags !== undefined) {
         out.flags = flagsOut(num(o.flags), ENUM.natFlags) as (NftNatFlag | number)[];
       }
@@ -1495,7 +1501,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         type: "fib",
         flags: flagsOut(num(o.flags), ENUM.fibFlags) as (NftFibFlag | number)[],
         result: enumOut(num(o.result), ENUM.fibResult) as NftFibResult | number,
-        dreg: num(o.dreg),
+        dreg: reg(o.dreg),
       };
     case "quota": {
       const out: NftQuotaExpression = { type: "quota", bytes: big(o.bytes) };

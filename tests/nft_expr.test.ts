@@ -545,18 +545,20 @@ describe("nft expressions: round trips", () => {
     );
   });
 
-  it("gives registers as numbers whatever name they were given", () => {
+  it("gives registers as numbers whatever name they were given, as the kernel dumps them", () => {
     const checked = checkExpressions([
       { type: "payload", base: "ll", offset: 0, len: 4, dreg: "reg32_15" },
       { type: "cmp", sreg: "reg32_15", op: "eq", data: { u32: 1 } },
       { type: "payload", base: "ll", offset: 0, len: 16, dreg: "reg3" },
-      { type: "cmp", sreg: 16, op: "eq", data: { u32: 1 } },
+      { type: "cmp", sreg: 16, op: "eq", data: { u32: 1 } }, // reg32_08: reg3's first word
+      { type: "cmp", sreg: "reg32_09", op: "eq", data: { u32: 1 } },
     ], "e");
     assert.deepEqual(checked.map((e) => "sreg" in e ? e.sreg : "dreg" in e ? e.dreg : -1), [
       23,
       23,
       3,
-      16,
+      3,
+      17,
     ]);
   });
 
