@@ -2,7 +2,8 @@
  * nftables rule expressions, typed: {@link NftExpression} (payload load and
  * write, cmp, meta load and set, immediate with data or a verdict, lookup,
  * counter, ct load and set, nat, bitwise, range, limit, log, reject, masq,
- * redir, fib, quota, notrack; any other kind kept as raw bytes), checked
+ * redir, fib, quota, notrack, exthdr load and write, objref by name; any
+ * other kind kept as raw bytes), checked
  * before anything is sent ({@link checkExpressions}, register dataflow
  * included), written as the NFTA_LIST_ELEM nests of NFTA_RULE_EXPRESSIONS
  * ({@link writeExpressions}) and read back from the kernel's dumps
@@ -207,6 +208,21 @@ export type NftFibResult = "oif" | "oifname" | "addrtype";
 export type NftFibFlag = "saddr" | "daddr" | "mark" | "iif" | "oif" | "present";
 /** quota flags (NFT_QUOTA_F_*): `invert` (match over the quota), `depleted`. */
 export type NftQuotaFlag = "invert" | "depleted";
+/** exthdr operations (NFT_EXTHDR_OP_*): which header the option or chunk is in. */
+export type NftExthdrOp = "ipv6" | "tcpopt" | "ipv4" | "sctp" | "dccp";
+/** Stateful object types (NFT_OBJECT_*, camel-cased). */
+export type NftObjectType =
+  | "unspec"
+  | "counter"
+  | "quota"
+  | "ctHelper"
+  | "limit"
+  | "connlimit"
+  | "tunnel"
+  | "ctTimeout"
+  | "secmark"
+  | "ctExpect"
+  | "synproxy";
 
 /** `payload load <len>b @ <base> header + <offset> => reg <dreg>`. */
 export interface NftPayloadLoad {
@@ -494,6 +510,57 @@ export interface NftQuotaExpression {
   /** Quota flags (`invert`: `quota over`). */
   flags?: (NftQuotaFlag | number)[];
 }
+/**
+ * `exthdr load <op> <len>b @ <exthdrType> + <offset> => reg <dreg>`: an IPv6
+ * extension header, a TCP or IPv4 option, an SCTP chunk or a DCCP option
+ * (`tcp option maxseg size` is op `tcpopt`, type 2, offset 2, len 2).
+ */
+export interface NftExthdrLoad {
+  /** Expression kind. */
+  type: "exthdr";
+  /** Where the option is. */
+  op: NftExthdrOp | number;
+  /** The option (or header, chunk) type number. */
+  exthdrType: number;
+  /** Byte offset in the option. */
+  offset: number;
+  /** Bytes to load. */
+  len: number;
+  /** The register loaded. */
+  dreg: NftRegister;
+  /** Load only whether the option is present (1 byte: 1 or 0). */
+  present?: boolean;
+  /** Only in the write form. */
+  sreg?: never;
+}
+/** `exthdr write <op> reg <sreg> => <len>b @ <exthdrType> + <offset>` (TCP options: MSS clamping). */
+export interface NftExthdrWrite {
+  /** Expression kind. */
+  type: "exthdr";
+  /** Where the option is. */
+  op: NftExthdrOp | number;
+  /** The option type number. */
+  exthdrType: number;
+  /** Byte offset in the option. */
+  offset: number;
+  /** Bytes to write. */
+  len: number;
+  /** The register written from. */
+  sreg: NftRegister;
+  /** Only in the load form. */
+  dreg?: never;
+  /** Only in the load form. */
+  present?: never;
+}
+/** `objref type <objType> name <name>`: a named stateful object (`counter name "c1"`, `quota name …`). */
+export interface NftObjrefExpression {
+  /** Expression kind. */
+  type: "objref";
+  /** The object's type. */
+  objType: NftObjectType | number;
+  /** The object's name. */
+  name: string;
+}
 /** `notrack`: no connection tracking for the packet (no NFTA_EXPR_DATA at all). */
 export interface NftNotrackExpression {
   /** Expression kind. */
@@ -503,7 +570,7 @@ export interface NftNotrackExpression {
  * An expression kept as bytes: `type` is its name (NFTA_EXPR_NAME), `raw` the
  * attributes inside NFTA_EXPR_DATA, written back as they are (empty: no
  * NFTA_EXPR_DATA, as the kernel reads it). Decoding gives this form for kinds
- * the types do not cover (dynset, exthdr, queue, objref, …) and for
+ * the types do not cover (dynset, queue, tproxy, an objref by map, …) and for
  * expressions with attributes they cannot carry. Check for it first
  * (`"raw" in e`): its `type` is any string.
  */
@@ -546,6 +613,9 @@ export type NftExpression =
   | NftFibExpression
   | NftQuotaExpression
   | NftNotrackExpression
+  | NftExthdrLoad
+  | NftExthdrWrite
+  | NftObjrefExpression
   | NftRawExpression;
 
 // -- tables --------------------------------------------------------------
@@ -575,6 +645,8 @@ const SETS = {
   redir: REGISTRY.set("exprRedirAttrs"),
   fib: REGISTRY.set("exprFibAttrs"),
   quota: REGISTRY.set("quotaAttrs"),
+  exthdr: REGISTRY.set("exprExthdrAttrs"),
+  objref: REGISTRY.set("exprObjrefAttrs"),
   /** notrack has no attributes (and no NFTA_EXPR_DATA). */
   notrack: emptySet("notrack"),
 } as const;
@@ -618,6 +690,9 @@ const ENUM = {
   fibResult: REGISTRY.enum("fibResult"),
   fibFlags: REGISTRY.enum("fibFlags"),
   quotaFlags: REGISTRY.enum("quotaFlags"),
+  exthdrOp: REGISTRY.enum("exthdrOps"),
+  exthdrFlags: REGISTRY.enum("exthdrFlags"),
+  objType: REGISTRY.enum("objectType"),
 };
 
 // -- checking ------------------------------------------------------------
@@ -778,6 +853,8 @@ const KEYS = {
   fib: ["type", "flags", "result", "dreg"],
   quota: ["type", "bytes", "consumed", "flags"],
   notrack: ["type"],
+  exthdr: ["type", "op", "exthdrType", "offset", "len", "dreg", "present", "sreg"],
+  objref: ["type", "objType", "name"],
 } as const satisfies Record<TypedKind, readonly string[]>;
 
 /** Exactly one of `a` and `b` is set: its name. */
@@ -1059,6 +1136,33 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
     }
     case "notrack":
       return { type: "notrack" };
+    case "exthdr": {
+      const op = enumIn(o.op, ENUM.exthdrOp, at("op")) as NftExthdrOp | number;
+      const exthdrType = u32(o.exthdrType, at("exthdrType"), 0xff);
+      const offset = u32(o.offset, at("offset"));
+      const len = u32(o.len, at("len"), REGISTER_BYTES);
+      if (len === 0) fail(at("len"), `an integer from 1 to ${REGISTER_BYTES}`, len);
+      if (oneOf(o, "dreg", "sreg", path) === "dreg") {
+        const dreg = reg("dreg");
+        const out: NftExthdrLoad = { type: "exthdr", op, exthdrType, offset, len, dreg };
+        if (o.present !== undefined) {
+          if (typeof o.present !== "boolean") fail(at("present"), "a boolean", o.present);
+          out.present = o.present;
+        }
+        flow.write(dreg, len, at("len"));
+        return out;
+      }
+      if (o.present !== undefined) fail(at("present"), "no present in an exthdr write", o.present);
+      const sreg = reg("sreg");
+      flow.read(sreg, len, at("sreg"), at("len"));
+      return { type: "exthdr", op, exthdrType, offset, len, sreg };
+    }
+    case "objref":
+      return {
+        type: "objref",
+        objType: enumIn(o.objType, ENUM.objType, at("objType")) as NftObjectType | number,
+        name: nameString(o.name, at("name"), "an object name"),
+      };
   }
 }
 
@@ -1265,6 +1369,27 @@ function writeBody(w: Writer, e: NftExpression): void {
       return;
     case "notrack":
       return;
+    case "exthdr": {
+      const s = SETS.exthdr;
+      if (e.dreg !== undefined) put(w, s, "dreg", e.dreg as number);
+      else put(w, s, "sreg", e.sreg as number);
+      put(w, s, "type", e.exthdrType);
+      put(w, s, "offset", e.offset);
+      put(w, s, "len", e.len);
+      put(w, s, "op", enumNum(e.op, ENUM.exthdrOp));
+      if (e.dreg !== undefined && e.present !== undefined) {
+        put(w, s, "flags", e.present ? ENUM.exthdrFlags.byName.get("present")! : 0);
+      }
+      return;
+    }
+    case "objref": {
+      put(w, SETS.objref, "immType", enumNum(e.objType, ENUM.objType));
+      // Without a NUL, as libnftnl puts it (mnl_attr_put_str; the kernel takes either).
+      const a = w.beginAttr(SETS.objref.get("immName").type);
+      w.string(e.name, false);
+      w.endAttr(a);
+      return;
+    }
   }
 }
 
@@ -1514,6 +1639,32 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "notrack":
       only(o, []);
       return { type: "notrack" };
+    case "exthdr": {
+      const op = enumOut(num(o.op), ENUM.exthdrOp) as NftExthdrOp | number;
+      const common = { op, exthdrType: num(o.type), offset: num(o.offset), len: num(o.len) };
+      if ((o.dreg === undefined) === (o.sreg === undefined)) throw UNTYPED;
+      if (o.sreg !== undefined) {
+        // The kernel dumps NFTA_EXTHDR_FLAGS (0) with a write too.
+        if (o.flags !== undefined && num(o.flags) !== 0) throw UNTYPED;
+        return { type: "exthdr", ...common, sreg: reg(o.sreg) };
+      }
+      const out: NftExthdrLoad = { type: "exthdr", ...common, dreg: reg(o.dreg) };
+      if (o.flags !== undefined) {
+        const flags = num(o.flags);
+        const present = ENUM.exthdrFlags.byName.get("present")!;
+        if ((flags & ~present) !== 0) throw UNTYPED;
+        out.present = flags === present;
+      }
+      return out;
+    }
+    case "objref":
+      // The set form (a map of objects: NFTA_OBJREF_SET_*) stays raw.
+      only(o, ["immType", "immName"]);
+      return {
+        type: "objref",
+        objType: enumOut(num(o.immType), ENUM.objType) as NftObjectType | number,
+        name: str(o.immName),
+      };
   }
 }
 

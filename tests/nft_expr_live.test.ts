@@ -235,6 +235,28 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
   },
   {
     chain: "c",
+    rule: 'counter name "cnt"',
+    exprs: [{ type: "objref", objType: "counter", name: "cnt" }],
+  },
+  {
+    chain: "c",
+    rule: "tcp option maxseg size 1400 drop",
+    exprs: [
+      { type: "exthdr", op: "tcpopt", exthdrType: 2, offset: 2, len: 2, dreg: 1, present: false },
+      { type: "cmp", sreg: 1, op: "eq", data: { be16: 1400 } },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+  },
+  {
+    chain: "r",
+    rule: "tcp option maxseg size set 1360",
+    exprs: [
+      { type: "immediate", dreg: 1, data: { port: 1360 } },
+      { type: "exthdr", op: "tcpopt", exthdrType: 2, offset: 2, len: 2, sreg: 1 },
+    ],
+  },
+  {
+    chain: "c",
     rule: "ip saddr 10.0.16.0/20 accept",
     exprs: [
       { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
@@ -254,6 +276,8 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
 ];
 
 const RULESET = `table ip nlrt {
+  counter cnt {
+  }
   chain c2 {
   }
   chain c {
