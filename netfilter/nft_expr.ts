@@ -2,7 +2,8 @@
  * nftables rule expressions, typed: {@link NftExpression} (payload load and
  * write, cmp, meta load and set, immediate with data or a verdict, lookup,
  * counter, ct load and set, nat, bitwise, range, limit, log, reject, masq,
- * redir, fib, quota, notrack, exthdr load and write, objref by name; any
+ * redir, fib, quota, notrack, exthdr load and write, objref by name, dynset
+ * with its per-element expressions; any
  * other kind kept as raw bytes), checked
  * before anything is sent ({@link checkExpressions}, register dataflow
  * included), written as the NFTA_LIST_ELEM nests of NFTA_RULE_EXPRESSIONS
@@ -37,10 +38,11 @@
  */
 import { AttrCursor } from "../core/codec.ts";
 import { ArgumentError, DecodeError } from "../core/errors.ts";
-import { type AttrSet, decodeAttrs, type EnumDef, Registry } from "../core/schema.ts";
+import { type AttrSet, decodeAttrs, type EnumDef, MAX_DEPTH, Registry } from "../core/schema.ts";
 import type { Writer } from "../core/writer.ts";
 import {
   NFPROTO,
+  NFT_DYNSET_OP,
   NFT_LIMIT,
   NFT_LOG_LEVEL,
   NFT_NAT,
@@ -210,6 +212,10 @@ export type NftFibFlag = "saddr" | "daddr" | "mark" | "iif" | "oif" | "present";
 export type NftQuotaFlag = "invert" | "depleted";
 /** exthdr operations (NFT_EXTHDR_OP_*): which header the option or chunk is in. */
 export type NftExthdrOp = "ipv6" | "tcpopt" | "ipv4" | "sctp" | "dccp";
+/** dynset operations (NFT_DYNSET_OP_*). */
+export type NftDynsetOp = "add" | "update" | "delete";
+/** dynset flags (NFT_DYNSET_F_*): `inv` (match when the element is not there), `expr` (with expressions). */
+export type NftDynsetFlag = "inv" | "expr";
 /** Stateful object types (NFT_OBJECT_*, camel-cased). */
 export type NftObjectType =
   | "unspec"
@@ -561,6 +567,34 @@ export interface NftObjrefExpression {
   /** The object's name. */
   name: string;
 }
+/**
+ * `dynset <op> reg_key <sregKey> set <set> [timeout …] [expr …]`: adds or
+ * updates an element of `set` from the packet path (`update @m { ip saddr
+ * limit rate 10/second }`, `add @s { ip saddr timeout 10s }`), with per-element
+ * stateful expressions (counter, limit, quota, …).
+ */
+export interface NftDynsetExpression {
+  /** Expression kind. */
+  type: "dynset";
+  /** What to do with the element. */
+  op: NftDynsetOp;
+  /** The set's name. */
+  set: string;
+  /** The set's id in the same batch. */
+  setId?: number;
+  /** The register holding the key. */
+  sregKey: NftRegister;
+  /** The register holding a map's data. */
+  sregData?: NftRegister;
+  /** The element's timeout in milliseconds (decoded as bigint). */
+  timeout?: number | bigint;
+  /** Flags. */
+  flags?: (NftDynsetFlag | number)[];
+  /** One expression of each element (NFTA_DYNSET_EXPR, as nft sends a single one). */
+  expr?: NftExpression;
+  /** Expressions of each element (NFTA_DYNSET_EXPRESSIONS; flag `expr`). */
+  exprs?: NftExpression[];
+}
 /** `notrack`: no connection tracking for the packet (no NFTA_EXPR_DATA at all). */
 export interface NftNotrackExpression {
   /** Expression kind. */
@@ -570,7 +604,7 @@ export interface NftNotrackExpression {
  * An expression kept as bytes: `type` is its name (NFTA_EXPR_NAME), `raw` the
  * attributes inside NFTA_EXPR_DATA, written back as they are (empty: no
  * NFTA_EXPR_DATA, as the kernel reads it). Decoding gives this form for kinds
- * the types do not cover (dynset, queue, tproxy, an objref by map, …) and for
+ * the types do not cover (queue, tproxy, connlimit, an objref by map, …) and for
  * expressions with attributes they cannot carry. Check for it first
  * (`"raw" in e`): its `type` is any string.
  */
@@ -616,6 +650,7 @@ export type NftExpression =
   | NftExthdrLoad
   | NftExthdrWrite
   | NftObjrefExpression
+  | NftDynsetExpression
   | NftRawExpression;
 
 // -- tables --------------------------------------------------------------
@@ -647,6 +682,7 @@ const SETS = {
   quota: REGISTRY.set("quotaAttrs"),
   exthdr: REGISTRY.set("exprExthdrAttrs"),
   objref: REGISTRY.set("exprObjrefAttrs"),
+  dynset: REGISTRY.set("exprDynsetAttrs"),
   /** notrack has no attributes (and no NFTA_EXPR_DATA). */
   notrack: emptySet("notrack"),
 } as const;
@@ -693,6 +729,8 @@ const ENUM = {
   exthdrOp: REGISTRY.enum("exthdrOps"),
   exthdrFlags: REGISTRY.enum("exthdrFlags"),
   objType: REGISTRY.enum("objectType"),
+  dynsetOp: names(NFT_DYNSET_OP, lower, "dynsetOp"),
+  dynsetFlags: REGISTRY.enum("dynsetFlags"),
 };
 
 // -- checking ------------------------------------------------------------
@@ -855,6 +893,18 @@ const KEYS = {
   notrack: ["type"],
   exthdr: ["type", "op", "exthdrType", "offset", "len", "dreg", "present", "sreg"],
   objref: ["type", "objType", "name"],
+  dynset: [
+    "type",
+    "op",
+    "set",
+    "setId",
+    "sregKey",
+    "sregData",
+    "timeout",
+    "flags",
+    "expr",
+    "exprs",
+  ],
 } as const satisfies Record<TypedKind, readonly string[]>;
 
 /** Exactly one of `a` and `b` is set: its name. */
@@ -1163,6 +1213,34 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
         objType: enumIn(o.objType, ENUM.objType, at("objType")) as NftObjectType | number,
         name: nameString(o.name, at("name"), "an object name"),
       };
+    case "dynset": {
+      const sregKey = reg("sregKey");
+      flow.read(sregKey, 0, at("sregKey"));
+      const out: NftDynsetExpression = {
+        type: "dynset",
+        op: enumIn(o.op, ENUM.dynsetOp, at("op"), false) as NftDynsetOp,
+        set: nameString(o.set, at("set"), "a set name"),
+        sregKey,
+      };
+      if (o.setId !== undefined) out.setId = u32(o.setId, at("setId"));
+      if (o.sregData !== undefined) {
+        out.sregData = reg("sregData");
+        flow.read(out.sregData, 0, at("sregData"));
+      }
+      if (o.timeout !== undefined) out.timeout = u64(o.timeout, at("timeout"));
+      if (o.flags !== undefined) {
+        out.flags = flagsIn(o.flags, ENUM.dynsetFlags, at("flags")) as (NftDynsetFlag | number)[];
+      }
+      // The element's expressions run on the element, not on the rule's registers.
+      const inner = () => Object.assign(new Dataflow(), { opaque: true });
+      if (o.expr !== undefined) out.expr = checkOne(o.expr, at("expr"), inner());
+      if (o.exprs !== undefined) {
+        if (!Array.isArray(o.exprs)) fail(at("exprs"), "an array of expressions", o.exprs);
+        const flowIn = inner();
+        out.exprs = o.exprs.map((x, i) => checkOne(x, `${at("exprs")}[${i}]`, flowIn));
+      }
+      return out;
+    }
   }
 }
 
@@ -1382,6 +1460,27 @@ function writeBody(w: Writer, e: NftExpression): void {
       }
       return;
     }
+    case "dynset": {
+      const s = SETS.dynset;
+      put(w, s, "sregKey", e.sregKey as number);
+      if (e.sregData !== undefined) put(w, s, "sregData", e.sregData as number);
+      put(w, s, "op", enumNum(e.op, ENUM.dynsetOp));
+      if (e.timeout !== undefined) put(w, s, "timeout", e.timeout);
+      w.attrString(s.get("setName").type, e.set);
+      if (e.setId !== undefined) put(w, s, "setId", e.setId);
+      if (e.flags !== undefined) put(w, s, "flags", flagsNum(e.flags, ENUM.dynsetFlags));
+      if (e.expr !== undefined) {
+        const a = w.beginNested(s.get("expr").type);
+        writeElem(w, e.expr);
+        w.endAttr(a);
+      }
+      if (e.exprs !== undefined) {
+        const a = w.beginNested(s.get("expressions").type);
+        writeList(w, e.exprs);
+        w.endAttr(a);
+      }
+      return;
+    }
     case "objref": {
       put(w, SETS.objref, "immType", enumNum(e.objType, ENUM.objType));
       // Without a NUL, as libnftnl puts it (mnl_attr_put_str; the kernel takes either).
@@ -1416,16 +1515,26 @@ function writeBody(w: Writer, e: NftExpression): void {
  * ```
  */
 export function writeExpressions(w: Writer, exprs: readonly NftExpression[]): void {
-  for (const e of checkExpressions(exprs, "expressions")) {
+  writeList(w, checkExpressions(exprs, "expressions"));
+}
+
+/** NFTA_LIST_ELEM nests of checked expressions. */
+function writeList(w: Writer, exprs: readonly NftExpression[]): void {
+  for (const e of exprs) {
     const elem = w.beginNested(LIST.elem);
-    w.attrString(EXPR.name, e.type);
-    // notrack has no NFTA_EXPR_DATA (nft sends none); nor has an empty raw expression.
-    if (e.type !== "notrack" && !("raw" in e && e.raw.length === 0)) {
-      const data = w.beginNested(EXPR.data);
-      writeBody(w, e);
-      w.endAttr(data);
-    }
+    writeElem(w, e);
     w.endAttr(elem);
+  }
+}
+
+/** NFTA_EXPR_NAME and NFTA_EXPR_DATA of one checked expression. */
+function writeElem(w: Writer, e: NftExpression): void {
+  w.attrString(EXPR.name, e.type);
+  // notrack has no NFTA_EXPR_DATA (nft sends none); nor has an empty raw expression.
+  if (e.type !== "notrack" && !("raw" in e && e.raw.length === 0)) {
+    const data = w.beginNested(EXPR.data);
+    writeBody(w, e);
+    w.endAttr(data);
   }
 }
 
@@ -1665,6 +1774,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         objType: enumOut(num(o.immType), ENUM.objType) as NftObjectType | number,
         name: str(o.immName),
       };
+    case "dynset":
+      throw UNTYPED; // dynsetOf decodes it (its expressions need the bytes)
   }
 }
 
@@ -1677,43 +1788,87 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
  * raise {@link DecodeError}, nothing else.
  */
 export function readExpressions(buf: Uint8Array, start: number, end: number): NftExpression[] {
+  return readList(buf, start, end, 0);
+}
+
+function readList(buf: Uint8Array, start: number, end: number, depth: number): NftExpression[] {
   const out: NftExpression[] = [];
   const list = new AttrCursor(buf, start, end);
   while (list.next()) {
-    if (list.type !== LIST.elem) continue;
-    let name: string | undefined;
-    let dataStart = -1;
-    let dataEnd = -1;
-    const elem = list.nested();
-    while (elem.next()) {
-      if (elem.type === EXPR.name) name = elem.string();
-      else if (elem.type === EXPR.data) {
-        dataStart = elem.offset;
-        dataEnd = elem.offset + elem.length;
-      }
+    if (list.type === LIST.elem) {
+      out.push(readElem(buf, list.offset, list.offset + list.length, depth));
     }
-    if (name === undefined) {
-      throw new DecodeError("nftables expression", "no NFTA_EXPR_NAME", list.offset);
+  }
+  return out;
+}
+
+/** One expression from the attributes of an NFTA_LIST_ELEM (or NFTA_DYNSET_EXPR) nest. */
+function readElem(buf: Uint8Array, start: number, end: number, depth: number): NftExpression {
+  if (depth > MAX_DEPTH) {
+    throw new DecodeError("nftables expression", `nesting deeper than ${MAX_DEPTH}`, start);
+  }
+  let name: string | undefined;
+  let dataStart = -1;
+  let dataEnd = -1;
+  const elem = new AttrCursor(buf, start, end);
+  while (elem.next()) {
+    if (elem.type === EXPR.name) name = elem.string();
+    else if (elem.type === EXPR.data) {
+      dataStart = elem.offset;
+      dataEnd = elem.offset + elem.length;
     }
-    const set = Object.hasOwn(SETS, name) ? SETS[name as TypedKind] : undefined;
-    if (!set) {
-      // No NFTA_EXPR_DATA reads as an empty one (the kernel treats them alike).
-      out.push({
-        type: name,
-        raw: dataStart < 0 ? new Uint8Array(0) : buf.slice(dataStart, dataEnd),
-      });
-      continue;
+  }
+  if (name === undefined) {
+    throw new DecodeError("nftables expression", "no NFTA_EXPR_NAME", start);
+  }
+  const set = Object.hasOwn(SETS, name) ? SETS[name as TypedKind] : undefined;
+  if (!set) {
+    // No NFTA_EXPR_DATA reads as an empty one (the kernel treats them alike).
+    return { type: name, raw: dataStart < 0 ? new Uint8Array(0) : buf.slice(dataStart, dataEnd) };
+  }
+  const attrs = dataStart < 0 ? {} : decodeAttrs(set, buf, dataStart, dataEnd, 1);
+  try {
+    if (name === "dynset") return dynsetOf(attrs, buf, dataStart, dataEnd, depth);
+    if (hasUnknown(attrs)) throw UNTYPED;
+    return typed(name as TypedKind, attrs);
+  } catch (err) {
+    if (err !== UNTYPED) throw err;
+    return { type: name, raw: buf.slice(dataStart, dataEnd) };
+  }
+}
+
+/** A dynset: its scalars from `attrs`, its expressions decoded as expressions. */
+function dynsetOf(
+  attrs: Record<string, unknown>,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+): NftDynsetExpression {
+  const { expr: _expr, expressions: _exprs, ...scalars } = attrs;
+  if (hasUnknown(scalars)) throw UNTYPED;
+  only(scalars, ["setName", "setId", "op", "sregKey", "sregData", "timeout", "flags"]);
+  const op = ENUM.dynsetOp.byValue.get(num(scalars.op));
+  if (!op) throw UNTYPED;
+  const out: NftDynsetExpression = {
+    type: "dynset",
+    op: op as NftDynsetOp,
+    set: str(scalars.setName),
+    sregKey: reg(scalars.sregKey),
+  };
+  if (scalars.setId !== undefined) out.setId = num(scalars.setId);
+  if (scalars.sregData !== undefined) out.sregData = reg(scalars.sregData);
+  if (scalars.timeout !== undefined) out.timeout = big(scalars.timeout);
+  if (scalars.flags !== undefined) {
+    out.flags = flagsOut(num(scalars.flags), ENUM.dynsetFlags) as (NftDynsetFlag | number)[];
+  }
+  const c = new AttrCursor(buf, start, end);
+  const D = NFTABLES_ATTRS.exprDynsetAttrs;
+  while (c.next()) {
+    if (c.type === D.expr) out.expr = readElem(buf, c.offset, c.offset + c.length, depth + 1);
+    else if (c.type === D.expressions) {
+      out.exprs = readList(buf, c.offset, c.offset + c.length, depth + 1);
     }
-    const attrs = dataStart < 0 ? {} : decodeAttrs(set, buf, dataStart, dataEnd, 1);
-    let e: NftExpression;
-    try {
-      if (hasUnknown(attrs)) throw UNTYPED;
-      e = typed(name as TypedKind, attrs);
-    } catch (err) {
-      if (err !== UNTYPED) throw err;
-      e = { type: name, raw: buf.slice(dataStart, dataEnd) };
-    }
-    out.push(e);
   }
   return out;
 }

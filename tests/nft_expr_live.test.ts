@@ -257,6 +257,32 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
   },
   {
     chain: "c",
+    rule: "update @m { ip saddr limit rate over 10/second } drop",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      // nft_dynset_dump: no batch id; the timeout and flags always.
+      {
+        type: "dynset",
+        op: "update",
+        set: "m",
+        sregKey: 1,
+        timeout: 0,
+        flags: [],
+        expr: { type: "limit", rate: 10, unit: 1, burst: 5, limitType: "pkts", flags: 1 },
+      },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+  },
+  {
+    chain: "c",
+    rule: "add @s { ip saddr timeout 10s }",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      { type: "dynset", op: "add", set: "s", sregKey: 1, timeout: 10_000, flags: [] },
+    ],
+  },
+  {
+    chain: "c",
     rule: "ip saddr 10.0.16.0/20 accept",
     exprs: [
       { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
@@ -277,6 +303,12 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
 
 const RULESET = `table ip nlrt {
   counter cnt {
+  }
+  set m {
+    type ipv4_addr; flags dynamic;
+  }
+  set s {
+    type ipv4_addr; flags dynamic,timeout;
   }
   chain c2 {
   }

@@ -231,6 +231,13 @@ export const NFTABLES: SpecData = {
         ["present", 1],
       ],
     },
+    "dynsetFlags": {
+      "flags": true,
+      "entries": [
+        ["inv", 1],
+        ["expr", 2],
+      ],
+    },
   },
   "structs": {
     "nfgenmsg": [
@@ -539,6 +546,18 @@ export const NFTABLES: SpecData = {
       [6, "op", "u32", { "be": true, "enum": "exthdrOps" }],
       [7, "sreg", "u32", { "be": true }],
     ],
+    "exprDynsetAttrs": [
+      [1, "setName", "string"],
+      [2, "setId", "u32", { "be": true }],
+      [3, "op", "u32", { "be": true }],
+      [4, "sregKey", "u32", { "be": true }],
+      [5, "sregData", "u32", { "be": true }],
+      [6, "timeout", "u64", { "be": true }],
+      [7, "expr", "nest", { "nest": "exprAttrs" }],
+      [8, "pad", "pad"],
+      [9, "flags", "u32", { "be": true, "enum": "dynsetFlags", "flags": true }],
+      [10, "expressions", "nest", { "nest": "exprListAttrs" }],
+    ],
   },
   "subMessages": {
     "exprOps": {
@@ -564,6 +583,7 @@ export const NFTABLES: SpecData = {
       "masq": "exprMasqAttrs",
       "redir": "exprRedirAttrs",
       "exthdr": "exprExthdrAttrs",
+      "dynset": "exprDynsetAttrs",
     },
     "objData": { "counter": "counterAttrs", "quota": "quotaAttrs" },
   },
@@ -724,6 +744,18 @@ export const NFTABLES_ATTRS = {
     "op": 6,
     "sreg": 7,
   },
+  "exprDynsetAttrs": {
+    "setName": 1,
+    "setId": 2,
+    "op": 3,
+    "sregKey": 4,
+    "sregData": 5,
+    "timeout": 6,
+    "expr": 7,
+    "pad": 8,
+    "flags": 9,
+    "expressions": 10,
+  },
 } as const;
 
 /** Struct layouts: size, member offsets (`at`) and member types (`be`: big-endian). */
@@ -858,6 +890,7 @@ export const NFTABLES_ENUMS = {
   "rejectTypes": { "icmpUnreach": 0, "tcpRst": 1, "icmpxUnreach": 2 },
   "exthdrOps": { "ipv6": 0, "tcpopt": 1, "ipv4": 2, "sctp": 3, "dccp": 4 },
   "exthdrFlags": { "present": 1 },
+  "dynsetFlags": { "inv": 1, "expr": 2 },
 } as const;
 
 /** nftables message types (the low byte). */

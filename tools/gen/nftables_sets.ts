@@ -32,7 +32,9 @@
  * - exthdr (nft_exthdr.c: IPv6, TCP option, IPv4 option, SCTP chunk and DCCP
  *   option matches and writes) likewise, from NFTA_EXTHDR_* (NFTA_EXTHDR_TYPE
  *   is a u8), with the enums exthdrOps (enum nft_exthdr_op) and exthdrFlags
- *   (enum nft_exthdr_flags).
+ *   (enum nft_exthdr_flags); and dynset (nft_dynset.c: add, update or delete
+ *   set elements from the packet path), from NFTA_DYNSET_* with dynsetFlags
+ *   (enum nft_dynset_flags).
  *
  * @module
  */
@@ -188,6 +190,22 @@ export function nftablesFixes(spec: Out, header: string): Out {
     flags: true,
     entries: entries(namedEnum(header, "nft_exthdr_flags", "NFT_EXTHDR_F_")),
   };
+  spec.sets.exprDynsetAttrs = headerSet(header, "NFTA_DYNSET_", {
+    SET_NAME: "string",
+    SET_ID: ["u32", BE],
+    OP: ["u32", BE],
+    SREG_KEY: ["u32", BE],
+    SREG_DATA: ["u32", BE],
+    TIMEOUT: ["u64", BE],
+    EXPR: ["nest", { nest: "exprAttrs" }],
+    PAD: "pad",
+    FLAGS: ["u32", { be: true, enum: "dynsetFlags", flags: true }],
+    EXPRESSIONS: ["nest", { nest: "exprListAttrs" }],
+  });
+  spec.enums.dynsetFlags = {
+    flags: true,
+    entries: entries(namedEnum(header, "nft_dynset_flags", "NFT_DYNSET_F_")),
+  };
   const ops = spec.subMessages.exprOps;
   if (!ops) throw new Error("nftables.yaml has no exprOps sub-message");
   Object.assign(ops, {
@@ -197,6 +215,7 @@ export function nftablesFixes(spec: Out, header: string): Out {
     masq: "exprMasqAttrs",
     redir: "exprRedirAttrs",
     exthdr: "exprExthdrAttrs",
+    dynset: "exprDynsetAttrs",
     quota: ops.quota ?? "quotaAttrs",
   });
   return spec;
