@@ -2,7 +2,9 @@
  * nftables rule expressions, typed: {@link NftExpression} (payload load and
  * write, cmp, meta load and set, immediate with data or a verdict, lookup,
  * counter, ct load and set, nat, bitwise, range, limit, log, reject, masq,
- * redir, fib, quota, notrack; any other kind kept as raw bytes), checked
+ * redir, fib, quota, notrack, exthdr load and write, objref by name, dynset
+ * with its per-element expressions; any
+ * other kind kept as raw bytes), checked
  * before anything is sent ({@link checkExpressions}, register dataflow
  * included), written as the NFTA_LIST_ELEM nests of NFTA_RULE_EXPRESSIONS
  * ({@link writeExpressions}) and read back from the kernel's dumps
@@ -36,10 +38,11 @@
  */
 import { AttrCursor } from "../core/codec.ts";
 import { ArgumentError, DecodeError } from "../core/errors.ts";
-import { type AttrSet, decodeAttrs, type EnumDef, Registry } from "../core/schema.ts";
+import { type AttrSet, decodeAttrs, type EnumDef, MAX_DEPTH, Registry } from "../core/schema.ts";
 import type { Writer } from "../core/writer.ts";
 import {
   NFPROTO,
+  NFT_DYNSET_OP,
   NFT_LIMIT,
   NFT_LOG_LEVEL,
   NFT_NAT,
@@ -50,6 +53,7 @@ import {
   NFTABLES_ATTRS,
 } from "../core/tables/nftables.ts";
 import {
+  canonicalRegister,
   checkRegister,
   nftData,
   type NftDataInput,
@@ -63,6 +67,7 @@ import {
 
 export { nftExpr } from "./nft_expr_build.ts";
 export {
+  canonicalRegister,
   checkRegister,
   formatNftData,
   nftData,
@@ -205,6 +210,25 @@ export type NftFibResult = "oif" | "oifname" | "addrtype";
 export type NftFibFlag = "saddr" | "daddr" | "mark" | "iif" | "oif" | "present";
 /** quota flags (NFT_QUOTA_F_*): `invert` (match over the quota), `depleted`. */
 export type NftQuotaFlag = "invert" | "depleted";
+/** exthdr operations (NFT_EXTHDR_OP_*): which header the option or chunk is in. */
+export type NftExthdrOp = "ipv6" | "tcpopt" | "ipv4" | "sctp" | "dccp";
+/** dynset operations (NFT_DYNSET_OP_*). */
+export type NftDynsetOp = "add" | "update" | "delete";
+/** dynset flags (NFT_DYNSET_F_*): `inv` (match when the element is not there), `expr` (with expressions). */
+export type NftDynsetFlag = "inv" | "expr";
+/** Stateful object types (NFT_OBJECT_*, camel-cased). */
+export type NftObjectType =
+  | "unspec"
+  | "counter"
+  | "quota"
+  | "ctHelper"
+  | "limit"
+  | "connlimit"
+  | "tunnel"
+  | "ctTimeout"
+  | "secmark"
+  | "ctExpect"
+  | "synproxy";
 
 /** `payload load <len>b @ <base> header + <offset> => reg <dreg>`. */
 export interface NftPayloadLoad {
@@ -492,6 +516,85 @@ export interface NftQuotaExpression {
   /** Quota flags (`invert`: `quota over`). */
   flags?: (NftQuotaFlag | number)[];
 }
+/**
+ * `exthdr load <op> <len>b @ <exthdrType> + <offset> => reg <dreg>`: an IPv6
+ * extension header, a TCP or IPv4 option, an SCTP chunk or a DCCP option
+ * (`tcp option maxseg size` is op `tcpopt`, type 2, offset 2, len 2).
+ */
+export interface NftExthdrLoad {
+  /** Expression kind. */
+  type: "exthdr";
+  /** Where the option is. */
+  op: NftExthdrOp | number;
+  /** The option (or header, chunk) type number. */
+  exthdrType: number;
+  /** Byte offset in the option. */
+  offset: number;
+  /** Bytes to load. */
+  len: number;
+  /** The register loaded. */
+  dreg: NftRegister;
+  /** Load only whether the option is present (1 byte: 1 or 0). */
+  present?: boolean;
+  /** Only in the write form. */
+  sreg?: never;
+}
+/** `exthdr write <op> reg <sreg> => <len>b @ <exthdrType> + <offset>` (TCP options: MSS clamping). */
+export interface NftExthdrWrite {
+  /** Expression kind. */
+  type: "exthdr";
+  /** Where the option is. */
+  op: NftExthdrOp | number;
+  /** The option type number. */
+  exthdrType: number;
+  /** Byte offset in the option. */
+  offset: number;
+  /** Bytes to write. */
+  len: number;
+  /** The register written from. */
+  sreg: NftRegister;
+  /** Only in the load form. */
+  dreg?: never;
+  /** Only in the load form. */
+  present?: never;
+}
+/** `objref type <objType> name <name>`: a named stateful object (`counter name "c1"`, `quota name …`). */
+export interface NftObjrefExpression {
+  /** Expression kind. */
+  type: "objref";
+  /** The object's type. */
+  objType: NftObjectType | number;
+  /** The object's name. */
+  name: string;
+}
+/**
+ * `dynset <op> reg_key <sregKey> set <set> [timeout …] [expr …]`: adds or
+ * updates an element of `set` from the packet path (`update @m { ip saddr
+ * limit rate 10/second }`, `add @s { ip saddr timeout 10s }`), with per-element
+ * stateful expressions (counter, limit, quota, …).
+ */
+export interface NftDynsetExpression {
+  /** Expression kind. */
+  type: "dynset";
+  /** What to do with the element. */
+  op: NftDynsetOp;
+  /** The set's name. */
+  set: string;
+  /** The set's id in the same batch. */
+  setId?: number;
+  /** The register holding the key. */
+  sregKey: NftRegister;
+  /** The register holding a map's data. */
+  sregData?: NftRegister;
+  /** The element's timeout in milliseconds (decoded as bigint). */
+  timeout?: number | bigint;
+  /** Flags. */
+  flags?: (NftDynsetFlag | number)[];
+  /** One expression of each element (NFTA_DYNSET_EXPR, as nft sends a single one). */
+  expr?: NftExpression;
+  /** Expressions of each element (NFTA_DYNSET_EXPRESSIONS; flag `expr`). */
+  exprs?: NftExpression[];
+}
 /** `notrack`: no connection tracking for the packet (no NFTA_EXPR_DATA at all). */
 export interface NftNotrackExpression {
   /** Expression kind. */
@@ -501,7 +604,7 @@ export interface NftNotrackExpression {
  * An expression kept as bytes: `type` is its name (NFTA_EXPR_NAME), `raw` the
  * attributes inside NFTA_EXPR_DATA, written back as they are (empty: no
  * NFTA_EXPR_DATA, as the kernel reads it). Decoding gives this form for kinds
- * the types do not cover (dynset, exthdr, queue, objref, …) and for
+ * the types do not cover (queue, tproxy, connlimit, an objref by map, …) and for
  * expressions with attributes they cannot carry. Check for it first
  * (`"raw" in e`): its `type` is any string.
  */
@@ -544,6 +647,10 @@ export type NftExpression =
   | NftFibExpression
   | NftQuotaExpression
   | NftNotrackExpression
+  | NftExthdrLoad
+  | NftExthdrWrite
+  | NftObjrefExpression
+  | NftDynsetExpression
   | NftRawExpression;
 
 // -- tables --------------------------------------------------------------
@@ -573,6 +680,9 @@ const SETS = {
   redir: REGISTRY.set("exprRedirAttrs"),
   fib: REGISTRY.set("exprFibAttrs"),
   quota: REGISTRY.set("quotaAttrs"),
+  exthdr: REGISTRY.set("exprExthdrAttrs"),
+  objref: REGISTRY.set("exprObjrefAttrs"),
+  dynset: REGISTRY.set("exprDynsetAttrs"),
   /** notrack has no attributes (and no NFTA_EXPR_DATA). */
   notrack: emptySet("notrack"),
 } as const;
@@ -616,6 +726,11 @@ const ENUM = {
   fibResult: REGISTRY.enum("fibResult"),
   fibFlags: REGISTRY.enum("fibFlags"),
   quotaFlags: REGISTRY.enum("quotaFlags"),
+  exthdrOp: REGISTRY.enum("exthdrOps"),
+  exthdrFlags: REGISTRY.enum("exthdrFlags"),
+  objType: REGISTRY.enum("objectType"),
+  dynsetOp: names(NFT_DYNSET_OP, lower, "dynsetOp"),
+  dynsetFlags: REGISTRY.enum("dynsetFlags"),
 };
 
 // -- checking ------------------------------------------------------------
@@ -776,6 +891,20 @@ const KEYS = {
   fib: ["type", "flags", "result", "dreg"],
   quota: ["type", "bytes", "consumed", "flags"],
   notrack: ["type"],
+  exthdr: ["type", "op", "exthdrType", "offset", "len", "dreg", "present", "sreg"],
+  objref: ["type", "objType", "name"],
+  dynset: [
+    "type",
+    "op",
+    "set",
+    "setId",
+    "sregKey",
+    "sregData",
+    "timeout",
+    "flags",
+    "expr",
+    "exprs",
+  ],
 } as const satisfies Record<TypedKind, readonly string[]>;
 
 /** Exactly one of `a` and `b` is set: its name. */
@@ -901,7 +1030,7 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
       if (o.invert !== undefined) {
         if (typeof o.invert !== "boolean") fail(at("invert"), "a boolean", o.invert);
         if (o.invert && out.dreg !== undefined) {
-          fail(at("invert"), "no invert on a map lookup (with dreg)", o.invert);
+          fail(at("invert"), "invert false (or none) on a map lookup (with dreg)", o.invert);
         }
         out.invert = o.invert;
       }
@@ -1057,6 +1186,61 @@ function checkOne(v: unknown, path: string, flow: Dataflow): NftExpression {
     }
     case "notrack":
       return { type: "notrack" };
+    case "exthdr": {
+      const op = enumIn(o.op, ENUM.exthdrOp, at("op")) as NftExthdrOp | number;
+      const exthdrType = u32(o.exthdrType, at("exthdrType"), 0xff);
+      const offset = u32(o.offset, at("offset"));
+      const len = u32(o.len, at("len"), REGISTER_BYTES);
+      if (len === 0) fail(at("len"), `an integer from 1 to ${REGISTER_BYTES}`, len);
+      if (oneOf(o, "dreg", "sreg", path) === "dreg") {
+        const dreg = reg("dreg");
+        const out: NftExthdrLoad = { type: "exthdr", op, exthdrType, offset, len, dreg };
+        if (o.present !== undefined) {
+          if (typeof o.present !== "boolean") fail(at("present"), "a boolean", o.present);
+          out.present = o.present;
+        }
+        flow.write(dreg, len, at("len"));
+        return out;
+      }
+      if (o.present !== undefined) fail(at("present"), "no present in an exthdr write", o.present);
+      const sreg = reg("sreg");
+      flow.read(sreg, len, at("sreg"), at("len"));
+      return { type: "exthdr", op, exthdrType, offset, len, sreg };
+    }
+    case "objref":
+      return {
+        type: "objref",
+        objType: enumIn(o.objType, ENUM.objType, at("objType")) as NftObjectType | number,
+        name: nameString(o.name, at("name"), "an object name"),
+      };
+    case "dynset": {
+      const sregKey = reg("sregKey");
+      flow.read(sregKey, 0, at("sregKey"));
+      const out: NftDynsetExpression = {
+        type: "dynset",
+        op: enumIn(o.op, ENUM.dynsetOp, at("op"), false) as NftDynsetOp,
+        set: nameString(o.set, at("set"), "a set name"),
+        sregKey,
+      };
+      if (o.setId !== undefined) out.setId = u32(o.setId, at("setId"));
+      if (o.sregData !== undefined) {
+        out.sregData = reg("sregData");
+        flow.read(out.sregData, 0, at("sregData"));
+      }
+      if (o.timeout !== undefined) out.timeout = u64(o.timeout, at("timeout"));
+      if (o.flags !== undefined) {
+        out.flags = flagsIn(o.flags, ENUM.dynsetFlags, at("flags")) as (NftDynsetFlag | number)[];
+      }
+      // The element's expressions run on the element, not on the rule's registers.
+      const inner = () => Object.assign(new Dataflow(), { opaque: true });
+      if (o.expr !== undefined) out.expr = checkOne(o.expr, at("expr"), inner());
+      if (o.exprs !== undefined) {
+        if (!Array.isArray(o.exprs)) fail(at("exprs"), "an array of expressions", o.exprs);
+        const flowIn = inner();
+        out.exprs = o.exprs.map((x, i) => checkOne(x, `${at("exprs")}[${i}]`, flowIn));
+      }
+      return out;
+    }
   }
 }
 
@@ -1263,6 +1447,48 @@ function writeBody(w: Writer, e: NftExpression): void {
       return;
     case "notrack":
       return;
+    case "exthdr": {
+      const s = SETS.exthdr;
+      if (e.dreg !== undefined) put(w, s, "dreg", e.dreg as number);
+      else put(w, s, "sreg", e.sreg as number);
+      put(w, s, "type", e.exthdrType);
+      put(w, s, "offset", e.offset);
+      put(w, s, "len", e.len);
+      put(w, s, "op", enumNum(e.op, ENUM.exthdrOp));
+      if (e.dreg !== undefined && e.present !== undefined) {
+        put(w, s, "flags", e.present ? ENUM.exthdrFlags.byName.get("present")! : 0);
+      }
+      return;
+    }
+    case "dynset": {
+      const s = SETS.dynset;
+      put(w, s, "sregKey", e.sregKey as number);
+      if (e.sregData !== undefined) put(w, s, "sregData", e.sregData as number);
+      put(w, s, "op", enumNum(e.op, ENUM.dynsetOp));
+      if (e.timeout !== undefined) put(w, s, "timeout", e.timeout);
+      w.attrString(s.get("setName").type, e.set);
+      if (e.setId !== undefined) put(w, s, "setId", e.setId);
+      if (e.flags !== undefined) put(w, s, "flags", flagsNum(e.flags, ENUM.dynsetFlags));
+      if (e.expr !== undefined) {
+        const a = w.beginNested(s.get("expr").type);
+        writeElem(w, e.expr);
+        w.endAttr(a);
+      }
+      if (e.exprs !== undefined) {
+        const a = w.beginNested(s.get("expressions").type);
+        writeList(w, e.exprs);
+        w.endAttr(a);
+      }
+      return;
+    }
+    case "objref": {
+      put(w, SETS.objref, "immType", enumNum(e.objType, ENUM.objType));
+      // Without a NUL, as libnftnl puts it (mnl_attr_put_str; the kernel takes either).
+      const a = w.beginAttr(SETS.objref.get("immName").type);
+      w.string(e.name, false);
+      w.endAttr(a);
+      return;
+    }
   }
 }
 
@@ -1289,16 +1515,26 @@ function writeBody(w: Writer, e: NftExpression): void {
  * ```
  */
 export function writeExpressions(w: Writer, exprs: readonly NftExpression[]): void {
-  for (const e of checkExpressions(exprs, "expressions")) {
+  writeList(w, checkExpressions(exprs, "expressions"));
+}
+
+/** NFTA_LIST_ELEM nests of checked expressions. */
+function writeList(w: Writer, exprs: readonly NftExpression[]): void {
+  for (const e of exprs) {
     const elem = w.beginNested(LIST.elem);
-    w.attrString(EXPR.name, e.type);
-    // notrack has no NFTA_EXPR_DATA (nft sends none); nor has an empty raw expression.
-    if (e.type !== "notrack" && !("raw" in e && e.raw.length === 0)) {
-      const data = w.beginNested(EXPR.data);
-      writeBody(w, e);
-      w.endAttr(data);
-    }
+    writeElem(w, e);
     w.endAttr(elem);
+  }
+}
+
+/** NFTA_EXPR_NAME and NFTA_EXPR_DATA of one checked expression. */
+function writeElem(w: Writer, e: NftExpression): void {
+  w.attrString(EXPR.name, e.type);
+  // notrack has no NFTA_EXPR_DATA (nft sends none); nor has an empty raw expression.
+  if (e.type !== "notrack" && !("raw" in e && e.raw.length === 0)) {
+    const data = w.beginNested(EXPR.data);
+    writeBody(w, e);
+    w.endAttr(data);
   }
 }
 
@@ -1324,6 +1560,10 @@ function big(v: unknown): bigint {
   if (typeof v !== "bigint") throw UNTYPED;
   return v;
 }
+/** A register as decoded: its canonical number (see {@link canonicalRegister}). */
+function reg(v: unknown): number {
+  return canonicalRegister(num(v));
+}
 function str(v: unknown): string {
   if (typeof v !== "string") throw UNTYPED;
   return v;
@@ -1345,9 +1585,9 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       const len = num(o.len);
       if (o.dreg !== undefined) {
         only(o, ["dreg", "base", "offset", "len"]);
-        return { type: "payload", base, offset, len, dreg: num(o.dreg) };
+        return { type: "payload", base, offset, len, dreg: reg(o.dreg) };
       }
-      const out: NftPayloadWrite = { type: "payload", base, offset, len, sreg: num(o.sreg) };
+      const out: NftPayloadWrite = { type: "payload", base, offset, len, sreg: reg(o.sreg) };
       if (o.csumType !== undefined) {
         out.csumType = enumOut(num(o.csumType), ENUM.csum) as NftCsumType | number;
       }
@@ -1358,17 +1598,17 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "cmp": {
       const op = ENUM.cmp.byValue.get(num(o.op));
       if (!op) throw UNTYPED;
-      return { type: "cmp", sreg: num(o.sreg), op: op as NftCmpOp, data: value(o.data) };
+      return { type: "cmp", sreg: reg(o.sreg), op: op as NftCmpOp, data: value(o.data) };
     }
     case "meta": {
       const key = enumOut(num(o.key), ENUM.meta) as NftMetaKey | number;
       if ((o.dreg === undefined) === (o.sreg === undefined)) throw UNTYPED;
       return o.dreg !== undefined
-        ? { type: "meta", key, dreg: num(o.dreg) }
-        : { type: "meta", key, sreg: num(o.sreg) };
+        ? { type: "meta", key, dreg: reg(o.dreg) }
+        : { type: "meta", key, sreg: reg(o.sreg) };
     }
     case "immediate": {
-      const dreg = num(o.dreg);
+      const dreg = reg(o.dreg);
       const d = o.data as { value?: unknown; verdict?: Record<string, unknown> } | undefined;
       if (d?.verdict !== undefined && d.value === undefined) {
         const v = d.verdict;
@@ -1382,9 +1622,9 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       return { type: "immediate", dreg, data: value(d) };
     }
     case "lookup": {
-      const out: NftLookupExpression = { type: "lookup", set: str(o.set), sreg: num(o.sreg) };
+      const out: NftLookupExpression = { type: "lookup", set: str(o.set), sreg: reg(o.sreg) };
       if (o.setId !== undefined) out.setId = num(o.setId);
-      if (o.dreg !== undefined) out.dreg = num(o.dreg);
+      if (o.dreg !== undefined) out.dreg = reg(o.dreg);
       if (o.flags !== undefined) {
         const flags = num(o.flags);
         const inv = ENUM.lookup.byName.get("invert")!;
@@ -1406,8 +1646,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         ? {}
         : { direction: enumOut(num(o.direction), ENUM.dir) as NftCtDirection | number };
       return o.dreg !== undefined
-        ? { type: "ct", key, dreg: num(o.dreg), ...dir }
-        : { type: "ct", key, sreg: num(o.sreg), ...dir };
+        ? { type: "ct", key, dreg: reg(o.dreg), ...dir }
+        : { type: "ct", key, sreg: reg(o.sreg), ...dir };
     }
     case "nat": {
       const nat = ENUM.nat.byValue.get(num(o.type));
@@ -1418,7 +1658,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         family: enumOut(num(o.family), ENUM.family) as NftFamily | number,
       };
       for (const k of ["regAddrMin", "regAddrMax", "regProtoMin", "regProtoMax"] as const) {
-        if (o[k] !== undefined) out[k] = num(o[k]);
+        if (o[k] !== undefined) out[k] = reg(o[k]);
       }
       if (o.flags !== undefined) {
         out.flags = flagsOut(num(o.flags), ENUM.natFlags) as (NftNatFlag | number)[];
@@ -1428,8 +1668,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "bitwise": {
       const out: NftBitwiseExpression = {
         type: "bitwise",
-        sreg: num(o.sreg),
-        dreg: num(o.dreg),
+        sreg: reg(o.sreg),
+        dreg: reg(o.dreg),
         len: num(o.len),
       };
       if (o.op !== undefined) {
@@ -1447,7 +1687,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
       if (!op) throw UNTYPED;
       return {
         type: "range",
-        sreg: num(o.sreg),
+        sreg: reg(o.sreg),
         op: op as NftRangeOp,
         from: value(o.fromData),
         to: value(o.toData),
@@ -1483,8 +1723,8 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "masq":
     case "redir": {
       const out: NftMasqExpression | NftRedirExpression = { type: kind as "masq" };
-      if (o.regProtoMin !== undefined) out.regProtoMin = num(o.regProtoMin);
-      if (o.regProtoMax !== undefined) out.regProtoMax = num(o.regProtoMax);
+      if (o.regProtoMin !== undefined) out.regProtoMin = reg(o.regProtoMin);
+      if (o.regProtoMax !== undefined) out.regProtoMax = reg(o.regProtoMax);
       if (o.flags !== undefined) {
         out.flags = flagsOut(num(o.flags), ENUM.natFlags) as (NftNatFlag | number)[];
       }
@@ -1495,7 +1735,7 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
         type: "fib",
         flags: flagsOut(num(o.flags), ENUM.fibFlags) as (NftFibFlag | number)[],
         result: enumOut(num(o.result), ENUM.fibResult) as NftFibResult | number,
-        dreg: num(o.dreg),
+        dreg: reg(o.dreg),
       };
     case "quota": {
       const out: NftQuotaExpression = { type: "quota", bytes: big(o.bytes) };
@@ -1508,6 +1748,34 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
     case "notrack":
       only(o, []);
       return { type: "notrack" };
+    case "exthdr": {
+      const op = enumOut(num(o.op), ENUM.exthdrOp) as NftExthdrOp | number;
+      const common = { op, exthdrType: num(o.type), offset: num(o.offset), len: num(o.len) };
+      if ((o.dreg === undefined) === (o.sreg === undefined)) throw UNTYPED;
+      if (o.sreg !== undefined) {
+        // The kernel dumps NFTA_EXTHDR_FLAGS (0) with a write too.
+        if (o.flags !== undefined && num(o.flags) !== 0) throw UNTYPED;
+        return { type: "exthdr", ...common, sreg: reg(o.sreg) };
+      }
+      const out: NftExthdrLoad = { type: "exthdr", ...common, dreg: reg(o.dreg) };
+      if (o.flags !== undefined) {
+        const flags = num(o.flags);
+        const present = ENUM.exthdrFlags.byName.get("present")!;
+        if ((flags & ~present) !== 0) throw UNTYPED;
+        out.present = flags === present;
+      }
+      return out;
+    }
+    case "objref":
+      // The set form (a map of objects: NFTA_OBJREF_SET_*) stays raw.
+      only(o, ["immType", "immName"]);
+      return {
+        type: "objref",
+        objType: enumOut(num(o.immType), ENUM.objType) as NftObjectType | number,
+        name: str(o.immName),
+      };
+    case "dynset":
+      throw UNTYPED; // dynsetOf decodes it (its expressions need the bytes)
   }
 }
 
@@ -1520,43 +1788,87 @@ function typed(kind: TypedKind, o: Record<string, unknown>): NftExpression {
  * raise {@link DecodeError}, nothing else.
  */
 export function readExpressions(buf: Uint8Array, start: number, end: number): NftExpression[] {
+  return readList(buf, start, end, 0);
+}
+
+function readList(buf: Uint8Array, start: number, end: number, depth: number): NftExpression[] {
   const out: NftExpression[] = [];
   const list = new AttrCursor(buf, start, end);
   while (list.next()) {
-    if (list.type !== LIST.elem) continue;
-    let name: string | undefined;
-    let dataStart = -1;
-    let dataEnd = -1;
-    const elem = list.nested();
-    while (elem.next()) {
-      if (elem.type === EXPR.name) name = elem.string();
-      else if (elem.type === EXPR.data) {
-        dataStart = elem.offset;
-        dataEnd = elem.offset + elem.length;
-      }
+    if (list.type === LIST.elem) {
+      out.push(readElem(buf, list.offset, list.offset + list.length, depth));
     }
-    if (name === undefined) {
-      throw new DecodeError("nftables expression", "no NFTA_EXPR_NAME", list.offset);
+  }
+  return out;
+}
+
+/** One expression from the attributes of an NFTA_LIST_ELEM (or NFTA_DYNSET_EXPR) nest. */
+function readElem(buf: Uint8Array, start: number, end: number, depth: number): NftExpression {
+  if (depth > MAX_DEPTH) {
+    throw new DecodeError("nftables expression", `nesting deeper than ${MAX_DEPTH}`, start);
+  }
+  let name: string | undefined;
+  let dataStart = -1;
+  let dataEnd = -1;
+  const elem = new AttrCursor(buf, start, end);
+  while (elem.next()) {
+    if (elem.type === EXPR.name) name = elem.string();
+    else if (elem.type === EXPR.data) {
+      dataStart = elem.offset;
+      dataEnd = elem.offset + elem.length;
     }
-    const set = Object.hasOwn(SETS, name) ? SETS[name as TypedKind] : undefined;
-    if (!set) {
-      // No NFTA_EXPR_DATA reads as an empty one (the kernel treats them alike).
-      out.push({
-        type: name,
-        raw: dataStart < 0 ? new Uint8Array(0) : buf.slice(dataStart, dataEnd),
-      });
-      continue;
+  }
+  if (name === undefined) {
+    throw new DecodeError("nftables expression", "no NFTA_EXPR_NAME", start);
+  }
+  const set = Object.hasOwn(SETS, name) ? SETS[name as TypedKind] : undefined;
+  if (!set) {
+    // No NFTA_EXPR_DATA reads as an empty one (the kernel treats them alike).
+    return { type: name, raw: dataStart < 0 ? new Uint8Array(0) : buf.slice(dataStart, dataEnd) };
+  }
+  const attrs = dataStart < 0 ? {} : decodeAttrs(set, buf, dataStart, dataEnd, 1);
+  try {
+    if (name === "dynset") return dynsetOf(attrs, buf, dataStart, dataEnd, depth);
+    if (hasUnknown(attrs)) throw UNTYPED;
+    return typed(name as TypedKind, attrs);
+  } catch (err) {
+    if (err !== UNTYPED) throw err;
+    return { type: name, raw: buf.slice(dataStart, dataEnd) };
+  }
+}
+
+/** A dynset: its scalars from `attrs`, its expressions decoded as expressions. */
+function dynsetOf(
+  attrs: Record<string, unknown>,
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  depth: number,
+): NftDynsetExpression {
+  const { expr: _expr, expressions: _exprs, ...scalars } = attrs;
+  if (hasUnknown(scalars)) throw UNTYPED;
+  only(scalars, ["setName", "setId", "op", "sregKey", "sregData", "timeout", "flags"]);
+  const op = ENUM.dynsetOp.byValue.get(num(scalars.op));
+  if (!op) throw UNTYPED;
+  const out: NftDynsetExpression = {
+    type: "dynset",
+    op: op as NftDynsetOp,
+    set: str(scalars.setName),
+    sregKey: reg(scalars.sregKey),
+  };
+  if (scalars.setId !== undefined) out.setId = num(scalars.setId);
+  if (scalars.sregData !== undefined) out.sregData = reg(scalars.sregData);
+  if (scalars.timeout !== undefined) out.timeout = big(scalars.timeout);
+  if (scalars.flags !== undefined) {
+    out.flags = flagsOut(num(scalars.flags), ENUM.dynsetFlags) as (NftDynsetFlag | number)[];
+  }
+  const c = new AttrCursor(buf, start, end);
+  const D = NFTABLES_ATTRS.exprDynsetAttrs;
+  while (c.next()) {
+    if (c.type === D.expr) out.expr = readElem(buf, c.offset, c.offset + c.length, depth + 1);
+    else if (c.type === D.expressions) {
+      out.exprs = readList(buf, c.offset, c.offset + c.length, depth + 1);
     }
-    const attrs = dataStart < 0 ? {} : decodeAttrs(set, buf, dataStart, dataEnd, 1);
-    let e: NftExpression;
-    try {
-      if (hasUnknown(attrs)) throw UNTYPED;
-      e = typed(name as TypedKind, attrs);
-    } catch (err) {
-      if (err !== UNTYPED) throw err;
-      e = { type: name, raw: buf.slice(dataStart, dataEnd) };
-    }
-    out.push(e);
   }
   return out;
 }

@@ -7,7 +7,9 @@
  * verdict register, `reg 1`–`reg 4` the 16-byte ones, `reg 8`–`reg 23` the
  * 32-bit ones that overlap them) or readable names: `"verdict"`, `"reg1"` …
  * `"reg4"`, `"reg32_00"` … `"reg32_15"` (NFT_REG_1, NFT_REG32_00, … of
- * nf_tables.h). Decoded expressions always carry the number.
+ * nf_tables.h). Checked and decoded expressions carry the number the kernel
+ * dumps: `reg32_00`, `reg32_04`, `reg32_08` and `reg32_12` (8, 12, 16, 20) are
+ * the same words as `reg1`–`reg4` and come back as 1–4.
  *
  * Data decodes to a `Uint8Array`, always: the bytes as the kernel holds them,
  * which {@link formatNftData} shows as `nft --debug=netlink` does.
@@ -75,14 +77,28 @@ export function registerWord(n: number): number {
 }
 
 /**
- * A register as a number, or an {@link ArgumentError} naming `path`. `verdict`
+ * The number the kernel gives register `n` back as: a 32-bit register that
+ * starts a 16-byte one is that one (NFT_REG32_00 is NFT_REG_1, NFT_REG32_04
+ * NFT_REG_2, …: the same words — nft_dump_register), others are themselves.
+ */
+export function canonicalRegister(n: number): number {
+  const w = n - NFT_REGISTER.REG32_00;
+  if (w >= 0 && w < REGISTER_WORDS && w % WORDS_PER_REG === 0) {
+    return NFT_REGISTER.REG_1 + w / WORDS_PER_REG;
+  }
+  return n;
+}
+
+/**
+ * A register as its canonical number ({@link canonicalRegister}), or an
+ * {@link ArgumentError} naming `path`. `verdict`
  * says whether the verdict register is allowed here (only where a verdict is
  * stored), else only the data registers are.
  */
 export function checkRegister(v: unknown, path: string, verdict = false): number {
   const n = typeof v === "string" ? REGISTER_BY_NAME.get(v) : v;
   if (typeof n === "number" && REGISTER_NAMES.has(n) && (verdict || n !== VERDICT_REGISTER)) {
-    return n;
+    return canonicalRegister(n);
   }
   const expected = verdict
     ? 'a register: 0–4, 8–23, "verdict", "reg1"…"reg4" or "reg32_00"…"reg32_15"'

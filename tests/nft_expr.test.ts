@@ -24,8 +24,11 @@ import {
   type NftCtDirection,
   type NftCtKey,
   nftData,
+  type NftDynsetFlag,
+  type NftDynsetOp,
   nftExpr,
   type NftExpression,
+  type NftExthdrOp,
   type NftFamily,
   type NftFibFlag,
   type NftFibResult,
@@ -34,6 +37,7 @@ import {
   type NftMetaKey,
   type NftNatFlag,
   type NftNatType,
+  type NftObjectType,
   type NftPayloadBase,
   type NftQuotaFlag,
   type NftRangeOp,
@@ -45,6 +49,7 @@ import {
 } from "../netfilter/nft_expr.ts";
 import type {
   NFPROTO,
+  NFT_DYNSET_OP,
   NFT_LIMIT,
   NFT_LOG_LEVEL,
   NFT_NAT,
@@ -89,6 +94,10 @@ const _names: true[] = [
   true as Same<NftFibResult, Names<E["fibResult"]>>,
   true as Same<NftFibFlag, Names<E["fibFlags"]>>,
   true as Same<NftQuotaFlag, Names<E["quotaFlags"]>>,
+  true as Same<NftExthdrOp, Names<E["exthdrOps"]>>,
+  true as Same<NftObjectType, Names<E["objectType"]>>,
+  true as Same<NftDynsetFlag, Names<E["dynsetFlags"]>>,
+  true as Same<NftDynsetOp, Lowercase<Names<typeof NFT_DYNSET_OP>>>,
   true as Same<NftRegisterName, RegisterNames<Names<typeof NFT_REGISTER>>>,
 ];
 
@@ -343,6 +352,82 @@ const GOLDEN: Golden[] = [
     bytes:
       "340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000c0800040000000004440001800c0001006269747769736500340002800800010000000001080002000000000108000300000000040c00048008000100fffff0000c00058008000100000000002c00018008000100636d700020000280080001000000000108000200000000000c000380080001000a001000300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000001",
   },
+  {
+    // [ objref type 1 name cnt ]
+    rule: 'counter name "cnt"',
+    exprs: [{ type: "objref", objType: "counter", name: "cnt" }],
+    bytes: "240001800b0001006f626a726566000014000280080001000000000107000200636e7400",
+  },
+  {
+    // [ immediate reg 1 0x00005005 ] [ exthdr write tcpopt reg 1 => 2b @ 2 + 2 ]
+    rule: "tcp option maxseg size set 1360",
+    exprs: [
+      { type: "immediate", dreg: 1, data: { port: 1360 } },
+      { type: "exthdr", op: "tcpopt", exthdrType: 2, offset: 2, len: 2, sreg: 1 },
+    ],
+    bytes:
+      "2c0001800e000100696d6d6564696174650000001800028008000100000000010c00028006000100055000003c0001800b00010065787468647200002c00028008000700000000010500020002000000080003000000000208000400000000020800060000000001",
+  },
+  {
+    // [ exthdr load tcpopt 2b @ 2 + 2 => reg 1 ] [ cmp eq reg 1 0x00007805 ] [ immediate reg 0 drop ]
+    rule: "tcp option maxseg size 1400 drop",
+    exprs: [
+      {
+        type: "exthdr",
+        op: "tcpopt",
+        exthdrType: 2,
+        offset: 2,
+        len: 2,
+        dreg: 1,
+        present: false,
+      },
+      { type: "cmp", sreg: 1, op: "eq", data: { be16: 1400 } },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+    bytes:
+      "440001800b0001006578746864720000340002800800010000000001050002000200000008000300000000020800040000000002080006000000000108000500000000002c00018008000100636d700020000280080001000000000108000200000000000c0003800600010005780000300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000000",
+  },
+  {
+    // [ payload load 4b @ network header + 12 => reg 1 ]
+    // [ dynset update reg_key 1 set m timeout 0ms expr [ limit rate 10/second burst 5 type packets flags 0x1 ] ]
+    // [ immediate reg 0 drop ]
+    rule: "update @m { ip saddr limit rate over 10/second } drop",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      {
+        type: "dynset",
+        op: "update",
+        set: "m",
+        setId: 1,
+        sregKey: 1,
+        expr: { type: "limit", rate: 10, unit: 1, burst: 5, limitType: "pkts", flags: 1 },
+      },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+    bytes:
+      "340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000c0800040000000004780001800b00010064796e73657400006800028008000400000000010800030000000001060001006d0000000800020000000001440007800a0001006c696d6974000000340002800c000100000000000000000a0c0002000000000000000001080003000000000508000400000000000800050000000001300001800e000100696d6d6564696174650000001c0002800800010000000000100002800c0002800800010000000000",
+  },
+  {
+    // [ payload load 4b @ network header + 12 => reg 1 ] [ dynset add reg_key 1 set s timeout 10000ms ]
+    rule: "add @s { ip saddr timeout 10s }",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      { type: "dynset", op: "add", set: "s", setId: 2, sregKey: 1, timeout: 10_000 },
+    ],
+    bytes:
+      "340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000c0800040000000004400001800b00010064796e736574000030000280080004000000000108000300000000000c000600000000000000271006000100730000000800020000000002",
+  },
+  {
+    // [ payload load 4b @ network header + 12 => reg 1 ]
+    // [ dynset update reg_key 1 set m timeout 0ms expr [ counter pkts 0 bytes 0 ] ]
+    rule: "update @m { ip saddr counter }",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      { type: "dynset", op: "update", set: "m", setId: 1, sregKey: 1, expr: { type: "counter" } },
+    ],
+    bytes:
+      "340001800c0001007061796c6f6164002400028008000100000000010800020000000001080003000000000c0800040000000004480001800b00010064796e73657400003800028008000400000000010800030000000001060001006d0000000800020000000001140007800c000100636f756e7465720004000280",
+  },
 ];
 
 describe("nft expressions: golden bytes of nft 1.0.6", () => {
@@ -488,7 +573,7 @@ const ROUND_TRIPS: NftExpression[][] = [
   ],
   [
     {
-      type: "exthdr",
+      type: "queue",
       raw: unhex("080001000000000108000200000000010800030000000002"),
     },
     { type: "cmp", sreg: 1, op: "eq", data: { u32: 1 } },
@@ -508,6 +593,32 @@ const ROUND_TRIPS: NftExpression[][] = [
     { type: "quota", bytes: 0, consumed: 2n ** 63n },
     { type: "notrack" },
   ],
+  [
+    { type: "exthdr", op: "ipv6", exthdrType: 43, offset: 0, len: 1, dreg: 1, present: true },
+    { type: "cmp", sreg: 1, op: "eq", data: { u8: 1 } },
+    { type: "exthdr", op: "sctp", exthdrType: 1, offset: 4, len: 4, dreg: "reg32_05" },
+    { type: "exthdr", op: 9, exthdrType: 255, offset: 1, len: 4, sreg: "reg32_05" },
+    { type: "objref", objType: "quota", name: "q1" },
+    { type: "objref", objType: 77, name: "x" },
+  ],
+  [
+    { type: "payload", base: "network", offset: 16, len: 4, dreg: 1 },
+    { type: "immediate", dreg: 2, data: { u32: 7 } },
+    {
+      type: "dynset",
+      op: "delete",
+      set: "m2",
+      sregKey: 1,
+      sregData: 2,
+      timeout: 2n ** 40n,
+      flags: ["inv", "expr"],
+      exprs: [
+        { type: "counter", bytes: 1, packets: 2 },
+        { type: "quota", bytes: 10 },
+        { type: "queue", raw: Uint8Array.of(6, 0, 1, 0, 0, 3, 0, 0) },
+      ],
+    },
+  ],
 ];
 
 describe("nft expressions: round trips", () => {
@@ -526,7 +637,7 @@ describe("nft expressions: round trips", () => {
   it("tells raw expressions apart, and narrows the rest by type", () => {
     const bytes = unhex(GOLDEN.find((g) => g.rule === "fib saddr . iif oif missing drop")!.bytes);
     const [fib, cmp] = readExpressions(bytes, 0, bytes.length);
-    const raw: NftExpression = { type: "exthdr", raw: Uint8Array.of(8, 0, 1, 0, 0, 0, 0, 1) };
+    const raw: NftExpression = { type: "queue", raw: Uint8Array.of(8, 0, 1, 0, 0, 0, 0, 1) };
     assert.equal(isRawExpression(raw), true);
     assert.equal(isRawExpression(fib!), false);
     if (!isRawExpression(cmp!) && cmp!.type === "cmp") {
@@ -545,18 +656,20 @@ describe("nft expressions: round trips", () => {
     );
   });
 
-  it("gives registers as numbers whatever name they were given", () => {
+  it("gives registers as numbers whatever name they were given, as the kernel dumps them", () => {
     const checked = checkExpressions([
       { type: "payload", base: "ll", offset: 0, len: 4, dreg: "reg32_15" },
       { type: "cmp", sreg: "reg32_15", op: "eq", data: { u32: 1 } },
       { type: "payload", base: "ll", offset: 0, len: 16, dreg: "reg3" },
-      { type: "cmp", sreg: 16, op: "eq", data: { u32: 1 } },
+      { type: "cmp", sreg: 16, op: "eq", data: { u32: 1 } }, // reg32_08: reg3's first word
+      { type: "cmp", sreg: "reg32_09", op: "eq", data: { u32: 1 } },
     ], "e");
     assert.deepEqual(checked.map((e) => "sreg" in e ? e.sreg : "dreg" in e ? e.dreg : -1), [
       23,
       23,
       3,
-      16,
+      3,
+      17,
     ]);
   });
 
@@ -570,13 +683,13 @@ describe("nft expressions: round trips", () => {
       w.endAttr(d);
       w.endAttr(e);
     };
-    elem("exthdr", "080001000000000108000200000000010800030000000002");
+    elem("queue", "080001000000000108000200000000010800030000000002");
     elem("meta", "08000200000000030800010000000001" + "0800630000000007"); // + attribute 99
     elem("cmp", "0800010000000001"); // no op, no data
     elem("meta", "080002000000000308000100000000010800030000000001"); // dreg and sreg
     const bytes = w.finish();
     const got = readExpressions(bytes, 0, bytes.length);
-    assert.deepEqual(got.map((e) => e.type), ["exthdr", "meta", "cmp", "meta"]);
+    assert.deepEqual(got.map((e) => e.type), ["queue", "meta", "cmp", "meta"]);
     for (const e of got) assert.ok("raw" in e);
     assert.equal(hex(encode(got)), hex(bytes));
   });
@@ -741,7 +854,25 @@ describe("nft expressions: bad input", () => {
     [[{ type: "reject", rejectType: "icmpUnreach", icmpCode: 256 }], /"e\[0\]\.icmpCode"/],
     [[{ type: "ct", key: "mark", dreg: 1, direction: "sideways" }], /"e\[0\]\.direction"/],
     [[{ type: "lookup", set: "", sreg: 1 }], /"e\[0\]\.set": expected a set name/],
-    [[{ type: "exthdr", raw: "0800" }], /"e\[0\]\.raw": expected a Uint8Array/],
+    [[{ type: "queue", raw: "0800" }], /"e\[0\]\.raw": expected a Uint8Array/],
+    [
+      [{ type: "dynset", op: "add", set: "s", sregKey: 1 }],
+      /missing register "e\[0\]\.sregKey"/,
+    ],
+    [
+      [
+        { type: "payload", base: "ll", offset: 0, len: 4, dreg: 1 },
+        { type: "dynset", op: "add", set: "s", sregKey: 1, expr: { type: "counter", bytez: 1 } },
+      ],
+      /"e\[1\]\.expr\.bytez": expected one of type, bytes, packets/,
+    ],
+    [
+      [
+        { type: "payload", base: "ll", offset: 0, len: 4, dreg: 1 },
+        { type: "dynset", op: "touch", set: "s", sregKey: 1 },
+      ],
+      /"e\[1\]\.op": expected one of add, update, delete/,
+    ],
   ];
   for (const [input, message] of cases) {
     it(`refuses ${JSON.stringify(input, (_k, v) => typeof v === "bigint" ? `${v}n` : v)}`, () => {
@@ -763,12 +894,12 @@ describe("nft expressions: bad input", () => {
   });
 
   it("stops checking reads after a raw expression (its writes are unknown)", () => {
-    const exthdr = {
-      type: "exthdr",
+    const queue = {
+      type: "queue",
       raw: unhex("080001000000000108000200000000010800030000000002"),
     };
     assert.equal(
-      checkExpressions([exthdr, { type: "cmp", sreg: 1, op: "eq", data: { u32: 1 } }], "e").length,
+      checkExpressions([queue, { type: "cmp", sreg: 1, op: "eq", data: { u32: 1 } }], "e").length,
       2,
     );
   });

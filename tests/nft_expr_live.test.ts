@@ -4,17 +4,27 @@
  * readExpressions — every expression typed (none left raw) and equal to what
  * the rule says, as the kernel reports it back. The rules are those of the
  * golden cases in tests/nft_expr.test.ts, whose bytes nft sends.
- * The rule API itself (sending NFT_MSG_NEWRULE batches) is netfilter/nftables.ts's.
+ * And the other way: rules written by writeExpressions, sent in a minimal
+ * NFNL_MSG_BATCH_BEGIN … NFT_MSG_NEWRULE … BATCH_END transaction (the rule
+ * API itself is netfilter/nftables.ts's), accepted by the kernel, dumped back
+ * equal, and listed by nft.
  */
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { type NftExpression, readExpressions } from "../netfilter/nft_expr.ts";
-import { checkExpressions } from "../netfilter/nft_expr.ts";
+import {
+  checkExpressions,
+  type NftExpression,
+  readExpressions,
+  writeExpressions,
+} from "../netfilter/nft_expr.ts";
 import { NetlinkSocket } from "../core/socket.ts";
 import { PROTOCOL } from "../core/protocol.ts";
 import { AttrCursor } from "../core/codec.ts";
-import { NFNETLINK_STRUCTS, NFNL_SUBSYS } from "../core/tables/nfnetlink.ts";
+import { NFNETLINK_STRUCTS, NFNL_MSG, NFNL_SUBSYS } from "../core/tables/nfnetlink.ts";
+import { NLM_F } from "../core/tables/netlink.ts";
+import type { Request } from "../core/message.ts";
+import type { Writer } from "../core/writer.ts";
 import { NFPROTO, NFT_MSG, NFTABLES_ATTRS } from "../core/tables/nftables.ts";
 import { createTestNetns, isRoot, removeTestNetns, skipReason } from "./helpers.ts";
 
@@ -225,6 +235,54 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
   },
   {
     chain: "c",
+    rule: 'counter name "cnt"',
+    exprs: [{ type: "objref", objType: "counter", name: "cnt" }],
+  },
+  {
+    chain: "c",
+    rule: "tcp option maxseg size 1400 drop",
+    exprs: [
+      { type: "exthdr", op: "tcpopt", exthdrType: 2, offset: 2, len: 2, dreg: 1, present: false },
+      { type: "cmp", sreg: 1, op: "eq", data: { be16: 1400 } },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+  },
+  {
+    chain: "r",
+    rule: "tcp option maxseg size set 1360",
+    exprs: [
+      { type: "immediate", dreg: 1, data: { port: 1360 } },
+      { type: "exthdr", op: "tcpopt", exthdrType: 2, offset: 2, len: 2, sreg: 1 },
+    ],
+  },
+  {
+    chain: "c",
+    rule: "update @m { ip saddr limit rate over 10/second } drop",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      // nft_dynset_dump: no batch id; the timeout and flags always.
+      {
+        type: "dynset",
+        op: "update",
+        set: "m",
+        sregKey: 1,
+        timeout: 0,
+        flags: [],
+        expr: { type: "limit", rate: 10, unit: 1, burst: 5, limitType: "pkts", flags: 1 },
+      },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+  },
+  {
+    chain: "c",
+    rule: "add @s { ip saddr timeout 10s }",
+    exprs: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      { type: "dynset", op: "add", set: "s", sregKey: 1, timeout: 10_000, flags: [] },
+    ],
+  },
+  {
+    chain: "c",
     rule: "ip saddr 10.0.16.0/20 accept",
     exprs: [
       { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
@@ -244,6 +302,14 @@ const RULES: { chain: string; rule: string; exprs: NftExpression[] }[] = [
 ];
 
 const RULESET = `table ip nlrt {
+  counter cnt {
+  }
+  set m {
+    type ipv4_addr; flags dynamic;
+  }
+  set s {
+    type ipv4_addr; flags dynamic,timeout;
+  }
   chain c2 {
   }
   chain c {
@@ -310,6 +376,168 @@ describe("nft expressions: rules nft made, as the kernel dumps them", live, () =
         }
         assert.deepEqual(rule, want[i], `rule ${i}`);
       }
+    } finally {
+      removeTestNetns(ns);
+    }
+  });
+});
+
+/** nfgenmsg: family, version 0, res_id (big-endian). */
+function nfgen(w: Writer, family: number, resId = 0): void {
+  w.u8(family);
+  w.u8(0);
+  w.u16(resId, true);
+}
+
+/** One transaction adding `rules` to table nlrt (ip), chain c. */
+function ruleBatch(rules: readonly NftExpression[][]): Request[] {
+  const edge = (type: number): Request => ({
+    type,
+    body: (w) => nfgen(w, 0, NFNL_SUBSYS.NFTABLES),
+  });
+  return [
+    edge(NFNL_MSG.BATCH_BEGIN),
+    ...rules.map((exprs): Request => ({
+      type: (NFNL_SUBSYS.NFTABLES << 8) | NFT_MSG.NEWRULE,
+      flags: NLM_F.CREATE | NLM_F.APPEND,
+      name: "NFT_MSG_NEWRULE",
+      body: (w) => {
+        nfgen(w, NFPROTO.IPV4);
+        w.attrString(RULE.table, "nlrt");
+        w.attrString(RULE.chain, "c");
+        const e = w.beginNested(RULE.expressions);
+        writeExpressions(w, exprs);
+        w.endAttr(e);
+      },
+    })),
+    edge(NFNL_MSG.BATCH_END),
+  ];
+}
+
+/** Rules only this library writes (shapes nft's golden rules lack), and what the kernel dumps back. */
+const WRITTEN: { sent: NftExpression[]; dumped: NftExpression[] }[] = [
+  {
+    sent: [
+      { type: "ct", key: "src", dreg: 1, direction: "original" },
+      { type: "cmp", sreg: 1, op: "eq", data: { ip: "10.0.0.1" } },
+      { type: "ct", key: "protoDst", dreg: "reg32_04", direction: "reply" },
+      { type: "cmp", sreg: "reg32_04", op: "eq", data: { port: 80 } },
+      { type: "counter", bytes: 7, packets: 1 },
+      { type: "immediate", verdict: { code: "accept" } },
+    ],
+    // reg32_04 is dumped as reg 2 (nft_dump_register), as checkExpressions gives it.
+    dumped: [],
+  },
+  {
+    sent: [
+      { type: "meta", key: "mark", dreg: 1 },
+      { type: "bitwise", sreg: 1, dreg: 2, len: 4, op: "rshift", data: { u32: 8 } },
+      { type: "cmp", sreg: 2, op: "gte", data: { u32: 1 } },
+      { type: "log", group: 5, snaplen: 128, qthreshold: 10 },
+      { type: "immediate", verdict: { code: "drop" } },
+    ],
+    dumped: [],
+  },
+  {
+    sent: [
+      { type: "payload", base: "network", offset: 12, len: 4, dreg: 1 },
+      { type: "lookup", set: "blocked", sreg: 1, invert: true },
+      {
+        type: "limit",
+        rate: 1000,
+        unit: 60,
+        burst: 5,
+        limitType: "pkt_bytes",
+        flags: 1,
+      },
+      { type: "reject", rejectType: "icmpUnreach", icmpCode: 3 },
+    ],
+    dumped: [],
+  },
+  {
+    sent: [
+      { type: "payload", base: "network", offset: 16, len: 4, dreg: 1 },
+      { type: "lookup", set: "marks", sreg: 1, dreg: 2 },
+      { type: "meta", key: "mark", sreg: 2 },
+      { type: "lookup", set: "verdicts", sreg: 1, dreg: "verdict" },
+    ],
+    // NFTA_LOOKUP_FLAGS is always dumped (nft_lookup_dump).
+    dumped: [
+      { type: "payload", base: "network", offset: 16, len: 4, dreg: 1 },
+      { type: "lookup", set: "marks", sreg: 1, dreg: 2, invert: false },
+      { type: "meta", key: "mark", sreg: 2 },
+      { type: "lookup", set: "verdicts", sreg: 1, dreg: 0, invert: false },
+    ],
+  },
+  {
+    sent: [
+      { type: "meta", key: "l4proto", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { proto: "tcp" } },
+      { type: "payload", base: "transport", offset: 0, len: 2, dreg: 1 },
+      { type: "range", sreg: 1, op: "eq", from: { port: 1024 }, to: { port: 65535 } },
+      { type: "quota", bytes: 1000, flags: ["invert"] },
+      { type: "immediate", verdict: { code: "goto", chain: "c2" } },
+    ],
+    // NFTA_QUOTA_CONSUMED is always dumped (nft_quota_do_dump).
+    dumped: [
+      { type: "meta", key: "l4proto", dreg: 1 },
+      { type: "cmp", sreg: 1, op: "eq", data: { proto: "tcp" } },
+      { type: "payload", base: "transport", offset: 0, len: 2, dreg: 1 },
+      { type: "range", sreg: 1, op: "eq", from: { port: 1024 }, to: { port: 65535 } },
+      { type: "quota", bytes: 1000, consumed: 0, flags: ["invert"] },
+      { type: "immediate", verdict: { code: "goto", chain: "c2" } },
+    ],
+  },
+];
+
+describe("nft expressions: rules this library writes, as the kernel takes them", live, () => {
+  it("adds them in one transaction, dumps them back equal, nft lists them", async () => {
+    const ns = createTestNetns();
+    try {
+      const setup = nftIn(
+        ns,
+        ["-f", "-"],
+        `table ip nlrt {
+  set blocked { type ipv4_addr; }
+  map marks { type ipv4_addr : mark; }
+  map verdicts { type ipv4_addr : verdict; }
+  chain c2 { }
+  chain c { type filter hook input priority 0; }
+}
+`,
+      );
+      assert.equal(setup.status, 0, setup.stderr);
+      {
+        await using sock = NetlinkSocket.open({ protocol: PROTOCOL.NETFILTER.number, netns: ns });
+        const results = await sock.batch(ruleBatch(WRITTEN.map((r) => r.sent)), {
+          signal: AbortSignal.timeout(10_000),
+        });
+        for (const [i, r] of results.entries()) {
+          assert.ok(r.ok, `message ${i}: ${!r.ok && r.error}`);
+        }
+      }
+      const got = await dumpRules(ns);
+      assert.equal(got.length, WRITTEN.length);
+      for (const [i, rule] of got.entries()) {
+        const want = WRITTEN[i]!.dumped.length ? WRITTEN[i]!.dumped : WRITTEN[i]!.sent;
+        assert.deepEqual(
+          rule,
+          { chain: "c", exprs: checkExpressions(want, "dumped") },
+          `rule ${i}`,
+        );
+      }
+      const listed = nftIn(ns, ["list", "chain", "ip", "nlrt", "c"]);
+      assert.equal(listed.status, 0, listed.stderr);
+      // nft 1.0.6's words for them (proto-dst has no protocol to print it by).
+      for (
+        const line of [
+          "ct original ip saddr 10.0.0.1 ct reply proto-dst 0x50 [invalid type] counter packets 1 bytes 7 accept",
+          "meta mark >> 8 >= 0x00000001 log group 5 snaplen 128 queue-threshold 10 drop",
+          "ip saddr != @blocked limit rate over 1000 bytes/minute burst 5 bytes reject",
+          "meta mark set ip daddr map @marks ip daddr vmap @verdicts",
+          "tcp sport 1024-65535 quota over 1000 bytes goto c2",
+        ]
+      ) assert.ok(listed.stdout.includes(`\t\t${line}\n`), `nft lists: ${line}\n${listed.stdout}`);
     } finally {
       removeTestNetns(ns);
     }

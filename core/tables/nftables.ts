@@ -215,6 +215,29 @@ export const NFTABLES: SpecData = {
         ["icmpxUnreach", 2],
       ],
     },
+    "exthdrOps": {
+      "flags": false,
+      "entries": [
+        ["ipv6", 0],
+        ["tcpopt", 1],
+        ["ipv4", 2],
+        ["sctp", 3],
+        ["dccp", 4],
+      ],
+    },
+    "exthdrFlags": {
+      "flags": true,
+      "entries": [
+        ["present", 1],
+      ],
+    },
+    "dynsetFlags": {
+      "flags": true,
+      "entries": [
+        ["inv", 1],
+        ["expr", 2],
+      ],
+    },
   },
   "structs": {
     "nfgenmsg": [
@@ -514,6 +537,27 @@ export const NFTABLES: SpecData = {
       [2, "regProtoMax", "u32", { "be": true }],
       [3, "flags", "u32", { "be": true, "enum": "natRangeFlags", "flags": true }],
     ],
+    "exprExthdrAttrs": [
+      [1, "dreg", "u32", { "be": true }],
+      [2, "type", "u8"],
+      [3, "offset", "u32", { "be": true }],
+      [4, "len", "u32", { "be": true }],
+      [5, "flags", "u32", { "be": true, "enum": "exthdrFlags", "flags": true }],
+      [6, "op", "u32", { "be": true, "enum": "exthdrOps" }],
+      [7, "sreg", "u32", { "be": true }],
+    ],
+    "exprDynsetAttrs": [
+      [1, "setName", "string"],
+      [2, "setId", "u32", { "be": true }],
+      [3, "op", "u32", { "be": true }],
+      [4, "sregKey", "u32", { "be": true }],
+      [5, "sregData", "u32", { "be": true }],
+      [6, "timeout", "u64", { "be": true }],
+      [7, "expr", "nest", { "nest": "exprAttrs" }],
+      [8, "pad", "pad"],
+      [9, "flags", "u32", { "be": true, "enum": "dynsetFlags", "flags": true }],
+      [10, "expressions", "nest", { "nest": "exprListAttrs" }],
+    ],
   },
   "subMessages": {
     "exprOps": {
@@ -538,6 +582,8 @@ export const NFTABLES: SpecData = {
       "log": "exprLogAttrs",
       "masq": "exprMasqAttrs",
       "redir": "exprRedirAttrs",
+      "exthdr": "exprExthdrAttrs",
+      "dynset": "exprDynsetAttrs",
     },
     "objData": { "counter": "counterAttrs", "quota": "quotaAttrs" },
   },
@@ -689,6 +735,27 @@ export const NFTABLES_ATTRS = {
   },
   "exprMasqAttrs": { "flags": 1, "regProtoMin": 2, "regProtoMax": 3 },
   "exprRedirAttrs": { "regProtoMin": 1, "regProtoMax": 2, "flags": 3 },
+  "exprExthdrAttrs": {
+    "dreg": 1,
+    "type": 2,
+    "offset": 3,
+    "len": 4,
+    "flags": 5,
+    "op": 6,
+    "sreg": 7,
+  },
+  "exprDynsetAttrs": {
+    "setName": 1,
+    "setId": 2,
+    "op": 3,
+    "sregKey": 4,
+    "sregData": 5,
+    "timeout": 6,
+    "expr": 7,
+    "pad": 8,
+    "flags": 9,
+    "expressions": 10,
+  },
 } as const;
 
 /** Struct layouts: size, member offsets (`at`) and member types (`be`: big-endian). */
@@ -821,6 +888,9 @@ export const NFTABLES_ENUMS = {
   "fibResult": { "oif": 1, "oifname": 2, "addrtype": 3 },
   "fibFlags": { "saddr": 1, "daddr": 2, "mark": 4, "iif": 8, "oif": 16, "present": 32 },
   "rejectTypes": { "icmpUnreach": 0, "tcpRst": 1, "icmpxUnreach": 2 },
+  "exthdrOps": { "ipv6": 0, "tcpopt": 1, "ipv4": 2, "sctp": 3, "dccp": 4 },
+  "exthdrFlags": { "present": 1 },
+  "dynsetFlags": { "inv": 1, "expr": 2 },
 } as const;
 
 /** nftables message types (the low byte). */

@@ -29,12 +29,18 @@
  *   them (every integer big-endian: nla_get_be32/be64/be16; masq and redir
  *   flags are NF_NAT_RANGE_* bits), and added to the exprOps sub-message,
  *   as is quota (its set is the spec's quotaAttrs, the object's).
+ * - exthdr (nft_exthdr.c: IPv6, TCP option, IPv4 option, SCTP chunk and DCCP
+ *   option matches and writes) likewise, from NFTA_EXTHDR_* (NFTA_EXTHDR_TYPE
+ *   is a u8), with the enums exthdrOps (enum nft_exthdr_op) and exthdrFlags
+ *   (enum nft_exthdr_flags); and dynset (nft_dynset.c: add, update or delete
+ *   set elements from the packet path), from NFTA_DYNSET_* with dynsetFlags
+ *   (enum nft_dynset_flags).
  *
  * @module
  */
 import type { Out } from "../../core/ynl.ts";
 import { headerSet } from "./uapi_sets.ts";
-import { camel, enumValues } from "./cheader.ts";
+import { camel, enumValues, namedEnum } from "./cheader.ts";
 
 /** Spec set → the prefix of its header enum; spec names the header spells otherwise. */
 const HEADER_SETS: [string, string, Record<string, string>?][] = [
@@ -165,6 +171,41 @@ export function nftablesFixes(spec: Out, header: string): Out {
     REG_PROTO_MAX: ["u32", BE],
     FLAGS: NAT_FLAGS,
   });
+  spec.sets.exprExthdrAttrs = headerSet(header, "NFTA_EXTHDR_", {
+    DREG: ["u32", BE],
+    TYPE: "u8",
+    OFFSET: ["u32", BE],
+    LEN: ["u32", BE],
+    FLAGS: ["u32", { be: true, enum: "exthdrFlags", flags: true }],
+    OP: ["u32", { be: true, enum: "exthdrOps" }],
+    SREG: ["u32", BE],
+  });
+  const entries = (m: Map<string, number>) =>
+    [...m].map(([k, v]) => [camel(k), v] as [string, number]);
+  spec.enums.exthdrOps = {
+    flags: false,
+    entries: entries(namedEnum(header, "nft_exthdr_op", "NFT_EXTHDR_OP_")),
+  };
+  spec.enums.exthdrFlags = {
+    flags: true,
+    entries: entries(namedEnum(header, "nft_exthdr_flags", "NFT_EXTHDR_F_")),
+  };
+  spec.sets.exprDynsetAttrs = headerSet(header, "NFTA_DYNSET_", {
+    SET_NAME: "string",
+    SET_ID: ["u32", BE],
+    OP: ["u32", BE],
+    SREG_KEY: ["u32", BE],
+    SREG_DATA: ["u32", BE],
+    TIMEOUT: ["u64", BE],
+    EXPR: ["nest", { nest: "exprAttrs" }],
+    PAD: "pad",
+    FLAGS: ["u32", { be: true, enum: "dynsetFlags", flags: true }],
+    EXPRESSIONS: ["nest", { nest: "exprListAttrs" }],
+  });
+  spec.enums.dynsetFlags = {
+    flags: true,
+    entries: entries(namedEnum(header, "nft_dynset_flags", "NFT_DYNSET_F_")),
+  };
   const ops = spec.subMessages.exprOps;
   if (!ops) throw new Error("nftables.yaml has no exprOps sub-message");
   Object.assign(ops, {
@@ -173,6 +214,8 @@ export function nftablesFixes(spec: Out, header: string): Out {
     log: "exprLogAttrs",
     masq: "exprMasqAttrs",
     redir: "exprRedirAttrs",
+    exthdr: "exprExthdrAttrs",
+    dynset: "exprDynsetAttrs",
     quota: ops.quota ?? "quotaAttrs",
   });
   return spec;
