@@ -186,10 +186,14 @@ export class Engine {
     return { messages: p.items as T[], ack: p.ack };
   }
 
-  /** Sends many requests in as few sends as possible and collects every ACK. */
+  /**
+   * Sends many requests in as few sends as possible and collects every ACK;
+   * with `oneSend`, all of them in one datagram (the caller sizes the send
+   * and receive buffers: an nfnetlink batch is one datagram).
+   */
   async batch<T = NetlinkMessage>(
     reqs: readonly Request[],
-    opts: { decode?: Decoder<T>; signal?: AbortSignal } = {},
+    opts: { decode?: Decoder<T>; signal?: AbortSignal; oneSend?: boolean } = {},
   ): Promise<BatchResult<T>[]> {
     this.#assertSends("send a batch");
     const decode = opts.decode ?? rawDecoder;
@@ -199,12 +203,14 @@ export class Engine {
     for (let i = 0; i < reqs.length;) {
       w.reset();
       const chunk: (Pending | undefined)[] = [];
-      while (i < reqs.length && chunk.length < BATCH_CHUNK) {
+      const maxCount = opts.oneSend ? Infinity : BATCH_CHUNK;
+      const maxBytes = opts.oneSend ? Infinity : BATCH_BYTES;
+      while (i < reqs.length && chunk.length < maxCount) {
         const req = reqs[i]!;
         const ack = req.ack !== false;
         const start = w.pos;
         encodeRequest(w, req, ack ? NLM_F.ACK : 0, 0);
-        if (chunk.length > 0 && w.pos > BATCH_BYTES) {
+        if (chunk.length > 0 && w.pos > maxBytes) {
           w.pos = start; // it starts the next send
           break;
         }

@@ -103,6 +103,7 @@ export {
 } from "./nft_names.ts";
 export type { NftRule, NftRuleRef, NftRuleReplace, NftRuleSpec } from "./nft_rules.ts";
 export {
+  canonicalRegister,
   checkExpressions,
   checkRegister,
   formatNftData,
@@ -119,8 +120,14 @@ export {
   type NftCtSet,
   nftData,
   type NftDataInput,
+  type NftDynsetExpression,
+  type NftDynsetFlag,
+  type NftDynsetOp,
   nftExpr,
   type NftExpression,
+  type NftExthdrLoad,
+  type NftExthdrOp,
+  type NftExthdrWrite,
   type NftFamily as NftNfproto,
   type NftFibExpression,
   type NftFibFlag,
@@ -140,6 +147,8 @@ export {
   type NftNatFlag,
   type NftNatType,
   type NftNotrackExpression,
+  type NftObjectType,
+  type NftObjrefExpression,
   type NftPayloadBase,
   type NftPayloadLoad,
   type NftPayloadWrite,

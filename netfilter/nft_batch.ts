@@ -84,10 +84,18 @@ export class NftTransactionError extends NetlinkError {
   }
 }
 
-/** Changes per transaction: they go in one send, whose ACKs the socket collects in one batch. */
-export const NFT_MAX_CHANGES = 254;
-/** Bytes per transaction (one datagram, within the socket's batch send size). */
-export const NFT_MAX_BYTES = 1 << 16;
+/**
+ * Changes per transaction. A transaction is one datagram (the kernel applies
+ * an nfnetlink batch per datagram); its ACKs (about 36 bytes each, more with
+ * extended-ACK text) must fit the receive buffer.
+ */
+export const NFT_MAX_CHANGES = 16384;
+/**
+ * Bytes of messages per transaction: one datagram, within the send buffer
+ * {@link NFTables.open} asks for (2 MiB; the kernel refuses a datagram larger
+ * than its send buffer with EMSGSIZE).
+ */
+export const NFT_MAX_BYTES = 1 << 20;
 
 const NFGEN = NFNETLINK_STRUCTS.nfgenmsg;
 
@@ -171,7 +179,6 @@ export class NftTransaction {
     this.#items.push(c);
     return this;
   }
-
 
   /** `nft add table`. */
   addTable(spec: NftTableSpec): this {
@@ -314,7 +321,7 @@ export class NftTransaction {
     if (bytes > NFT_MAX_BYTES) {
       throw new ArgumentError("transaction", `at most ${NFT_MAX_BYTES} bytes of messages`, bytes);
     }
-    const results = await this.#host.socket.batch(reqs);
+    const results = await this.#host.socket.batch(reqs, { oneSend: true });
     const failures: NftFailure[] = [];
     results.forEach((r, i) => {
       if (r.ok) return;

@@ -22,7 +22,7 @@ import { NetlinkSocket } from "../core/socket.ts";
 import type { Subscription } from "../core/subscription.ts";
 import { NFNL_SUBSYS, NFNLGRP } from "../core/tables/nfnetlink.ts";
 import { NFT_MSG, NFTABLES_ATTRS } from "../core/tables/nftables.ts";
-import { NftTransaction } from "./nft_batch.ts";
+import { NFT_MAX_BYTES, NftTransaction } from "./nft_batch.ts";
 import {
   chainOf,
   elementsOf,
@@ -273,8 +273,10 @@ export class NFTables implements AsyncDisposable {
     if (mode !== "thread" && mode !== "process") {
       throw new ArgumentError("mode", '"thread" or "process"', mode);
     }
+    // A transaction is one datagram: the send buffer takes NFT_MAX_BYTES of it.
     const base = {
       protocol: PROTOCOL.NETFILTER,
+      sndbuf: 2 * NFT_MAX_BYTES,
       ...(opts.rcvbuf !== undefined ? { rcvbuf: opts.rcvbuf } : {}),
     };
     if (opts.netns === undefined) return new NFTables(NetlinkSocket.open(base));

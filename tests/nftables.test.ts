@@ -918,6 +918,42 @@ table ip n {
     assert.deepEqual(ruleset(ns), before);
   });
 
+  it("commits a transaction of 1000 rules (300 KB) as one datagram, and refuses one over 1 MiB", async () => {
+    nft(ns, ["flush", "ruleset"]);
+    nft(ns, ["add", "table", "inet", "r"]);
+    nft(ns, ["add", "chain", "inet", "r", "in"]);
+    const big = () => {
+      const tx = nftables.transaction();
+      for (let i = 1; i <= 1000; i++) {
+        tx.addRule({
+          ...at,
+          expressions: [...nftExpr.matchTcpDport(i), ...nftExpr.counter(), ...nftExpr.accept()],
+        });
+      }
+      return tx;
+    };
+    await big().commit();
+    const rules = nftRules();
+    assert.equal(rules.length, 1000);
+    assert.equal(rules[999].expr[0].match.right, 1000);
+    // The same with a refused last change: none of the 1000 is added.
+    nft(ns, ["flush", "chain", "inet", "r", "in"]);
+    await assert.rejects(
+      big().addRule({ ...at, chain: "missing", expressions: nftExpr.accept() }).commit(),
+      (e) => e instanceof NftTransactionError && e.index === 1000,
+    );
+    assert.equal(nftRules().length, 0);
+    const huge = nftables.transaction();
+    for (let i = 0; i < 4000; i++) {
+      huge.addRule({ ...at, expressions: [...nftExpr.matchTcpDport(1), ...nftExpr.accept()] });
+    }
+    await assert.rejects(
+      huge.commit(),
+      (e) => e instanceof ArgumentError && e.argument === "transaction",
+    );
+    assert.equal(nftRules().length, 0);
+  });
+
   it("hears new and deleted rules with their expressions", async () => {
     nft(ns, ["flush", "ruleset"]);
     nft(ns, ["add", "table", "inet", "r"]);
