@@ -119,7 +119,11 @@ export type NftRulesetEvent =
     readonly table: string;
     /** The set's name. */
     readonly set: string;
-    /** The elements (keys and values as raw bytes: events do not carry the set's types). */
+    /**
+     * The elements. Events do not carry the set's types: keys and values are
+     * typed when this client knows the set (listed, or announced by an
+     * event, before), raw bytes otherwise.
+     */
     readonly elements: NftElement[];
   }
   | {
@@ -155,8 +159,16 @@ export interface NftEventOptions {
 
 const ELEMS = NFT_SETS.elems;
 
-/** Decodes a multicast nftables message into an {@link NftRulesetEvent}. */
-function decodeEvent(m: MessageRef): NftRulesetEvent | undefined {
+/** Sets' element shapes by `family table name`, as a client has seen the sets. */
+type Shapes = Map<string, NftSetShape>;
+const shapeKey = (s: { family: NftFamily | number; table: string; name: string }) =>
+  `${s.family} ${s.table} ${s.name}`;
+
+/**
+ * Decodes a multicast nftables message into an {@link NftRulesetEvent};
+ * element keys are typed by `shapes` (sets listed or announced before).
+ */
+function decodeEvent(m: MessageRef, shapes: Shapes): NftRulesetEvent | undefined {
   if (m.type >> 8 !== NFNL_SUBSYS.NFTABLES) return undefined;
   const msg = m.type & 0xff;
   const kind = (...news: number[]): NftChangeKind => news.includes(msg) ? "new" : "delete";
@@ -177,19 +189,26 @@ function decodeEvent(m: MessageRef): NftRulesetEvent | undefined {
     case NFT_MSG.DELSET:
     case NFT_MSG.DESTROYSET: {
       const { family, a } = messageAttrs(m, NFT_SETS.set);
-      return { kind: kind(NFT_MSG.NEWSET), object: "set", set: setOf(family, a) };
+      const set = setOf(family, a);
+      if (msg === NFT_MSG.NEWSET) shapes.set(shapeKey(set), shapeOf(set));
+      else shapes.delete(shapeKey(set));
+      return { kind: kind(NFT_MSG.NEWSET), object: "set", set };
     }
     case NFT_MSG.NEWSETELEM:
     case NFT_MSG.DELSETELEM:
     case NFT_MSG.DESTROYSETELEM: {
       const { family, a } = messageAttrs(m, ELEMS);
+      const fam = familyName(family);
+      const table = a.table as string;
+      const set = a.set as string;
+      const shape = shapes.get(shapeKey({ family: fam, table, name: set }));
       return {
         kind: kind(NFT_MSG.NEWSETELEM),
         object: "element",
-        family: familyName(family),
-        table: a.table as string,
-        set: a.set as string,
-        elements: elementsOf(a, undefined),
+        family: fam,
+        table,
+        set,
+        elements: elementsOf(a, shape),
       };
     }
     case NFT_MSG.NEWRULE:
@@ -258,10 +277,12 @@ function checkFilter(f: unknown): NftFilter {
 export class NFTables implements AsyncDisposable {
   /** The NETLINK_NETFILTER socket. */
   readonly socket: NetlinkSocket;
+  /** The sets seen (listed, or announced by events): element events' keys are typed by them. */
+  readonly #shapes: Shapes = new Map();
 
   private constructor(socket: NetlinkSocket) {
     this.socket = socket;
-    socket.setEventDecoder(decodeEvent);
+    socket.setEventDecoder((m) => decodeEvent(m, this.#shapes));
   }
 
   /** Opens a NETLINK_NETFILTER socket (in `netns` when given) for the nftables ruleset. */
@@ -324,6 +345,7 @@ export class NFTables implements AsyncDisposable {
         return setOf(family, a);
       },
     }).all();
+    for (const s of all) this.#shapes.set(shapeKey(s), shapeOf(s));
     return all.filter((s) => matches(s, f));
   }
 
@@ -341,7 +363,9 @@ export class NFTables implements AsyncDisposable {
         return setOf(family, a);
       },
     });
-    return res.messages[0]!;
+    const s = res.messages[0]!;
+    this.#shapes.set(shapeKey(s), shapeOf(s));
+    return s;
   }
 
   /** @internal The shape of an existing set (for a transaction's elements). */

@@ -415,15 +415,16 @@ table ip gone { }
       if (e.object === "table") seen.push(`${e.kind} table ${e.table.name}`);
       else if (e.object === "chain") seen.push(`${e.kind} chain ${e.chain.name} ${e.chain.hook}`);
       else if (e.object === "set") seen.push(`${e.kind} set ${e.set.name} ${e.set.keyType}`);
-      else if (e.object === "element") seen.push(`${e.kind} element ${e.set} ${e.elements.length}`);
-      else if (e.object === "gen") seen.push(`gen ${e.procName}`);
+      else if (e.object === "element") {
+        seen.push(`${e.kind} element ${e.set} ${e.elements.map((x) => String(x.key)).join(",")}`);
+      } else if (e.object === "gen") seen.push(`gen ${e.procName}`);
       if (seen.at(-1) === "gen nft") break;
     }
     assert.deepEqual(seen.slice(0, 5), [
       "new table ev",
       "new chain c input",
       "new set s ipv4_addr",
-      "new element s 1",
+      "new element s 10.0.0.1", // typed: the set was announced first
       `gen ${seen[4]!.slice(4)}`,
     ]);
     assert.match(seen[4]!, /^gen .+/); // this process's (or its thread's) name
