@@ -186,44 +186,54 @@ export class Engine {
     return { messages: p.items as T[], ack: p.ack };
   }
 
-  /** Sends many requests in as few sends as possible and collects every ACK. */
+  /**
+   * Sends many requests in as few sends as possible and collects every ACK;
+   * with `oneSend`, all of them in one datagram (the caller sizes the send
+   * and receive buffers: an nfnetlink batch is one datagram).
+   */
   async batch<T = NetlinkMessage>(
     reqs: readonly Request[],
-    opts: { decode?: Decoder<T>; signal?: AbortSignal } = {},
+    opts: { decode?: Decoder<T>; signal?: AbortSignal; oneSend?: boolean } = {},
   ): Promise<BatchResult<T>[]> {
     this.#assertSends("send a batch");
     const decode = opts.decode ?? rawDecoder;
-    const all: Pending[] = [];
+    // One entry per request: its pending entry, or undefined (sent without ACK).
+    const all: (Pending | undefined)[] = [];
     const w = new Writer(Math.min(1 << 16, 64 * reqs.length + 64));
     for (let i = 0; i < reqs.length;) {
       w.reset();
-      const chunk: Pending[] = [];
-      while (i < reqs.length && chunk.length < BATCH_CHUNK) {
+      const chunk: (Pending | undefined)[] = [];
+      const maxCount = opts.oneSend ? Infinity : BATCH_CHUNK;
+      const maxBytes = opts.oneSend ? Infinity : BATCH_BYTES;
+      while (i < reqs.length && chunk.length < maxCount) {
         const req = reqs[i]!;
+        const ack = req.ack !== false;
         const start = w.pos;
-        encodeRequest(w, req, NLM_F.ACK, 0);
-        if (chunk.length > 0 && w.pos > BATCH_BYTES) {
+        encodeRequest(w, req, ack ? NLM_F.ACK : 0, 0);
+        if (chunk.length > 0 && w.pos > maxBytes) {
           w.pos = start; // it starts the next send
           break;
         }
         const seq = this.nextSeq();
         w.dv.setUint32(start + NLMSG_SEQ_OFFSET, seq, true);
-        chunk.push(this.#newPending(seq, this.#name(req, false), false, decode));
+        chunk.push(ack ? this.#newPending(seq, this.#name(req, false), false, decode) : undefined);
         i++;
       }
       try {
         this.#send(w.buf, w.pos);
       } catch (e) {
-        for (const p of chunk) this.#pending.delete(p.seq);
-        for (const p of all) if (!p.done) this.#pending.delete(p.seq);
+        for (const p of chunk) if (p) this.#pending.delete(p.seq);
+        for (const p of all) if (p && !p.done) this.#pending.delete(p.seq);
         throw e;
       }
       all.push(...chunk);
       this.#pump();
-      for (const p of chunk) if (!p.done) await this.#until(p, opts.signal);
+      for (const p of chunk) if (p && !p.done) await this.#until(p, opts.signal);
     }
     return all.map((p) =>
-      p.error
+      !p
+        ? { ok: true as const, messages: [], ack: {} }
+        : p.error
         ? { ok: false as const, error: p.error as NetlinkError }
         : { ok: true as const, messages: p.items as T[], ack: p.ack }
     );

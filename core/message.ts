@@ -99,6 +99,12 @@ export interface Request {
   body?: (w: Writer) => void;
   /** A name for errors, e.g. `"RTM_NEWLINK"`. */
   name?: string;
+  /**
+   * In a batch: `false` sends the message without NLM_F_ACK and waits for
+   * nothing (nfnetlink's NFNL_MSG_BATCH_END, which the kernel acknowledges
+   * only when the batch commits); its result is an empty success.
+   */
+  ack?: boolean;
 }
 
 /** The answer to a do-request. */

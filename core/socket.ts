@@ -280,11 +280,13 @@ export class NetlinkSocket implements AsyncDisposable {
   /**
    * Sends many requests, as few sends as possible (chunks whose ACKs fit the
    * receive buffer), and collects every ACK. Resolves with one result per
-   * request, in order; kernel errors are results, not rejections.
+   * request, in order; kernel errors are results, not rejections. With
+   * `oneSend`, every request goes in one datagram (nfnetlink batches, which
+   * the kernel applies per datagram): it must fit the send buffer.
    */
   batch<T = NetlinkMessage>(
     reqs: readonly Request[],
-    opts: { decode?: Decoder<T>; signal?: AbortSignal } = {},
+    opts: { decode?: Decoder<T>; signal?: AbortSignal; oneSend?: boolean } = {},
   ): Promise<BatchResult<T>[]> {
     return this.#engine.batch(reqs, opts);
   }
@@ -304,7 +306,7 @@ export class NetlinkSocket implements AsyncDisposable {
   static compile(reqs: readonly Request[], ack = true): Uint8Array {
     const w = new Writer();
     let seq = 1;
-    for (const req of reqs) encodeRequest(w, req, ack ? NLM_F.ACK : 0, seq++);
+    for (const req of reqs) encodeRequest(w, req, ack && req.ack !== false ? NLM_F.ACK : 0, seq++);
     return w.finish();
   }
 

@@ -67,6 +67,54 @@ const link = (seq: number, pid = PORT, flags: number = NLM_F.MULTI) =>
   msg(RTM.NEWLINK, flags, seq, pid, new Array(16).fill(0));
 
 describe("engine dispatch (fake connection)", () => {
+  it("sends a batch in one datagram with oneSend (past the 256-message and 64 KiB chunks)", async () => {
+    const { fake, engine } = setup();
+    let messages = 0;
+    fake.onSend = (bytes) => {
+      const dv = new DataView(bytes.buffer, bytes.byteOffset);
+      for (let o = 0; o < bytes.length; o += dv.getUint32(o, true)) {
+        messages++;
+        fake.deliver(ack(dv.getUint32(o + 8, true)));
+      }
+    };
+    const body = (w: Writer) => w.zeros(400);
+    const reqs = Array.from({ length: 300 }, () => ({ type: RTM.NEWLINK, body }));
+    const r = await engine.batch(reqs, { oneSend: true });
+    assert.equal(fake.sent.length, 1);
+    assert.equal(messages, 300);
+    assert.ok(fake.sent[0]!.length > 1 << 16);
+    assert.ok(r.every((x) => x.ok));
+    assert.equal((await engine.batch(reqs)).length, 300);
+    assert.ok(fake.sent.length > 2, "without oneSend: chunks");
+    engine.close();
+  });
+
+  it("sends a batch request marked ack: false without NLM_F_ACK and waits for nothing of it", async () => {
+    const { fake, engine } = setup();
+    fake.onSend = (bytes) => {
+      // Answer the first two messages only: the third asked for no ACK.
+      const dv = new DataView(bytes.buffer, bytes.byteOffset);
+      const flags: number[] = [];
+      for (let o = 0; o < bytes.length; o += dv.getUint32(o, true)) {
+        flags.push(dv.getUint16(o + 6, true));
+        if (flags.length <= 2) {
+          fake.deliver(ack(dv.getUint32(o + 8, true), flags.length === 2 ? -2 : 0));
+        }
+      }
+      assert.deepEqual(flags.map((f) => (f & NLM_F.ACK) !== 0), [true, true, false]);
+    };
+    const r = await engine.batch([
+      { type: RTM.NEWLINK },
+      { type: RTM.NEWLINK, name: "second" },
+      { type: RTM.DELLINK, ack: false },
+    ]);
+    assert.equal(fake.sent.length, 1, "one send");
+    assert.equal(r[0]!.ok, true);
+    assert.ok(!r[1]!.ok && r[1]!.error.code === "ENOENT" && r[1]!.error.request === "second");
+    assert.deepEqual(r[2], { ok: true, messages: [], ack: {} });
+    engine.close();
+  });
+
   it("answers a do-request with its messages and the ACK's warning", async () => {
     const { fake, engine, seq } = setup();
     const pending = engine.request({ type: RTM.NEWLINK });

@@ -46,6 +46,7 @@ import { tcTables } from "./gen/tc_sets.ts";
 import { ueventGroups } from "./gen/uevent.ts";
 import { ctnetlinkTables } from "./gen/netfilter_sets.ts";
 import { ipsetTables } from "./gen/ipset_sets.ts";
+import { nftablesFixes } from "./gen/nftables_sets.ts";
 import { addOwners, type Owners, typeDeclarations } from "./gen/types.ts";
 
 const here = (p: string) => new URL(p, import.meta.url).pathname;
@@ -107,8 +108,8 @@ const OVERRIDES: Record<string, Record<string, string | [string, Record<string, 
   ),
 };
 
-function applyOverrides(out: Out): Out {
-  for (const [set, fixes] of Object.entries(OVERRIDES)) {
+function applyOverrides(out: Out, overrides = OVERRIDES): Out {
+  for (const [set, fixes] of Object.entries(overrides)) {
     for (const row of out.sets[set] ?? []) {
       const fix = fixes[row[1]];
       if (fix === undefined) continue;
@@ -406,11 +407,37 @@ emitModule(
 }
 
 // -- nftables (NFNL_SUBSYS_NFTABLES): YNL spec nftables.yaml (6.12) and uapi headers --
+/**
+ * Where nftables.yaml disagrees with net/netfilter/nf_tables_api.c: set and
+ * element timeouts and expirations are be64 milliseconds
+ * (nf_msecs_to_jiffies64 / nf_jiffies64_to_msecs), NFTA_SET_GC_INTERVAL and
+ * NFTA_SET_ELEM_FLAGS are be32 (ntohl(nla_get_be32())), NFTA_SET_FLAGS is a
+ * flag word, and chain counters (NFTA_COUNTER_*, nft_stats_alloc /
+ * nft_dump_stats) are be64: `nft --debug=netlink` and the kernel's dumps agree.
+ */
+const NFT_OVERRIDES: typeof OVERRIDES = {
+  setAttrs: {
+    flags: ["u32", { be: true, enum: "setFlags", flags: true }],
+    timeout: ["u64", { be: true }],
+    gcInterval: ["u32", { be: true }],
+  },
+  setelemAttrs: {
+    flags: ["u32", { be: true }],
+    timeout: ["u64", { be: true }],
+    expiration: ["u64", { be: true }],
+  },
+  nftCounterAttrs: { bytes: ["u64", { be: true }], packets: ["u64", { be: true }] },
+};
 {
-  const spec = convert(
-    parseYaml(readFileSync(SPECS + "linux-6.12/nftables.yaml", "utf8"), "nftables.yaml"),
-  );
   const nft = h("netfilter/nf_tables.h");
+  // Corrections (counter byte order, names) and the range/limit/log sets: tools/gen/nftables_sets.ts.
+  const spec = applyOverrides(
+    nftablesFixes(
+      convert(parseYaml(readFileSync(SPECS + "linux-6.12/nftables.yaml", "utf8"), "nftables.yaml")),
+      nft,
+    ),
+    NFT_OVERRIDES,
+  );
   const named = (name: string, prefix: string, drop: string[] = []) =>
     strip(namedEnum(nft, name, prefix), drop);
   // netfilter.h (hooks, families) is not in the 6.12 subset: the system's linux-libc-dev.
@@ -479,6 +506,14 @@ emitModule(
         "NF_NETDEV_HOOK",
         "Netfilter hooks of the netdev family.",
         strip(namedEnum(netfilter, "nf_dev_hooks", "NF_NETDEV_"), ["NUMHOOKS"]),
+      ],
+      [
+        "NF_ARP_HOOK",
+        "Netfilter hooks of the arp family (NF_ARP_IN, NF_ARP_OUT, NF_ARP_FORWARD, from the system's linux/netfilter_arp.h).",
+        defines("/usr/include/linux/netfilter_arp.h", "NF_ARP_", {
+          from: "NF_ARP_IN",
+          to: "NF_ARP_NUMHOOKS",
+        }),
       ],
       [
         "NFPROTO",
