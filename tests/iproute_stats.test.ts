@@ -29,6 +29,15 @@ async function linked(fn: (a: string, b: string) => Promise<void>): Promise<void
       ip(["addr", "add", "10.9.0.2/24", "dev", "b0"], b);
       ip(["link", "set", "a0", "up"], a);
       ip(["link", "set", "b0", "up"], b);
+      // A veth carries traffic once both ends are operationally up (the qdisc is
+      // attached then): wait for it, or the first datagrams are dropped unsent.
+      for (let i = 0; i < 200; i++) {
+        const up = [[a, "a0"], [b, "b0"]].every(([ns, dev]) =>
+          ipJson(["link", "show", "dev", dev!], ns)[0]?.operstate === "UP"
+        );
+        if (up) break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
       // Three UDP datagrams (and the ARP exchange before them), with bash's /dev/udp.
       for (let i = 0; i < 3; i++) {
         ip(["netns", "exec", a, "bash", "-c", "echo nlroute > /dev/udp/10.9.0.2/9"]);
