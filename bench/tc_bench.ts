@@ -18,7 +18,8 @@
  *       cold: a fresh process of the same runtime (socket or IPRoute.open +
  *       the first dump, timed inside it; its spawn-to-exit time too), tc's
  *       first process, a fresh pyroute2 process's IPRoute() + first call;
- *       warm: medians of repeated calls (tc: of repeated processes).
+ *       warm: medians of repeated calls (tc: of repeated processes), with the
+ *       collector left alone (the headline) and with gc() forced before each run.
  *       Targets: tc ÷ nlroute ≥ 3, pyroute2 ÷ nlroute ≥ 50.
  *   (2) adds of A htb classes on `v1` (an empty htb root before each run,
  *       untimed): nlroute `ipr.batch()` + `b.tclass("add", …)` + `send()`,
@@ -353,12 +354,27 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
     for (const k of keys) await c.runs[k]!();
     await tick();
   }
+  // Warm, two ways, interleaved: as a program runs (the collector left alone:
+  // the headline), and from a collected heap (gc() before each run; under Deno
+  // a forced full collection also discards optimised code, which the next
+  // runs pay to recompile).
+  const forced: Record<string, number[]> = {};
+  for (const k of keys) forced[k] = [];
   for (let i = 0; i < reps; i++) {
     for (const k of keys) {
-      gc(); // each run starts from a collected heap (Deno: needs --v8-flags=--expose-gc)
       const s = performance.now();
       const got = await c.runs[k]!();
       times[k]!.push(performance.now() - s);
+      expect(got, c.n, k);
+      await tick();
+    }
+  }
+  for (let i = 0; i < reps; i++) {
+    for (const k of keys) {
+      gc(); // Deno: needs --v8-flags=--expose-gc
+      const s = performance.now();
+      const got = await c.runs[k]!();
+      forced[k]!.push(performance.now() - s);
       expect(got, c.n, k);
       await tick();
     }
@@ -392,6 +408,7 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
   }
 
   const med = (k: string) => median(times[k]!);
+  const medForced = (k: string) => median(forced[k]!);
   const rawMed = med(c.rawKey);
   const nlMed = med(c.nlKey);
   const rawCold = coldOf("raw");
@@ -413,6 +430,7 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
     "per object",
     "÷ raw",
     "÷ nlroute",
+    "warm, GC forced",
   ]];
   for (const k of keys) {
     const cell = k === c.rawKey ? ms(rawCold) : k === c.nlKey ? ms(nlCold) : none;
@@ -424,6 +442,7 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
       per(med(k)),
       ratio(med(k), rawMed),
       ratio(med(k), nlMed),
+      ms(medForced(k)),
     ]);
   }
   rows.push([
@@ -434,6 +453,7 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
     per(tcMed),
     ratio(tcMed, rawMed),
     ratio(tcMed, nlMed),
+    none,
   ]);
   let pyCold = NaN;
   let pyMed = NaN;
@@ -450,6 +470,7 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
       per(warmDump),
       ratio(warmDump, rawMed),
       ratio(warmDump, nlMed),
+      none,
     ]);
     rows.push([
       `${c.pyLabel} + fields`,
@@ -459,6 +480,7 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
       per(pyMed),
       ratio(pyMed, rawMed),
       ratio(pyMed, nlMed),
+      none,
     ]);
   }
   printTable(rows);
@@ -491,6 +513,10 @@ async function dumpCase(ns: BenchNetns, c: DumpCase, py: PyDump | undefined): Pr
   } else console.log("    pyroute2 skipped");
   console.log(
     `    nlroute / raw       warm ${ratio(nlMed, rawMed)}, cold ${ratio(nlCold, rawCold)}`,
+  );
+  console.log(
+    `    GC forced before each run: tc / nlroute ${ratio(tcMed, medForced(c.nlKey))}, ` +
+      `nlroute / raw ${ratio(medForced(c.nlKey), medForced(c.rawKey))}`,
   );
 }
 
