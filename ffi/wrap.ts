@@ -44,6 +44,12 @@ export function wrapErrno(fn: Raw, arity: number, errno: () => number): Raw {
         const r = fn(a, b, c, d, e);
         return r === -1 ? -errno() : r;
       };
+    case 6:
+      // recvfrom, sendto: on every receive of the request path.
+      return (a, b, c, d, e, f) => {
+        const r = fn(a, b, c, d, e, f);
+        return r === -1 ? -errno() : r;
+      };
     default:
       return (...args) => {
         const r = fn(...args);
