@@ -422,6 +422,29 @@ export function callStats(samples: number[], totalMs: number): CallStats {
   };
 }
 
+// -- fresh processes (cold figures) ------------------------------------------------
+
+/**
+ * Runs the benchmark script `script` (a module URL, e.g. `import.meta.url`)
+ * again in a fresh process of the same runtime (Deno with `-A
+ * --v8-flags=--expose-gc`), with `args`. The child prints one JSON object on
+ * its last stdout line; that object is returned.
+ */
+export function runSelf<T>(script: string, args: (string | number)[]): T {
+  const path = new URL(script).pathname;
+  const cmd = RUNTIME === "bun"
+    ? [process.execPath, path, ...args.map(String)]
+    : [process.execPath, "run", "-A", "--v8-flags=--expose-gc", path, ...args.map(String)];
+  const r = spawnSync(cmd[0]!, cmd.slice(1), { encoding: "utf8", maxBuffer: 1 << 26 });
+  if (r.status !== 0) {
+    throw new Error(
+      `Cannot run ${path} ${args.join(" ")}: ${r.stderr?.trim() || r.error || r.status}`,
+    );
+  }
+  const lines = r.stdout.trim().split("\n");
+  return JSON.parse(lines[lines.length - 1]!) as T;
+}
+
 // -- cold and warm figures (shared by the dump benchmarks) ------------------------
 
 /** Median, minimum and maximum of a set of runs (ms). */

@@ -161,6 +161,52 @@ export function parseIPv4(s: string): Uint8Array | undefined {
 }
 
 /**
+ * The dotted IPv4 address in `s[start, end)` as an unsigned 32-bit number in
+ * network order (`"10.0.0.1"` → 0x0a000001), or -1 when malformed (the same
+ * rules as {@link parseIPv4}: four parts, no leading zeros, at most 255).
+ * Allocates nothing: request builders write it with `Writer.u32(v, true)`.
+ */
+export function ipv4Value(s: string, start = 0, end: number = s.length): number {
+  const len = end - start;
+  if (len < 7 || len > 15) return -1;
+  let acc = 0;
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = start; i <= end; i++) {
+    const c = i < end ? s.charCodeAt(i) : 46; // a final "."
+    if (c === 46) {
+      if (digits === 0 || parts > 3) return -1;
+      acc = acc * 256 + value;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && value === 0) return -1;
+      value = value * 10 + (c - 48);
+      if (++digits > 3 || value > 255) return -1;
+    } else return -1;
+  }
+  return parts === 4 ? acc : -1;
+}
+
+/**
+ * The prefix length written in `s[start, end)` (one to three decimal digits,
+ * as {@link parsePrefix} accepts them), or -1 when it is not one or exceeds `max`.
+ */
+export function prefixLenValue(s: string, start: number, end: number, max: number): number {
+  const len = end - start;
+  if (len < 1 || len > 3) return -1;
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + (c - 48);
+  }
+  return v <= max ? v : -1;
+}
+
+/**
  * Parses IPv6 (with `::` and an optional dotted IPv4 tail) into 16 bytes, or
  * returns `undefined` when malformed. Zone suffixes (`%eth0`) are not accepted.
  */

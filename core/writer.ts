@@ -238,6 +238,25 @@ export class Writer {
     out.set(this.buf.subarray(0, this.pos));
     return out;
   }
+  /**
+   * A copy of the bytes written so far, for keeping inside a request: small
+   * copies are carved from a shared slab (one allocation per many requests),
+   * so the result is not the only view of its `ArrayBuffer` — never pass its
+   * `.buffer` by pointer; use {@link finish} for bytes of their own.
+   */
+  take(): Uint8Array {
+    const n = this.pos;
+    if (n > TAKE_MAX) return this.finish();
+    if (slabPos + n > slab.length) {
+      slab = new Uint8Array(new ArrayBuffer(SLAB_SIZE));
+      slabPos = 0;
+    }
+    const at = slabPos;
+    const src = this.buf;
+    for (let i = 0; i < n; i++) slab[at + i] = src[i]!;
+    slabPos = (at + n + 7) & ~7;
+    return slab.subarray(at, at + n);
+  }
   /** Forgets everything written; keeps the buffer. */
   reset(): void {
     this.pos = 0;
@@ -257,6 +276,12 @@ export class Writer {
 }
 
 const SCRATCH = new Map<string, Writer>();
+
+/** {@link Writer.take}'s slab: requests up to TAKE_MAX bytes share one buffer of SLAB_SIZE. */
+const SLAB_SIZE = 16384;
+const TAKE_MAX = 512;
+let slab = new Uint8Array(0);
+let slabPos = 0;
 const EMPTY = new Uint8Array(0);
 
 /** A shared empty byte array (nothing to encode). */

@@ -45,6 +45,8 @@ export class Batch {
   readonly #target: BatchTarget;
   /** Requests in order: built at once, or (naming interfaces) when sent. */
   readonly #items: { def: AnyObjectDef; cmd: string; spec: Spec; req: Request | undefined }[] = [];
+  /** How many of them name interfaces (built when sent). */
+  #named = 0;
 
   /** Adds a link request. */
   readonly link: BatchMethod<typeof OBJECTS.link, Batch> = this.#method(OBJECTS.link);
@@ -80,17 +82,21 @@ export class Batch {
 
   #add(def: AnyObjectDef, cmd: string, given: Spec): this {
     // A command that takes several requests (see ObjectDef.split) adds each, in order.
-    for (const spec of def.split?.(cmd, given) ?? [given]) {
-      if (linkRefNames(def, spec).length === 0) {
-        // Built (and validated) once; kept for send().
-        this.#items.push({ def, cmd, spec, req: def.build(cmd, spec) });
-      } else {
-        // Validate now with placeholder indexes; names are resolved at send.
-        def.build(cmd, substituteLinkRefs(def, spec, () => 1));
-        this.#items.push({ def, cmd, spec: { ...spec }, req: undefined });
-      }
-    }
+    if (def.split === undefined) this.#addOne(def, cmd, given);
+    else for (const spec of def.split(cmd, given)) this.#addOne(def, cmd, spec);
     return this;
+  }
+
+  #addOne(def: AnyObjectDef, cmd: string, spec: Spec): void {
+    if (linkRefNames(def, spec).length === 0) {
+      // Built (and validated) once; kept for send().
+      this.#items.push({ def, cmd, spec, req: def.build(cmd, spec) });
+    } else {
+      // Validate now with placeholder indexes; names are resolved at send.
+      def.build(cmd, substituteLinkRefs(def, spec, () => 1));
+      this.#items.push({ def, cmd, spec: { ...spec }, req: undefined });
+      this.#named++;
+    }
   }
 
   /** Number of requests gathered. */
@@ -100,6 +106,8 @@ export class Batch {
 
   /** The requests, built (each interface name looked up once). */
   async requests(): Promise<Request[]> {
+    // No interface names (the common case): the requests as built, no pass over the specs.
+    if (this.#named === 0) return this.#items.map((it) => it.req!);
     const names = await lookupIndexes(
       this.#target,
       this.#items.flatMap((it) => (it.req ? [] : linkRefNames(it.def, it.spec))),

@@ -399,8 +399,13 @@ export class IPRoute implements AsyncDisposable {
       });
       return r.messages[0]!;
     }
+    if (def.split === undefined) {
+      // One request (most object types): no arrays.
+      const r = await this.socket.request(def.build(cmd, resolved));
+      return { warning: r.ack.message } satisfies Ack;
+    }
     // Build every request first: a bad value fails before anything is sent.
-    const reqs = (def.split?.(cmd, resolved) ?? [resolved]).map((s) => def.build(cmd, s));
+    const reqs = def.split(cmd, resolved).map((s) => def.build(cmd, s));
     const warnings: string[] = [];
     for (const req of reqs) {
       const r = await this.socket.request(req);

@@ -145,7 +145,7 @@ export interface LinkBaseSpec {
  */
 export type LinkSpec = LinkBaseSpec & LinkKindSpec;
 
-const SPEC_KEYS: readonly (keyof LinkBaseSpec | "kind" | "data")[] = [
+const SPEC_KEYS: ReadonlySet<string> = new Set<keyof LinkBaseSpec | "kind" | "data">([
   "index",
   "ifname",
   "kind",
@@ -173,7 +173,7 @@ const SPEC_KEYS: readonly (keyof LinkBaseSpec | "kind" | "data")[] = [
   "linkNetnsid",
   "carrier",
   "attrs",
-];
+]);
 
 /** Checks `v` is a plain object (not an array or bytes), else an ArgumentError naming `argument`. */
 function plainObject(v: unknown, argument: string, expected: string): Record<string, unknown> {

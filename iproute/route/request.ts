@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { AF_INET, AF_INET6 } from "../../core/address.ts";
+import { AF_INET, AF_INET6, ipv4Value, prefixLenValue } from "../../core/address.ts";
 import { ArgumentError } from "../../core/errors.ts";
 import { encodeAttrs } from "../../core/schema.ts";
 import { Writer } from "../../core/codec.ts";
@@ -18,7 +18,7 @@ import {
   RT_ROUTE_STRUCTS,
 } from "../../core/tables/rt_route.ts";
 import type { Request } from "../../core/socket.ts";
-import { type HeaderValues, structRequest } from "../header.ts";
+import { headerRequest, type HeaderValues, reserveHeader } from "../header.ts";
 import type { Command } from "../object.ts";
 import {
   type Family,
@@ -160,14 +160,38 @@ export function tableId(v: unknown, argument = "table"): number {
   return TABLES.value(v, argument, 0xffffffff);
 }
 
-/** A route request: the rtmsg header and the attributes written so far. */
+/** The scratch writer of a route request, with room for its rtmsg header. */
+function routeWriter(): Writer {
+  const w = Writer.scratch("route");
+  reserveHeader(w, RTMSG);
+  return w;
+}
+
+/** A route request: the rtmsg header and the attributes written into {@link routeWriter}. */
 function routeRequest(cmd: string, w: Writer, header: HeaderValues<typeof RTMSG>): Request {
-  return structRequest(command(ROUTE_COMMANDS, cmd, "route"), RTMSG, header, w.finish());
+  return headerRequest(ROUTE_COMMANDS[cmd as keyof typeof ROUTE_COMMANDS], RTMSG, header, w);
+}
+
+/**
+ * The common case written without intermediate objects: an IPv4 prefix
+ * (`"10.1.0.0/16"` or a bare address) as attribute `type`. Returns its
+ * prefix length, or -1 when `v` is anything else (the general path parses it
+ * and reports what is wrong).
+ */
+function writeIPv4Prefix(w: Writer, type: number, v: unknown): number {
+  if (typeof v !== "string") return -1;
+  const slash = v.indexOf("/");
+  const end = slash < 0 ? v.length : slash;
+  const a = ipv4Value(v, 0, end);
+  if (a < 0) return -1;
+  const len = slash < 0 ? 32 : prefixLenValue(v, slash + 1, v.length, 32);
+  if (len >= 0) w.attrU32(type, a, true);
+  return len;
 }
 
 /** A dump request: kernel-side filters (strict checking) on table, oif, protocol and type. */
 function dumpRequest(spec: RouteSpec | Spec): Request {
-  const w = Writer.scratch("route");
+  const w = routeWriter();
   const table = spec.table === undefined ? 0 : tableId(spec.table);
   const fam = family(spec.family, undefined, "family");
   const proto = spec.proto === undefined ? 0 : ROUTE_PROTOCOLS.value(spec.proto, "proto");
@@ -221,7 +245,7 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
   // the header or attributes is refused with EINVAL).
   checkKeys(spec, cmd === "get" ? GET_KEYS : SPEC_KEYS, `route ${cmd}`);
   if (cmd === "dump") return dumpRequest(spec);
-  const w = Writer.scratch("route");
+  const w = routeWriter();
   const changing = cmd !== "del" && cmd !== "get";
   const creating = cmd === "add" || cmd === "replace" || cmd === "append";
   let fam: number | undefined;
@@ -230,7 +254,11 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
   const table = spec.table === undefined
     ? (cmd === "get" ? RT_TABLE.UNSPEC : RT_TABLE.MAIN)
     : tableId(spec.table);
-  if (spec.dst !== undefined && spec.dst !== "default") {
+  const fastDst = spec.dstLen === undefined ? writeIPv4Prefix(w, RTA.dst, spec.dst) : -1;
+  if (fastDst >= 0) {
+    fam = AF_INET;
+    dstLen = fastDst;
+  } else if (spec.dst !== undefined && spec.dst !== "default") {
     const p = prefix(spec.dst, spec.dstLen, "dst", "dstLen");
     fam = p.family;
     dstLen = p.prefixlen;
@@ -247,7 +275,16 @@ export function buildRouteRequest(cmd: string, spec: RouteSpec | Spec): Request 
     srcLen = p.prefixlen;
     w.attrBytes(RTA.src, p.bytes);
   }
-  if (spec.gateway !== undefined) fam = writeGateway(w, address(spec.gateway, "gateway"), fam);
+  if (spec.gateway !== undefined) {
+    // An IPv4 gateway of an IPv4 (or not yet known) route: RTA_GATEWAY, parsed in place.
+    const gw = typeof spec.gateway === "string" && (fam === undefined || fam === AF_INET)
+      ? ipv4Value(spec.gateway)
+      : -1;
+    if (gw >= 0) {
+      w.attrU32(RTA.gateway, gw, true);
+      fam = AF_INET;
+    } else fam = writeGateway(w, address(spec.gateway, "gateway"), fam);
+  }
   if (spec.prefsrc !== undefined) {
     const a = address(spec.prefsrc, "prefsrc", fam);
     fam ??= a.family;
