@@ -124,6 +124,7 @@ export {
   type NftDynsetFlag,
   type NftDynsetOp,
   nftExpr,
+  type NftExprBuilders,
   type NftExpression,
   type NftExthdrLoad,
   type NftExthdrOp,

@@ -65,7 +65,7 @@ import {
   VERDICT_REGISTER,
 } from "./nft_expr_data.ts";
 
-export { nftExpr } from "./nft_expr_build.ts";
+export { nftExpr, type NftExprBuilders } from "./nft_expr_build.ts";
 export {
   canonicalRegister,
   checkRegister,

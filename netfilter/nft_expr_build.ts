@@ -162,6 +162,61 @@ function nat(
   return out;
 }
 
+/** The rule-building helpers of {@link nftExpr}: each returns the expressions of one nft statement. */
+export interface NftExprBuilders {
+  /** `meta l4proto <proto>`: a protocol name (`tcp`, `udp`, `icmp`, …) or number. */
+  matchL4proto(proto: string | number): NftExpression[];
+  /** `meta nfproto ipv4|ipv6`: the family, for address matches in inet, bridge and netdev tables. */
+  matchNfproto(family: "ipv4" | "ipv6"): NftExpression[];
+  /** `tcp dport <port>` (or `!=`, `<`, … with `op`). */
+  matchTcpDport(p: number, op?: NftCmpOp): NftExpression[];
+  /** `tcp sport <port>`. */
+  matchTcpSport(p: number, op?: NftCmpOp): NftExpression[];
+  /** `udp dport <port>`. */
+  matchUdpDport(p: number, op?: NftCmpOp): NftExpression[];
+  /** `udp sport <port>`. */
+  matchUdpSport(p: number, op?: NftCmpOp): NftExpression[];
+  /** `ip saddr <address or prefix>` (`op` `neq`: `!=`). A /0 prefix matches everything: no expressions. */
+  matchIpSaddr(prefix: string, op?: "eq" | "neq"): NftExpression[];
+  /** `ip daddr <address or prefix>`. */
+  matchIpDaddr(prefix: string, op?: "eq" | "neq"): NftExpression[];
+  /** `ip6 saddr <address or prefix>`. */
+  matchIp6Saddr(prefix: string, op?: "eq" | "neq"): NftExpression[];
+  /** `ip6 daddr <address or prefix>`. */
+  matchIp6Daddr(prefix: string, op?: "eq" | "neq"): NftExpression[];
+  /** `iifname "<name>"`; a trailing `*` matches a prefix (`"eth*"`). */
+  matchIifname(name: string, op?: "eq" | "neq"): NftExpression[];
+  /** `oifname "<name>"`; a trailing `*` matches a prefix. */
+  matchOifname(name: string, op?: "eq" | "neq"): NftExpression[];
+  /** `meta mark <mark>`. */
+  matchMark(mark: number, op?: NftCmpOp): NftExpression[];
+  /** `meta mark set <mark>`. */
+  setMark(mark: number): NftExpression[];
+  /** `counter` (optionally starting from given values). */
+  counter(start?: { bytes?: number | bigint; packets?: number | bigint }): NftExpression[];
+  /** `accept`. */
+  accept(): NftExpression[];
+  /** `drop`. */
+  drop(): NftExpression[];
+  /** `return`. */
+  return(): NftExpression[];
+  /** `jump <chain>`. */
+  jump(chain: string): NftExpression[];
+  /** `goto <chain>`. */
+  goto(chain: string): NftExpression[];
+  /** `reject with tcp reset`. */
+  rejectTcpReset(): NftExpression[];
+  /**
+   * `snat to <address>[:<port>[-<port>]] [flags]` (ports only after a transport
+   * protocol match; flags such as `persistent`, `protoRandom`).
+   */
+  snat(to: string, ports?: number | [number, number], flags?: NftNatFlag[]): NftExpression[];
+  /** `dnat to <address>[:<port>[-<port>]] [flags]`. */
+  dnat(to: string, ports?: number | [number, number], flags?: NftNatFlag[]): NftExpression[];
+  /** `masquerade` (with NAT flags: `protoRandom`, `protoRandomFully`, `persistent`). */
+  masquerade(flags?: NftNatFlag[]): NftExpression[];
+}
+
 /**
  * Expression sequences for common rule parts, as nft generates them. Each
  * returns an array: spread them into one rule's expressions.
@@ -183,7 +238,7 @@ function nat(
  * assert.equal(checkExpressions(rule, "expressions").length, 8);
  * ```
  */
-export const nftExpr = {
+export const nftExpr: NftExprBuilders = {
   /** `meta l4proto <proto>`: a protocol name (`tcp`, `udp`, `icmp`, …) or number. */
   matchL4proto(proto: string | number): NftExpression[] {
     return [
