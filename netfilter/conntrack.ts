@@ -17,6 +17,7 @@ import { decodeAttrs } from "../core/schema.ts";
 import { NetlinkSocket } from "../core/socket.ts";
 import type { Dump } from "../core/dump.ts";
 import type { Subscription } from "../core/subscription.ts";
+import { subscribeEvents } from "./events.ts";
 import { NLM_F } from "../core/constants.ts";
 import { NLMSG_HDRLEN } from "../core/codec.ts";
 import { IPCTNL_MSG_CT } from "../core/tables/ctnetlink.ts";
@@ -292,12 +293,7 @@ export class Conntrack implements AsyncDisposable {
    */
   events(opts: ConntrackEventOptions = {}): Subscription<ConntrackEntryEvent> {
     this.join(opts.groups ?? ["new", "update", "destroy"]);
-    const { filter } = opts;
-    return this.socket.subscribe<ConntrackEntryEvent>({
-      ...(opts.queue !== undefined ? { queue: opts.queue } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      filter: (e) => e !== undefined && (!filter || filter(e)),
-    });
+    return subscribeEvents<ConntrackEntryEvent>(this.socket, opts);
   }
 
   /** Closes the socket; event iterators end. */

@@ -20,6 +20,7 @@ import type { NetnsRef } from "../core/nsenter.ts";
 import { PROTOCOL } from "../core/protocol.ts";
 import { NetlinkSocket } from "../core/socket.ts";
 import type { Subscription } from "../core/subscription.ts";
+import { subscribeEvents } from "./events.ts";
 import { NFNL_SUBSYS, NFNLGRP } from "../core/tables/nfnetlink.ts";
 import { NFT_MSG, NFTABLES_ATTRS } from "../core/tables/nftables.ts";
 import { NFT_MAX_BYTES, NftTransaction } from "./nft_batch.ts";
@@ -527,12 +528,7 @@ export class NFTables implements AsyncDisposable {
    */
   events(opts: NftEventOptions = {}): Subscription<NftRulesetEvent> {
     if (!this.socket.groups.has(NFNLGRP.NFTABLES)) this.socket.join(NFNLGRP.NFTABLES);
-    const { filter } = opts;
-    return this.socket.subscribe<NftRulesetEvent>({
-      ...(opts.queue !== undefined ? { queue: opts.queue } : {}),
-      ...(opts.signal ? { signal: opts.signal } : {}),
-      filter: (e) => e !== undefined && (!filter || filter(e)),
-    });
+    return subscribeEvents<NftRulesetEvent>(this.socket, opts);
   }
 
   /** Closes the socket; event iterators end. */
